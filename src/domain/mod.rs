@@ -1,0 +1,278 @@
+//! Plain types and rules of the support desk. No I/O, no terminal.
+
+pub mod text;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+pub type Timestamp = DateTime<Utc>;
+
+/// A named enum with a fixed set of lowercase names, parsed and printed by that name.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownName;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let lower = s.trim().to_ascii_lowercase().replace('-', "_");
+                $name::ALL.iter().copied().find(|v| v.as_str() == lower).ok_or_else(|| UnknownName {
+                    kind: stringify!($name),
+                    given: s.to_string(),
+                    expected: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                })
+            }
+        }
+    };
+}
+
+/// A name that is not one of an enum's names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {} '{given}' (expected one of: {expected})", kind.to_lowercase())]
+pub struct UnknownName {
+    pub kind: &'static str,
+    pub given: String,
+    pub expected: String,
+}
+
+named_enum!(
+    /// Where a ticket is in its life.
+    Status { New => "new", Open => "open", Pending => "pending", OnHold => "on_hold", Solved => "solved", Closed => "closed" }
+);
+named_enum!(Priority { Low => "low", Normal => "normal", High => "high", Urgent => "urgent" });
+named_enum!(Channel { Email => "email", Phone => "phone", Chat => "chat", Web => "web", Social => "social" });
+named_enum!(Tier { Standard => "standard", Silver => "silver", Gold => "gold", Vip => "vip" });
+named_enum!(Role { Agent => "agent", Admin => "admin" });
+named_enum!(
+    /// What a message in a conversation is: from the customer, a public reply, an internal note or a system line.
+    MessageKind { Customer => "customer", Reply => "reply", Note => "note", System => "system" }
+);
+
+impl Status {
+    /// Tickets still waiting for the desk to finish them.
+    pub fn is_active(self) -> bool {
+        !matches!(self, Status::Solved | Status::Closed)
+    }
+}
+
+impl Priority {
+    /// A short glyph for the queue, readable without colour.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Priority::Urgent => "!!",
+            Priority::High => "! ",
+            Priority::Normal => "· ",
+            Priority::Low => "  ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    /// The first address is the primary one.
+    pub emails: Vec<String>,
+    pub phone: Option<String>,
+    pub organization: Option<String>,
+    pub tier: Tier,
+    pub notes: String,
+    pub tags: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+impl Customer {
+    pub fn primary_email(&self) -> &str {
+        self.emails.first().map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agent {
+    pub login: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub signature: String,
+    pub active: bool,
+}
+
+impl Agent {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// A ticket as the queue and the conversation header see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub subject: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub assignee: Option<String>,
+    pub status: Status,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub tags: Vec<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub solved_at: Option<Timestamp>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub kind: MessageKind,
+    /// Display name of who wrote it: the customer's name or the agent's login.
+    pub author: String,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+/// One row of the append-only audit log: who changed what on a ticket, and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub actor: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A change asked of a ticket; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketChange {
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<String>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+}
+
+impl TicketChange {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.priority.is_none()
+            && self.assignee.is_none()
+            && self.add_tags.is_empty()
+            && self.remove_tags.is_empty()
+    }
+}
+
+/// A new ticket with its first customer message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTicket {
+    pub customer_email: String,
+    pub customer_name: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub tags: Vec<String>,
+}
+
+/// Normalise a tag: trimmed, lowercase, inner spaces as dashes.
+pub fn normalize_tag(tag: &str) -> Option<String> {
+    let t: String = tag.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
+    (!t.is_empty()).then_some(t)
+}
+
+/// A plausible email address: one `@`, something on each side, no spaces.
+pub fn is_plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// Short age like `45s`, `12m`, `3h`, `2d`, `5w`.
+pub fn short_age(from: Timestamp, now: Timestamp) -> String {
+    let secs = (now - from).num_seconds().max(0);
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3_600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3_600),
+        s if s < 86_400 * 14 => format!("{}d", s / 86_400),
+        s => format!("{}w", s / (86_400 * 7)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_parse_by_name_and_reject_others() {
+        assert_eq!("on_hold".parse::<Status>().unwrap(), Status::OnHold);
+        assert_eq!("On-Hold".parse::<Status>().unwrap(), Status::OnHold);
+        let err = "done".parse::<Status>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown status 'done' (expected one of: new, open, pending, on_hold, solved, closed)"
+        );
+    }
+
+    #[test]
+    fn tags_are_normalized() {
+        assert_eq!(normalize_tag("  Refund Request "), Some("refund-request".into()));
+        assert_eq!(normalize_tag("   "), None);
+    }
+
+    #[test]
+    fn emails_are_checked_loosely() {
+        assert!(is_plausible_email("carla@shop.example"));
+        assert!(!is_plausible_email("carla"));
+        assert!(!is_plausible_email("a b@c.de"));
+        assert!(!is_plausible_email("a@nodot"));
+    }
+
+    #[test]
+    fn ages_are_short() {
+        let now = Utc::now();
+        assert_eq!(short_age(now - chrono::Duration::minutes(12), now), "12m");
+        assert_eq!(short_age(now - chrono::Duration::hours(3), now), "3h");
+        assert_eq!(short_age(now - chrono::Duration::days(2), now), "2d");
+        assert_eq!(short_age(now - chrono::Duration::days(30), now), "4w");
+    }
+}

@@ -1,0 +1,7 @@
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod store;
+pub mod ui;

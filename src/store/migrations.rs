@@ -1,0 +1,117 @@
+//! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
+
+/// Each entry moves the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+const V1: &str = r#"
+CREATE TABLE organizations (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    domains TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE customers (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    phone           TEXT,
+    organization_id INTEGER REFERENCES organizations(id),
+    tier            TEXT NOT NULL DEFAULT 'standard'
+                    CHECK (tier IN ('standard', 'silver', 'gold', 'vip')),
+    notes           TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL
+);
+
+-- Several addresses per customer, unique without regard to case.
+CREATE TABLE customer_emails (
+    email       TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX customer_emails_by_customer ON customer_emails(customer_id, position);
+
+CREATE TABLE customer_tags (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    tag         TEXT NOT NULL,
+    PRIMARY KEY (customer_id, tag)
+);
+
+CREATE TABLE agents (
+    login      TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    email      TEXT,
+    role       TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+    signature  TEXT NOT NULL DEFAULT '',
+    active     INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE tickets (
+    id                   INTEGER PRIMARY KEY,
+    subject              TEXT NOT NULL,
+    customer_id          INTEGER NOT NULL REFERENCES customers(id),
+    assignee             TEXT REFERENCES agents(login),
+    status               TEXT NOT NULL
+                         CHECK (status IN ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')),
+    priority             TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    channel              TEXT NOT NULL CHECK (channel IN ('email', 'phone', 'chat', 'web', 'social')),
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    first_response_at    INTEGER,
+    solved_at            INTEGER,
+    snoozed_until        INTEGER,
+    version              INTEGER NOT NULL DEFAULT 1,
+    satisfaction         INTEGER,
+    satisfaction_comment TEXT
+);
+CREATE INDEX tickets_by_updated ON tickets(updated_at, id);
+CREATE INDEX tickets_active_by_updated ON tickets(updated_at, id)
+    WHERE status IN ('new', 'open', 'pending', 'on_hold');
+CREATE INDEX tickets_by_assignee ON tickets(assignee, updated_at, id);
+CREATE INDEX tickets_by_customer ON tickets(customer_id, created_at);
+
+CREATE TABLE ticket_tags (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_by_tag ON ticket_tags(tag, ticket_id);
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    ticket_id       INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('customer', 'reply', 'note', 'system')),
+    author_login    TEXT REFERENCES agents(login),
+    author_customer INTEGER REFERENCES customers(id),
+    body            TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    email_message_id TEXT,
+    in_reply_to     TEXT,
+    email_references TEXT
+);
+CREATE INDEX messages_by_ticket ON messages(ticket_id, id);
+
+-- Append-only audit log: who changed what on a ticket, and when.
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    actor      TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    old        TEXT,
+    new        TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, id);
+CREATE TRIGGER events_are_append_only BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+CREATE TABLE drafts (
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    agent      TEXT NOT NULL REFERENCES agents(login),
+    kind       TEXT NOT NULL CHECK (kind IN ('reply', 'note')),
+    body       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, agent)
+);
+"#;

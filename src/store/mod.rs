@@ -1,0 +1,169 @@
+//! The repository layer: the only module that speaks SQL.
+
+mod agents;
+mod customers;
+mod drafts;
+mod migrations;
+mod rows;
+mod tickets;
+
+
+
+pub use customers::CustomerSummary;
+pub use drafts::Draft;
+pub use tickets::{AssigneeFilter, PageCursor, TicketDetail, TicketFilter};
+
+use crate::domain::Timestamp;
+use chrono::{TimeZone, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("ticket #{0} does not exist")]
+    TicketNotFound(i64),
+    #[error("customer {0} does not exist")]
+    CustomerNotFound(i64),
+    #[error("agent '{0}' does not exist")]
+    AgentNotFound(String),
+    #[error("agent '{0}' already exists")]
+    AgentExists(String),
+    #[error(
+        "ticket #{ticket} was changed by {by} since you loaded it (version {expected}, now {actual}); reload and try again"
+    )]
+    Conflict { ticket: i64, expected: i64, actual: i64, by: String },
+    #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]
+    Busy,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot open the database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database error: {0}")]
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open frontdesk database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Set when the file was written by a newer frontdesk: reads work, writes are refused.
+    too_new: Option<i64>,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Invalid(format!(
+                "cannot create the folder {} for the database: {e}",
+                parent.display()
+            )))?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        Self::configure(conn, path)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::configure(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let check = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::Invalid(format!("{} is not a frontdesk database", path.display())),
+            _ => StoreError::from(e),
+        };
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(check)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn, path: path.to_path_buf(), too_new: None };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = migrations::MIGRATIONS.len() as i64;
+        let mut current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > known {
+            self.too_new = Some(current);
+            return Ok(());
+        }
+        while current < known {
+            self.write(|conn| {
+                // Another process may have migrated while we waited for the lock.
+                let now: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+                if now == current {
+                    conn.execute_batch(migrations::MIGRATIONS[current as usize])?;
+                    conn.pragma_update(None, "user_version", current + 1)?;
+                }
+                Ok(())
+            })?;
+            current = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A counter that changes when another connection commits (cheap: no transaction).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// Run `f` in a `BEGIN IMMEDIATE` transaction: commit on `Ok`, roll back on `Err`.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if let Some(found) = self.too_new {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known: migrations::MIGRATIONS.len() as i64,
+            });
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(&self.conn) {
+            Ok(value) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Times are stored as Unix milliseconds: compact, and ordered like the times they are.
+pub(crate) fn to_millis(t: Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64) -> Timestamp {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+pub(crate) fn now_millis() -> i64 {
+    Utc::now().timestamp_millis()
+}

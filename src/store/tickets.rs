@@ -1,0 +1,333 @@
+//! Tickets, their messages and their events.
+
+use super::customers::find_or_create_customer;
+use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
+use super::{now_millis, to_millis, Result, Store, StoreError};
+use crate::domain::{
+    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Status, Ticket, TicketChange,
+    Timestamp,
+};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketFilter {
+    /// Empty means any status.
+    pub statuses: Vec<Status>,
+    /// Only tickets not yet solved or closed (uses the partial index).
+    pub active_only: bool,
+    pub assignee: AssigneeFilter,
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Nobody,
+    Agent(String),
+}
+
+/// Where the next page of a list starts: just after this (updated_at, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageCursor {
+    pub updated_at: Timestamp,
+    pub id: i64,
+}
+
+impl PageCursor {
+    pub fn after(ticket: &Ticket) -> PageCursor {
+        PageCursor { updated_at: ticket.updated_at, id: ticket.id }
+    }
+}
+
+/// A ticket with everything its conversation shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub messages: Vec<Message>,
+    pub events: Vec<Event>,
+    pub customer: Customer,
+}
+
+const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";
+
+impl TicketFilter {
+    fn where_clause(&self, params: &mut Vec<Box<dyn ToSql>>) -> String {
+        let mut terms = vec!["1 = 1".to_string()];
+        if self.active_only {
+            terms.push(ACTIVE_SQL.to_string());
+        }
+        if !self.statuses.is_empty() {
+            let marks = vec!["?"; self.statuses.len()].join(", ");
+            terms.push(format!("t.status IN ({marks})"));
+            params.extend(self.statuses.iter().map(|s| Box::new(s.as_str()) as Box<dyn ToSql>));
+        }
+        match &self.assignee {
+            AssigneeFilter::Any => {}
+            AssigneeFilter::Nobody => terms.push("t.assignee IS NULL".into()),
+            AssigneeFilter::Agent(login) => {
+                terms.push("t.assignee = ?".into());
+                params.push(Box::new(login.clone()));
+            }
+        }
+        if let Some(tag) = &self.tag {
+            terms.push("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)".into());
+            params.push(Box::new(normalize_tag(tag).unwrap_or_default()));
+        }
+        terms.join(" AND ")
+    }
+}
+
+impl Store {
+    /// Create a ticket with its first customer message, creating the customer when the address is new.
+    pub fn create_ticket(&self, new: &NewTicket, actor: &str) -> Result<Ticket> {
+        let subject = new.subject.trim();
+        if subject.is_empty() {
+            return Err(StoreError::Invalid("a ticket needs a subject".into()));
+        }
+        let id = self.write(|conn| {
+            let customer = find_or_create_customer(conn, &new.customer_email, new.customer_name.as_deref())?;
+            let now = now_millis();
+            conn.execute(
+                "INSERT INTO tickets (subject, customer_id, status, priority, channel, created_at, updated_at)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?5)",
+                params![subject, customer, new.priority.as_str(), new.channel.as_str(), now],
+            )?;
+            let id = conn.last_insert_rowid();
+            for tag in new.tags.iter().filter_map(|t| normalize_tag(t)) {
+                conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])?;
+            }
+            if !new.body.is_empty() {
+                conn.execute(
+                    "INSERT INTO messages (ticket_id, kind, author_customer, body, created_at)
+                     VALUES (?1, 'customer', ?2, ?3, ?4)",
+                    params![id, customer, new.body, now],
+                )?;
+            }
+            log_event(conn, id, actor, "created", None, Some(subject), now)?;
+            Ok(id)
+        })?;
+        self.ticket(id)
+    }
+
+    pub fn ticket(&self, id: i64) -> Result<Ticket> {
+        read_ticket(&self.conn, id)?.ok_or(StoreError::TicketNotFound(id))
+    }
+
+    /// The ticket, its whole conversation, its event log and its customer.
+    pub fn ticket_detail(&self, id: i64) -> Result<TicketDetail> {
+        let ticket = self.ticket(id)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer
+             WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.id"
+        ))?;
+        let messages = stmt.query_map([id], rows::message)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY created_at, id"
+        ))?;
+        let events = stmt.query_map([id], rows::event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let customer = self.customer(ticket.customer_id)?;
+        Ok(TicketDetail { ticket, messages, events, customer })
+    }
+
+    /// One page of tickets, most recently updated first, starting after `after`.
+    pub fn list_tickets(&self, filter: &TicketFilter, after: Option<PageCursor>, limit: usize) -> Result<Vec<Ticket>> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {}",
+            filter.where_clause(&mut params)
+        );
+        if let Some(cursor) = after {
+            sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
+            params.push(Box::new(to_millis(cursor.updated_at)));
+            params.push(Box::new(cursor.id));
+        }
+        sql.push_str(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ?");
+        params.push(Box::new(limit as i64));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), rows::ticket)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let sql = format!("SELECT COUNT(*) FROM tickets t WHERE {}", filter.where_clause(&mut params));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Apply `change` if the ticket is still at `expected_version`; every changed field is logged.
+    pub fn update_ticket(&self, id: i64, expected_version: i64, change: &TicketChange, actor: &str) -> Result<Ticket> {
+        self.write(|conn| {
+            let current = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            check_version(conn, &current, expected_version)?;
+            let now = now_millis();
+            let mut changed = apply_status(conn, &current, change.status, actor, now)?;
+            if let Some(priority) = change.priority.filter(|p| *p != current.priority) {
+                conn.execute("UPDATE tickets SET priority = ?1 WHERE id = ?2", params![priority.as_str(), id])?;
+                log_event(conn, id, actor, "priority", Some(current.priority.as_str()), Some(priority.as_str()), now)?;
+                changed = true;
+            }
+            if let Some(assignee) = change.assignee.as_ref().filter(|a| **a != current.assignee) {
+                if let Some(login) = assignee {
+                    super::agents::require_active_agent(conn, login)?;
+                }
+                conn.execute("UPDATE tickets SET assignee = ?1 WHERE id = ?2", params![assignee, id])?;
+                log_event(conn, id, actor, "assignee", current.assignee.as_deref(), assignee.as_deref(), now)?;
+                changed = true;
+            }
+            changed |= apply_tags(conn, id, change, actor, now)?;
+            if changed {
+                conn.execute(
+                    "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+            }
+            Ok(())
+        })?;
+        self.ticket(id)
+    }
+
+    /// Add a message to a ticket. A public reply records the first response and opens a new ticket;
+    /// a customer message reopens a pending or solved one. With `expected_version`, a ticket changed
+    /// since then is a conflict.
+    pub fn add_message(
+        &self,
+        ticket_id: i64,
+        kind: MessageKind,
+        actor: &str,
+        body: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Message> {
+        if body.trim().is_empty() {
+            return Err(StoreError::Invalid("the message is empty".into()));
+        }
+        let id = self.write(|conn| {
+            let ticket = read_ticket(conn, ticket_id)?.ok_or(StoreError::TicketNotFound(ticket_id))?;
+            if let Some(expected) = expected_version {
+                check_version(conn, &ticket, expected)?;
+            }
+            let now = now_millis();
+            let (login, customer) = match kind {
+                MessageKind::Customer => (None, Some(ticket.customer_id)),
+                _ => (Some(actor), None),
+            };
+            conn.execute(
+                "INSERT INTO messages (ticket_id, kind, author_login, author_customer, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![ticket_id, kind.as_str(), login, customer, body, now],
+            )?;
+            let message_id = conn.last_insert_rowid();
+            log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
+            let next_status = match (kind, ticket.status) {
+                (MessageKind::Reply, Status::New) => Some(Status::Open),
+                (MessageKind::Customer, Status::Pending | Status::Solved) => Some(Status::Open),
+                _ => None,
+            };
+            apply_status(conn, &ticket, next_status, actor, now)?;
+            if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
+                conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
+            }
+            conn.execute(
+                "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
+                params![now, ticket_id],
+            )?;
+            Ok(message_id)
+        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], rows::message)?)
+    }
+
+    /// Tickets of one customer, newest first.
+    pub fn customer_tickets(&self, customer_id: i64, limit: usize) -> Result<Vec<Ticket>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+             WHERE t.customer_id = ?1 ORDER BY t.created_at DESC, t.id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![customer_id, limit as i64], rows::ticket)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1"
+    ))?;
+    Ok(stmt.query_row([id], rows::ticket).optional()?)
+}
+
+fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<()> {
+    if current.version == expected {
+        return Ok(());
+    }
+    let by: Option<String> = conn
+        .query_row(
+            "SELECT actor FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
+            [current.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Err(StoreError::Conflict {
+        ticket: current.id,
+        expected,
+        actual: current.version,
+        by: by.unwrap_or_else(|| "someone".into()),
+    })
+}
+
+/// Move the ticket to `to` if that is a change; returns whether it changed.
+fn apply_status(conn: &Connection, current: &Ticket, to: Option<Status>, actor: &str, now: i64) -> Result<bool> {
+    let Some(to) = to.filter(|s| *s != current.status) else { return Ok(false) };
+    if current.status == Status::Closed {
+        return Err(StoreError::Invalid(format!(
+            "ticket #{} is closed; closed tickets stay closed (open a new ticket instead)",
+            current.id
+        )));
+    }
+    let solved_at = match to {
+        Status::Solved | Status::Closed => Some(current.solved_at.map(to_millis).unwrap_or(now)),
+        _ => None,
+    };
+    conn.execute(
+        "UPDATE tickets SET status = ?1, solved_at = ?2 WHERE id = ?3",
+        params![to.as_str(), solved_at, current.id],
+    )?;
+    log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
+    Ok(true)
+}
+
+fn apply_tags(conn: &Connection, id: i64, change: &TicketChange, actor: &str, now: i64) -> Result<bool> {
+    let mut changed = false;
+    for tag in change.add_tags.iter().filter_map(|t| normalize_tag(t)) {
+        if conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])? > 0 {
+            log_event(conn, id, actor, "tag", None, Some(&tag), now)?;
+            changed = true;
+        }
+    }
+    for tag in change.remove_tags.iter().filter_map(|t| normalize_tag(t)) {
+        if conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2", params![id, tag])? > 0 {
+            log_event(conn, id, actor, "tag", Some(&tag), None, now)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+pub(crate) fn log_event(
+    conn: &Connection,
+    ticket: i64,
+    actor: &str,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    at: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (ticket_id, actor, field, old, new, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![ticket, actor, field, old, new, at])?;
+    Ok(())
+}
