@@ -1,13 +1,143 @@
 //! The console's event loop.
 
+pub mod action;
+pub mod editor;
+pub mod effects;
+pub mod events;
+pub mod input;
+pub mod keymap;
+pub mod msg;
+pub mod navigate;
+pub mod overlay;
+pub mod pickers;
+pub mod state;
+pub mod terminal;
+pub mod ticket_actions;
+pub mod update;
+
 use crate::config::{Config, Paths};
 use crate::domain::Agent;
 use crate::store::Store;
 
 /// Open the console on `store` as `agent`. Returns when the agent quits.
 pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_eyre::Result<()> {
-    let _ = (store, config, agent, paths);
-    Err(color_eyre::eyre::eyre!("the console is not built yet"))
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(color_eyre::eyre::eyre!("frontdesk needs a terminal (use ssh -t)"));
+    }
+    tracing::info!(db = %paths.db.display(), agent = %agent.login, "console starting");
+    let (keymap, problems) = keymap::Keymap::build(&config.keys);
+    let view = state::View::from_name(&config.queue.default_view).unwrap_or(state::View::Open);
+    let size = crossterm::terminal::size()?;
+    let now = chrono::Utc::now();
+    let mut state = state::State::new(agent, keymap, view, size, now);
+    state.utc_offset = *chrono::Local::now().offset();
+    state.profile_min_width = config.ui.profile_min_width;
+    state.page_size = config.queue.page_size;
+    if !problems.is_empty() {
+        for problem in &problems {
+            tracing::warn!(%problem, "key map");
+        }
+        state.set_error(format!("config {}: {}", paths.config.display(), problems.join("; ")));
+    }
+    let theme = crate::ui::theme::Theme::from_config(&config.ui.theme);
+    let (mut guard, mut term, mut output) = terminal::TerminalGuard::enter(config.ui.mouse)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let input = events::InputControl::default();
+    events::spawn_input_thread(tx.clone(), input.clone());
+    let mut app = effects::App::new(state, store);
+    app.timer_tx = Some(tx);
+    app.start();
+    let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme };
+    let result = run_loop(&mut app, &mut screen, &rx, &mut guard, &input);
+    input.stop();
+    drop(guard);
+    result
+}
+
+/// Block while idle, coalesce bursts, draw only when something changed.
+fn run_loop(
+    app: &mut effects::App,
+    screen: &mut Screen,
+    rx: &std::sync::mpsc::Receiver<msg::Msg>,
+    guard: &mut terminal::TerminalGuard,
+    input: &events::InputControl,
+) -> color_eyre::Result<()> {
+    let mut dirty = true;
+    while !app.state.should_quit {
+        if dirty {
+            screen.draw(&app.state)?;
+            dirty = false;
+        }
+        let first = rx.recv()?;
+        for msg in std::iter::once(first).chain(rx.try_iter().collect::<Vec<_>>()) {
+            dirty |= !matches!(msg, msg::Msg::DraftDue | msg::Msg::DraftSaved);
+            app.state.now = chrono::Utc::now();
+            app.handle(msg);
+        }
+        for request in std::mem::take(&mut app.terminal_requests) {
+            dirty = true;
+            on_terminal_request(app, screen.term, request, guard, input)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where frames go: the terminal, its one-write-per-frame output, the theme.
+struct Screen<'a> {
+    term: &'a mut terminal::Term,
+    output: &'a mut terminal::FrameOutput,
+    theme: &'a crate::ui::theme::Theme,
+}
+
+impl Screen<'_> {
+    /// Draw one frame inside a synchronized update and send it in one write.
+    fn draw(&mut self, state: &state::State) -> std::io::Result<()> {
+        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+        crossterm::queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
+        let theme = self.theme;
+        self.term.draw(|frame| crate::ui::draw(frame, state, theme))?;
+        crossterm::queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
+        self.output.commit()
+    }
+}
+
+/// Hand the terminal to the editor or the shell, then take it back and repaint.
+fn on_terminal_request(
+    app: &mut effects::App,
+    term: &mut terminal::Term,
+    request: msg::Effect,
+    guard: &mut terminal::TerminalGuard,
+    input: &events::InputControl,
+) -> color_eyre::Result<()> {
+    match request {
+        msg::Effect::OpenEditor { body } => {
+            input.pause();
+            guard.pause();
+            let edited = editor::edit(&body);
+            guard.resume()?;
+            input.resume();
+            term.clear()?;
+            match edited {
+                Ok(text) => app.handle(msg::Msg::EditorDone(text)),
+                Err(e) => app.handle(msg::Msg::Failed(format!("the editor failed: {e}"))),
+            }
+        }
+        msg::Effect::Suspend => {
+            app.handle(msg::Msg::DraftDue);
+            input.pause();
+            guard.pause();
+            // SAFETY: raising a signal on our own process has no memory-safety preconditions.
+            unsafe {
+                libc::raise(libc::SIGSTOP);
+            }
+            guard.resume()?;
+            input.resume();
+            term.clear()?;
+        }
+        _ => term.clear()?,
+    }
+    Ok(())
 }
 
 /// One line of the effective key map, for `frontdesk keys` and the help overlay.

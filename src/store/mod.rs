@@ -5,6 +5,7 @@ mod customers;
 mod drafts;
 mod migrations;
 mod rows;
+mod tags;
 mod tickets;
 
 

@@ -1,1 +1,54 @@
-//! ui
+//! Drawing only: takes `&State`, never sees the store.
+
+pub mod bars;
+pub mod conversation;
+pub mod layout;
+pub mod overlay;
+pub mod profile;
+pub mod queue;
+pub mod text;
+pub mod theme;
+
+use crate::app::state::State;
+use crate::domain::text::for_display_line;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Widget};
+use ratatui::Frame;
+use theme::Theme;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
+    let areas = layout::areas(state);
+    let buf = frame.buffer_mut();
+    bars::render_tabs(state, theme, areas.tabs, buf);
+    if let Some(area) = areas.queue {
+        queue::QueueView { state, theme }.render(area, buf);
+    }
+    if let Some(area) = areas.conversation {
+        conversation::ConversationView { state, theme }.render(area, buf);
+    }
+    if let Some(area) = areas.profile {
+        profile::ProfileView { state, theme }.render(area, buf);
+    }
+    if let (Some(area), Some(composer)) = (areas.composer, &state.composer) {
+        let (title, hint) = match composer.kind {
+            crate::domain::MessageKind::Note => (" ▒ Internal note (the customer never sees it) ".to_string(), " Ctrl-S add note · Esc keep draft "),
+            _ => {
+                let to = state.conversation.as_ref().map(|c| for_display_line(&c.detail.customer.name).into_owned());
+                (format!(" Reply to {} ", to.unwrap_or_default()), " Ctrl-S send · Esc keep draft · Ctrl-E $EDITOR ")
+            }
+        };
+        let block = Block::bordered()
+            .border_type(theme.border_type(true))
+            .border_style(theme.border(true))
+            .title(Line::from(title).style(theme.author(composer.kind)))
+            .title_bottom(Line::from(hint).right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        composer.text.render(inner, buf);
+    }
+    if let Some(overlay) = &state.overlay {
+        overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());
+    }
+    let buf = frame.buffer_mut();
+    bars::render_status(state, theme, areas.status, buf);
+}

@@ -1,0 +1,66 @@
+//! The one list of named actions behind the key map, the `:` palette and the `?` help.
+
+use serde::Serialize;
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $desc:literal;)+) => {
+        /// Something the agent can ask the console to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        pub enum Action { $($variant),+ }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The name used in the config's key tables and in the palette.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $desc),+ }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                Action::ALL.iter().copied().find(|a| a.name() == name)
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "close the top overlay, or quit";
+    ForceQuit => "force_quit", "quit at once (drafts are kept)";
+    Back => "back", "close or cancel; from the conversation, back to the queue";
+    Help => "help", "show the key map";
+    Palette => "palette", "run any action by name";
+    Redraw => "redraw", "repaint the whole screen";
+    Suspend => "suspend", "suspend to the shell (fg to return)";
+    FocusNext => "focus_next", "next pane";
+    FocusPrev => "focus_prev", "previous pane";
+    FocusQueue => "focus_queue", "go to the queue";
+    FocusConversation => "focus_conversation", "go to the conversation";
+    FocusProfile => "focus_profile", "go to the customer profile";
+    ToggleProfile => "toggle_profile", "show or hide the customer profile";
+    SelectNext => "select_next", "next ticket / scroll down";
+    SelectPrev => "select_prev", "previous ticket / scroll up";
+    SelectFirst => "select_first", "first ticket / top";
+    SelectLast => "select_last", "last ticket / bottom";
+    PageDown => "page_down", "half a page down";
+    PageUp => "page_up", "half a page up";
+    Open => "open", "open the selected ticket";
+    ViewMine => "view_mine", "queue: tickets assigned to me";
+    ViewUnassigned => "view_unassigned", "queue: tickets nobody has taken";
+    ViewOpen => "view_open", "queue: every ticket not yet solved";
+    ViewAll => "view_all", "queue: every ticket";
+    ViewNext => "view_next", "next queue tab";
+    ViewPrev => "view_prev", "previous queue tab";
+    Reply => "reply", "write a reply to the customer";
+    Note => "note", "write an internal note";
+    Editor => "editor", "write the reply in $EDITOR";
+    Send => "send", "send the reply or note";
+    SetStatus => "set_status", "change the ticket's status";
+    SetPriority => "set_priority", "change the ticket's priority";
+    Assign => "assign", "assign the ticket";
+    TakeTicket => "take", "assign the ticket to me";
+    Tags => "tags", "add or remove tags";
+}

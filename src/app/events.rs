@@ -1,0 +1,89 @@
+//! The input thread: terminal events into the message channel, pausable while another program
+//! (the editor, the shell after Ctrl-z) owns the terminal.
+
+use super::msg::Msg;
+use crossterm::event::{self, Event};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+#[derive(Default)]
+struct PauseState {
+    requested: bool,
+    paused: bool,
+}
+
+/// Handle to pause and resume the input thread.
+#[derive(Clone, Default)]
+pub struct InputControl {
+    pause: Arc<(Mutex<PauseState>, Condvar)>,
+    stop: Arc<AtomicBool>,
+}
+
+impl InputControl {
+    /// Stop reading input; returns once the thread has let go of the terminal.
+    pub fn pause(&self) {
+        let (lock, cvar) = &*self.pause;
+        let Ok(mut s) = lock.lock() else { return };
+        s.requested = true;
+        while !s.paused && !self.stop.load(Ordering::SeqCst) {
+            match cvar.wait_timeout(s, Duration::from_millis(500)) {
+                Ok((guard, _)) => s = guard,
+                Err(_) => return,
+            }
+        }
+    }
+
+    pub fn resume(&self) {
+        let (lock, cvar) = &*self.pause;
+        if let Ok(mut s) = lock.lock() {
+            s.requested = false;
+            cvar.notify_all();
+        }
+    }
+
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.resume();
+    }
+
+    /// Block while a pause is requested; say so to the pausing side.
+    fn wait_while_paused(&self) {
+        let (lock, cvar) = &*self.pause;
+        let Ok(mut s) = lock.lock() else { return };
+        while s.requested && !self.stop.load(Ordering::SeqCst) {
+            s.paused = true;
+            cvar.notify_all();
+            match cvar.wait(s) {
+                Ok(guard) => s = guard,
+                Err(_) => return,
+            }
+        }
+        s.paused = false;
+    }
+}
+
+pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
+    std::thread::spawn(move || {
+        while !control.stop.load(Ordering::SeqCst) {
+            control.wait_while_paused();
+            // A short poll so a pause request is seen quickly; nothing is drawn on a timeout.
+            match event::poll(Duration::from_millis(50)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => break,
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Paste(text)) => Msg::Paste(text),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}

@@ -1,0 +1,174 @@
+//! Moving around: panes, queue tabs, the cursor in each pane.
+
+use super::action::Action;
+use super::msg::Effect;
+use super::state::{Pane, ProfileMode, State, View};
+use crate::ui::layout;
+
+pub fn view_of(action: Action) -> View {
+    match action {
+        Action::ViewMine => View::Mine,
+        Action::ViewUnassigned => View::Unassigned,
+        Action::ViewAll => View::All,
+        _ => View::Open,
+    }
+}
+
+pub fn next_view(view: View, delta: isize) -> View {
+    let i = (view.index() as isize + delta).rem_euclid(View::ALL.len() as isize);
+    View::ALL[i as usize]
+}
+
+pub fn switch_view(state: &mut State, view: View) -> Vec<Effect> {
+    state.view = view;
+    state.queue = Default::default();
+    state.queue.loading = true;
+    state.focus = Pane::Queue;
+    vec![Effect::LoadQueue { view, after: None }, Effect::LoadCounts]
+}
+
+pub fn back(state: &mut State) -> Vec<Effect> {
+    if state.overlay.take().is_some() {
+        return vec![];
+    }
+    if state.composer.is_some() && state.focus == Pane::Conversation {
+        let effects = super::input::flush_draft(state);
+        state.composer = None;
+        state.set_status("draft kept: r or n brings it back");
+        return effects;
+    }
+    if !state.pending_keys.is_empty() {
+        state.pending_keys.clear();
+        return vec![];
+    }
+    if state.focus != Pane::Queue {
+        state.focus = Pane::Queue;
+    }
+    vec![]
+}
+
+fn visible_panes(state: &State) -> Vec<Pane> {
+    let areas = layout::areas(state);
+    let mut panes = vec![Pane::Queue, Pane::Conversation];
+    if areas.profile.is_some() || state.size.0 < layout::ONE_PANE_WIDTH {
+        panes.push(Pane::Profile);
+    }
+    panes
+}
+
+pub fn cycle_focus(state: &mut State, delta: isize) -> Vec<Effect> {
+    let panes = visible_panes(state);
+    let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0) as isize;
+    let next = panes[(at + delta).rem_euclid(panes.len() as isize) as usize];
+    focus(state, next)
+}
+
+pub fn focus(state: &mut State, pane: Pane) -> Vec<Effect> {
+    if pane == Pane::Profile && layout::areas(state).profile.is_none() && state.size.0 >= layout::ONE_PANE_WIDTH {
+        // Asking for a hidden profile shows it.
+        state.profile_mode = ProfileMode::Shown;
+    }
+    if pane != Pane::Queue && state.conversation.is_none() {
+        state.set_status("no ticket is open: pick one in the queue");
+        return vec![];
+    }
+    state.focus = pane;
+    vec![]
+}
+
+pub fn toggle_profile(state: &mut State) -> Vec<Effect> {
+    let shown = layout::areas(state).profile.is_some();
+    state.profile_mode = if shown { ProfileMode::Hidden } else { ProfileMode::Shown };
+    if shown && state.focus == Pane::Profile {
+        state.focus = Pane::Conversation;
+    }
+    vec![]
+}
+
+pub fn open(state: &mut State) -> Vec<Effect> {
+    match state.focus {
+        Pane::Queue => match state.queue.selected_ticket() {
+            Some(ticket) => {
+                let id = ticket.id;
+                state.focus = Pane::Conversation;
+                if state.open_ticket().map(|t| t.id) == Some(id) {
+                    vec![]
+                } else {
+                    vec![Effect::LoadTicket(id)]
+                }
+            }
+            None => vec![],
+        },
+        Pane::Profile => match state.profile.tickets.get(state.profile.selected) {
+            Some(ticket) => {
+                state.focus = Pane::Conversation;
+                vec![Effect::LoadTicket(ticket.id)]
+            }
+            None => vec![],
+        },
+        Pane::Conversation => vec![],
+    }
+}
+
+pub fn half_page(state: &State) -> usize {
+    (layout::queue_rows(state) / 2).max(1)
+}
+
+pub fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+    match state.focus {
+        Pane::Queue => move_queue(state, delta),
+        Pane::Conversation => {
+            scroll_conversation(state, delta);
+            vec![]
+        }
+        Pane::Profile => {
+            let len = state.profile.tickets.len();
+            state.profile.selected = clamp_step(state.profile.selected, delta, len);
+            vec![]
+        }
+    }
+}
+
+fn clamp_step(at: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (at as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
+}
+
+fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
+    let before = state.queue.selected;
+    state.queue.selected = clamp_step(before, delta, state.queue.rows.len());
+    keep_queue_selection_visible(state);
+    let mut effects = Vec::new();
+    let near_end = state.queue.selected + layout::queue_rows(state) >= state.queue.rows.len();
+    if near_end && state.queue.has_more && !state.queue.loading {
+        state.queue.loading = true;
+        effects.push(Effect::LoadQueue { view: state.view, after: super::update::next_page_cursor(state) });
+    }
+    if state.queue.selected != before {
+        if let Some(ticket) = state.queue.selected_ticket() {
+            effects.push(Effect::LoadTicket(ticket.id));
+        }
+    }
+    effects
+}
+
+/// Scroll the queue so the selected row is drawn.
+pub fn keep_queue_selection_visible(state: &mut State) {
+    let rows = layout::queue_rows(state).max(1);
+    let q = &mut state.queue;
+    if q.selected < q.offset {
+        q.offset = q.selected;
+    } else if q.selected >= q.offset + rows {
+        q.offset = q.selected + 1 - rows;
+    }
+}
+
+fn scroll_conversation(state: &mut State, delta: isize) {
+    let (total, height) = crate::ui::conversation::measure(state);
+    let Some(conversation) = state.conversation.as_mut() else { return };
+    let max = total.saturating_sub(height);
+    let from_bottom = (conversation.scroll_from_bottom as isize).saturating_sub(delta);
+    conversation.scroll_from_bottom = from_bottom.clamp(0, max as isize) as usize;
+}

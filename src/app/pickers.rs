@@ -1,0 +1,88 @@
+//! Building the overlays and handling keys while one is open.
+
+use super::action::Action;
+use super::keymap::{sequence_label, Context};
+use super::msg::Effect;
+use super::overlay::{Choice, Item, Overlay, OverlayKind};
+use super::state::State;
+use super::ticket_actions;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+
+pub fn overlay_for(state: &State, action: Action) -> Overlay {
+    match action {
+        Action::Help => Overlay::new(OverlayKind::Help, help_items(state)),
+        _ => Overlay::new(OverlayKind::Palette, palette_items(state)),
+    }
+}
+
+/// The effective key map, one line per binding.
+fn help_items(state: &State) -> Vec<Item> {
+    state
+        .keymap
+        .entries()
+        .map(|(context, seq, action)| Item {
+            label: format!("{:<12} {:<10}", context.name(), sequence_label(seq)),
+            detail: format!("{:<18} {}", action.name(), action.description()),
+            current: false,
+            choice: Choice::Nothing,
+        })
+        .collect()
+}
+
+fn palette_items(state: &State) -> Vec<Item> {
+    Action::ALL
+        .iter()
+        .filter(|a| !matches!(a, Action::Palette))
+        .map(|action| Item {
+            label: action.name().to_string(),
+            detail: format!(
+                "{}{}",
+                action.description(),
+                state.keymap.keys_for(Context::Queue, *action).map(|k| format!("  [{k}]")).unwrap_or_default()
+            ),
+            current: false,
+            choice: Choice::Run(*action),
+        })
+        .collect()
+}
+
+pub fn on_overlay_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.as_mut() else { return vec![] };
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match event.code {
+        KeyCode::Esc => {
+            state.overlay = None;
+            vec![]
+        }
+        KeyCode::Down | KeyCode::Tab => step(overlay, 1),
+        KeyCode::Up | KeyCode::BackTab => step(overlay, -1),
+        KeyCode::Char('n' | 'j') if ctrl => step(overlay, 1),
+        KeyCode::Char('p' | 'k') if ctrl => step(overlay, -1),
+        KeyCode::Enter => choose(state),
+        _ => {
+            if overlay.input.handle_event(&Event::Key(event)).is_some() {
+                overlay.refilter();
+            }
+            vec![]
+        }
+    }
+}
+
+fn step(overlay: &mut Overlay, delta: isize) -> Vec<Effect> {
+    overlay.step(delta);
+    vec![]
+}
+
+fn choose(state: &mut State) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.take() else { return vec![] };
+    match overlay.chosen() {
+        Some(Choice::Run(action)) => super::update::on_action(state, action),
+        Some(Choice::Nothing) => {
+            state.overlay = Some(overlay);
+            vec![]
+        }
+        Some(choice) => ticket_actions::apply(state, choice),
+        None => vec![],
+    }
+}

@@ -1,0 +1,217 @@
+//! Everything the console shows, as plain data. `ui` draws it; `update` changes it.
+
+use super::keymap::{Key, Keymap};
+use super::overlay::Overlay;
+use crate::domain::{Agent, MessageKind, Ticket, Timestamp};
+use crate::store::{AssigneeFilter, TicketDetail, TicketFilter};
+use ratatui::text::Line;
+use ratatui_textarea::TextArea;
+use std::cell::RefCell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Queue,
+    Conversation,
+    Profile,
+}
+
+/// The built-in queue tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Mine,
+    Unassigned,
+    Open,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Mine, View::Unassigned, View::Open, View::All];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Mine => "Mine",
+            View::Unassigned => "Unassigned",
+            View::Open => "Open",
+            View::All => "All",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<View> {
+        View::ALL.iter().copied().find(|v| v.title().eq_ignore_ascii_case(name))
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    /// The tickets this tab shows, for the agent `me`.
+    pub fn filter(self, me: &str) -> TicketFilter {
+        let active = |assignee| TicketFilter { active_only: true, assignee, ..TicketFilter::default() };
+        match self {
+            View::Mine => active(AssigneeFilter::Agent(me.to_string())),
+            View::Unassigned => active(AssigneeFilter::Nobody),
+            View::Open => active(AssigneeFilter::Any),
+            View::All => TicketFilter::default(),
+        }
+    }
+}
+
+/// The loaded part of the current queue tab; more pages load as the cursor nears the end.
+#[derive(Debug, Clone, Default)]
+pub struct QueueState {
+    pub rows: Vec<Ticket>,
+    pub selected: usize,
+    /// First row drawn.
+    pub offset: usize,
+    pub has_more: bool,
+    pub loading: bool,
+}
+
+impl QueueState {
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        self.rows.get(self.selected)
+    }
+}
+
+/// Wrapped lines of a conversation for one width, made once and reused while scrolling.
+#[derive(Debug)]
+pub struct WrapCache {
+    pub width: u16,
+    pub theme: crate::ui::theme::Theme,
+    pub lines: Vec<Line<'static>>,
+}
+
+#[derive(Debug)]
+pub struct ConversationState {
+    pub detail: TicketDetail,
+    /// Lines scrolled up from the bottom (0 shows the newest message).
+    pub scroll_from_bottom: usize,
+    pub wrapped: RefCell<WrapCache>,
+}
+
+impl Default for WrapCache {
+    fn default() -> Self {
+        WrapCache { width: 0, theme: crate::ui::theme::Theme::monochrome(), lines: Vec::new() }
+    }
+}
+
+impl ConversationState {
+    pub fn new(detail: TicketDetail) -> ConversationState {
+        ConversationState { detail, scroll_from_bottom: 0, wrapped: RefCell::default() }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileState {
+    /// The customer's tickets, newest first.
+    pub tickets: Vec<Ticket>,
+    pub selected: usize,
+}
+
+/// A reply or note being written.
+#[derive(Debug)]
+pub struct Composer {
+    pub ticket_id: i64,
+    pub kind: MessageKind,
+    pub text: TextArea<'static>,
+    /// Changed since the last save to the store.
+    pub dirty: bool,
+    /// A save is already scheduled.
+    pub save_scheduled: bool,
+}
+
+impl Composer {
+    pub fn new(ticket_id: i64, kind: MessageKind, body: &str) -> Composer {
+        let lines: Vec<String> = if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
+        let mut text = TextArea::new(lines);
+        text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        text.move_cursor(ratatui_textarea::CursorMove::End);
+        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false }
+    }
+
+    pub fn body(&self) -> String {
+        self.text.lines().join("\n")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub is_error: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileMode {
+    /// Shown when the terminal is wide enough.
+    Auto,
+    Hidden,
+    Shown,
+}
+
+pub struct State {
+    pub agent: Agent,
+    pub agents: Vec<Agent>,
+    pub keymap: Keymap,
+    pub focus: Pane,
+    pub view: View,
+    pub counts: [Option<u64>; 4],
+    pub queue: QueueState,
+    pub conversation: Option<ConversationState>,
+    pub profile: ProfileState,
+    pub composer: Option<Composer>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<StatusMessage>,
+    /// Keys typed so far of a multi-key binding such as `g g`.
+    pub pending_keys: Vec<Key>,
+    pub profile_mode: ProfileMode,
+    /// Narrowest terminal that shows the profile in `Auto` mode.
+    pub profile_min_width: u16,
+    pub page_size: usize,
+    pub size: (u16, u16),
+    pub now: Timestamp,
+    /// The agent's time zone offset, for showing times.
+    pub utc_offset: chrono::FixedOffset,
+    pub known_tags: Vec<String>,
+    pub should_quit: bool,
+}
+
+impl State {
+    pub fn new(agent: Agent, keymap: Keymap, view: View, size: (u16, u16), now: Timestamp) -> State {
+        State {
+            agent,
+            agents: Vec::new(),
+            keymap,
+            focus: Pane::Queue,
+            view,
+            counts: [None; 4],
+            queue: QueueState::default(),
+            conversation: None,
+            profile: ProfileState::default(),
+            composer: None,
+            overlay: None,
+            status: None,
+            pending_keys: Vec::new(),
+            profile_mode: ProfileMode::Auto,
+            profile_min_width: 100,
+            page_size: 200,
+            size,
+            now,
+            utc_offset: chrono::Offset::fix(&chrono::Utc),
+            known_tags: Vec::new(),
+            should_quit: false,
+        }
+    }
+
+    /// The ticket the conversation shows, if any.
+    pub fn open_ticket(&self) -> Option<&Ticket> {
+        self.conversation.as_ref().map(|c| &c.detail.ticket)
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: false });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: true });
+    }
+}

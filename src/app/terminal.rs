@@ -1,0 +1,119 @@
+//! The one guard that puts the terminal into the console's modes and always takes it back out.
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::cell::RefCell;
+use std::io::{self, Stdout, Write};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Collects a whole frame so it reaches the terminal in one write, on [`FrameOutput::commit`].
+/// ratatui's own flush after each draw is deliberately a no-op here.
+pub struct FrameWriter {
+    buffer: Rc<RefCell<Vec<u8>>>,
+}
+
+/// The other end of a [`FrameWriter`]: writes the collected frame to standard output.
+pub struct FrameOutput {
+    buffer: Rc<RefCell<Vec<u8>>>,
+    out: Stdout,
+}
+
+pub fn frame_pipe() -> (FrameWriter, FrameOutput) {
+    let buffer = Rc::new(RefCell::new(Vec::with_capacity(64 * 1024)));
+    (FrameWriter { buffer: buffer.clone() }, FrameOutput { buffer, out: io::stdout() })
+}
+
+impl FrameOutput {
+    pub fn commit(&mut self) -> io::Result<()> {
+        let mut buffer = self.buffer.borrow_mut();
+        if !buffer.is_empty() {
+            self.out.write_all(&buffer)?;
+            buffer.clear();
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.buffer.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub type Term = Terminal<CrosstermBackend<FrameWriter>>;
+
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Enters raw mode, the alternate screen and bracketed paste; undoes all of it when dropped.
+pub struct TerminalGuard {
+    active: bool,
+}
+
+impl TerminalGuard {
+    pub fn enter(mouse: bool) -> io::Result<(TerminalGuard, Term, FrameOutput)> {
+        MOUSE.store(mouse, Ordering::SeqCst);
+        install_panic_hook();
+        enter_modes()?;
+        let guard = TerminalGuard { active: true };
+        let (writer, output) = frame_pipe();
+        let term = Terminal::new(CrosstermBackend::new(writer))?;
+        Ok((guard, term, output))
+    }
+
+    /// Leave the console's modes for a while (editor, suspend).
+    pub fn pause(&mut self) {
+        restore();
+        self.active = false;
+    }
+
+    pub fn resume(&mut self) -> io::Result<()> {
+        enter_modes()?;
+        self.active = true;
+        Ok(())
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if self.active {
+            restore();
+        }
+    }
+}
+
+fn enter_modes() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Undo every mode we may have set; safe to call more than once.
+pub fn restore() {
+    let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = terminal::disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}

@@ -1,0 +1,183 @@
+//! `update`: pure; changes the state and returns the I/O it wants done.
+
+use super::action::Action;
+use super::input;
+use super::msg::{Effect, Msg};
+use super::state::{Composer, ConversationState, Pane, State};
+use super::ticket_actions;
+use crate::domain::MessageKind;
+use crate::store::PageCursor;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => input::on_key(state, key),
+        Msg::Paste(text) => input::on_paste(state, &text),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            super::navigate::keep_queue_selection_visible(state);
+            vec![]
+        }
+        Msg::Action(action) => on_action(state, action),
+        Msg::QueueLoaded { view, rows, append, has_more } => on_queue_loaded(state, view, rows, append, has_more),
+        Msg::CountsLoaded(counts) => {
+            state.counts = counts.map(Some);
+            vec![]
+        }
+        Msg::TicketLoaded { detail, customer_tickets, draft } => {
+            let offer_draft = draft.filter(|_| state.composer.is_none());
+            let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
+            let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
+            let mut conversation = ConversationState::new(*detail);
+            conversation.scroll_from_bottom = scroll.unwrap_or(0);
+            state.conversation = Some(conversation);
+            state.profile.selected = if same_ticket { state.profile.selected } else { 0 };
+            state.profile.tickets = customer_tickets;
+            if let Some(draft) = offer_draft {
+                state.set_status(format!("a {} draft is waiting on this ticket: press r or n to continue it", draft.kind));
+            }
+            vec![]
+        }
+        Msg::DirectoryLoaded { agents, tags } => {
+            state.agents = agents;
+            state.known_tags = tags;
+            vec![]
+        }
+        Msg::TicketChanged(ticket) => {
+            state.set_status(format!("#{} saved", ticket.id));
+            refresh_after_write(state, ticket.id)
+        }
+        Msg::MessageSent { ticket, kind } => {
+            state.composer = None;
+            state.set_status(match kind {
+                MessageKind::Note => format!("note added to #{ticket}"),
+                _ => format!("reply sent on #{ticket}"),
+            });
+            refresh_after_write(state, ticket)
+        }
+        Msg::DraftSaved => vec![],
+        Msg::DraftLoaded { ticket, draft } => {
+            input::resume_draft(state, ticket, draft);
+            vec![]
+        }
+        Msg::DraftDue => input::flush_draft(state),
+        Msg::EditorDone(text) => on_editor_done(state, text),
+        Msg::Conflict { ticket, message } => {
+            state.set_error(message);
+            refresh_after_write(state, ticket)
+        }
+        Msg::Failed(message) => {
+            state.set_error(message);
+            vec![]
+        }
+    }
+}
+
+pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    use super::navigate as nav;
+    match action {
+        Action::Quit => {
+            if state.overlay.take().is_none() {
+                return quit(state);
+            }
+            vec![]
+        }
+        Action::ForceQuit => quit(state),
+        Action::Back => nav::back(state),
+        Action::Help | Action::Palette => {
+            state.overlay = Some(super::pickers::overlay_for(state, action));
+            vec![]
+        }
+        Action::Redraw => vec![Effect::ClearScreen],
+        Action::Suspend => vec![Effect::Suspend],
+        Action::FocusNext => nav::cycle_focus(state, 1),
+        Action::FocusPrev => nav::cycle_focus(state, -1),
+        Action::FocusQueue => nav::focus(state, Pane::Queue),
+        Action::FocusConversation => nav::focus(state, Pane::Conversation),
+        Action::FocusProfile => nav::focus(state, Pane::Profile),
+        Action::ToggleProfile => nav::toggle_profile(state),
+        Action::SelectNext => nav::move_by(state, 1),
+        Action::SelectPrev => nav::move_by(state, -1),
+        Action::SelectFirst => nav::move_by(state, isize::MIN / 2),
+        Action::SelectLast => nav::move_by(state, isize::MAX / 2),
+        Action::PageDown => nav::move_by(state, nav::half_page(state) as isize),
+        Action::PageUp => nav::move_by(state, -(nav::half_page(state) as isize)),
+        Action::Open => nav::open(state),
+        Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
+            nav::switch_view(state, nav::view_of(action))
+        }
+        Action::ViewNext => nav::switch_view(state, nav::next_view(state.view, 1)),
+        Action::ViewPrev => nav::switch_view(state, nav::next_view(state.view, -1)),
+        Action::Reply => input::open_composer(state, MessageKind::Reply),
+        Action::Note => input::open_composer(state, MessageKind::Note),
+        Action::Editor => input::open_editor(state),
+        Action::Send => input::send(state),
+        Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => {
+            ticket_actions::open_picker(state, action)
+        }
+        Action::TakeTicket => ticket_actions::take(state),
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.should_quit = true;
+    // Whatever is in the composer is saved before leaving.
+    input::flush_draft(state)
+}
+
+fn on_queue_loaded(
+    state: &mut State,
+    view: super::state::View,
+    rows: Vec<crate::domain::Ticket>,
+    append: bool,
+    has_more: bool,
+) -> Vec<Effect> {
+    if view != state.view {
+        return vec![];
+    }
+    let queue = &mut state.queue;
+    queue.loading = false;
+    queue.has_more = has_more;
+    if append {
+        queue.rows.extend(rows);
+        return vec![];
+    }
+    let keep = queue.selected_ticket().map(|t| t.id);
+    queue.rows = rows;
+    queue.selected = keep
+        .and_then(|id| queue.rows.iter().position(|t| t.id == id))
+        .unwrap_or(queue.selected)
+        .min(queue.rows.len().saturating_sub(1));
+    super::navigate::keep_queue_selection_visible(state);
+    let open = state.open_ticket().map(|t| t.id);
+    match state.queue.selected_ticket() {
+        Some(t) if open.is_none() => vec![Effect::LoadTicket(t.id)],
+        _ => vec![],
+    }
+}
+
+/// After a write: the queue, the counts and the open ticket are reloaded.
+fn refresh_after_write(state: &mut State, ticket: i64) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadQueue { view: state.view, after: None }, Effect::LoadCounts];
+    if state.open_ticket().map(|t| t.id) == Some(ticket) {
+        effects.push(Effect::LoadTicket(ticket));
+    }
+    effects
+}
+
+fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
+    let Some(text) = text else {
+        state.set_status("editor closed without changes; nothing changed");
+        return vec![];
+    };
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    let text = text.trim_end_matches('\n');
+    *composer = Composer::new(composer.ticket_id, composer.kind, text);
+    composer.dirty = true;
+    state.set_status("text from the editor is in the composer: Ctrl-S sends, Esc keeps it as a draft");
+    input::flush_draft(state)
+}
+
+/// Where the next page of the queue starts.
+pub fn next_page_cursor(state: &State) -> Option<PageCursor> {
+    state.queue.rows.last().map(PageCursor::after)
+}

@@ -1,0 +1,107 @@
+//! The tab line at the top and the status line at the bottom.
+
+use super::text::{truncate, width};
+use super::theme::Theme;
+use crate::app::action::Action;
+use crate::app::keymap::{sequence_label, Context};
+use crate::app::state::{Pane, State, View};
+use crate::domain::text::for_display_line;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+pub fn render_tabs(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut spans = Vec::new();
+    for (i, view) in View::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("│", theme.dim()));
+        }
+        let count = state.counts[view.index()].map(|c| format!(" {c}")).unwrap_or_default();
+        let active = *view == state.view;
+        let marker = if active { "▸" } else { " " };
+        spans.push(Span::styled(format!("{marker}{}{count} ", view.title()), theme.tab(active)));
+    }
+    Line::from(spans).render(area, buf);
+    let me = format!(" frontdesk · {} ", for_display_line(&state.agent.login));
+    let used = Line::from(
+        View::ALL.iter().map(|v| format!(" {} {:>6} ", v.title(), "")).collect::<String>(),
+    )
+    .width();
+    if (area.width as usize) > used + width(&me) {
+        let x = area.x + area.width - width(&me) as u16;
+        buf.set_string(x, area.y, me, theme.dim());
+    }
+}
+
+pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let hints = hints(state);
+    let mut spans = Vec::new();
+    if !state.pending_keys.is_empty() {
+        spans.push(Span::styled(format!(" {}… ", sequence_label(&state.pending_keys)), theme.bold()));
+    }
+    if let Some(message) = &state.status {
+        let style = if message.is_error { theme.error() } else { theme.bold() };
+        let room = (area.width as usize).saturating_sub(24);
+        let text = truncate(&for_display_line(&message.text), room.max(20));
+        spans.push(Span::styled(format!(" {text} "), style));
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 1);
+    spans.push(Span::styled(format!(" {}", truncate(&hints, room)), theme.dim()));
+    Line::from(spans).render(area, buf);
+}
+
+/// Key hints for what the agent is doing now.
+fn hints(state: &State) -> String {
+    if let Some(overlay) = &state.overlay {
+        return match overlay.kind {
+            crate::app::overlay::OverlayKind::Help => "type to filter · ↑/↓ move · Esc close".into(),
+            _ => "type to filter · ↑/↓ move · Enter choose · Esc cancel".into(),
+        };
+    }
+    let (context, actions): (Context, &[(Action, &str)]) = match state.focus {
+        _ if state.composer.is_some() && state.focus == Pane::Conversation => (
+            Context::Composer,
+            &[(Action::Send, "send"), (Action::Back, "keep draft"), (Action::Editor, "$EDITOR")],
+        ),
+        Pane::Queue => (
+            Context::Queue,
+            &[
+                (Action::SelectNext, "down"),
+                (Action::Open, "open"),
+                (Action::Reply, "reply"),
+                (Action::Note, "note"),
+                (Action::SetStatus, "status"),
+                (Action::Assign, "assign"),
+                (Action::ViewNext, "next tab"),
+                (Action::Palette, "commands"),
+                (Action::Help, "help"),
+            ],
+        ),
+        Pane::Conversation => (
+            Context::Conversation,
+            &[
+                (Action::SelectPrev, "scroll up"),
+                (Action::Reply, "reply"),
+                (Action::Note, "note"),
+                (Action::SetStatus, "status"),
+                (Action::SetPriority, "priority"),
+                (Action::Assign, "assign"),
+                (Action::Tags, "tags"),
+                (Action::Back, "queue"),
+                (Action::Help, "help"),
+            ],
+        ),
+        Pane::Profile => (
+            Context::Profile,
+            &[(Action::SelectNext, "down"), (Action::Open, "open ticket"), (Action::Back, "queue"), (Action::Help, "help")],
+        ),
+    };
+    actions
+        .iter()
+        .filter_map(|(action, label)| state.keymap.keys_for(context, *action).map(|k| format!("{k} {label}")))
+        .collect::<Vec<_>>()
+        .join("  ")
+}

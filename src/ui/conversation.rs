@@ -1,0 +1,209 @@
+//! The conversation pane: messages and ticket events in time order, wrapped once per width.
+
+use super::layout;
+use super::text::{fit, width, wrap};
+use super::theme::Theme;
+use crate::app::state::{ConversationState, Pane, State, WrapCache};
+use crate::domain::text::{for_display, for_display_line};
+use crate::domain::{Event, Message, MessageKind, Timestamp};
+use crate::store::TicketDetail;
+use chrono::FixedOffset;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+
+pub struct ConversationView<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+/// Total wrapped lines of the open conversation and the lines its pane shows.
+pub fn measure(state: &State) -> (usize, usize) {
+    let (Some(conversation), Some(area)) = (&state.conversation, layout::areas(state).conversation) else {
+        return (0, 0);
+    };
+    let inner = Block::bordered().inner(area);
+    let cache = wrapped(conversation, inner.width, None, clock(state));
+    (cache.lines.len(), inner.height as usize)
+}
+
+/// When and where the agent is, for showing times.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: Timestamp,
+    pub offset: FixedOffset,
+}
+
+fn clock(state: &State) -> Clock {
+    Clock { now: state.now, offset: state.utc_offset }
+}
+
+/// The wrapped lines for `width`, built on first use and kept until the width (or the theme,
+/// when one is asked for) changes. Line counts do not depend on the theme.
+fn wrapped<'a>(
+    conversation: &'a ConversationState,
+    width: u16,
+    theme: Option<&Theme>,
+    clock: Clock,
+) -> std::cell::Ref<'a, WrapCache> {
+    let fresh = {
+        let cache = conversation.wrapped.borrow();
+        cache.width == width && !cache.lines.is_empty() && theme.is_none_or(|t| *t == cache.theme)
+    };
+    if !fresh {
+        let theme = theme.copied().unwrap_or_else(Theme::monochrome);
+        let lines = build_lines(&conversation.detail, width as usize, &theme, clock);
+        *conversation.wrapped.borrow_mut() = WrapCache { width, lines, theme };
+    }
+    conversation.wrapped.borrow()
+}
+
+impl Widget for ConversationView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let focused = self.state.focus == Pane::Conversation && self.state.composer.is_none();
+        let mut block = Block::bordered()
+            .border_type(self.theme.border_type(focused))
+            .border_style(self.theme.border(focused));
+        let Some(conversation) = &self.state.conversation else {
+            block = block.title(" Conversation ");
+            let inner = block.inner(area);
+            block.render(area, buf);
+            Line::from(" Pick a ticket in the queue (j/k, Enter).").style(self.theme.dim()).render(inner, buf);
+            return;
+        };
+        let ticket = &conversation.detail.ticket;
+        let title = format!(" #{} {} ", ticket.id, for_display_line(&ticket.subject));
+        let facts = format!(
+            " {} · {} · {} ",
+            ticket.status,
+            ticket.priority,
+            ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
+        );
+        let max_title = (area.width as usize).saturating_sub(width(&facts) + 4);
+        block = block
+            .title(Line::from(super::text::truncate(&title, max_title)).style(self.theme.bold()))
+            .title(Line::from(facts).right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let cache = wrapped(conversation, inner.width, Some(self.theme), clock(self.state));
+        let height = inner.height as usize;
+        let total = cache.lines.len();
+        let start = total.saturating_sub(height + conversation.scroll_from_bottom);
+        for (row, line) in inner.rows().zip(cache.lines.iter().skip(start)) {
+            line.clone().render(row, buf);
+        }
+        if start > 0 {
+            let more = format!(" ↑ {start} more ");
+            let x = area.x + area.width.saturating_sub(width(&more) as u16 + 2);
+            buf.set_string(x, area.y + area.height - 1, more, self.theme.dim());
+        }
+    }
+}
+
+enum Entry<'a> {
+    Message(&'a Message),
+    Event(&'a Event),
+}
+
+impl Entry<'_> {
+    fn at(&self) -> Timestamp {
+        match self {
+            Entry::Message(m) => m.created_at,
+            Entry::Event(e) => e.created_at,
+        }
+    }
+}
+
+/// Events worth a line of their own; message events are already shown as their messages.
+fn shown_event(event: &Event) -> bool {
+    matches!(event.field.as_str(), "status" | "priority" | "assignee" | "tag")
+}
+
+pub fn build_lines(detail: &TicketDetail, width: usize, theme: &Theme, clock: Clock) -> Vec<Line<'static>> {
+    let mut entries: Vec<Entry> = detail.messages.iter().map(Entry::Message).collect();
+    entries.extend(detail.events.iter().filter(|e| shown_event(e)).map(Entry::Event));
+    entries.sort_by_key(|e| e.at());
+    let mut lines = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Message(m) => message_lines(m, detail, width, theme, clock, &mut lines),
+            Entry::Event(e) => lines.push(event_line(e, width, theme, clock)),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(" No messages yet.").style(theme.dim()));
+    }
+    lines
+}
+
+fn message_lines(
+    m: &Message,
+    detail: &TicketDetail,
+    width: usize,
+    theme: &Theme,
+    clock: Clock,
+    out: &mut Vec<Line<'static>>,
+) {
+    if !out.is_empty() {
+        out.push(Line::default());
+    }
+    let who = match m.kind {
+        MessageKind::Customer => {
+            format!("{} <{}>", for_display_line(&m.author), for_display_line(detail.customer.primary_email()))
+        }
+        MessageKind::Reply => format!("{} · reply", for_display_line(&m.author)),
+        MessageKind::Note => format!("▒ note · {} · internal", for_display_line(&m.author)),
+        MessageKind::System => "system".to_string(),
+    };
+    let when = format_time(m.created_at, clock);
+    let who_w = width.saturating_sub(width_of(&when) + 1);
+    out.push(Line::from(vec![
+        Span::styled(fit(&who, who_w), theme.author(m.kind)),
+        Span::raw(" "),
+        Span::styled(when, theme.dim()),
+    ]));
+    let (prefix, body_w) = match m.kind {
+        MessageKind::Note => ("▒ ", width.saturating_sub(2)),
+        _ => ("", width),
+    };
+    for text in wrap(&for_display(m.body.trim_end()), body_w) {
+        out.push(Line::from(vec![Span::styled(prefix, theme.author(m.kind)), Span::styled(text, theme.body(m.kind))]));
+    }
+}
+
+fn width_of(s: &str) -> usize {
+    width(s)
+}
+
+fn event_line(e: &Event, width: usize, theme: &Theme, clock: Clock) -> Line<'static> {
+    let show = |v: &Option<String>| v.as_deref().map(for_display_line).map(|s| s.into_owned());
+    let what = match (e.field.as_str(), show(&e.old), show(&e.new)) {
+        ("tag", None, Some(tag)) => format!("added tag {tag}"),
+        ("tag", Some(tag), _) => format!("removed tag {tag}"),
+        ("assignee", _, None) => "unassigned the ticket".to_string(),
+        ("assignee", _, Some(to)) => format!("assigned to {to}"),
+        (field, old, new) => format!(
+            "set {field} {} → {}",
+            old.unwrap_or_else(|| "—".into()),
+            new.unwrap_or_else(|| "—".into())
+        ),
+    };
+    let when = format_time(e.created_at, clock);
+    let text = format!("── {} {what}", for_display_line(&e.actor));
+    let text_w = width.saturating_sub(width_of(&when) + 1);
+    Line::from(vec![Span::raw(fit(&text, text_w)), Span::raw(" "), Span::raw(when)]).style(theme.dim())
+}
+
+/// `14:02` today, `23 Nov 14:02` this year, `23 Nov 2025` before.
+pub fn format_time(t: Timestamp, clock: Clock) -> String {
+    let local = t.with_timezone(&clock.offset);
+    let now = clock.now.with_timezone(&clock.offset);
+    if local.date_naive() == now.date_naive() {
+        local.format("%H:%M").to_string()
+    } else if local.format("%Y").to_string() == now.format("%Y").to_string() {
+        local.format("%d %b %H:%M").to_string()
+    } else {
+        local.format("%d %b %Y").to_string()
+    }
+}

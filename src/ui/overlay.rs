@@ -1,0 +1,73 @@
+//! Overlays drawn over the panes: help, the palette, the pickers.
+
+use super::text::{fit, truncate};
+use super::theme::Theme;
+use crate::app::overlay::Overlay;
+use crate::domain::text::for_display_line;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+
+pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut Buffer) {
+    let width = screen.width.saturating_sub(4).min(76);
+    let wanted = overlay.items.len() as u16 + 4;
+    let height = wanted.min(screen.height.saturating_sub(2)).max(5.min(screen.height));
+    let area = Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height.saturating_sub(height)) / 3,
+        width,
+        height,
+    };
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_type(theme.border_type(true))
+        .border_style(theme.border(true))
+        .title(format!(" {} ", overlay.kind.title()))
+        .title_bottom(Line::from(format!(" {} of {} ", overlay.matches.len(), overlay.items.len())).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut rows = inner.rows();
+    if let Some(row) = rows.next() {
+        let query = for_display_line(overlay.query()).into_owned();
+        Line::from(vec![Span::styled("> ", theme.bold()), Span::raw(query), Span::styled("▏", theme.bold())])
+            .render(row, buf);
+    }
+    let list_height = inner.height.saturating_sub(1) as usize;
+    let first = overlay.selected.saturating_sub(list_height.saturating_sub(1));
+    for (row, (n, (index, hits))) in rows.zip(overlay.matches.iter().enumerate().skip(first)) {
+        let item = &overlay.items[*index];
+        let selected = n == overlay.selected;
+        let line = item_line(item, hits, selected, inner.width as usize, theme);
+        line.render(row, buf);
+    }
+}
+
+fn item_line(
+    item: &crate::app::overlay::Item,
+    hits: &[usize],
+    selected: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let marker = if selected { "▌" } else { " " };
+    let current = if item.current { "● " } else { "  " };
+    let label = for_display_line(&item.label).into_owned();
+    let label_w = (width / 2).max(label.chars().count().min(width.saturating_sub(4)));
+    let label = fit(&label, label_w.min(width.saturating_sub(3)));
+    let mut spans = vec![Span::raw(marker), Span::raw(current)];
+    // Matched characters stand out; positions count characters of "label detail".
+    for (i, c) in label.chars().enumerate() {
+        let style = if hits.contains(&i) { theme.matched() } else { ratatui::style::Style::new() };
+        spans.push(Span::styled(c.to_string(), style));
+    }
+    let used = 3 + super::text::width(&label);
+    let detail = truncate(&for_display_line(&item.detail), width.saturating_sub(used + 1));
+    spans.push(Span::styled(format!(" {detail}"), theme.dim()));
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.selected(true))
+    } else {
+        line
+    }
+}

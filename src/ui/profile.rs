@@ -1,0 +1,93 @@
+//! The customer profile pane: who this is, how to reach them, their history.
+
+use super::text::{truncate, wrap};
+use super::theme::Theme;
+use crate::app::state::{Pane, State};
+use crate::domain::text::{for_display, for_display_line};
+use crate::domain::Ticket;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+
+pub struct ProfileView<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl Widget for ProfileView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let focused = self.state.focus == Pane::Profile;
+        let block = Block::bordered()
+            .border_type(self.theme.border_type(focused))
+            .border_style(self.theme.border(focused));
+        let Some(conversation) = &self.state.conversation else {
+            let block = block.title(" Customer ");
+            block.render(area, buf);
+            return;
+        };
+        let customer = &conversation.detail.customer;
+        let block = block.title(format!(" {} ", for_display_line(&customer.name)));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let lines = profile_lines(self.state, inner.width as usize, self.theme, focused);
+        for (row, line) in inner.rows().zip(lines) {
+            line.render(row, buf);
+        }
+    }
+}
+
+fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> Vec<Line<'static>> {
+    let Some(conversation) = &state.conversation else { return Vec::new() };
+    let c = &conversation.detail.customer;
+    let tickets = &state.profile.tickets;
+    let open = tickets.iter().filter(|t| t.status.is_active()).count();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut push = |text: String, style| lines.push(Line::from(truncate(&text, width)).style(style));
+    push(for_display_line(&c.name).into_owned(), theme.bold());
+    for email in &c.emails {
+        push(for_display_line(email).into_owned(), ratatui::style::Style::new());
+    }
+    if let Some(phone) = &c.phone {
+        push(for_display_line(phone).into_owned(), ratatui::style::Style::new());
+    }
+    let org = c.organization.as_deref().map(|o| format!("{} · ", for_display_line(o))).unwrap_or_default();
+    push(format!("{org}{}", c.tier), theme.bold());
+    push(format!("since {} · {} tickets · {open} open", c.created_at.format("%b %Y"), tickets.len()), theme.dim());
+    if !c.tags.is_empty() {
+        push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
+    }
+    if !c.notes.trim().is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from("Notes").style(theme.heading()));
+        lines.extend(wrap(&for_display(c.notes.trim()), width).into_iter().map(Line::from));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from("Tickets").style(theme.heading()));
+    let current = conversation.detail.ticket.id;
+    for (i, ticket) in tickets.iter().enumerate() {
+        let selected = focused && i == state.profile.selected;
+        lines.push(ticket_line(ticket, ticket.id == current, selected, width, theme));
+    }
+    lines
+}
+
+fn ticket_line(ticket: &Ticket, current: bool, selected: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let marker = if selected { "▌" } else if current { "▸" } else { " " };
+    let head = format!("{marker}#{} ", ticket.id);
+    let status = format!("{:<4} ", super::queue::status_short(ticket.status));
+    let date = ticket.created_at.format("%d %b ").to_string();
+    let used = super::text::width(&head) + status.len() + date.len();
+    let subject = truncate(&for_display_line(&ticket.subject), width.saturating_sub(used));
+    let line = Line::from(vec![
+        Span::raw(head),
+        Span::styled(status, theme.status(ticket.status)),
+        Span::styled(date, theme.dim()),
+        Span::raw(subject),
+    ]);
+    if selected {
+        line.style(theme.selected(true))
+    } else {
+        line
+    }
+}

@@ -1,0 +1,119 @@
+//! The queue pane: one row per ticket, only the visible rows built.
+
+use super::text::{fit, fit_right, truncate};
+use super::theme::Theme;
+use crate::app::state::{Pane, State};
+use crate::domain::text::for_display_line;
+use crate::domain::{short_age, Status, Ticket};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+
+pub struct QueueView<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+struct Columns {
+    number: usize,
+    customer: usize,
+    subject: usize,
+    assignee: usize,
+}
+
+impl Columns {
+    fn for_width(inner: usize, number: usize) -> Columns {
+        // sel(1) prio(2) sp number sp status(4) sp age(3) sp customer sp subject [sp assignee]
+        let fixed = 1 + 2 + 1 + number + 1 + 4 + 1 + 3 + 1;
+        let rest = inner.saturating_sub(fixed);
+        let assignee = if rest >= 50 { 8 } else { 0 };
+        let rest = rest.saturating_sub(assignee + usize::from(assignee > 0));
+        let customer = (rest / 3).clamp(6, 20).min(rest);
+        let subject = rest.saturating_sub(customer + 1);
+        Columns { number, customer, subject, assignee }
+    }
+}
+
+pub fn status_short(status: Status) -> &'static str {
+    match status {
+        Status::New => "new",
+        Status::Open => "open",
+        Status::Pending => "pend",
+        Status::OnHold => "hold",
+        Status::Solved => "solv",
+        Status::Closed => "clos",
+    }
+}
+
+impl Widget for QueueView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let state = self.state;
+        let focused = state.focus == Pane::Queue;
+        let count = state.counts[state.view.index()].map(|c| format!(" {c}")).unwrap_or_default();
+        let block = Block::bordered()
+            .border_type(self.theme.border_type(focused))
+            .border_style(self.theme.border(focused))
+            .title(format!(" Queue · {}{count} ", state.view.title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let q = &state.queue;
+        let visible = q.rows.iter().enumerate().skip(q.offset).take(inner.height.saturating_sub(1) as usize);
+        let number = q.rows.iter().skip(q.offset).take(inner.height as usize).map(|t| t.id.to_string().len()).max();
+        let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4));
+        let mut rows = inner.rows();
+        if let Some(header_area) = rows.next() {
+            header(&cols).style(self.theme.dim()).render(header_area, buf);
+        }
+        if q.rows.is_empty() {
+            let text = if q.loading { "loading…" } else { "no tickets in this view" };
+            if let Some(row) = rows.next() {
+                Line::from(format!("  {text}")).style(self.theme.dim()).render(row, buf);
+            }
+            return;
+        }
+        for (row_area, (i, ticket)) in rows.zip(visible) {
+            let selected = i == q.selected;
+            let line = row(ticket, &cols, selected, state, self.theme);
+            let line = if selected { line.style(self.theme.selected(focused)) } else { line };
+            line.render(row_area, buf);
+        }
+    }
+}
+
+fn header(cols: &Columns) -> Line<'static> {
+    let mut text = format!("   {} {} {} {} {}", fit_right("#", cols.number), "st  ", "age", fit("customer", cols.customer), fit("subject", cols.subject));
+    if cols.assignee > 0 {
+        text.push_str(&format!(" {}", fit("owner", cols.assignee)));
+    }
+    Line::from(text)
+}
+
+fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme: &Theme) -> Line<'a> {
+    let marker = if selected { "▌" } else { " " };
+    let customer = for_display_line(&ticket.customer_name);
+    let subject = for_display_line(&ticket.subject);
+    let mut spans = vec![
+        Span::raw(marker),
+        Span::styled(ticket.priority.glyph(), theme.priority(ticket.priority)),
+        Span::raw(" "),
+        Span::styled(fit_right(&ticket.id.to_string(), cols.number), theme.bold()),
+        Span::raw(" "),
+        Span::styled(fit(status_short(ticket.status), 4), theme.status(ticket.status)),
+        Span::raw(" "),
+        Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
+        Span::raw(" "),
+        Span::raw(fit(&customer, cols.customer)),
+        Span::raw(" "),
+        Span::raw(fit(&subject, cols.subject)),
+    ];
+    if cols.assignee > 0 {
+        let owner = ticket.assignee.as_deref().map(for_display_line).unwrap_or("—".into());
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(truncate(&owner, cols.assignee), theme.dim()));
+    }
+    Line::from(spans)
+}
