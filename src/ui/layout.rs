@@ -4,7 +4,7 @@ use crate::app::state::{Pane, ProfileMode, State};
 use ratatui::layout::Rect;
 
 /// Below this width only the focused pane is drawn.
-pub const ONE_PANE_WIDTH: u16 = 64;
+pub const ONE_PANE_WIDTH: u16 = 48;
 /// From this width the profile fits beside the queue and the conversation.
 pub const THREE_PANE_WIDTH: u16 = 100;
 
@@ -33,8 +33,13 @@ pub fn areas(state: &State) -> Areas {
             Pane::Profile => areas.profile = Some(main),
         }
         None
+    } else if w < THREE_PANE_WIDTH {
+        // Narrow: the queue over the conversation, both full width so subjects stay readable.
+        let queue_h = (main.height * 2 / 5).max(6).min(main.height);
+        areas.queue = Some(Rect::new(0, 1, w, queue_h));
+        Some(Rect::new(0, 1 + queue_h, w, main.height - queue_h))
     } else {
-        let queue_w = if w < THREE_PANE_WIDTH { w * 2 / 5 } else { (w * 35 / 100).clamp(36, 64) };
+        let queue_w = (w * 35 / 100).clamp(36, 64);
         areas.queue = Some(Rect::new(0, 1, queue_w, main.height));
         Some(Rect::new(queue_w, 1, w - queue_w, main.height))
     };
@@ -57,7 +62,7 @@ fn place_right(state: &State, areas: &mut Areas, right: Rect) {
         ProfileMode::Auto => w >= state.profile_min_width.max(THREE_PANE_WIDTH),
     };
     if w < THREE_PANE_WIDTH {
-        // Two columns: the profile takes the conversation's place when asked for.
+        // Stacked: the profile takes the conversation's place when asked for.
         let show_profile = state.focus == Pane::Profile || (wants_profile && state.focus == Pane::Queue);
         if show_profile {
             areas.profile = Some(right);

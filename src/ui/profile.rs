@@ -53,7 +53,8 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
     }
     let org = c.organization.as_deref().map(|o| format!("{} · ", for_display_line(o))).unwrap_or_default();
     push(format!("{org}{}", c.tier), theme.bold());
-    push(format!("since {} · {} tickets · {open} open", c.created_at.format("%b %Y"), tickets.len()), theme.dim());
+    push(format!("customer since {}", c.created_at.format("%b %Y")), theme.dim());
+    push(format!("{} tickets · {open} open", tickets.len()), theme.dim());
     if !c.tags.is_empty() {
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
