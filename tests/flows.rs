@@ -1,0 +1,284 @@
+//! Flow tests: sequences of keys and messages through `update` and the effects, on a real database.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use frontdesk::app::effects::App;
+use frontdesk::app::keymap::Keymap;
+use frontdesk::app::msg::Msg;
+use frontdesk::app::state::{Pane, State, View};
+use frontdesk::domain::*;
+use frontdesk::store::Store;
+use std::collections::BTreeMap;
+
+struct Desk {
+    app: App,
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+fn new_ticket(store: &Store, n: usize) -> Ticket {
+    let t = NewTicket {
+        customer_email: format!("customer{}@shop.example", n % 5),
+        customer_name: Some(format!("Customer {}", n % 5)),
+        subject: format!("Problem number {n}"),
+        body: format!("Please help with problem {n}."),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&t, "ana").unwrap()
+}
+
+fn open_app(path: &std::path::Path, login: &str, page_size: usize) -> App {
+    let store = Store::open(path).unwrap();
+    let agent = store.agent(login).unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let mut state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+    state.page_size = page_size;
+    let mut app = App::new(state, store);
+    app.start();
+    app
+}
+
+fn desk(tickets: usize, page_size: usize) -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let store = Store::open(&path).unwrap();
+    store.register_first_admin("ana").unwrap();
+    store.add_agent("hiro", Some("Hiro Tanaka"), Role::Agent).unwrap();
+    for n in 0..tickets {
+        new_ticket(&store, n);
+    }
+    drop(store);
+    let app = open_app(&path, "ana", page_size);
+    Desk { app, _dir: dir, path }
+}
+
+fn press(app: &mut App, keys: &str) {
+    for key in keys.split_whitespace() {
+        let event = match key {
+            "enter" => KeyEvent::from(KeyCode::Enter),
+            "esc" => KeyEvent::from(KeyCode::Esc),
+            "ctrl-s" => KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+            k if k.chars().count() == 1 => KeyEvent::from(KeyCode::Char(k.chars().next().unwrap())),
+            other => panic!("no such key in this test: {other}"),
+        };
+        app.handle(Msg::Key(event));
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle(Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+    }
+}
+
+fn open_id(app: &App) -> i64 {
+    app.state.open_ticket().expect("a ticket is open").id
+}
+
+#[test]
+fn the_desk_opens_on_the_queue_with_the_newest_ticket_shown() {
+    let d = desk(5, 200);
+    let s = &d.app.state;
+    assert_eq!(s.queue.rows.len(), 5);
+    assert_eq!(s.counts, [Some(0), Some(5), Some(5), Some(5)]);
+    assert_eq!(s.focus, Pane::Queue);
+    assert_eq!(open_id(&d.app), s.queue.rows[0].id);
+    assert_eq!(s.queue.rows[0].subject, "Problem number 4");
+}
+
+#[test]
+fn moving_in_the_queue_shows_that_conversation() {
+    let mut d = desk(5, 200);
+    press(&mut d.app, "j j");
+    assert_eq!(d.app.state.queue.selected, 2);
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+    press(&mut d.app, "G");
+    assert_eq!(d.app.state.queue.selected, 4);
+    press(&mut d.app, "g g");
+    assert_eq!(d.app.state.queue.selected, 0);
+}
+
+#[test]
+fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
+    let mut d = desk(3, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "r");
+    assert!(d.app.state.composer.is_some());
+    type_text(&mut d.app, "Hello Customer, on it.");
+    press(&mut d.app, "ctrl-s");
+    assert!(d.app.state.composer.is_none());
+    let detail = d.app.store.ticket_detail(id).unwrap();
+    let last = detail.messages.last().unwrap();
+    assert_eq!((last.kind, last.body.as_str(), last.author.as_str()), (MessageKind::Reply, "Hello Customer, on it.", "ana"));
+    assert_eq!(detail.ticket.status, Status::Open, "a reply opens a new ticket");
+    let shown = &d.app.state.conversation.as_ref().unwrap().detail;
+    assert_eq!(shown.messages.len(), 2);
+    assert!(d.app.store.draft(id, "ana").unwrap().is_none(), "the sent draft is gone");
+}
+
+#[test]
+fn an_internal_note_is_stored_as_a_note() {
+    let mut d = desk(1, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "n");
+    type_text(&mut d.app, "customer is a reseller");
+    press(&mut d.app, "ctrl-s");
+    let detail = d.app.store.ticket_detail(id).unwrap();
+    assert_eq!(detail.messages.last().unwrap().kind, MessageKind::Note);
+    assert_eq!(detail.ticket.status, Status::New, "a note does not change the status");
+}
+
+#[test]
+fn typing_saves_a_draft_that_survives_a_restart() {
+    let mut d = desk(2, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "r");
+    type_text(&mut d.app, "half a reply");
+    assert!(d.app.store.draft(id, "ana").unwrap().is_none(), "not saved on every keystroke");
+    d.app.handle(Msg::DraftDue); // the timer fires
+    assert_eq!(d.app.store.draft(id, "ana").unwrap().unwrap().body, "half a reply");
+    type_text(&mut d.app, " and more");
+    drop(d.app); // the console dies without closing the composer
+    let mut app = open_app(&d.path, "ana", 200);
+    assert!(app.state.status.as_ref().unwrap().text.contains("draft"), "the draft is offered");
+    press(&mut app, "r");
+    assert_eq!(app.state.composer.as_ref().unwrap().body(), "half a reply");
+}
+
+#[test]
+fn esc_keeps_the_draft_and_a_note_draft_stays_a_note() {
+    let mut d = desk(1, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "n");
+    type_text(&mut d.app, "internal only");
+    press(&mut d.app, "esc");
+    assert!(d.app.state.composer.is_none());
+    let draft = d.app.store.draft(id, "ana").unwrap().unwrap();
+    assert_eq!((draft.kind, draft.body.as_str()), (MessageKind::Note, "internal only"));
+    press(&mut d.app, "r");
+    let composer = d.app.state.composer.as_ref().unwrap();
+    assert_eq!(composer.kind, MessageKind::Note, "a note draft never becomes a reply");
+    assert_eq!(composer.body(), "internal only");
+}
+
+#[test]
+fn quitting_saves_what_is_in_the_composer() {
+    let mut d = desk(1, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "r");
+    type_text(&mut d.app, "unsaved words");
+    d.app.handle(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(d.app.state.should_quit);
+    assert_eq!(d.app.store.draft(id, "ana").unwrap().unwrap().body, "unsaved words");
+}
+
+#[test]
+fn the_status_picker_changes_the_status_and_logs_it() {
+    let mut d = desk(2, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "s");
+    assert!(d.app.state.overlay.is_some());
+    type_text(&mut d.app, "pend");
+    press(&mut d.app, "enter");
+    assert!(d.app.state.overlay.is_none());
+    let detail = d.app.store.ticket_detail(id).unwrap();
+    assert_eq!(detail.ticket.status, Status::Pending);
+    let event = detail.events.iter().rev().find(|e| e.field == "status").unwrap();
+    assert_eq!((event.old.as_deref(), event.new.as_deref(), event.actor.as_str()), (Some("new"), Some("pending"), "ana"));
+    assert_eq!(d.app.state.open_ticket().unwrap().status, Status::Pending, "the console shows it");
+}
+
+#[test]
+fn assign_take_and_tags_go_through_pickers() {
+    let mut d = desk(1, 200);
+    let id = open_id(&d.app);
+    press(&mut d.app, "a");
+    type_text(&mut d.app, "hiro");
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.store.ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
+    press(&mut d.app, "T");
+    assert_eq!(d.app.store.ticket(id).unwrap().assignee.as_deref(), Some("ana"));
+    press(&mut d.app, "t");
+    type_text(&mut d.app, "refund");
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.store.ticket(id).unwrap().tags, vec!["refund".to_string()]);
+    press(&mut d.app, "t");
+    type_text(&mut d.app, "refund");
+    press(&mut d.app, "enter");
+    assert!(d.app.store.ticket(id).unwrap().tags.is_empty(), "choosing a tag the ticket has removes it");
+    press(&mut d.app, "p");
+    type_text(&mut d.app, "urg");
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.store.ticket(id).unwrap().priority, Priority::Urgent);
+}
+
+#[test]
+fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
+    let mut d = desk(1, 200);
+    let id = open_id(&d.app);
+    let other = Store::open(&d.path).unwrap();
+    let t = other.ticket(id).unwrap();
+    let mut change = TicketChange { priority: Some(Priority::High), ..TicketChange::default() };
+    other.update_ticket(id, t.version, &change, "hiro").ok();
+    other.add_agent("mei", None, Role::Agent).ok();
+    change.priority = Some(Priority::Low);
+    press(&mut d.app, "p");
+    type_text(&mut d.app, "low");
+    press(&mut d.app, "enter");
+    let status = d.app.state.status.clone().unwrap();
+    assert!(status.is_error && status.text.contains("was changed by"), "{status:?}");
+    assert_eq!(d.app.store.ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
+    assert_eq!(d.app.state.open_ticket().unwrap().priority, Priority::High, "the console shows the ticket as it is now");
+}
+
+#[test]
+fn views_switch_by_key() {
+    let mut d = desk(4, 200);
+    press(&mut d.app, "T"); // take the first ticket
+    press(&mut d.app, "g m");
+    assert_eq!(d.app.state.view, View::Mine);
+    assert_eq!(d.app.state.queue.rows.len(), 1);
+    press(&mut d.app, "g u");
+    assert_eq!(d.app.state.queue.rows.len(), 3);
+    press(&mut d.app, "]");
+    assert_eq!(d.app.state.view, View::Open);
+    assert_eq!(d.app.state.counts, [Some(1), Some(3), Some(4), Some(4)]);
+}
+
+#[test]
+fn the_queue_loads_more_pages_as_the_cursor_nears_the_end() {
+    let mut d = desk(65, 20);
+    assert_eq!(d.app.state.queue.rows.len(), 20);
+    assert!(d.app.state.queue.has_more);
+    for _ in 0..8 {
+        press(&mut d.app, "G");
+    }
+    let ids: Vec<i64> = d.app.state.queue.rows.iter().map(|t| t.id).collect();
+    assert_eq!(ids.len(), 65, "every ticket once");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 65);
+    assert!(!d.app.state.queue.has_more);
+}
+
+#[test]
+fn the_palette_runs_actions_by_name() {
+    let mut d = desk(2, 200);
+    press(&mut d.app, ":");
+    type_text(&mut d.app, "view_all");
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.state.view, View::All);
+}
+
+#[test]
+fn q_closes_an_overlay_before_it_quits() {
+    let mut d = desk(1, 200);
+    press(&mut d.app, "?");
+    assert!(d.app.state.overlay.is_some());
+    press(&mut d.app, "esc");
+    assert!(d.app.state.overlay.is_none());
+    press(&mut d.app, "q");
+    assert!(d.app.state.should_quit);
+}
