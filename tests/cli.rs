@@ -134,7 +134,18 @@ fn a_ticket_goes_from_new_to_pending_with_its_history() {
     let desk = Desk::with_admin();
     let out = desk.ok(
         "ana",
-        &["ticket", "new", "--from", "carla@x.example", "--name", "Carla Núñez", "--subject", "Refund", "--body", "It broke"],
+        &[
+            "ticket",
+            "new",
+            "--from",
+            "carla@x.example",
+            "--name",
+            "Carla Núñez",
+            "--subject",
+            "Refund",
+            "--body",
+            "It broke",
+        ],
     );
     assert!(out.contains("#1"), "{out}");
     desk.ok("ana", &["ticket", "reply", "1", "--body", "Sorry, refunding now"]);
@@ -240,7 +251,9 @@ fn hostile_subjects_are_shown_as_text_and_kept_exact_in_json() {
     let desk = Desk::with_admin();
     desk.new_ticket("eve@x.example", "Refund\x1b[2J");
     desk.new_ticket("eve@x.example", "\x1b]0;x\x07");
-    for args in [&["ticket", "list"][..], &["ticket", "show", "1"], &["ticket", "show", "2"], &["customer", "show", "1"]] {
+    for args in
+        [&["ticket", "list"][..], &["ticket", "show", "1"], &["ticket", "show", "2"], &["customer", "show", "1"]]
+    {
         let out = desk.ok("ana", args);
         assert!(!out.contains('\x1b') && !out.contains('\x07'), "{args:?}: {out:?}");
     }

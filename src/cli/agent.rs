@@ -49,7 +49,13 @@ fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> 
     let mut table = Table::new(&["LOGIN", "NAME", "ROLE", "EMAIL", "ACTIVE"]);
     for a in &agents {
         let active = if a.active { "yes" } else { "no" };
-        table.row(vec![a.login.clone(), a.name.clone(), a.role.to_string(), or_dash(a.email.as_deref()), active.into()]);
+        table.row(vec![
+            a.login.clone(),
+            a.name.clone(),
+            a.role.to_string(),
+            or_dash(a.email.as_deref()),
+            active.into(),
+        ]);
     }
     Ok(table.write(out)?)
 }

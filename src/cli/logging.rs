@@ -14,13 +14,11 @@ pub fn log_file(state_dir: &Path) -> PathBuf {
 /// Returns `None` when the log cannot be opened: logging is never a reason to fail.
 pub fn init(state_dir: &Path) -> Option<WorkerGuard> {
     std::fs::create_dir_all(state_dir).ok()?;
-    let appender = RollingFileAppender::builder().rotation(Rotation::NEVER).filename_prefix(LOG_FILE).build(state_dir).ok()?;
+    let appender =
+        RollingFileAppender::builder().rotation(Rotation::NEVER).filename_prefix(LOG_FILE).build(state_dir).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
+    let subscriber =
+        tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_max_level(tracing::Level::INFO).finish();
     tracing::subscriber::set_global_default(subscriber).ok()?;
     Some(guard)
 }

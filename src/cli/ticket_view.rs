@@ -15,7 +15,14 @@ pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "#{} {}", t.id, for_display_line(&t.subject))?;
     writeln!(out, "{} · {} · {} · assignee {}", t.status, t.priority, t.channel, or_dash(t.assignee.as_deref()))?;
     let c = &detail.customer;
-    writeln!(out, "customer: {} <{}> (#{}, {})", for_display_line(&c.name), for_display_line(c.primary_email()), c.id, c.tier)?;
+    writeln!(
+        out,
+        "customer: {} <{}> (#{}, {})",
+        for_display_line(&c.name),
+        for_display_line(c.primary_email()),
+        c.id,
+        c.tier
+    )?;
     if !t.tags.is_empty() {
         writeln!(out, "tags: {}", for_display_line(&t.tags.join(" ")))?;
     }
