@@ -33,6 +33,6 @@ fn desk(cli: Cli, paths: &config::Paths) -> color_eyre::Result<()> {
     let config = cli::load_config(paths)?;
     match cli::dispatch(cli, paths, config)? {
         Next::Done => Ok(()),
-        Next::Console { store, config, agent } => app::run(store, config, agent, paths),
+        Next::Console(console) => app::run(console.store, console.config, console.agent, paths),
     }
 }

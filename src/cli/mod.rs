@@ -67,7 +67,14 @@ pub enum Command {
 /// What `main` runs after a command: nothing, or the console on an open desk.
 pub enum Next {
     Done,
-    Console { store: Store, config: Config, agent: Agent },
+    Console(Box<Console>),
+}
+
+/// Everything the console needs, opened and checked by the command line.
+pub struct Console {
+    pub store: Store,
+    pub config: Config,
+    pub agent: Agent,
 }
 
 /// Run the command `cli` names. Opening the console is left to the caller (it owns the terminal).
@@ -133,7 +140,7 @@ fn open_console(paths: &Paths, config: Config, demo: bool, as_login: Option<&str
     }
     let store = open_store(paths, demo)?;
     let agent = identity::acting_agent(&store, as_login)?;
-    Ok(Next::Console { store, config, agent })
+    Ok(Next::Console(Box::new(Console { store, config, agent })))
 }
 
 /// Load the config the paths name (a missing default file is the default config).
