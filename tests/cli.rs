@@ -307,3 +307,38 @@ fn the_example_config_is_the_default_config() {
         assert!(uncommented.lines().any(|l| l == setting), "{setting} is not in config.example.toml");
     }
 }
+
+#[test]
+fn a_log_that_cannot_be_opened_does_not_stop_the_program() {
+    let desk = Desk::with_admin();
+    let not_a_folder = desk.dir.path().join("state-file");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let run = desk.command("ana", &["ticket", "list"]).env("XDG_STATE_HOME", &not_a_folder).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(run.stderr.is_empty());
+}
+
+#[test]
+fn logs_go_to_the_state_folder_not_the_terminal() {
+    let desk = Desk::with_admin();
+    let run = desk.run("ana", &["ticket", "show", "5"]);
+    assert_eq!(run.stderr.lines().count(), 1);
+    let log = desk.dir.path().join("state").join("frontdesk").join("frontdesk.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("ticket #5 does not exist"), "{text}");
+}
+
+#[test]
+fn demo_uses_its_own_database_whatever_db_says() {
+    let desk = Desk::new();
+    let out = desk.ok("ana", &["--demo", "config", "path"]);
+    let demo_db = desk.dir.path().join("data").join("frontdesk").join("demo.db");
+    assert!(out.contains(&demo_db.display().to_string()), "{out}");
+    assert!(!out.contains(&desk.db.display().to_string()), "{out}");
+}
+
+#[test]
+fn keys_list_as_json() {
+    let desk = Desk::new();
+    assert!(desk.json("ana", &["keys", "--json"]).is_array());
+}

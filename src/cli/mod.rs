@@ -103,7 +103,7 @@ fn run_command(
     match command {
         Command::Config(cmd) => config_cmd::run(cmd, paths, config, out),
         Command::Keys { json } => config_cmd::keys(config, json, out),
-        Command::Init => identity::init(&open_store(paths, false)?, out),
+        Command::Init => identity::init(&open_store(paths, demo)?, out),
         Command::Demo(args) => demo::run(&open_store(paths, false)?, &args, as_login, out),
         Command::Ticket(cmd) => {
             let store = open_store(paths, demo)?;
