@@ -1,1 +1,149 @@
-//! cli
+//! The command line: clap definitions and one thin function per command over the store.
+
+mod agent;
+mod config_cmd;
+mod customer;
+mod demo;
+mod error;
+mod identity;
+pub mod logging;
+mod output;
+mod ticket;
+mod ticket_view;
+
+pub use error::CliError;
+
+use crate::config::{self, Config, Paths};
+use crate::domain::Agent;
+use crate::store::Store;
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "frontdesk", version, about = "A keyboard-first customer-support desk that runs in a terminal")]
+pub struct Cli {
+    /// The database file.
+    #[arg(long, global = true, env = "FRONTDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The config file.
+    #[arg(long, global = true, env = "FRONTDESK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use the demo database (filled with generated data on first use); ignores --db.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Act as another agent (admins only).
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub acting_as: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database (idempotent) and register you as its first admin.
+    Init,
+    /// Fill the database with realistic generated data.
+    Demo(demo::DemoArgs),
+    /// Create, list, show, answer and change tickets.
+    #[command(subcommand)]
+    Ticket(ticket::TicketCommand),
+    /// List and show customers.
+    #[command(subcommand)]
+    Customer(customer::CustomerCommand),
+    /// Add and list agents.
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
+    /// Show where files are and the effective config.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
+    /// Show the effective key map.
+    Keys {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What `main` runs after a command: nothing, or the console on an open desk.
+pub enum Next {
+    Done,
+    Console(Box<Console>),
+}
+
+/// Everything the console needs, opened and checked by the command line.
+pub struct Console {
+    pub store: Store,
+    pub config: Config,
+    pub agent: Agent,
+}
+
+/// Run the command `cli` names. Opening the console is left to the caller (it owns the terminal).
+pub fn dispatch(cli: Cli, paths: &Paths, config: Config) -> Result<Next, CliError> {
+    let as_login = cli.acting_as.as_deref();
+    let Some(command) = cli.command else {
+        return open_console(paths, config, cli.demo, as_login);
+    };
+    let mut stdout = std::io::stdout().lock();
+    let result = run_command(command, paths, &config, cli.demo, as_login, &mut stdout);
+    match result.and_then(|()| Ok(stdout.flush()?)) {
+        // A reader that stopped early (`| head`) is not a failure.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Next::Done),
+        other => other.map(|()| Next::Done),
+    }
+}
+
+fn run_command(
+    command: Command,
+    paths: &Paths,
+    config: &Config,
+    demo: bool,
+    as_login: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match command {
+        Command::Config(cmd) => config_cmd::run(cmd, paths, config, out),
+        Command::Keys { json } => config_cmd::keys(config, json, out),
+        Command::Init => identity::init(&open_store(paths, demo)?, out),
+        Command::Demo(args) => demo::run(&open_store(paths, false)?, &args, as_login, out),
+        Command::Ticket(cmd) => {
+            let store = open_store(paths, demo)?;
+            let agent = identity::acting_agent(&store, as_login)?;
+            ticket::run(&store, &agent, cmd, out)
+        }
+        Command::Customer(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            customer::run(&store, cmd, out)
+        }
+        Command::Agent(cmd) => {
+            let store = open_store(paths, demo)?;
+            let agent = identity::acting_agent(&store, as_login)?;
+            agent::run(&store, &agent, cmd, out)
+        }
+    }
+}
+
+/// Open the database; on the first use of the demo database, fill it first.
+fn open_store(paths: &Paths, demo: bool) -> Result<Store, CliError> {
+    let fresh = !paths.db.exists();
+    let store = Store::open(&paths.db)?;
+    if demo && fresh {
+        demo::fill_first_demo(&store)?;
+    }
+    Ok(store)
+}
+
+fn open_console(paths: &Paths, config: Config, demo: bool, as_login: Option<&str>) -> Result<Next, CliError> {
+    // Checked first so a piped run fails cleanly instead of panicking in the terminal setup.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::NeedsTerminal);
+    }
+    let store = open_store(paths, demo)?;
+    let agent = identity::acting_agent(&store, as_login)?;
+    Ok(Next::Console(Box::new(Console { store, config, agent })))
+}
+
+/// Load the config the paths name (a missing default file is the default config).
+pub fn load_config(paths: &Paths) -> Result<Config, CliError> {
+    Ok(config::load(&paths.config, paths.config_required)?)
+}

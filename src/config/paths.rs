@@ -14,7 +14,9 @@ pub struct Paths {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot find a home folder for frontdesk's files; set --db and --config (or FRONTDESK_DB and FRONTDESK_CONFIG)")]
+#[error(
+    "cannot find a home folder for frontdesk's files; set --db and --config (or FRONTDESK_DB and FRONTDESK_CONFIG)"
+)]
 pub struct PathsError;
 
 /// Resolve paths from explicit choices (flags or environment, already merged by clap) and the
@@ -26,10 +28,8 @@ pub fn resolve_paths(db: Option<PathBuf>, config: Option<PathBuf>, demo: bool) -
         (None, Some(db)) => db.parent().map(PathBuf::from).unwrap_or_default(),
         (None, None) => return Err(PathsError),
     };
-    let state_dir = dirs
-        .as_ref()
-        .and_then(|d| d.state_dir().map(PathBuf::from))
-        .unwrap_or_else(|| data_dir.join("state"));
+    let state_dir =
+        dirs.as_ref().and_then(|d| d.state_dir().map(PathBuf::from)).unwrap_or_else(|| data_dir.join("state"));
     let db = match (db, demo) {
         (_, true) => data_dir.join("demo.db"),
         (Some(db), false) => db,

@@ -19,9 +19,8 @@ fn agent_row(row: &Row) -> rusqlite::Result<Agent> {
 }
 
 pub(crate) fn require_active_agent(conn: &Connection, login: &str) -> Result<()> {
-    let active: Option<bool> = conn
-        .query_row("SELECT active FROM agents WHERE login = ?1", [login], |r| r.get(0))
-        .optional()?;
+    let active: Option<bool> =
+        conn.query_row("SELECT active FROM agents WHERE login = ?1", [login], |r| r.get(0)).optional()?;
     match active {
         Some(true) => Ok(()),
         _ => Err(StoreError::AgentNotFound(login.to_string())),
@@ -58,7 +57,8 @@ impl Store {
             return Err(StoreError::Invalid(format!("'{login}' is not a valid login")));
         }
         self.write(|conn| {
-            let exists: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM agents WHERE login = ?1)", [login], |r| r.get(0))?;
+            let exists: bool =
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM agents WHERE login = ?1)", [login], |r| r.get(0))?;
             if exists {
                 return Err(StoreError::AgentExists(login.to_string()));
             }

@@ -24,9 +24,8 @@ pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Opti
     if !is_plausible_email(email) {
         return Err(StoreError::Invalid(format!("'{email}' is not an email address")));
     }
-    let existing: Option<i64> = conn
-        .query_row("SELECT customer_id FROM customer_emails WHERE email = ?1", [email], |r| r.get(0))
-        .optional()?;
+    let existing: Option<i64> =
+        conn.query_row("SELECT customer_id FROM customer_emails WHERE email = ?1", [email], |r| r.get(0)).optional()?;
     if let Some(id) = existing {
         return Ok(id);
     }

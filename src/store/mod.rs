@@ -8,8 +8,6 @@ mod rows;
 mod tags;
 mod tickets;
 
-
-
 pub use customers::CustomerSummary;
 pub use drafts::Draft;
 pub use tickets::{AssigneeFilter, PageCursor, TicketDetail, TicketFilter};
@@ -69,10 +67,9 @@ impl Store {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Invalid(format!(
-                "cannot create the folder {} for the database: {e}",
-                parent.display()
-            )))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Invalid(format!("cannot create the folder {} for the database: {e}", parent.display()))
+            })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
@@ -88,7 +85,9 @@ impl Store {
     fn configure(conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(5))?;
         let check = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreError::Invalid(format!("{} is not a frontdesk database", path.display())),
+            Some(ErrorCode::NotADatabase) => {
+                StoreError::Invalid(format!("{} is not a frontdesk database", path.display()))
+            }
             _ => StoreError::from(e),
         };
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(check)?;

@@ -4,8 +4,7 @@ use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
 use crate::domain::{
-    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Status, Ticket, TicketChange,
-    Timestamp,
+    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Status, Ticket, TicketChange, Timestamp,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
@@ -264,11 +263,7 @@ fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<(
         return Ok(());
     }
     let by: Option<String> = conn
-        .query_row(
-            "SELECT actor FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
-            [current.id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT actor FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1", [current.id], |r| r.get(0))
         .optional()?;
     Err(StoreError::Conflict {
         ticket: current.id,

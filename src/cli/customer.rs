@@ -1,0 +1,104 @@
+//! `frontdesk customer …`: list and show customers.
+
+use super::output::{or_dash, write_json, CustomerJson, CustomerSummaryJson, Table};
+use super::CliError;
+use crate::domain::text::for_display_line;
+use crate::store::{CustomerSummary, Store};
+use clap::Subcommand;
+use std::io::Write;
+
+/// Customers read per query while listing them all.
+const PAGE: usize = 500;
+/// The most tickets `customer show` lists.
+const HISTORY: usize = 10_000;
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// List every customer.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a customer with their tickets.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(store: &Store, cmd: CustomerCommand, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        CustomerCommand::List { json } => list(store, json, out),
+        CustomerCommand::Show { id, json } => show(store, id, json, out),
+    }
+}
+
+fn all_customers(store: &Store) -> Result<Vec<CustomerSummary>, CliError> {
+    let mut all = Vec::new();
+    loop {
+        let after = all.last().map(|c: &CustomerSummary| c.id).unwrap_or(0);
+        let page = store.list_customers(after, PAGE)?;
+        let last_page = page.len() < PAGE;
+        all.extend(page);
+        if last_page {
+            return Ok(all);
+        }
+    }
+}
+
+fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let customers = all_customers(store)?;
+    if json {
+        return write_json(out, &customers.iter().map(CustomerSummaryJson::from).collect::<Vec<_>>());
+    }
+    let mut table = Table::new(&["ID", "NAME", "EMAIL", "ORGANIZATION", "TIER", "TICKETS", "OPEN"]);
+    for c in &customers {
+        table.row(vec![
+            c.id.to_string(),
+            c.name.clone(),
+            c.email.clone(),
+            or_dash(c.organization.as_deref()),
+            c.tier.to_string(),
+            c.tickets.to_string(),
+            c.open_tickets.to_string(),
+        ]);
+    }
+    Ok(table.write(out)?)
+}
+
+fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let customer = store.customer(id)?;
+    let tickets = store.customer_tickets(id, HISTORY)?;
+    if json {
+        return write_json(out, &CustomerJson::new(&customer, &tickets));
+    }
+    writeln!(out, "{} (customer {}, {})", for_display_line(&customer.name), customer.id, customer.tier)?;
+    for email in &customer.emails {
+        writeln!(out, "email: {}", for_display_line(email))?;
+    }
+    let optional = [("phone", &customer.phone), ("organization", &customer.organization)];
+    for (label, value) in optional {
+        if let Some(value) = value {
+            writeln!(out, "{label}: {}", for_display_line(value))?;
+        }
+    }
+    if !customer.tags.is_empty() {
+        writeln!(out, "tags: {}", for_display_line(&customer.tags.join(" ")))?;
+    }
+    if !customer.notes.is_empty() {
+        writeln!(out, "notes: {}", for_display_line(&customer.notes))?;
+    }
+    writeln!(out, "since {}\n", customer.created_at.format("%Y-%m-%d"))?;
+    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "CREATED", "SUBJECT"]);
+    for t in &tickets {
+        table.row(vec![
+            t.id.to_string(),
+            t.status.to_string(),
+            t.priority.to_string(),
+            t.created_at.format("%Y-%m-%d").to_string(),
+            t.subject.clone(),
+        ]);
+    }
+    Ok(table.write(out)?)
+}

@@ -1,0 +1,41 @@
+//! What can go wrong on the command line, one sentence each.
+
+use crate::config::{ConfigError, PathsError};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Paths(#[from] PathsError),
+    #[error("you ({0}) are not an agent on this desk; an admin can add you with: frontdesk agent add {0}")]
+    NotAnAgent(String),
+    #[error("only an admin can {0}; you ({1}) are an agent")]
+    NotAdmin(&'static str, String),
+    #[error("cannot tell who you are: set USER to your login")]
+    UnknownLogin,
+    #[error("frontdesk needs a terminal (use ssh -t)")]
+    NeedsTerminal,
+    /// A request that cannot be carried out as given, e.g. an empty reply.
+    #[error("{0}")]
+    Refused(String),
+    #[error("cannot read the message from stdin: {0}")]
+    Stdin(std::io::Error),
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Output(e)
+    }
+}
+
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> Self {
+        CliError::Output(e.into())
+    }
+}

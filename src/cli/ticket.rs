@@ -1,0 +1,210 @@
+//! `frontdesk ticket …`: create, list, show, answer and change tickets.
+
+use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
+use super::{ticket_view, CliError};
+use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
+use crate::store::{AssigneeFilter, Store, TicketFilter};
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use std::io::{Read, Write};
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// Open a ticket for a customer (created when the address is new).
+    New(NewArgs),
+    /// List tickets, most recently updated first.
+    List(ListArgs),
+    /// Show a ticket with its conversation and history.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a ticket, or add an internal note; the text comes from stdin without --body.
+    Reply {
+        id: i64,
+        /// An internal note instead of a reply to the customer.
+        #[arg(long)]
+        note: bool,
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Change a ticket's status, priority, assignee or tags.
+    Set(SetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The customer's email address.
+    #[arg(long, value_name = "EMAIL")]
+    from: String,
+    /// The customer's name, when the address is new.
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    subject: String,
+    #[arg(long, default_value = "normal")]
+    priority: Priority,
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// The customer's first message.
+    #[arg(long, default_value = "")]
+    body: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tickets in this status (repeat for several).
+    #[arg(long = "status", value_name = "STATUS")]
+    statuses: Vec<Status>,
+    /// A login, `me` or `none`.
+    #[arg(long, value_name = "LOGIN|me|none")]
+    assignee: Option<String>,
+    #[arg(long)]
+    tag: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    id: i64,
+    #[arg(long)]
+    status: Option<Status>,
+    #[arg(long)]
+    priority: Option<Priority>,
+    /// A login, `me` or `none` (unassign).
+    #[arg(long, value_name = "LOGIN|me|none")]
+    assign: Option<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    #[arg(long = "untag", value_name = "TAG")]
+    untags: Vec<String>,
+}
+
+pub fn run(store: &Store, agent: &Agent, cmd: TicketCommand, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        TicketCommand::New(args) => new(store, agent, args, out),
+        TicketCommand::List(args) => list(store, agent, &args, out),
+        TicketCommand::Show { id, json } => show(store, id, json, out),
+        TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, out),
+        TicketCommand::Set(args) => set(store, agent, args, out),
+    }
+}
+
+fn new(store: &Store, agent: &Agent, args: NewArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let new = NewTicket {
+        customer_email: args.from,
+        customer_name: args.name,
+        subject: args.subject,
+        body: args.body,
+        priority: args.priority,
+        channel: Channel::Email,
+        tags: args.tags,
+    };
+    let ticket = store.create_ticket(&new, &agent.login)?;
+    writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
+    Ok(())
+}
+
+/// `me` is the acting agent, `none` nobody, anything else a login.
+fn who(value: &str, agent: &Agent) -> Option<String> {
+    match value {
+        "none" => None,
+        "me" => Some(agent.login.clone()),
+        login => Some(login.to_string()),
+    }
+}
+
+fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let assignee = match args.assignee.as_deref().map(|a| who(a, agent)) {
+        None => AssigneeFilter::Any,
+        Some(None) => AssigneeFilter::Nobody,
+        Some(Some(login)) => AssigneeFilter::Agent(login),
+    };
+    let filter = TicketFilter { statuses: args.statuses.clone(), active_only: false, assignee, tag: args.tag.clone() };
+    let tickets = store.list_tickets(&filter, None, args.limit)?;
+    if args.json {
+        return write_json(out, &tickets.iter().map(TicketJson::from).collect::<Vec<_>>());
+    }
+    let now = Utc::now();
+    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
+    for t in &tickets {
+        table.row(vec![
+            t.id.to_string(),
+            t.status.to_string(),
+            t.priority.to_string(),
+            or_dash(t.assignee.as_deref()),
+            short_age(t.updated_at, now),
+            t.customer_name.clone(),
+            t.subject.clone(),
+        ]);
+    }
+    Ok(table.write(out)?)
+}
+
+fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let detail = store.ticket_detail(id)?;
+    match json {
+        true => write_json(out, &TicketDetailJson::from(&detail)),
+        false => Ok(ticket_view::write(&detail, out)?),
+    }
+}
+
+fn reply(
+    store: &Store,
+    agent: &Agent,
+    id: i64,
+    note: bool,
+    body: Option<String>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    store.ticket(id)?; // an unknown ticket is named before stdin is read
+    let body = match body {
+        Some(body) => body,
+        None => read_stdin()?,
+    };
+    let kind = if note { MessageKind::Note } else { MessageKind::Reply };
+    if body.trim().is_empty() {
+        return Err(CliError::Refused(format!("the {kind} is empty; give --body TEXT or the text on stdin")));
+    }
+    let message = store.add_message(id, kind, &agent.login, &body, None)?;
+    writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
+    Ok(())
+}
+
+fn read_stdin() -> Result<String, CliError> {
+    let mut body = String::new();
+    std::io::stdin().read_to_string(&mut body).map_err(CliError::Stdin)?;
+    Ok(body)
+}
+
+fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let change = TicketChange {
+        status: args.status,
+        priority: args.priority,
+        assignee: args.assign.as_deref().map(|a| who(a, agent)),
+        add_tags: args.tags,
+        remove_tags: args.untags,
+    };
+    if change.is_empty() {
+        return Err(CliError::Refused(
+            "nothing to change; give --status, --priority, --assign, --tag or --untag".into(),
+        ));
+    }
+    let current = store.ticket(args.id)?;
+    let t = store.update_ticket(args.id, current.version, &change, &agent.login)?;
+    let tags = if t.tags.is_empty() { "-".to_string() } else { t.tags.join(" ") };
+    writeln!(
+        out,
+        "ticket #{}: {} · {} · {} · tags {}",
+        t.id,
+        t.status,
+        t.priority,
+        or_dash(t.assignee.as_deref()),
+        tags
+    )?;
+    Ok(())
+}

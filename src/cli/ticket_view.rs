@@ -1,0 +1,60 @@
+//! `ticket show` for people: a header, the conversation and the history, customer text made safe.
+
+use super::output::or_dash;
+use crate::domain::text::{for_display, for_display_line};
+use crate::domain::{Event, Message, Timestamp};
+use crate::store::TicketDetail;
+use std::io::{self, Write};
+
+fn when(t: Timestamp) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
+    let t = &detail.ticket;
+    writeln!(out, "#{} {}", t.id, for_display_line(&t.subject))?;
+    writeln!(out, "{} · {} · {} · assignee {}", t.status, t.priority, t.channel, or_dash(t.assignee.as_deref()))?;
+    let c = &detail.customer;
+    writeln!(
+        out,
+        "customer: {} <{}> (#{}, {})",
+        for_display_line(&c.name),
+        for_display_line(c.primary_email()),
+        c.id,
+        c.tier
+    )?;
+    if !t.tags.is_empty() {
+        writeln!(out, "tags: {}", for_display_line(&t.tags.join(" ")))?;
+    }
+    writeln!(out, "created {} · updated {} · version {}", when(t.created_at), when(t.updated_at), t.version)?;
+    for message in &detail.messages {
+        write_message(message, out)?;
+    }
+    if !detail.events.is_empty() {
+        writeln!(out, "\nhistory:")?;
+        for event in &detail.events {
+            write_event(event, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_message(m: &Message, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\n── {} ({}) · {}", for_display_line(&m.author), m.kind, when(m.created_at))?;
+    for line in for_display(&m.body).lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+fn write_event(e: &Event, out: &mut dyn Write) -> io::Result<()> {
+    let value = |v: &Option<String>| for_display_line(v.as_deref().unwrap_or("-")).into_owned();
+    let change = match e.field.as_str() {
+        "created" => format!("created: {}", value(&e.new)),
+        "reply" | "note" | "customer" => format!("added {} {}", e.field, value(&e.new)),
+        "tag" if e.old.is_none() => format!("tagged {}", value(&e.new)),
+        "tag" => format!("untagged {}", value(&e.old)),
+        field => format!("{field} {} → {}", value(&e.old), value(&e.new)),
+    };
+    writeln!(out, "  {} {} {}", when(e.created_at), for_display_line(&e.actor), change)
+}
