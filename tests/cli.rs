@@ -269,7 +269,7 @@ fn the_console_needs_a_terminal() {
     let desk = Desk::with_admin();
     let run = desk.run("ana", &[]);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "frontdesk: frontdesk needs a terminal (use ssh -t)\n");
+    assert_eq!(run.stderr, "frontdesk: this console needs a terminal (use ssh -t)\n");
 }
 
 #[test]

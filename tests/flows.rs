@@ -110,7 +110,10 @@ fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
     assert!(d.app.state.composer.is_none());
     let detail = d.app.store.ticket_detail(id).unwrap();
     let last = detail.messages.last().unwrap();
-    assert_eq!((last.kind, last.body.as_str(), last.author.as_str()), (MessageKind::Reply, "Hello Customer, on it.", "ana"));
+    assert_eq!(
+        (last.kind, last.body.as_str(), last.author.as_str()),
+        (MessageKind::Reply, "Hello Customer, on it.", "ana")
+    );
     assert_eq!(detail.ticket.status, Status::Open, "a reply opens a new ticket");
     let shown = &d.app.state.conversation.as_ref().unwrap().detail;
     assert_eq!(shown.messages.len(), 2);
@@ -185,7 +188,10 @@ fn the_status_picker_changes_the_status_and_logs_it() {
     let detail = d.app.store.ticket_detail(id).unwrap();
     assert_eq!(detail.ticket.status, Status::Pending);
     let event = detail.events.iter().rev().find(|e| e.field == "status").unwrap();
-    assert_eq!((event.old.as_deref(), event.new.as_deref(), event.actor.as_str()), (Some("new"), Some("pending"), "ana"));
+    assert_eq!(
+        (event.old.as_deref(), event.new.as_deref(), event.actor.as_str()),
+        (Some("new"), Some("pending"), "ana")
+    );
     assert_eq!(d.app.state.open_ticket().unwrap().status, Status::Pending, "the console shows it");
 }
 
@@ -229,7 +235,11 @@ fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
     let status = d.app.state.status.clone().unwrap();
     assert!(status.is_error && status.text.contains("was changed by"), "{status:?}");
     assert_eq!(d.app.store.ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
-    assert_eq!(d.app.state.open_ticket().unwrap().priority, Priority::High, "the console shows the ticket as it is now");
+    assert_eq!(
+        d.app.state.open_ticket().unwrap().priority,
+        Priority::High,
+        "the console shows the ticket as it is now"
+    );
 }
 
 #[test]

@@ -79,7 +79,10 @@ fn help_lists_the_effective_key_map() {
     let text = screen_text(&render(&state));
     assert!(text.contains("force_quit"), "{text}");
     for c in "first".chars() {
-        frontdesk::app::update::update(&mut state, frontdesk::app::msg::Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))));
+        frontdesk::app::update::update(
+            &mut state,
+            frontdesk::app::msg::Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))),
+        );
     }
     let text = screen_text(&render(&state));
     assert!(text.contains("select_first"), "{text}");

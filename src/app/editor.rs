@@ -17,7 +17,13 @@ pub fn edit(body: &str) -> io::Result<Option<String>> {
         .filter(|e| !e.trim().is_empty())
         .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
-    let status = Command::new("sh").arg("-c").arg("$FRONTDESK_EDITOR \"$1\"").arg("sh").arg(&path).env("FRONTDESK_EDITOR", editor).status();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("$FRONTDESK_EDITOR \"$1\"")
+        .arg("sh")
+        .arg(&path)
+        .env("FRONTDESK_EDITOR", editor)
+        .status();
     let result = match status {
         Ok(s) if s.success() => std::fs::read_to_string(&path).map(|text| (text != body).then_some(text)),
         Ok(s) => Err(io::Error::other(format!("the editor exited with {s}; the draft is unchanged"))),
@@ -28,6 +34,7 @@ pub fn edit(body: &str) -> io::Result<Option<String>> {
 }
 
 fn temp_path() -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     std::env::temp_dir().join(format!("frontdesk-{}-{nanos}.txt", std::process::id()))
 }

@@ -98,7 +98,9 @@ impl App {
                 self.store.save_draft(ticket, &me, kind, &body)?;
                 Ok(Msg::DraftSaved)
             }
-            Effect::ResumeDraft { ticket, .. } => Ok(Msg::DraftLoaded { ticket, draft: self.store.draft(ticket, &me)? }),
+            Effect::ResumeDraft { ticket, .. } => {
+                Ok(Msg::DraftLoaded { ticket, draft: self.store.draft(ticket, &me)? })
+            }
             Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::ScheduleDraftSave => {
                 Ok(Msg::DraftSaved)
             }

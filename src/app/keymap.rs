@@ -272,9 +272,9 @@ impl Keymap {
 
     /// The keys bound to `action` in `context` (or globally), for hints.
     pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
-        [context, Context::Global].iter().find_map(|ctx| {
-            self.bindings.get(ctx)?.iter().find(|(_, a)| **a == action).map(|(s, _)| sequence_label(s))
-        })
+        [context, Context::Global]
+            .iter()
+            .find_map(|ctx| self.bindings.get(ctx)?.iter().find(|(_, a)| **a == action).map(|(s, _)| sequence_label(s)))
     }
 
     fn defaults() -> Keymap {

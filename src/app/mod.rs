@@ -23,7 +23,7 @@ use crate::store::Store;
 pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_eyre::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(color_eyre::eyre::eyre!("frontdesk needs a terminal (use ssh -t)"));
+        return Err(color_eyre::eyre::eyre!("this console needs a terminal (use ssh -t)"));
     }
     tracing::info!(db = %paths.db.display(), agent = %agent.login, "console starting");
     let (keymap, problems) = keymap::Keymap::build(&config.keys);
@@ -155,6 +155,15 @@ pub struct KeyListing {
 /// The effective key map (defaults with the config's overrides) and the problems found in the
 /// config's bindings (unknown actions, unknown keys, conflicts), one sentence each.
 pub fn key_listing(config: &Config) -> (Vec<KeyListing>, Vec<String>) {
-    let _ = config;
-    (Vec::new(), Vec::new())
+    let (map, problems) = keymap::Keymap::build(&config.keys);
+    let listing = map
+        .entries()
+        .map(|(context, seq, action)| KeyListing {
+            context: context.name().to_string(),
+            keys: keymap::sequence_label(seq),
+            action: action.name().to_string(),
+            description: action.description().to_string(),
+        })
+        .collect();
+    (listing, problems)
 }

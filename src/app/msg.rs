@@ -12,40 +12,81 @@ pub enum Msg {
     Paste(String),
     Resize(u16, u16),
     Action(Action),
-    QueueLoaded { view: View, rows: Vec<Ticket>, append: bool, has_more: bool },
+    QueueLoaded {
+        view: View,
+        rows: Vec<Ticket>,
+        append: bool,
+        has_more: bool,
+    },
     CountsLoaded([u64; 4]),
-    TicketLoaded { detail: Box<TicketDetail>, customer_tickets: Vec<Ticket>, draft: Option<Draft> },
+    TicketLoaded {
+        detail: Box<TicketDetail>,
+        customer_tickets: Vec<Ticket>,
+        draft: Option<Draft>,
+    },
     /// Agents and known tags, for the pickers.
-    DirectoryLoaded { agents: Vec<Agent>, tags: Vec<String> },
+    DirectoryLoaded {
+        agents: Vec<Agent>,
+        tags: Vec<String>,
+    },
     TicketChanged(Ticket),
-    MessageSent { ticket: i64, kind: MessageKind },
+    MessageSent {
+        ticket: i64,
+        kind: MessageKind,
+    },
     DraftSaved,
     /// The saved draft for a ticket whose composer was just opened.
-    DraftLoaded { ticket: i64, draft: Option<Draft> },
+    DraftLoaded {
+        ticket: i64,
+        draft: Option<Draft>,
+    },
     /// The draft-save timer fired.
     DraftDue,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
     /// A ticket update lost a race: say so and show the ticket as it now is.
-    Conflict { ticket: i64, message: String },
+    Conflict {
+        ticket: i64,
+        message: String,
+    },
     Failed(String),
 }
 
 /// I/O that `update` asks for; the runtime does it and answers with a [`Msg`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadQueue { view: View, after: Option<PageCursor> },
+    LoadQueue {
+        view: View,
+        after: Option<PageCursor>,
+    },
     LoadCounts,
     LoadTicket(i64),
     LoadDirectory,
-    UpdateTicket { id: i64, version: i64, change: TicketChange },
-    Send { ticket: i64, kind: MessageKind, body: String },
-    SaveDraft { ticket: i64, kind: MessageKind, body: String },
+    UpdateTicket {
+        id: i64,
+        version: i64,
+        change: TicketChange,
+    },
+    Send {
+        ticket: i64,
+        kind: MessageKind,
+        body: String,
+    },
+    SaveDraft {
+        ticket: i64,
+        kind: MessageKind,
+        body: String,
+    },
     /// Load the saved draft into a just-opened composer.
-    ResumeDraft { ticket: i64, kind: MessageKind },
+    ResumeDraft {
+        ticket: i64,
+        kind: MessageKind,
+    },
     /// Send [`Msg::DraftDue`] in a moment.
     ScheduleDraftSave,
-    OpenEditor { body: String },
+    OpenEditor {
+        body: String,
+    },
     Suspend,
     ClearScreen,
 }

@@ -122,7 +122,8 @@ pub struct Composer {
 
 impl Composer {
     pub fn new(ticket_id: i64, kind: MessageKind, body: &str) -> Composer {
-        let lines: Vec<String> = if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
+        let lines: Vec<String> =
+            if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
         let mut text = TextArea::new(lines);
         text.move_cursor(ratatui_textarea::CursorMove::Bottom);
         text.move_cursor(ratatui_textarea::CursorMove::End);

@@ -33,7 +33,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.profile.selected = if same_ticket { state.profile.selected } else { 0 };
             state.profile.tickets = customer_tickets;
             if let Some(draft) = offer_draft {
-                state.set_status(format!("a {} draft is waiting on this ticket: press r or n to continue it", draft.kind));
+                state.set_status(format!(
+                    "a {} draft is waiting on this ticket: press r or n to continue it",
+                    draft.kind
+                ));
             }
             vec![]
         }

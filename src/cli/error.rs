@@ -17,7 +17,7 @@ pub enum CliError {
     NotAdmin(&'static str, String),
     #[error("cannot tell who you are: set USER to your login")]
     UnknownLogin,
-    #[error("frontdesk needs a terminal (use ssh -t)")]
+    #[error("this console needs a terminal (use ssh -t)")]
     NeedsTerminal,
     /// A request that cannot be carried out as given, e.g. an empty reply.
     #[error("{0}")]

@@ -24,10 +24,7 @@ pub fn render_tabs(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     Line::from(spans).render(area, buf);
     let me = format!(" frontdesk · {} ", for_display_line(&state.agent.login));
-    let used = Line::from(
-        View::ALL.iter().map(|v| format!(" {} {:>6} ", v.title(), "")).collect::<String>(),
-    )
-    .width();
+    let used = Line::from(View::ALL.iter().map(|v| format!(" {} {:>6} ", v.title(), "")).collect::<String>()).width();
     if (area.width as usize) > used + width(&me) {
         let x = area.x + area.width - width(&me) as u16;
         buf.set_string(x, area.y, me, theme.dim());
@@ -62,10 +59,9 @@ fn hints(state: &State) -> String {
         };
     }
     let (context, actions): (Context, &[(Action, &str)]) = match state.focus {
-        _ if state.composer.is_some() && state.focus == Pane::Conversation => (
-            Context::Composer,
-            &[(Action::Send, "send"), (Action::Back, "keep draft"), (Action::Editor, "$EDITOR")],
-        ),
+        _ if state.composer.is_some() && state.focus == Pane::Conversation => {
+            (Context::Composer, &[(Action::Send, "send"), (Action::Back, "keep draft"), (Action::Editor, "$EDITOR")])
+        }
         Pane::Queue => (
             Context::Queue,
             &[
@@ -96,7 +92,12 @@ fn hints(state: &State) -> String {
         ),
         Pane::Profile => (
             Context::Profile,
-            &[(Action::SelectNext, "down"), (Action::Open, "open ticket"), (Action::Back, "queue"), (Action::Help, "help")],
+            &[
+                (Action::SelectNext, "down"),
+                (Action::Open, "open ticket"),
+                (Action::Back, "queue"),
+                (Action::Help, "help"),
+            ],
         ),
     };
     actions

@@ -62,9 +62,8 @@ fn wrapped<'a>(
 impl Widget for ConversationView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let focused = self.state.focus == Pane::Conversation && self.state.composer.is_none();
-        let mut block = Block::bordered()
-            .border_type(self.theme.border_type(focused))
-            .border_style(self.theme.border(focused));
+        let mut block =
+            Block::bordered().border_type(self.theme.border_type(focused)).border_style(self.theme.border(focused));
         let Some(conversation) = &self.state.conversation else {
             block = block.title(" Conversation ");
             let inner = block.inner(area);
@@ -183,11 +182,9 @@ fn event_line(e: &Event, width: usize, theme: &Theme, clock: Clock) -> Line<'sta
         ("tag", Some(tag), _) => format!("removed tag {tag}"),
         ("assignee", _, None) => "unassigned the ticket".to_string(),
         ("assignee", _, Some(to)) => format!("assigned to {to}"),
-        (field, old, new) => format!(
-            "set {field} {} → {}",
-            old.unwrap_or_else(|| "—".into()),
-            new.unwrap_or_else(|| "—".into())
-        ),
+        (field, old, new) => {
+            format!("set {field} {} → {}", old.unwrap_or_else(|| "—".into()), new.unwrap_or_else(|| "—".into()))
+        }
     };
     let when = format_time(e.created_at, clock);
     let text = format!("── {} {what}", for_display_line(&e.actor));

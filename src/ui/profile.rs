@@ -18,9 +18,8 @@ pub struct ProfileView<'a> {
 impl Widget for ProfileView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let focused = self.state.focus == Pane::Profile;
-        let block = Block::bordered()
-            .border_type(self.theme.border_type(focused))
-            .border_style(self.theme.border(focused));
+        let block =
+            Block::bordered().border_type(self.theme.border_type(focused)).border_style(self.theme.border(focused));
         let Some(conversation) = &self.state.conversation else {
             let block = block.title(" Customer ");
             block.render(area, buf);
@@ -74,7 +73,13 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
 }
 
 fn ticket_line(ticket: &Ticket, current: bool, selected: bool, width: usize, theme: &Theme) -> Line<'static> {
-    let marker = if selected { "▌" } else if current { "▸" } else { " " };
+    let marker = if selected {
+        "▌"
+    } else if current {
+        "▸"
+    } else {
+        " "
+    };
     let head = format!("{marker}#{} ", ticket.id);
     let status = format!("{:<4} ", super::queue::status_short(ticket.status));
     let date = ticket.created_at.format("%d %b ").to_string();

@@ -85,7 +85,14 @@ impl Widget for QueueView<'_> {
 }
 
 fn header(cols: &Columns) -> Line<'static> {
-    let mut text = format!("   {} {} {} {} {}", fit_right("#", cols.number), "st  ", "age", fit("customer", cols.customer), fit("subject", cols.subject));
+    let mut text = format!(
+        "   {} {} {} {} {}",
+        fit_right("#", cols.number),
+        "st  ",
+        "age",
+        fit("customer", cols.customer),
+        fit("subject", cols.subject)
+    );
     if cols.assignee > 0 {
         text.push_str(&format!(" {}", fit("owner", cols.assignee)));
     }

@@ -20,7 +20,14 @@ pub fn agent(login: &str, role: Role) -> Agent {
     Agent { login: login.into(), name: login.into(), email: None, role, signature: String::new(), active: true }
 }
 
-pub fn ticket(id: i64, subject: &str, customer: &str, status: Status, priority: Priority, updated: DateTime<Utc>) -> Ticket {
+pub fn ticket(
+    id: i64,
+    subject: &str,
+    customer: &str,
+    status: Status,
+    priority: Priority,
+    updated: DateTime<Utc>,
+) -> Ticket {
     Ticket {
         id,
         subject: subject.into(),
@@ -47,7 +54,14 @@ pub fn queue_rows(hostile_subject: &str) -> Vec<Ticket> {
         ticket(1037, "Invoice missing VAT number", "Olu Okafor", Status::Pending, Priority::Normal, at(23, 9, 5)),
         ticket(1031, "Where is my parcel? 📦", "王伟", Status::OnHold, Priority::Normal, at(22, 10, 0)),
         ticket(1029, "Thanks!\u{202E}fdp.exe", "Ann Smith", Status::Solved, Priority::Low, at(20, 8, 30)),
-        ticket(1020, "Login loop after password reset", "Jonas Müller", Status::Closed, Priority::Normal, at(12, 16, 0)),
+        ticket(
+            1020,
+            "Login loop after password reset",
+            "Jonas Müller",
+            Status::Closed,
+            Priority::Normal,
+            at(12, 16, 0),
+        ),
     ]
 }
 
@@ -71,9 +85,21 @@ fn message(id: i64, kind: MessageKind, author: &str, body: &str, when: DateTime<
 
 pub fn detail(first: &Ticket, hostile_body: &str) -> TicketDetail {
     let messages = vec![
-        message(1, MessageKind::Customer, "Carla Núñez", "My order 48213 arrived broken.\nI want my money back.", at(23, 9, 12)),
+        message(
+            1,
+            MessageKind::Customer,
+            "Carla Núñez",
+            "My order 48213 arrived broken.\nI want my money back.",
+            at(23, 9, 12),
+        ),
         message(2, MessageKind::Note, "ana", "Carrier claim opened, ref CL-2291", at(23, 9, 22)),
-        message(3, MessageKind::Reply, "ana", "Hi Carla, I'm sorry it arrived broken. I've started the refund; you will see it within 3 days.", at(23, 9, 25)),
+        message(
+            3,
+            MessageKind::Reply,
+            "ana",
+            "Hi Carla, I'm sorry it arrived broken. I've started the refund; you will see it within 3 days.",
+            at(23, 9, 25),
+        ),
         message(4, MessageKind::Customer, "Carla Núñez", hostile_body, at(23, 13, 42)),
     ];
     let events = vec![Event {
@@ -97,7 +123,8 @@ pub fn state(size: (u16, u16), hostile_subject: &str, hostile_body: &str) -> Sta
     state.queue.rows = queue_rows(hostile_subject);
     let first = state.queue.rows[0].clone();
     state.conversation = Some(ConversationState::new(detail(&first, hostile_body)));
-    state.profile.tickets = vec![first, ticket(988, "Damaged lamp", "Carla Núñez", Status::Solved, Priority::Normal, at(2, 10, 0))];
+    state.profile.tickets =
+        vec![first, ticket(988, "Damaged lamp", "Carla Núñez", Status::Solved, Priority::Normal, at(2, 10, 0))];
     state
 }
 
