@@ -62,7 +62,7 @@ fn note_composer_says_it_is_internal() {
     state.focus = Pane::Conversation;
     state.composer = Some(Composer::new(1042, MessageKind::Note, "check the carrier"));
     let text = screen_text(&render(&state));
-    assert!(text.contains("Internal note (the customer never sees it)"), "{text}");
+    assert!(text.contains("Internal note · never sent"), "{text}");
 }
 
 #[test]

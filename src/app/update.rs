@@ -31,7 +31,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             conversation.scroll_from_bottom = scroll.unwrap_or(0);
             state.conversation = Some(conversation);
             state.profile.selected = if same_ticket { state.profile.selected } else { 0 };
-            state.profile.tickets = customer_tickets;
+            let (mut open, past): (Vec<_>, Vec<_>) = customer_tickets.into_iter().partition(|t| t.status.is_active());
+            open.extend(past);
+            state.profile.tickets = open;
             if let Some(draft) = offer_draft {
                 state.set_status(format!(
                     "a {} draft is waiting on this ticket: press r or n to continue it",
@@ -46,7 +48,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TicketChanged(ticket) => {
-            state.set_status(format!("#{} saved", ticket.id));
+            let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+            state.set_status(format!(
+                "#{} saved: {} · {} · {owner}{}",
+                ticket.id,
+                ticket.status,
+                ticket.priority,
+                ticket.tags.iter().map(|t| format!(" #{t}")).collect::<String>()
+            ));
             refresh_after_write(state, ticket.id)
         }
         Msg::MessageSent { ticket, kind } => {

@@ -79,7 +79,7 @@ impl Widget for ConversationView<'_> {
             ticket.priority,
             ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
         );
-        let max_title = (area.width as usize).saturating_sub(width(&facts) + 4);
+        let max_title = (area.width as usize).saturating_sub(width(&facts) + 6);
         block = block
             .title(Line::from(super::text::truncate(&title, max_title)).style(self.theme.bold()))
             .title(Line::from(facts).right_aligned());

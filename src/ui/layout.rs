@@ -39,7 +39,7 @@ pub fn areas(state: &State) -> Areas {
         areas.queue = Some(Rect::new(0, 1, w, queue_h));
         Some(Rect::new(0, 1 + queue_h, w, main.height - queue_h))
     } else {
-        let queue_w = (w * 35 / 100).clamp(36, 64);
+        let queue_w = (w * 40 / 100).clamp(40, 72);
         areas.queue = Some(Rect::new(0, 1, queue_w, main.height));
         Some(Rect::new(queue_w, 1, w - queue_w, main.height))
     };

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     if let (Some(area), Some(composer)) = (areas.composer, &state.composer) {
         let (title, hint) = match composer.kind {
             crate::domain::MessageKind::Note => {
-                (" ▒ Internal note (the customer never sees it) ".to_string(), " Ctrl-S add note · Esc keep draft ")
+                (" ▒ Internal note · never sent ".to_string(), " Ctrl-S add note · Esc keep draft ")
             }
             _ => {
                 let to = state.conversation.as_ref().map(|c| for_display_line(&c.detail.customer.name).into_owned());

@@ -53,7 +53,8 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
     let org = c.organization.as_deref().map(|o| format!("{} · ", for_display_line(o))).unwrap_or_default();
     push(format!("{org}{}", c.tier), theme.bold());
     push(format!("customer since {}", c.created_at.format("%b %Y")), theme.dim());
-    push(format!("{} tickets · {open} open", tickets.len()), theme.dim());
+    let plural = if tickets.len() == 1 { "" } else { "s" };
+    push(format!("{} ticket{plural} · {open} open", tickets.len()), theme.dim());
     if !c.tags.is_empty() {
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
@@ -62,10 +63,16 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
         lines.push(Line::from("Notes").style(theme.heading()));
         lines.extend(wrap(&for_display(c.notes.trim()), width).into_iter().map(Line::from));
     }
-    lines.push(Line::default());
-    lines.push(Line::from("Tickets").style(theme.heading()));
     let current = conversation.detail.ticket.id;
+    // Tickets come open first, then past ones; each group gets its heading.
+    let mut last_group = None;
     for (i, ticket) in tickets.iter().enumerate() {
+        let group = ticket.status.is_active();
+        if last_group != Some(group) {
+            lines.push(Line::default());
+            lines.push(Line::from(if group { "Open tickets" } else { "Past tickets" }).style(theme.heading()));
+            last_group = Some(group);
+        }
         let selected = focused && i == state.profile.selected;
         lines.push(ticket_line(ticket, ticket.id == current, selected, width, theme));
     }
