@@ -352,6 +352,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "esc", A::Back),
     (Cm, "ctrl-e", A::Editor),
     (Cm, "ctrl-c", A::ForceQuit),
+    (Cm, "ctrl-z", A::Suspend),
+    (Cm, "ctrl-l", A::Redraw),
 ];
 
 #[cfg(test)]

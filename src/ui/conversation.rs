@@ -79,10 +79,13 @@ impl Widget for ConversationView<'_> {
             ticket.priority,
             ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
         );
-        let max_title = (area.width as usize).saturating_sub(width(&facts) + 6);
-        block = block
-            .title(Line::from(super::text::truncate(&title, max_title)).style(self.theme.bold()))
-            .title(Line::from(facts).right_aligned());
+        // The facts give way to the subject when the pane is narrow.
+        let show_facts = area.width as usize >= width(&facts) + 24;
+        let room = (area.width as usize).saturating_sub(if show_facts { width(&facts) + 6 } else { 4 });
+        block = block.title(Line::from(super::text::truncate(&title, room)).style(self.theme.bold()));
+        if show_facts {
+            block = block.title(Line::from(facts).right_aligned());
+        }
         let inner = block.inner(area);
         block.render(area, buf);
         let cache = wrapped(conversation, inner.width, Some(self.theme), clock(self.state));
