@@ -143,7 +143,11 @@ pub(crate) fn insert_customers(
         let mut emails = vec![unique_address(&mut taken, &local, &domain)];
         if rng.chance(0.15) {
             let others: Vec<&str> = FREEMAIL.iter().copied().filter(|d| *d != domain).collect();
-            emails.push(unique_address(&mut taken, &local, *rng.pick(&others)));
+            emails.push(unique_address(
+                &mut taken,
+                &local,
+                rng.pick::<&str>(&others),
+            ));
         }
         let customer = Customer {
             id: 0,
@@ -180,14 +184,33 @@ pub(crate) fn insert_customers(
 
 /// A display name and the ASCII local part of its address; about a fifth beyond ASCII.
 fn person_name(rng: &mut Rng, words: &Words) -> (String, String) {
-    if rng.chance(INTL_SHARE) {
-        let (name, local) = rng.pick(&words.intl_names);
+    if !rng.chance(INTL_SHARE) {
+        let (first, last) = (rng.pick(&words.first_names), rng.pick(&words.last_names));
+        return (
+            format!("{first} {last}"),
+            format!("{first}.{last}").to_lowercase(),
+        );
+    }
+    if rng.chance(0.3) {
+        let (name, local) = rng.pick(&words.cjk_names);
         return (name.to_string(), local.to_string());
     }
-    let (first, last) = (rng.pick(&words.first_names), rng.pick(&words.last_names));
+    let ascii = |name: &'static str| (name, name);
+    // At least one half of the name is beyond ASCII.
+    let ((given, given_ascii), (family, family_ascii)) = match rng.below(3) {
+        0 => (*rng.pick(&words.intl_given), *rng.pick(&words.intl_family)),
+        1 => (
+            *rng.pick(&words.intl_given),
+            ascii(rng.pick::<&str>(&words.last_names)),
+        ),
+        _ => (
+            ascii(rng.pick::<&str>(&words.first_names)),
+            *rng.pick(&words.intl_family),
+        ),
+    };
     (
-        format!("{first} {last}"),
-        format!("{first}.{last}").to_lowercase(),
+        format!("{given} {family}"),
+        format!("{given_ascii}.{family_ascii}").to_lowercase(),
     )
 }
 

@@ -77,7 +77,7 @@ impl Planner<'_> {
             order: 40_000 + rng.below(60_000) as u32,
             invoice: rng.below(100_000) as u32,
             tracking: rng.next_u64() % 10_000_000_000,
-            product: *rng.pick(&words.products),
+            product: rng.pick::<&str>(&words.products),
             first: greeting_name(&customer.name),
             agent: team.get(assignee).map_or("there", |a| a.first.as_str()),
         };
@@ -93,6 +93,7 @@ impl Planner<'_> {
             rng,
             words,
             team,
+            topic,
             slots: &slots,
             t: 0,
             steps: Vec::with_capacity(24),
@@ -110,7 +111,9 @@ impl Planner<'_> {
             life.converse(age_ms, target);
             life.finish(target);
         }
-        fit_before(&mut life.steps, age_ms - MINUTE);
+        // Squeezed lives end at varied moments, not all at `now`.
+        let room = ((age_ms - MINUTE) as f64 * (0.4 + 0.6 * life.rng.unit())) as i64;
+        fit_before(&mut life.steps, room);
         TicketPlan {
             subject,
             status: life.status,
@@ -175,6 +178,7 @@ struct Life<'a> {
     rng: &'a mut Rng,
     words: &'a Words,
     team: &'a [DemoAgent],
+    topic: &'a Topic,
     slots: &'a Slots<'a>,
     /// Milliseconds since creation of the latest step.
     t: i64,
@@ -321,10 +325,11 @@ impl Life<'_> {
             self.t += shape::short_delay(self.rng);
         }
         let lines = &self.words.lines;
-        let pool = if closing {
-            &lines.agent_closings
-        } else {
-            &lines.agent_replies
+        let pool = match closing {
+            true => &lines.agent_closings,
+            // Mostly about the customer's problem, sometimes just keeping them posted.
+            false if self.rng.chance(0.7) => &self.topic.replies,
+            false => &lines.agent_replies,
         };
         let text = fill(self.rng.pick(pool).as_str(), self.slots);
         let signature = &self.team[self.assignee.unwrap_or(0)].signature;

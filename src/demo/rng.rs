@@ -21,7 +21,7 @@ impl Rng {
             return 0;
         }
         // Multiply-shift keeps it unbiased enough for demo data and avoids a division.
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// A number in `lo..=hi`.

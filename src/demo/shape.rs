@@ -98,7 +98,7 @@ mod tests {
             let open = conversation_length(&mut rng, 30 * day, true);
             let done = conversation_length(&mut rng, 30 * day, false);
             assert!(open % 2 == 1 && (3..=25).contains(&open), "{open}");
-            assert!(done % 2 == 0 && (2..=24).contains(&done), "{done}");
+            assert!(done.is_multiple_of(2) && (2..=24).contains(&done), "{done}");
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) struct Topic {
     pub weight: u32,
     pub subjects: Vec<String>,
     pub openings: Vec<String>,
+    pub replies: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,8 +50,11 @@ struct Team {
 pub(crate) struct Words {
     pub first_names: Vec<&'static str>,
     pub last_names: Vec<&'static str>,
-    /// Display name and the ASCII local part of its address.
-    pub intl_names: Vec<(&'static str, &'static str)>,
+    /// Names beyond ASCII, each with the ASCII form its email address uses.
+    pub intl_given: Vec<(&'static str, &'static str)>,
+    pub intl_family: Vec<(&'static str, &'static str)>,
+    /// Whole names written family name first, with the local part of their address.
+    pub cjk_names: Vec<(&'static str, &'static str)>,
     /// Organization name and its email domain.
     pub organizations: Vec<(&'static str, &'static str)>,
     pub org_kinds: Vec<&'static str>,
@@ -66,7 +70,9 @@ impl Words {
         let words = Words {
             first_names: lines(include_str!("../../assets/demo/first_names.txt")),
             last_names: lines(include_str!("../../assets/demo/last_names.txt")),
-            intl_names: pairs(include_str!("../../assets/demo/intl_names.txt")),
+            intl_given: pairs(include_str!("../../assets/demo/intl_given.txt")),
+            intl_family: pairs(include_str!("../../assets/demo/intl_family.txt")),
+            cjk_names: pairs(include_str!("../../assets/demo/cjk_names.txt")),
             organizations: pairs(include_str!("../../assets/demo/organizations.txt")),
             org_kinds: lines(include_str!("../../assets/demo/org_kinds.txt")),
             products: lines(include_str!("../../assets/demo/products.txt")),
@@ -93,7 +99,9 @@ impl Words {
         let sizes = [
             ("first_names", self.first_names.len()),
             ("last_names", self.last_names.len()),
-            ("intl_names", self.intl_names.len()),
+            ("intl_given", self.intl_given.len()),
+            ("intl_family", self.intl_family.len()),
+            ("cjk_names", self.cjk_names.len()),
             ("organizations", self.organizations.len()),
             ("org_kinds", self.org_kinds.len()),
             ("products", self.products.len()),
@@ -109,15 +117,17 @@ impl Words {
             ("hostile subjects", self.hostile.subjects.len()),
             ("hostile bodies", self.hostile.bodies.len()),
         ];
-        let topics_ok = self
-            .topics
-            .iter()
-            .all(|t| t.weight > 0 && !t.subjects.is_empty() && !t.openings.is_empty());
+        let topics_ok = self.topics.iter().all(|t| {
+            t.weight > 0
+                && !t.subjects.is_empty()
+                && !t.openings.is_empty()
+                && !t.replies.is_empty()
+        });
         match sizes.iter().find(|(_, n)| *n == 0) {
             Some((name, _)) => Err(invalid(name, "is empty")),
             None if !topics_ok => Err(invalid(
                 "topics.toml",
-                "has a topic without weight, subjects or openings",
+                "has a topic without weight, subjects, openings or replies",
             )),
             None => Ok(()),
         }
@@ -156,7 +166,7 @@ mod tests {
     #[test]
     fn embedded_words_load() {
         let words = Words::load().unwrap();
-        assert!(words.intl_names.iter().any(|(name, _)| name.contains('田')));
+        assert!(words.cjk_names.iter().any(|(name, _)| name.contains('田')));
         assert!(words.hostile.subjects.iter().any(|s| s.contains('\u{1b}')));
         assert_eq!(words.team[0].login, "ana");
     }
