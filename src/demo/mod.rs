@@ -1,6 +1,7 @@
 //! Realistic generated data for trying the desk and measuring it: a small online shop's support
 //! history, deterministic for a given seed and `now`.
 
+mod life;
 mod people;
 mod plan;
 mod rng;
