@@ -1,6 +1,7 @@
 //! The repository layer: the only module that speaks SQL.
 
 mod agents;
+pub mod bulk;
 mod customers;
 mod drafts;
 mod migrations;
