@@ -2,13 +2,12 @@
 
 use super::identity::{acting_agent, os_login, require_admin};
 use super::CliError;
+use crate::demo::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS};
 use crate::domain::Role;
 use crate::store::Store;
 use chrono::Utc;
 use clap::Args;
 use std::io::{IsTerminal, Write};
-// When demo lands: use crate::demo::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS};
-use stub::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -53,31 +52,4 @@ fn fill(store: &Store, tickets: usize, seed: u64, login: &str) -> Result<(), Cli
     }
     result?;
     Ok(())
-}
-
-// STUB until demo lands: delete this module and switch the `use` above to `crate::demo`.
-mod stub {
-    use crate::domain::Timestamp;
-    use crate::store::{Store, StoreError};
-
-    pub const DEMO_TICKETS: usize = 2_000;
-    pub const DEMO_SEED: u64 = 42;
-
-    pub struct DemoOptions {
-        pub tickets: usize,
-        pub seed: u64,
-        pub now: Timestamp,
-        pub agents: Vec<String>,
-    }
-
-    pub struct DemoSummary;
-
-    pub fn generate(
-        store: &Store,
-        options: &DemoOptions,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<DemoSummary, StoreError> {
-        let _ = (store, options.tickets, options.seed, options.now, &options.agents, progress);
-        Err(StoreError::Invalid("demo data cannot be generated yet (the demo module has not landed)".into()))
-    }
 }

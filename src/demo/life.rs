@@ -27,26 +27,12 @@ pub(crate) struct Life<'a> {
 const ADMIN: Who = Who::Agent(0);
 
 impl Life<'_> {
-    pub(crate) fn change(
-        &mut self,
-        who: Who,
-        field: &'static str,
-        old: Option<String>,
-        new: Option<String>,
-    ) {
-        self.steps.push(Step {
-            after: self.t,
-            who,
-            action: Action::Change { field, old, new },
-        });
+    pub(crate) fn change(&mut self, who: Who, field: &'static str, old: Option<String>, new: Option<String>) {
+        self.steps.push(Step { after: self.t, who, action: Action::Change { field, old, new } });
     }
 
     pub(crate) fn message(&mut self, who: Who, kind: MessageKind, body: String, logged: bool) {
-        self.steps.push(Step {
-            after: self.t,
-            who,
-            action: Action::Message { kind, body, logged },
-        });
+        self.steps.push(Step { after: self.t, who, action: Action::Message { kind, body, logged } });
     }
 
     fn set_status(&mut self, who: Who, to: Status) {
@@ -82,12 +68,7 @@ impl Life<'_> {
         let agent = Who::Agent(assignee);
         if self.rng.chance(0.15) {
             let to = shape::triaged_priority(self.rng, self.priority);
-            self.change(
-                agent,
-                "priority",
-                Some(self.priority.as_str().into()),
-                Some(to.as_str().into()),
-            );
+            self.change(agent, "priority", Some(self.priority.as_str().into()), Some(to.as_str().into()));
             self.priority = to;
         }
         if self.priority == Priority::Urgent && self.rng.chance(0.7) {
@@ -108,8 +89,7 @@ impl Life<'_> {
             self.t += shape::reply_delay(self.rng, self.priority);
             if turn == 3 && self.rng.chance(0.08) {
                 let other =
-                    (self.assignee.unwrap_or(0) + 1 + self.rng.below(self.team.len().max(2) - 1))
-                        % self.team.len();
+                    (self.assignee.unwrap_or(0) + 1 + self.rng.below(self.team.len().max(2) - 1)) % self.team.len();
                 self.assign(ADMIN, other);
             }
             let last = turn + 1 == length;
@@ -126,10 +106,7 @@ impl Life<'_> {
         self.t += shape::short_delay(self.rng);
         match target {
             Status::OnHold => {
-                let note = fill(
-                    self.rng.pick(&self.words.lines.on_hold_notes).as_str(),
-                    self.slots,
-                );
+                let note = fill(self.rng.pick(&self.words.lines.on_hold_notes).as_str(), self.slots);
                 self.message(agent, MessageKind::Note, note, true);
                 self.set_status(agent, Status::OnHold);
             }
@@ -147,10 +124,7 @@ impl Life<'_> {
     }
 
     fn customer_writes(&mut self) {
-        let body = fill(
-            self.rng.pick(&self.words.lines.customer_followups).as_str(),
-            self.slots,
-        );
+        let body = fill(self.rng.pick(&self.words.lines.customer_followups).as_str(), self.slots);
         self.message(Who::Customer, MessageKind::Customer, body, true);
         if matches!(self.status, Status::Pending | Status::Solved) {
             self.set_status(Who::Customer, Status::Open);

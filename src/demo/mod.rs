@@ -50,11 +50,7 @@ pub struct DemoSummary {
 
 /// Fill `store` with `opts.tickets` generated tickets and the customers, organizations, agents,
 /// messages and events around them. `progress` is called with the number of tickets done.
-pub fn generate(
-    store: &Store,
-    opts: &DemoOptions,
-    progress: &mut dyn FnMut(usize),
-) -> Result<DemoSummary, StoreError> {
+pub fn generate(store: &Store, opts: &DemoOptions, progress: &mut dyn FnMut(usize)) -> Result<DemoSummary, StoreError> {
     let words = words::Words::load()?;
     let mut rng = Rng::new(opts.seed);
     let span = span(opts.tickets);
@@ -62,16 +58,10 @@ pub fn generate(
     let mut bulk = store.bulk()?;
     let team = people::insert_team(&mut bulk, &words, &opts.agents, start - Duration::days(365))?;
     let customer_count = opts.tickets.div_ceil(5);
-    let orgs =
-        people::insert_organizations(&mut bulk, &mut rng, &words, customer_count.div_ceil(20))?;
-    let customers =
-        people::insert_customers(&mut bulk, &mut rng, &words, &orgs, customer_count, start)?;
+    let orgs = people::insert_organizations(&mut bulk, &mut rng, &words, customer_count.div_ceil(20))?;
+    let customers = people::insert_customers(&mut bulk, &mut rng, &words, &orgs, customer_count, start)?;
     let mut messages = 0;
-    let mut planner = Planner {
-        rng: &mut rng,
-        words: &words,
-        team: &team,
-    };
+    let mut planner = Planner { rng: &mut rng, words: &words, team: &team };
     for index in 0..opts.tickets {
         let age_ms = ticket_age(planner.rng, index, opts.tickets, span);
         let customer = pick_customer(planner.rng, &customers);

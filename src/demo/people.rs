@@ -9,19 +9,8 @@ use chrono::{Duration, Utc};
 use std::collections::HashSet;
 
 const SHOP_DOMAIN: &str = "larkspur.example";
-const FREEMAIL: &[&str] = &[
-    "mail.example",
-    "post.example",
-    "inbox.example",
-    "webmail.example",
-];
-const PHONE_PREFIXES: &[&str] = &[
-    "+44 7700 900",
-    "+1 202 555 0",
-    "+49 30 9018",
-    "+34 600 00",
-    "+81 3 5550 ",
-];
+const FREEMAIL: &[&str] = &["mail.example", "post.example", "inbox.example", "webmail.example"];
+const PHONE_PREFIXES: &[&str] = &["+44 7700 900", "+1 202 555 0", "+49 30 9018", "+34 600 00", "+81 3 5550 "];
 /// Share of customers whose names are written beyond ASCII.
 const INTL_SHARE: f64 = 0.2;
 
@@ -54,14 +43,10 @@ pub(crate) fn insert_team(
     since: chrono::DateTime<Utc>,
 ) -> Result<Vec<DemoAgent>, StoreError> {
     let mut team = Vec::new();
-    let members = words
-        .team
-        .iter()
-        .map(|m| (m.login.as_str(), m.name.as_str(), m.signature.as_str()));
-    let extras = extra
-        .iter()
-        .map(|login| (login.as_str(), login.as_str(), login.as_str()));
-    for (i, (login, name, signature)) in members.chain(extras).enumerate() {
+    let members = words.team.iter().map(|m| (m.login.as_str(), m.name.as_str(), m.signature.as_str(), false));
+    // The people who asked for the demo run it: they are its admins.
+    let extras = extra.iter().map(|login| (login.as_str(), login.as_str(), login.as_str(), true));
+    for (i, (login, name, signature, is_extra)) in members.chain(extras).enumerate() {
         if login.trim().is_empty() || team.iter().any(|a: &DemoAgent| a.login == login) {
             continue;
         }
@@ -69,17 +54,13 @@ pub(crate) fn insert_team(
             login: login.to_string(),
             name: name.to_string(),
             email: Some(format!("{login}@{SHOP_DOMAIN}")),
-            role: if i == 0 { Role::Admin } else { Role::Agent },
+            role: if i == 0 || is_extra { Role::Admin } else { Role::Agent },
             signature: signature.to_string(),
             active: true,
         };
         bulk.insert_agent(&agent, since)?;
         let first = name.split_whitespace().next().unwrap_or(login).to_string();
-        team.push(DemoAgent {
-            login: agent.login,
-            first,
-            signature: agent.signature,
-        });
+        team.push(DemoAgent { login: agent.login, first, signature: agent.signature });
     }
     Ok(team)
 }
@@ -101,11 +82,7 @@ pub(crate) fn insert_organizations(
         if !names.insert(name.clone()) {
             continue;
         }
-        let id = bulk.insert_organization(&Organization {
-            id: 0,
-            name,
-            domains: vec![domain.clone()],
-        })?;
+        let id = bulk.insert_organization(&Organization { id: 0, name, domains: vec![domain.clone()] })?;
         orgs.push(DemoOrganization { id, domain });
     }
     Ok(orgs)
@@ -115,11 +92,7 @@ fn invented_organization(rng: &mut Rng, words: &Words, n: usize) -> (String, Str
     let family = rng.pick(&words.last_names);
     let kind = rng.pick(&words.org_kinds);
     // Past every combination, a branch number keeps names unique.
-    let branch = if n > words.last_names.len() * words.org_kinds.len() / 2 {
-        format!(" {}", n)
-    } else {
-        String::new()
-    };
+    let branch = if n > words.last_names.len() * words.org_kinds.len() / 2 { format!(" {}", n) } else { String::new() };
     let name = format!("{family} {kind}{branch}");
     let domain = format!("{}.example", name.to_lowercase().replace(' ', "-"));
     (name, domain)
@@ -143,41 +116,23 @@ pub(crate) fn insert_customers(
         let mut emails = vec![unique_address(&mut taken, &local, &domain)];
         if rng.chance(0.15) {
             let others: Vec<&str> = FREEMAIL.iter().copied().filter(|d| *d != domain).collect();
-            emails.push(unique_address(
-                &mut taken,
-                &local,
-                rng.pick::<&str>(&others),
-            ));
+            emails.push(unique_address(&mut taken, &local, rng.pick::<&str>(&others)));
         }
         let customer = Customer {
             id: 0,
             name,
             emails,
-            phone: rng
-                .chance(0.6)
-                .then(|| format!("{}{:03}", rng.pick(PHONE_PREFIXES), rng.below(1000))),
+            phone: rng.chance(0.6).then(|| format!("{}{:03}", rng.pick(PHONE_PREFIXES), rng.below(1000))),
             organization: None,
-            tier: [Tier::Standard, Tier::Silver, Tier::Gold, Tier::Vip]
-                [rng.weighted(&[75, 13, 8, 4])],
-            notes: if rng.chance(0.15) {
-                rng.pick(&words.lines.customer_notes).clone()
-            } else {
-                String::new()
-            },
+            tier: [Tier::Standard, Tier::Silver, Tier::Gold, Tier::Vip][rng.weighted(&[75, 13, 8, 4])],
+            notes: if rng.chance(0.15) { rng.pick(&words.lines.customer_notes).clone() } else { String::new() },
             tags: customer_tags(rng, words),
             created_at: joined_before - Duration::minutes(rng.between(0, 2 * 365 * 24 * 60)),
         };
         let id = bulk.insert_customer(&customer, org.map(|o| o.id))?;
-        let Customer {
-            name, emails, tier, ..
-        } = customer;
+        let Customer { name, emails, tier, .. } = customer;
         let email = emails.into_iter().next().unwrap_or_default();
-        customers.push(DemoCustomer {
-            id,
-            name,
-            email,
-            tier,
-        });
+        customers.push(DemoCustomer { id, name, email, tier });
     }
     Ok(customers)
 }
@@ -186,10 +141,7 @@ pub(crate) fn insert_customers(
 fn person_name(rng: &mut Rng, words: &Words) -> (String, String) {
     if !rng.chance(INTL_SHARE) {
         let (first, last) = (rng.pick(&words.first_names), rng.pick(&words.last_names));
-        return (
-            format!("{first} {last}"),
-            format!("{first}.{last}").to_lowercase(),
-        );
+        return (format!("{first} {last}"), format!("{first}.{last}").to_lowercase());
     }
     if rng.chance(0.3) {
         let (name, local) = rng.pick(&words.cjk_names);
@@ -199,19 +151,10 @@ fn person_name(rng: &mut Rng, words: &Words) -> (String, String) {
     // At least one half of the name is beyond ASCII.
     let ((given, given_ascii), (family, family_ascii)) = match rng.below(3) {
         0 => (*rng.pick(&words.intl_given), *rng.pick(&words.intl_family)),
-        1 => (
-            *rng.pick(&words.intl_given),
-            ascii(rng.pick::<&str>(&words.last_names)),
-        ),
-        _ => (
-            ascii(rng.pick::<&str>(&words.first_names)),
-            *rng.pick(&words.intl_family),
-        ),
+        1 => (*rng.pick(&words.intl_given), ascii(rng.pick::<&str>(&words.last_names))),
+        _ => (ascii(rng.pick::<&str>(&words.first_names)), *rng.pick(&words.intl_family)),
     };
-    (
-        format!("{given} {family}"),
-        format!("{given_ascii}.{family_ascii}").to_lowercase(),
-    )
+    (format!("{given} {family}"), format!("{given_ascii}.{family_ascii}").to_lowercase())
 }
 
 fn unique_address(taken: &mut HashSet<String>, local: &str, domain: &str) -> String {
@@ -226,9 +169,7 @@ fn unique_address(taken: &mut HashSet<String>, local: &str, domain: &str) -> Str
 
 fn customer_tags(rng: &mut Rng, words: &Words) -> Vec<String> {
     let count = [0, 1, 2][rng.weighted(&[75, 20, 5])];
-    let mut tags: Vec<String> = (0..count)
-        .map(|_| rng.pick(&words.lines.customer_tags).clone())
-        .collect();
+    let mut tags: Vec<String> = (0..count).map(|_| rng.pick(&words.lines.customer_tags).clone()).collect();
     tags.dedup();
     tags
 }

@@ -64,15 +64,9 @@ pub(crate) struct Planner<'a> {
 
 impl Planner<'_> {
     /// Plan ticket number `index` (0-based) of `customer`, `age_ms` old by the demo's `now`.
-    pub(crate) fn plan(
-        &mut self,
-        index: usize,
-        age_ms: i64,
-        customer: &DemoCustomer,
-    ) -> TicketPlan {
+    pub(crate) fn plan(&mut self, index: usize, age_ms: i64, customer: &DemoCustomer) -> TicketPlan {
         let (words, team, rng) = (self.words, self.team, &mut *self.rng);
-        let topic =
-            &words.topics[rng.weighted(&words.topics.iter().map(|t| t.weight).collect::<Vec<_>>())];
+        let topic = &words.topics[rng.weighted(&words.topics.iter().map(|t| t.weight).collect::<Vec<_>>())];
         let assignee = rng.below(team.len());
         let slots = Slots {
             order: 40_000 + rng.below(60_000) as u32,
@@ -142,10 +136,7 @@ fn fit_before(steps: &mut [Step], room: i64) {
 fn subject(rng: &mut Rng, words: &Words, index: usize, topic: &Topic, slots: &Slots<'_>) -> String {
     let hostile = &words.hostile.subjects;
     if index % HOSTILE_SUBJECT_EVERY == 7 {
-        return fill(
-            &hostile[(index / HOSTILE_SUBJECT_EVERY) % hostile.len()],
-            slots,
-        );
+        return fill(&hostile[(index / HOSTILE_SUBJECT_EVERY) % hostile.len()], slots);
     }
     fill(rng.pick(&topic.subjects).as_str(), slots)
 }
@@ -160,10 +151,7 @@ fn opening(
 ) -> String {
     let hostile = &words.hostile.bodies;
     let text = if index % HOSTILE_BODY_EVERY == 13 {
-        fill(
-            &hostile[(index / HOSTILE_BODY_EVERY) % hostile.len()],
-            slots,
-        )
+        fill(&hostile[(index / HOSTILE_BODY_EVERY) % hostile.len()], slots)
     } else {
         fill(rng.pick(&topic.openings).as_str(), slots)
     };

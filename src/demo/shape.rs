@@ -12,10 +12,7 @@ pub(crate) fn final_status(rng: &mut Rng, age_ms: i64) -> Status {
     let (statuses, weights): (&[Status], &[u32]) = match age_ms / HOUR {
         h if h < 3 => (&[New, Open, Pending], &[60, 30, 10]),
         h if h < 48 => (&[New, Open, Pending, OnHold, Solved], &[15, 35, 25, 5, 20]),
-        h if h < 240 => (
-            &[Open, Pending, OnHold, Solved, Closed],
-            &[12, 15, 6, 62, 5],
-        ),
+        h if h < 240 => (&[Open, Pending, OnHold, Solved, Closed], &[12, 15, 6, 62, 5]),
         _ => (&[Open, Pending, OnHold, Solved, Closed], &[1, 1, 1, 17, 80]),
     };
     statuses[rng.weighted(weights)]
@@ -32,11 +29,8 @@ pub(crate) fn initial_priority(rng: &mut Rng, tier: Tier) -> Priority {
 
 /// A different priority, as an agent's triage would set it.
 pub(crate) fn triaged_priority(rng: &mut Rng, current: Priority) -> Priority {
-    let others: Vec<Priority> = Priority::ALL
-        .iter()
-        .copied()
-        .filter(|p| *p != current && *p != Priority::Urgent)
-        .collect();
+    let others: Vec<Priority> =
+        Priority::ALL.iter().copied().filter(|p| *p != current && *p != Priority::Urgent).collect();
     *rng.pick(&others)
 }
 

@@ -50,26 +50,13 @@ mod tests {
     use super::*;
 
     fn slots() -> Slots<'static> {
-        Slots {
-            order: 48213,
-            invoice: 12,
-            tracking: 7,
-            product: "mug",
-            first: "Carla",
-            agent: "Ana",
-        }
+        Slots { order: 48213, invoice: 12, tracking: 7, product: "mug", first: "Carla", agent: "Ana" }
     }
 
     #[test]
     fn slots_are_filled_and_unknown_braces_kept() {
-        let text = fill(
-            "Hi {first}, order {order}, {invoice}, {tracking} {x} {",
-            &slots(),
-        );
-        assert_eq!(
-            text,
-            "Hi Carla, order 48213, INV-00012, LH0000000007GB {x} {"
-        );
+        let text = fill("Hi {first}, order {order}, {invoice}, {tracking} {x} {", &slots());
+        assert_eq!(text, "Hi Carla, order 48213, INV-00012, LH0000000007GB {x} {");
     }
 
     #[test]

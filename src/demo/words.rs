@@ -76,18 +76,10 @@ impl Words {
             organizations: pairs(include_str!("../../assets/demo/organizations.txt")),
             org_kinds: lines(include_str!("../../assets/demo/org_kinds.txt")),
             products: lines(include_str!("../../assets/demo/products.txt")),
-            topics: parse::<Topics>("topics.toml", include_str!("../../assets/demo/topics.toml"))?
-                .topic,
-            lines: parse(
-                "conversation.toml",
-                include_str!("../../assets/demo/conversation.toml"),
-            )?,
-            hostile: parse(
-                "hostile.toml",
-                include_str!("../../assets/demo/hostile.toml"),
-            )?,
-            team: parse::<Team>("agents.toml", include_str!("../../assets/demo/agents.toml"))?
-                .agent,
+            topics: parse::<Topics>("topics.toml", include_str!("../../assets/demo/topics.toml"))?.topic,
+            lines: parse("conversation.toml", include_str!("../../assets/demo/conversation.toml"))?,
+            hostile: parse("hostile.toml", include_str!("../../assets/demo/hostile.toml"))?,
+            team: parse::<Team>("agents.toml", include_str!("../../assets/demo/agents.toml"))?.agent,
         };
         words.check()?;
         Ok(words)
@@ -117,18 +109,15 @@ impl Words {
             ("hostile subjects", self.hostile.subjects.len()),
             ("hostile bodies", self.hostile.bodies.len()),
         ];
-        let topics_ok = self.topics.iter().all(|t| {
-            t.weight > 0
-                && !t.subjects.is_empty()
-                && !t.openings.is_empty()
-                && !t.replies.is_empty()
-        });
+        let topics_ok = self
+            .topics
+            .iter()
+            .all(|t| t.weight > 0 && !t.subjects.is_empty() && !t.openings.is_empty() && !t.replies.is_empty());
         match sizes.iter().find(|(_, n)| *n == 0) {
             Some((name, _)) => Err(invalid(name, "is empty")),
-            None if !topics_ok => Err(invalid(
-                "topics.toml",
-                "has a topic without weight, subjects, openings or replies",
-            )),
+            None if !topics_ok => {
+                Err(invalid("topics.toml", "has a topic without weight, subjects, openings or replies"))
+            }
             None => Ok(()),
         }
     }
@@ -144,19 +133,12 @@ fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, Stor
 
 /// Non-empty lines that are not `#` comments.
 fn lines(text: &'static str) -> Vec<&'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
 /// Lines of the form `left | right`.
 fn pairs(text: &'static str) -> Vec<(&'static str, &'static str)> {
-    lines(text)
-        .into_iter()
-        .filter_map(|l| l.split_once('|'))
-        .map(|(a, b)| (a.trim(), b.trim()))
-        .collect()
+    lines(text).into_iter().filter_map(|l| l.split_once('|')).map(|(a, b)| (a.trim(), b.trim())).collect()
 }
 
 #[cfg(test)]

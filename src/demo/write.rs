@@ -16,15 +16,8 @@ pub(crate) fn write_ticket(
     created_at: Timestamp,
 ) -> Result<usize, StoreError> {
     let at = |after: i64| created_at + Duration::milliseconds(after);
-    let first_reply = plan
-        .steps
-        .iter()
-        .find(|s| is_kind(&s.action, crate::domain::MessageKind::Reply));
-    let solved = plan
-        .steps
-        .iter()
-        .rev()
-        .find(|s| is_change_to(&s.action, "solved"));
+    let first_reply = plan.steps.iter().find(|s| is_kind(&s.action, crate::domain::MessageKind::Reply));
+    let solved = plan.steps.iter().rev().find(|s| is_change_to(&s.action, "solved"));
     let changes = plan.steps.iter().filter(|s| logs_event(&s.action)).count() as i64;
     let ticket = Ticket {
         id: 0,
@@ -40,9 +33,7 @@ pub(crate) fn write_ticket(
         created_at,
         updated_at: at(plan.steps.last().map_or(0, |s| s.after)),
         first_response_at: first_reply.map(|s| at(s.after)),
-        solved_at: solved
-            .filter(|_| !plan.status.is_active())
-            .map(|s| at(s.after)),
+        solved_at: solved.filter(|_| !plan.status.is_active()).map(|s| at(s.after)),
         // Every logged change but the creation bumped the version once.
         version: changes,
     };
@@ -61,33 +52,17 @@ pub(crate) fn write_ticket(
                     Who::Customer => MessageAuthor::Customer(customer.id),
                     _ => MessageAuthor::Agent(actor),
                 };
-                let id = bulk
-                    .insert_message(ticket_id, *kind, author, body, created_at)?
-                    .to_string();
+                let id = bulk.insert_message(ticket_id, *kind, author, body, created_at)?.to_string();
                 messages += 1;
                 if *logged {
                     let new = Some(id.as_str());
                     let field = kind.as_str();
-                    bulk.insert_event(&EventRow {
-                        ticket_id,
-                        actor,
-                        field,
-                        old: None,
-                        new,
-                        created_at,
-                    })?;
+                    bulk.insert_event(&EventRow { ticket_id, actor, field, old: None, new, created_at })?;
                 }
             }
             Action::Change { field, old, new } => {
                 let (old, new) = (old.as_deref(), new.as_deref());
-                bulk.insert_event(&EventRow {
-                    ticket_id,
-                    actor,
-                    field,
-                    old,
-                    new,
-                    created_at,
-                })?;
+                bulk.insert_event(&EventRow { ticket_id, actor, field, old, new, created_at })?;
             }
         }
     }

@@ -45,11 +45,7 @@ impl Store {
             });
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        Ok(BulkWriter {
-            conn: &self.conn,
-            tickets_in_batch: 0,
-            in_transaction: true,
-        })
+        Ok(BulkWriter { conn: &self.conn, tickets_in_batch: 0, in_transaction: true })
     }
 }
 
@@ -63,11 +59,7 @@ impl BulkWriter<'_> {
     }
 
     /// Insert a customer with their addresses (lowercased, first is primary) and tags. Returns their id.
-    pub fn insert_customer(
-        &mut self,
-        customer: &Customer,
-        organization_id: Option<i64>,
-    ) -> Result<i64> {
+    pub fn insert_customer(&mut self, customer: &Customer, organization_id: Option<i64>) -> Result<i64> {
         self.conn
             .prepare_cached(
                 "INSERT INTO customers (name, phone, organization_id, tier, notes, created_at)
@@ -82,15 +74,14 @@ impl BulkWriter<'_> {
                 to_millis(customer.created_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        let mut email_stmt = self.conn.prepare_cached(
-            "INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, ?3)",
-        )?;
+        let mut email_stmt = self
+            .conn
+            .prepare_cached("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, ?3)")?;
         for (position, email) in customer.emails.iter().enumerate() {
             email_stmt.execute(params![email.to_lowercase(), id, position as i64])?;
         }
-        let mut tag_stmt = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?1, ?2)",
-        )?;
+        let mut tag_stmt =
+            self.conn.prepare_cached("INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?1, ?2)")?;
         for tag in customer.tags.iter().filter_map(|t| normalize_tag(t)) {
             tag_stmt.execute(params![id, tag])?;
         }
@@ -144,9 +135,8 @@ impl BulkWriter<'_> {
                 ticket.version.max(1)
             ])?;
         let id = self.conn.last_insert_rowid();
-        let mut tag_stmt = self
-            .conn
-            .prepare_cached("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?;
+        let mut tag_stmt =
+            self.conn.prepare_cached("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?;
         for tag in ticket.tags.iter().filter_map(|t| normalize_tag(t)) {
             tag_stmt.execute(params![id, tag])?;
         }
@@ -276,43 +266,21 @@ mod tests {
         let mut bulk = store.bulk().unwrap();
         assert!(bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
         assert!(!bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
-        let org = Organization {
-            id: 0,
-            name: "Núñez Imports".into(),
-            domains: vec!["nunez.example".into()],
-        };
+        let org = Organization { id: 0, name: "Núñez Imports".into(), domains: vec!["nunez.example".into()] };
         let org_id = bulk.insert_organization(&org).unwrap();
-        let customer_id = bulk
-            .insert_customer(&customer("Carla@Nunez.example"), Some(org_id))
-            .unwrap();
+        let customer_id = bulk.insert_customer(&customer("Carla@Nunez.example"), Some(org_id)).unwrap();
         let ticket_id = bulk.insert_ticket(&ticket(customer_id)).unwrap();
         let at = Utc::now();
-        bulk.insert_message(
-            ticket_id,
-            MessageKind::Customer,
-            MessageAuthor::Customer(customer_id),
-            "Hi",
-            at,
-        )
-        .unwrap();
-        let event = EventRow {
-            ticket_id,
-            actor: "ana",
-            field: "status",
-            old: Some("new"),
-            new: Some("open"),
-            created_at: at,
-        };
+        bulk.insert_message(ticket_id, MessageKind::Customer, MessageAuthor::Customer(customer_id), "Hi", at).unwrap();
+        let event =
+            EventRow { ticket_id, actor: "ana", field: "status", old: Some("new"), new: Some("open"), created_at: at };
         bulk.insert_event(&event).unwrap();
         bulk.finish().unwrap();
 
         let detail = store.ticket_detail(ticket_id).unwrap();
         assert_eq!(detail.ticket.version, 3);
         assert_eq!(detail.ticket.customer_email, "carla@nunez.example");
-        assert_eq!(
-            detail.customer.organization.as_deref(),
-            Some("Núñez Imports")
-        );
+        assert_eq!(detail.customer.organization.as_deref(), Some("Núñez Imports"));
         assert_eq!(detail.customer.tags, vec!["repeat-buyer".to_string()]);
         assert_eq!(detail.messages.len(), 1);
         assert_eq!(detail.events.len(), 1);
