@@ -1,7 +1,7 @@
 //! A fast writer for generated data: one long `BEGIN IMMEDIATE`, cached statements, and a commit
 //! every [`TICKETS_PER_COMMIT`] tickets so the WAL stays small.
 
-use super::{migrations, to_millis, Result, Store, StoreError};
+use super::{to_millis, Result, Store};
 use crate::domain::{normalize_tag, Agent, Customer, MessageKind, Organization, Ticket, Timestamp};
 use rusqlite::{params, Connection};
 
@@ -37,13 +37,7 @@ pub struct BulkWriter<'a> {
 impl Store {
     /// Start a bulk write (`BEGIN IMMEDIATE`).
     pub fn bulk(&self) -> Result<BulkWriter<'_>> {
-        if let Some(found) = self.too_new {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                known: migrations::MIGRATIONS.len() as i64,
-            });
-        }
+        self.check_writable()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(BulkWriter { conn: &self.conn, tickets_in_batch: 0, in_transaction: true })
     }

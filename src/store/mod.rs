@@ -130,15 +130,19 @@ impl Store {
         Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
+    /// Writes are refused on a database written by a newer frontdesk.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        match self.too_new {
+            Some(found) => {
+                Err(StoreError::TooNew { path: self.path.clone(), found, known: migrations::MIGRATIONS.len() as i64 })
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Run `f` in a `BEGIN IMMEDIATE` transaction: commit on `Ok`, roll back on `Err`.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        if let Some(found) = self.too_new {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                known: migrations::MIGRATIONS.len() as i64,
-            });
-        }
+        self.check_writable()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(&self.conn) {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
