@@ -72,28 +72,40 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+fn selected_id(app: &App) -> i64 {
+    app.state.queue.selected_ticket().expect("a ticket is selected").id
+}
+
 fn open_id(app: &App) -> i64 {
     app.state.open_ticket().expect("a ticket is open").id
 }
 
 #[test]
-fn the_desk_opens_on_the_queue_with_the_newest_ticket_shown() {
-    let d = desk(5, 200);
+fn the_desk_opens_on_the_queue_with_the_newest_ticket_selected() {
+    let mut d = desk(5, 200);
     let s = &d.app.state;
     assert_eq!(s.queue.rows.len(), 5);
     assert_eq!(s.counts, [Some(0), Some(5), Some(5), Some(5)]);
     assert_eq!(s.focus, Pane::Queue);
-    assert_eq!(open_id(&d.app), s.queue.rows[0].id);
+    assert_eq!(selected_id(&d.app), s.queue.rows[0].id);
     assert_eq!(s.queue.rows[0].subject, "Problem number 4");
+    assert!(s.conversation.is_none(), "nothing is open until the agent asks");
+    press(&mut d.app, "enter");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[0].id);
+    assert_eq!(d.app.state.focus, Pane::Conversation);
 }
 
 #[test]
-fn moving_in_the_queue_shows_that_conversation() {
+fn moving_in_the_queue_keeps_the_open_conversation_until_enter() {
     let mut d = desk(5, 200);
+    press(&mut d.app, "enter esc");
+    let first = open_id(&d.app);
     press(&mut d.app, "j j");
     assert_eq!(d.app.state.queue.selected, 2);
+    assert_eq!(open_id(&d.app), first, "moving the cursor does not repaint the conversation");
+    press(&mut d.app, "enter");
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
-    press(&mut d.app, "G");
+    press(&mut d.app, "esc G");
     assert_eq!(d.app.state.queue.selected, 4);
     press(&mut d.app, "g g");
     assert_eq!(d.app.state.queue.selected, 0);
@@ -102,7 +114,7 @@ fn moving_in_the_queue_shows_that_conversation() {
 #[test]
 fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
     let mut d = desk(3, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "r");
     assert!(d.app.state.composer.is_some());
     type_text(&mut d.app, "Hello Customer, on it.");
@@ -123,7 +135,7 @@ fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
 #[test]
 fn an_internal_note_is_stored_as_a_note() {
     let mut d = desk(1, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "n");
     type_text(&mut d.app, "customer is a reseller");
     press(&mut d.app, "ctrl-s");
@@ -135,7 +147,7 @@ fn an_internal_note_is_stored_as_a_note() {
 #[test]
 fn typing_saves_a_draft_that_survives_a_restart() {
     let mut d = desk(2, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "r");
     type_text(&mut d.app, "half a reply");
     assert!(d.app.store.draft(id, "ana").unwrap().is_none(), "not saved on every keystroke");
@@ -144,6 +156,7 @@ fn typing_saves_a_draft_that_survives_a_restart() {
     type_text(&mut d.app, " and more");
     drop(d.app); // the console dies without closing the composer
     let mut app = open_app(&d.path, "ana", 200);
+    press(&mut app, "enter");
     assert!(app.state.status.as_ref().unwrap().text.contains("draft"), "the draft is offered");
     press(&mut app, "r");
     assert_eq!(app.state.composer.as_ref().unwrap().body(), "half a reply");
@@ -152,7 +165,7 @@ fn typing_saves_a_draft_that_survives_a_restart() {
 #[test]
 fn esc_keeps_the_draft_and_a_note_draft_stays_a_note() {
     let mut d = desk(1, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "n");
     type_text(&mut d.app, "internal only");
     press(&mut d.app, "esc");
@@ -168,7 +181,7 @@ fn esc_keeps_the_draft_and_a_note_draft_stays_a_note() {
 #[test]
 fn quitting_saves_what_is_in_the_composer() {
     let mut d = desk(1, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "r");
     type_text(&mut d.app, "unsaved words");
     d.app.handle(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
@@ -179,7 +192,7 @@ fn quitting_saves_what_is_in_the_composer() {
 #[test]
 fn the_status_picker_changes_the_status_and_logs_it() {
     let mut d = desk(2, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "s");
     assert!(d.app.state.overlay.is_some());
     type_text(&mut d.app, "pend");
@@ -198,7 +211,7 @@ fn the_status_picker_changes_the_status_and_logs_it() {
 #[test]
 fn assign_take_and_tags_go_through_pickers() {
     let mut d = desk(1, 200);
-    let id = open_id(&d.app);
+    let id = selected_id(&d.app);
     press(&mut d.app, "a");
     type_text(&mut d.app, "hiro");
     press(&mut d.app, "enter");
@@ -222,6 +235,7 @@ fn assign_take_and_tags_go_through_pickers() {
 #[test]
 fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
     let mut d = desk(1, 200);
+    press(&mut d.app, "enter");
     let id = open_id(&d.app);
     let other = Store::open(&d.path).unwrap();
     let t = other.ticket(id).unwrap();
@@ -291,4 +305,18 @@ fn q_closes_an_overlay_before_it_quits() {
     assert!(d.app.state.overlay.is_none());
     press(&mut d.app, "q");
     assert!(d.app.state.should_quit);
+}
+
+#[test]
+fn an_action_in_the_queue_opens_the_selected_ticket_first() {
+    let mut d = desk(3, 200);
+    press(&mut d.app, "enter esc j");
+    let selected = selected_id(&d.app);
+    assert_ne!(open_id(&d.app), selected);
+    press(&mut d.app, "s");
+    assert_eq!(open_id(&d.app), selected, "the status picker is for the ticket under the cursor");
+    assert!(d.app.state.overlay.is_some());
+    press(&mut d.app, "esc j r");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+    assert_eq!(d.app.state.composer.as_ref().unwrap().ticket_id, d.app.state.queue.rows[2].id);
 }

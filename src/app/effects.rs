@@ -35,6 +35,9 @@ impl App {
         }
     }
 
+    /// Wait for work running off this thread (none yet) to report back, and handle its answers.
+    pub fn wait_idle(&mut self) {}
+
     /// Feed `msg` to `update`, run the effects it asks for, and feed their answers back.
     pub fn handle(&mut self, msg: Msg) {
         let mut pending = VecDeque::from([msg]);

@@ -4,6 +4,7 @@ pub mod action;
 pub mod editor;
 pub mod effects;
 pub mod events;
+pub mod headless;
 pub mod input;
 pub mod keymap;
 pub mod msg;
@@ -93,13 +94,27 @@ struct Screen<'a> {
 impl Screen<'_> {
     /// Draw one frame inside a synchronized update and send it in one write.
     fn draw(&mut self, state: &state::State) -> std::io::Result<()> {
-        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-        crossterm::queue!(self.term.backend_mut(), BeginSynchronizedUpdate)?;
-        let theme = self.theme;
-        self.term.draw(|frame| crate::ui::draw(frame, state, theme))?;
-        crossterm::queue!(self.term.backend_mut(), EndSynchronizedUpdate)?;
+        draw_frame(self.term, state, self.theme, None)?;
         self.output.commit()
     }
+}
+
+/// Draw one frame into `term`'s writer, inside a synchronized update so the terminal shows it whole;
+/// `copy` receives the drawn cells when given.
+pub fn draw_frame<W: std::io::Write>(
+    term: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    state: &state::State,
+    theme: &crate::ui::theme::Theme,
+    copy: Option<&mut ratatui::buffer::Buffer>,
+) -> std::io::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
+    let frame = term.draw(|frame| crate::ui::draw(frame, state, theme))?;
+    if let Some(copy) = copy {
+        copy.clone_from(frame.buffer);
+    }
+    crossterm::queue!(term.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
 }
 
 /// Hand the terminal to the editor or the shell, then take it back and repaint.

@@ -137,8 +137,7 @@ fn clamp_step(at: usize, delta: isize, len: usize) -> usize {
 }
 
 fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
-    let before = state.queue.selected;
-    state.queue.selected = clamp_step(before, delta, state.queue.rows.len());
+    state.queue.selected = clamp_step(state.queue.selected, delta, state.queue.rows.len());
     keep_queue_selection_visible(state);
     let mut effects = Vec::new();
     let near_end = state.queue.selected + layout::queue_rows(state) >= state.queue.rows.len();
@@ -146,11 +145,8 @@ fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
         state.queue.loading = true;
         effects.push(Effect::LoadQueue { view: state.view, after: super::update::next_page_cursor(state) });
     }
-    if state.queue.selected != before {
-        if let Some(ticket) = state.queue.selected_ticket() {
-            effects.push(Effect::LoadTicket(ticket.id));
-        }
-    }
+    // The conversation keeps showing the opened ticket; Enter opens the selected one. Following the
+    // cursor would repaint two panes on every move, which over SSH is most of a keystroke's cost.
     effects
 }
 

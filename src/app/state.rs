@@ -173,6 +173,8 @@ pub struct State {
     /// The agent's time zone offset, for showing times.
     pub utc_offset: chrono::FixedOffset,
     pub known_tags: Vec<String>,
+    /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
+    pub pending_action: Option<(i64, super::action::Action)>,
     pub should_quit: bool,
 }
 
@@ -199,6 +201,7 @@ impl State {
             now,
             utc_offset: chrono::Offset::fix(&chrono::Utc),
             known_tags: Vec::new(),
+            pending_action: None,
             should_quit: false,
         }
     }

@@ -40,7 +40,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     draft.kind
                 ));
             }
-            vec![]
+            match state.pending_action.take() {
+                Some((id, action)) if id == state.open_ticket().map_or(0, |t| t.id) => on_action(state, action),
+                _ => vec![],
+            }
         }
         Msg::DirectoryLoaded { agents, tags } => {
             state.agents = agents;
@@ -86,6 +89,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use super::navigate as nav;
+    if acts_on_ticket(action) && state.focus == Pane::Queue {
+        // From the queue, an action on a ticket means the selected one: open it first.
+        if let Some(selected) = state.queue.selected_ticket().map(|t| t.id) {
+            if state.open_ticket().map(|t| t.id) != Some(selected) {
+                state.pending_action = Some((selected, action));
+                return vec![Effect::LoadTicket(selected)];
+            }
+        }
+    }
     match action {
         Action::Quit => {
             if state.overlay.take().is_none() {
@@ -130,6 +142,20 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+fn acts_on_ticket(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Reply
+            | Action::Note
+            | Action::Editor
+            | Action::SetStatus
+            | Action::SetPriority
+            | Action::Assign
+            | Action::TakeTicket
+            | Action::Tags
+    )
+}
+
 fn quit(state: &mut State) -> Vec<Effect> {
     state.should_quit = true;
     // Whatever is in the composer is saved before leaving.
@@ -160,11 +186,7 @@ fn on_queue_loaded(
         .unwrap_or(queue.selected)
         .min(queue.rows.len().saturating_sub(1));
     super::navigate::keep_queue_selection_visible(state);
-    let open = state.open_ticket().map(|t| t.id);
-    match state.queue.selected_ticket() {
-        Some(t) if open.is_none() => vec![Effect::LoadTicket(t.id)],
-        _ => vec![],
-    }
+    vec![]
 }
 
 /// After a write: the queue, the counts and the open ticket are reloaded.

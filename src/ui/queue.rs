@@ -100,7 +100,12 @@ fn header(cols: &Columns) -> Line<'static> {
 }
 
 fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme: &Theme) -> Line<'a> {
-    let marker = if selected { "▌" } else { " " };
+    let open = state.open_ticket().is_some_and(|t| t.id == ticket.id);
+    let marker = match (selected, open) {
+        (true, _) => "▌",
+        (false, true) => "▸",
+        _ => " ",
+    };
     let customer = for_display_line(&ticket.customer_name);
     let subject = for_display_line(&ticket.subject);
     let mut spans = vec![

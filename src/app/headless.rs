@@ -1,0 +1,118 @@
+//! The console without a terminal: the same update and draw, with frames written into a byte sink.
+//! Benchmarks and tests use it to count what a keystroke costs and how long it takes.
+
+use super::effects::App;
+use super::keymap::Keymap;
+use super::msg::Msg;
+use super::state::{State, View};
+use crate::domain::{Agent, Timestamp};
+use crate::store::Store;
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::rc::Rc;
+
+/// Bytes a frame would have sent to the terminal; the harness holds the other end.
+#[derive(Default, Clone)]
+pub struct ByteSink {
+    bytes: Rc<RefCell<Vec<u8>>>,
+}
+
+impl Write for ByteSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Headless {
+    pub app: App,
+    term: Terminal<CrosstermBackend<ByteSink>>,
+    sink: ByteSink,
+    theme: Theme,
+    /// Bytes of the first frame.
+    pub first_frame: usize,
+    /// Keep a copy of each frame for [`Headless::screen_text`] (off in benchmarks).
+    pub capture: bool,
+    last: Option<ratatui::buffer::Buffer>,
+}
+
+impl Headless {
+    /// Start the console on `store` at a fixed size and draw its first frame.
+    pub fn start(store: Store, agent: Agent, view: View, size: (u16, u16), now: Timestamp) -> io::Result<Headless> {
+        let (keymap, _) = Keymap::build(&Default::default());
+        let state = State::new(agent, keymap, view, size, now);
+        let mut app = App::new(state, store);
+        app.start();
+        let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
+        let sink = ByteSink::default();
+        let term = Terminal::with_options(CrosstermBackend::new(sink.clone()), TerminalOptions { viewport })?;
+        let mut headless = Headless { app, term, sink, theme: Theme::ansi16(), first_frame: 0, capture: true, last: None };
+        headless.app.wait_idle();
+        headless.first_frame = headless.draw()?;
+        Ok(headless)
+    }
+
+    /// Draw a frame as the console does; returns the bytes it would send.
+    pub fn draw(&mut self) -> io::Result<usize> {
+        let mut copy = self.capture.then(ratatui::buffer::Buffer::default);
+        super::draw_frame(&mut self.term, &self.app.state, &self.theme, copy.as_mut())?;
+        if copy.is_some() {
+            self.last = copy;
+        }
+        let mut bytes = self.sink.bytes.borrow_mut();
+        if let Ok(path) = std::env::var("FRONTDESK_DUMP_FRAME") {
+            let _ = std::fs::write(path, &*bytes);
+        }
+        let n = bytes.len();
+        bytes.clear();
+        Ok(n)
+    }
+
+    /// One key press: update, any I/O it asks for, then a frame. Returns the frame's bytes.
+    pub fn press(&mut self, key: KeyEvent) -> io::Result<usize> {
+        self.app.handle(Msg::Key(key));
+        self.app.wait_idle();
+        self.draw()
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen_text(&self) -> String {
+        let mut text = String::new();
+        let Some(buffer) = &self.last else { return text };
+        let area = buffer.area;
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// A key as the terminal reports it: `j`, `Enter`, `Esc`, `Tab`, `C-d`.
+pub fn key(name: &str) -> KeyEvent {
+    let (code, mods) = match name {
+        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+        "BackTab" => (KeyCode::BackTab, KeyModifiers::SHIFT),
+        "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Up" => (KeyCode::Up, KeyModifiers::NONE),
+        "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+        _ if name.starts_with("C-") => {
+            (KeyCode::Char(name[2..].chars().next().unwrap_or(' ')), KeyModifiers::CONTROL)
+        }
+        _ => (KeyCode::Char(name.chars().next().unwrap_or(' ')), KeyModifiers::NONE),
+    };
+    KeyEvent::new(code, mods)
+}
