@@ -9,7 +9,8 @@ use crate::domain::{Agent, Timestamp};
 use crate::store::Store;
 use crate::ui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::CrosstermBackend;
+use super::compact::CompactBackend;
+use ratatui::layout::Size;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::cell::RefCell;
@@ -20,6 +21,13 @@ use std::rc::Rc;
 #[derive(Default, Clone)]
 pub struct ByteSink {
     bytes: Rc<RefCell<Vec<u8>>>,
+}
+
+impl ByteSink {
+    /// The bytes written since the last call.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.bytes.borrow_mut())
+    }
 }
 
 impl Write for ByteSink {
@@ -35,7 +43,7 @@ impl Write for ByteSink {
 
 pub struct Headless {
     pub app: App,
-    term: Terminal<CrosstermBackend<ByteSink>>,
+    term: Terminal<CompactBackend<ByteSink>>,
     sink: ByteSink,
     theme: Theme,
     /// Bytes of the first frame.
@@ -54,7 +62,8 @@ impl Headless {
         app.start();
         let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
         let sink = ByteSink::default();
-        let term = Terminal::with_options(CrosstermBackend::new(sink.clone()), TerminalOptions { viewport })?;
+        let backend = CompactBackend::with_size(sink.clone(), Size { width: size.0, height: size.1 });
+        let term = Terminal::with_options(backend, TerminalOptions { viewport })?;
         let mut headless = Headless { app, term, sink, theme: Theme::ansi16(), first_frame: 0, capture: true, last: None };
         headless.app.wait_idle();
         headless.first_frame = headless.draw()?;

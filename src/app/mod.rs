@@ -1,6 +1,7 @@
 //! The console's event loop.
 
 pub mod action;
+pub mod compact;
 pub mod editor;
 pub mod effects;
 pub mod events;
@@ -102,7 +103,7 @@ impl Screen<'_> {
 /// Draw one frame into `term`'s writer, inside a synchronized update so the terminal shows it whole;
 /// `copy` receives the drawn cells when given.
 pub fn draw_frame<W: std::io::Write>(
-    term: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    term: &mut ratatui::Terminal<compact::CompactBackend<W>>,
     state: &state::State,
     theme: &crate::ui::theme::Theme,
     copy: Option<&mut ratatui::buffer::Buffer>,

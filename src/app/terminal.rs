@@ -3,7 +3,7 @@
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
-use ratatui::backend::CrosstermBackend;
+use super::compact::CompactBackend;
 use ratatui::Terminal;
 use std::cell::RefCell;
 use std::io::{self, Stdout, Write};
@@ -49,7 +49,7 @@ impl Write for FrameWriter {
     }
 }
 
-pub type Term = Terminal<CrosstermBackend<FrameWriter>>;
+pub type Term = Terminal<CompactBackend<FrameWriter>>;
 
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
@@ -65,7 +65,7 @@ impl TerminalGuard {
         enter_modes()?;
         let guard = TerminalGuard { active: true };
         let (writer, output) = frame_pipe();
-        let term = Terminal::new(CrosstermBackend::new(writer))?;
+        let term = Terminal::new(CompactBackend::new(writer))?;
         Ok((guard, term, output))
     }
 
@@ -106,6 +106,8 @@ pub fn restore() {
     if MOUSE.load(Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
+    // Colours and attributes go back to the terminal's own before the shell gets it.
+    let _ = out.write_all(b"\x1b[0m");
     let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
     let _ = terminal::disable_raw_mode();
 }
