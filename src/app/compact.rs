@@ -146,7 +146,8 @@ impl<W: Write> CompactBackend<W> {
         let mut text = String::new();
         for x in from..to {
             let cell = self.shown(x, y)?;
-            if Some(Pen::of(cell)) != self.pen || cell.diff_option != CellDiffOption::None || cell.symbol().width() != 1 {
+            if Some(Pen::of(cell)) != self.pen || cell.diff_option != CellDiffOption::None || cell.symbol().width() != 1
+            {
                 return None;
             }
             text.push_str(cell.symbol());
@@ -250,7 +251,11 @@ fn sgr_step(from: Pen, to: Pen) -> String {
             }
             // 22 ends bold and dim together, 25 both blinks: put back the one that stays.
             if code == 22 || code == 25 {
-                keep -= if code == 22 { Modifier::BOLD | Modifier::DIM } else { Modifier::SLOW_BLINK | Modifier::RAPID_BLINK };
+                keep -= if code == 22 {
+                    Modifier::BOLD | Modifier::DIM
+                } else {
+                    Modifier::SLOW_BLINK | Modifier::RAPID_BLINK
+                };
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The console without a terminal: the same update and draw, with frames written into a byte sink.
 //! Benchmarks and tests use it to count what a keystroke costs and how long it takes.
 
+use super::compact::CompactBackend;
 use super::effects::App;
 use super::keymap::Keymap;
 use super::msg::Msg;
@@ -9,9 +10,8 @@ use crate::domain::{Agent, Timestamp};
 use crate::store::Store;
 use crate::ui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use super::compact::CompactBackend;
-use ratatui::layout::Size;
 use ratatui::layout::Rect;
+use ratatui::layout::Size;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -64,7 +64,8 @@ impl Headless {
         let sink = ByteSink::default();
         let backend = CompactBackend::with_size(sink.clone(), Size { width: size.0, height: size.1 });
         let term = Terminal::with_options(backend, TerminalOptions { viewport })?;
-        let mut headless = Headless { app, term, sink, theme: Theme::ansi16(), first_frame: 0, capture: true, last: None };
+        let mut headless =
+            Headless { app, term, sink, theme: Theme::ansi16(), first_frame: 0, capture: true, last: None };
         headless.app.wait_idle();
         headless.first_frame = headless.draw()?;
         Ok(headless)
@@ -118,9 +119,7 @@ pub fn key(name: &str) -> KeyEvent {
         "Down" => (KeyCode::Down, KeyModifiers::NONE),
         "Up" => (KeyCode::Up, KeyModifiers::NONE),
         "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
-        _ if name.starts_with("C-") => {
-            (KeyCode::Char(name[2..].chars().next().unwrap_or(' ')), KeyModifiers::CONTROL)
-        }
+        _ if name.starts_with("C-") => (KeyCode::Char(name[2..].chars().next().unwrap_or(' ')), KeyModifiers::CONTROL),
         _ => (KeyCode::Char(name.chars().next().unwrap_or(' ')), KeyModifiers::NONE),
     };
     KeyEvent::new(code, mods)

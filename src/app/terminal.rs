@@ -1,9 +1,9 @@
 //! The one guard that puts the terminal into the console's modes and always takes it back out.
 
+use super::compact::CompactBackend;
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
-use super::compact::CompactBackend;
 use ratatui::Terminal;
 use std::cell::RefCell;
 use std::io::{self, Stdout, Write};

@@ -8,6 +8,7 @@ mod error;
 mod identity;
 pub mod logging;
 mod output;
+mod search;
 mod ticket;
 mod ticket_view;
 
@@ -57,6 +58,8 @@ pub enum Command {
     /// Show where files are and the effective config.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Search tickets: words, "phrases", prefix*, and from: status: priority: tag: assignee: before: after:
+    Search(search::SearchArgs),
     /// Show the effective key map.
     Keys {
         #[arg(long)]
@@ -114,6 +117,11 @@ fn run_command(
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
             customer::run(&store, cmd, out)
+        }
+        Command::Search(args) => {
+            let mut store = open_store(paths, demo)?;
+            let agent = identity::acting_agent(&store, as_login)?;
+            search::run(&mut store, &agent, &args, out)
         }
         Command::Agent(cmd) => {
             let store = open_store(paths, demo)?;

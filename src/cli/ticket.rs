@@ -31,6 +31,13 @@ pub enum TicketCommand {
     },
     /// Change a ticket's status, priority, assignee or tags.
     Set(SetArgs),
+    /// Delete a ticket with its conversation and history, e.g. spam (admins only).
+    Delete {
+        id: i64,
+        /// Say you mean it: nothing of the ticket can be brought back.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +98,17 @@ pub fn run(store: &Store, agent: &Agent, cmd: TicketCommand, out: &mut dyn Write
         TicketCommand::Show { id, json } => show(store, id, json, out),
         TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, out),
         TicketCommand::Set(args) => set(store, agent, args, out),
+        TicketCommand::Delete { id, yes } => {
+            super::identity::require_admin(agent, "delete tickets")?;
+            if !yes {
+                return Err(CliError::Refused(format!(
+                    "deleting #{id} cannot be undone: run it again with --yes if you mean it"
+                )));
+            }
+            let ticket = store.delete_ticket(id)?;
+            writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
+            Ok(())
+        }
     }
 }
 

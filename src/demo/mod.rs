@@ -73,6 +73,8 @@ pub fn generate(store: &Store, opts: &DemoOptions, progress: &mut dyn FnMut(usiz
         }
     }
     bulk.finish()?;
+    // The search index is built once, after the load, not once per message.
+    store.build_search_index(&mut |_| {})?;
     progress(opts.tickets);
     Ok(DemoSummary {
         tickets: opts.tickets,

@@ -39,6 +39,10 @@ impl Store {
     pub fn bulk(&self) -> Result<BulkWriter<'_>> {
         self.check_writable()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // The search index skips every ticket from here on; `finish` hands them to the index build,
+        // which indexes them in one pass instead of once per message. Should the load stop halfway,
+        // the build still finds them.
+        self.conn.execute(&format!("UPDATE search_state SET pending_below = {}", i64::MAX), [])?;
         Ok(BulkWriter { conn: &self.conn, tickets_in_batch: 0, in_transaction: true })
     }
 }
@@ -178,6 +182,8 @@ impl BulkWriter<'_> {
 
     /// Commit everything written since the last batch.
     pub fn finish(mut self) -> Result<()> {
+        self.conn
+            .execute("UPDATE search_state SET pending_below = (SELECT ifnull(max(id), 0) + 1 FROM tickets)", [])?;
         self.in_transaction = false;
         self.conn.execute_batch("COMMIT")?;
         Ok(())

@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V_SEARCH];
 
 const V1: &str = r#"
 CREATE TABLE organizations (
@@ -114,4 +114,113 @@ CREATE TABLE drafts (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (ticket_id, agent)
 );
+"#;
+
+/// Full-text search: one FTS5 document per ticket (its subject, every message body, its customer's
+/// name and addresses), kept in step by triggers.
+///
+/// Tickets below `search_state.pending_below` are not indexed yet: an existing desk gets its index
+/// built in the background after this migration (and the demo builds it after its bulk load), so
+/// opening the console never waits for it. Triggers skip those tickets; the build reads them as
+/// they are when it reaches them.
+const V_SEARCH: &str = r#"
+CREATE VIRTUAL TABLE ticket_search USING fts5(
+    subject, body, customer,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+
+CREATE VIEW ticket_search_docs (id, subject, body, customer) AS
+SELECT t.id,
+       t.subject,
+       (SELECT group_concat(m.body, char(10)) FROM messages m WHERE m.ticket_id = t.id),
+       (SELECT c.name || ' ' || ifnull((SELECT group_concat(e.email, ' ') FROM customer_emails e
+                                        WHERE e.customer_id = c.id), '')
+        FROM customers c WHERE c.id = t.customer_id)
+FROM tickets t;
+
+CREATE TABLE search_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    pending_below INTEGER NOT NULL
+);
+INSERT INTO search_state (id, pending_below) SELECT 1, ifnull(max(id), 0) + 1 FROM tickets;
+
+CREATE TRIGGER search_ticket_added AFTER INSERT ON tickets
+WHEN NEW.id >= (SELECT pending_below FROM search_state)
+BEGIN
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER search_ticket_changed AFTER UPDATE OF subject, customer_id ON tickets
+WHEN NEW.id >= (SELECT pending_below FROM search_state)
+BEGIN
+    DELETE FROM ticket_search WHERE rowid = NEW.id;
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER search_ticket_removed AFTER DELETE ON tickets
+BEGIN
+    DELETE FROM ticket_search WHERE rowid = OLD.id;
+END;
+
+CREATE TRIGGER search_message_added AFTER INSERT ON messages
+WHEN NEW.ticket_id >= (SELECT pending_below FROM search_state)
+BEGIN
+    DELETE FROM ticket_search WHERE rowid = NEW.ticket_id;
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.ticket_id;
+END;
+
+CREATE TRIGGER search_message_changed AFTER UPDATE OF body, ticket_id ON messages
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN (OLD.ticket_id, NEW.ticket_id)
+        AND rowid >= (SELECT pending_below FROM search_state);
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT id, subject, body, customer FROM ticket_search_docs
+        WHERE id IN (OLD.ticket_id, NEW.ticket_id) AND id >= (SELECT pending_below FROM search_state);
+END;
+
+CREATE TRIGGER search_message_removed AFTER DELETE ON messages
+WHEN OLD.ticket_id >= (SELECT pending_below FROM search_state)
+BEGIN
+    DELETE FROM ticket_search WHERE rowid = OLD.ticket_id;
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = OLD.ticket_id;
+END;
+
+CREATE TRIGGER search_customer_renamed AFTER UPDATE OF name ON customers
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN
+        (SELECT id FROM tickets WHERE customer_id = NEW.id AND id >= (SELECT pending_below FROM search_state));
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
+        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = NEW.id)
+          AND d.id >= (SELECT pending_below FROM search_state);
+END;
+
+CREATE TRIGGER search_email_added AFTER INSERT ON customer_emails
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN
+        (SELECT id FROM tickets WHERE customer_id = NEW.customer_id
+         AND id >= (SELECT pending_below FROM search_state));
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
+        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = NEW.customer_id)
+          AND d.id >= (SELECT pending_below FROM search_state);
+END;
+
+CREATE TRIGGER search_email_removed AFTER DELETE ON customer_emails
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN
+        (SELECT id FROM tickets WHERE customer_id = OLD.customer_id
+         AND id >= (SELECT pending_below FROM search_state));
+    INSERT INTO ticket_search (rowid, subject, body, customer)
+        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
+        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = OLD.customer_id)
+          AND d.id >= (SELECT pending_below FROM search_state);
+END;
 "#;

@@ -6,11 +6,13 @@ mod customers;
 mod drafts;
 mod migrations;
 mod rows;
+pub mod search;
 mod tags;
 mod tickets;
 
 pub use customers::CustomerSummary;
 pub use drafts::Draft;
+pub use search::{IndexProgress, SearchResults};
 pub use tickets::{AssigneeFilter, PageCursor, TicketDetail, TicketFilter};
 
 use crate::domain::Timestamp;

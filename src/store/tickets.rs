@@ -110,6 +110,16 @@ impl Store {
         self.ticket(id)
     }
 
+    /// Delete a ticket and everything that hangs off it (messages, events, tags, drafts).
+    /// Returns the ticket as it was.
+    pub fn delete_ticket(&self, id: i64) -> Result<Ticket> {
+        self.write(|conn| {
+            let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            conn.execute("DELETE FROM tickets WHERE id = ?1", [id])?;
+            Ok(ticket)
+        })
+    }
+
     pub fn ticket(&self, id: i64) -> Result<Ticket> {
         read_ticket(&self.conn, id)?.ok_or(StoreError::TicketNotFound(id))
     }

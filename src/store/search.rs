@@ -1,0 +1,198 @@
+//! Full-text search over the `ticket_search` FTS5 index, and building that index for tickets that
+//! predate it.
+
+use super::rows::{self, TICKET_COLUMNS};
+use super::{to_millis, Result, Store};
+use crate::domain::search::{fts_expression, Assignee, SearchQuery};
+use crate::domain::Ticket;
+use rusqlite::{params, params_from_iter, ToSql};
+use std::time::{Duration, Instant};
+
+/// How long one search may work before it stops and asks the agent to refine it.
+pub const SEARCH_BUDGET: Duration = Duration::from_millis(250);
+
+/// How many tickets one step of the index build takes (one short write transaction each).
+pub const INDEX_BATCH: usize = 2_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Newest ticket first.
+    pub tickets: Vec<Ticket>,
+    /// More tickets match than were asked for.
+    pub more: bool,
+    /// The search stopped at its time budget: there may be older matches it did not reach.
+    pub stopped_early: bool,
+    /// Tickets not in the index yet (the index is still being built), so not searched by text.
+    pub unindexed: u64,
+}
+
+/// How far the index build has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexProgress {
+    pub pending: u64,
+    pub total: u64,
+}
+
+impl Store {
+    /// Tickets not yet in the search index, or `None` when every ticket is.
+    pub fn search_index_pending(&self) -> Result<Option<IndexProgress>> {
+        let pending: i64 = self.conn.query_row(
+            "SELECT count(*) FROM tickets WHERE id < (SELECT pending_below FROM search_state)",
+            [],
+            |r| r.get(0),
+        )?;
+        if pending == 0 {
+            return Ok(None);
+        }
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
+        Ok(Some(IndexProgress { pending: pending as u64, total: total as u64 }))
+    }
+
+    /// Index the newest `batch` tickets not yet indexed, in one short transaction so other writers
+    /// wait at most that long. Returns `true` when the index is complete.
+    pub fn build_search_index_step(&self, batch: usize) -> Result<bool> {
+        self.write(|conn| {
+            let below: i64 = conn.query_row("SELECT pending_below FROM search_state", [], |r| r.get(0))?;
+            let lowest: Option<i64> = conn.query_row(
+                "SELECT min(id) FROM (SELECT id FROM tickets WHERE id < ?1 ORDER BY id DESC LIMIT ?2)",
+                params![below, batch as i64],
+                |r| r.get(0),
+            )?;
+            let Some(lowest) = lowest else {
+                conn.execute("UPDATE search_state SET pending_below = 0", [])?;
+                return Ok(true);
+            };
+            conn.execute("DELETE FROM ticket_search WHERE rowid >= ?1 AND rowid < ?2", params![lowest, below])?;
+            conn.execute(
+                "INSERT INTO ticket_search (rowid, subject, body, customer)
+                 SELECT id, subject, body, customer FROM ticket_search_docs WHERE id >= ?1 AND id < ?2",
+                params![lowest, below],
+            )?;
+            conn.execute("UPDATE search_state SET pending_below = ?1", [lowest])?;
+            Ok(false)
+        })
+    }
+
+    /// Build the whole index, reporting progress after each step.
+    pub fn build_search_index(&self, progress: &mut dyn FnMut(IndexProgress)) -> Result<()> {
+        while let Some(p) = self.search_index_pending()? {
+            progress(p);
+            if self.build_search_index_step(INDEX_BATCH)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tickets matching `query`, newest first, at most `limit`. `me` is the login `assignee:me`
+    /// means. Stops after [`SEARCH_BUDGET`] and says so rather than keep the agent waiting.
+    pub fn search(&mut self, query: &SearchQuery, me: &str, limit: usize) -> Result<SearchResults> {
+        self.search_within(query, me, limit, SEARCH_BUDGET)
+    }
+
+    /// [`Store::search`] with its own time budget.
+    pub fn search_within(
+        &mut self,
+        query: &SearchQuery,
+        me: &str,
+        limit: usize,
+        budget: Duration,
+    ) -> Result<SearchResults> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut terms = Vec::new();
+        let from = if query.terms.is_empty() {
+            "tickets t JOIN customers c ON c.id = t.customer_id".to_string()
+        } else {
+            terms.push("ticket_search MATCH ?".to_string());
+            params.push(Box::new(fts_expression(&query.terms)));
+            "ticket_search s JOIN tickets t ON t.id = s.rowid JOIN customers c ON c.id = t.customer_id".to_string()
+        };
+        filter_terms(query, me, &mut terms, &mut params);
+        let order = if query.terms.is_empty() { "t.id" } else { "s.rowid" };
+        let where_clause = if terms.is_empty() { "1 = 1".to_string() } else { terms.join(" AND ") };
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM {from} WHERE {where_clause} ORDER BY {order} DESC LIMIT ?");
+        params.push(Box::new(limit as i64 + 1));
+
+        let deadline = Instant::now() + budget;
+        self.conn.progress_handler(1_000, Some(move || Instant::now() > deadline))?;
+        let found = (|| -> rusqlite::Result<(Vec<Ticket>, bool)> {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(params.iter()))?;
+            let mut tickets = Vec::new();
+            loop {
+                match rows.next() {
+                    Ok(Some(row)) => tickets.push(rows::ticket(row)?),
+                    Ok(None) => return Ok((tickets, false)),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                    {
+                        return Ok((tickets, true))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        })();
+        self.conn.progress_handler(0, None::<fn() -> bool>)?;
+        let (mut tickets, stopped_early) = found?;
+        let more = tickets.len() > limit;
+        tickets.truncate(limit);
+        let unindexed = if query.terms.is_empty() { 0 } else { self.search_index_pending()?.map_or(0, |p| p.pending) };
+        Ok(SearchResults { tickets, more, stopped_early, unindexed })
+    }
+}
+
+fn filter_terms(query: &SearchQuery, me: &str, terms: &mut Vec<String>, params: &mut Vec<Box<dyn ToSql>>) {
+    let marks = |n: usize| vec!["?"; n].join(", ");
+    if !query.numbers.is_empty() {
+        terms.push(format!("t.id IN ({})", marks(query.numbers.len())));
+        params.extend(query.numbers.iter().map(|n| Box::new(*n) as Box<dyn ToSql>));
+    }
+    for from in &query.from {
+        let from = from.trim();
+        if from.contains('@') && !from.starts_with('@') {
+            terms.push("t.customer_id IN (SELECT customer_id FROM customer_emails WHERE email = ?)".into());
+            params.push(Box::new(from.to_string()));
+        } else {
+            let pattern = format!("%{}%", from.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            terms.push(
+                "(c.name LIKE ? ESCAPE '\\' OR t.customer_id IN
+                  (SELECT customer_id FROM customer_emails WHERE email LIKE ? ESCAPE '\\'))"
+                    .into(),
+            );
+            params.push(Box::new(pattern.clone()));
+            params.push(Box::new(pattern));
+        }
+    }
+    if !query.statuses.is_empty() {
+        terms.push(format!("t.status IN ({})", marks(query.statuses.len())));
+        params.extend(query.statuses.iter().map(|s| Box::new(s.as_str()) as Box<dyn ToSql>));
+    }
+    if !query.priorities.is_empty() {
+        terms.push(format!("t.priority IN ({})", marks(query.priorities.len())));
+        params.extend(query.priorities.iter().map(|p| Box::new(p.as_str()) as Box<dyn ToSql>));
+    }
+    for tag in &query.tags {
+        terms.push("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)".into());
+        params.push(Box::new(tag.clone()));
+    }
+    match &query.assignee {
+        None => {}
+        Some(Assignee::Nobody) => terms.push("t.assignee IS NULL".into()),
+        Some(Assignee::Me) => {
+            terms.push("t.assignee = ?".into());
+            params.push(Box::new(me.to_string()));
+        }
+        Some(Assignee::Login(login)) => {
+            terms.push("t.assignee = ?".into());
+            params.push(Box::new(login.clone()));
+        }
+    }
+    if let Some(before) = query.before {
+        terms.push("t.created_at < ?".into());
+        params.push(Box::new(to_millis(before)));
+    }
+    if let Some(after) = query.after {
+        terms.push("t.created_at >= ?".into());
+        params.push(Box::new(to_millis(after)));
+    }
+}

@@ -1,0 +1,238 @@
+//! Full-text search on real database files: what is found, that the index follows every write,
+//! the filters, the index build for tickets that predate it, and `frontdesk search`.
+
+use chrono::{FixedOffset, Utc};
+use frontdesk::domain::search::SearchQuery;
+use frontdesk::domain::{Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
+use frontdesk::store::Store;
+use std::process::Command;
+use std::time::Duration;
+
+struct TempDesk {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+}
+
+fn desk() -> TempDesk {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let store = Store::open(&path).unwrap();
+    assert!(store.register_first_admin("ana").unwrap());
+    TempDesk { _dir: dir, path, store }
+}
+
+fn create(store: &Store, email: &str, name: &str, subject: &str, body: &str) -> Ticket {
+    let new = NewTicket {
+        customer_email: email.into(),
+        customer_name: Some(name.into()),
+        subject: subject.into(),
+        body: body.into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&new, "ana").unwrap()
+}
+
+/// The ticket numbers `text` finds, newest first.
+fn find(store: &mut Store, text: &str) -> Vec<i64> {
+    let query = SearchQuery::parse(text, FixedOffset::east_opt(0).unwrap()).unwrap();
+    store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
+}
+
+#[test]
+fn subjects_bodies_names_and_addresses_are_found() {
+    let mut d = desk();
+    let carla = create(&d.store, "carla@shop.example", "Carla Núñez", "Refund for order 48213", "It arrived broken.");
+    let hiro = create(&d.store, "hiro@mail.example", "Hiro Tanaka", "Login loop", "Password reset does nothing.");
+    let s = &mut d.store;
+    assert_eq!(find(s, "refund"), vec![carla.id], "a subject word");
+    assert_eq!(find(s, "BROKEN"), vec![carla.id], "a body word, any case");
+    assert_eq!(find(s, "nunez"), vec![carla.id], "a name without its accents");
+    assert_eq!(find(s, "hiro@mail.example"), vec![hiro.id], "an address");
+    assert_eq!(find(s, "passw*"), vec![hiro.id], "a prefix");
+    assert_eq!(find(s, "\"order 48213\""), vec![carla.id], "a phrase");
+    assert!(find(s, "\"48213 order\"").is_empty(), "a phrase keeps its order");
+    assert!(find(s, "refund password").is_empty(), "every word must be found");
+    assert_eq!(find(s, "the OR NOT login"), Vec::<i64>::new(), "operators are only words");
+    assert_eq!(find(s, &format!("#{}", hiro.id)), vec![hiro.id], "a ticket number");
+}
+
+#[test]
+fn the_index_follows_replies_notes_changes_and_deletes() {
+    let mut d = desk();
+    let t = create(&d.store, "olu@shop.example", "Olu Okafor", "Invoice question", "Where is the VAT number?");
+    let other = create(&d.store, "ann@shop.example", "Ann Smith", "Thanks", "All good.");
+    assert!(find(&mut d.store, "voucher").is_empty());
+    d.store.add_message(t.id, MessageKind::Reply, "ana", "We added a voucher.", None).unwrap();
+    assert_eq!(find(&mut d.store, "voucher"), vec![t.id], "a reply is searchable at once");
+    d.store.add_message(t.id, MessageKind::Note, "ana", "reseller account", None).unwrap();
+    assert_eq!(find(&mut d.store, "reseller"), vec![t.id], "so is an internal note, for agents");
+    d.store.add_message(t.id, MessageKind::Customer, "olu@shop.example", "Thanks, received.", None).unwrap();
+    assert_eq!(find(&mut d.store, "received"), vec![t.id], "and the customer's answer");
+    assert_eq!(find(&mut d.store, "VAT"), vec![t.id], "earlier messages stay found");
+
+    let t = d.store.ticket(t.id).unwrap();
+    let change = TicketChange { status: Some(Status::Solved), ..TicketChange::default() };
+    d.store.update_ticket(t.id, t.version, &change, "ana").unwrap();
+    assert_eq!(find(&mut d.store, "voucher status:solved"), vec![t.id], "filters see the new status");
+    assert!(find(&mut d.store, "voucher status:open").is_empty());
+
+    d.store.delete_ticket(t.id).unwrap();
+    assert!(find(&mut d.store, "voucher").is_empty(), "a deleted ticket is gone from the index");
+    assert!(find(&mut d.store, "olu").is_empty());
+    assert_eq!(find(&mut d.store, "thanks"), vec![other.id]);
+}
+
+#[test]
+fn filters_narrow_the_results_newest_first() {
+    let mut d = desk();
+    let a = create(&d.store, "carla@shop.example", "Carla Núñez", "Refund please", "broken");
+    let b = create(&d.store, "c.nunez@work.example", "Carla Work", "Refund again", "broken");
+    let c = create(&d.store, "hiro@mail.example", "Hiro Tanaka", "Refund too", "broken");
+    d.store.add_agent("mei", None, frontdesk::domain::Role::Agent).unwrap();
+    let set = |store: &Store, id: i64, change: TicketChange| {
+        let t = store.ticket(id).unwrap();
+        store.update_ticket(id, t.version, &change, "ana").unwrap();
+    };
+    set(&d.store, a.id, TicketChange { priority: Some(Priority::Urgent), ..Default::default() });
+    set(&d.store, b.id, TicketChange { assignee: Some(Some("mei".into())), ..Default::default() });
+    set(&d.store, c.id, TicketChange { add_tags: vec!["vip".into()], ..Default::default() });
+    let s = &mut d.store;
+    assert_eq!(find(s, "refund"), vec![c.id, b.id, a.id], "newest first");
+    assert_eq!(find(s, "refund priority:urgent"), vec![a.id]);
+    assert_eq!(find(s, "refund assignee:mei"), vec![b.id]);
+    assert_eq!(find(s, "refund assignee:none"), vec![c.id, a.id]);
+    assert_eq!(find(s, "tag:vip"), vec![c.id], "a filter alone lists tickets");
+    assert_eq!(find(s, "from:carla@shop.example"), vec![a.id], "an exact address");
+    assert_eq!(find(s, "from:CARLA@SHOP.EXAMPLE"), vec![a.id], "in any case");
+    assert_eq!(find(s, "from:@work.example"), vec![b.id], "a domain");
+    assert_eq!(find(s, "from:carla"), vec![b.id, a.id], "part of a name or address");
+    let today = Utc::now().date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+    assert_eq!(find(s, &format!("refund after:{today}")).len(), 3);
+    assert!(find(s, &format!("refund after:{tomorrow}")).is_empty());
+    assert!(find(s, &format!("refund before:{today}")).is_empty());
+    assert_eq!(find(s, &format!("before:{tomorrow} from:hiro")), vec![c.id]);
+}
+
+#[test]
+fn more_and_a_stopped_search_are_said() {
+    let mut d = desk();
+    let opts = frontdesk::demo::DemoOptions { tickets: 400, seed: 3, now: Utc::now(), agents: vec![] };
+    frontdesk::demo::generate(&d.store, &opts, &mut |_| {}).unwrap();
+    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let found = d.store.search(&query, "ana", 5).unwrap();
+    assert_eq!(found.tickets.len(), 5);
+    assert!(found.more && !found.stopped_early);
+    let ids: Vec<i64> = found.tickets.iter().map(|t| t.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids, sorted, "newest first");
+    // A search that runs out of time says so and keeps what it found.
+    let query = SearchQuery::parse("from:nobody-at-all status:closed", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let found = d.store.search_within(&query, "ana", 5, Duration::ZERO).unwrap();
+    assert!(found.stopped_early, "a zero budget stops the search");
+}
+
+#[test]
+fn tickets_that_predate_the_index_are_indexed_by_the_build() {
+    let mut d = desk();
+    let opts = frontdesk::demo::DemoOptions { tickets: 50, seed: 5, now: Utc::now(), agents: vec![] };
+    frontdesk::demo::generate(&d.store, &opts, &mut |_| {}).unwrap();
+    assert_eq!(d.store.search_index_pending().unwrap(), None, "the demo builds its index");
+    let before = find(&mut d.store, "order");
+    assert!(!before.is_empty());
+
+    // A bulk load leaves its tickets to the build; a new ticket meanwhile waits for it too.
+    let bulk = d.store.bulk().unwrap();
+    bulk.finish().unwrap();
+    let fresh = create(&d.store, "new@shop.example", "New Person", "Parcel order lost", "where?");
+    let pending = d.store.search_index_pending().unwrap().expect("tickets wait for the build");
+    assert_eq!(pending.total, 51);
+    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let partial = d.store.search(&query, "ana", 100).unwrap();
+    assert!(partial.unindexed > 0, "a search says what it could not see yet");
+
+    let mut steps = 0;
+    while !d.store.build_search_index_step(7).unwrap() {
+        steps += 1;
+    }
+    assert!(steps >= 7, "the build goes in small steps ({steps})");
+    assert_eq!(d.store.search_index_pending().unwrap(), None);
+    let mut after = find(&mut d.store, "order");
+    assert_eq!(after.remove(0), fresh.id);
+    assert_eq!(after, before, "the build finds what the triggers had, no more, no less");
+}
+
+#[test]
+fn a_desk_from_before_search_gets_its_index_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store.register_first_admin("ana").unwrap();
+        create(&store, "carla@shop.example", "Carla", "Refund for order 48213", "It broke.");
+    }
+    // Take the file back to schema 1, as a desk made before search existed.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(triggers.len() >= 6, "{triggers:?}");
+    for trigger in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
+    conn.execute_batch(
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.search_index_pending().unwrap().unwrap().pending, 1, "opening does not build it");
+    store.build_search_index(&mut |_| {}).unwrap();
+    assert_eq!(find(&mut store, "refund").len(), 1);
+}
+
+#[test]
+fn the_search_command_finds_filters_and_explains_mistakes() {
+    let d = desk();
+    create(&d.store, "carla@shop.example", "Carla Núñez", "Refund for order 48213", "It arrived broken.");
+    create(&d.store, "hiro@mail.example", "Hiro Tanaka", "Login loop \u{1b}[31mred", "reset");
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .arg("--db")
+            .arg(&d.path)
+            .arg("search")
+            .args(args)
+            .env("USER", "ana")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path())
+            .env_remove("FRONTDESK_CONFIG")
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, _) = run(&["refund", "from:carla"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Refund for order 48213") && out.contains("Carla Núñez"), "{out}");
+    let (_, out, _) = run(&["login"]);
+    assert!(!out.contains('\u{1b}'), "customer text is sanitized on a terminal table: {out:?}");
+    let (code, out, _) = run(&["--json", "login"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["tickets"][0]["subject"], "Login loop \u{1b}[31mred", "--json is exact");
+    assert_eq!(json["more"], false);
+    let (code, _, err) = run(&["status:opne"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("\"opne\" is not a status"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+    let (code, out, _) = run(&["nothing-like-this"]);
+    assert_eq!((code, out.trim()), (0, "no tickets match"));
+}
