@@ -320,3 +320,109 @@ fn an_action_in_the_queue_opens_the_selected_ticket_first() {
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
     assert_eq!(d.app.state.composer.as_ref().unwrap().ticket_id, d.app.state.queue.rows[2].id);
 }
+
+fn subjects(app: &App) -> Vec<String> {
+    app.state.queue.rows.iter().map(|t| t.subject.clone()).collect()
+}
+
+#[test]
+fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
+    let mut d = desk(10, 200);
+    for (email, name, subject) in [
+        ("carla@shop.example", "Carla Núñez", "Refund for order 4821"),
+        ("olu@shop.example", "Olu Okafor", "Refurbished lamp question"),
+        ("ann@shop.example", "Ann Smith", "Where is my refund?"),
+    ] {
+        let new = NewTicket {
+            customer_email: email.into(),
+            customer_name: Some(name.into()),
+            subject: subject.into(),
+            body: "x".into(),
+            priority: Priority::Normal,
+            channel: Channel::Email,
+            tags: vec![],
+        };
+        d.app.store.create_ticket(&new, "ana").unwrap();
+    }
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "refund");
+    d.app.wait_idle();
+    let narrow = d.app.state.narrow.as_ref().unwrap();
+    assert!(!narrow.working);
+    assert_eq!(narrow.total, Some(13), "the filter looks at every ticket of the tab");
+    assert_eq!(subjects(&d.app), vec!["Refund for order 4821", "Where is my refund?"], "a word start ranks first");
+
+    // Typing on narrows what the last answer had; accents do not matter; a typo says so.
+    type_text(&mut d.app, " nunez");
+    d.app.wait_idle();
+    assert_eq!(subjects(&d.app), vec!["Refund for order 4821"]);
+    type_text(&mut d.app, "k");
+    d.app.wait_idle();
+    assert!(d.app.state.queue.rows.is_empty());
+    d.app.handle(Msg::Key(KeyEvent::from(KeyCode::Backspace)));
+    d.app.wait_idle();
+    assert_eq!(subjects(&d.app), vec!["Refund for order 4821"]);
+    for _ in 0..6 {
+        d.app.handle(Msg::Key(KeyEvent::from(KeyCode::Backspace)));
+    }
+    d.app.wait_idle();
+    assert_eq!(subjects(&d.app).len(), 2, "deleting letters widens the results again");
+    type_text(&mut d.app, " 4821");
+    d.app.wait_idle();
+
+    // Enter keeps the filter and gives the keys back to the queue; Enter again opens.
+    press(&mut d.app, "enter");
+    assert!(d.app.state.prompt.is_none());
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.state.open_ticket().unwrap().subject, "Refund for order 4821");
+    press(&mut d.app, "esc esc");
+    assert!(d.app.state.narrow.is_none(), "esc in the queue ends the filter");
+    assert_eq!(d.app.state.queue.rows.len(), 13, "the whole tab is back");
+}
+
+#[test]
+fn n_and_big_n_open_the_next_and_previous_match() {
+    let mut d = desk(6, 200);
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "problem");
+    d.app.wait_idle();
+    press(&mut d.app, "enter");
+    press(&mut d.app, "n");
+    assert_eq!(d.app.state.queue.selected, 1);
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[1].id, "n opens the match it moves to");
+    assert_eq!(d.app.state.focus, Pane::Queue, "and stays in the queue for the next n");
+    press(&mut d.app, "n n N");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+}
+
+#[test]
+fn a_change_to_a_filtered_ticket_shows_in_the_results() {
+    let mut d = desk(4, 200);
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "number 2");
+    d.app.wait_idle();
+    press(&mut d.app, "enter");
+    let id = selected_id(&d.app);
+    press(&mut d.app, "s");
+    type_text(&mut d.app, "pend");
+    press(&mut d.app, "enter");
+    assert!(d.app.state.narrow.is_some(), "the filter stays");
+    assert_eq!(d.app.state.queue.rows[0].id, id);
+    assert_eq!(d.app.state.queue.rows[0].status, Status::Pending, "the row shows the new status");
+}
+
+#[test]
+fn search_lists_matches_from_the_index_and_opens_them() {
+    let mut d = desk(8, 200);
+    d.app.store.add_message(3, MessageKind::Reply, "ana", "A voucher is on its way.", None).unwrap();
+    press(&mut d.app, "S");
+    assert!(d.app.state.prompt.is_some());
+    type_text(&mut d.app, "vouch*");
+    press(&mut d.app, "enter");
+    assert_eq!(d.app.state.queue.rows.iter().map(|t| t.id).collect::<Vec<_>>(), vec![3]);
+    press(&mut d.app, "enter");
+    assert_eq!(open_id(&d.app), 3);
+    press(&mut d.app, "1 esc");
+    assert!(d.app.state.narrow.is_none());
+    assert_eq!(d.app.state.queue.rows.len(), 8);
+}

@@ -117,3 +117,68 @@ fn selection_shows_without_colour() {
     assert!(row.contains('▌'), "{row}");
     assert!(buf[(5, 3)].modifier.contains(ratatui::style::Modifier::REVERSED));
 }
+
+fn type_keys(state: &mut State, keys: &str) {
+    for c in keys.chars() {
+        let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
+        frontdesk::app::update::update(state, frontdesk::app::msg::Msg::Key(key));
+    }
+}
+
+#[test]
+fn the_filtered_queue_marks_what_matched() {
+    use frontdesk::app::msg::{Effect, Msg};
+    use frontdesk::app::update::update;
+    let mut state = common::state((200, 30), common::HOSTILE_SUBJECT, "Hello");
+    on_action(&mut state, Action::Filter);
+    type_keys(&mut state, "nunez rfd");
+    let generation = state.generation;
+    let found = vec![state.queue.rows[0].clone()];
+    // What the worker and the store would answer.
+    let effects = update(&mut state, Msg::FilterMatched { generation, ids: Some(vec![1042].into()), total: 6 });
+    assert_eq!(effects, vec![Effect::LoadNarrowRows { generation, ids: vec![1042], append: false }]);
+    update(&mut state, Msg::NarrowRowsLoaded { generation, rows: found, append: false });
+    let term = render(&state);
+    insta::assert_snapshot!(term.backend());
+    let buf = term.backend().buffer();
+    let marked: String = (0..70)
+        .filter(|&x| buf[(x, 3)].modifier.contains(ratatui::style::Modifier::UNDERLINED))
+        .map(|x| buf[(x, 3)].symbol().to_string())
+        .collect();
+    assert_eq!(marked, "NúñezRfd", "the name and the subject's matched letters are marked");
+}
+
+#[test]
+fn search_results_replace_the_queue_until_esc() {
+    use frontdesk::app::msg::{Effect, Msg};
+    use frontdesk::app::update::update;
+    let mut state = common::state((120, 32), "Login", "Hello");
+    on_action(&mut state, Action::Search);
+    type_keys(&mut state, "status:pending invoice");
+    let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
+    let effects = update(&mut state, Msg::Key(enter));
+    let generation = state.generation;
+    assert_eq!(effects, vec![Effect::Search { generation, text: "status:pending invoice".into() }]);
+    let hit = state.queue.rows[2].clone();
+    let results =
+        frontdesk::store::SearchResults { tickets: vec![hit], more: false, stopped_early: true, unindexed: 0 };
+    update(&mut state, Msg::SearchDone { generation, result: Ok(results) });
+    insta::assert_snapshot!(render(&state).backend());
+    let esc = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc);
+    let effects = update(&mut state, Msg::Key(esc));
+    assert!(state.narrow.is_none());
+    assert!(matches!(effects.as_slice(), [Effect::LoadQueue { after: None, .. }]));
+}
+
+#[test]
+fn a_search_mistake_keeps_the_prompt_open() {
+    let mut state = common::state((120, 32), "Login", "Hello");
+    on_action(&mut state, Action::Search);
+    type_keys(&mut state, "status:opne");
+    let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
+    let effects = frontdesk::app::update::update(&mut state, frontdesk::app::msg::Msg::Key(enter));
+    assert!(effects.is_empty());
+    assert!(state.prompt.is_some());
+    let text = screen_text(&render(&state));
+    assert!(text.contains("\"opne\" is not a status"), "{text}");
+}

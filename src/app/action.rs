@@ -53,6 +53,10 @@ actions! {
     ViewOpen => "view_open", "queue: every ticket not yet solved";
     ViewAll => "view_all", "queue: every ticket";
     ViewNext => "view_next", "next queue tab";
+    Filter => "filter", "filter the queue as you type (fuzzy)";
+    Search => "search", "search every ticket's text (words, \"phrases\", prefix*, from: status: tag: …)";
+    NextMatch => "next_match", "open the next ticket the filter or search found";
+    PrevMatch => "prev_match", "open the previous ticket the filter or search found";
     ViewPrev => "view_prev", "previous queue tab";
     Reply => "reply", "write a reply to the customer";
     Note => "note", "write an internal note";

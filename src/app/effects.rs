@@ -1,11 +1,15 @@
 //! The only place the console does I/O: effects run against the store, answered by messages.
 
+use super::filter_worker::{FilterRequest, FilterWorker};
 use super::msg::{Effect, Msg};
 use super::state::View;
 use crate::store::{Store, StoreError};
 use std::collections::VecDeque;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
+
+/// Results a console search lists at most.
+pub const SEARCH_LIMIT: usize = 100;
 
 /// How long after the last keystroke a draft is saved.
 pub const DRAFT_SAVE_DELAY: Duration = Duration::from_millis(1500);
@@ -17,11 +21,39 @@ pub struct App {
     pub timer_tx: Option<Sender<Msg>>,
     /// Effects that need the terminal (editor, suspend, clear), for the run loop.
     pub terminal_requests: Vec<Effect>,
+    /// Where background work (the filter, the index build) answers: the run loop's channel in the
+    /// console, [`App::wait_idle`]'s own in tests and benchmarks.
+    pub background_tx: Sender<Msg>,
+    background_rx: Option<Receiver<Msg>>,
+    /// Filter requests not answered yet.
+    awaiting: usize,
+    worker: Option<FilterWorker>,
+    /// Tickets were written since the filter worker loaded them.
+    filter_stale: bool,
+    index_build_started: bool,
 }
 
 impl App {
     pub fn new(state: super::state::State, store: Store) -> App {
-        App { state, store, timer_tx: None, terminal_requests: Vec::new() }
+        let (background_tx, background_rx) = std::sync::mpsc::channel();
+        App {
+            state,
+            store,
+            timer_tx: None,
+            terminal_requests: Vec::new(),
+            background_tx,
+            background_rx: Some(background_rx),
+            awaiting: 0,
+            worker: None,
+            filter_stale: false,
+            index_build_started: false,
+        }
+    }
+
+    /// Send background answers to the run loop's channel instead of keeping them for `wait_idle`.
+    pub fn answer_to(&mut self, tx: Sender<Msg>) {
+        self.background_tx = tx;
+        self.background_rx = None;
     }
 
     /// First loads: the queue, the counts, the agents and tags for the pickers.
@@ -35,13 +67,32 @@ impl App {
         }
     }
 
-    /// Wait for work running off this thread (none yet) to report back, and handle its answers.
-    pub fn wait_idle(&mut self) {}
+    /// Wait until every filter request has been answered, handling the answers (tests and
+    /// benchmarks; the console's run loop gets them through its channel instead).
+    pub fn wait_idle(&mut self) {
+        while self.awaiting > 0 {
+            let Some(rx) = &self.background_rx else { return };
+            match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(msg) => self.handle(msg),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Work that must not delay the first frame: building the search index if it is incomplete.
+    pub fn after_first_frame(&mut self) {
+        if let Some(msg) = self.perform(Effect::BuildIndex) {
+            self.handle(msg);
+        }
+    }
 
     /// Feed `msg` to `update`, run the effects it asks for, and feed their answers back.
     pub fn handle(&mut self, msg: Msg) {
         let mut pending = VecDeque::from([msg]);
         while let Some(msg) = pending.pop_front() {
+            if matches!(msg, Msg::FilterMatched { .. }) {
+                self.awaiting = self.awaiting.saturating_sub(1);
+            }
             for effect in super::update::update(&mut self.state, msg) {
                 pending.extend(self.perform(effect));
             }
@@ -56,6 +107,20 @@ impl App {
             }
             Effect::ScheduleDraftSave => {
                 self.schedule(Msg::DraftDue, DRAFT_SAVE_DELAY);
+                return None;
+            }
+            Effect::Filter { generation, view, query } => {
+                let refresh = std::mem::take(&mut self.filter_stale);
+                let me = self.state.agent.login.clone();
+                let tx = self.background_tx.clone();
+                let path = self.store.path().to_path_buf();
+                let worker = self.worker.get_or_insert_with(|| FilterWorker::spawn(path, tx));
+                worker.request(FilterRequest { generation, view, me, query, refresh });
+                self.awaiting += 1;
+                return None;
+            }
+            Effect::BuildIndex => {
+                self.start_index_build();
                 return None;
             }
             effect => self.perform_store(effect),
@@ -90,9 +155,21 @@ impl App {
                 Ok(Msg::DirectoryLoaded { agents: self.store.agents()?, tags: self.store.popular_tags(200)? })
             }
             Effect::UpdateTicket { id, version, change } => {
+                self.filter_stale = true;
                 Ok(Msg::TicketChanged(self.store.update_ticket(id, version, &change, &me)?))
             }
+            Effect::LoadNarrowRows { generation, ids, append } => {
+                Ok(Msg::NarrowRowsLoaded { generation, rows: self.store.tickets_by_ids(&ids)?, append })
+            }
+            Effect::Search { generation, text } => {
+                let result = match crate::domain::search::SearchQuery::parse(&text, self.state.utc_offset) {
+                    Ok(query) => Ok(self.store.search(&query, &me, SEARCH_LIMIT)?),
+                    Err(problem) => Err(problem),
+                };
+                Ok(Msg::SearchDone { generation, result })
+            }
             Effect::Send { ticket, kind, body } => {
+                self.filter_stale = true;
                 self.store.add_message(ticket, kind, &me, &body, None)?;
                 self.store.delete_draft(ticket, &me)?;
                 Ok(Msg::MessageSent { ticket, kind })
@@ -104,10 +181,52 @@ impl App {
             Effect::ResumeDraft { ticket, .. } => {
                 Ok(Msg::DraftLoaded { ticket, draft: self.store.draft(ticket, &me)? })
             }
-            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::ScheduleDraftSave => {
-                Ok(Msg::DraftSaved)
-            }
+            Effect::OpenEditor { .. }
+            | Effect::Suspend
+            | Effect::ClearScreen
+            | Effect::ScheduleDraftSave
+            | Effect::Filter { .. }
+            | Effect::BuildIndex => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// Index the tickets the search index does not have yet, on a thread with its own connection,
+    /// in short write transactions so other agents' writes wait at most one step.
+    fn start_index_build(&mut self) {
+        if self.index_build_started || !matches!(self.store.search_index_pending(), Ok(Some(_))) {
+            return;
+        }
+        self.index_build_started = true;
+        let path = self.store.path().to_path_buf();
+        let tx = self.background_tx.clone();
+        std::thread::spawn(move || {
+            let Ok(store) = Store::open(&path) else { return };
+            loop {
+                match store.search_index_pending() {
+                    Ok(Some(p)) => {
+                        let done = (p.total - p.pending) * 100 / p.total.max(1);
+                        let _ = tx.send(Msg::IndexBuild(Some(done as u8)));
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        tracing::warn!(%error, "search index build");
+                        return;
+                    }
+                }
+                match store.build_search_index_step(crate::store::search::INDEX_BATCH) {
+                    Ok(true) => break,
+                    Ok(false) => {}
+                    Err(StoreError::Busy) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "search index build");
+                        let _ = tx.send(Msg::Failed(format!("building the search index failed: {error}")));
+                        return;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let _ = tx.send(Msg::IndexBuild(None));
+        });
     }
 
     fn schedule(&self, msg: Msg, after: Duration) {

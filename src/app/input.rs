@@ -18,6 +18,9 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     if state.overlay.is_some() {
         return super::pickers::on_overlay_key(state, event);
     }
+    if state.prompt.is_some() {
+        return super::narrow::on_key(state, event);
+    }
     let context = context_of(state);
     state.pending_keys.push(key);
     match state.keymap.resolve(context, &state.pending_keys) {
@@ -45,6 +48,7 @@ fn context_of(state: &State) -> Context {
         return Context::Composer;
     }
     match state.focus {
+        Pane::Queue if state.narrow.is_some() => Context::Filtered,
         Pane::Queue => Context::Queue,
         Pane::Conversation => Context::Conversation,
         Pane::Profile => Context::Profile,
@@ -60,6 +64,9 @@ fn type_into_composer(state: &mut State, event: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if state.prompt.is_some() && state.overlay.is_none() {
+        return super::narrow::on_paste(state, text);
+    }
     if let Some(overlay) = state.overlay.as_mut() {
         let line: String = text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
         let value = format!("{}{}", overlay.input.value(), line);

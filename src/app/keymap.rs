@@ -12,11 +12,31 @@ pub enum Context {
     Conversation,
     Profile,
     Composer,
+    /// The queue while it shows a filter's or a search's results; falls back to the queue's keys.
+    Filtered,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] =
-        [Context::Global, Context::Queue, Context::Conversation, Context::Profile, Context::Composer];
+    pub const ALL: [Context; 6] = [
+        Context::Global,
+        Context::Queue,
+        Context::Conversation,
+        Context::Profile,
+        Context::Composer,
+        Context::Filtered,
+    ];
+
+    /// The contexts whose bindings apply here, first match wins.
+    pub fn chain(self) -> &'static [Context] {
+        match self {
+            Context::Global => &[Context::Global],
+            Context::Queue => &[Context::Queue, Context::Global],
+            Context::Conversation => &[Context::Conversation, Context::Global],
+            Context::Profile => &[Context::Profile, Context::Global],
+            Context::Composer => &[Context::Composer],
+            Context::Filtered => &[Context::Filtered, Context::Queue, Context::Global],
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -25,6 +45,7 @@ impl Context {
             Context::Conversation => "conversation",
             Context::Profile => "profile",
             Context::Composer => "composer",
+            Context::Filtered => "filtered",
         }
     }
 }
@@ -191,7 +212,7 @@ impl Keymap {
         for (context_name, table) in overrides {
             let Some(context) = Context::ALL.iter().copied().find(|c| c.name() == context_name) else {
                 problems.push(format!(
-                    "[keys.{context_name}]: unknown context (expected global, queue, conversation, profile or composer)"
+                    "[keys.{context_name}]: unknown context (expected global, queue, conversation, profile, composer or filtered)"
                 ));
                 continue;
             };
@@ -215,15 +236,14 @@ impl Keymap {
     /// one, in a context together with the global bindings it sees.
     fn conflicts(&self) -> Vec<String> {
         let empty = BTreeMap::new();
-        let global = self.bindings.get(&Context::Global).unwrap_or(&empty);
         let mut found = Vec::new();
         for context in Context::ALL {
-            let own = self.bindings.get(&context).unwrap_or(&empty);
             let mut merged: BTreeMap<&[Key], Action> = BTreeMap::new();
-            if !matches!(context, Context::Composer) {
-                merged.extend(global.iter().map(|(s, a)| (s.as_slice(), *a)));
+            // Later contexts in the chain are shadowed by earlier ones.
+            for ctx in context.chain().iter().rev() {
+                let table = self.bindings.get(ctx).unwrap_or(&empty);
+                merged.extend(table.iter().map(|(s, a)| (s.as_slice(), *a)));
             }
-            merged.extend(own.iter().map(|(s, a)| (s.as_slice(), *a)));
             for (short, action) in &merged {
                 for (long, other) in merged.range::<&[Key], _>(*short..).skip(1) {
                     if !long.starts_with(short) {
@@ -248,11 +268,8 @@ impl Keymap {
 
     pub fn resolve(&self, context: Context, typed: &[Key]) -> Resolution {
         let mut pending = false;
-        for ctx in [context, Context::Global] {
-            if ctx == Context::Global && context == Context::Composer {
-                continue;
-            }
-            let Some(table) = self.bindings.get(&ctx) else { continue };
+        for ctx in context.chain() {
+            let Some(table) = self.bindings.get(ctx) else { continue };
             if let Some(action) = table.get(typed) {
                 return Resolution::Action(*action);
             }
@@ -272,7 +289,8 @@ impl Keymap {
 
     /// The keys bound to `action` in `context` (or globally), for hints.
     pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
-        [context, Context::Global]
+        context
+            .chain()
             .iter()
             .find_map(|ctx| self.bindings.get(ctx)?.iter().find(|(_, a)| **a == action).map(|(s, _)| sequence_label(s)))
     }
@@ -289,7 +307,7 @@ impl Keymap {
 }
 
 use Action as A;
-use Context::{Composer as Cm, Conversation as Cv, Global as G, Profile as Pf, Queue as Q};
+use Context::{Composer as Cm, Conversation as Cv, Filtered as F, Global as G, Profile as Pf, Queue as Q};
 
 const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "q", A::Quit),
@@ -319,6 +337,10 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "a", A::Assign),
     (G, "T", A::TakeTicket),
     (G, "t", A::Tags),
+    (G, "/", A::Filter),
+    (G, "S", A::Search),
+    (F, "n", A::NextMatch),
+    (F, "N", A::PrevMatch),
     (Q, "j", A::SelectNext),
     (Q, "down", A::SelectNext),
     (Q, "k", A::SelectPrev),

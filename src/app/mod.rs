@@ -5,10 +5,12 @@ pub mod compact;
 pub mod editor;
 pub mod effects;
 pub mod events;
+pub mod filter_worker;
 pub mod headless;
 pub mod input;
 pub mod keymap;
 pub mod msg;
+pub mod narrow;
 pub mod navigate;
 pub mod overlay;
 pub mod pickers;
@@ -48,6 +50,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     let input = events::InputControl::default();
     events::spawn_input_thread(tx.clone(), input.clone());
     let mut app = effects::App::new(state, store);
+    app.answer_to(tx.clone());
     app.timer_tx = Some(tx);
     app.start();
     let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme };
@@ -66,10 +69,14 @@ fn run_loop(
     input: &events::InputControl,
 ) -> color_eyre::Result<()> {
     let mut dirty = true;
+    let mut first_frame = true;
     while !app.state.should_quit {
         if dirty {
             screen.draw(&app.state)?;
             dirty = false;
+        }
+        if std::mem::take(&mut first_frame) {
+            app.after_first_frame();
         }
         let first = rx.recv()?;
         for msg in std::iter::once(first).chain(rx.try_iter().collect::<Vec<_>>()) {

@@ -50,6 +50,25 @@ pub enum Msg {
         message: String,
     },
     Failed(String),
+    /// The filter worker's answer: the matching tickets best first, or `None` when a newer
+    /// request overtook this one.
+    FilterMatched {
+        generation: u64,
+        ids: Option<std::sync::Arc<[i64]>>,
+        total: usize,
+    },
+    /// Rows of the filter's or search's results, loaded from the store.
+    NarrowRowsLoaded {
+        generation: u64,
+        rows: Vec<Ticket>,
+        append: bool,
+    },
+    SearchDone {
+        generation: u64,
+        result: Result<crate::store::SearchResults, String>,
+    },
+    /// The search index build has come this far (percent), or finished (`None`).
+    IndexBuild(Option<u8>),
 }
 
 /// I/O that `update` asks for; the runtime does it and answers with a [`Msg`].
@@ -89,4 +108,22 @@ pub enum Effect {
     },
     Suspend,
     ClearScreen,
+    /// Match `query` against the tab's tickets off the input thread.
+    Filter {
+        generation: u64,
+        view: View,
+        query: String,
+    },
+    /// Load these tickets as rows of the narrowed queue.
+    LoadNarrowRows {
+        generation: u64,
+        ids: Vec<i64>,
+        append: bool,
+    },
+    Search {
+        generation: u64,
+        text: String,
+    },
+    /// Build the search index in the background if it is not complete.
+    BuildIndex,
 }

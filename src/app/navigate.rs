@@ -20,6 +20,8 @@ pub fn next_view(view: View, delta: isize) -> View {
 }
 
 pub fn switch_view(state: &mut State, view: View) -> Vec<Effect> {
+    state.narrow = None;
+    state.prompt = None;
     state.view = view;
     state.queue = Default::default();
     state.queue.loading = true;
@@ -40,6 +42,9 @@ pub fn back(state: &mut State) -> Vec<Effect> {
     if !state.pending_keys.is_empty() {
         state.pending_keys.clear();
         return vec![];
+    }
+    if state.narrow.is_some() && state.focus == Pane::Queue {
+        return super::narrow::clear(state);
     }
     if state.focus != Pane::Queue {
         state.focus = Pane::Queue;
@@ -142,8 +147,12 @@ fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
     let mut effects = Vec::new();
     let near_end = state.queue.selected + layout::queue_rows(state) >= state.queue.rows.len();
     if near_end && state.queue.has_more && !state.queue.loading {
-        state.queue.loading = true;
-        effects.push(Effect::LoadQueue { view: state.view, after: super::update::next_page_cursor(state) });
+        if state.narrow.is_some() {
+            effects.extend(super::narrow::next_page(state));
+        } else {
+            state.queue.loading = true;
+            effects.push(Effect::LoadQueue { view: state.view, after: super::update::next_page_cursor(state) });
+        }
     }
     // The conversation keeps showing the opened ticket; Enter opens the selected one. Following the
     // cursor would repaint two panes on every move, which over SSH is most of a keystroke's cost.

@@ -135,6 +135,57 @@ impl Composer {
     }
 }
 
+/// What the line at the bottom is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `/`: narrows the queue as the agent types.
+    Filter,
+    /// Full-text search, run on Enter.
+    Search,
+}
+
+/// A one-line input at the bottom of the screen.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: tui_input::Input,
+}
+
+/// The queue shows a filter's or a search's results instead of its tab.
+#[derive(Debug, Clone)]
+pub struct Narrow {
+    pub kind: PromptKind,
+    /// What was typed.
+    pub text: String,
+    /// The filter's words, for highlighting what matched.
+    pub query: crate::domain::fuzzy::Query,
+    /// Answers to older requests are dropped.
+    pub generation: u64,
+    /// The tickets found, best first; `None` until the first answer.
+    pub ids: Option<std::sync::Arc<[i64]>>,
+    /// Tickets the filter looked at (the tab's).
+    pub total: Option<usize>,
+    /// A newer request is being worked on.
+    pub working: bool,
+    /// What the agent should know about these results ("stopped early: refine your search").
+    pub note: Option<String>,
+}
+
+impl Narrow {
+    pub fn new(kind: PromptKind, generation: u64) -> Narrow {
+        Narrow {
+            kind,
+            text: String::new(),
+            query: crate::domain::fuzzy::Query::new(""),
+            generation,
+            ids: None,
+            total: None,
+            working: false,
+            note: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     pub text: String,
@@ -175,6 +226,12 @@ pub struct State {
     pub known_tags: Vec<String>,
     /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
     pub pending_action: Option<(i64, super::action::Action)>,
+    pub prompt: Option<Prompt>,
+    pub narrow: Option<Narrow>,
+    /// Requests to background work are numbered so late answers can be recognised.
+    pub generation: u64,
+    /// How far the search index build has come, in percent, while it runs.
+    pub index_build: Option<u8>,
     pub should_quit: bool,
 }
 
@@ -202,6 +259,10 @@ impl State {
             utc_offset: chrono::Offset::fix(&chrono::Utc),
             known_tags: Vec::new(),
             pending_action: None,
+            prompt: None,
+            narrow: None,
+            generation: 0,
+            index_build: None,
             should_quit: false,
         }
     }

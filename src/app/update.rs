@@ -84,6 +84,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.set_error(message);
             vec![]
         }
+        Msg::FilterMatched { generation, ids, total } => super::narrow::on_matched(state, generation, ids, total),
+        Msg::NarrowRowsLoaded { generation, rows, append } => super::narrow::on_rows(state, generation, rows, append),
+        Msg::SearchDone { generation, result } => super::narrow::on_search_done(state, generation, result),
+        Msg::IndexBuild(progress) => {
+            if progress.is_none() && state.index_build.is_some() {
+                state.set_status("the search index is ready");
+            }
+            state.index_build = progress;
+            vec![]
+        }
     }
 }
 
@@ -129,6 +139,10 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
             nav::switch_view(state, nav::view_of(action))
         }
+        Action::Filter => super::narrow::start(state, super::state::PromptKind::Filter),
+        Action::Search => super::narrow::start(state, super::state::PromptKind::Search),
+        Action::NextMatch => super::narrow::step(state, 1),
+        Action::PrevMatch => super::narrow::step(state, -1),
         Action::ViewNext => nav::switch_view(state, nav::next_view(state.view, 1)),
         Action::ViewPrev => nav::switch_view(state, nav::next_view(state.view, -1)),
         Action::Reply => input::open_composer(state, MessageKind::Reply),
@@ -169,7 +183,7 @@ fn on_queue_loaded(
     append: bool,
     has_more: bool,
 ) -> Vec<Effect> {
-    if view != state.view {
+    if view != state.view || state.narrow.is_some() {
         return vec![];
     }
     let queue = &mut state.queue;
@@ -191,7 +205,11 @@ fn on_queue_loaded(
 
 /// After a write: the queue, the counts and the open ticket are reloaded.
 fn refresh_after_write(state: &mut State, ticket: i64) -> Vec<Effect> {
-    let mut effects = vec![Effect::LoadQueue { view: state.view, after: None }, Effect::LoadCounts];
+    let mut effects = vec![Effect::LoadCounts];
+    effects.push(match super::narrow::refresh(state) {
+        Some(reload) => reload,
+        None => Effect::LoadQueue { view: state.view, after: None },
+    });
     if state.open_ticket().map(|t| t.id) == Some(ticket) {
         effects.push(Effect::LoadTicket(ticket));
     }

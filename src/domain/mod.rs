@@ -1,5 +1,6 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
+pub mod fuzzy;
 pub mod search;
 pub mod text;
 

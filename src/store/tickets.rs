@@ -159,6 +159,52 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The tickets with these ids, in the order given (ids that no longer exist are left out).
+    pub fn tickets_by_ids(&self, ids: &[i64]) -> Result<Vec<Ticket>> {
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})"
+            ))?;
+            for ticket in stmt.query_map(params_from_iter(chunk.iter()), rows::ticket)? {
+                let ticket = ticket?;
+                found.insert(ticket.id, ticket);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// For the queue filter: every ticket `filter` shows, most recently updated first, as its id
+    /// and the text the filter matches (number, subject, customer name and first address).
+    pub fn filter_candidates(&self, filter: &TicketFilter, each: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let sql = format!(
+            "SELECT t.id, t.subject, c.name,
+                    COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = t.customer_id
+                              ORDER BY e.position LIMIT 1), '')
+             FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {}
+             ORDER BY t.updated_at DESC, t.id DESC",
+            filter.where_clause(&mut params)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        let mut text = String::new();
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            text.clear();
+            use std::fmt::Write as _;
+            let _ = write!(text, "#{id} ");
+            text.push_str(row.get_ref(1)?.as_str().unwrap_or_default());
+            text.push(' ');
+            text.push_str(row.get_ref(2)?.as_str().unwrap_or_default());
+            text.push(' ');
+            text.push_str(row.get_ref(3)?.as_str().unwrap_or_default());
+            each(id, &text);
+        }
+        Ok(())
+    }
+
     pub fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         let sql = format!("SELECT COUNT(*) FROM tickets t WHERE {}", filter.where_clause(&mut params));

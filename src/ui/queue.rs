@@ -2,7 +2,7 @@
 
 use super::text::{fit, fit_right, truncate};
 use super::theme::Theme;
-use crate::app::state::{Pane, State};
+use crate::app::state::{Pane, PromptKind, State};
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, Status, Ticket};
 use ratatui::buffer::Buffer;
@@ -50,11 +50,10 @@ impl Widget for QueueView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let state = self.state;
         let focused = state.focus == Pane::Queue;
-        let count = state.counts[state.view.index()].map(|c| format!(" {c}")).unwrap_or_default();
         let block = Block::bordered()
             .border_type(self.theme.border_type(focused))
             .border_style(self.theme.border(focused))
-            .title(format!(" Queue · {}{count} ", state.view.title()));
+            .title(title(state));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 {
@@ -69,7 +68,12 @@ impl Widget for QueueView<'_> {
             header(&cols).style(self.theme.dim()).render(header_area, buf);
         }
         if q.rows.is_empty() {
-            let text = if q.loading { "loading…" } else { "no tickets in this view" };
+            let text = match &state.narrow {
+                Some(n) if n.working || n.ids.is_none() => "looking…".to_string(),
+                Some(n) => format!("no tickets match “{}”", for_display_line(&n.text)),
+                None if q.loading => "loading…".to_string(),
+                None => "no tickets in this view".to_string(),
+            };
             if let Some(row) = rows.next() {
                 Line::from(format!("  {text}")).style(self.theme.dim()).render(row, buf);
             }
@@ -82,6 +86,56 @@ impl Widget for QueueView<'_> {
             line.render(row_area, buf);
         }
     }
+}
+
+fn title(state: &State) -> String {
+    let count = state.counts[state.view.index()].map(|c| format!(" {c}")).unwrap_or_default();
+    let Some(narrow) = &state.narrow else {
+        return format!(" Queue · {}{count} ", state.view.title());
+    };
+    let text = truncate(&for_display_line(&narrow.text), 24);
+    let found = narrow.ids.as_ref().map(|ids| ids.len());
+    let busy = if narrow.working { " …" } else { "" };
+    match narrow.kind {
+        PromptKind::Filter => {
+            let found = match (found, narrow.total) {
+                (Some(found), Some(total)) => format!(" {found} of {total}"),
+                _ => String::new(),
+            };
+            format!(" Queue · {} · /{text}{found}{busy} ", state.view.title())
+        }
+        PromptKind::Search => {
+            let found = found.map(|f| format!(" · {f} found")).unwrap_or_default();
+            format!(" Search “{text}”{found}{busy} ")
+        }
+    }
+}
+
+/// `text` fitted to `cols`, with the characters at `marks` (indices) in the match style.
+fn marked<'a>(text: &str, cols: usize, marks: &[usize], theme: &Theme) -> Vec<Span<'a>> {
+    let fitted = fit(text, cols);
+    if marks.is_empty() {
+        return vec![Span::raw(fitted)];
+    }
+    // A cut text ends in "…", which is not one of its characters.
+    let chars = text.chars().count();
+    let kept =
+        if super::text::width(text) > cols { fitted.chars().count().saturating_sub(1).min(chars) } else { chars };
+    let mut spans: Vec<Span<'a>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in fitted.chars().enumerate() {
+        let is_marked = i < kept && marks.binary_search(&i).is_ok();
+        if is_marked != run_marked && !run.is_empty() {
+            let style = if run_marked { theme.matched() } else { Default::default() };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
+        }
+        run_marked = is_marked;
+        run.push(c);
+    }
+    let style = if run_marked { theme.matched() } else { Default::default() };
+    spans.push(Span::styled(run, style));
+    spans
 }
 
 fn header(cols: &Columns) -> Line<'static> {
@@ -118,10 +172,12 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::raw(" "),
         Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
         Span::raw(" "),
-        Span::raw(fit(&customer, cols.customer)),
-        Span::raw(" "),
-        Span::raw(fit(&subject, cols.subject)),
     ];
+    let query = state.narrow.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);
+    let marks = |text: &str| query.map(|q| q.positions(text)).unwrap_or_default();
+    spans.extend(marked(&customer, cols.customer, &marks(&customer), theme));
+    spans.push(Span::raw(" "));
+    spans.extend(marked(&subject, cols.subject, &marks(&subject), theme));
     if cols.assignee > 0 {
         let owner = ticket.assignee.as_deref().map(for_display_line).unwrap_or("—".into());
         spans.push(Span::raw(" "));
