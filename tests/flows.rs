@@ -426,3 +426,45 @@ fn search_lists_matches_from_the_index_and_opens_them() {
     assert!(d.app.state.narrow.is_none());
     assert_eq!(d.app.state.queue.rows.len(), 8);
 }
+
+#[test]
+fn views_from_the_config_are_tabs_with_counts_and_their_own_order() {
+    let d = desk(6, 200);
+    let store = Store::open(&d.path).unwrap();
+    for (id, priority) in [(2, Priority::Urgent), (5, Priority::High), (3, Priority::Urgent)] {
+        let t = store.ticket(id).unwrap();
+        let change = TicketChange { priority: Some(priority), add_tags: vec!["vip".into()], ..Default::default() };
+        store.update_ticket(id, t.version, &change, "ana").unwrap();
+    }
+    let config: frontdesk::config::Config = toml::from_str(
+        r#"
+        [[views]]
+        name = "Hot"
+        status = ["active"]
+        priority = ["urgent", "high"]
+        tags = ["vip"]
+        sort = "priority"
+
+        [[views]]
+        name = "Mine, newest"
+        assignee = "me"
+        sort = "created"
+        "#,
+    )
+    .unwrap();
+    let agent = store.agent("ana").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let mut state = State::new(agent, keymap, View::Open, (160, 40), chrono::Utc::now());
+    state.views = frontdesk::app::custom_views(&config.views, "ana");
+    state.view = state.view_named("hot").unwrap();
+    let mut app = App::new(state, store);
+    app.start();
+    assert_eq!(app.state.counts, vec![Some(0), Some(6), Some(6), Some(6), Some(3), Some(0)]);
+    let ids: Vec<i64> = app.state.queue.rows.iter().map(|t| t.id).collect();
+    assert_eq!(ids, vec![3, 2, 5], "urgent first, most recently updated first among equals");
+    press(&mut app, "]");
+    assert_eq!(app.state.view, View::Custom(1));
+    assert!(app.state.queue.rows.is_empty());
+    press(&mut app, "]");
+    assert_eq!(app.state.view, View::Mine, "the tabs go round");
+}

@@ -187,7 +187,7 @@ fn filters_select_by_status_assignee_tag_and_activity() {
     assert_eq!(find(TicketFilter { active_only: true, ..Default::default() }), [ids[1], ids[2], ids[3]]);
     assert_eq!(find(TicketFilter { assignee: AssigneeFilter::Agent("ana".into()), ..Default::default() }), [ids[1]]);
     assert_eq!(find(TicketFilter { assignee: AssigneeFilter::Nobody, ..Default::default() }), [ids[0], ids[2], ids[3]]);
-    assert_eq!(find(TicketFilter { tag: Some("VIP".into()), ..Default::default() }), [ids[2]]);
+    assert_eq!(find(TicketFilter { tags: vec!["VIP".into()], ..Default::default() }), [ids[2]]);
 }
 
 #[test]
@@ -244,4 +244,39 @@ fn an_unknown_ticket_is_named() {
     let d = desk();
     let err = d.store.ticket(99999).unwrap_err();
     assert_eq!(err.to_string(), "ticket #99999 does not exist");
+}
+
+#[test]
+fn every_sort_pages_without_gaps_or_repeats() {
+    use frontdesk::store::Sort;
+    let d = desk();
+    let priorities =
+        [Priority::Low, Priority::Urgent, Priority::Normal, Priority::High, Priority::Urgent, Priority::Low];
+    for (i, priority) in priorities.iter().cycle().take(23).enumerate() {
+        let mut new = new_ticket(&format!("c{}@shop.example", i % 4), &format!("Ticket {i}"));
+        new.priority = *priority;
+        d.store.create_ticket(&new, "ana").unwrap();
+    }
+    for sort in [Sort::Updated, Sort::Created, Sort::Priority] {
+        let filter = TicketFilter { sort, ..TicketFilter::default() };
+        let all = d.store.list_tickets(&filter, None, 100).unwrap();
+        assert_eq!(all.len(), 23);
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = d.store.list_tickets(&filter, after, 4).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            after = page.last().map(PageCursor::after);
+            paged.extend(page);
+        }
+        assert_eq!(paged.iter().map(|t| t.id).collect::<Vec<_>>(), all.iter().map(|t| t.id).collect::<Vec<_>>());
+        if sort == Sort::Priority {
+            assert!(all.windows(2).all(|w| w[0].priority >= w[1].priority), "most urgent first");
+        }
+        if sort == Sort::Created {
+            assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        }
+    }
 }

@@ -2,7 +2,6 @@
 
 use super::filter_worker::{FilterRequest, FilterWorker};
 use super::msg::{Effect, Msg};
-use super::state::View;
 use crate::store::{Store, StoreError};
 use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, Sender};
@@ -111,11 +110,11 @@ impl App {
             }
             Effect::Filter { generation, view, query } => {
                 let refresh = std::mem::take(&mut self.filter_stale);
-                let me = self.state.agent.login.clone();
+                let filter = self.state.view_filter(view);
                 let tx = self.background_tx.clone();
                 let path = self.store.path().to_path_buf();
                 let worker = self.worker.get_or_insert_with(|| FilterWorker::spawn(path, tx));
-                worker.request(FilterRequest { generation, view, me, query, refresh });
+                worker.request(FilterRequest { generation, filter, query, refresh });
                 self.awaiting += 1;
                 return None;
             }
@@ -133,15 +132,15 @@ impl App {
         match effect {
             Effect::LoadQueue { view, after } => {
                 let page = self.state.page_size;
-                let mut rows = self.store.list_tickets(&view.filter(&me), after, page + 1)?;
+                let mut rows = self.store.list_tickets(&self.state.view_filter(view), after, page + 1)?;
                 let has_more = rows.len() > page;
                 rows.truncate(page);
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more })
             }
             Effect::LoadCounts => {
-                let mut counts = [0; 4];
-                for view in View::ALL {
-                    counts[view.index()] = self.store.count_tickets(&view.filter(&me))?;
+                let mut counts = Vec::new();
+                for view in self.state.tabs() {
+                    counts.push(self.store.count_tickets(&self.state.view_filter(view))?);
                 }
                 Ok(Msg::CountsLoaded(counts))
             }

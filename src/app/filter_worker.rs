@@ -5,9 +5,8 @@
 //! previous one (`ref` → `refu`) only re-scores what the previous one matched.
 
 use super::msg::Msg;
-use super::state::View;
 use crate::domain::fuzzy::{fold, Query};
-use crate::store::Store;
+use crate::store::{Store, TicketFilter};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -20,8 +19,8 @@ const SPLIT_ABOVE: usize = 16_384;
 
 pub struct FilterRequest {
     pub generation: u64,
-    pub view: View,
-    pub me: String,
+    /// The tickets of the tab being filtered.
+    pub filter: TicketFilter,
     pub query: String,
     /// The tickets changed since the worker loaded them.
     pub refresh: bool,
@@ -58,9 +57,9 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    pub fn load(store: &Store, view: View, me: &str) -> crate::store::Result<Candidates> {
+    pub fn load(store: &Store, filter: &TicketFilter) -> crate::store::Result<Candidates> {
         let mut c = Candidates { ids: Vec::new(), text: Vec::new() };
-        store.filter_candidates(&view.filter(me), &mut |id, text| {
+        store.filter_candidates(filter, &mut |id, text| {
             c.ids.push(id);
             c.text.push(fold(text).into_bytes().into_boxed_slice());
         })?;
@@ -157,7 +156,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
             return;
         }
     };
-    let mut loaded: Option<(View, String, Candidates)> = None;
+    let mut loaded: Option<(TicketFilter, Candidates)> = None;
     let mut matcher = Matcher::default();
     while let Ok(mut request) = rx.recv() {
         // Only the newest request matters; answer the ones it overtook.
@@ -166,12 +165,11 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
             request.refresh |= newer.refresh;
             request = FilterRequest { refresh: request.refresh, ..newer };
         }
-        let stale =
-            request.refresh || !matches!(&loaded, Some((view, me, _)) if *view == request.view && *me == request.me);
+        let stale = request.refresh || !matches!(&loaded, Some((filter, _)) if *filter == request.filter);
         if stale {
             matcher.forget();
-            loaded = match Candidates::load(&store, request.view, &request.me) {
-                Ok(c) => Some((request.view, request.me.clone(), c)),
+            loaded = match Candidates::load(&store, &request.filter) {
+                Ok(c) => Some((request.filter.clone(), c)),
                 Err(e) => {
                     let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
                     let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
@@ -179,7 +177,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
                 }
             };
         }
-        let Some((_, _, candidates)) = &loaded else { continue };
+        let Some((_, candidates)) = &loaded else { continue };
         let generation = request.generation;
         let cancelled = || latest.load(Ordering::SeqCst) != generation;
         let ids = matcher
@@ -257,7 +255,7 @@ mod tests {
         let worker = FilterWorker::spawn(path, tx);
         for (generation, query) in [(1, "r"), (2, "re"), (3, "refund")] {
             let request =
-                FilterRequest { generation, view: View::All, me: "ana".into(), query: query.into(), refresh: false };
+                FilterRequest { generation, filter: TicketFilter::default(), query: query.into(), refresh: false };
             worker.request(request);
         }
         let mut answered = Vec::new();

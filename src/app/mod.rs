@@ -31,10 +31,12 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     }
     tracing::info!(db = %paths.db.display(), agent = %agent.login, "console starting");
     let (keymap, problems) = keymap::Keymap::build(&config.keys);
-    let view = state::View::from_name(&config.queue.default_view).unwrap_or(state::View::Open);
     let size = crossterm::terminal::size()?;
     let now = chrono::Utc::now();
-    let mut state = state::State::new(agent, keymap, view, size, now);
+    let mut state = state::State::new(agent, keymap, state::View::Open, size, now);
+    state.views = custom_views(&config.views, &state.agent.login);
+    state.counts = vec![None; state.tabs().len()];
+    state.view = state.view_named(&config.queue.default_view).unwrap_or(state::View::Open);
     state.utc_offset = *chrono::Local::now().offset();
     state.profile_min_width = config.ui.profile_min_width;
     state.page_size = config.queue.page_size;
@@ -58,6 +60,31 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     input.stop();
     drop(guard);
     result
+}
+
+/// The config's views as tabs for the agent `me` (the config was checked when it was loaded).
+pub fn custom_views(views: &[crate::config::ViewConfig], me: &str) -> Vec<state::CustomView> {
+    use crate::store::{AssigneeFilter, TicketFilter};
+    views
+        .iter()
+        .map(|v| {
+            let assignee = match v.assignee.as_str() {
+                "" | "any" => AssigneeFilter::Any,
+                "none" | "nobody" => AssigneeFilter::Nobody,
+                "me" => AssigneeFilter::Agent(me.to_string()),
+                login => AssigneeFilter::Agent(login.to_string()),
+            };
+            let filter = TicketFilter {
+                statuses: v.statuses().unwrap_or_default(),
+                active_only: false,
+                assignee,
+                tags: v.tags.clone(),
+                priorities: v.priorities().unwrap_or_default(),
+                sort: v.sort.parse().unwrap_or_default(),
+            };
+            state::CustomView { name: v.name.clone(), filter }
+        })
+        .collect()
 }
 
 /// Block while idle, coalesce bursts, draw only when something changed.

@@ -18,7 +18,8 @@ pub enum Msg {
         append: bool,
         has_more: bool,
     },
-    CountsLoaded([u64; 4]),
+    /// Tickets per tab, in the order of `State::tabs`.
+    CountsLoaded(Vec<u64>),
     TicketLoaded {
         detail: Box<TicketDetail>,
         customer_tickets: Vec<Ticket>,

@@ -14,9 +14,10 @@ pub fn view_of(action: Action) -> View {
     }
 }
 
-pub fn next_view(view: View, delta: isize) -> View {
-    let i = (view.index() as isize + delta).rem_euclid(View::ALL.len() as isize);
-    View::ALL[i as usize]
+pub fn next_view(state: &State, delta: isize) -> View {
+    let tabs = state.tabs();
+    let i = (state.tab_index(state.view) as isize + delta).rem_euclid(tabs.len() as isize);
+    tabs[i as usize]
 }
 
 pub fn switch_view(state: &mut State, view: View) -> Vec<Effect> {

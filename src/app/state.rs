@@ -15,43 +15,44 @@ pub enum Pane {
     Profile,
 }
 
-/// The built-in queue tabs.
+/// A queue tab: one of the built-in ones, or one of the views the config defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Mine,
     Unassigned,
     Open,
     All,
+    /// The config's view at this index in [`State::views`].
+    Custom(usize),
+}
+
+/// A saved filter from the config, shown as a tab after the built-in ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomView {
+    pub name: String,
+    pub filter: TicketFilter,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Mine, View::Unassigned, View::Open, View::All];
+    pub const BUILT_IN: [View; 4] = [View::Mine, View::Unassigned, View::Open, View::All];
 
-    pub fn title(self) -> &'static str {
+    fn built_in_title(self) -> &'static str {
         match self {
             View::Mine => "Mine",
             View::Unassigned => "Unassigned",
             View::Open => "Open",
-            View::All => "All",
+            View::All | View::Custom(_) => "All",
         }
     }
 
-    pub fn from_name(name: &str) -> Option<View> {
-        View::ALL.iter().copied().find(|v| v.title().eq_ignore_ascii_case(name))
-    }
-
-    pub fn index(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
-    }
-
-    /// The tickets this tab shows, for the agent `me`.
-    pub fn filter(self, me: &str) -> TicketFilter {
+    /// The tickets a built-in tab shows, for the agent `me`.
+    pub fn built_in_filter(self, me: &str) -> TicketFilter {
         let active = |assignee| TicketFilter { active_only: true, assignee, ..TicketFilter::default() };
         match self {
             View::Mine => active(AssigneeFilter::Agent(me.to_string())),
             View::Unassigned => active(AssigneeFilter::Nobody),
             View::Open => active(AssigneeFilter::Any),
-            View::All => TicketFilter::default(),
+            View::All | View::Custom(_) => TicketFilter::default(),
         }
     }
 }
@@ -206,7 +207,10 @@ pub struct State {
     pub keymap: Keymap,
     pub focus: Pane,
     pub view: View,
-    pub counts: [Option<u64>; 4],
+    /// The config's views, after the built-in tabs.
+    pub views: Vec<CustomView>,
+    /// Tickets per tab, in the order of [`State::tabs`].
+    pub counts: Vec<Option<u64>>,
     pub queue: QueueState,
     pub conversation: Option<ConversationState>,
     pub profile: ProfileState,
@@ -243,7 +247,8 @@ impl State {
             keymap,
             focus: Pane::Queue,
             view,
-            counts: [None; 4],
+            views: Vec::new(),
+            counts: vec![None; 4],
             queue: QueueState::default(),
             conversation: None,
             profile: ProfileState::default(),
@@ -264,6 +269,35 @@ impl State {
             generation: 0,
             index_build: None,
             should_quit: false,
+        }
+    }
+
+    /// Every tab, built-in ones first.
+    pub fn tabs(&self) -> Vec<View> {
+        View::BUILT_IN.into_iter().chain((0..self.views.len()).map(View::Custom)).collect()
+    }
+
+    pub fn tab_index(&self, view: View) -> usize {
+        self.tabs().iter().position(|v| *v == view).unwrap_or(0)
+    }
+
+    pub fn view_title(&self, view: View) -> &str {
+        match view {
+            View::Custom(i) => self.views.get(i).map_or("?", |v| v.name.as_str()),
+            built_in => built_in.built_in_title(),
+        }
+    }
+
+    /// The tab named `name` (any case), built-in or from the config.
+    pub fn view_named(&self, name: &str) -> Option<View> {
+        self.tabs().into_iter().find(|v| self.view_title(*v).eq_ignore_ascii_case(name))
+    }
+
+    /// The tickets `view` shows for this agent.
+    pub fn view_filter(&self, view: View) -> TicketFilter {
+        match view {
+            View::Custom(i) => self.views.get(i).map(|v| v.filter.clone()).unwrap_or_default(),
+            built_in => built_in.built_in_filter(&self.agent.login),
         }
     }
 

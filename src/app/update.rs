@@ -20,7 +20,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Action(action) => on_action(state, action),
         Msg::QueueLoaded { view, rows, append, has_more } => on_queue_loaded(state, view, rows, append, has_more),
         Msg::CountsLoaded(counts) => {
-            state.counts = counts.map(Some);
+            state.counts = counts.into_iter().map(Some).collect();
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft } => {
@@ -143,8 +143,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Search => super::narrow::start(state, super::state::PromptKind::Search),
         Action::NextMatch => super::narrow::step(state, 1),
         Action::PrevMatch => super::narrow::step(state, -1),
-        Action::ViewNext => nav::switch_view(state, nav::next_view(state.view, 1)),
-        Action::ViewPrev => nav::switch_view(state, nav::next_view(state.view, -1)),
+        Action::ViewNext => nav::switch_view(state, nav::next_view(state, 1)),
+        Action::ViewPrev => nav::switch_view(state, nav::next_view(state, -1)),
         Action::Reply => input::open_composer(state, MessageKind::Reply),
         Action::Note => input::open_composer(state, MessageKind::Note),
         Action::Editor => input::open_editor(state),

@@ -142,7 +142,12 @@ fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> R
         Some(None) => AssigneeFilter::Nobody,
         Some(Some(login)) => AssigneeFilter::Agent(login),
     };
-    let filter = TicketFilter { statuses: args.statuses.clone(), active_only: false, assignee, tag: args.tag.clone() };
+    let filter = TicketFilter {
+        statuses: args.statuses.clone(),
+        assignee,
+        tags: args.tag.iter().cloned().collect(),
+        ..TicketFilter::default()
+    };
     let tickets = store.list_tickets(&filter, None, args.limit)?;
     if args.json {
         return write_json(out, &tickets.iter().map(TicketJson::from).collect::<Vec<_>>());

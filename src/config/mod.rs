@@ -14,9 +14,31 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     pub ui: UiConfig,
     pub queue: QueueConfig,
-    /// Key bindings per context (`global`, `queue`, `conversation`, `profile`, `composer`):
-    /// key sequence → action name.
+    /// Key bindings per context (`global`, `queue`, `conversation`, `profile`, `composer`,
+    /// `filtered`): key sequence → action name.
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    /// Saved filters, shown as queue tabs after the built-in ones (`[[views]]` tables).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewConfig>,
+}
+
+/// One saved filter: which tickets a tab shows and in what order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewConfig {
+    /// The tab's title.
+    pub name: String,
+    /// Statuses shown (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`, or `active` for the
+    /// first four); empty shows every status.
+    pub status: Vec<String>,
+    /// `me`, `none`, a login, or empty for anyone.
+    pub assignee: String,
+    /// Tickets carrying every one of these tags.
+    pub tags: Vec<String>,
+    /// Priorities shown; empty shows every priority.
+    pub priority: Vec<String>,
+    /// `updated` (the default), `created` or `priority`.
+    pub sort: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,15 +106,66 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
+impl ViewConfig {
+    /// The statuses this view shows, with `active` spelled out.
+    pub fn statuses(&self) -> Result<Vec<crate::domain::Status>, String> {
+        use crate::domain::Status;
+        let mut out = Vec::new();
+        for name in &self.status {
+            if name == "active" {
+                out.extend(Status::ALL.iter().filter(|s| s.is_active()));
+                continue;
+            }
+            out.push(name.parse::<Status>().map_err(|_| {
+                format!("status '{name}' is not one of new, open, pending, on_hold, solved, closed, active")
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn priorities(&self) -> Result<Vec<crate::domain::Priority>, String> {
+        self.priority
+            .iter()
+            .map(|p| p.parse().map_err(|_| format!("priority '{p}' is not one of low, normal, high, urgent")))
+            .collect()
+    }
+
+    fn check(&self) -> Result<(), String> {
+        self.statuses()?;
+        self.priorities()?;
+        if !matches!(self.sort.as_str(), "" | "updated" | "created" | "priority") {
+            return Err(format!("sort '{}' is not one of updated, created, priority", self.sort));
+        }
+        if let Some(tag) = self.tags.iter().find(|t| crate::domain::normalize_tag(t).is_none()) {
+            return Err(format!("tag '{tag}' is empty"));
+        }
+        Ok(())
+    }
+}
+
 impl Config {
     fn validate(&self, path: &Path) -> Result<(), ConfigError> {
         let invalid = |message: String| Err(ConfigError::Invalid { path: path.to_path_buf(), message });
         if !matches!(self.ui.theme.as_str(), "default" | "monochrome") {
             return invalid(format!("ui.theme is '{}'; expected 'default' or 'monochrome'", self.ui.theme));
         }
-        if !matches!(self.queue.default_view.as_str(), "mine" | "unassigned" | "open" | "all") {
+        let mut names: Vec<String> = ["mine", "unassigned", "open", "all"].map(String::from).to_vec();
+        for (i, view) in self.views.iter().enumerate() {
+            let at = format!("views[{i}]");
+            if view.name.trim().is_empty() {
+                return invalid(format!("{at} has no name; give it one, as in name = \"Urgent\""));
+            }
+            if names.contains(&view.name.to_lowercase()) {
+                return invalid(format!("{at}: a tab is already called '{}'", view.name));
+            }
+            names.push(view.name.to_lowercase());
+            if let Err(problem) = view.check() {
+                return invalid(format!("{at} ({}): {problem}", view.name));
+            }
+        }
+        if !names.contains(&self.queue.default_view.to_lowercase()) {
             return invalid(format!(
-                "queue.default_view is '{}'; expected mine, unassigned, open or all",
+                "queue.default_view is '{}'; expected mine, unassigned, open, all or the name of a view",
                 self.queue.default_view
             ));
         }
@@ -134,6 +207,24 @@ mod tests {
     fn key_tables_parse() {
         let c = parse("[keys.queue]\n\"g g\" = \"select_first\"\n", Path::new("c.toml")).unwrap();
         assert_eq!(c.keys["queue"]["g g"], "select_first");
+    }
+
+    #[test]
+    fn views_parse_and_bad_ones_are_named() {
+        let text = "[queue]\ndefault_view = \"urgent\"\n[[views]]\nname = \"Urgent\"\nstatus = [\"active\"]\n\
+                    priority = [\"urgent\", \"high\"]\nsort = \"priority\"\n";
+        let c = parse(text, Path::new("c.toml")).unwrap();
+        c.validate(Path::new("c.toml")).unwrap();
+        assert_eq!(c.views[0].statuses().unwrap().len(), 4);
+        let bad = "[[views]]\nname = \"Mine\"\n";
+        let err = parse(bad, Path::new("c.toml")).unwrap().validate(Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("a tab is already called 'Mine'"), "{err}");
+        let bad = "[[views]]\nname = \"X\"\nstatus = [\"opne\"]\n";
+        let err = parse(bad, Path::new("c.toml")).unwrap().validate(Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("views[0] (X): status 'opne'"), "{err}");
+        let bad = "[[views]]\nname = \"X\"\nsort = \"age\"\n";
+        let err = parse(bad, Path::new("c.toml")).unwrap().validate(Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("sort 'age'"), "{err}");
     }
 
     #[test]

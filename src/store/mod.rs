@@ -13,7 +13,7 @@ mod tickets;
 pub use customers::CustomerSummary;
 pub use drafts::Draft;
 pub use search::{IndexProgress, SearchResults};
-pub use tickets::{AssigneeFilter, PageCursor, TicketDetail, TicketFilter};
+pub use tickets::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 
 use crate::domain::Timestamp;
 use chrono::{TimeZone, Utc};

@@ -4,7 +4,7 @@ use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
 use crate::domain::{
-    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Status, Ticket, TicketChange, Timestamp,
+    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange, Timestamp,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
@@ -16,7 +16,47 @@ pub struct TicketFilter {
     /// Only tickets not yet solved or closed (uses the partial index).
     pub active_only: bool,
     pub assignee: AssigneeFilter,
-    pub tag: Option<String>,
+    /// Tickets carrying every one of these tags.
+    pub tags: Vec<String>,
+    /// Empty means any priority.
+    pub priorities: Vec<Priority>,
+    pub sort: Sort,
+}
+
+/// The order of a list of tickets, newest or most urgent first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Most recently updated first.
+    #[default]
+    Updated,
+    /// Most recently created first.
+    Created,
+    /// Most urgent first, then most recently updated.
+    Priority,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Sort, String> {
+        match s {
+            "updated" => Ok(Sort::Updated),
+            "created" => Ok(Sort::Created),
+            "priority" => Ok(Sort::Priority),
+            other => Err(format!("'{other}' is not a sort; use updated, created or priority")),
+        }
+    }
+}
+
+const PRIORITY_RANK: &str = "(CASE t.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)";
+
+fn priority_rank(priority: Priority) -> i64 {
+    match priority {
+        Priority::Urgent => 3,
+        Priority::High => 2,
+        Priority::Normal => 1,
+        Priority::Low => 0,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -27,16 +67,17 @@ pub enum AssigneeFilter {
     Agent(String),
 }
 
-/// Where the next page of a list starts: just after this (updated_at, id).
+/// Where the next page of a list starts: just after this ticket, in the list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageCursor {
     pub updated_at: Timestamp,
     pub id: i64,
+    pub priority: Priority,
 }
 
 impl PageCursor {
     pub fn after(ticket: &Ticket) -> PageCursor {
-        PageCursor { updated_at: ticket.updated_at, id: ticket.id }
+        PageCursor { updated_at: ticket.updated_at, id: ticket.id, priority: ticket.priority }
     }
 }
 
@@ -70,9 +111,14 @@ impl TicketFilter {
                 params.push(Box::new(login.clone()));
             }
         }
-        if let Some(tag) = &self.tag {
+        for tag in &self.tags {
             terms.push("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)".into());
             params.push(Box::new(normalize_tag(tag).unwrap_or_default()));
+        }
+        if !self.priorities.is_empty() {
+            let marks = vec!["?"; self.priorities.len()].join(", ");
+            terms.push(format!("t.priority IN ({marks})"));
+            params.extend(self.priorities.iter().map(|p| Box::new(p.as_str()) as Box<dyn ToSql>));
         }
         terms.join(" AND ")
     }
@@ -147,12 +193,29 @@ impl Store {
             "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {}",
             filter.where_clause(&mut params)
         );
-        if let Some(cursor) = after {
-            sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
-            params.push(Box::new(to_millis(cursor.updated_at)));
-            params.push(Box::new(cursor.id));
+        match (filter.sort, after) {
+            (Sort::Updated, Some(cursor)) => {
+                sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
+                params.push(Box::new(to_millis(cursor.updated_at)));
+                params.push(Box::new(cursor.id));
+            }
+            (Sort::Created, Some(cursor)) => {
+                sql.push_str(" AND t.id < ?");
+                params.push(Box::new(cursor.id));
+            }
+            (Sort::Priority, Some(cursor)) => {
+                sql.push_str(&format!(" AND ({PRIORITY_RANK}, t.updated_at, t.id) < (?, ?, ?)"));
+                params.push(Box::new(priority_rank(cursor.priority)));
+                params.push(Box::new(to_millis(cursor.updated_at)));
+                params.push(Box::new(cursor.id));
+            }
+            (_, None) => {}
         }
-        sql.push_str(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ?");
+        sql.push_str(&match filter.sort {
+            Sort::Updated => " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?".to_string(),
+            Sort::Created => " ORDER BY t.id DESC LIMIT ?".to_string(),
+            Sort::Priority => format!(" ORDER BY {PRIORITY_RANK} DESC, t.updated_at DESC, t.id DESC LIMIT ?"),
+        });
         params.push(Box::new(limit as i64));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), rows::ticket)?;

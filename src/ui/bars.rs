@@ -4,7 +4,7 @@ use super::text::{truncate, width};
 use super::theme::Theme;
 use crate::app::action::Action;
 use crate::app::keymap::{sequence_label, Context};
-use crate::app::state::{Pane, PromptKind, State, View};
+use crate::app::state::{Pane, PromptKind, State};
 use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,18 +13,19 @@ use ratatui::widgets::Widget;
 
 pub fn render_tabs(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (i, view) in View::ALL.iter().enumerate() {
+    for (i, view) in state.tabs().into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", theme.dim()));
         }
-        let count = state.counts[view.index()].map(|c| format!(" {c}")).unwrap_or_default();
-        let active = *view == state.view;
+        let count = state.counts.get(i).copied().flatten().map(|c| format!(" {c}")).unwrap_or_default();
+        let active = view == state.view;
         let marker = if active { "▸" } else { " " };
-        spans.push(Span::styled(format!("{marker}{}{count} ", view.title()), theme.tab(active)));
+        let title = for_display_line(state.view_title(view));
+        spans.push(Span::styled(format!("{marker}{title}{count} "), theme.tab(active)));
     }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
     Line::from(spans).render(area, buf);
     let me = format!(" frontdesk · {} ", for_display_line(&state.agent.login));
-    let used = Line::from(View::ALL.iter().map(|v| format!(" {} {:>6} ", v.title(), "")).collect::<String>()).width();
     if (area.width as usize) > used + width(&me) {
         let x = area.x + area.width - width(&me) as u16;
         buf.set_string(x, area.y, me, theme.dim());

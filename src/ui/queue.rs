@@ -89,9 +89,11 @@ impl Widget for QueueView<'_> {
 }
 
 fn title(state: &State) -> String {
-    let count = state.counts[state.view.index()].map(|c| format!(" {c}")).unwrap_or_default();
+    let count = state.counts.get(state.tab_index(state.view)).copied().flatten();
+    let count = count.map(|c| format!(" {c}")).unwrap_or_default();
+    let view = for_display_line(state.view_title(state.view));
     let Some(narrow) = &state.narrow else {
-        return format!(" Queue · {}{count} ", state.view.title());
+        return format!(" Queue · {view}{count} ");
     };
     let text = truncate(&for_display_line(&narrow.text), 24);
     let found = narrow.ids.as_ref().map(|ids| ids.len());
@@ -102,7 +104,7 @@ fn title(state: &State) -> String {
                 (Some(found), Some(total)) => format!(" {found} of {total}"),
                 _ => String::new(),
             };
-            format!(" Queue · {} · /{text}{found}{busy} ", state.view.title())
+            format!(" Queue · {view} · /{text}{found}{busy} ")
         }
         PromptKind::Search => {
             let found = found.map(|f| format!(" · {f} found")).unwrap_or_default();
