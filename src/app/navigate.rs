@@ -27,7 +27,8 @@ pub fn switch_view(state: &mut State, view: View) -> Vec<Effect> {
     state.queue = Default::default();
     state.queue.loading = true;
     state.focus = Pane::Queue;
-    vec![Effect::LoadQueue { view, after: None }, Effect::LoadCounts]
+    // Counts do not change by looking at another tab; writes and start-up refresh them.
+    vec![Effect::LoadQueue { view, after: None }]
 }
 
 pub fn back(state: &mut State) -> Vec<Effect> {
@@ -160,14 +161,15 @@ fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
     effects
 }
 
-/// Scroll the queue so the selected row is drawn.
+/// Scroll the queue so the selected row is drawn. Past an edge the list jumps by half a page (as
+/// mutt's index does) rather than one row: scrolling repaints every row of the pane, which over
+/// SSH costs kilobytes, so it should happen once per half page, not on every move.
 pub fn keep_queue_selection_visible(state: &mut State) {
     let rows = layout::queue_rows(state).max(1);
     let q = &mut state.queue;
-    if q.selected < q.offset {
-        q.offset = q.selected;
-    } else if q.selected >= q.offset + rows {
-        q.offset = q.selected + 1 - rows;
+    if q.selected < q.offset || q.selected >= q.offset + rows {
+        // The selected row in the middle, without scrolling past the last row.
+        q.offset = q.selected.saturating_sub(rows / 2).min(q.rows.len().saturating_sub(rows));
     }
 }
 

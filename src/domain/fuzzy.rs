@@ -35,16 +35,27 @@ fn fold_into(text: &str, out: &mut String, mut each: impl FnMut(usize)) {
 }
 
 /// A query, folded and split into words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Query {
     pub text: String,
     words: Vec<Vec<u8>>,
+    /// A substring searcher per word, built once rather than per ticket.
+    finders: Vec<memchr::memmem::Finder<'static>>,
 }
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Query) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Query {}
 
 impl Query {
     pub fn new(text: &str) -> Query {
-        let words = fold(text).split_whitespace().map(|w| w.as_bytes().to_vec()).collect();
-        Query { text: text.to_string(), words }
+        let words: Vec<Vec<u8>> = fold(text).split_whitespace().map(|w| w.as_bytes().to_vec()).collect();
+        let finders = words.iter().map(|w| memchr::memmem::Finder::new(w).into_owned()).collect();
+        Query { text: text.to_string(), words, finders }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,8 +73,8 @@ impl Query {
     /// A score when every word matches `haystack` (folded text), higher is better.
     pub fn score(&self, haystack: &[u8]) -> Option<u32> {
         let mut total = 0;
-        for word in &self.words {
-            total += score_word(word, haystack)?.0;
+        for (word, finder) in self.words.iter().zip(&self.finders) {
+            total += score_word(word, finder, haystack)?.0;
         }
         Some(total)
     }
@@ -75,8 +86,8 @@ impl Query {
         fold_into(text, &mut folded, |i| origin.push(i));
         let hay = folded.as_bytes();
         let mut out = Vec::new();
-        for word in &self.words {
-            if let Some((_, start, end)) = score_word(word, hay) {
+        for (word, finder) in self.words.iter().zip(&self.finders) {
+            if let Some((_, start, end)) = score_word(word, finder, hay) {
                 let mut at = start;
                 for &b in word {
                     if let Some(found) = memchr::memchr(b, &hay[at..end]) {
@@ -107,15 +118,19 @@ fn at_word_start(hay: &[u8], i: usize) -> bool {
     i == 0 || !hay[i - 1].is_ascii_alphanumeric() && hay[i - 1] < 0x80
 }
 
+/// Occurrences after the first looked at for one that starts a word.
+const WORD_START_TRIES: usize = 4;
+
 /// Score one word against `hay`: (score, start, end) of the best match found.
-fn score_word(word: &[u8], hay: &[u8]) -> Option<(u32, usize, usize)> {
+fn score_word(word: &[u8], finder: &memchr::memmem::Finder, hay: &[u8]) -> Option<(u32, usize, usize)> {
     let n = word.len() as u32;
-    // A contiguous occurrence beats any scattered one; the first at a word start beats the others.
-    if let Some(first) = memchr::memmem::find(hay, word) {
+    // A contiguous occurrence beats any scattered one; one at a word start beats the others.
+    if let Some(first) = finder.find(hay) {
         let mut best = first;
         if !at_word_start(hay, first) {
             let mut from = first + 1;
-            while let Some(i) = memchr::memmem::find(&hay[from..], word) {
+            for _ in 0..WORD_START_TRIES {
+                let Some(i) = finder.find(&hay[from..]) else { break };
                 if at_word_start(hay, from + i) {
                     best = from + i;
                     break;

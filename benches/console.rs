@@ -1,0 +1,355 @@
+//! The console's figures on the 100,000-ticket demo desk: key press to frame, bytes per frame,
+//! the fuzzy filter per keystroke, full-text search, opening a conversation.
+//!
+//! `cargo bench --bench console` prints a table of the figures (percentiles from its own samples),
+//! then criterion's measurements of the same operations. `FRONTDESK_BENCH_QUICK=1` prints only the
+//! table. Whole-process figures (first frame, peak memory) are in `benches/process.rs`.
+
+mod common;
+
+use common::{ms, row, spread};
+use criterion::Criterion;
+use frontdesk::app::filter_worker::{Candidates, Matcher};
+use frontdesk::app::headless::{key, Headless};
+use frontdesk::app::state::{ConversationState, View};
+use frontdesk::domain::search::SearchQuery;
+use frontdesk::store::{Store, TicketFilter};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const SIZE: (u16, u16) = (200, 50);
+
+/// What an agent types into the filter, one keystroke at a time.
+const ASCII_QUERIES: &[&str] = &[
+    "refund",
+    "order 4821",
+    "carla",
+    "invoice vat",
+    "login",
+    "parcel",
+    "99123",
+    "wrong item",
+    "password reset",
+    "shipping",
+    "james wilson",
+    "gift wrap",
+    "damaged",
+    "warranty",
+    "@webmail",
+    "charged twice",
+];
+const NON_ASCII_QUERIES: &[&str] = &["núñez", "müller", "ログイン", "ødegård", "reembolso", "où est", "wójcik", "注文"];
+
+/// A small deterministic random sequence, so every run measures the same work.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn open(db: &Path) -> Store {
+    Store::open(db).expect("the bench desk opens")
+}
+
+fn headless(db: &Path, view: View) -> Headless {
+    let store = open(db);
+    let agent = common::agent(&store);
+    let mut h = Headless::start(store, agent, view, SIZE, chrono::Utc::now()).expect("headless console");
+    h.capture = false;
+    h
+}
+
+/// Key press to frame (update, the store work it asks for, and drawing into a byte sink).
+fn keys_to_frames(db: &Path) -> Vec<Duration> {
+    let mut h = headless(db, View::Open);
+    let mix = ["j", "j", "j", "k", "Down", "Up", "C-d", "C-u", "Enter", "j", "k", "Esc", "j", "Tab", "G", "]", "["];
+    let mut rng = Lcg(42);
+    let mut samples = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        let k = mix[rng.below(mix.len())];
+        let start = Instant::now();
+        h.press(key(k)).expect("frame");
+        samples.push(start.elapsed());
+    }
+    samples
+}
+
+/// Bytes of the first frame and of each queue cursor move at 200×50.
+fn bytes(db: &Path) -> (usize, Vec<usize>) {
+    let mut h = headless(db, View::Open);
+    let first = h.first_frame;
+    let mut moves = Vec::new();
+    for i in 0..300 {
+        let k = if (i / 60) % 2 == 0 { "j" } else { "k" };
+        moves.push(h.press(key(k)).expect("frame"));
+    }
+    (first, moves)
+}
+
+/// The filter's work per keystroke, as the agent types each query, over every ticket.
+fn filter_keystrokes(candidates: &Candidates, queries: &[&str]) -> Vec<Duration> {
+    let mut samples = Vec::new();
+    for query in queries {
+        let mut matcher = Matcher::default();
+        let chars: Vec<char> = query.chars().collect();
+        for n in 1..=chars.len() {
+            let typed: String = chars[..n].iter().collect();
+            let start = Instant::now();
+            black_box(matcher.run(candidates, &typed, &|| false));
+            samples.push(start.elapsed());
+        }
+    }
+    samples
+}
+
+/// The same keystrokes through fuzzy-matcher's skim and nucleo-matcher, each a full scan, for
+/// comparison (neither keeps state between keystrokes).
+fn library_keystrokes(haystacks: &[String], queries: &[&str]) -> (Vec<Duration>, Vec<Duration>) {
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use fuzzy_matcher::FuzzyMatcher;
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    let skim = SkimMatcherV2::default().ignore_case();
+    let mut nucleo = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+    let utf32: Vec<nucleo_matcher::Utf32String> = haystacks.iter().map(|h| h.as_str().into()).collect();
+    let (mut skim_samples, mut nucleo_samples) = (Vec::new(), Vec::new());
+    for query in queries {
+        let chars: Vec<char> = query.chars().collect();
+        for n in 1..=chars.len() {
+            let typed: String = chars[..n].iter().collect();
+            let start = Instant::now();
+            let mut hits: Vec<(i64, usize)> =
+                haystacks.iter().enumerate().filter_map(|(i, h)| skim.fuzzy_match(h, &typed).map(|s| (s, i))).collect();
+            hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.0));
+            black_box(hits);
+            skim_samples.push(start.elapsed());
+            let start = Instant::now();
+            let pattern = Pattern::parse(&typed, CaseMatching::Ignore, Normalization::Smart);
+            let mut hits: Vec<(u32, usize)> = utf32
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| pattern.score(h.slice(..), &mut nucleo).map(|s| (s, i)))
+                .collect();
+            hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.0));
+            black_box(hits);
+            nucleo_samples.push(start.elapsed());
+        }
+    }
+    (skim_samples, nucleo_samples)
+}
+
+/// 200 searches: rare words from real tickets, common words, two words, prefixes, and filters.
+fn search_queries(store: &Store) -> Vec<String> {
+    let recent = store.list_tickets(&TicketFilter::default(), None, 2000).expect("tickets");
+    let mut rng = Lcg(7);
+    let mut queries = Vec::new();
+    let common = ["order", "refund", "please", "the", "invoice", "account", "delivery", "thanks"];
+    let two = ["refund order", "invoice address", "wrong item", "password reset", "charged twice", "gift wrapping"];
+    let prefixes = ["ord*", "ref*", "inv*", "pass*", "deliv*", "acc*", "wa*", "sh*"];
+    let filters = [
+        "refund status:open",
+        "order priority:urgent",
+        "invoice assignee:none",
+        "status:pending",
+        "tag:vip",
+        "refund after:2026-01-01",
+        "order before:2025-06-01",
+        "from:@webmail.example",
+    ];
+    while queries.len() < 200 {
+        match queries.len() % 5 {
+            0 => {
+                // A rare word: the longest word of a real ticket's subject (often an order number).
+                let t = &recent[rng.below(recent.len())];
+                let word = t.subject.split(|c: char| !c.is_alphanumeric()).max_by_key(|w| w.len()).unwrap_or("x");
+                queries.push(word.to_string());
+            }
+            1 => queries.push(common[rng.below(common.len())].to_string()),
+            2 => queries.push(two[rng.below(two.len())].to_string()),
+            3 => queries.push(prefixes[rng.below(prefixes.len())].to_string()),
+            _ => queries.push(filters[rng.below(filters.len())].to_string()),
+        }
+    }
+    queries
+}
+
+fn searches(store: &mut Store, me: &str, queries: &[String]) -> (Vec<Duration>, usize) {
+    let offset = chrono::FixedOffset::east_opt(0).expect("utc");
+    let mut stopped = 0;
+    let samples = queries
+        .iter()
+        .map(|q| {
+            let query = SearchQuery::parse(q, offset).expect("a valid query");
+            let start = Instant::now();
+            let found = store.search(&query, me, 50).expect("search");
+            stopped += usize::from(found.stopped_early);
+            black_box(found);
+            start.elapsed()
+        })
+        .collect();
+    (samples, stopped)
+}
+
+/// Opening conversations of at most 50 messages: the store reads and the frame that shows them.
+fn opens(db: &Path) -> (Vec<Duration>, usize) {
+    let mut h = headless(db, View::Open);
+    let store = open(db);
+    let me = common::agent(&store).login;
+    let max = store.count_tickets(&TicketFilter::default()).expect("count") as usize;
+    let mut rng = Lcg(99);
+    let mut samples = Vec::new();
+    let mut largest = 0;
+    while samples.len() < 1000 {
+        let id = 1 + rng.below(max) as i64;
+        let start = Instant::now();
+        let detail = store.ticket_detail(id).expect("ticket");
+        if detail.messages.len() > 50 {
+            continue;
+        }
+        let customer = store.customer_tickets(detail.ticket.customer_id, 50).expect("customer tickets");
+        black_box(store.draft(id, &me).expect("draft"));
+        largest = largest.max(detail.messages.len());
+        h.app.state.profile.tickets = customer;
+        h.app.state.conversation = Some(ConversationState::new(detail));
+        h.draw().expect("frame");
+        samples.push(start.elapsed());
+    }
+    (samples, largest)
+}
+
+fn figures(db: &Path) {
+    println!("\nfrontdesk figures on {} ({} tickets)\n", db.display(), common::TICKETS);
+    common::header();
+
+    let keys = spread(keys_to_frames(db));
+    row(
+        "key press to frame, p99 over 1,000 mixed keys",
+        format!("{} (p50 {})", ms(keys.p99), ms(keys.p50)),
+        "≤ 16 ms",
+        keys.p99 <= Duration::from_millis(16),
+    );
+
+    let (first, moves) = bytes(db);
+    let worst = *moves.iter().max().unwrap_or(&0);
+    let mean = moves.iter().sum::<usize>() / moves.len().max(1);
+    row(
+        "bytes per queue cursor move at 200×50 (worst of 300)",
+        format!("{worst} B (mean {mean} B)"),
+        "≤ 512 B",
+        worst <= 512,
+    );
+    row("bytes of the first frame at 200×50", format!("{first} B"), "≤ 16 KB", first <= 16 * 1024);
+
+    let store = open(db);
+    let start = Instant::now();
+    let candidates = Candidates::load(&store, &TicketFilter::default()).expect("candidates");
+    let load = start.elapsed();
+    let ascii = spread(filter_keystrokes(&candidates, ASCII_QUERIES));
+    let other = spread(filter_keystrokes(&candidates, NON_ASCII_QUERIES));
+    row(
+        &format!("fuzzy filter per keystroke over {} tickets, ASCII, p95", candidates.ids.len()),
+        format!("{} (p99 {}, n {})", ms(ascii.p95), ms(ascii.p99), ascii.n),
+        "≤ 16 ms",
+        ascii.p95 <= Duration::from_millis(16),
+    );
+    row(
+        "fuzzy filter per keystroke, non-ASCII, p95",
+        format!("{} (p99 {}, n {})", ms(other.p95), ms(other.p99), other.n),
+        "≤ 16 ms",
+        other.p95 <= Duration::from_millis(16),
+    );
+    row("  (loading the tickets for the filter, once per tab)", ms(load), "-", true);
+    if std::env::var_os("FRONTDESK_BENCH_LIBRARIES").is_some() {
+        let haystacks: Vec<String> = store
+            .list_tickets(&TicketFilter::default(), None, common::TICKETS)
+            .expect("tickets")
+            .iter()
+            .map(|t| format!("#{} {} {} {}", t.id, t.subject, t.customer_name, t.customer_email))
+            .collect();
+        let all: Vec<&str> = ASCII_QUERIES.iter().chain(NON_ASCII_QUERIES).copied().collect();
+        let (skim, nucleo) = library_keystrokes(&haystacks, &all);
+        let (skim, nucleo) = (spread(skim), spread(nucleo));
+        row(
+            "  fuzzy-matcher (skim) full scan per keystroke, p95",
+            ms(skim.p95),
+            "≤ 16 ms",
+            skim.p95 <= Duration::from_millis(16),
+        );
+        row(
+            "  nucleo-matcher full scan per keystroke, p95",
+            ms(nucleo.p95),
+            "≤ 16 ms",
+            nucleo.p95 <= Duration::from_millis(16),
+        );
+    }
+    drop(store);
+
+    let mut store = open(db);
+    let me = common::agent(&store).login;
+    let queries = search_queries(&store);
+    let (samples, stopped) = searches(&mut store, &me, &queries);
+    let found = spread(samples);
+    row(
+        "full-text search, first 50 hits, p95 over 200 queries",
+        format!("{} (p99 {}, {stopped} stopped early)", ms(found.p95), ms(found.p99)),
+        "≤ 50 ms",
+        found.p95 <= Duration::from_millis(50),
+    );
+
+    let (samples, largest) = opens(db);
+    let opened = spread(samples);
+    row(
+        &format!("open a conversation (≤ 50 messages; largest {largest}), p99"),
+        format!("{} (p50 {})", ms(opened.p99), ms(opened.p50)),
+        "≤ 5 ms",
+        opened.p99 <= Duration::from_millis(5),
+    );
+    println!();
+}
+
+fn main() {
+    let db = common::bench_db();
+    figures(&db);
+    if std::env::var_os("FRONTDESK_BENCH_QUICK").is_some() {
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args().sample_size(20).measurement_time(Duration::from_secs(4));
+
+    let mut h = headless(&db, View::Open);
+    c.bench_function("queue cursor move (j then k) at 200x50", |b| {
+        b.iter(|| {
+            h.press(key("j")).expect("frame");
+            h.press(key("k")).expect("frame")
+        })
+    });
+
+    let store = open(&db);
+    let candidates = Candidates::load(&store, &TicketFilter::default()).expect("candidates");
+    c.bench_function("filter: first keystroke 'r' over every ticket", |b| {
+        b.iter(|| Matcher::default().run(&candidates, "r", &|| false))
+    });
+    c.bench_function("filter: typing 'refund' keystroke by keystroke", |b| {
+        b.iter(|| {
+            let mut m = Matcher::default();
+            for n in 1..=6 {
+                black_box(m.run(&candidates, &"refund"[..n], &|| false));
+            }
+        })
+    });
+    drop(store);
+
+    let mut store = open(&db);
+    let me = common::agent(&store).login;
+    for text in ["order", "refund order", "ord*", "48213"] {
+        let query = SearchQuery::parse(text, chrono::FixedOffset::east_opt(0).expect("utc")).expect("query");
+        c.bench_function(&format!("search '{text}', first 50"), |b| b.iter(|| store.search(&query, &me, 50)));
+    }
+    c.final_summary();
+}
