@@ -79,6 +79,13 @@ fn the_index_follows_replies_notes_changes_and_deletes() {
     assert_eq!(find(&mut d.store, "voucher status:solved"), vec![t.id], "filters see the new status");
     assert!(find(&mut d.store, "voucher status:open").is_empty());
 
+    // Writes queue their tickets in the same transaction; a search re-indexes the queue first.
+    d.store.add_message(other.id, MessageKind::Reply, "ana", "glad to help", None).unwrap();
+    d.store.add_message(other.id, MessageKind::Note, "ana", "happy customer", None).unwrap();
+    assert_eq!(d.store.index_queued().unwrap(), 1, "one ticket to re-index, however many writes");
+    assert_eq!(d.store.index_queued().unwrap(), 0);
+    assert_eq!(find(&mut d.store, "glad happy"), vec![other.id]);
+
     d.store.delete_ticket(t.id).unwrap();
     assert!(find(&mut d.store, "voucher").is_empty(), "a deleted ticket is gone from the index");
     assert!(find(&mut d.store, "olu").is_empty());
@@ -189,7 +196,7 @@ fn a_desk_from_before_search_gets_its_index_built() {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     conn.execute_batch(
-        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; PRAGMA user_version = 1;",
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);

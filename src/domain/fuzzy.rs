@@ -119,7 +119,7 @@ fn at_word_start(hay: &[u8], i: usize) -> bool {
 }
 
 /// Occurrences after the first looked at for one that starts a word.
-const WORD_START_TRIES: usize = 4;
+const WORD_START_TRIES: usize = 2;
 
 /// Score one word against `hay`: (score, start, end) of the best match found.
 fn score_word(word: &[u8], finder: &memchr::memmem::Finder, hay: &[u8]) -> Option<(u32, usize, usize)> {

@@ -117,11 +117,17 @@ CREATE TABLE drafts (
 "#;
 
 /// Full-text search: one FTS5 document per ticket (its subject, every message body, its customer's
-/// name and addresses), kept in step by triggers.
+/// name and addresses).
+///
+/// Every write that changes a ticket's document puts the ticket in `search_queue`, in the same
+/// transaction; [`Store::index_queued`](crate::store::Store::index_queued) re-indexes the queued
+/// tickets, and every search does so first, so a search always sees every write. Re-indexing in
+/// batches instead of inside each write keeps imports fast (one FTS segment per batch, not per
+/// message).
 ///
 /// Tickets below `search_state.pending_below` are not indexed yet: an existing desk gets its index
 /// built in the background after this migration (and the demo builds it after its bulk load), so
-/// opening the console never waits for it. Triggers skip those tickets; the build reads them as
+/// opening the console never waits for it. The queue skips those tickets; the build reads them as
 /// they are when it reaches them.
 const V_SEARCH: &str = r#"
 CREATE VIRTUAL TABLE ticket_search USING fts5(
@@ -147,80 +153,62 @@ CREATE TABLE search_state (
 );
 INSERT INTO search_state (id, pending_below) SELECT 1, ifnull(max(id), 0) + 1 FROM tickets;
 
+CREATE TABLE search_queue (ticket_id INTEGER PRIMARY KEY);
+
 CREATE TRIGGER search_ticket_added AFTER INSERT ON tickets
 WHEN NEW.id >= (SELECT pending_below FROM search_state)
 BEGIN
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.id;
+    INSERT OR IGNORE INTO search_queue (ticket_id) VALUES (NEW.id);
 END;
 
 CREATE TRIGGER search_ticket_changed AFTER UPDATE OF subject, customer_id ON tickets
 WHEN NEW.id >= (SELECT pending_below FROM search_state)
 BEGIN
-    DELETE FROM ticket_search WHERE rowid = NEW.id;
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.id;
+    INSERT OR IGNORE INTO search_queue (ticket_id) VALUES (NEW.id);
 END;
 
 CREATE TRIGGER search_ticket_removed AFTER DELETE ON tickets
 BEGIN
     DELETE FROM ticket_search WHERE rowid = OLD.id;
+    DELETE FROM search_queue WHERE ticket_id = OLD.id;
 END;
 
 CREATE TRIGGER search_message_added AFTER INSERT ON messages
 WHEN NEW.ticket_id >= (SELECT pending_below FROM search_state)
 BEGIN
-    DELETE FROM ticket_search WHERE rowid = NEW.ticket_id;
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = NEW.ticket_id;
+    INSERT OR IGNORE INTO search_queue (ticket_id) VALUES (NEW.ticket_id);
 END;
 
 CREATE TRIGGER search_message_changed AFTER UPDATE OF body, ticket_id ON messages
 BEGIN
-    DELETE FROM ticket_search WHERE rowid IN (OLD.ticket_id, NEW.ticket_id)
-        AND rowid >= (SELECT pending_below FROM search_state);
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT id, subject, body, customer FROM ticket_search_docs
-        WHERE id IN (OLD.ticket_id, NEW.ticket_id) AND id >= (SELECT pending_below FROM search_state);
+    INSERT OR IGNORE INTO search_queue (ticket_id)
+        SELECT value FROM (SELECT OLD.ticket_id AS value UNION SELECT NEW.ticket_id)
+        WHERE value >= (SELECT pending_below FROM search_state);
 END;
 
 CREATE TRIGGER search_message_removed AFTER DELETE ON messages
 WHEN OLD.ticket_id >= (SELECT pending_below FROM search_state)
 BEGIN
-    DELETE FROM ticket_search WHERE rowid = OLD.ticket_id;
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT id, subject, body, customer FROM ticket_search_docs WHERE id = OLD.ticket_id;
+    INSERT OR IGNORE INTO search_queue (ticket_id) VALUES (OLD.ticket_id);
 END;
 
 CREATE TRIGGER search_customer_renamed AFTER UPDATE OF name ON customers
 BEGIN
-    DELETE FROM ticket_search WHERE rowid IN
-        (SELECT id FROM tickets WHERE customer_id = NEW.id AND id >= (SELECT pending_below FROM search_state));
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
-        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = NEW.id)
-          AND d.id >= (SELECT pending_below FROM search_state);
+    INSERT OR IGNORE INTO search_queue (ticket_id)
+        SELECT id FROM tickets WHERE customer_id = NEW.id AND id >= (SELECT pending_below FROM search_state);
 END;
 
 CREATE TRIGGER search_email_added AFTER INSERT ON customer_emails
 BEGIN
-    DELETE FROM ticket_search WHERE rowid IN
-        (SELECT id FROM tickets WHERE customer_id = NEW.customer_id
-         AND id >= (SELECT pending_below FROM search_state));
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
-        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = NEW.customer_id)
-          AND d.id >= (SELECT pending_below FROM search_state);
+    INSERT OR IGNORE INTO search_queue (ticket_id)
+        SELECT id FROM tickets WHERE customer_id = NEW.customer_id
+        AND id >= (SELECT pending_below FROM search_state);
 END;
 
 CREATE TRIGGER search_email_removed AFTER DELETE ON customer_emails
 BEGIN
-    DELETE FROM ticket_search WHERE rowid IN
-        (SELECT id FROM tickets WHERE customer_id = OLD.customer_id
-         AND id >= (SELECT pending_below FROM search_state));
-    INSERT INTO ticket_search (rowid, subject, body, customer)
-        SELECT d.id, d.subject, d.body, d.customer FROM ticket_search_docs d
-        WHERE d.id IN (SELECT id FROM tickets WHERE customer_id = OLD.customer_id)
-          AND d.id >= (SELECT pending_below FROM search_state);
+    INSERT OR IGNORE INTO search_queue (ticket_id)
+        SELECT id FROM tickets WHERE customer_id = OLD.customer_id
+        AND id >= (SELECT pending_below FROM search_state);
 END;
 "#;

@@ -63,6 +63,7 @@ impl Store {
                 return Ok(true);
             };
             conn.execute("DELETE FROM ticket_search WHERE rowid >= ?1 AND rowid < ?2", params![lowest, below])?;
+            conn.execute("DELETE FROM search_queue WHERE ticket_id >= ?1 AND ticket_id < ?2", params![lowest, below])?;
             conn.execute(
                 "INSERT INTO ticket_search (rowid, subject, body, customer)
                  SELECT id, subject, body, customer FROM ticket_search_docs WHERE id >= ?1 AND id < ?2",
@@ -71,6 +72,34 @@ impl Store {
             conn.execute("UPDATE search_state SET pending_below = ?1", [lowest])?;
             Ok(false)
         })
+    }
+
+    /// Re-index the tickets writes have queued since the last time. Returns how many.
+    pub fn index_queued(&self) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            let n = self.write(|conn| {
+                let ids: Vec<i64> = conn
+                    .prepare_cached("SELECT ticket_id FROM search_queue LIMIT 500")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                conn.execute_batch(&format!(
+                    "DELETE FROM ticket_search WHERE rowid IN ({list});
+                     INSERT INTO ticket_search (rowid, subject, body, customer)
+                         SELECT id, subject, body, customer FROM ticket_search_docs WHERE id IN ({list});
+                     DELETE FROM search_queue WHERE ticket_id IN ({list});"
+                ))?;
+                Ok(ids.len())
+            })?;
+            if n == 0 {
+                return Ok(done);
+            }
+            done += n;
+        }
     }
 
     /// Build the whole index, reporting progress after each step.
@@ -98,6 +127,9 @@ impl Store {
         limit: usize,
         budget: Duration,
     ) -> Result<SearchResults> {
+        if !query.terms.is_empty() && self.too_new.is_none() {
+            self.index_queued()?;
+        }
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         let mut terms = Vec::new();
         let from = if query.terms.is_empty() {
