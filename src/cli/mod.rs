@@ -1,13 +1,17 @@
 //! The command line: clap definitions and one thin function per command over the store.
 
 mod agent;
+mod attachment;
 mod config_cmd;
 mod customer;
 mod demo;
 mod error;
 mod identity;
+mod import;
 pub mod logging;
+mod outbox;
 mod output;
+mod quarantine;
 mod ticket;
 mod ticket_view;
 
@@ -57,6 +61,17 @@ pub enum Command {
     /// Show where files are and the effective config.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Import email: .eml files, mbox files, Maildir folders, or `-` for one mail on stdin.
+    Import(import::ImportArgs),
+    /// Quarantined mail: list, show, release.
+    #[command(subcommand)]
+    Quarantine(quarantine::QuarantineCommand),
+    /// Save an attachment to a file.
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    /// Replies waiting to leave as mail: list, flush.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// Show the effective key map.
     Keys {
         #[arg(long)]
@@ -108,7 +123,26 @@ fn run_command(
         Command::Ticket(cmd) => {
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
-            ticket::run(&store, &agent, cmd, out)
+            let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
+            ticket::run(&store, &agent, cmd, outbound.as_ref(), out)
+        }
+        // The intake needs no agent: an MTA or fetchmail pipes mail in as whoever it runs as.
+        Command::Import(args) => import::run(&open_store(paths, demo)?, config, args, out),
+        Command::Quarantine(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            quarantine::run(&store, config, cmd, out)
+        }
+        Command::Attachment(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            attachment::run(&store, cmd, out)
+        }
+        Command::Outbox(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
+            outbox::run(&store, outbound.as_ref(), cmd, out)
         }
         Command::Customer(cmd) => {
             let store = open_store(paths, demo)?;
