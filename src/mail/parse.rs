@@ -170,7 +170,23 @@ fn body_text(message: &Message) -> String {
         }
         text.push_str(&piece);
     }
-    text.trim_end().trim_start_matches(['\r', '\n']).to_string()
+    collapse_blank_runs(text.trim_end().trim_start_matches(['\r', '\n']))
+}
+
+/// At most two blank lines in a row: HTML mail often carries screens of empty (or zero-width) lines.
+fn collapse_blank_runs(text: &str) -> String {
+    let blank = |line: &str| line.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}'));
+    let mut out = String::with_capacity(text.len());
+    let mut blanks = 0;
+    for line in text.split('\n') {
+        blanks = if blank(line) { blanks + 1 } else { 0 };
+        if blanks <= 2 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.pop();
+    out
 }
 
 fn is_body(message: &Message, id: u32) -> bool {
