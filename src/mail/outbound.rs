@@ -77,7 +77,7 @@ impl<'a> Outbound<'a> {
             .map_err(|e| bad(&format!("the customer's address '{}' is not valid", ticket.customer_email), &e))?;
         let from_name = match self.mail.name.trim() {
             "" => agent.name.clone(),
-            desk => format!("{} ({desk})", agent.name),
+            desk => format!("{} via {desk}", agent.name),
         };
         let message_id = new_message_id(ticket.id, ours.domain());
         let mut builder = lettre::Message::builder()
@@ -158,12 +158,11 @@ fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| fail(&e))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(raw).map_err(|e| fail(&e))?;
-    }
+    // A command that exits early closes its stdin: its exit status says more than the broken pipe.
+    let written = child.stdin.take().map(|mut stdin| stdin.write_all(raw)).unwrap_or(Ok(()));
     let output = child.wait_with_output().map_err(|e| fail(&e))?;
     if output.status.success() {
-        return Ok(());
+        return written.map_err(|e| fail(&e));
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     Err(fail(&format!("{} {}", output.status, stderr.lines().next().unwrap_or("")).trim()))
