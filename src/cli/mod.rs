@@ -9,6 +9,7 @@ mod error;
 mod identity;
 mod import;
 pub mod logging;
+mod mail_view;
 mod outbox;
 mod output;
 mod quarantine;
