@@ -2,6 +2,8 @@
 
 use super::msg::{Effect, Msg};
 use super::state::View;
+use crate::domain::MessageKind;
+use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
 use std::collections::VecDeque;
 use std::sync::mpsc::Sender;
@@ -17,11 +19,22 @@ pub struct App {
     pub timer_tx: Option<Sender<Msg>>,
     /// Effects that need the terminal (editor, suspend, clear), for the run loop.
     pub terminal_requests: Vec<Effect>,
+    /// The `[mail]` config: replies are mailed when it has `[mail.outbound]`.
+    pub mail: Option<crate::config::MailConfig>,
+    /// The data folder, where a relative outbound Maildir is.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl App {
     pub fn new(state: super::state::State, store: Store) -> App {
-        App { state, store, timer_tx: None, terminal_requests: Vec::new() }
+        App {
+            state,
+            store,
+            timer_tx: None,
+            terminal_requests: Vec::new(),
+            mail: None,
+            data_dir: std::path::PathBuf::new(),
+        }
     }
 
     /// First loads: the queue, the counts, the agents and tags for the pickers.
@@ -90,9 +103,9 @@ impl App {
                 Ok(Msg::TicketChanged(self.store.update_ticket(id, version, &change, &me)?))
             }
             Effect::Send { ticket, kind, body } => {
-                self.store.add_message(ticket, kind, &me, &body, None)?;
+                let undelivered = self.send(ticket, kind, &body)?;
                 self.store.delete_draft(ticket, &me)?;
-                Ok(Msg::MessageSent { ticket, kind })
+                Ok(Msg::MessageSent { ticket, kind, undelivered })
             }
             Effect::SaveDraft { ticket, kind, body } => {
                 self.store.save_draft(ticket, &me, kind, &body)?;
@@ -104,6 +117,20 @@ impl App {
             Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::ScheduleDraftSave => {
                 Ok(Msg::DraftSaved)
             }
+        }
+    }
+
+    /// Store the message; a reply is also mailed when the config says how. Notes never are.
+    fn send(&mut self, ticket: i64, kind: MessageKind, body: &str) -> Result<Option<String>, StoreError> {
+        let outbound = Outbound::from_config(self.mail.as_ref(), &self.data_dir).filter(|_| kind == MessageKind::Reply);
+        let Some(outbound) = outbound else {
+            self.store.add_message(ticket, kind, &self.state.agent.login, body, None)?;
+            return Ok(None);
+        };
+        match outbound.send_reply(&self.store, &self.state.agent, ticket, body, None) {
+            Ok((_, delivered)) => Ok(delivered.err()),
+            Err(SendError::Store(e)) => Err(e),
+            Err(other) => Err(StoreError::Invalid(other.to_string())),
         }
     }
 

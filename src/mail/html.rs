@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn html_becomes_text() {
-        assert_eq!(to_text("<p>Hello <b>there</b></p><p>Bye</p>"), "Hello there\n\nBye");
+        assert_eq!(
+            to_text("<p>Hello <b>there</b></p><p>Bye <a href=\"https://x.example/\">here</a></p>"),
+            "Hello **there**\n\nBye [here][1]\n\n[1]: https://x.example/"
+        );
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub enum SendError {
     Compose(String),
 }
 
+/// One outbox entry and how its delivery went.
+pub type Attempt = (crate::store::OutboxEntry, Result<(), String>);
+
 /// Where replies go: the `[mail]` config and the data folder a relative Maildir is in.
 pub struct Outbound<'a> {
     pub mail: &'a MailConfig,
@@ -56,7 +59,7 @@ impl<'a> Outbound<'a> {
     }
 
     /// Retry every undelivered reply; returns (sent, still failing) with their errors.
-    pub fn flush(&self, store: &Store) -> Result<Vec<(crate::store::OutboxEntry, Result<(), String>)>, StoreError> {
+    pub fn flush(&self, store: &Store) -> Result<Vec<Attempt>, StoreError> {
         let mut results = Vec::new();
         for entry in store.outbox(false)? {
             let (_, raw) = store.outbox_mail(entry.id)?;

@@ -66,7 +66,9 @@ pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<I
     check_shape(&message, limits)?;
     let automatic = auto::detect(&message);
     let (from_email, from_name) = sender(&message);
-    if !crate::domain::is_plausible_email(&from_email) && !(automatic.is_some() && from_email.is_empty()) {
+    // A machine may send without an address (a bounce); it can still thread onto its ticket.
+    let machine_without_address = automatic.is_some() && from_email.is_empty();
+    if !machine_without_address && !crate::domain::is_plausible_email(&from_email) {
         return Err(Refusal::NoSender(from_email));
     }
     let mut in_reply_to = ids(message.in_reply_to());
