@@ -23,6 +23,8 @@ fn main() {
     println!("generated {mails} mails ({:.1} MB) in {}", bytes as f64 / 1e6, mbox.display());
     let db = dir.path().join("bench.db");
     let started = Instant::now();
+    // Reaped by wait4 below, which also reports the child's peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
         .arg("--db")
         .arg(&db)
