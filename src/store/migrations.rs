@@ -167,4 +167,5 @@ CREATE TABLE outbox (
     sent_at    INTEGER
 );
 CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox(ticket_id);
 "#;
