@@ -57,6 +57,7 @@ struct ReportJson {
 }
 
 pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    store.prepare_for_import()?;
     let importer = Importer::new(store, config);
     let mut summary = Summary::default();
     let mut results = Vec::new();
