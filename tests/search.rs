@@ -196,7 +196,7 @@ fn a_desk_from_before_search_gets_its_index_built() {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     conn.execute_batch(
-        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         PRAGMA user_version = 1;",
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);
@@ -242,4 +242,32 @@ fn the_search_command_finds_filters_and_explains_mistakes() {
     assert_eq!(err.lines().count(), 1, "one sentence: {err}");
     let (code, out, _) = run(&["nothing-like-this"]);
     assert_eq!((code, out.trim()), (0, "no tickets match"));
+}
+
+#[test]
+fn imported_mail_is_searchable_as_soon_as_the_import_ends() {
+    let d = desk();
+    let mail = "From: Zoë Quint <zoe@quint.example>\r\nTo: support@shop.example\r\nSubject: Blender arrived \
+                cracked\r\nMessage-ID: <blender-1@quint.example>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nThe \
+                jug has a hairline crack near the spout.\r\n";
+    let eml = d.path.with_file_name("blender.eml");
+    std::fs::write(&eml, mail).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .arg("--db")
+        .arg(&d.path)
+        .arg("import")
+        .arg(&eml)
+        .env("USER", "ana")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env_remove("FRONTDESK_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(d.store.index_queued().unwrap(), 0, "the import indexed what it wrote");
+    let mut store = Store::open(&d.path).unwrap();
+    let found = find(&mut store, "hairline spout");
+    assert_eq!(found.len(), 1, "the body is found");
+    assert_eq!(find(&mut store, "zoe quint"), found, "and the sender, without accents");
 }

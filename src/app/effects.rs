@@ -2,6 +2,8 @@
 
 use super::filter_worker::{FilterRequest, FilterWorker};
 use super::msg::{Effect, Msg};
+use crate::domain::MessageKind;
+use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
 use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, Sender};
@@ -30,6 +32,10 @@ pub struct App {
     /// Tickets were written since the filter worker loaded them.
     filter_stale: bool,
     index_build_started: bool,
+    /// The `[mail]` config: replies are mailed when it has `[mail.outbound]`.
+    pub mail: Option<crate::config::MailConfig>,
+    /// The data folder, where a relative outbound Maildir is.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl App {
@@ -46,6 +52,8 @@ impl App {
             worker: None,
             filter_stale: false,
             index_build_started: false,
+            mail: None,
+            data_dir: std::path::PathBuf::new(),
         }
     }
 
@@ -169,9 +177,9 @@ impl App {
             }
             Effect::Send { ticket, kind, body } => {
                 self.filter_stale = true;
-                self.store.add_message(ticket, kind, &me, &body, None)?;
+                let undelivered = self.send(ticket, kind, &body)?;
                 self.store.delete_draft(ticket, &me)?;
-                Ok(Msg::MessageSent { ticket, kind })
+                Ok(Msg::MessageSent { ticket, kind, undelivered })
             }
             Effect::SaveDraft { ticket, kind, body } => {
                 self.store.save_draft(ticket, &me, kind, &body)?;
@@ -226,6 +234,20 @@ impl App {
             }
             let _ = tx.send(Msg::IndexBuild(None));
         });
+    }
+
+    /// Store the message; a reply is also mailed when the config says how. Notes never are.
+    fn send(&mut self, ticket: i64, kind: MessageKind, body: &str) -> Result<Option<String>, StoreError> {
+        let outbound = Outbound::from_config(self.mail.as_ref(), &self.data_dir).filter(|_| kind == MessageKind::Reply);
+        let Some(outbound) = outbound else {
+            self.store.add_message(ticket, kind, &self.state.agent.login, body, None)?;
+            return Ok(None);
+        };
+        match outbound.send_reply(&self.store, &self.state.agent, ticket, body, None) {
+            Ok((_, delivered)) => Ok(delivered.err()),
+            Err(SendError::Store(e)) => Err(e),
+            Err(other) => Err(StoreError::Invalid(other.to_string())),
+        }
     }
 
     fn schedule(&self, msg: Msg, after: Duration) {

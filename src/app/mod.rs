@@ -53,6 +53,8 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     events::spawn_input_thread(tx.clone(), input.clone());
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
+    app.mail = config.mail.clone();
+    app.data_dir = paths.data_dir.clone();
     app.timer_tx = Some(tx);
     app.start();
     let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme };

@@ -34,6 +34,8 @@ pub enum Msg {
     MessageSent {
         ticket: i64,
         kind: MessageKind,
+        /// A reply stored but not yet mailed: why (it waits in the outbox).
+        undelivered: Option<String>,
     },
     DraftSaved,
     /// The saved draft for a ticket whose composer was just opened.

@@ -61,12 +61,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             refresh_after_write(state, ticket.id)
         }
-        Msg::MessageSent { ticket, kind } => {
+        Msg::MessageSent { ticket, kind, undelivered } => {
             state.composer = None;
-            state.set_status(match kind {
-                MessageKind::Note => format!("note added to #{ticket}"),
-                _ => format!("reply sent on #{ticket}"),
-            });
+            match undelivered {
+                Some(error) => {
+                    state.set_error(format!("reply saved on #{ticket} but not mailed (kept in the outbox): {error}"))
+                }
+                None => state.set_status(match kind {
+                    MessageKind::Note => format!("note added to #{ticket}"),
+                    _ => format!("reply sent on #{ticket}"),
+                }),
+            }
             refresh_after_write(state, ticket)
         }
         Msg::DraftSaved => vec![],

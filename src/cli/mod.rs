@@ -1,13 +1,18 @@
 //! The command line: clap definitions and one thin function per command over the store.
 
 mod agent;
+mod attachment;
 mod config_cmd;
 mod customer;
 mod demo;
 mod error;
 mod identity;
+mod import;
 pub mod logging;
+mod mail_view;
+mod outbox;
 mod output;
+mod quarantine;
 mod search;
 mod ticket;
 mod ticket_view;
@@ -60,6 +65,17 @@ pub enum Command {
     Config(config_cmd::ConfigCommand),
     /// Search tickets: words, "phrases", prefix*, and from: status: priority: tag: assignee: before: after:
     Search(search::SearchArgs),
+    /// Import email: .eml files, mbox files, Maildir folders, or `-` for one mail on stdin.
+    Import(import::ImportArgs),
+    /// Quarantined mail: list, show, release.
+    #[command(subcommand)]
+    Quarantine(quarantine::QuarantineCommand),
+    /// Save an attachment to a file.
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    /// Replies waiting to leave as mail: list, flush.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// Show the effective key map.
     Keys {
         #[arg(long)]
@@ -111,7 +127,26 @@ fn run_command(
         Command::Ticket(cmd) => {
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
-            ticket::run(&store, &agent, cmd, out)
+            let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
+            ticket::run(&store, &agent, cmd, outbound.as_ref(), out)
+        }
+        // The intake needs no agent: an MTA or fetchmail pipes mail in as whoever it runs as.
+        Command::Import(args) => import::run(&open_store(paths, demo)?, config, args, out),
+        Command::Quarantine(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            quarantine::run(&store, config, cmd, out)
+        }
+        Command::Attachment(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            attachment::run(&store, cmd, out)
+        }
+        Command::Outbox(cmd) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
+            outbox::run(&store, outbound.as_ref(), cmd, out)
         }
         Command::Customer(cmd) => {
             let store = open_store(paths, demo)?;

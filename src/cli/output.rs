@@ -65,6 +65,14 @@ pub struct MessageJson {
     pub author: String,
     pub body: String,
     pub created_at: String,
+    /// For mail: `in_reply_to`, `references`, `subject_tag`, `new_ticket` or `follow_up`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_rule: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::mail_view::AttachmentJson>,
+    /// For a reply sent as mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<super::mail_view::DeliveryJson>,
 }
 
 impl From<&Message> for MessageJson {
@@ -75,6 +83,9 @@ impl From<&Message> for MessageJson {
             author: m.author.clone(),
             body: m.body.clone(),
             created_at: rfc3339(m.created_at),
+            thread_rule: None,
+            attachments: Vec::new(),
+            delivery: None,
         }
     }
 }
@@ -115,7 +126,19 @@ impl From<&TicketDetail> for TicketDetailJson {
     fn from(d: &TicketDetail) -> Self {
         TicketDetailJson {
             ticket: TicketJson::from(&d.ticket),
-            messages: d.messages.iter().map(MessageJson::from).collect(),
+            messages: d
+                .messages
+                .iter()
+                .map(|m| {
+                    let mail = d.mail.of(m.id);
+                    MessageJson {
+                        thread_rule: mail.and_then(|x| x.thread_rule.clone()),
+                        attachments: super::mail_view::attachments_json(mail),
+                        delivery: super::mail_view::delivery_json(mail),
+                        ..MessageJson::from(m)
+                    }
+                })
+                .collect(),
             events: d.events.iter().map(EventJson::from).collect(),
         }
     }

@@ -2,7 +2,9 @@
 
 use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
 use super::{ticket_view, CliError};
+use crate::domain::text::for_display_line;
 use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
+use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{AssigneeFilter, Store, TicketFilter};
 use chrono::Utc;
 use clap::{Args, Subcommand};
@@ -91,12 +93,18 @@ pub struct SetArgs {
     untags: Vec<String>,
 }
 
-pub fn run(store: &Store, agent: &Agent, cmd: TicketCommand, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(
+    store: &Store,
+    agent: &Agent,
+    cmd: TicketCommand,
+    outbound: Option<&Outbound>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match cmd {
         TicketCommand::New(args) => new(store, agent, args, out),
         TicketCommand::List(args) => list(store, agent, &args, out),
         TicketCommand::Show { id, json } => show(store, id, json, out),
-        TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, out),
+        TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, outbound, out),
         TicketCommand::Set(args) => set(store, agent, args, out),
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
@@ -182,6 +190,7 @@ fn reply(
     id: i64,
     note: bool,
     body: Option<String>,
+    outbound: Option<&Outbound>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     store.ticket(id)?; // an unknown ticket is named before stdin is read
@@ -193,8 +202,25 @@ fn reply(
     if body.trim().is_empty() {
         return Err(CliError::Refused(format!("the {kind} is empty; give --body TEXT or the text on stdin")));
     }
-    let message = store.add_message(id, kind, &agent.login, &body, None)?;
-    writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
+    // Notes are never mailed; replies are when the config says how.
+    let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
+        let message = store.add_message(id, kind, &agent.login, &body, None)?;
+        writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
+        return Ok(());
+    };
+    let (message, delivered) = outbound.send_reply(store, agent, id, &body, None).map_err(|e| match e {
+        SendError::Store(e) => CliError::Store(e),
+        other => CliError::Refused(other.to_string()),
+    })?;
+    match delivered {
+        Ok(()) => writeln!(out, "added reply {} to ticket #{id} and mailed it", message.id)?,
+        Err(e) => writeln!(
+            out,
+            "added reply {} to ticket #{id}; not mailed yet, it waits in the outbox: {}",
+            message.id,
+            for_display_line(&e)
+        )?,
+    }
     Ok(())
 }
 

@@ -27,8 +27,14 @@ pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "tags: {}", for_display_line(&t.tags.join(" ")))?;
     }
     writeln!(out, "created {} · updated {} · version {}", when(t.created_at), when(t.updated_at), t.version)?;
+    if let Some(old) = detail.mail.follows {
+        writeln!(out, "follows #{old}, which was closed when the customer wrote again")?;
+    }
     for message in &detail.messages {
         write_message(message, out)?;
+        if let Some(mail) = detail.mail.of(message.id) {
+            super::mail_view::write_message_mail(mail, out)?;
+        }
     }
     if !detail.events.is_empty() {
         writeln!(out, "\nhistory:")?;

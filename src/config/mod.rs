@@ -1,6 +1,9 @@
 //! Configuration: the TOML file, where files live, and how it is reported when wrong.
 
+mod mail;
 mod paths;
+
+pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
 pub use paths::{resolve_paths, Paths, PathsError};
 
@@ -17,6 +20,9 @@ pub struct Config {
     /// Key bindings per context (`global`, `queue`, `conversation`, `profile`, `composer`,
     /// `filtered`): key sequence → action name.
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    /// Email: the support address, import limits and outbound delivery (none: replies are not mailed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail: Option<MailConfig>,
     /// Saved filters, shown as queue tabs after the built-in ones (`[[views]]` tables).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<ViewConfig>,
@@ -171,6 +177,9 @@ impl Config {
         }
         if !(10..=5000).contains(&self.queue.page_size) {
             return invalid(format!("queue.page_size is {}; expected 10 to 5000", self.queue.page_size));
+        }
+        if let Some(problem) = self.mail.as_ref().and_then(MailConfig::problem) {
+            return invalid(problem);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
 pub mod fuzzy;
+pub mod mail;
 pub mod search;
 pub mod text;
 

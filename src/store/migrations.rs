@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V_SEARCH];
+pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH];
 
 const V1: &str = r#"
 CREATE TABLE organizations (
@@ -114,6 +114,60 @@ CREATE TABLE drafts (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (ticket_id, agent)
 );
+"#;
+
+/// Email: how each message was threaded, duplicates, attachments, follow-ups, quarantine, outbox.
+const V_MAIL: &str = r#"
+ALTER TABLE messages ADD COLUMN thread_rule TEXT;
+ALTER TABLE messages ADD COLUMN content_hash TEXT;
+ALTER TABLE messages ADD COLUMN sender_email TEXT;
+CREATE UNIQUE INDEX messages_by_email_id ON messages(email_message_id) WHERE email_message_id IS NOT NULL;
+CREATE INDEX messages_by_content_hash ON messages(content_hash) WHERE content_hash IS NOT NULL;
+
+-- A reply to a closed ticket opens a new ticket that follows it.
+CREATE TABLE ticket_follow_ups (
+    ticket_id INTEGER NOT NULL PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+    follows   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE
+);
+
+CREATE TABLE attachments (
+    id           INTEGER PRIMARY KEY,
+    message_id   INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    inline       INTEGER NOT NULL DEFAULT 0,
+    content_id   TEXT,
+    data         BLOB NOT NULL
+);
+CREATE INDEX attachments_by_message ON attachments(message_id, id);
+
+-- Mail refused by import, kept whole with the reason.
+CREATE TABLE quarantine (
+    id           INTEGER PRIMARY KEY,
+    reason       TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    raw          BLOB NOT NULL,
+    created_at   INTEGER NOT NULL,
+    released_at  INTEGER
+);
+
+-- Replies to be (or that were) sent as mail; a failed one keeps its error until a flush sends it.
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    recipient  TEXT NOT NULL,
+    raw        BLOB NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at    INTEGER
+);
+CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox(ticket_id);
 "#;
 
 /// Full-text search: one FTS5 document per ticket (its subject, every message body, its customer's

@@ -1,17 +1,25 @@
 //! The repository layer: the only module that speaks SQL.
 
 mod agents;
+mod attachments;
 pub mod bulk;
 mod customers;
 mod drafts;
+mod mail;
 mod migrations;
+mod outbox;
+mod quarantine;
 mod rows;
 pub mod search;
 mod tags;
 mod tickets;
 
+pub use attachments::{AttachmentInfo, Delivery, MessageMail, TicketMail};
 pub use customers::CustomerSummary;
 pub use drafts::Draft;
+pub use mail::MAIL_ACTOR;
+pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
+pub use quarantine::QuarantinedMail;
 pub use search::{IndexProgress, SearchResults};
 pub use tickets::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 

@@ -88,6 +88,8 @@ pub struct TicketDetail {
     pub messages: Vec<Message>,
     pub events: Vec<Event>,
     pub customer: Customer,
+    /// Threading rules, attachments and delivery of the messages that came or went as mail.
+    pub mail: super::TicketMail,
 }
 
 const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";
@@ -183,7 +185,8 @@ impl Store {
         ))?;
         let events = stmt.query_map([id], rows::event)?.collect::<rusqlite::Result<Vec<_>>>()?;
         let customer = self.customer(ticket.customer_id)?;
-        Ok(TicketDetail { ticket, messages, events, customer })
+        let mail = super::attachments::ticket_mail(&self.conn, id)?;
+        Ok(TicketDetail { ticket, messages, events, customer, mail })
     }
 
     /// One page of tickets, most recently updated first, starting after `after`.
@@ -321,38 +324,7 @@ impl Store {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
-        let id = self.write(|conn| {
-            let ticket = read_ticket(conn, ticket_id)?.ok_or(StoreError::TicketNotFound(ticket_id))?;
-            if let Some(expected) = expected_version {
-                check_version(conn, &ticket, expected)?;
-            }
-            let now = now_millis();
-            let (login, customer) = match kind {
-                MessageKind::Customer => (None, Some(ticket.customer_id)),
-                _ => (Some(actor), None),
-            };
-            conn.execute(
-                "INSERT INTO messages (ticket_id, kind, author_login, author_customer, body, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![ticket_id, kind.as_str(), login, customer, body, now],
-            )?;
-            let message_id = conn.last_insert_rowid();
-            log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
-            let next_status = match (kind, ticket.status) {
-                (MessageKind::Reply, Status::New) => Some(Status::Open),
-                (MessageKind::Customer, Status::Pending | Status::Solved) => Some(Status::Open),
-                _ => None,
-            };
-            apply_status(conn, &ticket, next_status, actor, now)?;
-            if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
-                conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
-            }
-            conn.execute(
-                "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
-                params![now, ticket_id],
-            )?;
-            Ok(message_id)
-        })?;
+        let id = self.write(|conn| insert_message(conn, ticket_id, kind, actor, body, expected_version))?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
         ))?;
@@ -370,7 +342,45 @@ impl Store {
     }
 }
 
-fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+/// Add a message in the caller's transaction; see [`Store::add_message`].
+pub(crate) fn insert_message(
+    conn: &Connection,
+    ticket_id: i64,
+    kind: MessageKind,
+    actor: &str,
+    body: &str,
+    expected_version: Option<i64>,
+) -> Result<i64> {
+    let ticket = read_ticket(conn, ticket_id)?.ok_or(StoreError::TicketNotFound(ticket_id))?;
+    if let Some(expected) = expected_version {
+        check_version(conn, &ticket, expected)?;
+    }
+    let now = now_millis();
+    let (login, customer) = match kind {
+        MessageKind::Customer => (None, Some(ticket.customer_id)),
+        _ => (Some(actor), None),
+    };
+    conn.execute(
+        "INSERT INTO messages (ticket_id, kind, author_login, author_customer, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![ticket_id, kind.as_str(), login, customer, body, now],
+    )?;
+    let message_id = conn.last_insert_rowid();
+    log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
+    let next_status = match (kind, ticket.status) {
+        (MessageKind::Reply, Status::New) => Some(Status::Open),
+        (MessageKind::Customer, Status::Pending | Status::Solved) => Some(Status::Open),
+        _ => None,
+    };
+    apply_status(conn, &ticket, next_status, actor, now)?;
+    if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
+        conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
+    }
+    conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
+    Ok(message_id)
+}
+
+pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1"
     ))?;
@@ -393,7 +403,13 @@ fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<(
 }
 
 /// Move the ticket to `to` if that is a change; returns whether it changed.
-fn apply_status(conn: &Connection, current: &Ticket, to: Option<Status>, actor: &str, now: i64) -> Result<bool> {
+pub(crate) fn apply_status(
+    conn: &Connection,
+    current: &Ticket,
+    to: Option<Status>,
+    actor: &str,
+    now: i64,
+) -> Result<bool> {
     let Some(to) = to.filter(|s| *s != current.status) else { return Ok(false) };
     if current.status == Status::Closed {
         return Err(StoreError::Invalid(format!(

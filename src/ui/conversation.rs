@@ -172,6 +172,7 @@ fn message_lines(
     for text in wrap(&for_display(m.body.trim_end()), body_w) {
         out.push(Line::from(vec![Span::styled(prefix, theme.author(m.kind)), Span::styled(text, theme.body(m.kind))]));
     }
+    super::mail_lines::push(detail.mail.of(m.id), width, theme, out);
 }
 
 fn width_of(s: &str) -> usize {

@@ -3,6 +3,7 @@
 pub mod bars;
 pub mod conversation;
 pub mod layout;
+mod mail_lines;
 pub mod overlay;
 pub mod profile;
 pub mod queue;

@@ -111,7 +111,7 @@ pub fn detail(first: &Ticket, hostile_body: &str) -> TicketDetail {
         new: Some("urgent".into()),
         created_at: at(23, 9, 20),
     }];
-    TicketDetail { ticket: first.clone(), messages, events, customer: customer() }
+    TicketDetail { ticket: first.clone(), messages, events, customer: customer(), mail: Default::default() }
 }
 
 /// A desk with six tickets, the first one open in the conversation.

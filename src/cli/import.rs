@@ -1,0 +1,228 @@
+//! `frontdesk import PATH... | -`: mail in, one line per mail and a summary (or `--json`).
+
+use super::output::write_json;
+use super::CliError;
+use crate::config::Config;
+use crate::domain::mail::ImportOutcome;
+use crate::domain::text::for_display_line;
+use crate::mail::source::{for_each_mail, RawMail};
+use crate::mail::Importer;
+use crate::store::Store;
+use clap::Args;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// .eml files, mbox files, Maildir folders, or `-` for one mail on stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// One mail's result in `--json`.
+#[derive(Debug, Serialize)]
+pub struct ImportJson {
+    pub source: String,
+    /// `created`, `threaded`, `duplicate`, `own_mail` or `quarantined`.
+    pub outcome: &'static str,
+    pub ticket: Option<i64>,
+    pub message: Option<i64>,
+    /// `in_reply_to`, `references`, `subject_tag`, `new_ticket` or `follow_up`.
+    pub rule: Option<&'static str>,
+    pub follows: Option<i64>,
+    pub ignored_tag: Option<i64>,
+    pub quarantine_id: Option<i64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub mails: u64,
+    pub created: u64,
+    pub threaded: u64,
+    pub duplicates: u64,
+    pub ignored: u64,
+    pub quarantined: u64,
+    pub unreadable: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct ReportJson {
+    results: Vec<ImportJson>,
+    errors: Vec<String>,
+    summary: Summary,
+}
+
+pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    store.prepare_for_import()?;
+    let importer = Importer::new(store, config);
+    let mut summary = Summary::default();
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    let mut progress = Progress::new(!args.json && std::io::stdout().is_terminal());
+    let mut failure: Option<CliError> = None;
+    for path in &args.paths {
+        let mut each = |raw: RawMail| {
+            if failure.is_some() {
+                return;
+            }
+            match importer.import(&raw.bytes, &raw.source) {
+                Ok(outcome) => {
+                    count(&mut summary, &outcome);
+                    if summary.mails % SEARCH_BATCH == 0 {
+                        index_for_search(store);
+                    }
+                    let row = to_json(raw.source, &outcome);
+                    if args.json {
+                        results.push(row);
+                    } else {
+                        progress.clear();
+                        let line = format!("{}: {}", for_display_line(&row.source), describe(&outcome));
+                        if let Err(e) = writeln!(out, "{line}") {
+                            failure = Some(e.into());
+                        }
+                        progress.show(summary.mails);
+                    }
+                }
+                Err(e) => failure = Some(e.into()),
+            }
+        };
+        if let Err(e) = for_each_mail(path, &mut each) {
+            summary.unreadable += 1;
+            progress.clear();
+            if !args.json {
+                eprintln!("frontdesk: {}", for_display_line(&e.to_string()));
+            }
+            errors.push(e.to_string());
+        }
+        if let Some(e) = failure.take() {
+            progress.clear();
+            return Err(e);
+        }
+    }
+    index_for_search(store);
+    progress.clear();
+    if args.json {
+        write_json(out, &ReportJson { results, errors: errors.clone(), summary })?;
+    } else {
+        writeln!(out, "{}", summary_line(&summary))?;
+    }
+    match errors.len() {
+        0 => Ok(()),
+        n => Err(CliError::Refused(format!("{n} of the paths could not be read (named above); the rest was imported"))),
+    }
+}
+
+/// Imported mails between two passes of the search index over what they touched.
+const SEARCH_BATCH: u64 = 1000;
+
+/// Index what the import queued for search. Should it fail, the mails are in already and the next
+/// search indexes them, so this only warns.
+fn index_for_search(store: &Store) {
+    if let Err(error) = store.index_queued() {
+        tracing::warn!(%error, "indexing imported mail for search");
+        eprintln!("frontdesk: imported mail is not searchable yet ({error}); the next search indexes it");
+    }
+}
+
+fn count(summary: &mut Summary, outcome: &ImportOutcome) {
+    summary.mails += 1;
+    match outcome {
+        ImportOutcome::Created { .. } => summary.created += 1,
+        ImportOutcome::Threaded { .. } => summary.threaded += 1,
+        ImportOutcome::Duplicate { .. } => summary.duplicates += 1,
+        ImportOutcome::OwnMail { .. } => summary.ignored += 1,
+        ImportOutcome::Quarantined { .. } => summary.quarantined += 1,
+    }
+}
+
+pub fn summary_line(s: &Summary) -> String {
+    format!(
+        "{} mails: {} new tickets, {} threaded, {} duplicates, {} ignored (our own mail), {} quarantined",
+        s.mails, s.created, s.threaded, s.duplicates, s.ignored, s.quarantined
+    )
+}
+
+/// "imported into #N (new ticket)", "threaded onto #N by References", "duplicate", "quarantined: REASON".
+pub fn describe(outcome: &ImportOutcome) -> String {
+    let on = |t: &Option<i64>| t.map(|t| format!(" (on #{t})")).unwrap_or_default();
+    match outcome {
+        ImportOutcome::Created { ticket, follows: Some(old), .. } => {
+            format!("imported into #{ticket} (new ticket: #{old} is closed)")
+        }
+        ImportOutcome::Created { ticket, ignored_tag: Some(tag), .. } => format!(
+            "imported into #{ticket} (new ticket; tag [#{tag}] ignored: the sender is not that ticket's customer)"
+        ),
+        ImportOutcome::Created { ticket, .. } => format!("imported into #{ticket} (new ticket)"),
+        ImportOutcome::Threaded { ticket, rule, .. } => {
+            format!("threaded onto #{ticket} {}", rule.describe().trim_start_matches("threaded "))
+        }
+        ImportOutcome::Duplicate { ticket } => format!("duplicate{}", on(ticket)),
+        ImportOutcome::OwnMail { ticket } => format!("ignored: our own mail coming back{}", on(ticket)),
+        ImportOutcome::Quarantined { id, reason, again } => {
+            let again = if *again { ", again" } else { "" };
+            format!("quarantined as {id}{again}: {}", for_display_line(reason))
+        }
+    }
+}
+
+pub fn to_json(source: String, outcome: &ImportOutcome) -> ImportJson {
+    let mut row = ImportJson {
+        source,
+        outcome: "",
+        ticket: None,
+        message: None,
+        rule: None,
+        follows: None,
+        ignored_tag: None,
+        quarantine_id: None,
+        reason: None,
+    };
+    match outcome {
+        ImportOutcome::Created { ticket, message, rule, follows, ignored_tag } => {
+            row.outcome = "created";
+            (row.ticket, row.message, row.rule) = (Some(*ticket), Some(*message), Some(rule.as_str()));
+            (row.follows, row.ignored_tag) = (*follows, *ignored_tag);
+        }
+        ImportOutcome::Threaded { ticket, message, rule } => {
+            row.outcome = "threaded";
+            (row.ticket, row.message, row.rule) = (Some(*ticket), Some(*message), Some(rule.as_str()));
+        }
+        ImportOutcome::Duplicate { ticket } => (row.outcome, row.ticket) = ("duplicate", *ticket),
+        ImportOutcome::OwnMail { ticket } => (row.outcome, row.ticket) = ("own_mail", *ticket),
+        ImportOutcome::Quarantined { id, reason, .. } => {
+            row.outcome = "quarantined";
+            (row.quarantine_id, row.reason) = (Some(*id), Some(reason.clone()));
+        }
+    }
+    row
+}
+
+/// A count on stderr, redrawn in place, only when stdout is a terminal.
+struct Progress {
+    on: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(on: bool) -> Progress {
+        Progress { on, shown: false }
+    }
+
+    fn show(&mut self, mails: u64) {
+        if self.on {
+            eprint!("\r\x1b[2Kimporting… {mails} mails");
+            self.shown = true;
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+            self.shown = false;
+        }
+    }
+}

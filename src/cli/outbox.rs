@@ -1,0 +1,111 @@
+//! `frontdesk outbox list|flush`: replies waiting to leave as mail.
+
+use super::output::{rfc3339, write_json, Table};
+use super::CliError;
+use crate::domain::text::for_display_line;
+use crate::mail::outbound::Outbound;
+use crate::store::Store;
+use clap::Subcommand;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Replies not yet delivered, with the error that held them back.
+    List {
+        /// Delivered ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try to deliver every waiting reply again.
+    Flush,
+}
+
+#[derive(Debug, Serialize)]
+struct OutboxJson {
+    id: i64,
+    ticket: i64,
+    message: i64,
+    recipient: String,
+    attempts: i64,
+    error: Option<String>,
+    created_at: String,
+    sent_at: Option<String>,
+}
+
+pub fn run(
+    store: &Store,
+    outbound: Option<&Outbound>,
+    cmd: OutboxCommand,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match cmd {
+        OutboxCommand::List { all, json } => list(store, all, json, out),
+        OutboxCommand::Flush => {
+            let Some(outbound) = outbound else {
+                return Err(CliError::Refused(
+                    "no mail is sent: the config has no [mail.outbound] section (see config.example.toml)".into(),
+                ));
+            };
+            let results = outbound.flush(store)?;
+            let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+            for (entry, result) in &results {
+                match result {
+                    Ok(()) => {
+                        writeln!(out, "sent reply {} on #{} to {}", entry.message_id, entry.ticket_id, entry.recipient)?
+                    }
+                    Err(e) => writeln!(
+                        out,
+                        "not sent: reply {} on #{}: {}",
+                        entry.message_id,
+                        entry.ticket_id,
+                        for_display_line(e)
+                    )?,
+                }
+            }
+            writeln!(out, "{} sent, {failed} still waiting", results.len() - failed)?;
+            match failed {
+                0 => Ok(()),
+                n => Err(CliError::Refused(format!("{n} replies could not be delivered; they stay in the outbox"))),
+            }
+        }
+    }
+}
+
+fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let rows = store.outbox(all)?;
+    if json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|e| OutboxJson {
+                id: e.id,
+                ticket: e.ticket_id,
+                message: e.message_id,
+                recipient: e.recipient.clone(),
+                attempts: e.attempts,
+                error: e.last_error.clone(),
+                created_at: rfc3339(e.created_at),
+                sent_at: e.sent_at.map(rfc3339),
+            })
+            .collect();
+        return write_json(out, &rows);
+    }
+    let mut table = Table::new(&["ID", "TICKET", "TO", "TRIES", "STATE"]);
+    for e in &rows {
+        let state = match (&e.sent_at, &e.last_error) {
+            (Some(_), _) => "sent".to_string(),
+            (None, Some(error)) => format!("not sent: {error}"),
+            (None, None) => "waiting".to_string(),
+        };
+        table.row(vec![
+            e.id.to_string(),
+            format!("#{}", e.ticket_id),
+            e.recipient.clone(),
+            e.attempts.to_string(),
+            state,
+        ]);
+    }
+    Ok(table.write(out)?)
+}

@@ -1,0 +1,109 @@
+//! `frontdesk quarantine list|show|release`: mail that import refused.
+
+use super::output::{rfc3339, write_json, Table};
+use super::{import, CliError};
+use crate::config::Config;
+use crate::domain::mail::ImportOutcome;
+use crate::domain::text::{for_display, for_display_line};
+use crate::mail::{Importer, Limits};
+use crate::store::Store;
+use clap::Subcommand;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCommand {
+    /// Quarantined mail, oldest first.
+    List {
+        /// Released ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Why a mail was quarantined, and its start (made safe to show).
+    Show { id: i64 },
+    /// Import it after all, without the size, depth and part limits.
+    Release { id: i64 },
+}
+
+#[derive(Debug, Serialize)]
+struct QuarantineJson {
+    id: i64,
+    reason: String,
+    source: String,
+    size: u64,
+    created_at: String,
+    released: bool,
+}
+
+pub fn run(store: &Store, config: &Config, cmd: QuarantineCommand, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        QuarantineCommand::List { all, json } => list(store, all, json, out),
+        QuarantineCommand::Show { id } => show(store, id, out),
+        QuarantineCommand::Release { id } => release(store, config, id, out),
+    }
+}
+
+fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let rows = store.quarantined(all)?;
+    if json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|q| QuarantineJson {
+                id: q.id,
+                reason: q.reason.clone(),
+                source: q.source.clone(),
+                size: q.size,
+                created_at: rfc3339(q.created_at),
+                released: q.released,
+            })
+            .collect();
+        return write_json(out, &rows);
+    }
+    let mut table = Table::new(&["ID", "SIZE", "WHEN", "SOURCE", "REASON"]);
+    for q in &rows {
+        let when = q.created_at.format("%Y-%m-%d %H:%M").to_string();
+        let reason = if q.released { format!("{} (released)", q.reason) } else { q.reason.clone() };
+        table.row(vec![q.id.to_string(), q.size.to_string(), when, q.source.clone(), reason]);
+    }
+    Ok(table.write(out)?)
+}
+
+/// Lines of the raw mail shown by `show`: enough to see what it is.
+const SHOWN_LINES: usize = 60;
+
+fn show(store: &Store, id: i64, out: &mut dyn Write) -> Result<(), CliError> {
+    let (q, raw) = store.quarantined_mail(id)?;
+    writeln!(out, "quarantined mail {} · {} bytes · from {}", q.id, q.size, for_display_line(&q.source))?;
+    writeln!(out, "reason: {}", for_display_line(&q.reason))?;
+    if q.released {
+        writeln!(out, "released")?;
+    }
+    writeln!(out)?;
+    let head = String::from_utf8_lossy(&raw[..raw.len().min(64 * 1024)]).into_owned();
+    for line in for_display(&head).lines().take(SHOWN_LINES) {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+fn release(store: &Store, config: &Config, id: i64, out: &mut dyn Write) -> Result<(), CliError> {
+    let (q, raw) = store.quarantined_mail(id)?;
+    if q.released {
+        return Err(CliError::Refused(format!("quarantined mail {id} was already released")));
+    }
+    let mut importer = Importer::new(store, config);
+    importer.limits = Limits::none();
+    match importer.import(&raw, &q.source)? {
+        ImportOutcome::Quarantined { reason, .. } => Err(CliError::Refused(format!(
+            "quarantined mail {id} still cannot be imported: {}",
+            for_display_line(&reason)
+        ))),
+        outcome => {
+            store.mark_released(id)?;
+            writeln!(out, "released {id}: {}", import::describe(&outcome))?;
+            Ok(())
+        }
+    }
+}

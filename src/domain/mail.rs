@@ -1,0 +1,142 @@
+//! Email as the desk sees it: a decoded incoming mail, how it was threaded, what importing it did.
+
+use std::fmt;
+
+/// A mail decoded and ready to be stored; header and body text are raw (sanitized only for display).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncomingMail {
+    /// Without angle brackets.
+    pub message_id: Option<String>,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    /// Lower-cased.
+    pub from_email: String,
+    pub from_name: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<MailAttachment>,
+    pub automatic: Option<Automatic>,
+    /// SHA-256 of the raw mail, hex: the identity of a mail without a Message-ID.
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub inline: bool,
+    pub content_id: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// Mail written by a machine: stored as a system message that never reopens or answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Automatic {
+    AutoReply,
+    Bounce,
+}
+
+impl Automatic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Automatic::AutoReply => "auto-reply",
+            Automatic::Bounce => "bounce",
+        }
+    }
+}
+
+/// Which rule put a mail on its ticket, stored with the message and shown beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadRule {
+    InReplyTo,
+    References,
+    SubjectTag,
+    NewTicket,
+    /// A reply to a closed ticket: a new ticket that follows the closed one.
+    FollowUp,
+}
+
+impl ThreadRule {
+    pub const ALL: &'static [ThreadRule] = &[
+        ThreadRule::InReplyTo,
+        ThreadRule::References,
+        ThreadRule::SubjectTag,
+        ThreadRule::NewTicket,
+        ThreadRule::FollowUp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadRule::InReplyTo => "in_reply_to",
+            ThreadRule::References => "references",
+            ThreadRule::SubjectTag => "subject_tag",
+            ThreadRule::NewTicket => "new_ticket",
+            ThreadRule::FollowUp => "follow_up",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ThreadRule> {
+        ThreadRule::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+
+    /// How people read it: "threaded by References", "by subject tag", "new ticket".
+    pub fn describe(self) -> &'static str {
+        match self {
+            ThreadRule::InReplyTo => "threaded by In-Reply-To",
+            ThreadRule::References => "threaded by References",
+            ThreadRule::SubjectTag => "threaded by subject tag",
+            ThreadRule::NewTicket => "new ticket",
+            ThreadRule::FollowUp => "new ticket following a closed one",
+        }
+    }
+}
+
+impl fmt::Display for ThreadRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// What importing one mail did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    /// A new ticket. `ignored_tag` is a `[#N]` tag that was not honoured (the sender is not that
+    /// ticket's customer); `follows` the closed ticket this one follows.
+    Created { ticket: i64, message: i64, rule: ThreadRule, follows: Option<i64>, ignored_tag: Option<i64> },
+    /// Added to an existing ticket.
+    Threaded { ticket: i64, message: i64, rule: ThreadRule },
+    /// Already imported: nothing changed.
+    Duplicate { ticket: Option<i64> },
+    /// Our own outgoing mail coming back (by Message-ID, or From our own address): nothing changed.
+    OwnMail { ticket: Option<i64> },
+    /// Kept aside whole, with the reason.
+    Quarantined { id: i64, reason: String, again: bool },
+}
+
+/// The ticket tag `[#N]` in a subject (the last one when there are several).
+pub fn subject_tag(subject: &str) -> Option<i64> {
+    let mut found = None;
+    let mut rest = subject;
+    while let Some(start) = rest.find("[#") {
+        let after = &rest[start + 2..];
+        let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with(']') {
+            found = digits.parse().ok().or(found);
+        }
+        rest = after;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_tags_are_found() {
+        assert_eq!(subject_tag("Re: Refund [#42]"), Some(42));
+        assert_eq!(subject_tag("[#1] and [#7] again"), Some(7));
+        assert_eq!(subject_tag("[#] [#x1] #5 [5]"), None);
+        assert_eq!(subject_tag("[#99999999999999999999999]"), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! Parse and import one mail: the body shared by `frontdesk import`, quarantine release and the fuzz target.
+
+use super::parse::{parse_mail, Limits};
+use crate::domain::mail::ImportOutcome;
+use crate::store::{Store, StoreError};
+use sha2::{Digest, Sha256};
+
+pub struct Importer<'a> {
+    pub store: &'a Store,
+    pub limits: Limits,
+    /// Our support address: mail from it is our own coming back, never a ticket.
+    pub own_address: Option<String>,
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(store: &'a Store, config: &crate::config::Config) -> Importer<'a> {
+        let mail = config.mail.as_ref();
+        let limits = Limits {
+            max_size: mail.map(|m| m.max_message_size).unwrap_or(Limits::default().max_size),
+            ..Limits::default()
+        };
+        let own_address = mail.map(|m| m.address.trim().to_lowercase()).filter(|a| !a.is_empty());
+        Importer { store, limits, own_address }
+    }
+
+    /// Import `raw` (one transaction), or quarantine it whole with the reason. Only a store failure
+    /// (a locked or broken database) is an error.
+    pub fn import(&self, raw: &[u8], source: &str) -> Result<ImportOutcome, StoreError> {
+        let hash = content_hash(raw);
+        let mail = match parse_mail(raw, &self.limits, hash.clone()) {
+            Ok(mail) => mail,
+            Err(refusal) => return self.quarantine(raw, &hash, &refusal.to_string(), source),
+        };
+        if self.own_address.as_deref() == Some(mail.from_email.as_str()) {
+            return Ok(ImportOutcome::OwnMail { ticket: None });
+        }
+        match self.store.import_mail(&mail) {
+            Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
+            other => other,
+        }
+    }
+
+    fn quarantine(&self, raw: &[u8], hash: &str, reason: &str, source: &str) -> Result<ImportOutcome, StoreError> {
+        let (id, new) = self.store.quarantine(raw, hash, reason, source)?;
+        Ok(ImportOutcome::Quarantined { id, reason: reason.to_string(), again: !new })
+    }
+}
+
+pub fn content_hash(raw: &[u8]) -> String {
+    let digest = Sha256::digest(raw);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parse and import `raw` into `store` with the default limits: the fuzz target's body.
+pub fn parse_and_import(store: &Store, raw: &[u8]) -> Result<ImportOutcome, StoreError> {
+    Importer { store, limits: Limits::default(), own_address: None }.import(raw, "fuzz")
+}

@@ -1,0 +1,11 @@
+//! Email intake (parse, thread, import, quarantine) and outbound replies (Maildir, sendmail, SMTP).
+
+pub mod auto;
+pub mod html;
+pub mod import;
+pub mod outbound;
+pub mod parse;
+pub mod source;
+
+pub use import::{parse_and_import, Importer};
+pub use parse::{parse_mail, Limits, Refusal};

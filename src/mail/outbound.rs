@@ -1,0 +1,222 @@
+//! Replies as RFC 5322 mail, queued in the outbox with the reply and delivered by Maildir, sendmail or SMTP.
+
+use crate::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
+use crate::domain::mail::subject_tag;
+use crate::domain::{Agent, Message};
+use crate::store::{OutgoingMail, ReplyContext, Store, StoreError};
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Address, SmtpTransport, Transport};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Why a reply could not be turned into mail (it is then not stored either).
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot mail the reply: {0}")]
+    Compose(String),
+}
+
+/// One outbox entry and how its delivery went.
+pub type Attempt = (crate::store::OutboxEntry, Result<(), String>);
+
+/// Where replies go: the `[mail]` config and the data folder a relative Maildir is in.
+pub struct Outbound<'a> {
+    pub mail: &'a MailConfig,
+    pub outbound: &'a OutboundConfig,
+    pub data_dir: PathBuf,
+}
+
+impl<'a> Outbound<'a> {
+    /// `None` when the config sends no mail: replies are then only stored.
+    pub fn from_config(mail: Option<&'a MailConfig>, data_dir: &Path) -> Option<Outbound<'a>> {
+        let mail = mail?;
+        Some(Outbound { mail, outbound: mail.outbound.as_ref()?, data_dir: data_dir.to_path_buf() })
+    }
+
+    /// Store the reply and its mail in one transaction, then try to deliver it. A failed delivery
+    /// leaves it in the outbox with the error; the reply is stored either way.
+    pub fn send_reply(
+        &self,
+        store: &Store,
+        agent: &Agent,
+        ticket: i64,
+        body: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(Message, Result<(), String>), SendError> {
+        let context = store.reply_context(ticket)?;
+        let mail = self.compose(&context, agent, body)?;
+        let (message, outbox) = store.add_reply_with_mail(ticket, &agent.login, body, expected_version, &mail)?;
+        let delivered = self.deliver(&mail.raw, &mail.recipient);
+        store.record_delivery(outbox, delivered.as_ref().map(|_| ()).map_err(String::as_str))?;
+        Ok((message, delivered))
+    }
+
+    /// Retry every undelivered reply; returns (sent, still failing) with their errors.
+    pub fn flush(&self, store: &Store) -> Result<Vec<Attempt>, StoreError> {
+        let mut results = Vec::new();
+        for entry in store.outbox(false)? {
+            let (_, raw) = store.outbox_mail(entry.id)?;
+            let delivered = self.deliver(&raw, &entry.recipient);
+            store.record_delivery(entry.id, delivered.as_ref().map(|_| ()).map_err(String::as_str))?;
+            results.push((entry, delivered));
+        }
+        Ok(results)
+    }
+
+    fn compose(&self, context: &ReplyContext, agent: &Agent, body: &str) -> Result<OutgoingMail, SendError> {
+        let bad = |what: &str, e: &dyn std::fmt::Display| SendError::Compose(format!("{what}: {e}"));
+        let ticket = &context.ticket;
+        let ours: Address = self.mail.address.parse().map_err(|e| bad("the support address is not valid", &e))?;
+        let theirs: Address = ticket
+            .customer_email
+            .parse()
+            .map_err(|e| bad(&format!("the customer's address '{}' is not valid", ticket.customer_email), &e))?;
+        let from_name = match self.mail.name.trim() {
+            "" => agent.name.clone(),
+            desk => format!("{} via {desk}", agent.name),
+        };
+        let message_id = new_message_id(ticket.id, ours.domain());
+        let mut builder = lettre::Message::builder()
+            .from(Mailbox::new(Some(from_name), ours))
+            .to(Mailbox::new(Some(ticket.customer_name.clone()), theirs))
+            .subject(reply_subject(&ticket.subject, ticket.id))
+            .message_id(Some(format!("<{message_id}>")));
+        if let Some(parent) = &context.in_reply_to {
+            builder = builder.in_reply_to(format!("<{parent}>"));
+        }
+        if !context.references.is_empty() {
+            let refs: Vec<String> = context.references.iter().map(|r| format!("<{r}>")).collect();
+            builder = builder.references(refs.join(" "));
+        }
+        let text = match agent.signature.trim() {
+            "" => body.to_string(),
+            signature => format!("{}\n\n-- \n{signature}\n", body.trim_end()),
+        };
+        let email = builder.header(ContentType::TEXT_PLAIN).body(text).map_err(|e| bad("cannot build it", &e))?;
+        Ok(OutgoingMail {
+            message_id,
+            in_reply_to: context.in_reply_to.clone(),
+            references: context.references.clone(),
+            recipient: ticket.customer_email.clone(),
+            raw: email.formatted(),
+        })
+    }
+
+    /// Hand `raw` to the configured transport; the error is one sentence.
+    pub fn deliver(&self, raw: &[u8], recipient: &str) -> Result<(), String> {
+        match self.outbound.via {
+            Via::Maildir => to_maildir(&self.outbound.maildir_path(&self.data_dir), raw),
+            Via::Sendmail => to_sendmail(&self.outbound.sendmail, raw),
+            Via::Smtp => match &self.outbound.smtp {
+                Some(smtp) => to_smtp(smtp, &self.mail.address, recipient, raw),
+                None => Err("there is no [mail.outbound.smtp] in the config".into()),
+            },
+        }
+    }
+}
+
+/// `Re: <subject> [#N]`, without piling up `Re:` prefixes or tags.
+pub fn reply_subject(subject: &str, ticket: i64) -> String {
+    let mut s = subject.trim();
+    while s.len() >= 3 && s[..3].eq_ignore_ascii_case("re:") {
+        s = s[3..].trim_start();
+    }
+    let tag = format!("[#{ticket}]");
+    let base = if subject_tag(s) == Some(ticket) { s.replace(&tag, "").trim().to_string() } else { s.to_string() };
+    format!("Re: {base} {tag}")
+}
+
+fn new_message_id(ticket: i64, domain: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("frontdesk.{ticket}.{}.{}.{n}@{domain}", now.as_nanos(), std::process::id())
+}
+
+fn to_maildir(dir: &Path, raw: &[u8]) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write to the Maildir {}: {e}", dir.display());
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(fail)?;
+    }
+    let name = new_message_id(0, "frontdesk").replace('@', ".");
+    let tmp = dir.join("tmp").join(&name);
+    std::fs::write(&tmp, raw).map_err(fail)?;
+    std::fs::rename(&tmp, dir.join("new").join(&name)).map_err(fail)
+}
+
+fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("sendmail command '{command}' failed: {e}");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(&e))?;
+    // A command that exits early closes its stdin: its exit status says more than the broken pipe.
+    let written = child.stdin.take().map(|mut stdin| stdin.write_all(raw)).unwrap_or(Ok(()));
+    let output = child.wait_with_output().map_err(|e| fail(&e))?;
+    if output.status.success() {
+        return written.map_err(|e| fail(&e));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(fail(&format!("{} {}", output.status, stderr.lines().next().unwrap_or("")).trim()))
+}
+
+fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
+    let at = format!("{}:{}", smtp.host, smtp.port);
+    let fail = |e: &dyn std::fmt::Display| format!("SMTP delivery to {at} failed: {e}");
+    let builder = match smtp.security {
+        Security::None => SmtpTransport::builder_dangerous(&smtp.host),
+        Security::Starttls => SmtpTransport::starttls_relay(&smtp.host).map_err(|e| fail(&e))?,
+        Security::Tls => SmtpTransport::relay(&smtp.host).map_err(|e| fail(&e))?,
+    };
+    let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(30)));
+    if let Some(user) = &smtp.username {
+        let password = match &smtp.password_command {
+            Some(command) => password_from(command)?,
+            None => String::new(),
+        };
+        builder = builder.credentials(Credentials::new(user.clone(), password));
+    }
+    let envelope = lettre::address::Envelope::new(
+        Some(from.parse().map_err(|e| fail(&e))?),
+        vec![recipient.parse().map_err(|e| fail(&e))?],
+    )
+    .map_err(|e| fail(&e))?;
+    builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&e))
+}
+
+/// The first line the password command prints.
+fn password_from(command: &str) -> Result<String, String> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("the SMTP password command '{command}' could not run: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("the SMTP password command '{command}' failed ({})", output.status));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reply_subject;
+
+    #[test]
+    fn reply_subjects_do_not_pile_up() {
+        assert_eq!(reply_subject("Refund", 7), "Re: Refund [#7]");
+        assert_eq!(reply_subject("Re: RE: Refund [#7]", 7), "Re: Refund [#7]");
+        assert_eq!(reply_subject("About [#3]", 7), "Re: About [#3] [#7]");
+    }
+}

@@ -1,0 +1,117 @@
+//! Attachments kept with the messages they came with, and what the conversation shows of a ticket's mail.
+
+use super::{Result, Store, StoreError};
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::BTreeMap;
+
+/// An attachment as lists show it (without its bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub message_id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub inline: bool,
+}
+
+/// The mail side of one message: the rule that threaded it, its attachments, its delivery.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageMail {
+    pub thread_rule: Option<String>,
+    pub attachments: Vec<AttachmentInfo>,
+    /// For a reply sent as mail: `Ok(sent)` or the error that keeps it in the outbox.
+    pub delivery: Option<Delivery>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    Waiting,
+    Failed(String),
+}
+
+/// The mail side of a ticket, by message id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketMail {
+    pub messages: BTreeMap<i64, MessageMail>,
+    /// The closed ticket this one follows.
+    pub follows: Option<i64>,
+}
+
+impl TicketMail {
+    pub fn of(&self, message: i64) -> Option<&MessageMail> {
+        self.messages.get(&message)
+    }
+}
+
+pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> {
+    let mut mail = TicketMail::default();
+    let mut stmt =
+        conn.prepare_cached("SELECT id, thread_rule FROM messages WHERE ticket_id = ?1 AND thread_rule IS NOT NULL")?;
+    for row in stmt.query_map([ticket], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, rule) = row?;
+        mail.messages.entry(id).or_default().thread_rule = Some(rule);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.message_id, a.name, a.content_type, a.size, a.inline
+         FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1 ORDER BY a.id",
+    )?;
+    for row in stmt.query_map([ticket], attachment_row)? {
+        let a = row?;
+        mail.messages.entry(a.message_id).or_default().attachments.push(a);
+    }
+    let mut stmt = conn.prepare_cached("SELECT message_id, sent_at, last_error FROM outbox WHERE ticket_id = ?1")?;
+    let rows = stmt.query_map([ticket], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    for row in rows {
+        let (id, sent, error) = row?;
+        let delivery = match (sent, error) {
+            (Some(_), _) => Delivery::Sent,
+            (None, Some(e)) => Delivery::Failed(e),
+            (None, None) => Delivery::Waiting,
+        };
+        mail.messages.entry(id).or_default().delivery = Some(delivery);
+    }
+    mail.follows = conn
+        .prepare_cached("SELECT follows FROM ticket_follow_ups WHERE ticket_id = ?1")?
+        .query_row([ticket], |r| r.get(0))
+        .optional()?;
+    Ok(mail)
+}
+
+fn attachment_row(r: &rusqlite::Row) -> rusqlite::Result<AttachmentInfo> {
+    Ok(AttachmentInfo {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        name: r.get(2)?,
+        content_type: r.get(3)?,
+        size: r.get::<_, i64>(4)? as u64,
+        inline: r.get(5)?,
+    })
+}
+
+impl Store {
+    pub fn ticket_mail(&self, ticket: i64) -> Result<TicketMail> {
+        ticket_mail(&self.conn, ticket)
+    }
+
+    /// One attachment with its bytes.
+    pub fn attachment(&self, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, message_id, name, content_type, size, inline, data FROM attachments WHERE id = ?1",
+        )?;
+        let found = stmt.query_row([id], |r| Ok((attachment_row(r)?, r.get::<_, Vec<u8>>(6)?))).optional()?;
+        found.ok_or_else(|| StoreError::Invalid(format!("attachment {id} does not exist")))
+    }
+
+    /// The attachments of one message.
+    pub fn attachments_of_message(&self, message: i64) -> Result<Vec<AttachmentInfo>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, message_id, name, content_type, size, inline FROM attachments WHERE message_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([message], attachment_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

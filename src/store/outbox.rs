@@ -1,0 +1,135 @@
+//! Replies that leave as mail: queued with the reply in one transaction, marked sent or failed.
+
+use super::rows::{self, MESSAGE_COLUMNS};
+use super::tickets::{insert_message, read_ticket};
+use super::{now_millis, Result, Store, StoreError};
+use crate::domain::{Message, MessageKind, Ticket};
+use rusqlite::{params, OptionalExtension};
+
+/// What a reply needs to thread in the customer's mail client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyContext {
+    pub ticket: Ticket,
+    /// Every Message-ID of the ticket, oldest first.
+    pub references: Vec<String>,
+    /// The Message-ID of the newest mail on the ticket.
+    pub in_reply_to: Option<String>,
+}
+
+/// A reply rendered as mail, to be stored with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingMail {
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub recipient: String,
+    pub raw: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub message_id: i64,
+    pub ticket_id: i64,
+    pub recipient: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: crate::domain::Timestamp,
+    pub sent_at: Option<crate::domain::Timestamp>,
+}
+
+const COLUMNS: &str = "id, message_id, ticket_id, recipient, attempts, last_error, created_at, sent_at";
+
+fn entry(r: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
+    Ok(OutboxEntry {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        ticket_id: r.get(2)?,
+        recipient: r.get(3)?,
+        attempts: r.get(4)?,
+        last_error: r.get(5)?,
+        created_at: rows::time(r, 6)?,
+        sent_at: rows::opt_time(r, 7)?,
+    })
+}
+
+impl Store {
+    pub fn reply_context(&self, ticket: i64) -> Result<ReplyContext> {
+        let ticket = read_ticket(&self.conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT email_message_id FROM messages WHERE ticket_id = ?1 AND email_message_id IS NOT NULL
+             ORDER BY created_at, id",
+        )?;
+        let references = stmt.query_map([ticket.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        let in_reply_to = references.last().cloned();
+        Ok(ReplyContext { ticket, references, in_reply_to })
+    }
+
+    /// Store a public reply and queue it as mail, in one transaction.
+    pub fn add_reply_with_mail(
+        &self,
+        ticket: i64,
+        actor: &str,
+        body: &str,
+        expected_version: Option<i64>,
+        mail: &OutgoingMail,
+    ) -> Result<(Message, i64)> {
+        if body.trim().is_empty() {
+            return Err(StoreError::Invalid("the message is empty".into()));
+        }
+        let (id, outbox) = self.write(|conn| {
+            let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, expected_version)?;
+            conn.execute(
+                "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
+                params![
+                    mail.message_id,
+                    mail.in_reply_to,
+                    (!mail.references.is_empty()).then(|| mail.references.join(" ")),
+                    id
+                ],
+            )?;
+            conn.execute(
+                "INSERT INTO outbox (message_id, ticket_id, recipient, raw, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, ticket, mail.recipient, mail.raw, now_millis()],
+            )?;
+            Ok((id, conn.last_insert_rowid()))
+        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
+        ))?;
+        Ok((stmt.query_row([id], rows::message)?, outbox))
+    }
+
+    /// Outbox entries: the unsent ones, or all of them.
+    pub fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE ?1 OR sent_at IS NULL ORDER BY id"))?;
+        let rows = stmt.query_map([include_sent], entry)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn outbox_mail(&self, id: i64) -> Result<(OutboxEntry, Vec<u8>)> {
+        let sql = format!("SELECT {COLUMNS}, raw FROM outbox WHERE id = ?1");
+        let found = self.conn.query_row(&sql, [id], |r| Ok((entry(r)?, r.get::<_, Vec<u8>>(8)?))).optional()?;
+        found.ok_or_else(|| StoreError::Invalid(format!("outbox entry {id} does not exist")))
+    }
+
+    /// Record one delivery attempt: `Ok` marks it sent, `Err` keeps it waiting with the error.
+    pub fn record_delivery(&self, id: i64, result: std::result::Result<(), &str>) -> Result<()> {
+        self.write(|conn| {
+            let now = now_millis();
+            match result {
+                Ok(()) => conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, sent_at = ?1, last_error = NULL WHERE id = ?2",
+                    params![now, id],
+                )?,
+                Err(e) => conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2",
+                    params![e, id],
+                )?,
+            };
+            Ok(())
+        })
+    }
+}
