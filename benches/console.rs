@@ -237,11 +237,21 @@ fn figures(db: &Path) {
     );
 
     let (first, moves) = bytes(db);
-    let worst = *moves.iter().max().unwrap_or(&0);
     let mean = moves.iter().sum::<usize>() / moves.len().max(1);
+    let mut sorted = moves.clone();
+    sorted.sort_unstable();
+    let p95 = sorted[(sorted.len() * 95).div_ceil(100) - 1];
+    let worst = *sorted.last().unwrap_or(&0);
+    let scrolls = moves.iter().filter(|&&b| b > 512).count();
     row(
-        "bytes per queue cursor move at 200×50 (worst of 300)",
-        format!("{worst} B (mean {mean} B)"),
+        "bytes per queue cursor move at 200×50, 300 moves: p95",
+        format!("{p95} B (mean {mean} B)"),
+        "≤ 512 B",
+        p95 <= 512,
+    );
+    row(
+        &format!("  the {scrolls} moves that scroll the queue (half a page)"),
+        format!("worst {worst} B"),
         "≤ 512 B",
         worst <= 512,
     );
