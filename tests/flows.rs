@@ -468,3 +468,24 @@ fn views_from_the_config_are_tabs_with_counts_and_their_own_order() {
     press(&mut app, "]");
     assert_eq!(app.state.view, View::Mine, "the tabs go round");
 }
+
+#[test]
+fn past_the_edge_the_queue_moves_by_half_a_page() {
+    let mut d = desk(120, 200);
+    let rows = frontdesk::ui::layout::queue_rows(&d.app.state);
+    for _ in 0..rows - 1 {
+        press(&mut d.app, "j");
+    }
+    assert_eq!(d.app.state.queue.offset, 0, "no scrolling while the cursor is on the page");
+    press(&mut d.app, "j");
+    let q = &d.app.state.queue;
+    assert_eq!(q.selected, rows);
+    assert_eq!(q.offset, rows - rows / 2, "the selected row is now in the middle");
+    for _ in 0..rows / 2 - 1 {
+        press(&mut d.app, "j");
+    }
+    assert_eq!(d.app.state.queue.offset, rows - rows / 2, "and the next moves do not scroll");
+    press(&mut d.app, "G");
+    let q = &d.app.state.queue;
+    assert_eq!(q.offset, q.rows.len() - rows, "never past the last row");
+}
