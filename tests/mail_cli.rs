@@ -290,3 +290,19 @@ fn a_reply_arrives_at_a_real_smtp_server_with_threading_headers() {
     assert_eq!(sent.body_text(0).unwrap().trim(), "Your refund is on its way.");
     assert!(desk.json(&["outbox", "list", "--json"]).as_array().unwrap().is_empty(), "nothing waits");
 }
+
+#[test]
+fn a_reply_that_cannot_be_made_into_mail_is_kept_as_a_draft() {
+    let desk = Desk::new(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n",
+    );
+    // An address the desk accepted but no mail library will write to.
+    desk.ok(&["ticket", "new", "--from", "carla(at)home@shop..example", "--subject", "Refund", "--body", "x"]);
+    let run = desk.run(&["ticket", "reply", "1"], "A long answer typed into stdin.");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("kept as a draft on #1"), "{}", run.stderr);
+    let store = frontdesk::store::Store::open(&desk.db).unwrap();
+    let login = store.agents().unwrap()[0].login.clone();
+    assert_eq!(store.draft(1, &login).unwrap().unwrap().body, "A long answer typed into stdin.");
+    assert_eq!(store.ticket_detail(1).unwrap().messages.len(), 1, "nothing half-sent is stored");
+}

@@ -333,3 +333,30 @@ fn a_released_mail_is_imported_without_the_limits() {
     desk.store.mark_released(id).unwrap();
     assert!(desk.store.quarantined(false).unwrap().is_empty());
 }
+
+#[test]
+fn a_mail_keeps_the_time_it_was_sent_unless_that_is_unbelievable() {
+    let desk = Desk::new();
+    let old = mail(
+        &[("From", "olu@shop.example"), ("Subject", "Invoice"), ("Date", "Tue, 03 Mar 2026 09:15:00 +0100")],
+        "Where is the VAT number?",
+    );
+    let ticket = ticket_of(&desk.import(&old));
+    let d = desk.detail(ticket);
+    let sent = chrono::DateTime::parse_from_rfc2822("Tue, 03 Mar 2026 09:15:00 +0100").unwrap();
+    assert_eq!(d.messages[0].created_at, sent, "an old mailbox keeps its history's order");
+    assert_eq!(d.ticket.created_at, sent);
+    let before = chrono::Utc::now();
+    let future = mail(
+        &[("From", "ann@shop.example"), ("Subject", "Hi"), ("Date", "Sat, 01 Jan 2100 00:00:00 +0000")],
+        "From the future.",
+    );
+    let d = desk.detail(ticket_of(&desk.import(&future)));
+    assert!(
+        d.messages[0].created_at >= before && d.messages[0].created_at <= chrono::Utc::now(),
+        "a date to come is now"
+    );
+    let undated = mail(&[("From", "zoe@shop.example"), ("Subject", "No date")], "When?");
+    let d = desk.detail(ticket_of(&desk.import(&undated)));
+    assert!(d.messages[0].created_at >= before, "no date is now");
+}

@@ -208,10 +208,17 @@ fn reply(
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         return Ok(());
     };
-    let (message, delivered) = outbound.send_reply(store, agent, id, &body, None).map_err(|e| match e {
-        SendError::Store(e) => CliError::Store(e),
-        other => CliError::Refused(other.to_string()),
-    })?;
+    let (message, delivered) = match outbound.send_reply(store, agent, id, &body, None) {
+        Ok(sent) => sent,
+        Err(SendError::Store(e)) => return Err(CliError::Store(e)),
+        Err(other) => {
+            // Nothing was stored or sent; the text (perhaps typed into stdin) must not be lost.
+            store.save_draft(id, &agent.login, MessageKind::Reply, &body)?;
+            return Err(CliError::Refused(format!(
+                "{other}; nothing was sent, and your text is kept as a draft on #{id} (open it and press r)"
+            )));
+        }
+    };
     match delivered {
         Ok(()) => writeln!(out, "added reply {} to ticket #{id} and mailed it", message.id)?,
         Err(e) => writeln!(

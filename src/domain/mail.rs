@@ -18,6 +18,18 @@ pub struct IncomingMail {
     pub automatic: Option<Automatic>,
     /// SHA-256 of the raw mail, hex: the identity of a mail without a Message-ID.
     pub content_hash: String,
+    /// When the sender says it was sent (its Date header), unix milliseconds.
+    pub sent_at: Option<i64>,
+}
+
+impl IncomingMail {
+    /// When this mail happened for the desk: its Date when that is believable (not in the future,
+    /// not before 1990), else `now`, the moment it was imported.
+    pub fn time(&self, now: i64) -> i64 {
+        const YEAR_1990: i64 = 631_152_000_000;
+        const SLACK: i64 = 10 * 60 * 1000;
+        self.sent_at.filter(|t| (YEAR_1990..=now + SLACK).contains(t)).map_or(now, |t| t.min(now))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -87,6 +87,7 @@ pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<I
         attachments: attachments(&message),
         automatic,
         content_hash,
+        sent_at: message.date().map(|d| d.to_timestamp().saturating_mul(1000)),
     })
 }
 

@@ -126,11 +126,12 @@ fn new_ticket(conn: &Connection, mail: &IncomingMail, rule: ThreadRule, now: i64
     let customer = find_or_create_customer(conn, &mail.from_email, mail.from_name.as_deref())?;
     // Kept as sent (a trailing space too): only an empty subject is replaced.
     let subject = if mail.subject.trim().is_empty() { "(no subject)" } else { mail.subject.as_str() };
+    // The ticket starts when the mail was sent (an old mailbox keeps its history's order).
     conn.prepare_cached(
         "INSERT INTO tickets (subject, customer_id, status, priority, channel, created_at, updated_at)
          VALUES (?1, ?2, 'new', 'normal', 'email', ?3, ?3)",
     )?
-    .execute(params![subject, customer, now])?;
+    .execute(params![subject, customer, mail.time(now)])?;
     let id = conn.last_insert_rowid();
     log_event(conn, id, MAIL_ACTOR, "created", None, Some(subject), now)?;
     let message = insert_message(conn, id, mail, Some(customer), rule, now)?;
@@ -157,8 +158,8 @@ fn append(
     let message = insert_message(conn, ticket.id, mail, author, rule, now)?;
     let reopen = kind == MessageKind::Customer && matches!(ticket.status, Status::Pending | Status::Solved);
     apply_status(conn, ticket, reopen.then_some(Status::Open), MAIL_ACTOR, now)?;
-    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-        .execute(params![now, ticket.id])?;
+    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = max(updated_at, ?1) WHERE id = ?2")?
+        .execute(params![mail.time(now), ticket.id])?;
     Ok(message)
 }
 
@@ -181,7 +182,7 @@ fn insert_message(
         kind.as_str(),
         author,
         mail.body,
-        now,
+        mail.time(now),
         mail.message_id,
         mail.in_reply_to.first(),
         (!mail.references.is_empty()).then(|| mail.references.join(" ")),
