@@ -62,13 +62,14 @@ pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write
     let mut summary = Summary::default();
     let mut results = Vec::new();
     let mut errors = Vec::new();
-    let mut progress = Progress::new(!args.json && std::io::stdout().is_terminal());
+    let mut progress = Progress::new(!args.json && std::io::stdout().is_terminal(), &args.paths);
     let mut failure: Option<CliError> = None;
     for path in &args.paths {
         let mut each = |raw: RawMail| {
             if failure.is_some() {
                 return;
             }
+            progress.advance(raw.bytes.len());
             match importer.import(&raw.bytes, &raw.source) {
                 Ok(outcome) => {
                     count(&mut summary, &outcome);
@@ -201,22 +202,70 @@ pub fn to_json(source: String, outcome: &ImportOutcome) -> ImportJson {
     row
 }
 
-/// A count on stderr, redrawn in place, only when stdout is a terminal.
+/// A progress bar on stderr (by bytes of the named files, with the count of mails), under the
+/// report's lines, only when stdout is a terminal.
 struct Progress {
     on: bool,
     shown: bool,
+    /// Bytes of every file to import, when known (not for stdin).
+    total: Option<u64>,
+    done: u64,
+    last: Option<std::time::Instant>,
+}
+
+/// The bytes of mail under `paths`: files, and the files of Maildir folders.
+fn total_bytes(paths: &[std::path::PathBuf]) -> Option<u64> {
+    let mut total = 0;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            for sub in ["new", "cur"] {
+                for entry in std::fs::read_dir(path.join(sub)).into_iter().flatten().flatten() {
+                    total += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                }
+            }
+        } else {
+            total += meta.len();
+        }
+    }
+    Some(total)
 }
 
 impl Progress {
-    fn new(on: bool) -> Progress {
-        Progress { on, shown: false }
+    fn new(on: bool, paths: &[std::path::PathBuf]) -> Progress {
+        let total = if on { total_bytes(paths).filter(|t| *t > 0) } else { None };
+        Progress { on, shown: false, total, done: 0, last: None }
+    }
+
+    /// One more mail of `bytes` is done.
+    fn advance(&mut self, bytes: usize) {
+        self.done += bytes as u64;
     }
 
     fn show(&mut self, mails: u64) {
-        if self.on {
-            eprint!("\r\x1b[2Kimporting… {mails} mails");
-            self.shown = true;
+        // A bar a printed line just wiped is drawn again at once; one still showing, at most every
+        // 100 ms.
+        let recent = self.last.is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100));
+        if !self.on || (self.shown && recent) {
+            return;
         }
+        self.last = Some(std::time::Instant::now());
+        match self.total {
+            Some(total) => {
+                let share = (self.done.min(total) * 100 / total) as usize;
+                let filled = share * 30 / 100;
+                eprint!(
+                    "\r\x1b[2Kimporting [{}{}] {share:>3}%  {mails} mails",
+                    "#".repeat(filled),
+                    ".".repeat(30 - filled)
+                );
+            }
+            None => eprint!("\r\x1b[2Kimporting… {mails} mails"),
+        }
+        self.shown = true;
     }
 
     fn clear(&mut self) {
