@@ -35,6 +35,21 @@ fn create(store: &Store, email: &str, name: &str, subject: &str, body: &str) -> 
     store.create_ticket(&new, "ana").unwrap()
 }
 
+/// Run the built binary as `ana` on `db`, with a home folder of its own.
+fn frontdesk_binary(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("USER", "ana")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env_remove("FRONTDESK_CONFIG")
+        .output()
+        .unwrap()
+}
+
 /// The ticket numbers `text` finds, newest first.
 fn find(store: &mut Store, text: &str) -> Vec<i64> {
     let query = SearchQuery::parse(text, FixedOffset::east_opt(0).unwrap()).unwrap();
@@ -211,19 +226,8 @@ fn the_search_command_finds_filters_and_explains_mistakes() {
     let d = desk();
     create(&d.store, "carla@shop.example", "Carla Núñez", "Refund for order 48213", "It arrived broken.");
     create(&d.store, "hiro@mail.example", "Hiro Tanaka", "Login loop \u{1b}[31mred", "reset");
-    let home = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-            .arg("--db")
-            .arg(&d.path)
-            .arg("search")
-            .args(args)
-            .env("USER", "ana")
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path())
-            .env_remove("FRONTDESK_CONFIG")
-            .output()
-            .unwrap();
+        let out = frontdesk_binary(&d.path, &[&["search"], args].concat());
         (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
     };
     let (code, out, _) = run(&["refund", "from:carla"]);
@@ -252,18 +256,7 @@ fn imported_mail_is_searchable_as_soon_as_the_import_ends() {
                 jug has a hairline crack near the spout.\r\n";
     let eml = d.path.with_file_name("blender.eml");
     std::fs::write(&eml, mail).unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .arg("--db")
-        .arg(&d.path)
-        .arg("import")
-        .arg(&eml)
-        .env("USER", "ana")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env_remove("FRONTDESK_CONFIG")
-        .output()
-        .unwrap();
+    let out = frontdesk_binary(&d.path, &["import", eml.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(d.store.index_queued().unwrap(), 0, "the import indexed what it wrote");
     let mut store = Store::open(&d.path).unwrap();

@@ -289,6 +289,23 @@ impl Table {
     }
 }
 
+/// Tickets as a table, for `ticket list` and `search`.
+pub fn ticket_table(tickets: &[Ticket], now: crate::domain::Timestamp) -> Table {
+    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
+    for t in tickets {
+        table.row(vec![
+            t.id.to_string(),
+            t.status.to_string(),
+            t.priority.to_string(),
+            or_dash(t.assignee.as_deref()),
+            crate::domain::short_age(t.updated_at, now),
+            t.customer_name.clone(),
+            t.subject.clone(),
+        ]);
+    }
+    table
+}
+
 /// `-` for a missing value in a table.
 pub fn or_dash(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()

@@ -1,9 +1,9 @@
 //! `frontdesk search QUERY`: full-text search with filters.
 
-use super::output::{or_dash, write_json, Table, TicketJson};
+use super::output::{ticket_table, write_json, TicketJson};
 use super::CliError;
 use crate::domain::search::SearchQuery;
-use crate::domain::{short_age, Agent};
+use crate::domain::Agent;
 use crate::store::{SearchResults, Store};
 use chrono::Utc;
 use serde::Serialize;
@@ -47,23 +47,10 @@ pub fn run(store: &mut Store, agent: &Agent, args: &SearchArgs, out: &mut dyn Wr
         let tickets = tickets.iter().map(TicketJson::from).collect();
         return write_json(out, &SearchJson { query: text, tickets, more, stopped_early });
     }
-    let now = Utc::now();
-    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
-    for t in &results.tickets {
-        table.row(vec![
-            t.id.to_string(),
-            t.status.to_string(),
-            t.priority.to_string(),
-            or_dash(t.assignee.as_deref()),
-            short_age(t.updated_at, now),
-            t.customer_name.clone(),
-            t.subject.clone(),
-        ]);
-    }
     if results.tickets.is_empty() {
         writeln!(out, "no tickets match")?;
     } else {
-        table.write(out)?;
+        ticket_table(&results.tickets, Utc::now()).write(out)?;
     }
     if results.stopped_early {
         writeln!(out, "the search stopped early: older tickets may match too; refine your search")?;

@@ -1,9 +1,9 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
-use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
+use super::output::{or_dash, write_json, TicketDetailJson, TicketJson};
 use super::{ticket_view, CliError};
 use crate::domain::text::for_display_line;
-use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
+use crate::domain::{Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{AssigneeFilter, Store, TicketFilter};
 use chrono::Utc;
@@ -160,20 +160,7 @@ fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> R
     if args.json {
         return write_json(out, &tickets.iter().map(TicketJson::from).collect::<Vec<_>>());
     }
-    let now = Utc::now();
-    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
-    for t in &tickets {
-        table.row(vec![
-            t.id.to_string(),
-            t.status.to_string(),
-            t.priority.to_string(),
-            or_dash(t.assignee.as_deref()),
-            short_age(t.updated_at, now),
-            t.customer_name.clone(),
-            t.subject.clone(),
-        ]);
-    }
-    Ok(table.write(out)?)
+    Ok(super::output::ticket_table(&tickets, Utc::now()).write(out)?)
 }
 
 fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
