@@ -5,9 +5,11 @@ mod attachments;
 pub mod bulk;
 mod customers;
 mod drafts;
+mod guard;
 mod mail;
 mod migrations;
 mod outbox;
+mod presence;
 mod quarantine;
 mod rows;
 pub mod search;
@@ -19,6 +21,7 @@ pub use customers::CustomerSummary;
 pub use drafts::Draft;
 pub use mail::MAIL_ACTOR;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
+pub use presence::{Presence, PresenceState};
 pub use quarantine::QuarantinedMail;
 pub use search::{IndexProgress, SearchResults};
 pub use tickets::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
@@ -43,6 +46,10 @@ pub enum StoreError {
         "ticket #{ticket} was changed by {by} since you loaded it (version {expected}, now {actual}); reload and try again"
     )]
     Conflict { ticket: i64, expected: i64, actual: i64, by: String },
+    #[error("{}", newer_messages_sentence(*ticket, newer))]
+    NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
+    #[error("ticket #{ticket} was just taken by {by}")]
+    Taken { ticket: i64, by: String },
     #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]
@@ -53,6 +60,19 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
+}
+
+fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {
+    let who: Vec<String> = newer
+        .iter()
+        .map(|m| format!("{} from {}", m.kind, crate::domain::text::for_display_line(&m.author)))
+        .collect();
+    format!(
+        "ticket #{ticket} has {} new message{} since you last looked ({}); nothing was sent",
+        newer.len(),
+        if newer.len() == 1 { "" } else { "s" },
+        who.join(", ")
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
