@@ -6,6 +6,7 @@ pub mod editor;
 pub mod effects;
 pub mod events;
 pub mod filter_worker;
+pub mod guard;
 pub mod headless;
 pub mod input;
 pub mod keymap;

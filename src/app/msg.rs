@@ -47,6 +47,13 @@ pub enum Msg {
     DraftDue,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
+    /// A send was stopped: newer messages came in on the ticket since the agent last looked.
+    SendStopped {
+        ticket: i64,
+        /// The newest of them: sending again means the agent has seen up to it.
+        newest: i64,
+        message: String,
+    },
     /// A ticket update lost a race: say so and show the ticket as it now is.
     Conflict {
         ticket: i64,
@@ -93,6 +100,17 @@ pub enum Effect {
         ticket: i64,
         kind: MessageKind,
         body: String,
+        /// The newest message the agent had seen: newer ones stop the send.
+        expect_last: Option<i64>,
+    },
+    /// Throw the agent's saved draft on this ticket away.
+    DeleteDraft {
+        ticket: i64,
+    },
+    /// Assign the ticket to me if its owner is still the one I saw.
+    Claim {
+        ticket: i64,
+        seen_owner: Option<String>,
     },
     SaveDraft {
         ticket: i64,

@@ -119,6 +119,9 @@ pub struct Composer {
     pub dirty: bool,
     /// A save is already scheduled.
     pub save_scheduled: bool,
+    /// The newest message on the ticket when the agent started writing (or was last shown newer
+    /// ones): a send is stopped when the ticket has newer.
+    pub last_seen: Option<i64>,
 }
 
 impl Composer {
@@ -128,7 +131,7 @@ impl Composer {
         let mut text = TextArea::new(lines);
         text.move_cursor(ratatui_textarea::CursorMove::Bottom);
         text.move_cursor(ratatui_textarea::CursorMove::End);
-        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false }
+        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false, last_seen: None }
     }
 
     pub fn body(&self) -> String {

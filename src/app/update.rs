@@ -81,6 +81,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DraftDue => input::flush_draft(state),
         Msg::EditorDone(text) => on_editor_done(state, text),
+        Msg::SendStopped { ticket, newest, message } => super::guard::on_send_stopped(state, ticket, newest, message),
         Msg::Conflict { ticket, message } => {
             state.set_error(message);
             refresh_after_write(state, ticket)
@@ -154,6 +155,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Note => input::open_composer(state, MessageKind::Note),
         Action::Editor => input::open_editor(state),
         Action::Send => input::send(state),
+        Action::DiscardDraft => super::guard::discard(state),
         Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => {
             ticket_actions::open_picker(state, action)
         }
@@ -228,7 +230,9 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
     };
     let Some(composer) = state.composer.as_mut() else { return vec![] };
     let text = text.trim_end_matches('\n');
+    let last_seen = composer.last_seen;
     *composer = Composer::new(composer.ticket_id, composer.kind, text);
+    composer.last_seen = last_seen;
     composer.dirty = true;
     state.set_status("text from the editor is in the composer: Ctrl-S sends, Esc keeps it as a draft");
     input::flush_draft(state)

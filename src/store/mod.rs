@@ -63,10 +63,8 @@ pub enum StoreError {
 }
 
 fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {
-    let who: Vec<String> = newer
-        .iter()
-        .map(|m| format!("{} from {}", m.kind, crate::domain::text::for_display_line(&m.author)))
-        .collect();
+    let who: Vec<String> =
+        newer.iter().map(|m| format!("{} from {}", m.kind, crate::domain::text::for_display_line(&m.author))).collect();
     format!(
         "ticket #{ticket} has {} new message{} since you last looked ({}); nothing was sent",
         newer.len(),

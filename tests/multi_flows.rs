@@ -1,0 +1,150 @@
+//! Several consoles on one file, at the state level: the reply guard, claims, live updates,
+//! presence and drafts that survive a killed console.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use frontdesk::app::effects::App;
+use frontdesk::app::keymap::Keymap;
+use frontdesk::app::msg::Msg;
+use frontdesk::app::state::{State, View};
+use frontdesk::domain::*;
+use frontdesk::store::Store;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn desk() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let store = Store::open(&path).unwrap();
+    store.register_first_admin("ana").unwrap();
+    store.add_agent("hiro", Some("Hiro Tanaka"), Role::Agent).unwrap();
+    for n in 0..3 {
+        let t = NewTicket {
+            customer_email: format!("customer{n}@shop.example"),
+            customer_name: Some(format!("Customer {n}")),
+            subject: format!("Problem number {n}"),
+            body: format!("Please help with problem {n}."),
+            priority: Priority::Normal,
+            channel: Channel::Email,
+            tags: vec![],
+        };
+        store.create_ticket(&t, "ana").unwrap();
+    }
+    (dir, path)
+}
+
+fn console(path: &Path, login: &str) -> App {
+    let store = Store::open(path).unwrap();
+    let agent = store.agent(login).unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+    let mut app = App::new(state, store);
+    app.start();
+    app
+}
+
+fn press(app: &mut App, keys: &str) {
+    for key in keys.split_whitespace() {
+        let event = match key {
+            "enter" => KeyEvent::from(KeyCode::Enter),
+            "esc" => KeyEvent::from(KeyCode::Esc),
+            "ctrl-s" => KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+            "ctrl-x" => KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL),
+            k if k.chars().count() == 1 => KeyEvent::from(KeyCode::Char(k.chars().next().unwrap())),
+            other => panic!("no such key in this test: {other}"),
+        };
+        app.handle(Msg::Key(event));
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle(Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+    }
+}
+
+fn status(app: &App) -> String {
+    app.state.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+}
+
+fn bodies(app: &App, id: i64) -> Vec<String> {
+    app.store.ticket_detail(id).unwrap().messages.into_iter().map(|m| m.body).collect()
+}
+
+#[test]
+fn a_reply_that_would_cross_another_is_stopped_and_the_draft_kept() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    let mut hiro = console(&path, "hiro");
+    press(&mut ana, "enter r");
+    let id = ana.state.open_ticket().unwrap().id;
+    type_text(&mut ana, "Refund is on its way");
+    press(&mut hiro, "enter r");
+    type_text(&mut hiro, "Hiro here, refunded");
+    press(&mut hiro, "ctrl-s");
+    assert_eq!(bodies(&hiro, id).len(), 2, "hiro's reply went out");
+
+    press(&mut ana, "ctrl-s");
+    assert!(status(&ana).contains("1 new message since you last looked (reply from hiro)"), "{}", status(&ana));
+    assert_eq!(bodies(&ana, id).len(), 2, "ana's reply was not sent");
+    assert!(ana.state.composer.is_some(), "the composer stays open");
+    let shown = &ana.state.conversation.as_ref().unwrap().detail.messages;
+    assert_eq!(shown.last().unwrap().body, "Hiro here, refunded", "the new message is shown");
+    assert_eq!(ana.store.draft(id, "ana").unwrap().unwrap().body, "Refund is on its way", "the draft is kept");
+
+    press(&mut ana, "ctrl-s");
+    assert_eq!(bodies(&ana, id).last().unwrap(), "Refund is on its way", "the second Ctrl-S sends anyway");
+}
+
+#[test]
+fn a_stopped_reply_can_be_discarded() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    press(&mut ana, "enter n");
+    let id = ana.state.open_ticket().unwrap().id;
+    type_text(&mut ana, "draft to drop");
+    Store::open(&path).unwrap().add_message(id, MessageKind::Customer, "ana", "me again", None).unwrap();
+    press(&mut ana, "ctrl-s");
+    assert!(status(&ana).contains("customer from Customer"), "{}", status(&ana));
+    press(&mut ana, "ctrl-x");
+    assert!(ana.state.composer.is_none());
+    assert!(ana.store.draft(id, "ana").unwrap().is_none(), "the draft is gone");
+    assert_eq!(bodies(&ana, id).len(), 2);
+}
+
+#[test]
+fn two_agents_taking_one_ticket_give_one_owner_and_one_clear_message() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    let mut hiro = console(&path, "hiro");
+    press(&mut ana, "enter");
+    press(&mut hiro, "enter");
+    let id = ana.state.open_ticket().unwrap().id;
+    press(&mut hiro, "T");
+    press(&mut ana, "T");
+    assert_eq!(ana.store.ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
+    assert!(status(&ana).contains(&format!("ticket #{id} was just taken by hiro")), "{}", status(&ana));
+    assert_eq!(ana.state.open_ticket().unwrap().assignee.as_deref(), Some("hiro"), "ana sees the owner");
+    let assignments = ana.store.ticket_detail(id).unwrap().events.iter().filter(|e| e.field == "assignee").count();
+    assert_eq!(assignments, 1);
+}
+
+#[test]
+fn claims_from_many_threads_give_exactly_one_owner() {
+    let (_dir, path) = desk();
+    let logins = ["ana", "hiro", "mei", "olu"];
+    let store = Store::open(&path).unwrap();
+    for login in &logins[2..] {
+        store.add_agent(login, None, Role::Agent).unwrap();
+    }
+    let winners: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = logins
+            .iter()
+            .map(|login| {
+                let path = path.clone();
+                s.spawn(move || Store::open(&path).unwrap().claim_ticket(1, login, None).is_ok())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(winners.iter().filter(|w| **w).count(), 1, "{winners:?}");
+}
