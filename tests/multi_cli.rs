@@ -59,6 +59,7 @@ impl Desk {
     }
 }
 
+#[allow(dead_code)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777

@@ -148,3 +148,95 @@ fn claims_from_many_threads_give_exactly_one_owner() {
     });
     assert_eq!(winners.iter().filter(|w| **w).count(), 1, "{winners:?}");
 }
+
+fn wait_for(rx: &std::sync::mpsc::Receiver<Msg>, what: impl Fn(&Msg) -> bool) -> Msg {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(msg) if what(&msg) => return msg,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("the watcher said nothing in time")
+}
+
+#[test]
+fn the_watcher_notices_other_processes_within_a_second_and_says_nothing_while_idle() {
+    use frontdesk::app::live::Watcher;
+    let (_dir, path) = desk();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = Watcher::spawn(path.clone(), "ana".into(), tx);
+    wait_for(&rx, |m| matches!(m, Msg::StoreChanged { .. }));
+    // Idle: nothing changes, nothing is sent (its own heartbeats do not count).
+    assert!(rx.recv_timeout(std::time::Duration::from_millis(1200)).is_err(), "an idle desk sends nothing");
+    let other = Store::open(&path).unwrap();
+    let started = std::time::Instant::now();
+    other.update_ticket(1, 1, &TicketChange { priority: Some(Priority::High), ..Default::default() }, "hiro").unwrap();
+    wait_for(&rx, |m| matches!(m, Msg::StoreChanged { desk_changed: true, .. }));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    watcher.stop();
+    assert!(other.presence().unwrap().is_empty(), "a console that exits leaves no heartbeat");
+}
+
+#[test]
+fn presence_shows_who_views_and_who_writes() {
+    use frontdesk::app::live::{self, Watcher};
+    let (_dir, path) = desk();
+    let mut hiro = console(&path, "hiro");
+    let (tx, rx) = std::sync::mpsc::channel();
+    hiro.live = Some(Watcher::spawn(path.clone(), "hiro".into(), tx));
+    press(&mut hiro, "enter r");
+    let id = hiro.state.open_ticket().unwrap().id;
+    type_text(&mut hiro, "x");
+
+    let mut ana = console(&path, "ana");
+    let (tx, ana_rx) = std::sync::mpsc::channel();
+    let _ana_watch = Watcher::spawn(path.clone(), "ana".into(), tx);
+    let msg = wait_for(&ana_rx, |m| match m {
+        Msg::StoreChanged { presence, .. } => presence.iter().any(|p| p.agent == "hiro" && p.ticket_id == Some(id)),
+        _ => false,
+    });
+    ana.handle(msg);
+    assert_eq!(live::glyph(&ana.state, id), "✎");
+    assert_eq!(live::describe(&ana.state, id).as_deref(), Some("✎ hiro writing"));
+    drop(rx);
+    // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
+    drop(hiro.live.take());
+    let msg = wait_for(&ana_rx, |m| matches!(m, Msg::StoreChanged { presence, .. } if presence.is_empty()));
+    ana.handle(msg);
+    assert_eq!(live::glyph(&ana.state, id), " ");
+}
+
+#[test]
+fn a_live_refresh_keeps_the_selection_and_shows_the_new_message() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    press(&mut ana, "j enter");
+    let id = ana.state.open_ticket().unwrap().id;
+    let selected = ana.state.queue.selected_ticket().unwrap().id;
+    let other = Store::open(&path).unwrap();
+    other.add_message(3, MessageKind::Customer, "x", "bump another ticket", None).unwrap();
+    other.add_message(id, MessageKind::Customer, "x", "and this one", None).unwrap();
+    ana.handle(Msg::StoreChanged { desk_changed: true, presence: vec![] });
+    assert_eq!(ana.state.queue.selected_ticket().unwrap().id, selected, "the selection stays on its ticket");
+    let shown = &ana.state.conversation.as_ref().unwrap().detail.messages;
+    assert_eq!(shown.last().unwrap().body, "and this one");
+}
+
+#[test]
+fn a_killed_consoles_draft_is_offered_back() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    press(&mut ana, "enter r");
+    let id = ana.state.open_ticket().unwrap().id;
+    type_text(&mut ana, "half a reply");
+    ana.handle(Msg::DraftDue); // the save timer fired (1.5 s after the last key)
+    std::mem::forget(ana); // killed: nothing else runs
+    let mut again = console(&path, "ana");
+    press(&mut again, "enter");
+    assert_eq!(again.state.open_ticket().unwrap().id, id);
+    assert!(status(&again).contains("draft is waiting"), "{}", status(&again));
+    press(&mut again, "r");
+    assert_eq!(again.state.composer.as_ref().unwrap().body(), "half a reply");
+}

@@ -36,6 +36,8 @@ pub struct App {
     pub mail: Option<crate::config::MailConfig>,
     /// The data folder, where a relative outbound Maildir is.
     pub data_dir: std::path::PathBuf,
+    /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
+    pub live: Option<super::live::Watcher>,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             index_build_started: false,
             mail: None,
             data_dir: std::path::PathBuf::new(),
+            live: None,
         }
     }
 
@@ -104,6 +107,9 @@ impl App {
                 pending.extend(self.perform(effect));
             }
         }
+        if let Some(live) = &self.live {
+            live.show(&self.state);
+        }
     }
 
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
@@ -144,6 +150,13 @@ impl App {
                 let has_more = rows.len() > page;
                 rows.truncate(page);
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more })
+            }
+            Effect::ReloadQueue { view, rows } => {
+                let limit = rows.max(self.state.page_size);
+                let mut rows = self.store.list_tickets(&self.state.view_filter(view), None, limit + 1)?;
+                let has_more = rows.len() > limit;
+                rows.truncate(limit);
+                Ok(Msg::QueueLoaded { view, rows, append: false, has_more })
             }
             Effect::LoadCounts => {
                 let mut counts = Vec::new();

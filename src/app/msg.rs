@@ -77,6 +77,11 @@ pub enum Msg {
         generation: u64,
         result: Result<crate::store::SearchResults, String>,
     },
+    /// The watcher saw other processes change the desk (`desk_changed`) or who is where.
+    StoreChanged {
+        desk_changed: bool,
+        presence: Vec<crate::store::Presence>,
+    },
     /// The search index build has come this far (percent), or finished (`None`).
     IndexBuild(Option<u8>),
 }
@@ -87,6 +92,11 @@ pub enum Effect {
     LoadQueue {
         view: View,
         after: Option<PageCursor>,
+    },
+    /// Reload the first `rows` rows of the queue (at least a page) in place, keeping the selection.
+    ReloadQueue {
+        view: View,
+        rows: usize,
     },
     LoadCounts,
     LoadTicket(i64),

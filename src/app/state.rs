@@ -240,6 +240,8 @@ pub struct State {
     /// How far the search index build has come, in percent, while it runs.
     pub index_build: Option<u8>,
     pub should_quit: bool,
+    /// Other consoles on this desk: who views or writes on which ticket.
+    pub presence: Vec<crate::store::Presence>,
 }
 
 impl State {
@@ -272,6 +274,7 @@ impl State {
             generation: 0,
             index_build: None,
             should_quit: false,
+            presence: Vec::new(),
         }
     }
 

@@ -24,8 +24,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft } => {
-            let offer_draft = draft.filter(|_| state.composer.is_none());
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
+            let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
             let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
             let mut conversation = ConversationState::new(*detail);
             conversation.scroll_from_bottom = scroll.unwrap_or(0);
@@ -93,6 +93,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::FilterMatched { generation, ids, total } => super::narrow::on_matched(state, generation, ids, total),
         Msg::NarrowRowsLoaded { generation, rows, append } => super::narrow::on_rows(state, generation, rows, append),
         Msg::SearchDone { generation, result } => super::narrow::on_search_done(state, generation, result),
+        Msg::StoreChanged { desk_changed, presence } => super::live::on_store_changed(state, desk_changed, presence),
         Msg::IndexBuild(progress) => {
             if progress.is_none() && state.index_build.is_some() {
                 state.set_status("the search index is ready");

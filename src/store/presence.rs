@@ -58,6 +58,15 @@ impl Store {
         })
     }
 
+    /// Marks that move when another process changes what a console shows: the newest event and the
+    /// newest ticket change (both read from an index).
+    pub fn change_marks(&self) -> Result<(i64, i64)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(updated_at), 0) FROM tickets)",
+        )?;
+        Ok(stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
     /// Every console whose heartbeat has not expired, ordered by agent.
     pub fn presence(&self) -> Result<Vec<Presence>> {
         let mut stmt = self.conn.prepare_cached(

@@ -73,8 +73,9 @@ impl Widget for ConversationView<'_> {
         };
         let ticket = &conversation.detail.ticket;
         let title = format!(" #{} {} ", ticket.id, for_display_line(&ticket.subject));
+        let presence = crate::app::live::describe(self.state, ticket.id).map(|p| format!(" · {p}")).unwrap_or_default();
         let facts = format!(
-            " {} · {} · {} ",
+            " {} · {} · {}{presence} ",
             ticket.status,
             ticket.priority,
             ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
