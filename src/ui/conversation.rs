@@ -73,9 +73,8 @@ impl Widget for ConversationView<'_> {
         };
         let ticket = &conversation.detail.ticket;
         let title = format!(" #{} {} ", ticket.id, for_display_line(&ticket.subject));
-        let presence = crate::app::live::describe(self.state, ticket.id).map(|p| format!(" · {p}")).unwrap_or_default();
         let facts = format!(
-            " {} · {} · {}{presence} ",
+            " {} · {} · {} ",
             ticket.status,
             ticket.priority,
             ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
@@ -86,6 +85,13 @@ impl Widget for ConversationView<'_> {
         block = block.title(Line::from(super::text::truncate(&title, room)).style(self.theme.bold()));
         if show_facts {
             block = block.title(Line::from(facts).right_aligned());
+        }
+        // Who else is on this ticket, on the bottom border (the top one is the subject's).
+        if let Some(presence) = crate::app::live::describe(self.state, ticket.id) {
+            let room = (area.width as usize).saturating_sub(4);
+            block = block.title_bottom(
+                Line::from(super::text::truncate(&format!(" {presence} "), room)).style(self.theme.bold()),
+            );
         }
         let inner = block.inner(area);
         block.render(area, buf);
