@@ -3,8 +3,10 @@
 mod agents;
 mod attachments;
 pub mod bulk;
+mod check;
 mod customers;
 mod drafts;
+mod file;
 mod guard;
 mod mail;
 mod migrations;
@@ -100,6 +102,8 @@ impl Store {
                 StoreError::Invalid(format!("cannot create the folder {} for the database: {e}", parent.display()))
             })?;
         }
+        file::refuse_network_filesystem(path)?;
+        file::create_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
