@@ -61,3 +61,18 @@ impl Store {
         super::file::owner_only(to)
     }
 }
+
+impl Store {
+    /// How many events `actor` logged with one of `fields` (tests and benchmarks count lost updates).
+    pub fn count_events_by(&self, actor: &str, fields: &[&str]) -> Result<i64> {
+        let mut total = 0;
+        for field in fields {
+            total += self.conn.query_row(
+                "SELECT count(*) FROM events WHERE actor = ?1 AND field = ?2",
+                [actor, field],
+                |r| r.get::<_, i64>(0),
+            )?;
+        }
+        Ok(total)
+    }
+}
