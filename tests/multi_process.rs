@@ -65,7 +65,7 @@ fn writer(store: &Store, login: &str, count: usize) {
     while count == 0 || n < count {
         let id = HOT[(n * 7 + login.len() + ok) % HOT.len()];
         let t = store.ticket(id).unwrap();
-        let result = if n % 2 == 0 {
+        let result = if n.is_multiple_of(2) {
             let next = Priority::ALL[(Priority::ALL.iter().position(|p| *p == t.priority).unwrap() + 1) % 4];
             let change = TicketChange { priority: Some(next), ..TicketChange::default() };
             store.update_ticket(id, t.version, &change, login).map(|_| ())
