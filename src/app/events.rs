@@ -64,6 +64,11 @@ impl InputControl {
     }
 }
 
+/// The terminal is gone (a dropped connection whose hang-up was ignored): save and quit.
+fn terminal_gone(tx: &Sender<Msg>) {
+    let _ = tx.send(Msg::Action(super::action::Action::ForceQuit));
+}
+
 pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
     std::thread::spawn(move || {
         while !control.stop.load(Ordering::SeqCst) {
@@ -79,7 +84,7 @@ pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
-                Err(_) => break,
+                Err(_) => return terminal_gone(&tx),
             };
             if tx.send(msg).is_err() {
                 break;
