@@ -88,7 +88,7 @@ fn main() {
     }
     let secs: u64 = std::env::var("FRONTDESK_MULTI_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
     let original = common::bench_db();
-    let dir = tempfile::tempdir_in(original.parent().unwrap_or(Path::new("."))).expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("multi.db");
     std::fs::copy(&original, &db).expect("copy the bench desk");
     let logins: Vec<String> = (0..WRITERS).map(|w| format!("bench-w{w}")).collect();
