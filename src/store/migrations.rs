@@ -269,12 +269,12 @@ END;
 
 /// Several agents on one file: who is looking at or writing on which ticket (heartbeats that expire).
 const V_MULTI: &str = r#"
-CREATE TABLE presence (
+CREATE TABLE IF NOT EXISTS presence (
     console    TEXT PRIMARY KEY,
     agent      TEXT NOT NULL,
     ticket_id  INTEGER,
     state      TEXT NOT NULL CHECK (state IN ('viewing', 'writing')),
     expires_at INTEGER NOT NULL
 );
-CREATE INDEX presence_by_ticket ON presence(ticket_id);
+CREATE INDEX IF NOT EXISTS presence_by_ticket ON presence(ticket_id);
 "#;
