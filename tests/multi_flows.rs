@@ -240,3 +240,21 @@ fn a_killed_consoles_draft_is_offered_back() {
     press(&mut again, "r");
     assert_eq!(again.state.composer.as_ref().unwrap().body(), "half a reply");
 }
+
+#[test]
+fn a_lost_race_says_what_the_other_agent_changed() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    press(&mut ana, "enter");
+    let id = ana.state.open_ticket().unwrap().id;
+    let other = Store::open(&path).unwrap();
+    let change = TicketChange { priority: Some(Priority::High), add_tags: vec!["vip".into()], ..Default::default() };
+    other.update_ticket(id, 1, &change, "hiro").unwrap();
+    press(&mut ana, "s");
+    type_text(&mut ana, "pending");
+    press(&mut ana, "enter");
+    let said = status(&ana);
+    assert!(said.contains("was changed by hiro"), "{said}");
+    assert!(said.contains("priority normal → high, tag #vip added; nothing of yours was applied"), "{said}");
+    assert_eq!(ana.store.ticket(id).unwrap().status, Status::New);
+}

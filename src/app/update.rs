@@ -24,6 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft } => {
+            super::guard::explain_conflict(state, &detail.ticket);
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
             let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
             let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
@@ -84,6 +85,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SendStopped { ticket, newest, message } => super::guard::on_send_stopped(state, ticket, newest, message),
         Msg::Conflict { ticket, message } => {
             state.set_error(message);
+            super::guard::remember_before_conflict(state, ticket);
             refresh_after_write(state, ticket)
         }
         Msg::Failed(message) => {
