@@ -62,10 +62,14 @@ fn start(db: &Path, login: &str) -> Console {
 impl Console {
     /// Read the terminal until `text` was written (or fail after 10 s).
     fn wait_for(&mut self, text: &[u8]) {
+        self.wait_for_within(text, Duration::from_secs(10));
+    }
+
+    fn wait_for_within(&mut self, text: &[u8], limit: Duration) {
         let started = Instant::now();
         let mut seen = Vec::new();
         let mut buf = [0u8; 65536];
-        while started.elapsed() < Duration::from_secs(10) {
+        while started.elapsed() < limit {
             let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
             // SAFETY: one valid pollfd.
             if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
@@ -79,7 +83,26 @@ impl Console {
                 return;
             }
         }
-        panic!("the console never showed {:?}", String::from_utf8_lossy(text));
+        panic!("the console did not show {:?} within {limit:?}", String::from_utf8_lossy(text));
+    }
+
+    /// Everything the console writes during `span`.
+    fn written_during(&mut self, span: Duration) -> Vec<u8> {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 65536];
+        while started.elapsed() < span {
+            let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
+                continue;
+            }
+            match self.master.read(&mut buf) {
+                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
+        }
+        seen
     }
 
     fn keys(&mut self, keys: &[u8]) {
@@ -148,4 +171,31 @@ fn a_draft_survives_a_dropped_connection() {
     }
     let draft = Store::open(&db).unwrap().draft(1, "ana").unwrap().expect("the draft was saved");
     assert_eq!(draft.body, "half a reply");
+}
+
+#[test]
+fn two_consoles_see_each_other_and_each_others_changes_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = desk(dir.path());
+    Store::open(&db).unwrap().add_agent("bob", None, Role::Agent).unwrap();
+    let mut ana = start(&db, "ana");
+    let mut bob = start(&db, "bob");
+    ana.keys(b"\r");
+    ana.wait_for(b"help");
+    bob.keys(b"\r");
+    bob.wait_for(b"help");
+    ana.wait_for_within("● bob viewing".as_bytes(), Duration::from_secs(2));
+    bob.keys(b"r");
+    // Frames carry only the cells that changed: "● bob viewing" becomes "✎ bob writing" by its glyph.
+    ana.wait_for_within("✎".as_bytes(), Duration::from_secs(2));
+    bob.keys(b"on its way");
+    bob.keys(b"\x13"); // Ctrl-S
+    ana.wait_for_within(b"on its way", Duration::from_millis(1500));
+    ana.written_during(Duration::from_secs(1)); // bob's composer closes: his mark changes
+    let idle = ana.written_during(Duration::from_secs(2));
+    assert!(idle.is_empty(), "an idle console wrote {} bytes", idle.len());
+    for console in [&mut ana, &mut bob] {
+        console.child.kill().unwrap();
+        console.child.wait().unwrap();
+    }
 }
