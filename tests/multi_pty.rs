@@ -162,15 +162,19 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
 fn a_draft_survives_a_dropped_connection() {
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path());
-    let Console { master, mut child, _home } = write_a_draft(&db);
-    drop(master); // the terminal goes away: the console gets SIGHUP
+    let Console { mut master, mut child, _home } = write_a_draft(&db);
+    master.write_all(b" and more").unwrap(); // typed just before the line drops: not saved yet
+    std::thread::sleep(Duration::from_millis(200));
+    drop(master); // the terminal goes away: the console gets SIGHUP and its input fails
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         assert!(started.elapsed() < Duration::from_secs(10), "the console outlived its terminal");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let draft = Store::open(&db).unwrap().draft(1, "ana").unwrap().expect("the draft was saved");
-    assert_eq!(draft.body, "half a reply");
+    let store = Store::open(&db).unwrap();
+    let draft = store.draft(1, "ana").unwrap().expect("the draft was saved");
+    assert_eq!(draft.body, "half a reply and more", "even the last keys are saved");
+    assert!(store.presence().unwrap().is_empty(), "the console took its presence with it");
 }
 
 #[test]

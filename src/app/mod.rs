@@ -53,6 +53,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     let (tx, rx) = std::sync::mpsc::channel();
     let input = events::InputControl::default();
     events::spawn_input_thread(tx.clone(), input.clone());
+    events::on_hang_up_quit(tx.clone());
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
