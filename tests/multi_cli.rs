@@ -72,6 +72,8 @@ fn mode(path: &Path) -> u32 {
 fn a_reply_that_would_cross_another_is_stopped_with_exit_3() {
     let desk = Desk::new();
     let seen = desk.last_message().to_string();
+    let shown = desk.ok("ana", &["ticket", "show", "1"]);
+    assert!(shown.contains(&format!("· message {seen}")), "{shown}");
     desk.ok("bob", &["ticket", "reply", "1", "--body", "bob was faster", "--expect-last", &seen]);
     let run = desk.run("ana", &["ticket", "reply", "1", "--body", "me too", "--expect-last", &seen]);
     assert_eq!(run.code, 3, "{}", run.stderr);
