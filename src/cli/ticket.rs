@@ -213,6 +213,14 @@ fn reply(
     if body.trim().is_empty() {
         return Err(CliError::Refused(format!("the {kind} is empty; give --body TEXT or the text on stdin")));
     }
+    if let Some(last) = expect_last {
+        // Checked here for the mail path (a message in the next milliseconds can still cross it);
+        // the store's guarded write below checks again in its transaction.
+        let newer = store.messages_after(id, last)?;
+        if !newer.is_empty() {
+            return Err(StoreError::NewerMessages { ticket: id, newer }.into());
+        }
+    }
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
         let message = match expect_last {
@@ -222,13 +230,6 @@ fn reply(
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         return Ok(());
     };
-    if let Some(last) = expect_last {
-        // The mail path checks just before sending: a message in the next milliseconds can cross it.
-        let newer = store.messages_after(id, last)?;
-        if !newer.is_empty() {
-            return Err(StoreError::NewerMessages { ticket: id, newer }.into());
-        }
-    }
     let (message, delivered) = outbound.send_reply(store, agent, id, &body, None).map_err(|e| match e {
         SendError::Store(e) => CliError::Store(e),
         other => CliError::Refused(other.to_string()),
