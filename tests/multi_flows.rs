@@ -258,3 +258,25 @@ fn a_lost_race_says_what_the_other_agent_changed() {
     assert!(said.contains("priority normal → high, tag #vip added; nothing of yours was applied"), "{said}");
     assert_eq!(ana.store.ticket(id).unwrap().status, Status::New);
 }
+
+#[test]
+fn an_idle_console_holds_no_read_transaction_so_checkpoints_complete() {
+    use frontdesk::app::live::Watcher;
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    let (tx, rx) = std::sync::mpsc::channel();
+    ana.live = Some(Watcher::spawn(path.clone(), "ana".into(), tx));
+    press(&mut ana, "enter r");
+    type_text(&mut ana, "draft");
+    ana.handle(Msg::DraftDue);
+    let other = Store::open(&path).unwrap();
+    other.add_message(1, MessageKind::Customer, "x", "news", None).unwrap();
+    let msg = wait_for(&rx, |m| matches!(m, Msg::StoreChanged { desk_changed: true, .. }));
+    ana.handle(msg); // the console reloads what it shows, then is idle again
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // A short wait covers the watcher's own sub-millisecond looks; a held transaction would not end.
+    conn.busy_timeout(std::time::Duration::from_secs(2)).unwrap();
+    let (busy, _, _): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+    assert_eq!(busy, 0, "a reader held the WAL: the checkpoint could not finish");
+}
