@@ -269,6 +269,8 @@ fn an_idle_console_holds_no_read_transaction_so_checkpoints_complete() {
     press(&mut ana, "enter r");
     type_text(&mut ana, "draft");
     ana.handle(Msg::DraftDue);
+    let first = wait_for(&rx, |m| matches!(m, Msg::StoreChanged { .. })); // the watcher's first look
+    ana.handle(first);
     let other = Store::open(&path).unwrap();
     other.add_message(1, MessageKind::Customer, "x", "news", None).unwrap();
     let msg = wait_for(&rx, |m| matches!(m, Msg::StoreChanged { desk_changed: true, .. }));
