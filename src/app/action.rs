@@ -62,6 +62,7 @@ actions! {
     Note => "note", "write an internal note";
     Editor => "editor", "write the reply in $EDITOR";
     Send => "send", "send the reply or note";
+    DiscardDraft => "discard_draft", "throw away the reply or note being written";
     SetStatus => "set_status", "change the ticket's status";
     SetPriority => "set_priority", "change the ticket's priority";
     Assign => "assign", "assign the ticket";

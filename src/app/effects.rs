@@ -36,6 +36,8 @@ pub struct App {
     pub mail: Option<crate::config::MailConfig>,
     /// The data folder, where a relative outbound Maildir is.
     pub data_dir: std::path::PathBuf,
+    /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
+    pub live: Option<super::live::Watcher>,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             index_build_started: false,
             mail: None,
             data_dir: std::path::PathBuf::new(),
+            live: None,
         }
     }
 
@@ -104,6 +107,9 @@ impl App {
                 pending.extend(self.perform(effect));
             }
         }
+        if let Some(live) = &self.live {
+            live.show(&self.state);
+        }
     }
 
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
@@ -145,6 +151,13 @@ impl App {
                 rows.truncate(page);
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more })
             }
+            Effect::ReloadQueue { view, rows } => {
+                let limit = rows.max(self.state.page_size);
+                let mut rows = self.store.list_tickets(&self.state.view_filter(view), None, limit + 1)?;
+                let has_more = rows.len() > limit;
+                rows.truncate(limit);
+                Ok(Msg::QueueLoaded { view, rows, append: false, has_more })
+            }
             Effect::LoadCounts => {
                 let mut counts = Vec::new();
                 for view in self.state.tabs() {
@@ -175,11 +188,26 @@ impl App {
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
-            Effect::Send { ticket, kind, body } => {
+            Effect::Send { ticket, kind, body, expect_last } => {
                 self.filter_stale = true;
-                let undelivered = self.send(ticket, kind, &body)?;
+                let undelivered = match self.send(ticket, kind, &body, expect_last) {
+                    Err(StoreError::NewerMessages { ticket, newer }) => {
+                        let newest = newer.last().map_or(0, |m| m.id);
+                        let message = StoreError::NewerMessages { ticket, newer }.to_string();
+                        return Ok(Msg::SendStopped { ticket, newest, message });
+                    }
+                    other => other?,
+                };
                 self.store.delete_draft(ticket, &me)?;
                 Ok(Msg::MessageSent { ticket, kind, undelivered })
+            }
+            Effect::DeleteDraft { ticket } => {
+                self.store.delete_draft(ticket, &me)?;
+                Ok(Msg::DraftSaved)
+            }
+            Effect::Claim { ticket, seen_owner } => {
+                self.filter_stale = true;
+                Ok(Msg::TicketChanged(self.store.claim_ticket(ticket, &me, seen_owner.as_deref())?))
             }
             Effect::SaveDraft { ticket, kind, body } => {
                 self.store.save_draft(ticket, &me, kind, &body)?;
@@ -237,12 +265,29 @@ impl App {
     }
 
     /// Store the message; a reply is also mailed when the config says how. Notes never are.
-    fn send(&mut self, ticket: i64, kind: MessageKind, body: &str) -> Result<Option<String>, StoreError> {
+    fn send(
+        &mut self,
+        ticket: i64,
+        kind: MessageKind,
+        body: &str,
+        expect_last: Option<i64>,
+    ) -> Result<Option<String>, StoreError> {
         let outbound = Outbound::from_config(self.mail.as_ref(), &self.data_dir).filter(|_| kind == MessageKind::Reply);
+        let me = &self.state.agent.login;
         let Some(outbound) = outbound else {
-            self.store.add_message(ticket, kind, &self.state.agent.login, body, None)?;
+            match expect_last {
+                Some(last) => self.store.add_message_guarded(ticket, kind, me, body, last)?,
+                None => self.store.add_message(ticket, kind, me, body, None)?,
+            };
             return Ok(None);
         };
+        if let Some(last) = expect_last {
+            // The mail path checks just before sending: a message in the next milliseconds can cross it.
+            let newer = self.store.messages_after(ticket, last)?;
+            if !newer.is_empty() {
+                return Err(StoreError::NewerMessages { ticket, newer });
+            }
+        }
         match outbound.send_reply(&self.store, &self.state.agent, ticket, body, None) {
             Ok((_, delivered)) => Ok(delivered.err()),
             Err(SendError::Store(e)) => Err(e),
@@ -263,7 +308,9 @@ impl App {
 fn failure(error: StoreError) -> Msg {
     tracing::warn!(%error, "action failed");
     match error {
-        StoreError::Conflict { ticket, .. } => Msg::Conflict { ticket, message: error.to_string() },
+        StoreError::Conflict { ticket, .. } | StoreError::Taken { ticket, .. } => {
+            Msg::Conflict { ticket, message: error.to_string() }
+        }
         other => Msg::Failed(other.to_string()),
     }
 }

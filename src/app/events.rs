@@ -64,6 +64,33 @@ impl InputControl {
     }
 }
 
+static HUNG_UP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn hung_up(_signal: libc::c_int) {
+    HUNG_UP.store(true, Ordering::SeqCst); // an atomic store is async-signal-safe
+}
+
+/// On SIGHUP (a dropped SSH connection) the console saves the draft, removes its presence and
+/// quits, instead of dying mid-sentence. A thread of its own notices, because the input thread
+/// can be stuck reading a terminal that is gone.
+pub fn on_hang_up_quit(tx: Sender<Msg>) {
+    // SAFETY: the handler only stores to an atomic.
+    unsafe {
+        libc::signal(libc::SIGHUP, hung_up as *const () as libc::sighandler_t);
+    }
+    std::thread::spawn(move || {
+        while !HUNG_UP.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        terminal_gone(&tx);
+    });
+}
+
+/// The terminal is gone (a dropped connection): save and quit.
+fn terminal_gone(tx: &Sender<Msg>) {
+    let _ = tx.send(Msg::Action(super::action::Action::ForceQuit));
+}
+
 pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
     std::thread::spawn(move || {
         while !control.stop.load(Ordering::SeqCst) {
@@ -79,7 +106,7 @@ pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
-                Err(_) => break,
+                Err(_) => return terminal_gone(&tx),
             };
             if tx.send(msg).is_err() {
                 break;

@@ -121,7 +121,11 @@ pub fn open_composer(state: &mut State, kind: MessageKind) -> Vec<Effect> {
         _ => {}
     }
     let mut effects = flush_draft(state);
+    let last_seen = super::guard::last_seen(state);
     state.composer = Some(Composer::new(id, kind, ""));
+    if let Some(composer) = state.composer.as_mut() {
+        composer.last_seen = last_seen;
+    }
     effects.push(Effect::ResumeDraft { ticket: id, kind });
     effects
 }
@@ -145,7 +149,7 @@ pub fn send(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     composer.dirty = false;
-    vec![Effect::Send { ticket: composer.ticket_id, kind: composer.kind, body }]
+    vec![Effect::Send { ticket: composer.ticket_id, kind: composer.kind, body, expect_last: composer.last_seen }]
 }
 
 /// Put a saved draft back into the composer that was just opened for its ticket.
@@ -156,7 +160,9 @@ pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<crate::store::
         return;
     }
     // A draft keeps its kind: a note must never turn into a reply the customer sees.
+    let last_seen = composer.last_seen;
     *composer = Composer::new(ticket, draft.kind, &draft.body);
+    composer.last_seen = last_seen;
     state.set_status(format!("your unsent {} is back", kind_name(draft.kind)));
 }
 

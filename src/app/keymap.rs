@@ -373,6 +373,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "alt-enter", A::Send),
     (Cm, "esc", A::Back),
     (Cm, "ctrl-e", A::Editor),
+    (Cm, "ctrl-x", A::DiscardDraft),
     (Cm, "ctrl-c", A::ForceQuit),
     (Cm, "ctrl-z", A::Suspend),
     (Cm, "ctrl-l", A::Redraw),

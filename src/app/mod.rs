@@ -6,9 +6,11 @@ pub mod editor;
 pub mod effects;
 pub mod events;
 pub mod filter_worker;
+pub mod guard;
 pub mod headless;
 pub mod input;
 pub mod keymap;
+pub mod live;
 pub mod msg;
 pub mod narrow;
 pub mod navigate;
@@ -51,14 +53,17 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     let (tx, rx) = std::sync::mpsc::channel();
     let input = events::InputControl::default();
     events::spawn_input_thread(tx.clone(), input.clone());
+    events::on_hang_up_quit(tx.clone());
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
     app.data_dir = paths.data_dir.clone();
+    app.live = Some(live::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);
     app.start();
     let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme };
     let result = run_loop(&mut app, &mut screen, &rx, &mut guard, &input);
+    drop(app.live.take()); // removes this console's heartbeat
     input.stop();
     drop(guard);
     result

@@ -47,6 +47,13 @@ pub enum Msg {
     DraftDue,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
+    /// A send was stopped: newer messages came in on the ticket since the agent last looked.
+    SendStopped {
+        ticket: i64,
+        /// The newest of them: sending again means the agent has seen up to it.
+        newest: i64,
+        message: String,
+    },
     /// A ticket update lost a race: say so and show the ticket as it now is.
     Conflict {
         ticket: i64,
@@ -70,6 +77,11 @@ pub enum Msg {
         generation: u64,
         result: Result<crate::store::SearchResults, String>,
     },
+    /// The watcher saw other processes change the desk (`desk_changed`) or who is where.
+    StoreChanged {
+        desk_changed: bool,
+        presence: Vec<crate::store::Presence>,
+    },
     /// The search index build has come this far (percent), or finished (`None`).
     IndexBuild(Option<u8>),
 }
@@ -80,6 +92,11 @@ pub enum Effect {
     LoadQueue {
         view: View,
         after: Option<PageCursor>,
+    },
+    /// Reload the first `rows` rows of the queue (at least a page) in place, keeping the selection.
+    ReloadQueue {
+        view: View,
+        rows: usize,
     },
     LoadCounts,
     LoadTicket(i64),
@@ -93,6 +110,17 @@ pub enum Effect {
         ticket: i64,
         kind: MessageKind,
         body: String,
+        /// The newest message the agent had seen: newer ones stop the send.
+        expect_last: Option<i64>,
+    },
+    /// Throw the agent's saved draft on this ticket away.
+    DeleteDraft {
+        ticket: i64,
+    },
+    /// Assign the ticket to me if its owner is still the one I saw.
+    Claim {
+        ticket: i64,
+        seen_owner: Option<String>,
     },
     SaveDraft {
         ticket: i64,

@@ -119,6 +119,9 @@ pub struct Composer {
     pub dirty: bool,
     /// A save is already scheduled.
     pub save_scheduled: bool,
+    /// The newest message on the ticket when the agent started writing (or was last shown newer
+    /// ones): a send is stopped when the ticket has newer.
+    pub last_seen: Option<i64>,
 }
 
 impl Composer {
@@ -128,7 +131,7 @@ impl Composer {
         let mut text = TextArea::new(lines);
         text.move_cursor(ratatui_textarea::CursorMove::Bottom);
         text.move_cursor(ratatui_textarea::CursorMove::End);
-        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false }
+        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false, last_seen: None }
     }
 
     pub fn body(&self) -> String {
@@ -237,6 +240,10 @@ pub struct State {
     /// How far the search index build has come, in percent, while it runs.
     pub index_build: Option<u8>,
     pub should_quit: bool,
+    /// The open ticket as it was when a change to it lost a race, to say what changed.
+    pub before_conflict: Option<Ticket>,
+    /// Other consoles on this desk: who views or writes on which ticket.
+    pub presence: Vec<crate::store::Presence>,
 }
 
 impl State {
@@ -269,6 +276,8 @@ impl State {
             generation: 0,
             index_build: None,
             should_quit: false,
+            before_conflict: None,
+            presence: Vec::new(),
         }
     }
 

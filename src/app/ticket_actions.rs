@@ -97,8 +97,11 @@ fn tag_items(state: &State, ticket: &Ticket) -> Vec<Item> {
 
 /// Assign the open ticket to me.
 pub fn take(state: &mut State) -> Vec<Effect> {
-    let me = state.agent.login.clone();
-    apply(state, Choice::Assignee(Some(me)))
+    let Some(ticket) = state.open_ticket() else {
+        state.set_status("no ticket is open: pick one in the queue");
+        return vec![];
+    };
+    vec![Effect::Claim { ticket: ticket.id, seen_owner: ticket.assignee.clone() }]
 }
 
 pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {

@@ -24,8 +24,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft } => {
-            let offer_draft = draft.filter(|_| state.composer.is_none());
+            super::guard::explain_conflict(state, &detail.ticket);
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
+            let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
             let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
             let mut conversation = ConversationState::new(*detail);
             conversation.scroll_from_bottom = scroll.unwrap_or(0);
@@ -81,8 +82,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DraftDue => input::flush_draft(state),
         Msg::EditorDone(text) => on_editor_done(state, text),
+        Msg::SendStopped { ticket, newest, message } => super::guard::on_send_stopped(state, ticket, newest, message),
         Msg::Conflict { ticket, message } => {
             state.set_error(message);
+            super::guard::remember_before_conflict(state, ticket);
             refresh_after_write(state, ticket)
         }
         Msg::Failed(message) => {
@@ -92,6 +95,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::FilterMatched { generation, ids, total } => super::narrow::on_matched(state, generation, ids, total),
         Msg::NarrowRowsLoaded { generation, rows, append } => super::narrow::on_rows(state, generation, rows, append),
         Msg::SearchDone { generation, result } => super::narrow::on_search_done(state, generation, result),
+        Msg::StoreChanged { desk_changed, presence } => super::live::on_store_changed(state, desk_changed, presence),
         Msg::IndexBuild(progress) => {
             if progress.is_none() && state.index_build.is_some() {
                 state.set_status("the search index is ready");
@@ -154,6 +158,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Note => input::open_composer(state, MessageKind::Note),
         Action::Editor => input::open_editor(state),
         Action::Send => input::send(state),
+        Action::DiscardDraft => super::guard::discard(state),
         Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => {
             ticket_actions::open_picker(state, action)
         }
@@ -228,7 +233,9 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
     };
     let Some(composer) = state.composer.as_mut() else { return vec![] };
     let text = text.trim_end_matches('\n');
+    let last_seen = composer.last_seen;
     *composer = Composer::new(composer.ticket_id, composer.kind, text);
+    composer.last_seen = last_seen;
     composer.dirty = true;
     state.set_status("text from the editor is in the composer: Ctrl-S sends, Esc keeps it as a draft");
     input::flush_draft(state)

@@ -28,6 +28,16 @@ pub enum CliError {
     Output(std::io::Error),
 }
 
+impl CliError {
+    /// The process exit code: 3 when a reply was stopped because newer messages came in, else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Store(StoreError::NewerMessages { .. }) => 3,
+            _ => 1,
+        }
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::Output(e)

@@ -2,6 +2,7 @@
 
 mod agent;
 mod attachment;
+mod check;
 mod config_cmd;
 mod customer;
 mod demo;
@@ -48,7 +49,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the database (idempotent) and register you as its first admin.
-    Init,
+    Init {
+        /// Share the database with this group (mode 0660) instead of keeping it to yourself (0600).
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+    },
+    /// Check the database: SQLite's integrity check and frontdesk's own invariants.
+    Check,
+    /// Copy the database to PATH, consistently, while others keep working.
+    Backup { path: PathBuf },
     /// Fill the database with realistic generated data.
     Demo(demo::DemoArgs),
     /// Create, list, show, answer and change tickets.
@@ -122,7 +131,25 @@ fn run_command(
     match command {
         Command::Config(cmd) => config_cmd::run(cmd, paths, config, out),
         Command::Keys { json } => config_cmd::keys(config, json, out),
-        Command::Init => identity::init(&open_store(paths, demo)?, out),
+        Command::Init { group } => {
+            let store = open_store(paths, demo)?;
+            identity::init(&store, out)?;
+            if let Some(group) = group {
+                store.share_with_group(&group)?;
+                writeln!(out, "shared with the group {group} (mode 0660)")?;
+            }
+            Ok(())
+        }
+        Command::Check => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            check::check(&store, out)
+        }
+        Command::Backup { path } => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            check::backup(&store, &path, out)
+        }
         Command::Demo(args) => demo::run(&open_store(paths, false)?, &args, as_login, out),
         Command::Ticket(cmd) => {
             let store = open_store(paths, demo)?;

@@ -5,7 +5,7 @@ use super::{ticket_view, CliError};
 use crate::domain::text::for_display_line;
 use crate::domain::{Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
 use crate::mail::outbound::{Outbound, SendError};
-use crate::store::{AssigneeFilter, Store, TicketFilter};
+use crate::store::{AssigneeFilter, Store, StoreError, TicketFilter};
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
@@ -30,6 +30,9 @@ pub enum TicketCommand {
         note: bool,
         #[arg(long)]
         body: Option<String>,
+        /// Refuse (exit 3) when the ticket has a message newer than this one (the last you read).
+        #[arg(long, value_name = "MESSAGE_ID")]
+        expect_last: Option<i64>,
     },
     /// Change a ticket's status, priority, assignee or tags.
     Set(SetArgs),
@@ -104,7 +107,10 @@ pub fn run(
         TicketCommand::New(args) => new(store, agent, args, out),
         TicketCommand::List(args) => list(store, agent, &args, out),
         TicketCommand::Show { id, json } => show(store, id, json, out),
-        TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, outbound, out),
+        TicketCommand::Reply { id, note, body, expect_last } => {
+            let kind = if note { MessageKind::Note } else { MessageKind::Reply };
+            reply(store, agent, Answer { id, kind, expect_last }, body, outbound, out)
+        }
         TicketCommand::Set(args) => set(store, agent, args, out),
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
@@ -171,11 +177,17 @@ fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), C
     }
 }
 
+/// Which ticket a `ticket reply` answers, how, and the last message its writer read.
+struct Answer {
+    id: i64,
+    kind: MessageKind,
+    expect_last: Option<i64>,
+}
+
 fn reply(
     store: &Store,
     agent: &Agent,
-    id: i64,
-    note: bool,
+    Answer { id, kind, expect_last }: Answer,
     body: Option<String>,
     outbound: Option<&Outbound>,
     out: &mut dyn Write,
@@ -185,13 +197,23 @@ fn reply(
         Some(body) => body,
         None => read_stdin()?,
     };
-    let kind = if note { MessageKind::Note } else { MessageKind::Reply };
     if body.trim().is_empty() {
         return Err(CliError::Refused(format!("the {kind} is empty; give --body TEXT or the text on stdin")));
     }
+    if let Some(last) = expect_last {
+        // Checked here for the mail path (a message in the next milliseconds can still cross it);
+        // the store's guarded write below checks again in its transaction.
+        let newer = store.messages_after(id, last)?;
+        if !newer.is_empty() {
+            return Err(StoreError::NewerMessages { ticket: id, newer }.into());
+        }
+    }
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
-        let message = store.add_message(id, kind, &agent.login, &body, None)?;
+        let message = match expect_last {
+            Some(last) => store.add_message_guarded(id, kind, &agent.login, &body, last)?,
+            None => store.add_message(id, kind, &agent.login, &body, None)?,
+        };
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         return Ok(());
     };

@@ -46,7 +46,8 @@ pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_message(m: &Message, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "\n── {} ({}) · {}", for_display_line(&m.author), m.kind, when(m.created_at))?;
+    // The message id is what `ticket reply --expect-last` takes.
+    writeln!(out, "\n── {} ({}) · {} · message {}", for_display_line(&m.author), m.kind, when(m.created_at), m.id)?;
     for line in for_display(&m.body).lines() {
         writeln!(out, "  {line}")?;
     }

@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH];
+pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI];
 
 const V1: &str = r#"
 CREATE TABLE organizations (
@@ -265,4 +265,16 @@ BEGIN
         SELECT id FROM tickets WHERE customer_id = OLD.customer_id
         AND id >= (SELECT pending_below FROM search_state);
 END;
+"#;
+
+/// Several agents on one file: who is looking at or writing on which ticket (heartbeats that expire).
+const V_MULTI: &str = r#"
+CREATE TABLE IF NOT EXISTS presence (
+    console    TEXT PRIMARY KEY,
+    agent      TEXT NOT NULL,
+    ticket_id  INTEGER,
+    state      TEXT NOT NULL CHECK (state IN ('viewing', 'writing')),
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS presence_by_ticket ON presence(ticket_id);
 "#;

@@ -3,11 +3,15 @@
 mod agents;
 mod attachments;
 pub mod bulk;
+mod check;
 mod customers;
 mod drafts;
+mod file;
+mod guard;
 mod mail;
 mod migrations;
 mod outbox;
+mod presence;
 mod quarantine;
 mod rows;
 pub mod search;
@@ -19,6 +23,7 @@ pub use customers::CustomerSummary;
 pub use drafts::Draft;
 pub use mail::MAIL_ACTOR;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
+pub use presence::{Presence, PresenceState};
 pub use quarantine::QuarantinedMail;
 pub use search::{IndexProgress, SearchResults};
 pub use tickets::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
@@ -43,6 +48,10 @@ pub enum StoreError {
         "ticket #{ticket} was changed by {by} since you loaded it (version {expected}, now {actual}); reload and try again"
     )]
     Conflict { ticket: i64, expected: i64, actual: i64, by: String },
+    #[error("{}", newer_messages_sentence(*ticket, newer))]
+    NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
+    #[error("ticket #{ticket} was just taken by {by}")]
+    Taken { ticket: i64, by: String },
     #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]
@@ -53,6 +62,17 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
+}
+
+fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {
+    let who: Vec<String> =
+        newer.iter().map(|m| format!("{} from {}", m.kind, crate::domain::text::for_display_line(&m.author))).collect();
+    format!(
+        "ticket #{ticket} has {} new message{} since you last looked ({}); nothing was sent",
+        newer.len(),
+        if newer.len() == 1 { "" } else { "s" },
+        who.join(", ")
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -82,6 +102,8 @@ impl Store {
                 StoreError::Invalid(format!("cannot create the folder {} for the database: {e}", parent.display()))
             })?;
         }
+        file::refuse_network_filesystem(path)?;
+        file::create_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;

@@ -86,6 +86,13 @@ impl Widget for ConversationView<'_> {
         if show_facts {
             block = block.title(Line::from(facts).right_aligned());
         }
+        // Who else is on this ticket, on the bottom border (the top one is the subject's).
+        if let Some(presence) = crate::app::live::describe(self.state, ticket.id) {
+            let room = (area.width as usize).saturating_sub(4);
+            block = block.title_bottom(
+                Line::from(super::text::truncate(&format!(" {presence} "), room)).style(self.theme.bold()),
+            );
+        }
         let inner = block.inner(area);
         block.render(area, buf);
         let cache = wrapped(conversation, inner.width, Some(self.theme), clock(self.state));

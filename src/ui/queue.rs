@@ -173,7 +173,7 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::styled(fit(status_short(ticket.status), 4), theme.status(ticket.status)),
         Span::raw(" "),
         Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
-        Span::raw(" "),
+        Span::styled(crate::app::live::glyph(state, ticket.id), theme.bold()),
     ];
     let query = state.narrow.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);
     let marks = |text: &str| query.map(|q| q.positions(text)).unwrap_or_default();

@@ -1,0 +1,26 @@
+//! `frontdesk check` and `frontdesk backup PATH`.
+
+use super::CliError;
+use crate::store::Store;
+use std::io::Write;
+use std::path::Path;
+
+/// Run SQLite's integrity check and our invariants; any problem makes the command fail.
+pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
+    let problems = store.check()?;
+    if problems.is_empty() {
+        writeln!(out, "{}: ok (integrity, messages, search index, versions and events)", store.path().display())?;
+        return Ok(());
+    }
+    for problem in &problems {
+        writeln!(out, "problem: {problem}")?;
+    }
+    Err(CliError::Refused(format!("{} has {} problem(s); see above", store.path().display(), problems.len())))
+}
+
+/// Copy the database to `to`, consistently, while other agents keep working.
+pub fn backup(store: &Store, to: &Path, out: &mut dyn Write) -> Result<(), CliError> {
+    store.backup_to(to)?;
+    writeln!(out, "backed up {} to {}", store.path().display(), to.display())?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Drafts survive a killed console, through the real binary in a pseudo-terminal: kill -9, and the
+//! hang-up a dropped SSH connection gives (the terminal closes under the console).
+
+use frontdesk::domain::*;
+use frontdesk::store::Store;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Console {
+    master: std::fs::File,
+    child: Child,
+    _home: tempfile::TempDir,
+}
+
+fn pty() -> (std::fs::File, OwnedFd) {
+    let (mut master, mut slave) = (-1, -1);
+    let size = libc::winsize { ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: openpty writes two descriptors into the integers we pass and reads `size`.
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: `master` is the descriptor just opened. The console must not inherit it, or closing
+    // ours would not hang its terminal up.
+    unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
+    // SAFETY: both descriptors were just opened for us and are owned by nothing else.
+    unsafe { (std::fs::File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
+}
+
+fn start(db: &Path, login: &str) -> Console {
+    let (master, slave) = pty();
+    let home = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env("USER", login)
+        .env("TERM", "xterm-256color")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env_remove("FRONTDESK_CONFIG")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    // SAFETY: between fork and exec we only call async-signal-safe functions.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let child = command.spawn().unwrap();
+    let mut console = Console { master, child, _home: home };
+    console.wait_for(b"Queue");
+    console
+}
+
+impl Console {
+    /// Read the terminal until `text` was written (or fail after 10 s).
+    fn wait_for(&mut self, text: &[u8]) {
+        self.wait_for_within(text, Duration::from_secs(10));
+    }
+
+    fn wait_for_within(&mut self, text: &[u8], limit: Duration) {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 65536];
+        while started.elapsed() < limit {
+            let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
+                continue;
+            }
+            match self.master.read(&mut buf) {
+                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
+            if seen.windows(text.len()).any(|w| w == text) {
+                return;
+            }
+        }
+        panic!("the console did not show {:?} within {limit:?}", String::from_utf8_lossy(text));
+    }
+
+    /// Everything the console writes during `span`.
+    fn written_during(&mut self, span: Duration) -> Vec<u8> {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 65536];
+        while started.elapsed() < span {
+            let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
+                continue;
+            }
+            match self.master.read(&mut buf) {
+                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
+        }
+        seen
+    }
+
+    fn keys(&mut self, keys: &[u8]) {
+        for key in keys {
+            self.master.write_all(&[*key]).unwrap();
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+}
+
+fn desk(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("desk.db");
+    let store = Store::open(&path).unwrap();
+    store.register_first_admin("ana").unwrap();
+    let t = NewTicket {
+        customer_email: "carla@shop.example".into(),
+        customer_name: Some("Carla".into()),
+        subject: "Refund".into(),
+        body: "help".into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&t, "ana").unwrap();
+    path
+}
+
+fn write_a_draft(db: &Path) -> Console {
+    let mut console = start(db, "ana");
+    console.keys(b"\r");
+    console.wait_for(b"help");
+    console.keys(b"r");
+    console.keys(b"half a reply");
+    std::thread::sleep(Duration::from_millis(2500)); // saved 1.5 s after the last key
+    console
+}
+
+#[test]
+fn a_draft_survives_kill_9_and_is_offered_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = desk(dir.path());
+    let mut console = write_a_draft(&db);
+    console.child.kill().unwrap(); // SIGKILL
+    console.child.wait().unwrap();
+    let draft = Store::open(&db).unwrap().draft(1, "ana").unwrap().expect("the draft was saved");
+    assert_eq!(draft.body, "half a reply");
+    let mut again = start(&db, "ana");
+    again.keys(b"\r");
+    again.wait_for(b"draft is waiting");
+    again.keys(b"r");
+    again.wait_for(b"your unsent reply is back");
+    again.child.kill().unwrap();
+    again.child.wait().unwrap();
+}
+
+#[test]
+fn a_draft_survives_a_dropped_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = desk(dir.path());
+    let Console { mut master, mut child, _home } = write_a_draft(&db);
+    master.write_all(b" and more").unwrap(); // typed just before the line drops: not saved yet
+    std::thread::sleep(Duration::from_millis(200));
+    drop(master); // the terminal goes away: the console gets SIGHUP and its input fails
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the console outlived its terminal");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let store = Store::open(&db).unwrap();
+    let draft = store.draft(1, "ana").unwrap().expect("the draft was saved");
+    assert_eq!(draft.body, "half a reply and more", "even the last keys are saved");
+    assert!(store.presence().unwrap().is_empty(), "the console took its presence with it");
+}
+
+#[test]
+fn two_consoles_see_each_other_and_each_others_changes_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = desk(dir.path());
+    Store::open(&db).unwrap().add_agent("bob", None, Role::Agent).unwrap();
+    let mut ana = start(&db, "ana");
+    let mut bob = start(&db, "bob");
+    ana.keys(b"\r");
+    ana.wait_for(b"help");
+    bob.keys(b"\r");
+    bob.wait_for(b"help");
+    ana.wait_for_within("● bob viewing".as_bytes(), Duration::from_secs(2));
+    bob.keys(b"r");
+    // Frames carry only the cells that changed: "● bob viewing" becomes "✎ bob writing" by its glyph.
+    ana.wait_for_within("✎".as_bytes(), Duration::from_secs(2));
+    bob.keys(b"on its way");
+    bob.keys(b"\x13"); // Ctrl-S
+    ana.wait_for_within(b"on its way", Duration::from_millis(1500));
+    ana.written_during(Duration::from_secs(1)); // bob's composer closes: his mark changes
+    let idle = ana.written_during(Duration::from_secs(2));
+    assert!(idle.is_empty(), "an idle console wrote {} bytes", idle.len());
+    for console in [&mut ana, &mut bob] {
+        console.child.kill().unwrap();
+        console.child.wait().unwrap();
+    }
+}

@@ -1,0 +1,26 @@
+//! Presence on screen: the queue row's mark and the conversation's bottom border.
+
+mod common;
+
+use frontdesk::store::{Presence, PresenceState};
+use frontdesk::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn presence(agent: &str, ticket: i64, state: PresenceState) -> Presence {
+    Presence { console: format!("{agent}-1"), agent: agent.into(), ticket_id: Some(ticket), state }
+}
+
+#[test]
+fn other_agents_show_in_the_queue_and_the_conversation() {
+    let mut state = common::state((120, 32), "Login", "Hello");
+    state.presence = vec![
+        presence("hiro", 1042, PresenceState::Viewing),
+        presence("mei", 1042, PresenceState::Writing),
+        presence("olu\x1b[2J", 1037, PresenceState::Viewing),
+        presence("ana", 1039, PresenceState::Writing), // me, in another console: not shown
+    ];
+    let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    insta::assert_snapshot!(term.backend());
+}
