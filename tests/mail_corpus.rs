@@ -189,10 +189,16 @@ fn chatwoot_reply_mail_without_uuid() {
     assert_avatar_mail("reply_mail_without_uuid.eml", "sony@chatwoot.com");
 }
 
-/// A mail whose Message-ID is `test-reference-id`, as the peer's spec seeds.
+/// A mail whose Message-ID is `test-reference-id`, as the peer's spec seeds; sent before the
+/// fixtures that answer it (a message keeps its Date), so it comes first in the conversation.
 fn seed_reference(desk: &Desk) -> i64 {
     let raw = mail::mail(
-        &[("From", "Sony <sony@chatwoot.com>"), ("Subject", "seed"), ("Message-ID", "<test-reference-id>")],
+        &[
+            ("From", "Sony <sony@chatwoot.com>"),
+            ("Subject", "seed"),
+            ("Message-ID", "<test-reference-id>"),
+            ("Date", "Mon, 20 Apr 2020 08:00:00 +0000"),
+        ],
         "seed",
     );
     ticket_of(&desk.import(&raw))

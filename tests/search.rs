@@ -264,3 +264,31 @@ fn imported_mail_is_searchable_as_soon_as_the_import_ends() {
     assert_eq!(found.len(), 1, "the body is found");
     assert_eq!(find(&mut store, "zoe quint"), found, "and the sender, without accents");
 }
+
+#[test]
+fn a_long_open_connection_sees_what_another_one_indexed() {
+    let mut d = desk();
+    let first = create(&d.store, "a@shop.example", "Ann", "Kettle", "It whistles.");
+    assert_eq!(find(&mut d.store, "whistles"), vec![first.id], "this connection has read the index");
+    // Another process (here: another connection) writes and re-indexes a lot meanwhile.
+    let other = Store::open(&d.path).unwrap();
+    let mut made = Vec::new();
+    for i in 0..300 {
+        let t = create(&other, &format!("c{i}@shop.example"), "Someone", &format!("Toaster {i}"), "sparks");
+        other.add_message(t.id, MessageKind::Reply, "ana", &format!("fixed with part{i}"), None).unwrap();
+        if i % 50 == 0 {
+            other.index_queued().unwrap();
+        }
+        made.push(t.id);
+    }
+    other.index_queued().unwrap();
+    other.delete_ticket(made[10]).unwrap();
+    other.index_queued().unwrap();
+    drop(other);
+    assert_eq!(find(&mut d.store, "part299"), vec![made[299]], "the old connection reads the new index");
+    assert!(find(&mut d.store, "part10").is_empty());
+    let query = SearchQuery::parse("sparks", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let found = d.store.search(&query, "ana", 500).unwrap();
+    assert_eq!(found.tickets.len(), 299);
+    assert_eq!(find(&mut d.store, "whistles"), vec![first.id]);
+}
