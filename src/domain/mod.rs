@@ -3,6 +3,7 @@
 pub mod fuzzy;
 pub mod mail;
 pub mod search;
+pub mod sla;
 pub mod text;
 
 use chrono::{DateTime, Utc};
