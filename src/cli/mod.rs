@@ -14,6 +14,7 @@ mod outbox;
 mod output;
 mod quarantine;
 mod search;
+mod sla_view;
 mod ticket;
 mod ticket_view;
 
@@ -128,7 +129,7 @@ fn run_command(
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
             let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
-            ticket::run(&store, &agent, cmd, outbound.as_ref(), out)
+            ticket::run(&store, &agent, cmd, outbound.as_ref(), &config.sla_policies(), out)
         }
         // The intake needs no agent: an MTA or fetchmail pipes mail in as whoever it runs as.
         Command::Import(args) => import::run(&open_store(paths, demo)?, config, args, out),

@@ -1,7 +1,9 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
 use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
+use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
+use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
 use crate::mail::outbound::{Outbound, SendError};
@@ -98,12 +100,13 @@ pub fn run(
     agent: &Agent,
     cmd: TicketCommand,
     outbound: Option<&Outbound>,
+    policies: &Policies,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
         TicketCommand::New(args) => new(store, agent, args, out),
-        TicketCommand::List(args) => list(store, agent, &args, out),
-        TicketCommand::Show { id, json } => show(store, id, json, out),
+        TicketCommand::List(args) => list(store, agent, &args, policies, out),
+        TicketCommand::Show { id, json } => show(store, id, json, policies, out),
         TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, outbound, out),
         TicketCommand::Set(args) => set(store, agent, args, out),
         TicketCommand::Delete { id, yes } => {
@@ -144,7 +147,13 @@ fn who(value: &str, agent: &Agent) -> Option<String> {
     }
 }
 
-fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> Result<(), CliError> {
+fn list(
+    store: &Store,
+    agent: &Agent,
+    args: &ListArgs,
+    policies: &Policies,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let assignee = match args.assignee.as_deref().map(|a| who(a, agent)) {
         None => AssigneeFilter::Any,
         Some(None) => AssigneeFilter::Nobody,
@@ -157,10 +166,15 @@ fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> R
         ..TicketFilter::default()
     };
     let tickets = store.list_tickets(&filter, None, args.limit)?;
-    if args.json {
-        return write_json(out, &tickets.iter().map(TicketJson::from).collect::<Vec<_>>());
-    }
     let now = Utc::now();
+    let mut clocks = sla_view::clocks(store, policies, &tickets, now)?;
+    if args.json {
+        let json = tickets.iter().map(|t| TicketJson {
+            sla: clocks.remove(&t.id).map(|(c, _)| SlaJson::from(c.as_slice())),
+            ..TicketJson::from(t)
+        });
+        return write_json(out, &json.collect::<Vec<_>>());
+    }
     let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
     for t in &tickets {
         table.row(vec![
@@ -176,12 +190,19 @@ fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> R
     Ok(table.write(out)?)
 }
 
-fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn Write) -> Result<(), CliError> {
     let detail = store.ticket_detail(id)?;
-    match json {
-        true => write_json(out, &TicketDetailJson::from(&detail)),
-        false => Ok(ticket_view::write(&detail, out)?),
+    let clocks = sla_view::clocks(store, policies, std::slice::from_ref(&detail.ticket), Utc::now())?.remove(&id);
+    if json {
+        let mut json = TicketDetailJson::from(&detail);
+        json.ticket.sla = clocks.map(|(c, _)| SlaJson::from(c.as_slice()));
+        return write_json(out, &json);
     }
+    ticket_view::write(&detail, out)?;
+    for line in clocks.map(|(c, hours)| sla_view::lines(&c, &hours)).unwrap_or_default() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 fn reply(

@@ -2,10 +2,12 @@
 
 mod mail;
 mod paths;
+mod sla;
 
 pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
 pub use paths::{resolve_paths, Paths, PathsError};
+pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,6 +28,9 @@ pub struct Config {
     /// Saved filters, shown as queue tabs after the built-in ones (`[[views]]` tables).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<ViewConfig>,
+    /// SLA targets, business hours and tier priority raises (none: no clocks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaConfig>,
 }
 
 /// One saved filter: which tickets a tab shows and in what order.
@@ -179,6 +184,9 @@ impl Config {
             return invalid(format!("queue.page_size is {}; expected 10 to 5000", self.queue.page_size));
         }
         if let Some(problem) = self.mail.as_ref().and_then(MailConfig::problem) {
+            return invalid(problem);
+        }
+        if let Some(problem) = self.sla.as_ref().and_then(SlaConfig::problem) {
             return invalid(problem);
         }
         Ok(())

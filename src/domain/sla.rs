@@ -45,6 +45,20 @@ impl Policies {
     pub fn is_empty(&self) -> bool {
         self.policies.is_empty()
     }
+
+    /// A ticket's clocks as of `now`, with the hours they count in; none without a policy.
+    pub fn clocks_for(
+        &self,
+        priority: Priority,
+        tier: Tier,
+        timeline: &Timeline,
+        now: Timestamp,
+    ) -> (Vec<Clock>, Hours) {
+        match self.for_ticket(priority, tier) {
+            Some(policy) => (clocks(policy, timeline, now), policy.hours.clone()),
+            None => (Vec::new(), Hours::Calendar),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -262,6 +276,8 @@ fn clock(
     let paused = stop.is_none() && timeline.pauses().last().is_some_and(|(_, end)| end.is_none());
     let state = match (stop, remaining) {
         (_, r) if r < 0 => ClockState::Breached,
+        // A running clock at its due second has run out.
+        (None, 0) if !paused => ClockState::Breached,
         (Some(_), _) => ClockState::Met,
         _ if paused => ClockState::Paused,
         (None, r) if r * 4 <= target => ClockState::Warning,

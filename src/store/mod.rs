@@ -11,6 +11,7 @@ mod outbox;
 mod quarantine;
 mod rows;
 pub mod search;
+mod sla;
 mod tags;
 mod tickets;
 

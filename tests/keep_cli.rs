@@ -1,0 +1,102 @@
+//! The command line of issue 6: SLA clocks, macros, ratings, snooze, run on temporary desks.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+struct Desk {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    config: PathBuf,
+}
+
+impl Desk {
+    /// A desk initialised by `ana`, with this config.
+    fn new(config: &str) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db");
+        let config_path = dir.path().join("config.toml");
+        std::fs::write(&config_path, config).unwrap();
+        let desk = Desk { dir, db, config: config_path };
+        desk.ok(&["init"]);
+        desk
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let home = self.dir.path();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+        cmd.arg("--db").arg(&self.db).arg("--config").arg(&self.config).args(args);
+        cmd.env_remove("FRONTDESK_DB").env_remove("FRONTDESK_CONFIG").env_remove("LOGNAME");
+        cmd.env("HOME", home).env("USER", "ana");
+        for (var, sub) in [("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")] {
+            cmd.env(var, home.join(sub));
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.command(args).output().unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, stdout, stderr) = self.run(args);
+        assert_eq!(code, 0, "{args:?} failed: {stderr}");
+        stdout
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+}
+
+const SLA: &str = "[sla]\n[[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"2s\"\nresolution = \"1d\"\n";
+
+#[test]
+fn an_urgent_ticket_counts_down_breaches_on_time_and_stops_at_the_first_reply() {
+    let desk = Desk::new(SLA);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Down", "--priority", "urgent"]);
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    let first = &shown["sla"]["first_response"];
+    assert!(matches!(first["state"].as_str(), Some("ok" | "warning")), "{shown}");
+    assert!(first["remaining_seconds"].as_i64().unwrap() <= 2);
+    assert!(first["due_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(shown["sla"]["resolution"]["state"], "ok");
+    assert!(shown["sla"].get("next_response").is_none());
+
+    std::thread::sleep(std::time::Duration::from_millis(3_100));
+    let listed = desk.json(&["ticket", "list", "--json"]);
+    assert_eq!(listed[0]["sla"]["first_response"]["state"], "breached", "{listed}");
+    assert!(listed[0]["sla"]["first_response"]["remaining_seconds"].as_i64().unwrap() <= -1);
+
+    desk.ok(&["ticket", "reply", "1", "--body", "On it."]);
+    let replied = desk.json(&["ticket", "show", "1", "--json"]);
+    let first = &replied["sla"]["first_response"];
+    assert_eq!(first["state"], "breached"); // late is late: the reply stops the clock, it does not undo the breach
+    assert!(first["stopped_at"].as_str().is_some());
+    assert!(replied["first_response_at"].as_str().is_some());
+    let human = desk.ok(&["ticket", "show", "1"]);
+    assert!(human.contains("sla: first response was due"), "{human}");
+}
+
+#[test]
+fn a_reply_in_time_meets_the_clock_and_other_priorities_have_none() {
+    let desk = Desk::new(&SLA.replace("2s", "1h"));
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Down", "--priority", "urgent"]);
+    desk.ok(&["ticket", "new", "--from", "hiro@example.com", "--subject", "Question"]);
+    desk.ok(&["ticket", "reply", "1", "--body", "On it."]);
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!(shown["sla"]["first_response"]["state"], "met");
+    let normal = desk.json(&["ticket", "show", "2", "--json"]);
+    assert!(normal.get("sla").is_none(), "{normal}");
+}
+
+#[test]
+fn a_bad_sla_setting_is_one_clear_error() {
+    let desk = Desk::new("");
+    std::fs::write(&desk.config, "[[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"soon\"\n").unwrap();
+    let (code, _, stderr) = desk.run(&["ticket", "list"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("first_response 'soon' is not a duration"), "{stderr}");
+}
