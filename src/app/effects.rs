@@ -36,6 +36,8 @@ pub struct App {
     pub mail: Option<crate::config::MailConfig>,
     /// The data folder, where a relative outbound Maildir is.
     pub data_dir: std::path::PathBuf,
+    /// The SLA policies the queue's clocks follow (none: no clocks).
+    pub sla: crate::domain::sla::Policies,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             index_build_started: false,
             mail: None,
             data_dir: std::path::PathBuf::new(),
+            sla: Default::default(),
         }
     }
 
@@ -143,7 +146,8 @@ impl App {
                 let mut rows = self.store.list_tickets(&self.state.view_filter(view), after, page + 1)?;
                 let has_more = rows.len() > page;
                 rows.truncate(page);
-                Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more })
+                let sla = super::sla::next_due_clocks(&self.store, &self.sla, &rows, self.state.now)?;
+                Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
             }
             Effect::LoadCounts => {
                 let mut counts = Vec::new();

@@ -14,6 +14,7 @@ pub mod narrow;
 pub mod navigate;
 pub mod overlay;
 pub mod pickers;
+pub mod sla;
 pub mod state;
 pub mod terminal;
 pub mod ticket_actions;
@@ -54,6 +55,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
+    app.sla = config.sla_policies();
     app.data_dir = paths.data_dir.clone();
     app.timer_tx = Some(tx);
     app.start();

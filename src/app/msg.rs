@@ -17,6 +17,8 @@ pub enum Msg {
         rows: Vec<Ticket>,
         append: bool,
         has_more: bool,
+        /// Each row's next due SLA clock.
+        sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
     },
     /// Tickets per tab, in the order of `State::tabs`.
     CountsLoaded(Vec<u64>),

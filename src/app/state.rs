@@ -66,6 +66,10 @@ pub struct QueueState {
     pub offset: usize,
     pub has_more: bool,
     pub loading: bool,
+    /// Each loaded row's next due SLA clock.
+    pub sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
+    /// Where the next page starts, kept apart from the rows because due rows are moved up.
+    pub cursor: Option<crate::store::PageCursor>,
 }
 
 impl QueueState {

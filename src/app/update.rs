@@ -18,7 +18,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Action(action) => on_action(state, action),
-        Msg::QueueLoaded { view, rows, append, has_more } => on_queue_loaded(state, view, rows, append, has_more),
+        Msg::QueueLoaded { view, rows, append, has_more, sla } => {
+            let rows = super::sla::with_clocks(state, view, rows, append, sla);
+            on_queue_loaded(state, view, rows, append, has_more)
+        }
         Msg::CountsLoaded(counts) => {
             state.counts = counts.into_iter().map(Some).collect();
             vec![]
@@ -236,5 +239,5 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
 
 /// Where the next page of the queue starts.
 pub fn next_page_cursor(state: &State) -> Option<PageCursor> {
-    state.queue.rows.last().map(PageCursor::after)
+    state.queue.cursor.or_else(|| state.queue.rows.last().map(PageCursor::after))
 }

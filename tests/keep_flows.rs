@@ -1,0 +1,70 @@
+//! Flow tests of issue 6 on a real database: SLA clocks in the queue, snooze, macros, ratings.
+
+use frontdesk::app::effects::App;
+use frontdesk::app::keymap::Keymap;
+use frontdesk::app::state::{State, View};
+use frontdesk::domain::sla::{ClockKind, ClockState, Hours, Policies, Policy, Targets};
+use frontdesk::domain::*;
+use frontdesk::store::Store;
+use std::collections::BTreeMap;
+
+fn new_ticket(store: &Store, subject: &str, priority: Priority) -> Ticket {
+    let t = NewTicket {
+        customer_email: "carla@shop.example".into(),
+        customer_name: Some("Carla Núñez".into()),
+        subject: subject.into(),
+        body: "Please help.".into(),
+        priority,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&t, "ana").unwrap()
+}
+
+fn urgent_in_an_hour() -> Policies {
+    let targets = Targets { first_response: Some(3_600), next_response: None, resolution: None };
+    Policies { policies: vec![Policy { priority: Priority::Urgent, tier: None, targets, hours: Hours::Calendar }] }
+}
+
+fn open_app(store: Store, now: Timestamp, policies: Policies) -> App {
+    let agent = store.agent("ana").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), now);
+    let mut app = App::new(state, store);
+    app.sla = policies;
+    app.start();
+    app
+}
+
+fn desk() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
+    let (_dir, store) = desk();
+    let urgent = new_ticket(&store, "Site down", Priority::Urgent);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    new_ticket(&store, "A question", Priority::Normal);
+    let app = open_app(store, chrono::Utc::now() + chrono::Duration::hours(2), urgent_in_an_hour());
+    let q = &app.state.queue;
+    assert_eq!(q.rows[0].id, urgent.id, "the breached ticket is moved up from the bottom");
+    let clock = &q.sla[&urgent.id];
+    assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
+    assert!(clock.remaining_seconds <= -3_590);
+    assert_eq!(q.sla.len(), 1, "the normal ticket has no policy");
+}
+
+#[test]
+fn without_a_policy_the_queue_has_no_clocks_and_keeps_its_order() {
+    let (_dir, store) = desk();
+    new_ticket(&store, "Site down", Priority::Urgent);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let newer = new_ticket(&store, "A question", Priority::Normal);
+    let app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert!(app.state.queue.sla.is_empty());
+    assert_eq!(app.state.queue.rows[0].id, newer.id);
+}

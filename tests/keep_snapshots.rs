@@ -1,0 +1,42 @@
+//! Snapshots of issue 6 on screen: SLA countdowns in the queue and the breach count.
+
+mod common;
+
+use frontdesk::app::state::State;
+use frontdesk::domain::sla::{Clock, ClockKind, ClockState};
+use frontdesk::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn render(state: &State) -> Terminal<TestBackend> {
+    let (w, h) = state.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::draw(f, state, &Theme::monochrome())).unwrap();
+    term
+}
+
+fn clock(state: ClockState, remaining_seconds: i64) -> Clock {
+    Clock {
+        kind: ClockKind::FirstResponse,
+        state,
+        target_seconds: 3_600,
+        remaining_seconds,
+        due_at: None,
+        stopped_at: None,
+    }
+}
+
+#[test]
+fn queue_shows_countdowns_with_glyphs_and_counts_breaches() {
+    let mut state = common::state((120, 16), "Login loop", "Still waiting");
+    let sla = &mut state.queue.sla;
+    sla.insert(1042, clock(ClockState::Breached, -20 * 60));
+    sla.insert(1039, clock(ClockState::Warning, 12 * 60));
+    sla.insert(1037, clock(ClockState::Paused, 3 * 3_600));
+    sla.insert(1031, clock(ClockState::Ok, 2 * 86_400));
+    let term = render(&state);
+    insta::assert_snapshot!(term.backend());
+    let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("×-20m") && text.contains("* 12m") && text.contains("=  3h"), "{text}");
+    assert!(text.contains("× 1 breached"));
+}
