@@ -100,3 +100,52 @@ fn a_bad_sla_setting_is_one_clear_error() {
     assert_eq!(code, 1);
     assert!(stderr.contains("first_response 'soon' is not a duration"), "{stderr}");
 }
+
+#[test]
+fn a_macro_reply_greets_by_first_name_and_applies_its_actions() {
+    let desk = Desk::new("");
+    desk.ok(&[
+        "ticket",
+        "new",
+        "--from",
+        "carla@shop.example",
+        "--name",
+        "Carla Núñez",
+        "--subject",
+        "Broken lamp",
+        "--body",
+        "It broke.",
+    ]);
+    let listed = desk.ok(&["ticket", "macros"]);
+    assert!(listed.contains("Need more information"), "{listed}");
+    desk.ok(&["ticket", "reply", "1", "--macro", "need more information"]);
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    let body = shown["messages"][1]["body"].as_str().unwrap();
+    assert!(body.starts_with("Hi Carla,\n"), "{body}");
+    assert!(body.contains("\"Broken lamp\""), "{body}");
+    assert_eq!(shown["status"], "pending");
+}
+
+#[test]
+fn a_macro_with_an_unknown_placeholder_is_refused_before_sending() {
+    let desk = Desk::new("");
+    let macros = desk.dir.path().join("macros");
+    std::fs::create_dir(&macros).unwrap();
+    std::fs::write(macros.join("bad.toml"), "name = \"Bad\"\nbody = \"Hi {{customer.nickname}}\"\n").unwrap();
+    std::fs::write(macros.join("sig.toml"), "name = \"Signed\"\nbody = \"Bye\\n{{agent.signature}}\"\n").unwrap();
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Broken lamp", "--body", "It broke."]);
+    let (code, _, stderr) = desk.run(&["ticket", "reply", "1", "--macro", "Bad"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("canned reply 'Bad' was not sent: the placeholder {{customer.nickname}} is unknown"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = desk.run(&["ticket", "reply", "1", "--macro", "Signed"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("{{agent.signature}} is empty"), "{stderr}");
+    let (code, _, stderr) = desk.run(&["ticket", "reply", "1", "--macro", "Nope"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no canned reply is called 'Nope'"), "{stderr}");
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 1, "nothing was sent");
+}

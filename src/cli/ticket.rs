@@ -1,5 +1,6 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
+use super::keep::Keep;
 use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
 use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
@@ -32,7 +33,12 @@ pub enum TicketCommand {
         note: bool,
         #[arg(long)]
         body: Option<String>,
+        /// Send a canned reply (by name), with its placeholders filled in and its actions applied.
+        #[arg(long = "macro", value_name = "NAME", conflicts_with = "body")]
+        macro_name: Option<String>,
     },
+    /// List the canned replies (built in, and `macros/*.toml` beside the config file).
+    Macros,
     /// Change a ticket's status, priority, assignee or tags.
     Set(SetArgs),
     /// Delete a ticket with its conversation and history, e.g. spam (admins only).
@@ -100,14 +106,29 @@ pub fn run(
     agent: &Agent,
     cmd: TicketCommand,
     outbound: Option<&Outbound>,
-    policies: &Policies,
+    keep: &Keep,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
         TicketCommand::New(args) => new(store, agent, args, out),
-        TicketCommand::List(args) => list(store, agent, &args, policies, out),
-        TicketCommand::Show { id, json } => show(store, id, json, policies, out),
-        TicketCommand::Reply { id, note, body } => reply(store, agent, id, note, body, outbound, out),
+        TicketCommand::List(args) => list(store, agent, &args, &keep.policies, out),
+        TicketCommand::Show { id, json } => show(store, id, json, &keep.policies, out),
+        TicketCommand::Reply { id, note, macro_name: Some(name), .. } => {
+            store.ticket(id)?;
+            let (body, change) = super::keep::macro_reply(store, agent, keep, id, &name)?;
+            reply(store, agent, id, note, Some(body), outbound, out)?;
+            if !change.is_empty() {
+                set_change(store, agent, id, change, out)?;
+            }
+            Ok(())
+        }
+        TicketCommand::Reply { id, note, body, macro_name: None } => reply(store, agent, id, note, body, outbound, out),
+        TicketCommand::Macros => {
+            for m in keep.macros() {
+                writeln!(out, "{}", for_display_line(&m.name))?;
+            }
+            Ok(())
+        }
         TicketCommand::Set(args) => set(store, agent, args, out),
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
@@ -264,8 +285,18 @@ fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> Resu
             "nothing to change; give --status, --priority, --assign, --tag or --untag".into(),
         ));
     }
-    let current = store.ticket(args.id)?;
-    let t = store.update_ticket(args.id, current.version, &change, &agent.login)?;
+    set_change(store, agent, args.id, change, out)
+}
+
+fn set_change(
+    store: &Store,
+    agent: &Agent,
+    id: i64,
+    change: TicketChange,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let current = store.ticket(id)?;
+    let t = store.update_ticket(id, current.version, &change, &agent.login)?;
     let tags = if t.tags.is_empty() { "-".to_string() } else { t.tags.join(" ") };
     writeln!(
         out,

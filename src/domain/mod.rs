@@ -4,6 +4,7 @@ pub mod fuzzy;
 pub mod mail;
 pub mod search;
 pub mod sla;
+pub mod template;
 pub mod text;
 
 use chrono::{DateTime, Utc};
