@@ -149,3 +149,50 @@ fn a_macro_with_an_unknown_placeholder_is_refused_before_sending() {
     let shown = desk.json(&["ticket", "show", "1", "--json"]);
     assert_eq!(shown["messages"].as_array().unwrap().len(), 1, "nothing was sent");
 }
+
+#[test]
+fn a_csat_rating_shows_in_the_customer_and_the_csat_figure() {
+    let desk = Desk::new("");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "Broken."]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Chair", "--body", "Broken."]);
+    let (code, _, stderr) = desk.run(&["ticket", "rate", "1", "--csat", "5"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("ticket #1 is new; CSAT is recorded for solved tickets"), "{stderr}");
+    desk.ok(&["ticket", "set", "1", "--status", "solved"]);
+    desk.ok(&["ticket", "set", "2", "--status", "solved"]);
+    desk.ok(&["ticket", "rate", "1", "--csat", "5", "--comment", "Quick and kind"]);
+    desk.ok(&["ticket", "rate", "2", "--csat", "bad"]);
+    let (code, _, stderr) = desk.run(&["ticket", "rate", "2", "--csat", "7"]);
+    assert_eq!(code, 2, "{stderr}");
+    desk.ok(&["customer", "rate", "1", "--nps", "9"]);
+    let (code, _, stderr) = desk.run(&["customer", "rate", "1", "--nps", "3"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("at most once in 30 days"), "{stderr}");
+
+    let customer = desk.json(&["customer", "show", "1", "--json"]);
+    let s = &customer["satisfaction"];
+    assert_eq!(s["csat_percent"], 50.0);
+    assert_eq!(s["nps"], 100.0);
+    assert_eq!(s["ratings"].as_array().unwrap().len(), 3);
+    let human = desk.ok(&["customer", "show", "1"]);
+    assert!(human.contains("satisfaction: CSAT 50% of 2 · NPS 100 of 1"), "{human}");
+    assert!(human.contains("CSAT good on #1: Quick and kind"), "{human}");
+    let events = desk.json(&["ticket", "show", "1", "--json"])["events"].clone();
+    assert!(events.as_array().unwrap().iter().any(|e| e["field"] == "satisfaction" && e["new"] == "5/5"));
+}
+
+#[test]
+fn a_snoozed_ticket_leaves_the_working_views_until_the_customer_writes() {
+    let desk = Desk::new("");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "Broken."]);
+    let said = desk.ok(&["ticket", "snooze", "1", "--until", "3d"]);
+    assert!(said.starts_with("ticket #1 snoozed until "), "{said}");
+    let active = desk.json(&["ticket", "list", "--json", "--status", "new"]);
+    assert_eq!(active.as_array().unwrap().len(), 1, "an explicit status still lists it");
+    let (code, _, stderr) = desk.run(&["ticket", "snooze", "1", "--until", "someday"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("'someday' is not a time"), "{stderr}");
+    let (code, _, stderr) = desk.run(&["ticket", "snooze", "1", "--until", "2001-01-01"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("a snooze ends in the future"), "{stderr}");
+}

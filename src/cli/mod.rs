@@ -14,6 +14,7 @@ mod mail_view;
 mod outbox;
 mod output;
 mod quarantine;
+mod satisfaction_view;
 mod search;
 mod sla_view;
 mod ticket;
@@ -152,8 +153,8 @@ fn run_command(
         }
         Command::Customer(cmd) => {
             let store = open_store(paths, demo)?;
-            identity::acting_agent(&store, as_login)?;
-            customer::run(&store, cmd, out)
+            let agent = identity::acting_agent(&store, as_login)?;
+            customer::run(&store, &agent, cmd, out)
         }
         Command::Search(args) => {
             let mut store = open_store(paths, demo)?;

@@ -39,6 +39,22 @@ pub enum TicketCommand {
     },
     /// List the canned replies (built in, and `macros/*.toml` beside the config file).
     Macros,
+    /// Record the customer's satisfaction with a solved ticket.
+    Rate {
+        id: i64,
+        /// good, bad, or 1 to 5 (4 and 5 count as good).
+        #[arg(long, value_name = "good|bad|1-5")]
+        csat: crate::domain::satisfaction::Csat,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Take a ticket out of the working views until a time (or until the customer writes).
+    Snooze {
+        id: i64,
+        /// A time (RFC 3339, or `YYYY-MM-DD [HH:MM]` in UTC) or a delay such as 4h or 3d.
+        #[arg(long, value_name = "TIME")]
+        until: String,
+    },
     /// Change a ticket's status, priority, assignee or tags.
     Set(SetArgs),
     /// Delete a ticket with its conversation and history, e.g. spam (admins only).
@@ -123,6 +139,17 @@ pub fn run(
             Ok(())
         }
         TicketCommand::Reply { id, note, body, macro_name: None } => reply(store, agent, id, note, body, outbound, out),
+        TicketCommand::Rate { id, csat, comment } => {
+            let t = store.rate_ticket(id, csat, comment.as_deref().unwrap_or(""), &agent.login)?;
+            writeln!(out, "ticket #{}: rated {}", t.id, csat.label())?;
+            Ok(())
+        }
+        TicketCommand::Snooze { id, until } => {
+            let until = crate::domain::sla::parse_when(&until, Utc::now()).map_err(CliError::Refused)?;
+            let t = store.snooze_ticket(id, until, &agent.login)?;
+            writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+            Ok(())
+        }
         TicketCommand::Macros => {
             for m in keep.macros() {
                 writeln!(out, "{}", for_display_line(&m.name))?;

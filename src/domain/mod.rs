@@ -2,6 +2,7 @@
 
 pub mod fuzzy;
 pub mod mail;
+pub mod satisfaction;
 pub mod search;
 pub mod sla;
 pub mod template;

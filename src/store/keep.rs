@@ -1,0 +1,129 @@
+//! Ratings (CSAT per solved ticket, NPS per customer) and snoozed tickets.
+
+use super::tickets::{log_event, read_ticket};
+use super::{from_millis, now_millis, to_millis, Result, Store, StoreError};
+use crate::domain::satisfaction::{nps_too_soon, Csat, Rating, RatingKind};
+use crate::domain::{Status, Ticket, Timestamp};
+use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
+
+impl Store {
+    /// Record the customer's CSAT for a solved ticket; a new rating replaces an earlier one.
+    pub fn rate_ticket(&self, id: i64, csat: Csat, comment: &str, actor: &str) -> Result<Ticket> {
+        self.write(|conn| {
+            let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if !matches!(ticket.status, Status::Solved | Status::Closed) {
+                return Err(StoreError::Invalid(format!(
+                    "ticket #{id} is {}; CSAT is recorded for solved tickets",
+                    ticket.status
+                )));
+            }
+            let now = now_millis();
+            conn.execute("DELETE FROM ratings WHERE ticket_id = ?1 AND kind = 'csat'", [id])?;
+            conn.execute(
+                "INSERT INTO ratings (customer_id, ticket_id, kind, score, good, comment, actor, created_at)
+                 VALUES (?1, ?2, 'csat', ?3, ?4, ?5, ?6, ?7)",
+                params![ticket.customer_id, id, csat.score(), csat.is_good(), comment.trim(), actor, now],
+            )?;
+            conn.execute(
+                "UPDATE tickets SET satisfaction = ?1, satisfaction_comment = ?2, version = version + 1 WHERE id = ?3",
+                params![csat.score(), comment.trim(), id],
+            )?;
+            log_event(conn, id, actor, "satisfaction", None, Some(&csat.label()), now)?;
+            Ok(())
+        })?;
+        self.ticket(id)
+    }
+
+    /// Record a customer's NPS answer (0–10), at most one per customer in 30 days.
+    pub fn rate_nps(&self, customer_id: i64, score: u8, comment: &str, actor: &str) -> Result<()> {
+        self.customer(customer_id)?;
+        self.write(|conn| {
+            let last: Option<i64> = conn
+                .query_row(
+                    "SELECT max(created_at) FROM ratings WHERE customer_id = ?1 AND kind = 'nps'",
+                    [customer_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let now = now_millis();
+            if let Some(last) = last.map(from_millis).filter(|last| nps_too_soon(*last, from_millis(now))) {
+                return Err(StoreError::Invalid(format!(
+                    "customer {customer_id} gave an NPS score on {}; NPS is asked at most once in 30 days",
+                    last.format("%Y-%m-%d")
+                )));
+            }
+            conn.execute(
+                "INSERT INTO ratings (customer_id, kind, score, comment, actor, created_at)
+                 VALUES (?1, 'nps', ?2, ?3, ?4, ?5)",
+                params![customer_id, score, comment.trim(), actor, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every rating of a customer, newest first.
+    pub fn customer_ratings(&self, customer_id: i64) -> Result<Vec<Rating>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, score, good, ticket_id, comment, created_at FROM ratings
+             WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([customer_id], |r| {
+            let kind: String = r.get(0)?;
+            Ok(Rating {
+                kind: if kind == "nps" { RatingKind::Nps } else { RatingKind::Csat },
+                score: r.get(1)?,
+                good: r.get(2)?,
+                ticket_id: r.get(3)?,
+                comment: r.get(4)?,
+                created_at: from_millis(r.get(5)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Snooze an active ticket until `until`: it leaves the working views until then, or until the
+    /// customer writes.
+    pub fn snooze_ticket(&self, id: i64, until: Timestamp, actor: &str) -> Result<Ticket> {
+        self.write(|conn| {
+            let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if !ticket.status.is_active() {
+                return Err(StoreError::Invalid(format!(
+                    "ticket #{id} is {}; only active tickets snooze",
+                    ticket.status
+                )));
+            }
+            let now = now_millis();
+            if to_millis(until) <= now {
+                return Err(StoreError::Invalid("a snooze ends in the future; give a later time".into()));
+            }
+            let until_text = until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            conn.execute(
+                "UPDATE tickets SET snoozed_until = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
+                params![to_millis(until), now, id],
+            )?;
+            log_event(conn, id, actor, "snoozed_until", None, Some(&until_text), now)?;
+            Ok(())
+        })?;
+        self.ticket(id)
+    }
+
+    /// When each of these tickets is or was snoozed until, for those that have a snooze.
+    pub fn snoozes(&self, tickets: &[Ticket]) -> Result<HashMap<i64, Timestamp>> {
+        let mut stmt = self.conn.prepare_cached("SELECT snoozed_until FROM tickets WHERE id = ?1")?;
+        let mut out = HashMap::new();
+        for t in tickets {
+            let until: Option<i64> = stmt.query_row([t.id], |r| r.get(0)).optional()?.flatten();
+            if let Some(until) = until {
+                out.insert(t.id, from_millis(until));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A ticket whose snooze has ended and that nobody has touched since: it is due again.
+pub fn woke_up(ticket: &Ticket, snoozed_until: Timestamp, now: Timestamp) -> bool {
+    snoozed_until <= now && ticket.updated_at <= snoozed_until
+}
