@@ -68,3 +68,33 @@ fn without_a_policy_the_queue_has_no_clocks_and_keeps_its_order() {
     assert!(app.state.queue.sla.is_empty());
     assert_eq!(app.state.queue.rows[0].id, newer.id);
 }
+
+#[test]
+fn a_snoozed_ticket_comes_back_to_the_top_marked_due() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Lamp", Priority::Normal);
+    store.snooze_ticket(lamp.id, chrono::Utc::now() + chrono::Duration::milliseconds(300), "ana").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    new_ticket(&store, "Chair", Priority::Normal);
+    let early = open_app(Store::open(store.path()).unwrap(), chrono::Utc::now(), Policies::default());
+    assert_eq!(early.state.queue.rows.len(), 1, "snoozed: not in the working view");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert_eq!(app.state.queue.rows[0].id, lamp.id, "back on top though older");
+    assert!(app.state.queue.woken.contains(&lamp.id));
+}
+
+#[test]
+fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Lamp", Priority::Normal);
+    let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
+    store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
+    store.rate_ticket(lamp.id, frontdesk::domain::satisfaction::Csat::Bad, "Too slow", "ana").unwrap();
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
+    let keep = &app.state.profile.keep;
+    assert_eq!(keep.ratings.len(), 1);
+    assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
+}

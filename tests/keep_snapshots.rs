@@ -40,3 +40,28 @@ fn queue_shows_countdowns_with_glyphs_and_counts_breaches() {
     assert!(text.contains("×-20m") && text.contains("* 12m") && text.contains("=  3h"), "{text}");
     assert!(text.contains("× 1 breached"));
 }
+
+#[test]
+fn profile_shows_satisfaction_and_the_at_risk_reason() {
+    use frontdesk::domain::satisfaction::{Rating, RatingKind};
+    let mut state = common::state((160, 30), "Login loop", "Still waiting");
+    let rating = |kind, score, good, ticket_id, comment: &str, day| Rating {
+        kind,
+        score,
+        good,
+        ticket_id,
+        comment: comment.into(),
+        created_at: common::at(day, 10, 0),
+    };
+    state.profile.keep.ratings = vec![
+        rating(RatingKind::Csat, 1, false, Some(1042), "Still \x1b[31mbroken", 22),
+        rating(RatingKind::Nps, 9, false, None, "", 10),
+        rating(RatingKind::Csat, 5, true, Some(988), "", 3),
+    ];
+    state.profile.keep.at_risk = Some("rated badly on #1042".into());
+    let term = render(&state);
+    insta::assert_snapshot!(term.backend());
+    let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("⚠ at risk: rated badly on"), "{text}");
+    assert!(text.contains("CSAT 50% of 2"), "{text}");
+}

@@ -146,7 +146,7 @@ impl App {
                 let mut rows = self.store.list_tickets(&self.state.view_filter(view), after, page + 1)?;
                 let has_more = rows.len() > page;
                 rows.truncate(page);
-                let sla = super::sla::next_due_clocks(&self.store, &self.sla, &rows, self.state.now)?;
+                let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
             }
             Effect::LoadCounts => {
@@ -160,7 +160,10 @@ impl App {
                 let detail = self.store.ticket_detail(id)?;
                 let customer_tickets = self.store.customer_tickets(detail.ticket.customer_id, 50)?;
                 let draft = self.store.draft(id, &me)?;
-                Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft })
+                let now = self.state.now;
+                let customer = detail.ticket.customer_id;
+                let keep = super::profile_keep::load(&self.store, &self.sla, customer, &customer_tickets, now)?;
+                Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, keep })
             }
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: self.store.agents()?, tags: self.store.popular_tags(200)? })

@@ -14,6 +14,7 @@ pub mod narrow;
 pub mod navigate;
 pub mod overlay;
 pub mod pickers;
+pub mod profile_keep;
 pub mod sla;
 pub mod state;
 pub mod terminal;

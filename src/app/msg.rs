@@ -17,8 +17,8 @@ pub enum Msg {
         rows: Vec<Ticket>,
         append: bool,
         has_more: bool,
-        /// Each row's next due SLA clock.
-        sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
+        /// Each row's next due SLA clock, and the rows back from a snooze.
+        sla: super::sla::QueueKeep,
     },
     /// Tickets per tab, in the order of `State::tabs`.
     CountsLoaded(Vec<u64>),
@@ -26,6 +26,8 @@ pub enum Msg {
         detail: Box<TicketDetail>,
         customer_tickets: Vec<Ticket>,
         draft: Option<Draft>,
+        /// The customer's ratings and at-risk mark.
+        keep: super::profile_keep::ProfileKeep,
     },
     /// Agents and known tags, for the pickers.
     DirectoryLoaded {

@@ -68,6 +68,8 @@ pub struct QueueState {
     pub loading: bool,
     /// Each loaded row's next due SLA clock.
     pub sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
+    /// Rows back from a snooze, marked due.
+    pub woken: std::collections::HashSet<i64>,
     /// Where the next page starts, kept apart from the rows because due rows are moved up.
     pub cursor: Option<crate::store::PageCursor>,
 }
@@ -111,6 +113,8 @@ pub struct ProfileState {
     /// The customer's tickets, newest first.
     pub tickets: Vec<Ticket>,
     pub selected: usize,
+    /// Ratings and the at-risk mark.
+    pub keep: super::profile_keep::ProfileKeep,
 }
 
 /// A reply or note being written.

@@ -26,7 +26,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.counts = counts.into_iter().map(Some).collect();
             vec![]
         }
-        Msg::TicketLoaded { detail, customer_tickets, draft } => {
+        Msg::TicketLoaded { detail, customer_tickets, draft, keep } => {
+            state.profile.keep = keep;
             let offer_draft = draft.filter(|_| state.composer.is_none());
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
             let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);

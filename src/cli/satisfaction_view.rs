@@ -56,25 +56,8 @@ impl From<&[Rating]> for SatisfactionJson {
     }
 }
 
-/// `CSAT 67% of 3 · NPS 20 of 1`, or `not rated yet`.
-pub fn summary(ratings: &[Rating]) -> String {
-    let count = |kind| ratings.iter().filter(|r| r.kind == kind).count();
-    let mut parts = Vec::new();
-    if let Some(pct) = csat_percent(ratings) {
-        parts.push(format!("CSAT {pct:.0}% of {}", count(crate::domain::satisfaction::RatingKind::Csat)));
-    }
-    if let Some(score) = nps(ratings) {
-        parts.push(format!("NPS {score:.0} of {}", count(crate::domain::satisfaction::RatingKind::Nps)));
-    }
-    if parts.is_empty() {
-        "not rated yet".into()
-    } else {
-        parts.join(" · ")
-    }
-}
-
 pub fn write(ratings: &[Rating], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "satisfaction: {}", summary(ratings))?;
+    writeln!(out, "satisfaction: {}", crate::domain::satisfaction::summary(ratings))?;
     for r in ratings {
         let on = r.ticket_id.map(|t| format!(" on #{t}")).unwrap_or_default();
         let comment = if r.comment.is_empty() { String::new() } else { format!(": {}", for_display_line(&r.comment)) };

@@ -122,6 +122,23 @@ pub fn nps(ratings: &[Rating]) -> Option<f64> {
     (!scores.is_empty()).then(|| 100.0 * (promoters - detractors) / scores.len() as f64)
 }
 
+/// `CSAT 67% of 3 · NPS 20 of 1`, or `not rated yet`.
+pub fn summary(ratings: &[Rating]) -> String {
+    let count = |kind| ratings.iter().filter(|r| r.kind == kind).count();
+    let mut parts = Vec::new();
+    if let Some(pct) = csat_percent(ratings) {
+        parts.push(format!("CSAT {pct:.0}% of {}", count(RatingKind::Csat)));
+    }
+    if let Some(score) = nps(ratings) {
+        parts.push(format!("NPS {score:.0} of {}", count(RatingKind::Nps)));
+    }
+    if parts.is_empty() {
+        "not rated yet".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

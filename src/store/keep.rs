@@ -127,3 +127,37 @@ impl Store {
 pub fn woke_up(ticket: &Ticket, snoozed_until: Timestamp, now: Timestamp) -> bool {
     snoozed_until <= now && ticket.updated_at <= snoozed_until
 }
+
+impl Store {
+    /// Why a customer is at risk, judged from what happened since `since`: a bad rating, an NPS
+    /// detractor answer, or a ticket reopened after it was solved. `None` when nothing did.
+    pub fn customer_risk(&self, customer_id: i64, since: Timestamp) -> Result<Option<String>> {
+        let since = to_millis(since);
+        let bad: Option<(String, u8, Option<i64>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, score, ticket_id FROM ratings WHERE customer_id = ?1 AND created_at >= ?2
+                 AND ((kind = 'csat' AND good = 0) OR (kind = 'nps' AND score <= 6))
+                 ORDER BY created_at DESC LIMIT 1",
+            )?
+            .query_row(params![customer_id, since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if let Some((kind, score, ticket)) = bad {
+            let on = ticket.map(|t| format!(" on #{t}")).unwrap_or_default();
+            return Ok(Some(match kind.as_str() {
+                "nps" => format!("gave NPS {score}"),
+                _ => format!("rated badly{on}"),
+            }));
+        }
+        let reopened: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT e.ticket_id FROM events e JOIN tickets t ON t.id = e.ticket_id
+                 WHERE t.customer_id = ?1 AND e.field = 'status' AND e.old IN ('solved', 'closed')
+                 AND e.created_at >= ?2 ORDER BY e.created_at DESC LIMIT 1",
+            )?
+            .query_row(params![customer_id, since], |r| r.get(0))
+            .optional()?;
+        Ok(reopened.map(|t| format!("#{t} was reopened")))
+    }
+}

@@ -64,7 +64,7 @@ impl Widget for QueueView<'_> {
         let q = &state.queue;
         let visible = q.rows.iter().enumerate().skip(q.offset).take(inner.height.saturating_sub(1) as usize);
         let number = q.rows.iter().skip(q.offset).take(inner.height as usize).map(|t| t.id.to_string().len()).max();
-        let due = if q.sla.is_empty() { 0 } else { super::sla::DUE_WIDTH };
+        let due = if q.sla.is_empty() && q.woken.is_empty() { 0 } else { super::sla::DUE_WIDTH };
         let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4), due);
         let mut rows = inner.rows();
         if let Some(header_area) = rows.next() {
@@ -180,7 +180,7 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::raw(" "),
     ];
     if cols.due > 0 {
-        spans.push(super::sla::countdown_cell(state.queue.sla.get(&ticket.id), theme));
+        spans.push(super::sla::due_cell(state, ticket.id, theme));
         spans.push(Span::raw(" "));
     }
     let query = state.narrow.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);

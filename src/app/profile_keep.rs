@@ -1,0 +1,36 @@
+//! What the profile shows of issue 6: the customer's ratings and whether they are at risk, and why.
+
+use crate::domain::satisfaction::Rating;
+use crate::domain::sla::{ClockState, Policies};
+use crate::domain::{Ticket, Timestamp};
+use crate::store::{Store, StoreError};
+
+/// How far back a bad rating, a breach or a reopened ticket puts a customer at risk.
+pub const RISK_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileKeep {
+    /// Newest first.
+    pub ratings: Vec<Rating>,
+    /// Why the customer is at risk, e.g. "rated badly on #1042".
+    pub at_risk: Option<String>,
+}
+
+pub fn load(
+    store: &Store,
+    policies: &Policies,
+    customer_id: i64,
+    tickets: &[Ticket],
+    now: Timestamp,
+) -> Result<ProfileKeep, StoreError> {
+    let ratings = store.customer_ratings(customer_id)?;
+    let since = now - chrono::Duration::days(RISK_DAYS);
+    let mut at_risk = store.customer_risk(customer_id, since)?;
+    if at_risk.is_none() {
+        let recent: Vec<Ticket> = tickets.iter().filter(|t| t.updated_at >= since).cloned().collect();
+        let clocks = super::sla::next_due_clocks(store, policies, &recent, now)?;
+        let breached = recent.iter().find(|t| clocks.get(&t.id).is_some_and(|c| c.state == ClockState::Breached));
+        at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
+    }
+    Ok(ProfileKeep { ratings, at_risk })
+}
