@@ -98,3 +98,71 @@ fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
     assert_eq!(keep.ratings.len(), 1);
     assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
 }
+
+fn press(app: &mut App, keys: &[crossterm::event::KeyEvent]) {
+    for key in keys {
+        app.handle(frontdesk::app::msg::Msg::Key(*key));
+    }
+}
+
+fn key(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL)
+}
+
+fn enter() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)
+}
+
+#[test]
+fn a_canned_reply_from_the_composer_greets_by_first_name() {
+    let (dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    let (macros, _) = frontdesk::config::load_macros(&dir.path().join("none"));
+    app.state.macros = macros;
+    app.state.macros.push(toml::from_str("name = \"Bad\"\nbody = \"Hi {{customer.nick}}\"").unwrap());
+    press(&mut app, &[enter(), key('r'), ctrl('t')]);
+    assert!(app.state.overlay.is_some(), "the picker opens");
+    for c in "need more".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let body = app.state.composer.as_ref().unwrap().body();
+    assert!(body.starts_with("Hi Carla,"), "{body}");
+    assert!(body.contains("\"Broken lamp\""), "{body}");
+    press(&mut app, &[ctrl('t'), key('B'), key('a'), key('d'), enter()]);
+    let status = app.state.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("{{customer.nick}} is unknown"), "{}", status.text);
+    assert_eq!(app.state.composer.as_ref().unwrap().body(), body, "nothing inserted");
+}
+
+#[test]
+fn z_snoozes_the_open_ticket_and_it_leaves_the_queue() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('z')]);
+    assert!(app.state.overlay.is_some());
+    press(&mut app, &[key('4'), enter()]);
+    assert!(app.state.queue.rows.iter().all(|t| t.id != lamp.id), "{:?}", app.state.status);
+    let events = app.store.ticket_detail(lamp.id).unwrap().events;
+    assert!(events.iter().any(|e| e.field == "snoozed_until"));
+}
+
+#[test]
+fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
+    store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
+    press(&mut app, &[enter(), key('R'), key('5'), enter()]);
+    let ratings = &app.state.profile.keep.ratings;
+    assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
+    assert!(ratings[0].good);
+}

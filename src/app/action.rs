@@ -67,4 +67,7 @@ actions! {
     Assign => "assign", "assign the ticket";
     TakeTicket => "take", "assign the ticket to me";
     Tags => "tags", "add or remove tags";
+    Snooze => "snooze", "snooze the ticket: it leaves the queue and comes back marked due";
+    Rate => "rate", "record the customer's CSAT for this solved ticket";
+    InsertMacro => "insert_macro", "insert a canned reply into the composer";
 }

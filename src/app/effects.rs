@@ -168,6 +168,11 @@ impl App {
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: self.store.agents()?, tags: self.store.popular_tags(200)? })
             }
+            Effect::Snooze { id, until } => {
+                self.filter_stale = true;
+                Ok(Msg::TicketChanged(self.store.snooze_ticket(id, until, &me)?))
+            }
+            Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;
                 Ok(Msg::TicketChanged(self.store.update_ticket(id, version, &change, &me)?))

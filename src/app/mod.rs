@@ -8,6 +8,7 @@ pub mod events;
 pub mod filter_worker;
 pub mod headless;
 pub mod input;
+pub mod keep_actions;
 pub mod keymap;
 pub mod msg;
 pub mod narrow;
@@ -42,6 +43,8 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     state.utc_offset = *chrono::Local::now().offset();
     state.profile_min_width = config.ui.profile_min_width;
     state.page_size = config.queue.page_size;
+    state.macros =
+        crate::config::load_macros(&paths.config.parent().unwrap_or(std::path::Path::new(".")).join("macros")).0;
     if !problems.is_empty() {
         for problem in &problems {
             tracing::warn!(%problem, "key map");

@@ -86,6 +86,16 @@ pub enum Effect {
         after: Option<PageCursor>,
     },
     LoadCounts,
+    /// Snooze a ticket until a time.
+    Snooze {
+        id: i64,
+        until: crate::domain::Timestamp,
+    },
+    /// Record a CSAT rating for a solved ticket.
+    Rate {
+        id: i64,
+        csat: crate::domain::satisfaction::Csat,
+    },
     LoadTicket(i64),
     LoadDirectory,
     UpdateTicket {

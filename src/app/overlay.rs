@@ -15,6 +15,11 @@ pub enum Choice {
     /// Add the tag, or remove it when the ticket has it.
     Tag(String),
     Run(Action),
+    /// Snooze the open ticket for this many seconds.
+    Snooze(i64),
+    Rate(crate::domain::satisfaction::Csat),
+    /// Insert the canned reply at this index of `State::macros`.
+    Macro(usize),
     /// Help lines choose nothing.
     Nothing,
 }
@@ -37,6 +42,9 @@ pub enum OverlayKind {
     Priority,
     Assign,
     Tags,
+    Snooze,
+    Rate,
+    Macro,
 }
 
 impl OverlayKind {
@@ -48,6 +56,9 @@ impl OverlayKind {
             OverlayKind::Priority => "Priority",
             OverlayKind::Assign => "Assign to",
             OverlayKind::Tags => "Tags",
+            OverlayKind::Snooze => "Snooze until",
+            OverlayKind::Rate => "Customer's rating",
+            OverlayKind::Macro => "Canned replies",
         }
     }
 }

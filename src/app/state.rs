@@ -245,6 +245,8 @@ pub struct State {
     /// How far the search index build has come, in percent, while it runs.
     pub index_build: Option<u8>,
     pub should_quit: bool,
+    /// Canned replies for the composer's picker.
+    pub macros: Vec<crate::config::CannedReply>,
 }
 
 impl State {
@@ -273,6 +275,7 @@ impl State {
             known_tags: Vec::new(),
             pending_action: None,
             prompt: None,
+            macros: Vec::new(),
             narrow: None,
             generation: 0,
             index_build: None,

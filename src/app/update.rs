@@ -162,6 +162,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             ticket_actions::open_picker(state, action)
         }
         Action::TakeTicket => ticket_actions::take(state),
+        Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
     }
 }
 
