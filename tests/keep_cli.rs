@@ -196,3 +196,22 @@ fn a_snoozed_ticket_leaves_the_working_views_until_the_customer_writes() {
     assert_eq!(code, 1);
     assert!(stderr.contains("a snooze ends in the future"), "{stderr}");
 }
+
+#[test]
+fn a_tier_raises_new_tickets_and_tightens_the_sla() {
+    let config = "[sla.raise_priority]\ngold = 1\nvip = 5\n\
+                  [[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"4h\"\n\
+                  [[sla.policies]]\npriority = \"urgent\"\ntier = \"vip\"\nfirst_response = \"30m\"\n";
+    let desk = Desk::new(config);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "One", "--body", "x"]);
+    desk.ok(&["customer", "set", "1", "--tier", "gold", "--notes", "Prefers email"]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Two", "--body", "x"]);
+    assert_eq!(desk.json(&["ticket", "show", "2", "--json"])["priority"], "high");
+    desk.ok(&["customer", "set", "1", "--tier", "vip"]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Three", "--body", "x"]);
+    let three = desk.json(&["ticket", "show", "3", "--json"]);
+    assert_eq!(three["priority"], "urgent", "raised as far as urgent");
+    assert_eq!(three["sla"]["first_response"]["target_seconds"], 1_800, "the vip policy");
+    let customer = desk.json(&["customer", "show", "1", "--json"]);
+    assert_eq!((customer["tier"].as_str(), customer["notes"].as_str()), (Some("vip"), Some("Prefers email")));
+}

@@ -26,6 +26,14 @@ pub enum CustomerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a customer's tier or notes.
+    Set {
+        id: i64,
+        #[arg(long)]
+        tier: Option<crate::domain::Tier>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
     /// Record a customer's NPS answer (0 to 10; at most one in 30 days).
     Rate {
         id: i64,
@@ -43,6 +51,14 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
+        CustomerCommand::Set { id, tier, notes } => {
+            if tier.is_none() && notes.is_none() {
+                return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));
+            }
+            let c = store.update_customer(id, tier, notes.as_deref())?;
+            writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
+            Ok(())
+        }
         CustomerCommand::Rate { id, nps, comment } => {
             store.rate_nps(id, nps, comment.as_deref().unwrap_or(""), &agent.login)?;
             writeln!(out, "customer {id}: NPS {nps} recorded")?;

@@ -13,12 +13,18 @@ pub struct Keep {
     pub policies: Policies,
     /// Where the agents' own canned replies are: `macros/` beside the config file.
     pub macros_dir: PathBuf,
+    pub sla: Option<crate::config::SlaConfig>,
 }
 
 impl Keep {
     pub fn new(config: &Config, paths: &Paths) -> Keep {
         let folder = paths.config.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-        Keep { policies: config.sla_policies(), macros_dir: folder.join("macros") }
+        Keep { policies: config.sla_policies(), macros_dir: folder.join("macros"), sla: config.sla.clone() }
+    }
+
+    /// Steps a customer's tier raises their new tickets' priority (`[sla.raise_priority]`).
+    pub fn priority_raise(&self, tier: crate::domain::Tier) -> u8 {
+        self.sla.as_ref().map(|s| s.priority_raise(tier)).unwrap_or(0)
     }
 
     pub fn macros(&self) -> Vec<CannedReply> {

@@ -126,7 +126,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        TicketCommand::New(args) => new(store, agent, args, out),
+        TicketCommand::New(args) => new(store, agent, args, keep, out),
         TicketCommand::List(args) => list(store, agent, &args, &keep.policies, out),
         TicketCommand::Show { id, json } => show(store, id, json, &keep.policies, out),
         TicketCommand::Reply { id, note, macro_name: Some(name), .. } => {
@@ -171,7 +171,7 @@ pub fn run(
     }
 }
 
-fn new(store: &Store, agent: &Agent, args: NewArgs, out: &mut dyn Write) -> Result<(), CliError> {
+fn new(store: &Store, agent: &Agent, args: NewArgs, keep: &Keep, out: &mut dyn Write) -> Result<(), CliError> {
     let new = NewTicket {
         customer_email: args.from,
         customer_name: args.name,
@@ -182,6 +182,7 @@ fn new(store: &Store, agent: &Agent, args: NewArgs, out: &mut dyn Write) -> Resu
         tags: args.tags,
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
+    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| keep.priority_raise(tier), &agent.login)?;
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
 }

@@ -161,3 +161,47 @@ impl Store {
         Ok(reopened.map(|t| format!("#{t} was reopened")))
     }
 }
+
+impl Store {
+    /// Raise a new ticket's priority by as many steps as its customer's tier earns (`steps`),
+    /// logged as a priority change; at most to urgent.
+    pub fn raise_priority_for_tier(
+        &self,
+        id: i64,
+        steps: &dyn Fn(crate::domain::Tier) -> u8,
+        actor: &str,
+    ) -> Result<Ticket> {
+        use crate::domain::{Priority, TicketChange};
+        let ticket = self.ticket(id)?;
+        let tier = self.customer(ticket.customer_id)?.tier;
+        let rank = Priority::ALL.iter().position(|p| *p == ticket.priority).unwrap_or(0);
+        let raised = Priority::ALL[(rank + steps(tier) as usize).min(Priority::ALL.len() - 1)];
+        if raised == ticket.priority {
+            return Ok(ticket);
+        }
+        let change = TicketChange { priority: Some(raised), ..TicketChange::default() };
+        self.update_ticket(id, ticket.version, &change, actor)
+    }
+}
+
+impl Store {
+    /// Change a customer's tier and/or notes; `None` leaves a field as it is.
+    pub fn update_customer(
+        &self,
+        id: i64,
+        tier: Option<crate::domain::Tier>,
+        notes: Option<&str>,
+    ) -> Result<crate::domain::Customer> {
+        self.customer(id)?;
+        self.write(|conn| {
+            if let Some(tier) = tier {
+                conn.execute("UPDATE customers SET tier = ?1 WHERE id = ?2", params![tier.as_str(), id])?;
+            }
+            if let Some(notes) = notes {
+                conn.execute("UPDATE customers SET notes = ?1 WHERE id = ?2", params![notes, id])?;
+            }
+            Ok(())
+        })?;
+        self.customer(id)
+    }
+}
