@@ -215,3 +215,18 @@ fn a_tier_raises_new_tickets_and_tightens_the_sla() {
     let customer = desk.json(&["customer", "show", "1", "--json"]);
     assert_eq!((customer["tier"].as_str(), customer["notes"].as_str()), (Some("vip"), Some("Prefers email")));
 }
+
+#[test]
+fn pending_tickets_left_unanswered_are_offered_for_solving() {
+    let desk = Desk::new("[sla]\nsolve_pending_after_days = 0\n");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    desk.ok(&["ticket", "new", "--from", "hiro@example.com", "--subject", "Chair", "--body", "x"]);
+    assert!(desk.ok(&["ticket", "stale"]).starts_with("no pending ticket has waited 0 days"));
+    desk.ok(&["ticket", "set", "1", "--status", "pending"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let offered = desk.ok(&["ticket", "stale"]);
+    assert!(offered.contains("#1 Lamp (pending since") && !offered.contains("Chair"), "{offered}");
+    assert!(offered.contains("solve them with: frontdesk ticket stale --solve"));
+    assert_eq!(desk.ok(&["ticket", "stale", "--solve"]), "solved #1 Lamp\n");
+    assert_eq!(desk.json(&["ticket", "show", "1", "--json"])["status"], "solved");
+}

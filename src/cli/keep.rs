@@ -36,6 +36,44 @@ impl Keep {
     }
 }
 
+/// Days a pending ticket waits for the customer before it is offered for solving, by default.
+pub const DEFAULT_STALE_DAYS: u32 = 7;
+
+/// `ticket stale [--solve]`: pending tickets the customer left unanswered, offered for solving.
+pub fn stale(
+    store: &Store,
+    agent: &Agent,
+    keep: &Keep,
+    solve: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), CliError> {
+    let days = keep.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(DEFAULT_STALE_DAYS);
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    let tickets = store.stale_pending(before)?;
+    if tickets.is_empty() {
+        writeln!(out, "no pending ticket has waited {days} days for the customer")?;
+        return Ok(());
+    }
+    for t in &tickets {
+        let subject = crate::domain::text::for_display_line(&t.subject);
+        if solve {
+            let change = TicketChange { status: Some(crate::domain::Status::Solved), ..TicketChange::default() };
+            store.update_ticket(t.id, t.version, &change, &agent.login)?;
+            writeln!(out, "solved #{} {subject}", t.id)?;
+        } else {
+            writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
+        }
+    }
+    if !solve {
+        writeln!(
+            out,
+            "{} pending for {days} days or more; solve them with: frontdesk ticket stale --solve",
+            tickets.len()
+        )?;
+    }
+    Ok(())
+}
+
 /// The canned reply `name` rendered for ticket `id`, with what it changes; refused before anything is sent.
 pub fn macro_reply(
     store: &Store,

@@ -48,6 +48,12 @@ pub enum TicketCommand {
         #[arg(long)]
         comment: Option<String>,
     },
+    /// Pending tickets the customer has not answered for `[sla] solve_pending_after_days` (default 7).
+    Stale {
+        /// Solve them all.
+        #[arg(long)]
+        solve: bool,
+    },
     /// Take a ticket out of the working views until a time (or until the customer writes).
     Snooze {
         id: i64,
@@ -150,6 +156,7 @@ pub fn run(
             writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
             Ok(())
         }
+        TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, solve, out),
         TicketCommand::Macros => {
             for m in keep.macros() {
                 writeln!(out, "{}", for_display_line(&m.name))?;

@@ -205,3 +205,16 @@ impl Store {
         self.customer(id)
     }
 }
+
+impl Store {
+    /// Pending tickets nothing has happened to since `before`: the customer never answered.
+    pub fn stale_pending(&self, before: Timestamp) -> Result<Vec<Ticket>> {
+        use super::rows::{self, TICKET_COLUMNS};
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+             WHERE t.status = 'pending' AND t.updated_at < ?1 ORDER BY t.updated_at, t.id"
+        ))?;
+        let rows = stmt.query_map([to_millis(before)], rows::ticket)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
