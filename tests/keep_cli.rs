@@ -230,3 +230,29 @@ fn pending_tickets_left_unanswered_are_offered_for_solving() {
     assert_eq!(desk.ok(&["ticket", "stale", "--solve"]), "solved #1 Lamp\n");
     assert_eq!(desk.json(&["ticket", "show", "1", "--json"])["status"], "solved");
 }
+
+#[test]
+fn admins_merge_tickets_and_customers() {
+    let desk = Desk::new("");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp again", "--body", "y"]);
+    desk.ok(&["ticket", "new", "--from", "c.nunez@work.example", "--subject", "Invoice", "--body", "z"]);
+    assert_eq!(desk.ok(&["ticket", "merge", "2", "--into", "1"]), "merged #2 into #1 (Lamp); #2 is closed\n");
+    assert_eq!(desk.json(&["ticket", "show", "2", "--json"])["status"], "closed");
+    let (code, _, stderr) = desk.run(&["ticket", "merge", "3", "--into", "1"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("different customers"), "{stderr}");
+    desk.ok(&["customer", "merge", "2", "--into", "1"]);
+    desk.ok(&["ticket", "merge", "3", "--into", "1"]);
+    let customer = desk.json(&["customer", "show", "1", "--json"]);
+    assert_eq!(customer["emails"].as_array().unwrap().len(), 2);
+    desk.ok(&["agent", "add", "hiro"]);
+    let (code, _, stderr) = desk
+        .command(&["ticket", "merge", "1", "--into", "2"])
+        .env("USER", "hiro")
+        .output()
+        .map(|o| (o.status.code().unwrap(), (), String::from_utf8(o.stderr).unwrap()))
+        .unwrap();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("only an admin can merge tickets"), "{stderr}");
+}

@@ -34,6 +34,12 @@ pub enum CustomerCommand {
         #[arg(long)]
         notes: Option<String>,
     },
+    /// Merge a customer into another (the same person with two addresses; admins only).
+    Merge {
+        id: i64,
+        #[arg(long, value_name = "ID")]
+        into: i64,
+    },
     /// Record a customer's NPS answer (0 to 10; at most one in 30 days).
     Rate {
         id: i64,
@@ -51,6 +57,12 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
+        CustomerCommand::Merge { id, into } => {
+            super::identity::require_admin(agent, "merge customers")?;
+            let c = store.merge_customers(id, into, &agent.login)?;
+            writeln!(out, "merged customer {id} into {} ({})", c.id, for_display_line(&c.name))?;
+            Ok(())
+        }
         CustomerCommand::Set { id, tier, notes } => {
             if tier.is_none() && notes.is_none() {
                 return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));

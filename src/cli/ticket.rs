@@ -48,6 +48,12 @@ pub enum TicketCommand {
         #[arg(long)]
         comment: Option<String>,
     },
+    /// Merge a ticket into another of the same customer: its conversation moves, it is closed (admins only).
+    Merge {
+        id: i64,
+        #[arg(long, value_name = "N")]
+        into: i64,
+    },
     /// Pending tickets the customer has not answered for `[sla] solve_pending_after_days` (default 7).
     Stale {
         /// Solve them all.
@@ -154,6 +160,12 @@ pub fn run(
             let until = crate::domain::sla::parse_when(&until, Utc::now()).map_err(CliError::Refused)?;
             let t = store.snooze_ticket(id, until, &agent.login)?;
             writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+            Ok(())
+        }
+        TicketCommand::Merge { id, into } => {
+            super::identity::require_admin(agent, "merge tickets")?;
+            let t = store.merge_tickets(id, into, &agent.login)?;
+            writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
             Ok(())
         }
         TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, solve, out),

@@ -7,6 +7,7 @@ mod customers;
 mod drafts;
 mod keep;
 mod mail;
+mod merge;
 mod migrations;
 mod outbox;
 mod quarantine;
