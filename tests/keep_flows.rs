@@ -56,6 +56,13 @@ fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
     assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
     assert!(clock.remaining_seconds <= -3_590);
     assert_eq!(q.sla.len(), 1, "the normal ticket has no policy");
+    let mut app = app;
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
+    let explained = &app.state.profile.keep.sla;
+    assert_eq!(explained.len(), 1);
+    assert!(explained[0].starts_with("first response was due "), "{explained:?}");
+    assert!(app.state.profile.keep.at_risk.as_deref().unwrap().starts_with("SLA breached on #"));
+    assert!(app.state.profile.keep.last_contact.is_some());
 }
 
 #[test]

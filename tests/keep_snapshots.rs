@@ -59,6 +59,8 @@ fn profile_shows_satisfaction_and_the_at_risk_reason() {
         rating(RatingKind::Csat, 5, true, Some(988), "", 3),
     ];
     state.profile.keep.at_risk = Some("rated badly on #1042".into());
+    state.profile.keep.last_contact = Some(common::at(23, 13, 42));
+    state.profile.keep.sla = vec!["first response due Mon 15:00, 58 business minutes left".into()];
     let term = render(&state);
     insta::assert_snapshot!(term.backend());
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();

@@ -161,8 +161,7 @@ impl App {
                 let customer_tickets = self.store.customer_tickets(detail.ticket.customer_id, 50)?;
                 let draft = self.store.draft(id, &me)?;
                 let now = self.state.now;
-                let customer = detail.ticket.customer_id;
-                let keep = super::profile_keep::load(&self.store, &self.sla, customer, &customer_tickets, now)?;
+                let keep = super::profile_keep::load(&self.store, &self.sla, &detail.ticket, &customer_tickets, now)?;
                 Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, keep })
             }
             Effect::LoadDirectory => {

@@ -14,15 +14,20 @@ pub struct ProfileKeep {
     pub ratings: Vec<Rating>,
     /// Why the customer is at risk, e.g. "rated badly on #1042".
     pub at_risk: Option<String>,
+    /// When the customer last wrote.
+    pub last_contact: Option<Timestamp>,
+    /// The open ticket's SLA clocks explained, e.g. "first response due Tue 10:30, 45 business minutes left".
+    pub sla: Vec<String>,
 }
 
 pub fn load(
     store: &Store,
     policies: &Policies,
-    customer_id: i64,
+    open: &Ticket,
     tickets: &[Ticket],
     now: Timestamp,
 ) -> Result<ProfileKeep, StoreError> {
+    let customer_id = open.customer_id;
     let ratings = store.customer_ratings(customer_id)?;
     let since = now - chrono::Duration::days(RISK_DAYS);
     let mut at_risk = store.customer_risk(customer_id, since)?;
@@ -32,5 +37,21 @@ pub fn load(
         let breached = recent.iter().find(|t| clocks.get(&t.id).is_some_and(|c| c.state == ClockState::Breached));
         at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
     }
-    Ok(ProfileKeep { ratings, at_risk })
+    let last_contact = store.last_contact(customer_id)?;
+    Ok(ProfileKeep { ratings, at_risk, last_contact, sla: explain_clocks(store, policies, open, now)? })
+}
+
+fn explain_clocks(
+    store: &Store,
+    policies: &Policies,
+    ticket: &Ticket,
+    now: Timestamp,
+) -> Result<Vec<String>, StoreError> {
+    if policies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let timelines = store.sla_timelines(std::slice::from_ref(ticket))?;
+    let Some((tier, timeline)) = timelines.get(&ticket.id) else { return Ok(Vec::new()) };
+    let (clocks, hours) = policies.clocks_for(ticket.priority, *tier, timeline, now);
+    Ok(clocks.iter().map(|c| crate::domain::sla::explain(c, &hours)).collect())
 }

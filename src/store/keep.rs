@@ -218,3 +218,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
+
+impl Store {
+    /// When the customer last wrote to the desk.
+    pub fn last_contact(&self, customer_id: i64) -> Result<Option<Timestamp>> {
+        let at: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(created_at) FROM messages WHERE author_customer = ?1")?
+            .query_row([customer_id], |r| r.get(0))?;
+        Ok(at.map(from_millis))
+    }
+}

@@ -62,6 +62,12 @@ pub fn profile_lines(
         let summary = crate::domain::satisfaction::summary(&keep.ratings);
         lines.push(Line::from(truncate(&summary, width)).style(theme.bold()));
     }
+    if let Some(at) = keep.last_contact {
+        lines.push(Line::from(truncate(&format!("last contact {}", at.format("%d %b %Y")), width)).style(theme.dim()));
+    }
+    for clock in &keep.sla {
+        lines.extend(super::text::wrap(&format!("SLA: {clock}"), width).into_iter().map(Line::from));
+    }
     if let Some(reason) = &keep.at_risk {
         let text = format!("⚠ at risk: {}", for_display_line(reason));
         lines.extend(super::text::wrap(&text, width).into_iter().map(|l| Line::from(l).style(theme.error())));
