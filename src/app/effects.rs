@@ -38,6 +38,8 @@ pub struct App {
     pub data_dir: std::path::PathBuf,
     /// The SLA policies the queue's clocks follow (none: no clocks).
     pub sla: crate::domain::sla::Policies,
+    /// A countdown refresh is already on its way.
+    sla_tick_scheduled: bool,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             mail: None,
             data_dir: std::path::PathBuf::new(),
             sla: Default::default(),
+            sla_tick_scheduled: false,
         }
     }
 
@@ -103,6 +106,9 @@ impl App {
             if matches!(msg, Msg::FilterMatched { .. }) {
                 self.awaiting = self.awaiting.saturating_sub(1);
             }
+            if matches!(msg, Msg::SlaTick) {
+                self.sla_tick_scheduled = false;
+            }
             for effect in super::update::update(&mut self.state, msg) {
                 pending.extend(self.perform(effect));
             }
@@ -147,6 +153,10 @@ impl App {
                 let has_more = rows.len() > page;
                 rows.truncate(page);
                 let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
+                if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
+                    self.sla_tick_scheduled = true;
+                    self.schedule(Msg::SlaTick, after);
+                }
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
             }
             Effect::LoadCounts => {

@@ -49,6 +49,8 @@ pub enum Msg {
     },
     /// The draft-save timer fired.
     DraftDue,
+    /// Time for the queue's SLA countdowns to be worked out again.
+    SlaTick,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
     /// A ticket update lost a race: say so and show the ticket as it now is.
