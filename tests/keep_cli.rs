@@ -256,3 +256,56 @@ fn admins_merge_tickets_and_customers() {
     assert_eq!(code, 1);
     assert!(stderr.contains("only an admin can merge tickets"), "{stderr}");
 }
+
+#[test]
+fn a_survey_is_mailed_on_solve_and_its_answer_records_the_rating() {
+    let config = "[mail]\naddress = \"support@desk.example\"\nname = \"Desk\"\n\
+                  [mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n[sla]\ncsat_survey = true\n";
+    let desk = Desk::new(config);
+    desk.ok(&[
+        "ticket",
+        "new",
+        "--from",
+        "carla@shop.example",
+        "--name",
+        "Carla Núñez",
+        "--subject",
+        "Lamp",
+        "--body",
+        "x",
+    ]);
+    let said = desk.ok(&["ticket", "set", "1", "--status", "solved"]);
+    assert!(said.contains("mailed the customer a satisfaction survey for #1"), "{said}");
+    let outbox = desk.dir.path().join("data/frontdesk/out/new");
+    let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().map(|f| f.unwrap().path()).collect();
+    assert_eq!(files.len(), 1);
+    let survey = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(survey.contains("Subject: How did we do? [#1]") && survey.contains("Hi Carla,"), "{survey}");
+    let id_line = survey.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).unwrap();
+    let message_id = id_line.split_once(':').unwrap().1.trim();
+
+    let answer = format!(
+        "From: Carla <carla@shop.example>\r\nTo: support@desk.example\r\nSubject: Re: How did we do? [#1]\r\n\
+         Message-ID: <answer1@shop.example>\r\nIn-Reply-To: {message_id}\r\n\r\n4 - quick, thanks\r\n\r\n> How did we do?\r\n"
+    );
+    let path = desk.dir.path().join("answer.eml");
+    std::fs::write(&path, answer).unwrap();
+    let imported = desk.ok(&["import", path.to_str().unwrap()]);
+    assert!(imported.contains("survey answer: #1 rated 4/5"), "{imported}");
+    let ticket = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!(ticket["status"], "solved", "the answer does not reopen the ticket");
+    assert_eq!(ticket["messages"].as_array().unwrap().len(), 1);
+    let satisfaction = &desk.json(&["customer", "show", "1", "--json"])["satisfaction"];
+    assert_eq!(satisfaction["csat_percent"], 100.0);
+    assert_eq!(satisfaction["ratings"][0]["comment"], "quick, thanks");
+}
+
+#[test]
+fn without_the_setting_no_survey_is_mailed() {
+    let config = "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n";
+    let desk = Desk::new(config);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    let said = desk.ok(&["ticket", "set", "1", "--status", "solved"]);
+    assert!(!said.contains("survey"), "{said}");
+    assert!(!desk.dir.path().join("data/frontdesk/out/new").exists());
+}

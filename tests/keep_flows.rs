@@ -173,3 +173,25 @@ fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
     assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
     assert!(ratings[0].good);
 }
+
+#[test]
+fn solving_in_the_console_mails_the_survey_when_the_config_asks() {
+    let (dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    let config: frontdesk::config::Config = toml::from_str(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n",
+    )
+    .unwrap();
+    app.mail = config.mail;
+    app.data_dir = dir.path().to_path_buf();
+    app.csat_survey = true;
+    press(&mut app, &[enter(), key('s')]);
+    for c in "solved".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    assert_eq!(app.state.open_ticket().unwrap().status, Status::Solved, "{:?}", app.state.status);
+    let mails: Vec<_> = std::fs::read_dir(dir.path().join("out/new")).unwrap().collect();
+    assert_eq!(mails.len(), 1, "one survey");
+}

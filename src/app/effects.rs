@@ -40,6 +40,8 @@ pub struct App {
     pub sla: crate::domain::sla::Policies,
     /// A countdown refresh is already on its way.
     sla_tick_scheduled: bool,
+    /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
+    pub csat_survey: bool,
 }
 
 impl App {
@@ -60,6 +62,7 @@ impl App {
             data_dir: std::path::PathBuf::new(),
             sla: Default::default(),
             sla_tick_scheduled: false,
+            csat_survey: false,
         }
     }
 
@@ -184,7 +187,10 @@ impl App {
             Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;
-                Ok(Msg::TicketChanged(self.store.update_ticket(id, version, &change, &me)?))
+                let before = self.store.ticket(id)?.status;
+                let ticket = self.store.update_ticket(id, version, &change, &me)?;
+                self.survey_if_solved(&ticket, before);
+                Ok(Msg::TicketChanged(ticket))
             }
             Effect::LoadNarrowRows { generation, ids, append } => {
                 Ok(Msg::NarrowRowsLoaded { generation, rows: self.store.tickets_by_ids(&ids)?, append })
@@ -268,6 +274,18 @@ impl App {
             Ok((_, delivered)) => Ok(delivered.err()),
             Err(SendError::Store(e)) => Err(e),
             Err(other) => Err(StoreError::Invalid(other.to_string())),
+        }
+    }
+
+    /// Mail the customer the satisfaction survey when the ticket was just solved and the config asks.
+    fn survey_if_solved(&self, ticket: &crate::domain::Ticket, before: crate::domain::Status) {
+        use crate::domain::Status;
+        if !self.csat_survey || before == Status::Solved || ticket.status != Status::Solved {
+            return;
+        }
+        let Some(outbound) = Outbound::from_config(self.mail.as_ref(), &self.data_dir) else { return };
+        if let Err(error) = crate::mail::survey::send_survey(&outbound, &self.store, ticket.id) {
+            tracing::warn!(%error, ticket = ticket.id, "satisfaction survey not mailed");
         }
     }
 

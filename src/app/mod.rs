@@ -60,6 +60,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
     app.sla = config.sla_policies();
+    app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.data_dir = paths.data_dir.clone();
     app.timer_tx = Some(tx);
     app.start();

@@ -4,7 +4,9 @@ use super::CliError;
 use crate::config::{find_macro, load_macros, CannedReply, Config, Paths};
 use crate::domain::sla::Policies;
 use crate::domain::template::{render, Context};
+use crate::domain::text::for_display_line;
 use crate::domain::{Agent, TicketChange};
+use crate::mail::outbound::Outbound;
 use crate::store::Store;
 use std::path::PathBuf;
 
@@ -44,6 +46,7 @@ pub fn stale(
     store: &Store,
     agent: &Agent,
     keep: &Keep,
+    outbound: Option<&Outbound>,
     solve: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
@@ -60,6 +63,7 @@ pub fn stale(
             let change = TicketChange { status: Some(crate::domain::Status::Solved), ..TicketChange::default() };
             store.update_ticket(t.id, t.version, &change, &agent.login)?;
             writeln!(out, "solved #{} {subject}", t.id)?;
+            survey_if_solved(store, keep, outbound, t.id, t.status, out)?;
         } else {
             writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
         }
@@ -70,6 +74,29 @@ pub fn stale(
             "{} pending for {days} days or more; solve them with: frontdesk ticket stale --solve",
             tickets.len()
         )?;
+    }
+    Ok(())
+}
+
+/// When `[sla] csat_survey` is on and the ticket just became solved, mail the customer the survey.
+/// A failed delivery is reported, not an error: the ticket is solved either way.
+pub fn survey_if_solved(
+    store: &Store,
+    keep: &Keep,
+    outbound: Option<&Outbound>,
+    id: i64,
+    before: crate::domain::Status,
+    out: &mut dyn std::io::Write,
+) -> Result<(), CliError> {
+    use crate::domain::Status;
+    let wanted = keep.sla.as_ref().is_some_and(|s| s.csat_survey);
+    let (Some(outbound), true) = (outbound, wanted) else { return Ok(()) };
+    if before == Status::Solved || store.ticket(id)?.status != Status::Solved {
+        return Ok(());
+    }
+    match crate::mail::survey::send_survey(outbound, store, id) {
+        Ok(()) => writeln!(out, "mailed the customer a satisfaction survey for #{id}")?,
+        Err(e) => writeln!(out, "the satisfaction survey for #{id} was not mailed: {}", for_display_line(&e))?,
     }
     Ok(())
 }

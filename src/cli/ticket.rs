@@ -146,7 +146,9 @@ pub fn run(
             let (body, change) = super::keep::macro_reply(store, agent, keep, id, &name)?;
             reply(store, agent, id, note, Some(body), outbound, out)?;
             if !change.is_empty() {
+                let before = store.ticket(id)?.status;
                 set_change(store, agent, id, change, out)?;
+                super::keep::survey_if_solved(store, keep, outbound, id, before, out)?;
             }
             Ok(())
         }
@@ -168,14 +170,19 @@ pub fn run(
             writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
             Ok(())
         }
-        TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, solve, out),
+        TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, outbound, solve, out),
         TicketCommand::Macros => {
             for m in keep.macros() {
                 writeln!(out, "{}", for_display_line(&m.name))?;
             }
             Ok(())
         }
-        TicketCommand::Set(args) => set(store, agent, args, out),
+        TicketCommand::Set(args) => {
+            let id = args.id;
+            let before = store.ticket(id)?.status;
+            set(store, agent, args, out)?;
+            super::keep::survey_if_solved(store, keep, outbound, id, before, out)
+        }
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
             if !yes {

@@ -18,6 +18,8 @@ pub struct SlaConfig {
     pub raise_priority: BTreeMap<String, u8>,
     /// Pending tickets with no answer from the customer after this many days are offered for solving.
     pub solve_pending_after_days: Option<u32>,
+    /// Mail the customer a one-question CSAT survey when a ticket is solved (needs `[mail.outbound]`).
+    pub csat_survey: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -36,6 +36,9 @@ impl<'a> Importer<'a> {
         if self.own_address.as_deref() == Some(mail.from_email.as_str()) {
             return Ok(ImportOutcome::OwnMail { ticket: None });
         }
+        if let Some(rated) = super::survey::take_answer(self.store, &mail)? {
+            return Ok(rated);
+        }
         match self.store.import_mail(&mail) {
             Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
             Ok(created @ ImportOutcome::Created { ticket, .. }) => {

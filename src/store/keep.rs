@@ -229,3 +229,27 @@ impl Store {
         Ok(at.map(from_millis))
     }
 }
+
+impl Store {
+    /// Remember a survey mailed for a ticket, so a reply to it is recognised by its Message-ID.
+    pub fn record_survey(&self, ticket: i64, message_id: &str) -> Result<()> {
+        self.write(|conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO surveys (message_id, ticket_id, sent_at) VALUES (?1, ?2, ?3)",
+                params![message_id, ticket, now_millis()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The ticket whose survey one of these Message-IDs names, if any.
+    pub fn survey_ticket(&self, message_ids: &[String]) -> Result<Option<i64>> {
+        let mut stmt = self.conn.prepare_cached("SELECT ticket_id FROM surveys WHERE message_id = ?1")?;
+        for id in message_ids {
+            if let Some(ticket) = stmt.query_row([id], |r| r.get(0)).optional()? {
+                return Ok(Some(ticket));
+            }
+        }
+        Ok(None)
+    }
+}

@@ -283,4 +283,11 @@ CREATE TABLE ratings (
 CREATE INDEX ratings_by_customer ON ratings(customer_id, kind, created_at);
 CREATE INDEX ratings_by_ticket ON ratings(ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE INDEX tickets_by_snooze ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+-- Satisfaction surveys mailed when a ticket is solved: a reply to one is threaded by its Message-ID.
+CREATE TABLE surveys (
+    message_id TEXT NOT NULL PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    sent_at    INTEGER NOT NULL
+);
 "#;
