@@ -111,12 +111,18 @@ impl Store {
 
     /// When each of these tickets is or was snoozed until, for those that have a snooze.
     pub fn snoozes(&self, tickets: &[Ticket]) -> Result<HashMap<i64, Timestamp>> {
-        let mut stmt = self.conn.prepare_cached("SELECT snoozed_until FROM tickets WHERE id = ?1")?;
         let mut out = HashMap::new();
-        for t in tickets {
-            let until: Option<i64> = stmt.query_row([t.id], |r| r.get(0)).optional()?.flatten();
-            if let Some(until) = until {
-                out.insert(t.id, from_millis(until));
+        for chunk in tickets.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT id, snoozed_until FROM tickets WHERE snoozed_until IS NOT NULL AND id IN ({marks})"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter().map(|t| t.id)), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (id, until) = row?;
+                out.insert(id, from_millis(until));
             }
         }
         Ok(out)
