@@ -70,6 +70,9 @@ fn an_urgent_ticket_counts_down_breaches_on_time_and_stops_at_the_first_reply() 
     assert_eq!(listed[0]["sla"]["first_response"]["state"], "breached", "{listed}");
     assert!(listed[0]["sla"]["first_response"]["remaining_seconds"].as_i64().unwrap() <= -1);
 
+    let table = desk.ok(&["ticket", "list"]);
+    assert!(table.lines().next().unwrap().contains(" DUE "), "{table}");
+    assert!(table.contains("breached -"), "{table}");
     desk.ok(&["ticket", "reply", "1", "--body", "On it."]);
     let replied = desk.json(&["ticket", "show", "1", "--json"]);
     let first = &replied["sla"]["first_response"];

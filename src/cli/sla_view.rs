@@ -72,6 +72,17 @@ pub fn clocks(
         .collect())
 }
 
+/// `ticket list`'s DUE cell: the next due clock as `12m`, `breached -20m`, `paused 3h`, or `-`.
+pub fn due_cell(clocks: Option<&[Clock]>) -> String {
+    use crate::domain::sla::{countdown, next_due, ClockState};
+    match clocks.and_then(next_due) {
+        Some(c) if c.state == ClockState::Breached => format!("breached {}", countdown(c.remaining_seconds)),
+        Some(c) if c.state == ClockState::Ok => countdown(c.remaining_seconds),
+        Some(c) => format!("{} {}", c.state.as_str(), countdown(c.remaining_seconds)),
+        None => "-".into(),
+    }
+}
+
 /// One line per clock for `ticket show`.
 pub fn lines(clocks: &[Clock], hours: &Hours) -> Vec<String> {
     clocks.iter().map(|c| format!("sla: {} ({})", explain(c, hours), c.state.as_str())).collect()

@@ -250,9 +250,14 @@ fn list(
         });
         return write_json(out, &json.collect::<Vec<_>>());
     }
-    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"]);
+    let with_due = !clocks.is_empty();
+    let mut header = vec!["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"];
+    if with_due {
+        header.insert(5, "DUE");
+    }
+    let mut table = Table::new(&header);
     for t in &tickets {
-        table.row(vec![
+        let mut row = vec![
             t.id.to_string(),
             t.status.to_string(),
             t.priority.to_string(),
@@ -260,7 +265,11 @@ fn list(
             short_age(t.updated_at, now),
             t.customer_name.clone(),
             t.subject.clone(),
-        ]);
+        ];
+        if with_due {
+            row.insert(5, sla_view::due_cell(clocks.get(&t.id).map(|(c, _)| c.as_slice())));
+        }
+        table.row(row);
     }
     Ok(table.write(out)?)
 }
