@@ -146,7 +146,7 @@ fn merging_customers_moves_addresses_tickets_and_ratings() {
     assert_eq!(store.ticket(home.id).unwrap().customer_id, work.customer_id);
     assert_eq!(store.customer_ratings(work.customer_id).unwrap().len(), 1);
     let events = store.ticket_detail(home.id).unwrap().events;
-    assert!(events.iter().any(|e| e.field == "customer"));
+    assert!(events.iter().any(|e| e.field == "customer_id" && e.new == Some(work.customer_id.to_string())));
     assert_eq!(store.customer_by_email("CARLA@home.example").unwrap().unwrap().id, work.customer_id);
     let mut found = search(&mut store, "from:carla@home.example");
     found.sort();

@@ -22,7 +22,7 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             conn.execute("UPDATE tickets SET customer_id = ?1, version = version + 1 WHERE customer_id = ?2", [into, from])?;
             for id in &tickets {
-                log_event(conn, *id, actor, "customer", Some(&from.to_string()), Some(&into.to_string()), now)?;
+                log_event(conn, *id, actor, "customer_id", Some(&from.to_string()), Some(&into.to_string()), now)?;
             }
             conn.execute("UPDATE messages SET author_customer = ?1 WHERE author_customer = ?2", [into, from])?;
             conn.execute("UPDATE ratings SET customer_id = ?1 WHERE customer_id = ?2", [into, from])?;
