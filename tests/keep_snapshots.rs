@@ -67,3 +67,25 @@ fn profile_shows_satisfaction_and_the_at_risk_reason() {
     assert!(text.contains("⚠ at risk: rated badly on"), "{text}");
     assert!(text.contains("CSAT 50% of 2"), "{text}");
 }
+
+#[test]
+fn the_conversation_shows_ratings_and_snoozes_from_the_event_log() {
+    use frontdesk::domain::Event;
+    let mut state = common::state((160, 30), "Login loop", "Still waiting");
+    let conversation = state.conversation.as_mut().unwrap();
+    let event = |id, field: &str, new: &str, minute| Event {
+        id,
+        ticket_id: 1042,
+        actor: "ana".into(),
+        field: field.into(),
+        old: None,
+        new: Some(new.into()),
+        created_at: common::at(23, 13, minute),
+    };
+    conversation.detail.events.push(event(2, "snoozed_until", "2026-11-24T09:00:00Z", 50));
+    conversation.detail.events.push(event(3, "satisfaction", "4/5", 55));
+    let term = render(&state);
+    let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("ana set snoozed_until — → 2026-11-24T09:00:00Z"), "{text}");
+    assert!(text.contains("ana set satisfaction — → 4/5"), "{text}");
+}
