@@ -1,7 +1,9 @@
 //! Working time: round the clock, or business hours in a time zone with weekdays and holidays.
 
 use crate::domain::Timestamp;
-use chrono::{Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 /// How far ahead a due time is looked for before giving up (a calendar with no open day).
@@ -50,6 +52,23 @@ impl BusinessHours {
     fn local_date(&self, t: Timestamp) -> NaiveDate {
         t.with_timezone(&self.time_zone).date_naive()
     }
+
+    /// Open seconds in a week with no holiday and no clock change.
+    fn weekly_seconds(&self) -> i64 {
+        let day = (self.close - self.open).num_seconds().max(0);
+        let mut days = self.weekdays.clone();
+        days.sort_by_key(|d| d.num_days_from_monday());
+        days.dedup();
+        day * days.len() as i64
+    }
+
+    /// [from, to) holds no holiday and the same UTC offset at both ends (no daylight-saving change).
+    fn is_plain_week(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let offset = |d: NaiveDate| {
+            self.instant(d.and_time(NaiveTime::MIN)).map(|t| t.with_timezone(&self.time_zone).offset().fix())
+        };
+        !self.holidays.iter().any(|h| *h >= from && *h < to) && offset(from).is_some() && offset(from) == offset(to)
+    }
 }
 
 impl Hours {
@@ -59,13 +78,25 @@ impl Hours {
             return 0;
         }
         let Hours::Business(bh) = self else { return (b - a).num_seconds() };
-        let last = bh.local_date(b);
-        bh.local_date(a)
-            .iter_days()
-            .take_while(|d| *d <= last)
-            .filter_map(|d| bh.window(d))
-            .map(|(open, close)| (close.min(b) - open.max(a)).num_seconds().max(0))
-            .sum()
+        let (first, last) = (bh.local_date(a), bh.local_date(b));
+        let clipped =
+            |d: NaiveDate| bh.window(d).map(|(open, close)| (close.min(b) - open.max(a)).num_seconds().max(0));
+        let mut total = clipped(first).unwrap_or(0) + if last > first { clipped(last).unwrap_or(0) } else { 0 };
+        // The days in between are whole: a plain week (no holiday, no clock change) counts at once.
+        let mut day = first.succ_opt().unwrap_or(last);
+        while day < last {
+            match day.checked_add_days(Days::new(7)) {
+                Some(next) if next <= last && bh.is_plain_week(day, next) => {
+                    total += bh.weekly_seconds();
+                    day = next;
+                }
+                _ => {
+                    total += bh.window(day).map(|(open, close)| (close - open).num_seconds()).unwrap_or(0);
+                    day = day.succ_opt().unwrap_or(last);
+                }
+            }
+        }
+        total
     }
 
     /// The instant at which `seconds` of working time have passed since `from` (negative: before).

@@ -210,3 +210,31 @@ fn times_parse_as_delays_dates_or_rfc3339() {
     assert_eq!(parse_when("2026-12-01T10:00:00+01:00", now), Ok(at(2026, 12, 1, 9, 0)));
     assert!(parse_when("tomorrow-ish", now).unwrap_err().contains("'tomorrow-ish' is not a time"));
 }
+
+/// Working time counted minute by minute (the desk is open at `m` when no wait is needed there),
+/// to check the week-at-a-time count against.
+fn slow_working_seconds(h: &Hours, a: Timestamp, b: Timestamp) -> i64 {
+    let mut total = 0;
+    let mut m = a;
+    while m < b {
+        if h.add_working(m, 0) == m {
+            total += 60;
+        }
+        m += chrono::Duration::minutes(1);
+    }
+    total
+}
+
+#[test]
+fn long_ranges_count_the_same_week_by_week_as_day_by_day() {
+    let holidays = [NaiveDate::from_ymd_opt(2026, 4, 3).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()];
+    let h = business("Europe/Berlin", &holidays);
+    let ranges = [
+        (at(2026, 1, 5, 10, 17), at(2026, 6, 30, 15, 3)),
+        (at(2026, 3, 1, 0, 0), at(2026, 4, 15, 0, 0)),
+        (at(2026, 10, 1, 8, 30), at(2027, 1, 10, 9, 45)),
+    ];
+    for (a, b) in ranges {
+        assert_eq!(h.working_seconds(a, b), slow_working_seconds(&h, a, b), "{a} → {b}");
+    }
+}
