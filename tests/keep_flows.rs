@@ -195,3 +195,20 @@ fn solving_in_the_console_mails_the_survey_when_the_config_asks() {
     let mails: Vec<_> = std::fs::read_dir(dir.path().join("out/new")).unwrap().collect();
     assert_eq!(mails.len(), 1, "one survey");
 }
+
+#[test]
+fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('3'), key('E')]);
+    assert!(
+        matches!(app.terminal_requests.last(), Some(frontdesk::app::msg::Effect::OpenEditor { body }) if body.is_empty()),
+        "{:?}",
+        app.terminal_requests
+    );
+    app.handle(frontdesk::app::msg::Msg::EditorDone(Some("Prefers email.\n".into())));
+    assert_eq!(app.store.customer(lamp.customer_id).unwrap().notes, "Prefers email.");
+    assert_eq!(app.state.conversation.as_ref().unwrap().detail.customer.notes, "Prefers email.");
+    assert!(app.state.composer.is_none(), "the composer was not touched");
+}

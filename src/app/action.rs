@@ -70,4 +70,5 @@ actions! {
     Snooze => "snooze", "snooze the ticket: it leaves the queue and comes back marked due";
     Rate => "rate", "record the customer's CSAT for this solved ticket";
     InsertMacro => "insert_macro", "insert a canned reply into the composer";
+    EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
 }

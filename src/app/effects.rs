@@ -184,6 +184,10 @@ impl App {
                 self.filter_stale = true;
                 Ok(Msg::TicketChanged(self.store.snooze_ticket(id, until, &me)?))
             }
+            Effect::SaveNotes { customer, notes, ticket } => {
+                self.store.update_customer(customer, None, Some(&notes))?;
+                Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
+            }
             Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;

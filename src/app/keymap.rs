@@ -371,6 +371,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Pf, "k", A::SelectPrev),
     (Pf, "up", A::SelectPrev),
     (Pf, "enter", A::Open),
+    (Pf, "E", A::EditNotes),
     (Cm, "ctrl-s", A::Send),
     (Cm, "alt-enter", A::Send),
     (Cm, "esc", A::Back),

@@ -93,6 +93,12 @@ pub enum Effect {
         id: i64,
         until: crate::domain::Timestamp,
     },
+    /// Save a customer's notes, then show the open ticket again.
+    SaveNotes {
+        customer: i64,
+        notes: String,
+        ticket: i64,
+    },
     /// Record a CSAT rating for a solved ticket.
     Rate {
         id: i64,

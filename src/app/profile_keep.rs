@@ -18,6 +18,8 @@ pub struct ProfileKeep {
     pub last_contact: Option<Timestamp>,
     /// The open ticket's SLA clocks explained, e.g. "first response due Tue 10:30, 45 business minutes left".
     pub sla: Vec<String>,
+    /// The customer whose notes are in `$EDITOR` (the editor's text goes to them, not the composer).
+    pub editing_notes: Option<i64>,
 }
 
 pub fn load(
@@ -38,7 +40,8 @@ pub fn load(
         at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
     }
     let last_contact = store.last_contact(customer_id)?;
-    Ok(ProfileKeep { ratings, at_risk, last_contact, sla: explain_clocks(store, policies, open, now)? })
+    let sla = explain_clocks(store, policies, open, now)?;
+    Ok(ProfileKeep { ratings, at_risk, last_contact, sla, editing_notes: None })
 }
 
 fn explain_clocks(

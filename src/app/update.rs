@@ -164,6 +164,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::TakeTicket => ticket_actions::take(state),
         Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
+        Action::EditNotes => super::keep_actions::edit_notes(state),
     }
 }
 
@@ -228,6 +229,9 @@ fn refresh_after_write(state: &mut State, ticket: i64) -> Vec<Effect> {
 }
 
 fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
+    if let Some(effects) = super::keep_actions::notes_edited(state, text.as_deref()) {
+        return effects;
+    }
     let Some(text) = text else {
         state.set_status("editor closed without changes; nothing changed");
         return vec![];
