@@ -212,3 +212,21 @@ fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
     assert_eq!(app.state.conversation.as_ref().unwrap().detail.customer.notes, "Prefers email.");
     assert!(app.state.composer.is_none(), "the composer was not touched");
 }
+
+#[test]
+fn capital_r_on_an_open_ticket_records_an_nps_answer_once_in_30_days() {
+    let (_dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('R')]);
+    for c in "nps 9".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let ratings = &app.state.profile.keep.ratings;
+    assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
+    assert_eq!((ratings[0].kind, ratings[0].score), (frontdesk::domain::satisfaction::RatingKind::Nps, 9));
+    press(&mut app, &[key('R'), key('3'), enter()]);
+    let status = app.state.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("at most once in 30 days"), "{}", status.text);
+}

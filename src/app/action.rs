@@ -68,7 +68,7 @@ actions! {
     TakeTicket => "take", "assign the ticket to me";
     Tags => "tags", "add or remove tags";
     Snooze => "snooze", "snooze the ticket: it leaves the queue and comes back marked due";
-    Rate => "rate", "record the customer's CSAT for this solved ticket";
+    Rate => "rate", "record the customer's CSAT (solved tickets) or NPS answer";
     InsertMacro => "insert_macro", "insert a canned reply into the composer";
     EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
 }

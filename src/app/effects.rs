@@ -188,6 +188,10 @@ impl App {
                 self.store.update_customer(customer, None, Some(&notes))?;
                 Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
             }
+            Effect::Nps { customer, score, ticket } => {
+                self.store.rate_nps(customer, score, "", &me)?;
+                Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
+            }
             Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;

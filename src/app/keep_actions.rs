@@ -23,11 +23,7 @@ pub fn open_picker(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::Snooze => (OverlayKind::Snooze, snooze_items()),
-        Action::Rate if !matches!(ticket.status, Status::Solved | Status::Closed) => {
-            state.set_error(format!("#{} is {}; CSAT is recorded for solved tickets", ticket.id, ticket.status));
-            return vec![];
-        }
-        Action::Rate => (OverlayKind::Rate, rate_items()),
+        Action::Rate => (OverlayKind::Rate, rate_items(matches!(ticket.status, Status::Solved | Status::Closed))),
         _ if state.composer.is_none() => {
             state.set_status("canned replies go into the composer: press r to reply first");
             return vec![];
@@ -49,14 +45,24 @@ fn snooze_items() -> Vec<Item> {
         .collect()
 }
 
-fn rate_items() -> Vec<Item> {
-    let mut items = vec![
-        item("good".into(), "satisfied".into(), Choice::Rate(Csat::Good)),
-        item("bad".into(), "not satisfied".into(), Choice::Rate(Csat::Bad)),
-    ];
-    items.extend((1..=5).rev().map(|s| {
-        let detail = if s >= 4 { "counts as good" } else { "counts as bad" };
-        item(format!("{s}/5"), detail.into(), Choice::Rate(Csat::Score(s)))
+/// CSAT answers for a solved ticket, then NPS answers (0–10) for the customer.
+fn rate_items(solved: bool) -> Vec<Item> {
+    let mut items = Vec::new();
+    if solved {
+        items.push(item("good".into(), "CSAT: satisfied".into(), Choice::Rate(Csat::Good)));
+        items.push(item("bad".into(), "CSAT: not satisfied".into(), Choice::Rate(Csat::Bad)));
+        items.extend((1..=5).rev().map(|s| {
+            let detail = if s >= 4 { "CSAT: counts as good" } else { "CSAT: counts as bad" };
+            item(format!("{s}/5"), detail.into(), Choice::Rate(Csat::Score(s)))
+        }));
+    }
+    items.extend((0..=10).rev().map(|s| {
+        let kind = match s {
+            9..=10 => "promoter",
+            7..=8 => "passive",
+            _ => "detractor",
+        };
+        item(format!("NPS {s}"), format!("would recommend us: {kind}"), Choice::Nps(s))
     }));
     items
 }
@@ -81,6 +87,7 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
             vec![Effect::Snooze { id: ticket.id, until }]
         }
         Choice::Rate(csat) => vec![Effect::Rate { id: ticket.id, csat }],
+        Choice::Nps(score) => vec![Effect::Nps { customer: ticket.customer_id, score, ticket: ticket.id }],
         Choice::Macro(i) => insert_macro(state, i),
         _ => vec![],
     }

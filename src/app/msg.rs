@@ -99,6 +99,12 @@ pub enum Effect {
         notes: String,
         ticket: i64,
     },
+    /// Record a customer's NPS answer, then show the ticket again.
+    Nps {
+        customer: i64,
+        score: u8,
+        ticket: i64,
+    },
     /// Record a CSAT rating for a solved ticket.
     Rate {
         id: i64,

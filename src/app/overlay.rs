@@ -18,6 +18,8 @@ pub enum Choice {
     /// Snooze the open ticket for this many seconds.
     Snooze(i64),
     Rate(crate::domain::satisfaction::Csat),
+    /// Record the customer's NPS answer (0–10).
+    Nps(u8),
     /// Insert the canned reply at this index of `State::macros`.
     Macro(usize),
     /// Help lines choose nothing.
