@@ -230,3 +230,22 @@ fn capital_r_on_an_open_ticket_records_an_nps_answer_once_in_30_days() {
     let status = app.state.status.as_ref().unwrap();
     assert!(status.is_error && status.text.contains("at most once in 30 days"), "{}", status.text);
 }
+
+#[test]
+fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
+    let (_dir, store) = desk();
+    let first = new_ticket(&store, "Broken lamp", Priority::Normal);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let second = new_ticket(&store, "Lamp again", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert_eq!(app.state.queue.rows[0].id, second.id);
+    press(&mut app, &[enter()]);
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::MergeTicket));
+    assert!(app.state.overlay.is_some(), "{:?}", app.state.status);
+    press(&mut app, &[enter()]);
+    assert_eq!(app.state.open_ticket().map(|t| t.id), Some(first.id), "the merged-into ticket is shown");
+    assert_eq!(app.store.ticket(second.id).unwrap().status, Status::Closed);
+    assert!(app.state.queue.rows.iter().all(|t| t.id != second.id));
+    let messages = &app.state.conversation.as_ref().unwrap().detail.messages;
+    assert_eq!(messages.iter().filter(|m| m.kind == MessageKind::Customer).count(), 2);
+}

@@ -71,4 +71,5 @@ actions! {
     Rate => "rate", "record the customer's CSAT (solved tickets) or NPS answer";
     InsertMacro => "insert_macro", "insert a canned reply into the composer";
     EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
+    MergeTicket => "merge_ticket", "merge this ticket into another of the customer's (admins)";
 }

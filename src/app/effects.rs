@@ -192,6 +192,10 @@ impl App {
                 self.store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
             }
+            Effect::MergeTickets { from, into } => {
+                self.filter_stale = true;
+                Ok(Msg::TicketChanged(self.store.merge_tickets(from, into, &me)?))
+            }
             Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;

@@ -23,6 +23,11 @@ pub fn open_picker(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::Snooze => (OverlayKind::Snooze, snooze_items()),
+        Action::MergeTicket if !state.agent.is_admin() => {
+            state.set_error("only an admin can merge tickets");
+            return vec![];
+        }
+        Action::MergeTicket => (OverlayKind::Merge, merge_items(state, ticket.id)),
         Action::Rate => (OverlayKind::Rate, rate_items(matches!(ticket.status, Status::Solved | Status::Closed))),
         _ if state.composer.is_none() => {
             state.set_status("canned replies go into the composer: press r to reply first");
@@ -67,6 +72,17 @@ fn rate_items(solved: bool) -> Vec<Item> {
     items
 }
 
+/// The customer's other tickets that are not closed.
+fn merge_items(state: &State, current: i64) -> Vec<Item> {
+    state
+        .profile
+        .tickets
+        .iter()
+        .filter(|t| t.id != current && t.status != Status::Closed)
+        .map(|t| item(format!("#{}", t.id), for_display_line(&t.subject).into_owned(), Choice::MergeInto(t.id)))
+        .collect()
+}
+
 fn macro_items(state: &State) -> Vec<Item> {
     state
         .macros
@@ -89,6 +105,10 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
         Choice::Rate(csat) => vec![Effect::Rate { id: ticket.id, csat }],
         Choice::Nps(score) => vec![Effect::Nps { customer: ticket.customer_id, score, ticket: ticket.id }],
         Choice::Macro(i) => insert_macro(state, i),
+        Choice::MergeInto(into) => {
+            state.set_status(format!("#{} merged into #{into}", ticket.id));
+            vec![Effect::MergeTickets { from: ticket.id, into }, Effect::LoadTicket(into)]
+        }
         _ => vec![],
     }
 }

@@ -105,6 +105,11 @@ pub enum Effect {
         score: u8,
         ticket: i64,
     },
+    /// Merge ticket `from` into ticket `into` (admins).
+    MergeTickets {
+        from: i64,
+        into: i64,
+    },
     /// Record a CSAT rating for a solved ticket.
     Rate {
         id: i64,

@@ -20,6 +20,8 @@ pub enum Choice {
     Rate(crate::domain::satisfaction::Csat),
     /// Record the customer's NPS answer (0–10).
     Nps(u8),
+    /// Merge the open ticket into this one.
+    MergeInto(i64),
     /// Insert the canned reply at this index of `State::macros`.
     Macro(usize),
     /// Help lines choose nothing.
@@ -47,6 +49,7 @@ pub enum OverlayKind {
     Snooze,
     Rate,
     Macro,
+    Merge,
 }
 
 impl OverlayKind {
@@ -61,6 +64,7 @@ impl OverlayKind {
             OverlayKind::Snooze => "Snooze until",
             OverlayKind::Rate => "Customer's rating",
             OverlayKind::Macro => "Canned replies",
+            OverlayKind::Merge => "Merge into",
         }
     }
 }

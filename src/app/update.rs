@@ -165,6 +165,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::TakeTicket => ticket_actions::take(state),
         Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
         Action::EditNotes => super::keep_actions::edit_notes(state),
+        Action::MergeTicket => super::keep_actions::open_picker(state, action),
     }
 }
 
