@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::Status;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Timestamp {
@@ -237,4 +238,34 @@ fn long_ranges_count_the_same_week_by_week_as_day_by_day() {
     for (a, b) in ranges {
         assert_eq!(h.working_seconds(a, b), slow_working_seconds(&h, a, b), "{a} → {b}");
     }
+}
+
+#[test]
+fn the_timeline_is_read_from_the_event_log() {
+    let event = |id, field: &str, new: &str, minute| crate::domain::Event {
+        id,
+        ticket_id: 7,
+        actor: "ana".into(),
+        field: field.into(),
+        old: None,
+        new: Some(new.into()),
+        created_at: at(2026, 11, 23, 10, minute),
+    };
+    let events = [
+        event(3, "reply", "12", 30),
+        event(1, "created", "Lamp", 0),
+        event(4, "status", "open", 30),
+        event(5, "tag", "vip", 31),
+        event(6, "customer", "13", 40),
+        event(7, "status", "pending", 50),
+    ];
+    let t = Timeline::from_events(at(2026, 11, 23, 10, 0), &events);
+    assert_eq!(t.messages, vec![(at(2026, 11, 23, 10, 30), true), (at(2026, 11, 23, 10, 40), false)]);
+    assert_eq!(t.statuses, vec![(at(2026, 11, 23, 10, 30), Status::Open), (at(2026, 11, 23, 10, 50), Status::Pending)]);
+    let p = policy(Hours::Calendar, 3_600, 7_200, 86_400);
+    let all = clocks(&p, &t, at(2026, 11, 23, 12, 0));
+    assert_eq!(
+        all.iter().map(|c| c.state).collect::<Vec<_>>(),
+        vec![ClockState::Met, ClockState::Paused, ClockState::Paused]
+    );
 }
