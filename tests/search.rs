@@ -211,7 +211,7 @@ fn a_desk_from_before_search_gets_its_index_built() {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     conn.execute_batch(
-        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         PRAGMA user_version = 2;",
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);

@@ -68,4 +68,9 @@ actions! {
     Assign => "assign", "assign the ticket";
     TakeTicket => "take", "assign the ticket to me";
     Tags => "tags", "add or remove tags";
+    Snooze => "snooze", "snooze the ticket: it leaves the queue and comes back marked due";
+    Rate => "rate", "record the customer's CSAT (solved tickets) or NPS answer";
+    InsertMacro => "insert_macro", "insert a canned reply into the composer";
+    EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
+    MergeTicket => "merge_ticket", "merge this ticket into another of the customer's (admins)";
 }

@@ -38,6 +38,12 @@ pub struct App {
     pub data_dir: std::path::PathBuf,
     /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
     pub live: Option<super::live::Watcher>,
+    /// The SLA policies the queue's clocks follow (none: no clocks).
+    pub sla: crate::domain::sla::Policies,
+    /// A countdown refresh is already on its way.
+    sla_tick_scheduled: bool,
+    /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
+    pub csat_survey: bool,
 }
 
 impl App {
@@ -57,6 +63,9 @@ impl App {
             mail: None,
             data_dir: std::path::PathBuf::new(),
             live: None,
+            sla: Default::default(),
+            sla_tick_scheduled: false,
+            csat_survey: false,
         }
     }
 
@@ -102,6 +111,9 @@ impl App {
         while let Some(msg) = pending.pop_front() {
             if matches!(msg, Msg::FilterMatched { .. }) {
                 self.awaiting = self.awaiting.saturating_sub(1);
+            }
+            if matches!(msg, Msg::SlaTick) {
+                self.sla_tick_scheduled = false;
             }
             for effect in super::update::update(&mut self.state, msg) {
                 pending.extend(self.perform(effect));
@@ -149,14 +161,20 @@ impl App {
                 let mut rows = self.store.list_tickets(&self.state.view_filter(view), after, page + 1)?;
                 let has_more = rows.len() > page;
                 rows.truncate(page);
-                Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more })
+                let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
+                if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
+                    self.sla_tick_scheduled = true;
+                    self.schedule(Msg::SlaTick, after);
+                }
+                Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
             }
             Effect::ReloadQueue { view, rows } => {
                 let limit = rows.max(self.state.page_size);
                 let mut rows = self.store.list_tickets(&self.state.view_filter(view), None, limit + 1)?;
                 let has_more = rows.len() > limit;
                 rows.truncate(limit);
-                Ok(Msg::QueueLoaded { view, rows, append: false, has_more })
+                let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
+                Ok(Msg::QueueLoaded { view, rows, append: false, has_more, sla })
             }
             Effect::LoadCounts => {
                 let mut counts = Vec::new();
@@ -169,14 +187,36 @@ impl App {
                 let detail = self.store.ticket_detail(id)?;
                 let customer_tickets = self.store.customer_tickets(detail.ticket.customer_id, 50)?;
                 let draft = self.store.draft(id, &me)?;
-                Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft })
+                let now = self.state.now;
+                let keep = super::profile_keep::load(&self.store, &self.sla, &detail.ticket, &customer_tickets, now)?;
+                Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, keep })
             }
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: self.store.agents()?, tags: self.store.popular_tags(200)? })
             }
+            Effect::Snooze { id, until } => {
+                self.filter_stale = true;
+                Ok(Msg::TicketChanged(self.store.snooze_ticket(id, until, &me)?))
+            }
+            Effect::SaveNotes { customer, notes, ticket } => {
+                self.store.update_customer(customer, None, Some(&notes))?;
+                Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
+            }
+            Effect::Nps { customer, score, ticket } => {
+                self.store.rate_nps(customer, score, "", &me)?;
+                Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
+            }
+            Effect::MergeTickets { from, into } => {
+                self.filter_stale = true;
+                Ok(Msg::TicketChanged(self.store.merge_tickets(from, into, &me)?))
+            }
+            Effect::Rate { id, csat } => Ok(Msg::TicketChanged(self.store.rate_ticket(id, csat, "", &me)?)),
             Effect::UpdateTicket { id, version, change } => {
                 self.filter_stale = true;
-                Ok(Msg::TicketChanged(self.store.update_ticket(id, version, &change, &me)?))
+                let before = self.store.ticket(id)?.status;
+                let ticket = self.store.update_ticket(id, version, &change, &me)?;
+                self.survey_if_solved(&ticket, before);
+                Ok(Msg::TicketChanged(ticket))
             }
             Effect::LoadNarrowRows { generation, ids, append } => {
                 Ok(Msg::NarrowRowsLoaded { generation, rows: self.store.tickets_by_ids(&ids)?, append })
@@ -292,6 +332,18 @@ impl App {
             Ok((_, delivered)) => Ok(delivered.err()),
             Err(SendError::Store(e)) => Err(e),
             Err(other) => Err(StoreError::Invalid(other.to_string())),
+        }
+    }
+
+    /// Mail the customer the satisfaction survey when the ticket was just solved and the config asks.
+    fn survey_if_solved(&self, ticket: &crate::domain::Ticket, before: crate::domain::Status) {
+        use crate::domain::Status;
+        if !self.csat_survey || before == Status::Solved || ticket.status != Status::Solved {
+            return;
+        }
+        let Some(outbound) = Outbound::from_config(self.mail.as_ref(), &self.data_dir) else { return };
+        if let Err(error) = crate::mail::survey::send_survey(&outbound, &self.store, ticket.id) {
+            tracing::warn!(%error, ticket = ticket.id, "satisfaction survey not mailed");
         }
     }
 

@@ -9,6 +9,7 @@ pub mod filter_worker;
 pub mod guard;
 pub mod headless;
 pub mod input;
+pub mod keep_actions;
 pub mod keymap;
 pub mod live;
 pub mod msg;
@@ -16,6 +17,8 @@ pub mod narrow;
 pub mod navigate;
 pub mod overlay;
 pub mod pickers;
+pub mod profile_keep;
+pub mod sla;
 pub mod state;
 pub mod terminal;
 pub mod ticket_actions;
@@ -42,6 +45,8 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     state.utc_offset = *chrono::Local::now().offset();
     state.profile_min_width = config.ui.profile_min_width;
     state.page_size = config.queue.page_size;
+    state.macros =
+        crate::config::load_macros(&paths.config.parent().unwrap_or(std::path::Path::new(".")).join("macros")).0;
     if !problems.is_empty() {
         for problem in &problems {
             tracing::warn!(%problem, "key map");
@@ -57,6 +62,8 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
+    app.sla = config.sla_policies();
+    app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.data_dir = paths.data_dir.clone();
     app.live = Some(live::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);

@@ -17,6 +17,8 @@ pub enum Msg {
         rows: Vec<Ticket>,
         append: bool,
         has_more: bool,
+        /// Each row's next due SLA clock, and the rows back from a snooze.
+        sla: super::sla::QueueKeep,
     },
     /// Tickets per tab, in the order of `State::tabs`.
     CountsLoaded(Vec<u64>),
@@ -24,6 +26,8 @@ pub enum Msg {
         detail: Box<TicketDetail>,
         customer_tickets: Vec<Ticket>,
         draft: Option<Draft>,
+        /// The customer's ratings and at-risk mark.
+        keep: super::profile_keep::ProfileKeep,
     },
     /// Agents and known tags, for the pickers.
     DirectoryLoaded {
@@ -45,6 +49,8 @@ pub enum Msg {
     },
     /// The draft-save timer fired.
     DraftDue,
+    /// Time for the queue's SLA countdowns to be worked out again.
+    SlaTick,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
     /// A send was stopped: newer messages came in on the ticket since the agent last looked.
@@ -99,6 +105,33 @@ pub enum Effect {
         rows: usize,
     },
     LoadCounts,
+    /// Snooze a ticket until a time.
+    Snooze {
+        id: i64,
+        until: crate::domain::Timestamp,
+    },
+    /// Save a customer's notes, then show the open ticket again.
+    SaveNotes {
+        customer: i64,
+        notes: String,
+        ticket: i64,
+    },
+    /// Record a customer's NPS answer, then show the ticket again.
+    Nps {
+        customer: i64,
+        score: u8,
+        ticket: i64,
+    },
+    /// Merge ticket `from` into ticket `into` (admins).
+    MergeTickets {
+        from: i64,
+        into: i64,
+    },
+    /// Record a CSAT rating for a solved ticket.
+    Rate {
+        id: i64,
+        csat: crate::domain::satisfaction::Csat,
+    },
     LoadTicket(i64),
     LoadDirectory,
     UpdateTicket {

@@ -15,6 +15,15 @@ pub enum Choice {
     /// Add the tag, or remove it when the ticket has it.
     Tag(String),
     Run(Action),
+    /// Snooze the open ticket for this many seconds.
+    Snooze(i64),
+    Rate(crate::domain::satisfaction::Csat),
+    /// Record the customer's NPS answer (0–10).
+    Nps(u8),
+    /// Merge the open ticket into this one.
+    MergeInto(i64),
+    /// Insert the canned reply at this index of `State::macros`.
+    Macro(usize),
     /// Help lines choose nothing.
     Nothing,
 }
@@ -37,6 +46,10 @@ pub enum OverlayKind {
     Priority,
     Assign,
     Tags,
+    Snooze,
+    Rate,
+    Macro,
+    Merge,
 }
 
 impl OverlayKind {
@@ -48,6 +61,10 @@ impl OverlayKind {
             OverlayKind::Priority => "Priority",
             OverlayKind::Assign => "Assign to",
             OverlayKind::Tags => "Tags",
+            OverlayKind::Snooze => "Snooze until",
+            OverlayKind::Rate => "Customer's rating",
+            OverlayKind::Macro => "Canned replies",
+            OverlayKind::Merge => "Merge into",
         }
     }
 }

@@ -82,6 +82,9 @@ fn choose(state: &mut State) -> Vec<Effect> {
             state.overlay = Some(overlay);
             vec![]
         }
+        Some(
+            choice @ (Choice::Snooze(_) | Choice::Rate(_) | Choice::Nps(_) | Choice::Macro(_) | Choice::MergeInto(_)),
+        ) => super::keep_actions::apply(state, choice),
         Some(choice) => ticket_actions::apply(state, choice),
         None => vec![],
     }

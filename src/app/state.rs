@@ -66,6 +66,12 @@ pub struct QueueState {
     pub offset: usize,
     pub has_more: bool,
     pub loading: bool,
+    /// Each loaded row's next due SLA clock.
+    pub sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
+    /// Rows back from a snooze, marked due.
+    pub woken: std::collections::HashSet<i64>,
+    /// Where the next page starts, kept apart from the rows because due rows are moved up.
+    pub cursor: Option<crate::store::PageCursor>,
 }
 
 impl QueueState {
@@ -107,6 +113,8 @@ pub struct ProfileState {
     /// The customer's tickets, newest first.
     pub tickets: Vec<Ticket>,
     pub selected: usize,
+    /// Ratings and the at-risk mark.
+    pub keep: super::profile_keep::ProfileKeep,
 }
 
 /// A reply or note being written.
@@ -244,6 +252,8 @@ pub struct State {
     pub before_conflict: Option<Ticket>,
     /// Other consoles on this desk: who views or writes on which ticket.
     pub presence: Vec<crate::store::Presence>,
+    /// Canned replies for the composer's picker.
+    pub macros: Vec<crate::config::CannedReply>,
 }
 
 impl State {
@@ -272,6 +282,7 @@ impl State {
             known_tags: Vec::new(),
             pending_action: None,
             prompt: None,
+            macros: Vec::new(),
             narrow: None,
             generation: 0,
             index_build: None,

@@ -18,13 +18,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Action(action) => on_action(state, action),
-        Msg::QueueLoaded { view, rows, append, has_more } => on_queue_loaded(state, view, rows, append, has_more),
+        Msg::QueueLoaded { view, rows, append, has_more, sla } => {
+            let rows = super::sla::with_clocks(state, view, rows, append, sla);
+            on_queue_loaded(state, view, rows, append, has_more)
+        }
+        Msg::SlaTick => super::sla::on_tick(state),
         Msg::CountsLoaded(counts) => {
             state.counts = counts.into_iter().map(Some).collect();
             vec![]
         }
-        Msg::TicketLoaded { detail, customer_tickets, draft } => {
+        Msg::TicketLoaded { detail, customer_tickets, draft, keep } => {
             super::guard::explain_conflict(state, &detail.ticket);
+            state.profile.keep = keep;
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
             let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
             let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
@@ -163,6 +168,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             ticket_actions::open_picker(state, action)
         }
         Action::TakeTicket => ticket_actions::take(state),
+        Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
+        Action::EditNotes => super::keep_actions::edit_notes(state),
+        Action::MergeTicket => super::keep_actions::open_picker(state, action),
     }
 }
 
@@ -227,6 +235,9 @@ fn refresh_after_write(state: &mut State, ticket: i64) -> Vec<Effect> {
 }
 
 fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
+    if let Some(effects) = super::keep_actions::notes_edited(state, text.as_deref()) {
+        return effects;
+    }
     let Some(text) = text else {
         state.set_status("editor closed without changes; nothing changed");
         return vec![];
@@ -243,5 +254,5 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
 
 /// Where the next page of the queue starts.
 pub fn next_page_cursor(state: &State) -> Option<PageCursor> {
-    state.queue.rows.last().map(PageCursor::after)
+    state.queue.cursor.or_else(|| state.queue.rows.last().map(PageCursor::after))
 }

@@ -1,6 +1,7 @@
 //! `frontdesk customer …`: list and show customers.
 
 use super::output::{or_dash, write_json, CustomerJson, CustomerSummaryJson, Table};
+use super::satisfaction_view::{CustomerShowJson, SatisfactionJson};
 use super::CliError;
 use crate::domain::text::for_display_line;
 use crate::store::{CustomerSummary, Store};
@@ -25,10 +26,56 @@ pub enum CustomerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a customer's tier or notes.
+    Set {
+        id: i64,
+        #[arg(long)]
+        tier: Option<crate::domain::Tier>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Merge a customer into another (the same person with two addresses; admins only).
+    Merge {
+        id: i64,
+        #[arg(long, value_name = "ID")]
+        into: i64,
+    },
+    /// Record a customer's NPS answer (0 to 10; at most one in 30 days).
+    Rate {
+        id: i64,
+        #[arg(long, value_name = "0-10", value_parser = crate::domain::satisfaction::parse_nps)]
+        nps: u8,
+        #[arg(long)]
+        comment: Option<String>,
+    },
 }
 
-pub fn run(store: &Store, cmd: CustomerCommand, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(
+    store: &Store,
+    agent: &crate::domain::Agent,
+    cmd: CustomerCommand,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match cmd {
+        CustomerCommand::Merge { id, into } => {
+            super::identity::require_admin(agent, "merge customers")?;
+            let c = store.merge_customers(id, into, &agent.login)?;
+            writeln!(out, "merged customer {id} into {} ({})", c.id, for_display_line(&c.name))?;
+            Ok(())
+        }
+        CustomerCommand::Set { id, tier, notes } => {
+            if tier.is_none() && notes.is_none() {
+                return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));
+            }
+            let c = store.update_customer(id, tier, notes.as_deref())?;
+            writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
+            Ok(())
+        }
+        CustomerCommand::Rate { id, nps, comment } => {
+            store.rate_nps(id, nps, comment.as_deref().unwrap_or(""), &agent.login)?;
+            writeln!(out, "customer {id}: NPS {nps} recorded")?;
+            Ok(())
+        }
         CustomerCommand::List { json } => list(store, json, out),
         CustomerCommand::Show { id, json } => show(store, id, json, out),
     }
@@ -70,8 +117,11 @@ fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> 
 fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let customer = store.customer(id)?;
     let tickets = store.customer_tickets(id, HISTORY)?;
+    let ratings = store.customer_ratings(id)?;
     if json {
-        return write_json(out, &CustomerJson::new(&customer, &tickets));
+        let customer = CustomerJson::new(&customer, &tickets);
+        let satisfaction = SatisfactionJson::from(ratings.as_slice());
+        return write_json(out, &CustomerShowJson { customer, satisfaction });
     }
     writeln!(out, "{} (customer {}, {})", for_display_line(&customer.name), customer.id, customer.tier)?;
     for email in &customer.emails {
@@ -89,7 +139,9 @@ fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), C
     if !customer.notes.is_empty() {
         writeln!(out, "notes: {}", for_display_line(&customer.notes))?;
     }
-    writeln!(out, "since {}\n", customer.created_at.format("%Y-%m-%d"))?;
+    writeln!(out, "since {}", customer.created_at.format("%Y-%m-%d"))?;
+    super::satisfaction_view::write(&ratings, out)?;
+    writeln!(out)?;
     let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "CREATED", "SUBJECT"]);
     for t in &tickets {
         table.row(vec![

@@ -133,7 +133,7 @@ fn count(summary: &mut Summary, outcome: &ImportOutcome) {
     summary.mails += 1;
     match outcome {
         ImportOutcome::Created { .. } => summary.created += 1,
-        ImportOutcome::Threaded { .. } => summary.threaded += 1,
+        ImportOutcome::Threaded { .. } | ImportOutcome::Rated { .. } => summary.threaded += 1,
         ImportOutcome::Duplicate { .. } => summary.duplicates += 1,
         ImportOutcome::OwnMail { .. } => summary.ignored += 1,
         ImportOutcome::Quarantined { .. } => summary.quarantined += 1,
@@ -163,6 +163,7 @@ pub fn describe(outcome: &ImportOutcome) -> String {
         }
         ImportOutcome::Duplicate { ticket } => format!("duplicate{}", on(ticket)),
         ImportOutcome::OwnMail { ticket } => format!("ignored: our own mail coming back{}", on(ticket)),
+        ImportOutcome::Rated { ticket, score } => format!("survey answer: #{ticket} rated {score}/5"),
         ImportOutcome::Quarantined { id, reason, again } => {
             let again = if *again { ", again" } else { "" };
             format!("quarantined as {id}{again}: {}", for_display_line(reason))
@@ -194,6 +195,7 @@ pub fn to_json(source: String, outcome: &ImportOutcome) -> ImportJson {
         }
         ImportOutcome::Duplicate { ticket } => (row.outcome, row.ticket) = ("duplicate", *ticket),
         ImportOutcome::OwnMail { ticket } => (row.outcome, row.ticket) = ("own_mail", *ticket),
+        ImportOutcome::Rated { ticket, .. } => (row.outcome, row.ticket) = ("rated", Some(*ticket)),
         ImportOutcome::Quarantined { id, reason, .. } => {
             row.outcome = "quarantined";
             (row.quarantine_id, row.reason) = (Some(*id), Some(reason.clone()));

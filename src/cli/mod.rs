@@ -9,12 +9,15 @@ mod demo;
 mod error;
 mod identity;
 mod import;
+mod keep;
 pub mod logging;
 mod mail_view;
 mod outbox;
 mod output;
 mod quarantine;
+mod satisfaction_view;
 mod search;
+mod sla_view;
 mod ticket;
 mod ticket_view;
 
@@ -155,7 +158,7 @@ fn run_command(
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
             let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
-            ticket::run(&store, &agent, cmd, outbound.as_ref(), out)
+            ticket::run(&store, &agent, cmd, outbound.as_ref(), &keep::Keep::new(config, paths), out)
         }
         // The intake needs no agent: an MTA or fetchmail pipes mail in as whoever it runs as.
         Command::Import(args) => import::run(&open_store(paths, demo)?, config, args, out),
@@ -177,8 +180,8 @@ fn run_command(
         }
         Command::Customer(cmd) => {
             let store = open_store(paths, demo)?;
-            identity::acting_agent(&store, as_login)?;
-            customer::run(&store, cmd, out)
+            let agent = identity::acting_agent(&store, as_login)?;
+            customer::run(&store, &agent, cmd, out)
         }
         Command::Search(args) => {
             let mut store = open_store(paths, demo)?;

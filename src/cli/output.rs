@@ -36,6 +36,9 @@ pub struct TicketJson {
     pub first_response_at: Option<String>,
     pub solved_at: Option<String>,
     pub version: i64,
+    /// The SLA clocks, when a policy applies (`[sla]` in the config).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<super::sla_view::SlaJson>,
 }
 
 impl From<&Ticket> for TicketJson {
@@ -54,6 +57,7 @@ impl From<&Ticket> for TicketJson {
             first_response_at: t.first_response_at.map(rfc3339),
             solved_at: t.solved_at.map(rfc3339),
             version: t.version,
+            sla: None,
         }
     }
 }

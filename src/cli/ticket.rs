@@ -1,9 +1,12 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
-use super::output::{or_dash, write_json, TicketDetailJson, TicketJson};
+use super::keep::Keep;
+use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
+use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
+use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
-use crate::domain::{Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
+use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{AssigneeFilter, Store, StoreError, TicketFilter};
 use chrono::Utc;
@@ -33,6 +36,39 @@ pub enum TicketCommand {
         /// Refuse (exit 3) when the ticket has a message newer than this one (the last you read).
         #[arg(long, value_name = "MESSAGE_ID")]
         expect_last: Option<i64>,
+        /// Send a canned reply (by name), with its placeholders filled in and its actions applied.
+        #[arg(long = "macro", value_name = "NAME", conflicts_with = "body")]
+        macro_name: Option<String>,
+    },
+    /// List the canned replies (built in, and `macros/*.toml` beside the config file).
+    Macros,
+    /// Record the customer's satisfaction with a solved ticket.
+    Rate {
+        id: i64,
+        /// good, bad, or 1 to 5 (4 and 5 count as good).
+        #[arg(long, value_name = "good|bad|1-5")]
+        csat: crate::domain::satisfaction::Csat,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Merge a ticket into another of the same customer: its conversation moves, it is closed (admins only).
+    Merge {
+        id: i64,
+        #[arg(long, value_name = "N")]
+        into: i64,
+    },
+    /// Pending tickets the customer has not answered for `[sla] solve_pending_after_days` (default 7).
+    Stale {
+        /// Solve them all.
+        #[arg(long)]
+        solve: bool,
+    },
+    /// Take a ticket out of the working views until a time (or until the customer writes).
+    Snooze {
+        id: i64,
+        /// A time (RFC 3339, or `YYYY-MM-DD [HH:MM]` in UTC) or a delay such as 4h or 3d.
+        #[arg(long, value_name = "TIME")]
+        until: String,
     },
     /// Change a ticket's status, priority, assignee or tags.
     Set(SetArgs),
@@ -101,17 +137,59 @@ pub fn run(
     agent: &Agent,
     cmd: TicketCommand,
     outbound: Option<&Outbound>,
+    keep: &Keep,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        TicketCommand::New(args) => new(store, agent, args, out),
-        TicketCommand::List(args) => list(store, agent, &args, out),
-        TicketCommand::Show { id, json } => show(store, id, json, out),
-        TicketCommand::Reply { id, note, body, expect_last } => {
+        TicketCommand::New(args) => new(store, agent, args, keep, out),
+        TicketCommand::List(args) => list(store, agent, &args, &keep.policies, out),
+        TicketCommand::Show { id, json } => show(store, id, json, &keep.policies, out),
+        TicketCommand::Reply { id, note, macro_name: Some(name), expect_last, .. } => {
+            store.ticket(id)?;
+            let (body, change) = super::keep::macro_reply(store, agent, keep, id, &name)?;
+            let kind = if note { MessageKind::Note } else { MessageKind::Reply };
+            reply(store, agent, Answer { id, kind, expect_last }, Some(body), outbound, out)?;
+            if !change.is_empty() {
+                let before = store.ticket(id)?.status;
+                set_change(store, agent, id, change, out)?;
+                super::keep::survey_if_solved(store, keep, outbound, id, before, out)?;
+            }
+            Ok(())
+        }
+        TicketCommand::Reply { id, note, body, macro_name: None, expect_last } => {
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
             reply(store, agent, Answer { id, kind, expect_last }, body, outbound, out)
         }
-        TicketCommand::Set(args) => set(store, agent, args, out),
+        TicketCommand::Rate { id, csat, comment } => {
+            let t = store.rate_ticket(id, csat, comment.as_deref().unwrap_or(""), &agent.login)?;
+            writeln!(out, "ticket #{}: rated {}", t.id, csat.label())?;
+            Ok(())
+        }
+        TicketCommand::Snooze { id, until } => {
+            let until = crate::domain::sla::parse_when(&until, Utc::now()).map_err(CliError::Refused)?;
+            let t = store.snooze_ticket(id, until, &agent.login)?;
+            writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+            Ok(())
+        }
+        TicketCommand::Merge { id, into } => {
+            super::identity::require_admin(agent, "merge tickets")?;
+            let t = store.merge_tickets(id, into, &agent.login)?;
+            writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
+            Ok(())
+        }
+        TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, outbound, solve, out),
+        TicketCommand::Macros => {
+            for m in keep.macros() {
+                writeln!(out, "{}", for_display_line(&m.name))?;
+            }
+            Ok(())
+        }
+        TicketCommand::Set(args) => {
+            let id = args.id;
+            let before = store.ticket(id)?.status;
+            set(store, agent, args, out)?;
+            super::keep::survey_if_solved(store, keep, outbound, id, before, out)
+        }
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
             if !yes {
@@ -126,7 +204,7 @@ pub fn run(
     }
 }
 
-fn new(store: &Store, agent: &Agent, args: NewArgs, out: &mut dyn Write) -> Result<(), CliError> {
+fn new(store: &Store, agent: &Agent, args: NewArgs, keep: &Keep, out: &mut dyn Write) -> Result<(), CliError> {
     let new = NewTicket {
         customer_email: args.from,
         customer_name: args.name,
@@ -137,6 +215,7 @@ fn new(store: &Store, agent: &Agent, args: NewArgs, out: &mut dyn Write) -> Resu
         tags: args.tags,
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
+    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| keep.priority_raise(tier), &agent.login)?;
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
 }
@@ -150,7 +229,13 @@ fn who(value: &str, agent: &Agent) -> Option<String> {
     }
 }
 
-fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> Result<(), CliError> {
+fn list(
+    store: &Store,
+    agent: &Agent,
+    args: &ListArgs,
+    policies: &Policies,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let assignee = match args.assignee.as_deref().map(|a| who(a, agent)) {
         None => AssigneeFilter::Any,
         Some(None) => AssigneeFilter::Nobody,
@@ -163,18 +248,52 @@ fn list(store: &Store, agent: &Agent, args: &ListArgs, out: &mut dyn Write) -> R
         ..TicketFilter::default()
     };
     let tickets = store.list_tickets(&filter, None, args.limit)?;
+    let now = Utc::now();
+    let mut clocks = sla_view::clocks(store, policies, &tickets, now)?;
     if args.json {
-        return write_json(out, &tickets.iter().map(TicketJson::from).collect::<Vec<_>>());
+        let json = tickets.iter().map(|t| TicketJson {
+            sla: clocks.remove(&t.id).map(|(c, _)| SlaJson::from(c.as_slice())),
+            ..TicketJson::from(t)
+        });
+        return write_json(out, &json.collect::<Vec<_>>());
     }
-    Ok(super::output::ticket_table(&tickets, Utc::now()).write(out)?)
+    let with_due = !clocks.is_empty();
+    let mut header = vec!["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"];
+    if with_due {
+        header.insert(5, "DUE");
+    }
+    let mut table = Table::new(&header);
+    for t in &tickets {
+        let mut row = vec![
+            t.id.to_string(),
+            t.status.to_string(),
+            t.priority.to_string(),
+            or_dash(t.assignee.as_deref()),
+            short_age(t.updated_at, now),
+            t.customer_name.clone(),
+            t.subject.clone(),
+        ];
+        if with_due {
+            row.insert(5, sla_view::due_cell(clocks.get(&t.id).map(|(c, _)| c.as_slice())));
+        }
+        table.row(row);
+    }
+    Ok(table.write(out)?)
 }
 
-fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn Write) -> Result<(), CliError> {
     let detail = store.ticket_detail(id)?;
-    match json {
-        true => write_json(out, &TicketDetailJson::from(&detail)),
-        false => Ok(ticket_view::write(&detail, out)?),
+    let clocks = sla_view::clocks(store, policies, std::slice::from_ref(&detail.ticket), Utc::now())?.remove(&id);
+    if json {
+        let mut json = TicketDetailJson::from(&detail);
+        json.ticket.sla = clocks.map(|(c, _)| SlaJson::from(c.as_slice()));
+        return write_json(out, &json);
     }
+    ticket_view::write(&detail, out)?;
+    for line in clocks.map(|(c, hours)| sla_view::lines(&c, &hours)).unwrap_or_default() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// Which ticket a `ticket reply` answers, how, and the last message its writer read.
@@ -259,8 +378,18 @@ fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> Resu
             "nothing to change; give --status, --priority, --assign, --tag or --untag".into(),
         ));
     }
-    let current = store.ticket(args.id)?;
-    let t = store.update_ticket(args.id, current.version, &change, &agent.login)?;
+    set_change(store, agent, args.id, change, out)
+}
+
+fn set_change(
+    store: &Store,
+    agent: &Agent,
+    id: i64,
+    change: TicketChange,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let current = store.ticket(id)?;
+    let t = store.update_ticket(id, current.version, &change, &agent.login)?;
     let tags = if t.tags.is_empty() { "-".to_string() } else { t.tags.join(" ") };
     writeln!(
         out,

@@ -1,11 +1,15 @@
 //! Configuration: the TOML file, where files live, and how it is reported when wrong.
 
+mod macros;
 mod mail;
 mod paths;
+mod sla;
 
 pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
+pub use macros::{find as find_macro, load_macros, CannedReply, MacroActions};
 pub use paths::{resolve_paths, Paths, PathsError};
+pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,6 +30,9 @@ pub struct Config {
     /// Saved filters, shown as queue tabs after the built-in ones (`[[views]]` tables).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<ViewConfig>,
+    /// SLA targets, business hours and tier priority raises (none: no clocks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaConfig>,
 }
 
 /// One saved filter: which tickets a tab shows and in what order.
@@ -179,6 +186,9 @@ impl Config {
             return invalid(format!("queue.page_size is {}; expected 10 to 5000", self.queue.page_size));
         }
         if let Some(problem) = self.mail.as_ref().and_then(MailConfig::problem) {
+            return invalid(problem);
+        }
+        if let Some(problem) = self.sla.as_ref().and_then(SlaConfig::problem) {
             return invalid(problem);
         }
         Ok(())

@@ -123,6 +123,8 @@ pub enum ImportOutcome {
     OwnMail { ticket: Option<i64> },
     /// Kept aside whole, with the reason.
     Quarantined { id: i64, reason: String, again: bool },
+    /// An answer to a satisfaction survey: recorded as the ticket's CSAT, the ticket left solved.
+    Rated { ticket: i64, score: u8 },
 }
 
 /// The ticket tag `[#N]` in a subject (the last one when there are several).

@@ -2,7 +2,10 @@
 
 pub mod fuzzy;
 pub mod mail;
+pub mod satisfaction;
 pub mod search;
+pub mod sla;
+pub mod template;
 pub mod text;
 
 use chrono::{DateTime, Utc};

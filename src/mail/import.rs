@@ -10,6 +10,8 @@ pub struct Importer<'a> {
     pub limits: Limits,
     /// Our support address: mail from it is our own coming back, never a ticket.
     pub own_address: Option<String>,
+    /// `[sla]`: how much a customer's tier raises the priority of their new tickets.
+    pub sla: Option<crate::config::SlaConfig>,
 }
 
 impl<'a> Importer<'a> {
@@ -20,7 +22,7 @@ impl<'a> Importer<'a> {
             ..Limits::default()
         };
         let own_address = mail.map(|m| m.address.trim().to_lowercase()).filter(|a| !a.is_empty());
-        Importer { store, limits, own_address }
+        Importer { store, limits, own_address, sla: config.sla.clone() }
     }
 
     /// Import `raw` (one transaction), or quarantine it whole with the reason. Only a store failure
@@ -34,8 +36,22 @@ impl<'a> Importer<'a> {
         if self.own_address.as_deref() == Some(mail.from_email.as_str()) {
             return Ok(ImportOutcome::OwnMail { ticket: None });
         }
+        if let Some(rated) = super::survey::take_answer(self.store, &mail)? {
+            return Ok(rated);
+        }
         match self.store.import_mail(&mail) {
             Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
+            Ok(created @ ImportOutcome::Created { ticket, .. }) => {
+                // A customer's tier raises the priority of their new tickets, as the config says.
+                if let Some(sla) = &self.sla {
+                    self.store.raise_priority_for_tier(
+                        ticket,
+                        &|tier| sla.priority_raise(tier),
+                        crate::store::MAIL_ACTOR,
+                    )?;
+                }
+                Ok(created)
+            }
             other => other,
         }
     }
@@ -53,5 +69,5 @@ pub fn content_hash(raw: &[u8]) -> String {
 
 /// Parse and import `raw` into `store` with the default limits: the fuzz target's body.
 pub fn parse_and_import(store: &Store, raw: &[u8]) -> Result<ImportOutcome, StoreError> {
-    Importer { store, limits: Limits::default(), own_address: None }.import(raw, "fuzz")
+    Importer { store, limits: Limits::default(), own_address: None, sla: None }.import(raw, "fuzz")
 }

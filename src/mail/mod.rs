@@ -6,6 +6,7 @@ pub mod import;
 pub mod outbound;
 pub mod parse;
 pub mod source;
+pub mod survey;
 
 pub use import::{parse_and_import, Importer};
 pub use parse::{parse_mail, Limits, Refusal};

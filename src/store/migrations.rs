@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI];
+pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI, V_KEEP];
 
 const V1: &str = r#"
 CREATE TABLE organizations (
@@ -277,4 +277,29 @@ CREATE TABLE IF NOT EXISTS presence (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS presence_by_ticket ON presence(ticket_id);
+"#;
+
+/// Keeping customers: ratings (CSAT per ticket, NPS per customer) and snoozed tickets.
+const V_KEEP: &str = r#"
+CREATE TABLE ratings (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    ticket_id   INTEGER REFERENCES tickets(id) ON DELETE SET NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('csat', 'nps')),
+    score       INTEGER NOT NULL,
+    good        INTEGER NOT NULL DEFAULT 0,
+    comment     TEXT NOT NULL DEFAULT '',
+    actor       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX ratings_by_customer ON ratings(customer_id, kind, created_at);
+CREATE INDEX ratings_by_ticket ON ratings(ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX tickets_by_snooze ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+-- Satisfaction surveys mailed when a ticket is solved: a reply to one is threaded by its Message-ID.
+CREATE TABLE surveys (
+    message_id TEXT NOT NULL PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    sent_at    INTEGER NOT NULL
+);
 "#;

@@ -99,6 +99,9 @@ impl TicketFilter {
         let mut terms = vec!["1 = 1".to_string()];
         if self.active_only {
             terms.push(ACTIVE_SQL.to_string());
+            // A snoozed ticket leaves the working views until its time comes.
+            terms.push("(t.snoozed_until IS NULL OR t.snoozed_until <= ?)".into());
+            params.push(Box::new(super::now_millis()));
         }
         if !self.statuses.is_empty() {
             let marks = vec!["?"; self.statuses.len()].join(", ");
@@ -373,6 +376,10 @@ pub(crate) fn insert_message(
         _ => None,
     };
     apply_status(conn, &ticket, next_status, actor, now)?;
+    if kind == MessageKind::Customer {
+        conn.execute("UPDATE tickets SET snoozed_until = NULL WHERE id = ?1", [ticket_id])?;
+        // the customer woke it
+    }
     if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
         conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
     }

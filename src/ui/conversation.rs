@@ -126,7 +126,7 @@ impl Entry<'_> {
 
 /// Events worth a line of their own; message events are already shown as their messages.
 fn shown_event(event: &Event) -> bool {
-    matches!(event.field.as_str(), "status" | "priority" | "assignee" | "tag")
+    matches!(event.field.as_str(), "status" | "priority" | "assignee" | "tag" | "satisfaction" | "snoozed_until")
 }
 
 pub fn build_lines(detail: &TicketDetail, width: usize, theme: &Theme, clock: Clock) -> Vec<Line<'static>> {

@@ -58,6 +58,7 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
     if !c.tags.is_empty() {
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
+    lines.extend(super::sla::profile_lines(&state.profile.keep, width, theme));
     if !c.notes.trim().is_empty() {
         lines.push(Line::default());
         lines.push(Line::from("Notes").style(theme.heading()));

@@ -20,18 +20,20 @@ struct Columns {
     customer: usize,
     subject: usize,
     assignee: usize,
+    /// The SLA countdown, when the view has clocks.
+    due: usize,
 }
 
 impl Columns {
-    fn for_width(inner: usize, number: usize) -> Columns {
-        // sel(1) prio(2) sp number sp status(4) sp age(3) sp customer sp subject [sp assignee]
-        let fixed = 1 + 2 + 1 + number + 1 + 4 + 1 + 3 + 1;
+    fn for_width(inner: usize, number: usize, due: usize) -> Columns {
+        // sel(1) prio(2) sp number sp status(4) sp age(3) sp [due sp] customer sp subject [sp assignee]
+        let fixed = 1 + 2 + 1 + number + 1 + 4 + 1 + 3 + 1 + due + usize::from(due > 0);
         let rest = inner.saturating_sub(fixed);
         let assignee = if rest >= 50 { 8 } else { 0 };
         let rest = rest.saturating_sub(assignee + usize::from(assignee > 0));
         let customer = (rest / 3).clamp(6, 20).min(rest);
         let subject = rest.saturating_sub(customer + 1);
-        Columns { number, customer, subject, assignee }
+        Columns { number, customer, subject, assignee, due }
     }
 }
 
@@ -62,7 +64,8 @@ impl Widget for QueueView<'_> {
         let q = &state.queue;
         let visible = q.rows.iter().enumerate().skip(q.offset).take(inner.height.saturating_sub(1) as usize);
         let number = q.rows.iter().skip(q.offset).take(inner.height as usize).map(|t| t.id.to_string().len()).max();
-        let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4));
+        let due = if q.sla.is_empty() && q.woken.is_empty() { 0 } else { super::sla::DUE_WIDTH };
+        let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4), due);
         let mut rows = inner.rows();
         if let Some(header_area) = rows.next() {
             header(&cols).style(self.theme.dim()).render(header_area, buf);
@@ -141,8 +144,9 @@ fn marked<'a>(text: &str, cols: usize, marks: &[usize], theme: &Theme) -> Vec<Sp
 }
 
 fn header(cols: &Columns) -> Line<'static> {
+    let due = if cols.due > 0 { format!("{} ", fit_right("due", cols.due)) } else { String::new() };
     let mut text = format!(
-        "   {} {} {} {} {}",
+        "   {} {} {} {due}{} {}",
         fit_right("#", cols.number),
         "st  ",
         "age",
@@ -175,6 +179,10 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
         Span::styled(crate::app::live::glyph(state, ticket.id), theme.bold()),
     ];
+    if cols.due > 0 {
+        spans.push(super::sla::due_cell(state, ticket.id, theme));
+        spans.push(Span::raw(" "));
+    }
     let query = state.narrow.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);
     let marks = |text: &str| query.map(|q| q.positions(text)).unwrap_or_default();
     spans.extend(marked(&customer, cols.customer, &marks(&customer), theme));

@@ -1,0 +1,60 @@
+//! What the profile shows of issue 6: the customer's ratings and whether they are at risk, and why.
+
+use crate::domain::satisfaction::Rating;
+use crate::domain::sla::{ClockState, Policies};
+use crate::domain::{Ticket, Timestamp};
+use crate::store::{Store, StoreError};
+
+/// How far back a bad rating, a breach or a reopened ticket puts a customer at risk.
+pub const RISK_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileKeep {
+    /// Newest first.
+    pub ratings: Vec<Rating>,
+    /// Why the customer is at risk, e.g. "rated badly on #1042".
+    pub at_risk: Option<String>,
+    /// When the customer last wrote.
+    pub last_contact: Option<Timestamp>,
+    /// The open ticket's SLA clocks explained, e.g. "first response due Tue 10:30, 45 business minutes left".
+    pub sla: Vec<String>,
+    /// The customer whose notes are in `$EDITOR` (the editor's text goes to them, not the composer).
+    pub editing_notes: Option<i64>,
+}
+
+pub fn load(
+    store: &Store,
+    policies: &Policies,
+    open: &Ticket,
+    tickets: &[Ticket],
+    now: Timestamp,
+) -> Result<ProfileKeep, StoreError> {
+    let customer_id = open.customer_id;
+    let ratings = store.customer_ratings(customer_id)?;
+    let since = now - chrono::Duration::days(RISK_DAYS);
+    let mut at_risk = store.customer_risk(customer_id, since)?;
+    if at_risk.is_none() {
+        let recent: Vec<Ticket> = tickets.iter().filter(|t| t.updated_at >= since).cloned().collect();
+        let clocks = super::sla::next_due_clocks(store, policies, &recent, now)?;
+        let breached = recent.iter().find(|t| clocks.get(&t.id).is_some_and(|c| c.state == ClockState::Breached));
+        at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
+    }
+    let last_contact = store.last_contact(customer_id)?;
+    let sla = explain_clocks(store, policies, open, now)?;
+    Ok(ProfileKeep { ratings, at_risk, last_contact, sla, editing_notes: None })
+}
+
+fn explain_clocks(
+    store: &Store,
+    policies: &Policies,
+    ticket: &Ticket,
+    now: Timestamp,
+) -> Result<Vec<String>, StoreError> {
+    if policies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let timelines = store.sla_timelines(std::slice::from_ref(ticket))?;
+    let Some((tier, timeline)) = timelines.get(&ticket.id) else { return Ok(Vec::new()) };
+    let (clocks, hours) = policies.clocks_for(ticket.priority, *tier, timeline, now);
+    Ok(clocks.iter().map(|c| crate::domain::sla::explain(c, &hours)).collect())
+}

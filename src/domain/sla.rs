@@ -1,0 +1,265 @@
+//! SLA clocks: targets per priority (and tier), calendars, and the clocks of one ticket computed
+//! from its event log, so a changed policy re-evaluates history the same way every time.
+
+mod calendar;
+mod timeline;
+
+pub use calendar::{BusinessHours, Hours};
+pub use timeline::Timeline;
+
+use super::{Priority, Tier, Timestamp};
+use serde::Serialize;
+
+/// Targets in seconds of working time; `None` means no clock of that kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Targets {
+    pub first_response: Option<i64>,
+    pub next_response: Option<i64>,
+    pub resolution: Option<i64>,
+}
+
+/// The targets for one priority, optionally only for one tier, and the hours they count in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub priority: Priority,
+    pub tier: Option<Tier>,
+    pub targets: Targets,
+    pub hours: Hours,
+}
+
+/// Every configured policy; the one for a ticket is the most specific match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policies {
+    pub policies: Vec<Policy>,
+}
+
+impl Policies {
+    /// The policy for this priority and tier: one naming the tier wins over one for every tier.
+    pub fn for_ticket(&self, priority: Priority, tier: Tier) -> Option<&Policy> {
+        let matching = |p: &&Policy| p.priority == priority;
+        self.policies
+            .iter()
+            .filter(matching)
+            .find(|p| p.tier == Some(tier))
+            .or_else(|| self.policies.iter().filter(matching).find(|p| p.tier.is_none()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+    }
+
+    /// A ticket's clocks as of `now`, with the hours they count in; none without a policy.
+    pub fn clocks_for(
+        &self,
+        priority: Priority,
+        tier: Tier,
+        timeline: &Timeline,
+        now: Timestamp,
+    ) -> (Vec<Clock>, Hours) {
+        match self.for_ticket(priority, tier) {
+            Some(policy) => (clocks(policy, timeline, now), policy.hours.clone()),
+            None => (Vec::new(), Hours::Calendar),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    FirstResponse,
+    NextResponse,
+    Resolution,
+}
+
+impl ClockKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockKind::FirstResponse => "first response",
+            ClockKind::NextResponse => "next response",
+            ClockKind::Resolution => "resolution",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    Breached,
+    Warning,
+    Ok,
+    Paused,
+    Met,
+}
+
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Ok => "ok",
+            ClockState::Warning => "warning",
+            ClockState::Breached => "breached",
+            ClockState::Met => "met",
+            ClockState::Paused => "paused",
+        }
+    }
+}
+
+/// One SLA clock of one ticket, as of `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub state: ClockState,
+    pub target_seconds: i64,
+    /// Working seconds left (negative once breached); for a stopped clock, what was left.
+    pub remaining_seconds: i64,
+    /// When the target is (or was) reached; `None` while paused and not yet breached.
+    pub due_at: Option<Timestamp>,
+    /// When the clock stopped (a reply, or the ticket solved).
+    pub stopped_at: Option<Timestamp>,
+}
+
+/// Every clock the policy asks for, as of `now`.
+pub fn clocks(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<Clock> {
+    let solved = timeline.solved_at();
+    let first_reply = timeline.messages.iter().find(|(_, reply)| *reply).map(|(at, _)| *at);
+    let mut out = Vec::new();
+    if let Some(target) = policy.targets.first_response {
+        let stop = first_reply.or(solved);
+        out.push(clock(ClockKind::FirstResponse, target, timeline.created_at, stop, policy, timeline, now));
+    }
+    if let (Some(target), Some((start, stop))) = (policy.targets.next_response, timeline.next_response_wait()) {
+        out.push(clock(ClockKind::NextResponse, target, start, stop.or(solved), policy, timeline, now));
+    }
+    if let Some(target) = policy.targets.resolution {
+        out.push(clock(ClockKind::Resolution, target, timeline.created_at, solved, policy, timeline, now));
+    }
+    out
+}
+
+/// The clock the queue shows: breached or soonest due among those still running.
+pub fn next_due(clocks: &[Clock]) -> Option<&Clock> {
+    clocks
+        .iter()
+        .filter(|c| c.state != ClockState::Met)
+        .min_by_key(|c| (c.state == ClockState::Paused, c.remaining_seconds))
+}
+
+/// Working segments of [start, end) with the pauses taken out.
+fn running_segments(start: Timestamp, end: Timestamp, timeline: &Timeline) -> Vec<(Timestamp, Timestamp)> {
+    let mut segments = Vec::new();
+    let mut from = start;
+    for (p_start, p_end) in timeline.pauses() {
+        let p_end = p_end.unwrap_or(end);
+        if p_end <= from || p_start >= end {
+            continue;
+        }
+        if p_start > from {
+            segments.push((from, p_start));
+        }
+        from = from.max(p_end);
+    }
+    if from < end {
+        segments.push((from, end));
+    }
+    segments
+}
+
+fn clock(
+    kind: ClockKind,
+    target: i64,
+    start: Timestamp,
+    stop: Option<Timestamp>,
+    policy: &Policy,
+    timeline: &Timeline,
+    now: Timestamp,
+) -> Clock {
+    let end = stop.unwrap_or(now).max(start);
+    let mut elapsed = 0;
+    let mut due_at = None;
+    for (from, to) in running_segments(start, end, timeline) {
+        let worked = policy.hours.working_seconds(from, to);
+        if due_at.is_none() && elapsed + worked >= target {
+            due_at = Some(policy.hours.add_working(from, target - elapsed));
+        }
+        elapsed += worked;
+    }
+    let remaining = target - elapsed;
+    let paused = stop.is_none() && timeline.pauses().last().is_some_and(|(_, end)| end.is_none());
+    let state = match (stop, remaining) {
+        (_, r) if r < 0 => ClockState::Breached,
+        // A running clock at its due second has run out.
+        (None, 0) if !paused => ClockState::Breached,
+        (Some(_), _) => ClockState::Met,
+        _ if paused => ClockState::Paused,
+        (None, r) if r * 4 <= target => ClockState::Warning,
+        _ => ClockState::Ok,
+    };
+    if due_at.is_none() && !paused {
+        due_at = Some(policy.hours.add_working(end, remaining));
+    }
+    Clock { kind, state, target_seconds: target, remaining_seconds: remaining, due_at, stopped_at: stop }
+}
+
+/// A countdown like `12m`, `3h`, `2d`, or `-20m` once overdue.
+pub fn countdown(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.abs();
+    let body = match s {
+        // Overdue rounds up, so a breach never reads as `-0m`.
+        s if s < 3_600 && seconds < 0 => format!("{}m", (s + 59) / 60),
+        s if s < 3_600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3_600),
+        s => format!("{}d", s / 86_400),
+    };
+    format!("{sign}{body}")
+}
+
+/// One sentence that explains a clock, e.g. "first response due Tue 10:30, 45 business minutes left".
+pub fn explain(clock: &Clock, hours: &Hours) -> String {
+    let unit = if matches!(hours, Hours::Business(_)) { "business minutes" } else { "minutes" };
+    let minutes = clock.remaining_seconds.abs() / 60;
+    let due = clock.due_at.map(|t| hours.local_label(t)).unwrap_or_else(|| "paused".into());
+    let label = clock.kind.label();
+    match clock.state {
+        ClockState::Met => format!("{label} met, {minutes} {unit} to spare"),
+        ClockState::Breached => format!("{label} was due {due}, {minutes} {unit} over"),
+        ClockState::Paused => format!("{label} paused, {minutes} {unit} left"),
+        _ => format!("{label} due {due}, {minutes} {unit} left"),
+    }
+}
+
+/// A time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (UTC), or a
+/// delay from `now` such as `4h` or `3d`.
+pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let text = text.trim();
+    if let Some(seconds) = parse_duration(text) {
+        return Ok(now + chrono::Duration::seconds(seconds));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .ok()
+        .or_else(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)));
+    naive.map(|n| n.and_utc()).ok_or_else(|| {
+        format!("'{text}' is not a time; give 2026-12-01 09:00, an RFC 3339 time or a delay like 4h or 3d")
+    })
+}
+
+/// Parse a target like `30m`, `4h`, `2d` or `90s` into seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().ok()?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    (n > 0).then_some(n * scale)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! Flow tests of issue 6 on a real database: SLA clocks in the queue, snooze, macros, ratings.
+
+use frontdesk::app::effects::App;
+use frontdesk::app::keymap::Keymap;
+use frontdesk::app::state::{State, View};
+use frontdesk::domain::sla::{ClockKind, ClockState, Hours, Policies, Policy, Targets};
+use frontdesk::domain::*;
+use frontdesk::store::Store;
+use std::collections::BTreeMap;
+
+fn new_ticket(store: &Store, subject: &str, priority: Priority) -> Ticket {
+    let t = NewTicket {
+        customer_email: "carla@shop.example".into(),
+        customer_name: Some("Carla Núñez".into()),
+        subject: subject.into(),
+        body: "Please help.".into(),
+        priority,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&t, "ana").unwrap()
+}
+
+fn urgent_in_an_hour() -> Policies {
+    let targets = Targets { first_response: Some(3_600), next_response: None, resolution: None };
+    Policies { policies: vec![Policy { priority: Priority::Urgent, tier: None, targets, hours: Hours::Calendar }] }
+}
+
+fn open_app(store: Store, now: Timestamp, policies: Policies) -> App {
+    let agent = store.agent("ana").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), now);
+    let mut app = App::new(state, store);
+    app.sla = policies;
+    app.start();
+    app
+}
+
+fn desk() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
+    let (_dir, store) = desk();
+    let urgent = new_ticket(&store, "Site down", Priority::Urgent);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    new_ticket(&store, "A question", Priority::Normal);
+    let app = open_app(store, chrono::Utc::now() + chrono::Duration::hours(2), urgent_in_an_hour());
+    let q = &app.state.queue;
+    assert_eq!(q.rows[0].id, urgent.id, "the breached ticket is moved up from the bottom");
+    let clock = &q.sla[&urgent.id];
+    assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
+    assert!(clock.remaining_seconds <= -3_590);
+    assert_eq!(q.sla.len(), 1, "the normal ticket has no policy");
+    let mut app = app;
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
+    let explained = &app.state.profile.keep.sla;
+    assert_eq!(explained.len(), 1);
+    assert!(explained[0].starts_with("first response was due "), "{explained:?}");
+    assert!(app.state.profile.keep.at_risk.as_deref().unwrap().starts_with("SLA breached on #"));
+    assert!(app.state.profile.keep.last_contact.is_some());
+}
+
+#[test]
+fn without_a_policy_the_queue_has_no_clocks_and_keeps_its_order() {
+    let (_dir, store) = desk();
+    new_ticket(&store, "Site down", Priority::Urgent);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let newer = new_ticket(&store, "A question", Priority::Normal);
+    let app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert!(app.state.queue.sla.is_empty());
+    assert_eq!(app.state.queue.rows[0].id, newer.id);
+}
+
+#[test]
+fn a_snoozed_ticket_comes_back_to_the_top_marked_due() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Lamp", Priority::Normal);
+    store.snooze_ticket(lamp.id, chrono::Utc::now() + chrono::Duration::milliseconds(300), "ana").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    new_ticket(&store, "Chair", Priority::Normal);
+    let early = open_app(Store::open(store.path()).unwrap(), chrono::Utc::now(), Policies::default());
+    assert_eq!(early.state.queue.rows.len(), 1, "snoozed: not in the working view");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert_eq!(app.state.queue.rows[0].id, lamp.id, "back on top though older");
+    assert!(app.state.queue.woken.contains(&lamp.id));
+}
+
+#[test]
+fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Lamp", Priority::Normal);
+    let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
+    store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
+    store.rate_ticket(lamp.id, frontdesk::domain::satisfaction::Csat::Bad, "Too slow", "ana").unwrap();
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
+    let keep = &app.state.profile.keep;
+    assert_eq!(keep.ratings.len(), 1);
+    assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
+}
+
+fn press(app: &mut App, keys: &[crossterm::event::KeyEvent]) {
+    for key in keys {
+        app.handle(frontdesk::app::msg::Msg::Key(*key));
+    }
+}
+
+fn key(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL)
+}
+
+fn enter() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)
+}
+
+#[test]
+fn a_canned_reply_from_the_composer_greets_by_first_name() {
+    let (dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    let (macros, _) = frontdesk::config::load_macros(&dir.path().join("none"));
+    app.state.macros = macros;
+    app.state.macros.push(toml::from_str("name = \"Bad\"\nbody = \"Hi {{customer.nick}}\"").unwrap());
+    press(&mut app, &[enter(), key('r'), ctrl('t')]);
+    assert!(app.state.overlay.is_some(), "the picker opens");
+    for c in "need more".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let body = app.state.composer.as_ref().unwrap().body();
+    assert!(body.starts_with("Hi Carla,"), "{body}");
+    assert!(body.contains("\"Broken lamp\""), "{body}");
+    press(&mut app, &[ctrl('t'), key('B'), key('a'), key('d'), enter()]);
+    let status = app.state.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("{{customer.nick}} is unknown"), "{}", status.text);
+    assert_eq!(app.state.composer.as_ref().unwrap().body(), body, "nothing inserted");
+}
+
+#[test]
+fn z_snoozes_the_open_ticket_and_it_leaves_the_queue() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('z')]);
+    assert!(app.state.overlay.is_some());
+    press(&mut app, &[key('4'), enter()]);
+    assert!(app.state.queue.rows.iter().all(|t| t.id != lamp.id), "{:?}", app.state.status);
+    let events = app.store.ticket_detail(lamp.id).unwrap().events;
+    assert!(events.iter().any(|e| e.field == "snoozed_until"));
+}
+
+#[test]
+fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
+    store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
+    press(&mut app, &[enter(), key('R'), key('5'), enter()]);
+    let ratings = &app.state.profile.keep.ratings;
+    assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
+    assert!(ratings[0].good);
+}
+
+#[test]
+fn solving_in_the_console_mails_the_survey_when_the_config_asks() {
+    let (dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    let config: frontdesk::config::Config = toml::from_str(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n",
+    )
+    .unwrap();
+    app.mail = config.mail;
+    app.data_dir = dir.path().to_path_buf();
+    app.csat_survey = true;
+    press(&mut app, &[enter(), key('s')]);
+    for c in "solved".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    assert_eq!(app.state.open_ticket().unwrap().status, Status::Solved, "{:?}", app.state.status);
+    let mails: Vec<_> = std::fs::read_dir(dir.path().join("out/new")).unwrap().collect();
+    assert_eq!(mails.len(), 1, "one survey");
+}
+
+#[test]
+fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('3'), key('E')]);
+    assert!(
+        matches!(app.terminal_requests.last(), Some(frontdesk::app::msg::Effect::OpenEditor { body }) if body.is_empty()),
+        "{:?}",
+        app.terminal_requests
+    );
+    app.handle(frontdesk::app::msg::Msg::EditorDone(Some("Prefers email.\n".into())));
+    assert_eq!(app.store.customer(lamp.customer_id).unwrap().notes, "Prefers email.");
+    assert_eq!(app.state.conversation.as_ref().unwrap().detail.customer.notes, "Prefers email.");
+    assert!(app.state.composer.is_none(), "the composer was not touched");
+}
+
+#[test]
+fn capital_r_on_an_open_ticket_records_an_nps_answer_once_in_30_days() {
+    let (_dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('R')]);
+    for c in "nps 9".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let ratings = &app.state.profile.keep.ratings;
+    assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
+    assert_eq!((ratings[0].kind, ratings[0].score), (frontdesk::domain::satisfaction::RatingKind::Nps, 9));
+    press(&mut app, &[key('R'), key('3'), enter()]);
+    let status = app.state.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("at most once in 30 days"), "{}", status.text);
+}
+
+#[test]
+fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
+    let (_dir, store) = desk();
+    let first = new_ticket(&store, "Broken lamp", Priority::Normal);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let second = new_ticket(&store, "Lamp again", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    assert_eq!(app.state.queue.rows[0].id, second.id);
+    press(&mut app, &[enter()]);
+    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::MergeTicket));
+    assert!(app.state.overlay.is_some(), "{:?}", app.state.status);
+    press(&mut app, &[enter()]);
+    assert_eq!(app.state.open_ticket().map(|t| t.id), Some(first.id), "the merged-into ticket is shown");
+    assert_eq!(app.store.ticket(second.id).unwrap().status, Status::Closed);
+    assert!(app.state.queue.rows.iter().all(|t| t.id != second.id));
+    let messages = &app.state.conversation.as_ref().unwrap().detail.messages;
+    assert_eq!(messages.iter().filter(|m| m.kind == MessageKind::Customer).count(), 2);
+}

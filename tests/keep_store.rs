@@ -1,0 +1,154 @@
+//! Store tests of issue 6: snoozes, ratings and the SLA timeline on a temporary database.
+
+use chrono::{Duration, Utc};
+use frontdesk::domain::satisfaction::{csat_percent, Csat, RatingKind};
+use frontdesk::domain::*;
+use frontdesk::store::{woke_up, Store, TicketFilter};
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    (dir, store)
+}
+
+fn ticket(store: &Store, subject: &str) -> Ticket {
+    let new = NewTicket {
+        customer_email: "carla@shop.example".into(),
+        customer_name: Some("Carla Núñez".into()),
+        subject: subject.into(),
+        body: "Help".into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&new, "ana").unwrap()
+}
+
+fn working_view(store: &Store) -> Vec<i64> {
+    let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
+    store.list_tickets(&filter, None, 50).unwrap().iter().map(|t| t.id).collect()
+}
+
+#[test]
+fn a_snoozed_ticket_comes_back_when_due() {
+    let (_dir, store) = store();
+    let t = ticket(&store, "Lamp");
+    let until = Utc::now() + Duration::milliseconds(700);
+    let snoozed = store.snooze_ticket(t.id, until, "ana").unwrap();
+    assert_eq!(working_view(&store), Vec::<i64>::new());
+    assert_eq!(store.count_tickets(&TicketFilter { active_only: true, ..Default::default() }).unwrap(), 0);
+    assert_eq!(store.list_tickets(&TicketFilter::default(), None, 50).unwrap().len(), 1, "All still shows it");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(working_view(&store), vec![t.id]);
+    let snoozes = store.snoozes(std::slice::from_ref(&snoozed)).unwrap();
+    assert!(woke_up(&snoozed, snoozes[&t.id], Utc::now()), "due again, untouched since");
+    let events = store.ticket_detail(t.id).unwrap().events;
+    assert!(events.iter().any(|e| e.field == "snoozed_until"));
+}
+
+#[test]
+fn the_customer_writing_wakes_a_snoozed_ticket() {
+    let (_dir, store) = store();
+    let t = ticket(&store, "Lamp");
+    store.snooze_ticket(t.id, Utc::now() + Duration::days(3), "ana").unwrap();
+    store.add_message(t.id, MessageKind::Customer, "carla", "Any news?", None).unwrap();
+    assert_eq!(working_view(&store), vec![t.id]);
+    let solved = store.update_ticket(
+        t.id,
+        store.ticket(t.id).unwrap().version,
+        &TicketChange { status: Some(Status::Solved), ..Default::default() },
+        "ana",
+    );
+    let err = store.snooze_ticket(t.id, Utc::now() + Duration::days(1), "ana").unwrap_err();
+    assert!(solved.is_ok());
+    assert_eq!(err.to_string(), format!("ticket #{} is solved; only active tickets snooze", t.id));
+}
+
+#[test]
+fn ratings_are_kept_per_ticket_and_customer() {
+    let (_dir, store) = store();
+    let t = ticket(&store, "Lamp");
+    let v = store.ticket(t.id).unwrap().version;
+    store.update_ticket(t.id, v, &TicketChange { status: Some(Status::Solved), ..Default::default() }, "ana").unwrap();
+    store.rate_ticket(t.id, Csat::Score(2), "slow", "ana").unwrap();
+    store.rate_ticket(t.id, Csat::Good, "", "ana").unwrap(); // a second answer replaces the first
+    let ratings = store.customer_ratings(t.customer_id).unwrap();
+    assert_eq!(ratings.len(), 1);
+    assert_eq!((ratings[0].kind, ratings[0].good, ratings[0].ticket_id), (RatingKind::Csat, true, Some(t.id)));
+    assert_eq!(csat_percent(&ratings), Some(100.0));
+    store.rate_nps(t.customer_id, 4, "", "ana").unwrap();
+    assert!(store.rate_nps(t.customer_id, 10, "", "ana").is_err());
+    assert_eq!(store.customer_ratings(t.customer_id).unwrap()[0].kind, RatingKind::Nps);
+}
+
+fn ticket_from(store: &Store, email: &str, subject: &str, body: &str) -> Ticket {
+    let new = NewTicket {
+        customer_email: email.into(),
+        customer_name: Some("Carla Núñez".into()),
+        subject: subject.into(),
+        body: body.into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec!["lamp".into()],
+    };
+    store.create_ticket(&new, "ana").unwrap()
+}
+
+fn search(store: &mut Store, text: &str) -> Vec<i64> {
+    let query = frontdesk::domain::search::SearchQuery::parse(text, chrono::FixedOffset::east_opt(0).unwrap()).unwrap();
+    store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
+}
+
+#[test]
+fn merging_tickets_moves_the_conversation_keeps_notes_internal_and_logs_it() {
+    let (_dir, mut store) = store();
+    let first = ticket_from(&store, "carla@shop.example", "Lamp broken", "The lamp flickers");
+    let second = ticket_from(&store, "carla@shop.example", "Lamp again", "Still zigzagging light");
+    store.add_message(second.id, MessageKind::Note, "ana", "internal: supplier fault", None).unwrap();
+    assert_eq!(search(&mut store, "zigzagging"), vec![second.id]);
+    let merged = store.merge_tickets(second.id, first.id, "ana").unwrap();
+    assert_eq!(merged.id, first.id);
+    let into = store.ticket_detail(first.id).unwrap();
+    let kinds: Vec<_> = into.messages.iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, vec![MessageKind::Customer, MessageKind::Customer, MessageKind::Note, MessageKind::System]);
+    assert!(into.events.iter().any(|e| e.field == "merged" && e.new == Some(second.id.to_string())));
+    let from = store.ticket_detail(second.id).unwrap();
+    assert_eq!(from.ticket.status, Status::Closed);
+    assert_eq!(from.messages.len(), 1, "only the system line saying where it went");
+    assert_eq!(from.messages[0].kind, MessageKind::System);
+    assert_eq!(search(&mut store, "zigzagging"), vec![first.id], "the search index follows the messages");
+
+    let other = ticket_from(&store, "hiro@example.com", "Chair", "Wobbly");
+    let err = store.merge_tickets(other.id, first.id, "ana").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("#{} and #{} are from different customers; merge the customers first", other.id, first.id)
+    );
+    assert!(store.merge_tickets(first.id, first.id, "ana").is_err());
+}
+
+#[test]
+fn merging_customers_moves_addresses_tickets_and_ratings() {
+    let (_dir, mut store) = store();
+    let home = ticket_from(&store, "carla@home.example", "Lamp", "Broken");
+    let work = ticket_from(&store, "c.nunez@work.example", "Invoice", "Wrong VAT");
+    store.update_customer(home.customer_id, None, Some("Prefers email")).unwrap();
+    let v = store.ticket(home.id).unwrap().version;
+    store
+        .update_ticket(home.id, v, &TicketChange { status: Some(Status::Solved), ..Default::default() }, "ana")
+        .unwrap();
+    store.rate_ticket(home.id, Csat::Good, "", "ana").unwrap();
+    let merged = store.merge_customers(home.customer_id, work.customer_id, "ana").unwrap();
+    assert_eq!(merged.emails, vec!["c.nunez@work.example".to_string(), "carla@home.example".to_string()]);
+    assert_eq!(merged.notes, "Prefers email");
+    assert!(store.customer(home.customer_id).is_err());
+    assert_eq!(store.ticket(home.id).unwrap().customer_id, work.customer_id);
+    assert_eq!(store.customer_ratings(work.customer_id).unwrap().len(), 1);
+    let events = store.ticket_detail(home.id).unwrap().events;
+    assert!(events.iter().any(|e| e.field == "customer_id" && e.new == Some(work.customer_id.to_string())));
+    assert_eq!(store.customer_by_email("CARLA@home.example").unwrap().unwrap().id, work.customer_id);
+    let mut found = search(&mut store, "from:carla@home.example");
+    found.sort();
+    assert_eq!(found, vec![home.id, work.id], "both tickets are now found by either address");
+}
