@@ -115,6 +115,8 @@ pub fn clear(state: &mut State) -> Vec<Effect> {
     if state.narrow.take().is_none() {
         return vec![];
     }
+    // What the status line said about the results is over with them.
+    state.status = None;
     state.generation += 1;
     state.queue.loading = true;
     state.queue.has_more = false;
@@ -166,8 +168,9 @@ pub fn on_search_done(
     narrow.working = false;
     match result {
         Err(problem) => {
+            let effects = clear(state);
             state.set_error(problem);
-            clear(state)
+            effects
         }
         Ok(results) => {
             narrow.note = if results.stopped_early {
