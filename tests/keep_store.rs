@@ -152,3 +152,89 @@ fn merging_customers_moves_addresses_tickets_and_ratings() {
     found.sort();
     assert_eq!(found, vec![home.id, work.id], "both tickets are now found by either address");
 }
+
+fn urgent_policy(first_response: i64) -> frontdesk::domain::sla::Policies {
+    use frontdesk::domain::sla::{Hours, Policies, Policy, Targets};
+    let targets = Targets { first_response: Some(first_response), next_response: None, resolution: None };
+    Policies { policies: vec![Policy { priority: Priority::Urgent, tier: None, targets, hours: Hours::Calendar }] }
+}
+
+fn urgent(store: &Store, subject: &str) -> Ticket {
+    let t = ticket(store, subject);
+    let change = TicketChange { priority: Some(Priority::Urgent), ..TicketChange::default() };
+    store.update_ticket(t.id, t.version, &change, "ana").unwrap()
+}
+
+/// Every page of a list by due time, each page starting where the last one ended.
+fn pages(store: &Store, filter: &TicketFilter, size: usize) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_page(filter, after, size).unwrap();
+        let Some((_, cursor)) = page.last() else { return out };
+        after = Some(*cursor);
+        out.extend(page.iter().map(|(t, _)| t.id));
+    }
+}
+
+#[test]
+fn the_due_order_puts_woken_then_breached_first_across_the_whole_desk() {
+    let (_dir, store) = store();
+    let breached = urgent(&store, "Site down");
+    let waiting = urgent(&store, "Site down too, waiting on the customer");
+    let snoozed = ticket(&store, "Call back");
+    store.snooze_ticket(snoozed.id, Utc::now() + Duration::milliseconds(300), "ana").unwrap();
+    let pending = TicketChange { status: Some(Status::Pending), ..TicketChange::default() };
+    store.update_ticket(waiting.id, waiting.version, &pending, "ana").unwrap();
+    let quiet: Vec<i64> = (0..5)
+        .map(|i| {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            ticket(&store, &format!("Question {i}")).id
+        })
+        .collect();
+    // A one-second first response target: both urgent tickets are breached a second from now.
+    let policies = urgent_policy(1);
+    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0);
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0, "nothing changed since");
+    let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
+    let mut want = vec![snoozed.id, breached.id];
+    want.extend(quiet.iter().rev());
+    want.push(waiting.id);
+    for size in [1, 2, 3, 50] {
+        assert_eq!(pages(&store, &filter, size), want, "pages of {size}");
+    }
+    // The customer answers the pending ticket: its clock runs again, with most of its second left.
+    store.add_message(waiting.id, MessageKind::Customer, "carla", "Still down!", None).unwrap();
+    store.refresh_due(&policies, 100).unwrap();
+    assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "not due yet: newest first");
+    assert_eq!(pages(&store, &filter, 2)[3], quiet[4]);
+    // A second later it is overdue too, but less long than the other one.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0);
+    assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "the longest overdue first");
+    assert_eq!(pages(&store, &filter, 2)[2..4], [waiting.id, quiet[4]]);
+    // A reply stops the first response clock: the ticket goes back among the rest.
+    store.add_message(breached.id, MessageKind::Reply, "ana", "On it.", None).unwrap();
+    store.refresh_due(&policies, 100).unwrap();
+    assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, waiting.id, breached.id], "now the most recently updated");
+}
+
+#[test]
+fn changed_policies_work_every_due_time_out_again() {
+    let (_dir, store) = store();
+    let a = urgent(&store, "Site down");
+    let b = ticket(&store, "Question");
+    let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
+    // An hour to answer: not near due, so the order is the most recently updated first.
+    store.refresh_due(&urgent_policy(3_600), 100).unwrap();
+    assert_eq!(pages(&store, &filter, 10), vec![b.id, a.id]);
+    // A second to answer instead: the urgent ticket is now overdue, though nothing was written.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    assert_eq!(store.refresh_due(&urgent_policy(1), 1).unwrap(), 1, "one step at a time");
+    assert_eq!(store.refresh_due(&urgent_policy(1), 1).unwrap(), 0);
+    assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id], "overdue first");
+    // No policies: no due times at all.
+    store.refresh_due(&frontdesk::domain::sla::Policies::default(), 100).unwrap();
+    assert_eq!(pages(&store, &filter, 10), vec![b.id, a.id]);
+}

@@ -12,6 +12,9 @@ use std::time::Duration;
 /// Results a console search lists at most.
 pub const SEARCH_LIMIT: usize = 100;
 
+/// How long a queue load may spend working out due times before handing the rest to a thread.
+const DUE_REFRESH_BUDGET: Duration = Duration::from_millis(10);
+
 /// How long after the last keystroke a draft is saved.
 pub const DRAFT_SAVE_DELAY: Duration = Duration::from_millis(1500);
 
@@ -42,6 +45,8 @@ pub struct App {
     pub sla: crate::domain::sla::Policies,
     /// A countdown refresh is already on its way.
     sla_tick_scheduled: bool,
+    /// A thread is working out the due times the queue is sorted by.
+    due_refresh_started: bool,
     /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
     pub csat_survey: bool,
 }
@@ -65,6 +70,7 @@ impl App {
             live: None,
             sla: Default::default(),
             sla_tick_scheduled: false,
+            due_refresh_started: false,
             csat_survey: false,
         }
     }
@@ -115,6 +121,9 @@ impl App {
             if matches!(msg, Msg::SlaTick) {
                 self.sla_tick_scheduled = false;
             }
+            if matches!(msg, Msg::DueRefreshed) {
+                self.due_refresh_started = false;
+            }
             for effect in super::update::update(&mut self.state, msg) {
                 pending.extend(self.perform(effect));
             }
@@ -157,11 +166,10 @@ impl App {
         let me = self.state.agent.login.clone();
         match effect {
             Effect::LoadQueue { view, after } => {
+                self.refresh_due();
                 let page = self.state.page_size;
-                let mut rows = self.store.list_tickets(&self.state.view_filter(view), after, page + 1)?;
-                let has_more = rows.len() > page;
-                rows.truncate(page);
-                let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
+                let (rows, next, has_more) = self.list_page(view, after, page)?;
+                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), self.state.now)?;
                 if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
                     self.sla_tick_scheduled = true;
                     self.schedule(Msg::SlaTick, after);
@@ -169,11 +177,14 @@ impl App {
                 Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
             }
             Effect::ReloadQueue { view, rows } => {
+                self.refresh_due();
                 let limit = rows.max(self.state.page_size);
-                let mut rows = self.store.list_tickets(&self.state.view_filter(view), None, limit + 1)?;
-                let has_more = rows.len() > limit;
-                rows.truncate(limit);
-                let sla = super::sla::load(&self.store, &self.sla, &rows, self.state.now)?;
+                let (rows, next, has_more) = self.list_page(view, None, limit)?;
+                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), self.state.now)?;
+                if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
+                    self.sla_tick_scheduled = true;
+                    self.schedule(Msg::SlaTick, after);
+                }
                 Ok(Msg::QueueLoaded { view, rows, append: false, has_more, sla })
             }
             Effect::LoadCounts => {
@@ -263,6 +274,62 @@ impl App {
             | Effect::Filter { .. }
             | Effect::BuildIndex => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// Up to `limit` rows of `view` after `after`, where the next page starts, and whether there are more.
+    fn list_page(
+        &self,
+        view: super::state::View,
+        after: Option<crate::store::PageCursor>,
+        limit: usize,
+    ) -> Result<(Vec<crate::domain::Ticket>, Option<crate::store::PageCursor>, bool), StoreError> {
+        let mut rows = self.store.list_page(&self.state.view_filter(view), after, limit + 1)?;
+        let has_more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = rows.last().map(|(_, cursor)| *cursor);
+        let rows = rows.into_iter().map(|(ticket, _)| ticket).collect();
+        Ok((rows, next, has_more))
+    }
+
+    /// Bring the due times the queue is sorted by up to date: a few short steps here; what is left
+    /// (after the policies changed on a large desk) on a thread with its own connection, which
+    /// asks for the queue to be reloaded when it is done.
+    fn refresh_due(&mut self) {
+        if self.due_refresh_started {
+            return;
+        }
+        let deadline = std::time::Instant::now() + DUE_REFRESH_BUDGET;
+        loop {
+            match self.store.refresh_due(&self.sla, crate::store::DUE_BATCH) {
+                Ok(0) => return,
+                Ok(_) if std::time::Instant::now() < deadline => {}
+                Ok(_) => break,
+                // Another agent is writing: the next load tries again.
+                Err(StoreError::Busy) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "working out SLA due times");
+                    return;
+                }
+            }
+        }
+        self.due_refresh_started = true;
+        let path = self.store.path().to_path_buf();
+        let policies = self.sla.clone();
+        let tx = self.background_tx.clone();
+        std::thread::spawn(move || {
+            let Ok(store) = Store::open(&path) else { return };
+            loop {
+                match store.refresh_due(&policies, crate::store::DUE_BATCH) {
+                    Ok(0) => break,
+                    Ok(_) | Err(StoreError::Busy) => std::thread::sleep(Duration::from_millis(2)),
+                    Err(error) => {
+                        tracing::warn!(%error, "working out SLA due times");
+                        break;
+                    }
+                }
+            }
+            let _ = tx.send(Msg::DueRefreshed);
+        });
     }
 
     /// Index the tickets the search index does not have yet, on a thread with its own connection,

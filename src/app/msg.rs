@@ -51,6 +51,8 @@ pub enum Msg {
     DraftDue,
     /// Time for the queue's SLA countdowns to be worked out again.
     SlaTick,
+    /// The due times the queue is sorted by were worked out on a thread: reload the queue.
+    DueRefreshed,
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
     /// A send was stopped: newer messages came in on the ticket since the agent last looked.

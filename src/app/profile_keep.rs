@@ -35,8 +35,13 @@ pub fn load(
     let mut at_risk = store.customer_risk(customer_id, since)?;
     if at_risk.is_none() {
         let recent: Vec<Ticket> = tickets.iter().filter(|t| t.updated_at >= since).cloned().collect();
-        let clocks = super::sla::next_due_clocks(store, policies, &recent, now)?;
-        let breached = recent.iter().find(|t| clocks.get(&t.id).is_some_and(|c| c.state == ClockState::Breached));
+        // Any breach counts, a late answer included, not just a clock still overdue.
+        let timelines = if policies.is_empty() { Default::default() } else { store.sla_timelines(&recent)? };
+        let breached = recent.iter().find(|t| {
+            timelines.get(&t.id).is_some_and(|(tier, timeline)| {
+                policies.clocks_for(t.priority, *tier, timeline, now).0.iter().any(|c| c.state == ClockState::Breached)
+            })
+        });
         at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
     }
     let last_contact = store.last_contact(customer_id)?;

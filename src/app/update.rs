@@ -22,7 +22,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let rows = super::sla::with_clocks(state, view, rows, append, sla);
             on_queue_loaded(state, view, rows, append, has_more)
         }
-        Msg::SlaTick => super::sla::on_tick(state),
+        Msg::SlaTick | Msg::DueRefreshed => super::sla::on_tick(state),
         Msg::CountsLoaded(counts) => {
             state.counts = counts.into_iter().map(Some).collect();
             vec![]

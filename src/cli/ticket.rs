@@ -8,7 +8,7 @@ use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
 use crate::mail::outbound::{Outbound, SendError};
-use crate::store::{AssigneeFilter, Store, StoreError, TicketFilter};
+use crate::store::{AssigneeFilter, Sort, Store, StoreError, TicketFilter};
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
@@ -110,10 +110,18 @@ pub struct ListArgs {
     assignee: Option<String>,
     #[arg(long)]
     tag: Option<String>,
+    /// `due` (back from a snooze, then breached and nearly due SLA clocks, then most recently
+    /// updated), `updated`, `created` or `priority`.
+    #[arg(long, default_value = "due", value_parser = parse_sort)]
+    sort: Sort,
     #[arg(long, default_value_t = 50)]
     limit: usize,
     #[arg(long)]
     json: bool,
+}
+
+fn parse_sort(text: &str) -> Result<Sort, String> {
+    text.parse()
 }
 
 #[derive(Debug, Args)]
@@ -245,8 +253,12 @@ fn list(
         statuses: args.statuses.clone(),
         assignee,
         tags: args.tag.iter().cloned().collect(),
+        sort: args.sort,
         ..TicketFilter::default()
     };
+    if args.sort == Sort::Due {
+        while store.refresh_due(policies, crate::store::DUE_BATCH)? > 0 {}
+    }
     let tickets = store.list_tickets(&filter, None, args.limit)?;
     let now = Utc::now();
     let mut clocks = sla_view::clocks(store, policies, &tickets, now)?;

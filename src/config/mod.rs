@@ -146,8 +146,8 @@ impl ViewConfig {
     fn check(&self) -> Result<(), String> {
         self.statuses()?;
         self.priorities()?;
-        if !matches!(self.sort.as_str(), "" | "updated" | "created" | "priority") {
-            return Err(format!("sort '{}' is not one of updated, created, priority", self.sort));
+        if !matches!(self.sort.as_str(), "" | "due" | "updated" | "created" | "priority") {
+            return Err(format!("sort '{}' is not one of due, updated, created, priority", self.sort));
         }
         if let Some(tag) = self.tags.iter().find(|t| crate::domain::normalize_tag(t).is_none()) {
             return Err(format!("tag '{tag}' is empty"));

@@ -139,7 +139,7 @@ pub fn clocks(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<Clock
 pub fn next_due(clocks: &[Clock]) -> Option<&Clock> {
     clocks
         .iter()
-        .filter(|c| c.state != ClockState::Met)
+        .filter(|c| c.state != ClockState::Met && c.stopped_at.is_none())
         .min_by_key(|c| (c.state == ClockState::Paused, c.remaining_seconds))
 }
 

@@ -127,6 +127,15 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// When the next snoozed ticket comes back (after `now`), if any is snoozed.
+    pub fn next_wake(&self, now: Timestamp) -> Result<Option<Timestamp>> {
+        let next: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT min(snoozed_until) FROM tickets WHERE snoozed_until > ?1")?
+            .query_row([to_millis(now)], |r| r.get(0))?;
+        Ok(next.map(from_millis))
+    }
 }
 
 /// A ticket whose snooze has ended and that nobody has touched since: it is due again.

@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI, V_KEEP];
+pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI, V_KEEP, V_DUE];
 
 const V1: &str = r#"
 CREATE TABLE organizations (
@@ -302,4 +302,51 @@ CREATE TABLE surveys (
     ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
     sent_at    INTEGER NOT NULL
 );
+"#;
+
+/// When each ticket's next SLA clock falls due, so the queue can put breached and nearly due
+/// tickets first across the whole desk, not just a loaded page. The clocks depend on the config's
+/// policies, which the store does not know: writes that change a ticket's timeline queue it in
+/// `due_queue`, and whoever lists tickets by due time first works the queue out with the policies
+/// it has (`Store::refresh_due`). `due_state.policies` names the policies the stored times follow;
+/// other policies mean every active ticket is worked out again.
+const V_DUE: &str = r#"
+ALTER TABLE tickets ADD COLUMN due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN warn_at INTEGER;
+CREATE INDEX tickets_by_due ON tickets(due_at, id) WHERE due_at IS NOT NULL;
+
+CREATE TABLE due_queue (ticket_id INTEGER PRIMARY KEY);
+CREATE TABLE due_state (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    policies TEXT NOT NULL
+);
+INSERT INTO due_state (id, policies) VALUES (1, '');
+
+CREATE TRIGGER due_ticket_added AFTER INSERT ON tickets
+BEGIN
+    INSERT OR IGNORE INTO due_queue (ticket_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER due_ticket_changed AFTER UPDATE OF status, priority, customer_id, created_at ON tickets
+BEGIN
+    INSERT OR IGNORE INTO due_queue (ticket_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER due_ticket_removed AFTER DELETE ON tickets
+BEGIN
+    DELETE FROM due_queue WHERE ticket_id = OLD.id;
+END;
+
+-- The clocks are computed from the status, reply and customer events.
+CREATE TRIGGER due_event_added AFTER INSERT ON events
+WHEN NEW.field IN ('status', 'reply', 'customer')
+BEGIN
+    INSERT OR IGNORE INTO due_queue (ticket_id) VALUES (NEW.ticket_id);
+END;
+
+CREATE TRIGGER due_tier_changed AFTER UPDATE OF tier ON customers
+BEGIN
+    INSERT OR IGNORE INTO due_queue (ticket_id)
+        SELECT id FROM tickets WHERE customer_id = NEW.id AND status IN ('new', 'open', 'pending', 'on_hold');
+END;
 "#;

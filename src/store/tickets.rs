@@ -26,8 +26,11 @@ pub struct TicketFilter {
 /// The order of a list of tickets, newest or most urgent first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Most recently updated first.
+    /// Back from a snooze first, then breached and nearly due SLA clocks (soonest due first), then
+    /// most recently updated. Without SLA policies it is `Updated` with woken snoozes on top.
     #[default]
+    Due,
+    /// Most recently updated first.
     Updated,
     /// Most recently created first.
     Created,
@@ -40,10 +43,11 @@ impl std::str::FromStr for Sort {
 
     fn from_str(s: &str) -> std::result::Result<Sort, String> {
         match s {
+            "due" => Ok(Sort::Due),
             "updated" => Ok(Sort::Updated),
             "created" => Ok(Sort::Created),
             "priority" => Ok(Sort::Priority),
-            other => Err(format!("'{other}' is not a sort; use updated, created or priority")),
+            other => Err(format!("'{other}' is not a sort; use due, updated, created or priority")),
         }
     }
 }
@@ -73,11 +77,14 @@ pub struct PageCursor {
     pub updated_at: Timestamp,
     pub id: i64,
     pub priority: Priority,
+    /// In a list by due time, the part of the list the ticket was in and its key there (see
+    /// [`Store::list_page`]); `None` means the last part, most recently updated first.
+    pub due: Option<(u8, i64)>,
 }
 
 impl PageCursor {
     pub fn after(ticket: &Ticket) -> PageCursor {
-        PageCursor { updated_at: ticket.updated_at, id: ticket.id, priority: ticket.priority }
+        PageCursor { updated_at: ticket.updated_at, id: ticket.id, priority: ticket.priority, due: None }
     }
 }
 
@@ -95,7 +102,7 @@ pub struct TicketDetail {
 const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";
 
 impl TicketFilter {
-    fn where_clause(&self, params: &mut Vec<Box<dyn ToSql>>) -> String {
+    pub(super) fn where_clause(&self, params: &mut Vec<Box<dyn ToSql>>) -> String {
         let mut terms = vec!["1 = 1".to_string()];
         if self.active_only {
             terms.push(ACTIVE_SQL.to_string());
@@ -192,15 +199,29 @@ impl Store {
         Ok(TicketDetail { ticket, messages, events, customer, mail })
     }
 
-    /// One page of tickets, most recently updated first, starting after `after`.
+    /// One page of tickets in the filter's order, starting after `after`.
     pub fn list_tickets(&self, filter: &TicketFilter, after: Option<PageCursor>, limit: usize) -> Result<Vec<Ticket>> {
+        Ok(self.list_page(filter, after, limit)?.into_iter().map(|(ticket, _)| ticket).collect())
+    }
+
+    /// One page of tickets in the filter's order, starting after `after`, each with the cursor of
+    /// the page that starts after it.
+    pub fn list_page(
+        &self,
+        filter: &TicketFilter,
+        after: Option<PageCursor>,
+        limit: usize,
+    ) -> Result<Vec<(Ticket, PageCursor)>> {
+        if filter.sort == Sort::Due {
+            return super::due::list(self, filter, after, limit);
+        }
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         let mut sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {}",
             filter.where_clause(&mut params)
         );
         match (filter.sort, after) {
-            (Sort::Updated, Some(cursor)) => {
+            (Sort::Updated | Sort::Due, Some(cursor)) => {
                 sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
                 params.push(Box::new(to_millis(cursor.updated_at)));
                 params.push(Box::new(cursor.id));
@@ -218,14 +239,20 @@ impl Store {
             (_, None) => {}
         }
         sql.push_str(&match filter.sort {
-            Sort::Updated => " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?".to_string(),
+            Sort::Updated | Sort::Due => " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?".to_string(),
             Sort::Created => " ORDER BY t.id DESC LIMIT ?".to_string(),
             Sort::Priority => format!(" ORDER BY {PRIORITY_RANK} DESC, t.updated_at DESC, t.id DESC LIMIT ?"),
         });
         params.push(Box::new(limit as i64));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), rows::ticket)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let page = rows.map(|row| {
+            row.map(|ticket| {
+                let cursor = PageCursor::after(&ticket);
+                (ticket, cursor)
+            })
+        });
+        Ok(page.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// The tickets with these ids, in the order given (ids that no longer exist are left out).

@@ -186,6 +186,12 @@ fn the_next_due_clock_is_the_breached_or_soonest_one() {
     let t = timeline(at(2026, 11, 23, 10, 0));
     let all = clocks(&p, &t, at(2026, 11, 23, 10, 40));
     assert_eq!(next_due(&all).map(|c| c.kind), Some(ClockKind::Resolution));
+    // Answered late: the first response clock stays breached, but it is no longer due.
+    let mut late = timeline(at(2026, 11, 23, 10, 0));
+    late.messages.push((at(2026, 11, 23, 11, 30), true));
+    let clocks = clocks(&p, &late, at(2026, 11, 23, 11, 40));
+    assert_eq!(clocks[0].state, ClockState::Breached);
+    assert_ne!(next_due(&clocks).map(|c| c.kind), Some(ClockKind::FirstResponse));
 }
 
 #[test]

@@ -1,0 +1,137 @@
+//! Lists by due time: tickets back from a snooze, then breached and nearly due SLA clocks across
+//! the whole desk, then the rest. The due times are worked out from the event log with the
+//! config's policies and kept on the tickets (`due_at`, `warn_at`), so a page is an index range.
+
+use super::rows::{self, TICKET_COLUMNS};
+use super::tickets::{PageCursor, TicketFilter};
+use super::{now_millis, to_millis, Result, Store};
+use crate::domain::sla::{next_due, Policies};
+use crate::domain::{Status, Ticket};
+
+use rusqlite::{params, params_from_iter, ToSql};
+
+/// How many tickets one step of [`Store::refresh_due`] works out, in one short write transaction,
+/// so other writers wait at most a few milliseconds.
+pub const DUE_BATCH: usize = 200;
+
+/// Back from a snooze and untouched since.
+const WOKEN: &str = "(t.snoozed_until IS NOT NULL AND t.snoozed_until <= ? AND t.updated_at <= t.snoozed_until)";
+/// A running SLA clock breached or in its warning quarter (a ticket waiting on the customer has
+/// no due time here).
+const URGENT: &str = "(t.due_at IS NOT NULL AND t.warn_at <= ?)";
+
+/// The three parts of a list by due time, in order: the SQL that picks a part's rows, how the
+/// part is ordered, and the column that is its keyset key.
+const PARTS: [(&str, &str, &str); 3] = [
+    ("{WOKEN}", "t.snoozed_until, t.id", "t.snoozed_until"),
+    ("NOT {WOKEN} AND {URGENT}", "t.due_at, t.id", "t.due_at"),
+    ("NOT {WOKEN} AND NOT {URGENT}", "t.updated_at DESC, t.id DESC", "t.updated_at"),
+];
+
+pub(super) fn list(
+    store: &Store,
+    filter: &TicketFilter,
+    after: Option<PageCursor>,
+    limit: usize,
+) -> Result<Vec<(Ticket, PageCursor)>> {
+    let now = now_millis();
+    let start = after.map_or(0, |c| c.due.map_or(2, |(part, _)| part as usize));
+    let mut out = Vec::with_capacity(limit);
+    for (part, (pick, order, key)) in PARTS.iter().enumerate().skip(start) {
+        if out.len() >= limit {
+            break;
+        }
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut sql = format!(
+            "SELECT {TICKET_COLUMNS}, {key} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {}",
+            filter.where_clause(&mut params)
+        );
+        sql.push_str(" AND ");
+        sql.push_str(&pick.replace("{WOKEN}", WOKEN).replace("{URGENT}", URGENT));
+        params.extend((0..pick.matches('{').count()).map(|_| Box::new(now) as Box<dyn ToSql>));
+        if let Some(cursor) = after.filter(|_| part == start) {
+            match cursor.due {
+                Some((_, value)) => {
+                    sql.push_str(&format!(" AND ({key}, t.id) > (?, ?)"));
+                    params.push(Box::new(value));
+                }
+                None => {
+                    sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
+                    params.push(Box::new(to_millis(cursor.updated_at)));
+                }
+            }
+            params.push(Box::new(cursor.id));
+        }
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+        params.push(Box::new((limit - out.len()) as i64));
+        let mut stmt = store.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((rows::ticket(r)?, r.get::<_, i64>(15)?)))?;
+        for row in rows {
+            let (ticket, value) = row?;
+            let mut cursor = PageCursor::after(&ticket);
+            if part < 2 {
+                cursor.due = Some((part as u8, value));
+            }
+            out.push((ticket, cursor));
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Work out the due times of the tickets whose timeline changed since the last call (all of
+    /// them when `policies` differ from the ones the stored times follow), at most `batch` tickets
+    /// in one short write transaction. Returns how many tickets are still to do; a reader that
+    /// finds nothing to do does not write.
+    pub fn refresh_due(&self, policies: &Policies, batch: usize) -> Result<u64> {
+        let wanted = format!("{policies:?}");
+        let (stored, queued): (String, i64) =
+            self.conn.query_row("SELECT policies, EXISTS (SELECT 1 FROM due_queue) FROM due_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if stored == wanted && queued == 0 {
+            return Ok(0);
+        }
+        self.write(|conn| {
+            let stored: String = conn.query_row("SELECT policies FROM due_state", [], |r| r.get(0))?;
+            if stored != wanted {
+                conn.execute(
+                    "INSERT OR IGNORE INTO due_queue (ticket_id) SELECT id FROM tickets
+                     WHERE due_at IS NOT NULL OR status IN ('new', 'open', 'pending', 'on_hold')",
+                    [],
+                )?;
+                conn.execute("UPDATE due_state SET policies = ?1", [&wanted])?;
+            }
+            let ids: Vec<i64> = conn
+                .prepare_cached("SELECT ticket_id FROM due_queue ORDER BY ticket_id DESC LIMIT ?1")?
+                .query_map([batch as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let tickets = self.tickets_by_ids(&ids)?;
+            let timelines = if policies.is_empty() { Default::default() } else { self.sla_timelines(&tickets)? };
+            let now = chrono::Utc::now();
+            let mut set = conn.prepare_cached("UPDATE tickets SET due_at = ?1, warn_at = ?2 WHERE id = ?3")?;
+            for ticket in &tickets {
+                // A ticket waiting on the customer is not the agent's to hurry, breached or not.
+                let waiting = matches!(ticket.status, Status::Pending | Status::OnHold);
+                let (due_at, warn_at) = match timelines.get(&ticket.id).filter(|_| !waiting) {
+                    Some((tier, timeline)) => {
+                        let (clocks, hours) = policies.clocks_for(ticket.priority, *tier, timeline, now);
+                        match next_due(&clocks).and_then(|c| c.due_at.map(|due| (due, c.target_seconds))) {
+                            Some((due, target)) => {
+                                (Some(to_millis(due)), Some(to_millis(hours.add_working(due, -(target / 4)))))
+                            }
+                            None => (None, None),
+                        }
+                    }
+                    None => (None, None),
+                };
+                set.execute(params![due_at, warn_at, ticket.id])?;
+            }
+            let mut done = conn.prepare_cached("DELETE FROM due_queue WHERE ticket_id = ?1")?;
+            for id in &ids {
+                done.execute([id])?;
+            }
+            Ok(conn.query_row("SELECT count(*) FROM due_queue", [], |r| r.get::<_, i64>(0))? as u64)
+        })
+    }
+}
