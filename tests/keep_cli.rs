@@ -312,3 +312,24 @@ fn without_the_setting_no_survey_is_mailed() {
     assert!(!said.contains("survey"), "{said}");
     assert!(!desk.dir.path().join("data/frontdesk/out/new").exists());
 }
+
+#[test]
+fn ticket_list_puts_breached_tickets_first_unless_asked_otherwise() {
+    let desk = Desk::new(SLA);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Down", "--priority", "urgent"]);
+    for subject in ["Question", "Another question", "A third"] {
+        desk.ok(&["ticket", "new", "--from", "otto@shop.example", "--subject", subject]);
+    }
+    let ids = |args: &[&str]| -> Vec<i64> {
+        let list = desk.json(&[&["ticket", "list", "--json"], args].concat());
+        list.as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(ids(&[]), vec![4, 3, 2, 1], "nothing due yet: newest first");
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    assert_eq!(ids(&[]), vec![1, 4, 3, 2], "the breached ticket first");
+    assert_eq!(ids(&["--sort", "updated"]), vec![4, 3, 2, 1]);
+    assert_eq!(ids(&["--limit", "2"]), vec![1, 4]);
+    let (code, _, stderr) = desk.run(&["ticket", "list", "--sort", "age"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("'age' is not a sort; use due, updated, created or priority"), "{stderr}");
+}

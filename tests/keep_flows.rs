@@ -91,12 +91,25 @@ fn a_snoozed_ticket_comes_back_to_the_top_marked_due() {
     store.snooze_ticket(lamp.id, chrono::Utc::now() + chrono::Duration::milliseconds(300), "ana").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
     new_ticket(&store, "Chair", Priority::Normal);
-    let early = open_app(Store::open(store.path()).unwrap(), chrono::Utc::now(), Policies::default());
-    assert_eq!(early.state.queue.rows.len(), 1, "snoozed: not in the working view");
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    let app = open_app(store, chrono::Utc::now(), Policies::default());
+    // The console is open while the snooze runs out: its own timer brings the ticket back.
+    let agent = store.agent("ana").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+    let mut app = App::new(state, store);
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.timer_tx = Some(tx);
+    app.start();
+    assert_eq!(app.state.queue.rows.len(), 1, "snoozed: not in the working view");
+    let started = std::time::Instant::now();
+    let msg = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("a timer for the end of the snooze");
+    assert!(matches!(msg, frontdesk::app::msg::Msg::SlaTick), "{msg:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "on time, not at the next minute");
+    app.state.now = chrono::Utc::now();
+    app.handle(msg);
+    assert_eq!(app.state.queue.rows.len(), 2);
     assert_eq!(app.state.queue.rows[0].id, lamp.id, "back on top though older");
     assert!(app.state.queue.woken.contains(&lamp.id));
+    assert_eq!(app.state.counts[app.state.tab_index(View::Open)], Some(2), "the tab counts it again");
 }
 
 #[test]
