@@ -169,6 +169,58 @@ fn a_canned_reply_from_the_composer_greets_by_first_name() {
 }
 
 #[test]
+fn sending_a_canned_reply_from_the_composer_applies_its_actions() {
+    let (dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    let (macros, _) = frontdesk::config::load_macros(&dir.path().join("none"));
+    app.state.macros = macros;
+    app.state.macros.push(
+        toml::from_str("name = \"Escalate\"\nbody = \"On it.\"\n[actions]\npriority = \"urgent\"\ntags = [\"vip\"]")
+            .unwrap(),
+    );
+    press(&mut app, &[enter(), key('r'), ctrl('t')]);
+    for c in "thanks".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let status = &app.state.status.as_ref().unwrap().text;
+    assert!(status.contains("Ctrl-S sends it and sets status solved"), "the agent is told before sending: {status}");
+    assert_eq!(app.store.ticket(lamp.id).unwrap().status, Status::New, "nothing changes yet");
+    press(&mut app, &[ctrl('t'), key('E'), key('s'), key('c'), enter()]);
+    press(&mut app, &[ctrl('s')]);
+    let ticket = app.store.ticket(lamp.id).unwrap();
+    assert_eq!(ticket.status, Status::Solved, "the first canned reply's action");
+    assert_eq!(ticket.priority, Priority::Urgent, "the second's");
+    assert_eq!(ticket.tags, vec!["vip".to_string()]);
+    let detail = app.store.ticket_detail(lamp.id).unwrap();
+    let reply = detail.messages.iter().find(|m| m.kind == MessageKind::Reply).unwrap();
+    assert!(reply.body.starts_with("Hi Carla,") && reply.body.ends_with("On it."), "{}", reply.body);
+    assert!(detail
+        .events
+        .iter()
+        .any(|e| e.field == "status" && e.new.as_deref() == Some("solved") && e.actor == "ana"));
+}
+
+#[test]
+fn a_canned_reply_discarded_with_its_message_changes_nothing() {
+    let (dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.state.macros = frontdesk::config::load_macros(&dir.path().join("none")).0;
+    press(&mut app, &[enter(), key('r'), ctrl('t')]);
+    for c in "thanks".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter(), ctrl('x')]);
+    assert!(app.state.composer.is_none(), "discarded");
+    // A new reply without the canned one: sending it does not solve the ticket.
+    press(&mut app, &[key('r'), key('h'), key('i'), ctrl('s')]);
+    let ticket = app.store.ticket(lamp.id).unwrap();
+    assert_eq!(ticket.status, Status::Open, "a reply opens a new ticket, and nothing more");
+}
+
+#[test]
 fn z_snoozes_the_open_ticket_and_it_leaves_the_queue() {
     let (_dir, store) = desk();
     let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);

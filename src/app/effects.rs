@@ -229,6 +229,15 @@ impl App {
                 self.survey_if_solved(&ticket, before);
                 Ok(Msg::TicketChanged(ticket))
             }
+            Effect::ApplyMacro { ticket, name, change } => {
+                self.filter_stale = true;
+                let current = self.store.ticket(ticket)?;
+                let changed = self.store.update_ticket(ticket, current.version, &change, &me).map_err(|e| {
+                    StoreError::Invalid(format!("the message was sent, but canned reply '{name}' changed nothing: {e}"))
+                })?;
+                self.survey_if_solved(&changed, current.status);
+                Ok(Msg::TicketChanged(changed))
+            }
             Effect::LoadNarrowRows { generation, ids, append } => {
                 Ok(Msg::NarrowRowsLoaded { generation, rows: self.store.tickets_by_ids(&ids)?, append })
             }

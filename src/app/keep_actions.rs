@@ -119,12 +119,28 @@ fn insert_macro(state: &mut State, index: usize) -> Vec<Effect> {
     let (Some(reply), Some(conversation)) = (state.macros.get(index), &state.conversation) else { return vec![] };
     let context = Context::new(&conversation.detail.customer, &conversation.detail.ticket, &state.agent);
     let name = reply.name.clone();
+    let change = match reply.change(&state.agent.login) {
+        Ok(change) => change,
+        Err(e) => {
+            state.set_error(format!("canned reply '{}' not inserted: {e}", for_display_line(&name)));
+            return vec![];
+        }
+    };
     match render(&reply.body, &context) {
         Ok(text) => {
             let Some(composer) = state.composer.as_mut() else { return vec![] };
             composer.text.insert_str(text.trim_end());
             composer.dirty = true;
-            state.set_status(format!("canned reply '{}' inserted; Ctrl-S sends it", for_display_line(&name)));
+            let also = describe_change(&change);
+            if !change.is_empty() {
+                composer.actions.push((name.clone(), change));
+            }
+            state.set_status(match also {
+                None => format!("canned reply '{}' inserted; Ctrl-S sends it", for_display_line(&name)),
+                Some(also) => {
+                    format!("canned reply '{}' inserted; Ctrl-S sends it and {also}", for_display_line(&name))
+                }
+            });
             super::input::flush_draft(state)
         }
         Err(e) => {
@@ -156,4 +172,29 @@ pub fn notes_edited(state: &mut State, text: Option<&str>) -> Option<Vec<Effect>
     let ticket = state.open_ticket().map(|t| t.id)?;
     state.set_status("notes saved");
     Some(vec![Effect::SaveNotes { customer, notes: text.trim_end().to_string(), ticket }])
+}
+
+/// What a canned reply's actions do, as the end of a sentence: "sets status solved, adds tag vip".
+fn describe_change(change: &crate::domain::TicketChange) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(status) = change.status {
+        parts.push(format!("sets status {status}"));
+    }
+    if let Some(priority) = change.priority {
+        parts.push(format!("sets priority {priority}"));
+    }
+    match &change.assignee {
+        Some(Some(login)) => parts.push(format!("assigns {}", for_display_line(login))),
+        Some(None) => parts.push("unassigns".to_string()),
+        None => {}
+    }
+    for tag in &change.add_tags {
+        parts.push(format!("adds tag {}", for_display_line(tag)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The message was sent: what the canned replies in it change on the ticket, as effects.
+pub fn after_send(actions: Vec<(String, crate::domain::TicketChange)>, ticket: i64) -> Vec<Effect> {
+    actions.into_iter().map(|(name, change)| Effect::ApplyMacro { ticket, name, change }).collect()
 }

@@ -141,6 +141,13 @@ pub enum Effect {
         version: i64,
         change: TicketChange,
     },
+    /// A canned reply's actions, once the message it was inserted into is sent: applied to the
+    /// ticket as it is then (the agent's own send just changed its version).
+    ApplyMacro {
+        ticket: i64,
+        name: String,
+        change: TicketChange,
+    },
     Send {
         ticket: i64,
         kind: MessageKind,

@@ -130,6 +130,8 @@ pub struct Composer {
     /// The newest message on the ticket when the agent started writing (or was last shown newer
     /// ones): a send is stopped when the ticket has newer.
     pub last_seen: Option<i64>,
+    /// What the canned replies inserted change on the ticket once the message is sent, with their names.
+    pub actions: Vec<(String, crate::domain::TicketChange)>,
 }
 
 impl Composer {
@@ -139,7 +141,7 @@ impl Composer {
         let mut text = TextArea::new(lines);
         text.move_cursor(ratatui_textarea::CursorMove::Bottom);
         text.move_cursor(ratatui_textarea::CursorMove::End);
-        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false, last_seen: None }
+        Composer { ticket_id, kind, text, dirty: false, save_scheduled: false, last_seen: None, actions: Vec::new() }
     }
 
     pub fn body(&self) -> String {

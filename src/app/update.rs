@@ -68,7 +68,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             refresh_after_write(state, ticket.id)
         }
         Msg::MessageSent { ticket, kind, undelivered } => {
-            state.composer = None;
+            let actions =
+                state.composer.take().filter(|c| c.ticket_id == ticket).map(|c| c.actions).unwrap_or_default();
             match undelivered {
                 Some(error) => {
                     state.set_error(format!("reply saved on #{ticket} but not mailed (kept in the outbox): {error}"))
@@ -78,7 +79,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     _ => format!("reply sent on #{ticket}"),
                 }),
             }
-            refresh_after_write(state, ticket)
+            let mut effects = super::keep_actions::after_send(actions, ticket);
+            effects.extend(refresh_after_write(state, ticket));
+            effects
         }
         Msg::DraftSaved => vec![],
         Msg::DraftLoaded { ticket, draft } => {
