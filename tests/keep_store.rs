@@ -194,9 +194,9 @@ fn the_due_order_puts_woken_then_breached_first_across_the_whole_desk() {
         .collect();
     // A one-second first response target: both urgent tickets are breached a second from now.
     let policies = urgent_policy(1);
-    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0);
+    assert_eq!(store.refresh_due(&policies, 100, true).unwrap(), 0);
     std::thread::sleep(std::time::Duration::from_millis(1_100));
-    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0, "nothing changed since");
+    assert_eq!(store.refresh_due(&policies, 100, true).unwrap(), 0, "nothing changed since");
     let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
     let mut want = vec![snoozed.id, breached.id];
     want.extend(quiet.iter().rev());
@@ -206,17 +206,17 @@ fn the_due_order_puts_woken_then_breached_first_across_the_whole_desk() {
     }
     // The customer answers the pending ticket: its clock runs again, with most of its second left.
     store.add_message(waiting.id, MessageKind::Customer, "carla", "Still down!", None).unwrap();
-    store.refresh_due(&policies, 100).unwrap();
+    store.refresh_due(&policies, 100, true).unwrap();
     assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "not due yet: newest first");
     assert_eq!(pages(&store, &filter, 2)[3], quiet[4]);
     // A second later it is overdue too, but less long than the other one.
     std::thread::sleep(std::time::Duration::from_millis(1_100));
-    assert_eq!(store.refresh_due(&policies, 100).unwrap(), 0);
+    assert_eq!(store.refresh_due(&policies, 100, true).unwrap(), 0);
     assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "the longest overdue first");
     assert_eq!(pages(&store, &filter, 2)[2..4], [waiting.id, quiet[4]]);
     // A reply stops the first response clock: the ticket goes back among the rest.
     store.add_message(breached.id, MessageKind::Reply, "ana", "On it.", None).unwrap();
-    store.refresh_due(&policies, 100).unwrap();
+    store.refresh_due(&policies, 100, true).unwrap();
     assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, waiting.id, breached.id], "now the most recently updated");
 }
 
@@ -227,14 +227,21 @@ fn changed_policies_work_every_due_time_out_again() {
     let b = ticket(&store, "Question");
     let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
     // An hour to answer: not near due, so the order is the most recently updated first.
-    store.refresh_due(&urgent_policy(3_600), 100).unwrap();
+    store.refresh_due(&urgent_policy(3_600), 100, true).unwrap();
     assert_eq!(pages(&store, &filter, 10), vec![b.id, a.id]);
     // A second to answer instead: the urgent ticket is now overdue, though nothing was written.
     std::thread::sleep(std::time::Duration::from_millis(1_100));
-    assert_eq!(store.refresh_due(&urgent_policy(1), 1).unwrap(), 1, "one step at a time");
-    assert_eq!(store.refresh_due(&urgent_policy(1), 1).unwrap(), 0);
+    assert_eq!(store.refresh_due(&urgent_policy(1), 1, true).unwrap(), 1, "one step at a time");
+    assert_eq!(store.refresh_due(&urgent_policy(1), 1, true).unwrap(), 0);
     assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id], "overdue first");
-    // No policies: no due times at all.
-    store.refresh_due(&frontdesk::domain::sla::Policies::default(), 100).unwrap();
-    assert_eq!(pages(&store, &filter, 10), vec![b.id, a.id]);
+    // An agent whose config has no policies leaves the desk's due times alone.
+    assert_eq!(store.refresh_due(&frontdesk::domain::sla::Policies::default(), 100, true).unwrap(), 0);
+    assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id]);
+    // A console that already adopted its policies once does not take the desk back from another
+    // agent whose config differs (they would take turns for ever): it only works out what changes.
+    assert_eq!(store.refresh_due(&urgent_policy(3_600), 100, false).unwrap(), 0);
+    assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id]);
+    let c = urgent(&store, "Down again");
+    assert_eq!(store.refresh_due(&urgent_policy(3_600), 100, false).unwrap(), 0);
+    assert_eq!(pages(&store, &filter, 10), vec![a.id, c.id, b.id], "c by its own policy: not due yet");
 }

@@ -47,6 +47,8 @@ pub struct App {
     sla_tick_scheduled: bool,
     /// A thread is working out the due times the queue is sorted by.
     due_refresh_started: bool,
+    /// This console has made the desk's due times follow its policies (once; see `Store::refresh_due`).
+    due_adopted: bool,
     /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
     pub csat_survey: bool,
 }
@@ -71,6 +73,7 @@ impl App {
             sla: Default::default(),
             sla_tick_scheduled: false,
             due_refresh_started: false,
+            due_adopted: false,
             csat_survey: false,
         }
     }
@@ -308,8 +311,9 @@ impl App {
             return;
         }
         let deadline = std::time::Instant::now() + DUE_REFRESH_BUDGET;
+        let adopt = !std::mem::replace(&mut self.due_adopted, true);
         loop {
-            match self.store.refresh_due(&self.sla, crate::store::DUE_BATCH) {
+            match self.store.refresh_due(&self.sla, crate::store::DUE_BATCH, adopt) {
                 Ok(0) => return,
                 Ok(_) if std::time::Instant::now() < deadline => {}
                 Ok(_) => break,
@@ -328,7 +332,7 @@ impl App {
         std::thread::spawn(move || {
             let Ok(store) = Store::open(&path) else { return };
             loop {
-                match store.refresh_due(&policies, crate::store::DUE_BATCH) {
+                match store.refresh_due(&policies, crate::store::DUE_BATCH, false) {
                     Ok(0) => break,
                     Ok(_) | Err(StoreError::Busy) => std::thread::sleep(Duration::from_millis(2)),
                     Err(error) => {

@@ -3,7 +3,7 @@
 //! snoozes, then breached and nearly due, then the rest) is the store's `Sort::Due`.
 
 use crate::domain::sla::{next_due, Clock, ClockState, Policies};
-use crate::domain::{Ticket, Timestamp};
+use crate::domain::{Status, Ticket, Timestamp};
 use crate::store::{PageCursor, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 
@@ -47,7 +47,10 @@ pub fn next_due_clocks(
     if policies.is_empty() || rows.is_empty() {
         return Ok(HashMap::new());
     }
-    let timelines = store.sla_timelines(rows)?;
+    // A solved ticket's clocks have all stopped: nothing of it is due.
+    let running: Vec<Ticket> =
+        rows.iter().filter(|t| !matches!(t.status, Status::Solved | Status::Closed)).cloned().collect();
+    let timelines = store.sla_timelines(&running)?;
     Ok(rows
         .iter()
         .filter_map(|t| {

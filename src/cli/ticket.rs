@@ -257,7 +257,7 @@ fn list(
         ..TicketFilter::default()
     };
     if args.sort == Sort::Due {
-        while store.refresh_due(policies, crate::store::DUE_BATCH)? > 0 {}
+        while store.refresh_due(policies, crate::store::DUE_BATCH, true)? > 0 {}
     }
     let tickets = store.list_tickets(&filter, None, args.limit)?;
     let now = Utc::now();

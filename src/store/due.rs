@@ -79,22 +79,30 @@ pub(super) fn list(
 }
 
 impl Store {
-    /// Work out the due times of the tickets whose timeline changed since the last call (all of
-    /// them when `policies` differ from the ones the stored times follow), at most `batch` tickets
-    /// in one short write transaction. Returns how many tickets are still to do; a reader that
-    /// finds nothing to do does not write.
-    pub fn refresh_due(&self, policies: &Policies, batch: usize) -> Result<u64> {
+    /// Work out the due times of the tickets whose timeline changed since the last call, at most
+    /// `batch` tickets in one short write transaction. Returns how many tickets are still to do; a
+    /// reader that finds nothing to do does not write.
+    ///
+    /// When `policies` differ from the ones the stored times follow and `adopt` is set, every
+    /// active ticket is worked out again with `policies`. A process adopts its policies once: two
+    /// agents whose configs differ would otherwise take the desk from each other on every load.
+    /// Without policies nothing is written, so an agent without an `[sla]` section leaves the
+    /// desk's due times as the others' policies made them.
+    pub fn refresh_due(&self, policies: &Policies, batch: usize, adopt: bool) -> Result<u64> {
+        if policies.is_empty() {
+            return Ok(0);
+        }
         let wanted = format!("{policies:?}");
         let (stored, queued): (String, i64) =
             self.conn.query_row("SELECT policies, EXISTS (SELECT 1 FROM due_queue) FROM due_state", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        if stored == wanted && queued == 0 {
+        if (stored == wanted || !adopt) && queued == 0 {
             return Ok(0);
         }
         self.write(|conn| {
             let stored: String = conn.query_row("SELECT policies FROM due_state", [], |r| r.get(0))?;
-            if stored != wanted {
+            if stored != wanted && adopt {
                 conn.execute(
                     "INSERT OR IGNORE INTO due_queue (ticket_id) SELECT id FROM tickets
                      WHERE due_at IS NOT NULL OR status IN ('new', 'open', 'pending', 'on_hold')",
@@ -107,7 +115,7 @@ impl Store {
                 .query_map([batch as i64], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let tickets = self.tickets_by_ids(&ids)?;
-            let timelines = if policies.is_empty() { Default::default() } else { self.sla_timelines(&tickets)? };
+            let timelines = self.sla_timelines(&tickets)?;
             let now = chrono::Utc::now();
             let mut set = conn.prepare_cached("UPDATE tickets SET due_at = ?1, warn_at = ?2 WHERE id = ?3")?;
             for ticket in &tickets {
