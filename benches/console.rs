@@ -273,7 +273,9 @@ fn sla_figures(db: &Path) {
         let page = store.list_page(&filter, None, 201).expect("page");
         let rows: Vec<_> = page.iter().map(|(t, _)| t.clone()).collect();
         let next = page.last().map(|(_, c)| *c);
-        black_box(frontdesk::app::sla::load(&store, &policies, (&rows, next), chrono::Utc::now()).expect("clocks"));
+        black_box(
+            frontdesk::app::sla::load(&store, &policies, (&rows, next), &filter, chrono::Utc::now()).expect("clocks"),
+        );
         samples.push(start.elapsed());
     }
     let loaded = spread(samples);

@@ -42,6 +42,8 @@ fn desk() -> (tempfile::TempDir, Store) {
 fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
     let (_dir, store) = desk();
     let urgent = new_ticket(&store, "Site down", Priority::Urgent);
+    new_ticket(&store, "Checkout down", Priority::Urgent);
+    new_ticket(&store, "Login down", Priority::Urgent);
     for i in 0..5 {
         new_ticket(&store, &format!("A question {i}"), Priority::Normal);
     }
@@ -60,11 +62,14 @@ fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
     app.start();
     let q = &app.state.queue;
     assert_eq!(q.rows.len(), 2);
-    assert_eq!(q.rows[0].id, urgent.id, "the breached ticket comes first although four newer ones are below");
+    assert_eq!(q.rows[0].id, urgent.id, "the longest breached ticket comes first although newer ones are below");
+    assert_eq!(q.rows[1].id, urgent.id + 1);
+    assert_eq!(q.overdue, Some(3), "the status line counts the whole view, not the loaded page");
+    assert_eq!(frontdesk::ui::sla::breach_count(&app.state).as_deref(), Some(" × 3 breached "));
     let clock = &q.sla[&urgent.id];
     assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
     assert!(clock.remaining_seconds <= 0, "{clock:?}");
-    assert_eq!(q.sla.len(), 1, "the normal tickets have no policy");
+    assert_eq!(q.sla.len(), 2, "the two loaded rows");
     app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
     let explained = &app.state.profile.keep.sla;
     assert_eq!(explained.len(), 1);

@@ -34,11 +34,13 @@ fn queue_shows_countdowns_with_glyphs_and_counts_breaches() {
     sla.insert(1039, clock(ClockState::Warning, 12 * 60));
     sla.insert(1037, clock(ClockState::Paused, 3 * 3_600));
     sla.insert(1031, clock(ClockState::Ok, 2 * 86_400));
+    // The count is the whole view's, as the store counted it, not the loaded rows'.
+    state.queue.overdue = Some(14);
     let term = render(&state);
     insta::assert_snapshot!(term.backend());
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("×-20m") && text.contains("* 12m") && text.contains("=  3h"), "{text}");
-    assert!(text.contains("× 1 breached"));
+    assert!(text.contains("× 14 breached"));
 }
 
 #[test]

@@ -172,7 +172,8 @@ impl App {
                 self.refresh_due();
                 let page = self.state.page_size;
                 let (rows, next, has_more) = self.list_page(view, after, page)?;
-                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), self.state.now)?;
+                let filter = self.state.view_filter(view);
+                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), &filter, self.state.now)?;
                 if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
                     self.sla_tick_scheduled = true;
                     self.schedule(Msg::SlaTick, after);
@@ -183,7 +184,8 @@ impl App {
                 self.refresh_due();
                 let limit = rows.max(self.state.page_size);
                 let (rows, next, has_more) = self.list_page(view, None, limit)?;
-                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), self.state.now)?;
+                let filter = self.state.view_filter(view);
+                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), &filter, self.state.now)?;
                 if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
                     self.sla_tick_scheduled = true;
                     self.schedule(Msg::SlaTick, after);

@@ -18,6 +18,9 @@ pub struct QueueKeep {
     pub next: Option<PageCursor>,
     /// When the next snoozed ticket comes back.
     pub next_wake: Option<Timestamp>,
+    /// Tickets of the whole view (not just this page) whose running clock is overdue; `None`
+    /// without SLA policies.
+    pub overdue: Option<u64>,
 }
 
 /// The clocks and woken snoozes of a page of rows.
@@ -25,8 +28,10 @@ pub fn load(
     store: &Store,
     policies: &Policies,
     (rows, next): (&[Ticket], Option<PageCursor>),
+    filter: &crate::store::TicketFilter,
     now: Timestamp,
 ) -> Result<QueueKeep, StoreError> {
+    let overdue = if policies.is_empty() { None } else { Some(store.count_overdue(filter)?) };
     let clocks = next_due_clocks(store, policies, rows, now)?;
     let snoozes = store.snoozes(rows)?;
     let woken = rows
@@ -34,7 +39,7 @@ pub fn load(
         .filter(|t| snoozes.get(&t.id).is_some_and(|until| crate::store::woke_up(t, *until, now)))
         .map(|t| t.id)
         .collect();
-    Ok(QueueKeep { clocks, woken, next, next_wake: store.next_wake(now)? })
+    Ok(QueueKeep { clocks, woken, next, next_wake: store.next_wake(now)?, overdue })
 }
 
 /// The clock each row shows: its breached or soonest due one (none without a policy).
@@ -61,11 +66,6 @@ pub fn next_due_clocks(
         .collect())
 }
 
-/// Rows of the view whose clock is breached.
-pub fn breaches(clocks: &HashMap<i64, Clock>) -> usize {
-    clocks.values().filter(|c| c.state == ClockState::Breached).count()
-}
-
 /// Take a loaded page's clocks and cursor into the queue.
 pub fn with_clocks(
     state: &mut super::state::State,
@@ -83,6 +83,7 @@ pub fn with_clocks(
     }
     state.queue.cursor = keep.next;
     state.queue.sla.extend(keep.clocks);
+    state.queue.overdue = keep.overdue;
     state.queue.woken.extend(keep.woken);
     rows
 }

@@ -70,6 +70,8 @@ pub struct QueueState {
     pub sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
     /// Rows back from a snooze, marked due.
     pub woken: std::collections::HashSet<i64>,
+    /// Tickets of the whole view whose running SLA clock is overdue (`None` without policies).
+    pub overdue: Option<u64>,
     /// Where the next page starts, kept apart from the rows because due rows are moved up.
     pub cursor: Option<crate::store::PageCursor>,
 }

@@ -7,7 +7,7 @@ mod mail_lines;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
-mod sla;
+pub mod sla;
 pub mod text;
 pub mod theme;
 

@@ -39,9 +39,9 @@ pub fn countdown_cell<'a>(clock: Option<&Clock>, theme: &Theme) -> Span<'a> {
     Span::styled(text, style)
 }
 
-/// ` 3 breached ` for the status line, when any row of the view is.
+/// ` × 3 breached ` for the status line, when any ticket of the view (loaded or not) is overdue.
 pub fn breach_count(state: &crate::app::state::State) -> Option<String> {
-    let n = crate::app::sla::breaches(&state.queue.sla);
+    let n = state.queue.overdue.unwrap_or(0);
     (n > 0).then(|| format!(" × {n} breached "))
 }
 
