@@ -240,7 +240,9 @@ pub fn short_age(from: Timestamp, now: Timestamp) -> String {
         s if s < 3_600 => format!("{}m", s / 60),
         s if s < 86_400 => format!("{}h", s / 3_600),
         s if s < 86_400 * 14 => format!("{}d", s / 86_400),
-        s => format!("{}w", s / (86_400 * 7)),
+        s if s < 86_400 * 7 * 100 => format!("{}w", s / (86_400 * 7)),
+        // Three characters at most, for the queue's age column.
+        s => format!("{}y", s / (86_400 * 365)),
     }
 }
 
@@ -280,5 +282,6 @@ mod tests {
         assert_eq!(short_age(now - chrono::Duration::hours(3), now), "3h");
         assert_eq!(short_age(now - chrono::Duration::days(2), now), "2d");
         assert_eq!(short_age(now - chrono::Duration::days(30), now), "4w");
+        assert_eq!(short_age(now - chrono::Duration::days(760), now), "2y", "three characters for the age column");
     }
 }

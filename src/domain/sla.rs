@@ -199,7 +199,7 @@ fn clock(
     Clock { kind, state, target_seconds: target, remaining_seconds: remaining, due_at, stopped_at: stop }
 }
 
-/// A countdown like `12m`, `3h`, `2d`, or `-20m` once overdue.
+/// A countdown like `12m`, `3h`, `2d`, `5w`, `2y`, or `-20m` once overdue: four characters at most.
 pub fn countdown(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let s = seconds.abs();
@@ -208,7 +208,10 @@ pub fn countdown(seconds: i64) -> String {
         s if s < 3_600 && seconds < 0 => format!("{}m", (s + 59) / 60),
         s if s < 3_600 => format!("{}m", s / 60),
         s if s < 86_400 => format!("{}h", s / 3_600),
-        s => format!("{}d", s / 86_400),
+        // Then weeks and years, so a long overdue ticket still fits the queue's column.
+        s if s < 14 * 86_400 => format!("{}d", s / 86_400),
+        s if s < 100 * 7 * 86_400 => format!("{}w", s / (7 * 86_400)),
+        s => format!("{}y", s / (365 * 86_400)),
     };
     format!("{sign}{body}")
 }

@@ -199,6 +199,12 @@ fn countdowns_and_durations_are_short() {
     assert_eq!(countdown(12 * 60), "12m");
     assert_eq!(countdown(3 * 3_600 + 5), "3h");
     assert_eq!(countdown(2 * 86_400 + 7), "2d");
+    assert_eq!(countdown(-13 * 86_400), "-13d");
+    assert_eq!(countdown(-99 * 7 * 86_400), "-99w");
+    assert_eq!(countdown(-760 * 86_400), "-2y");
+    for seconds in [-86_400 * 800, -86_400 * 99, -86_400 * 13, -3_599, 86_400 * 800] {
+        assert!(countdown(seconds).chars().count() <= 4, "{}", countdown(seconds));
+    }
     assert_eq!(countdown(-20 * 60), "-20m");
     assert_eq!(countdown(-10), "-1m");
     assert_eq!(parse_duration("30m"), Some(1_800));
