@@ -327,3 +327,32 @@ fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
     let messages = &app.state.conversation.as_ref().unwrap().detail.messages;
     assert_eq!(messages.iter().filter(|m| m.kind == MessageKind::Customer).count(), 2);
 }
+
+#[test]
+fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
+    let (_dir, store) = desk();
+    let waiting = new_ticket(&store, "Which size?", Priority::Normal);
+    let pending = TicketChange { status: Some(Status::Pending), ..TicketChange::default() };
+    store.update_ticket(waiting.id, waiting.version, &pending, "ana").unwrap();
+    let open = new_ticket(&store, "Broken lamp", Priority::Normal);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let agent = store.agent("ana").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+    let mut app = App::new(state, store);
+    // Zero days: every pending ticket not touched since a moment ago has waited long enough.
+    app.stale_days = 0;
+    app.start();
+    let status = app.state.status.clone().unwrap().text;
+    assert_eq!(status, "1 pending ticket waited 0+ days for the customer: ':' solve_stale solves them");
+    press(&mut app, &[key(':')]);
+    for c in "solve_stale".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    assert_eq!(app.store.ticket(waiting.id).unwrap().status, Status::Solved);
+    assert_eq!(app.store.ticket(open.id).unwrap().status, Status::New, "only pending tickets");
+    let status = app.state.status.clone().unwrap().text;
+    assert_eq!(status, "solved 1 pending ticket the customer left unanswered for 0 days");
+    assert!(!app.state.queue.rows.iter().any(|t| t.id == waiting.id), "it left the working view");
+}

@@ -51,6 +51,8 @@ pub struct App {
     due_adopted: bool,
     /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
     pub csat_survey: bool,
+    /// Pending tickets unanswered this many days are offered for solving (`[sla] solve_pending_after_days`).
+    pub stale_days: u32,
 }
 
 impl App {
@@ -75,6 +77,7 @@ impl App {
             due_refresh_started: false,
             due_adopted: false,
             csat_survey: false,
+            stale_days: crate::config::DEFAULT_STALE_DAYS,
         }
     }
 
@@ -88,7 +91,9 @@ impl App {
     pub fn start(&mut self) {
         let view = self.state.view;
         self.state.queue.loading = true;
-        for effect in [Effect::LoadQueue { view, after: None }, Effect::LoadCounts, Effect::LoadDirectory] {
+        let first =
+            [Effect::LoadQueue { view, after: None }, Effect::LoadCounts, Effect::LoadDirectory, Effect::FindStale];
+        for effect in first {
             if let Some(msg) = self.perform(effect) {
                 self.handle(msg);
             }
@@ -234,6 +239,30 @@ impl App {
                 self.survey_if_solved(&ticket, before);
                 Ok(Msg::TicketChanged(ticket))
             }
+            Effect::FindStale => {
+                let count = self.store.stale_pending(self.stale_before())?.len();
+                Ok(Msg::Stale { count, days: self.stale_days, solved: false })
+            }
+            Effect::SolveStale => {
+                self.filter_stale = true;
+                let mut count = 0;
+                for ticket in self.store.stale_pending(self.stale_before())? {
+                    let change = crate::domain::TicketChange {
+                        status: Some(crate::domain::Status::Solved),
+                        ..Default::default()
+                    };
+                    // One that changed meanwhile (the customer wrote) is left as it is.
+                    match self.store.update_ticket(ticket.id, ticket.version, &change, &me) {
+                        Ok(solved) => {
+                            self.survey_if_solved(&solved, ticket.status);
+                            count += 1;
+                        }
+                        Err(StoreError::Conflict { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(Msg::Stale { count, days: self.stale_days, solved: true })
+            }
             Effect::ApplyMacro { ticket, name, change } => {
                 self.filter_stale = true;
                 let current = self.store.ticket(ticket)?;
@@ -288,6 +317,11 @@ impl App {
             | Effect::Filter { .. }
             | Effect::BuildIndex => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// Pending tickets last changed before this have waited too long for the customer.
+    fn stale_before(&self) -> crate::domain::Timestamp {
+        chrono::Utc::now() - chrono::Duration::days(i64::from(self.stale_days))
     }
 
     /// Up to `limit` rows of `view` after `after`, where the next page starts, and whether there are more.

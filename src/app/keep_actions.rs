@@ -174,6 +174,22 @@ pub fn notes_edited(state: &mut State, text: Option<&str>) -> Option<Vec<Effect>
     Some(vec![Effect::SaveNotes { customer, notes: text.trim_end().to_string(), ticket }])
 }
 
+/// Pending tickets whose customer has not answered for `days`: offer to solve them (once the
+/// console opens), or say how many were solved.
+pub fn on_stale(state: &mut State, count: usize, days: u32, solved: bool) -> Vec<Effect> {
+    let tickets = if count == 1 { "ticket" } else { "tickets" };
+    if solved {
+        state.set_status(format!("solved {count} pending {tickets} the customer left unanswered for {days} days"));
+        return vec![Effect::LoadCounts, Effect::ReloadQueue { view: state.view, rows: state.queue.rows.len() }];
+    }
+    if count > 0 && state.status.is_none() {
+        state.set_status(format!(
+            "{count} pending {tickets} waited {days}+ days for the customer: ':' solve_stale solves them"
+        ));
+    }
+    vec![]
+}
+
 /// What a canned reply's actions do, as the end of a sentence: "sets status solved, adds tag vip".
 fn describe_change(change: &crate::domain::TicketChange) -> Option<String> {
     let mut parts = Vec::new();

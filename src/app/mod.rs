@@ -64,6 +64,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     app.mail = config.mail.clone();
     app.sla = config.sla_policies();
     app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
+    app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();
     app.live = Some(live::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);

@@ -53,6 +53,12 @@ pub enum Msg {
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
     DueRefreshed,
+    /// Pending tickets whose customer has not answered for `days`: offered for solving, or solved.
+    Stale {
+        count: usize,
+        days: u32,
+        solved: bool,
+    },
     /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
     EditorDone(Option<String>),
     /// A send was stopped: newer messages came in on the ticket since the agent last looked.
@@ -141,6 +147,10 @@ pub enum Effect {
         version: i64,
         change: TicketChange,
     },
+    /// Count the pending tickets the customer has left unanswered for days, to offer solving them.
+    FindStale,
+    /// Solve those tickets.
+    SolveStale,
     /// A canned reply's actions, once the message it was inserted into is sent: applied to the
     /// ticket as it is then (the agent's own send just changed its version).
     ApplyMacro {

@@ -23,6 +23,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_queue_loaded(state, view, rows, append, has_more)
         }
         Msg::SlaTick | Msg::DueRefreshed => super::sla::on_tick(state),
+        Msg::Stale { count, days, solved } => super::keep_actions::on_stale(state, count, days, solved),
         Msg::CountsLoaded(counts) => {
             state.counts = counts.into_iter().map(Some).collect();
             vec![]
@@ -174,6 +175,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
         Action::EditNotes => super::keep_actions::edit_notes(state),
         Action::MergeTicket => super::keep_actions::open_picker(state, action),
+        Action::SolveStale => vec![Effect::SolveStale],
     }
 }
 

@@ -38,9 +38,6 @@ impl Keep {
     }
 }
 
-/// Days a pending ticket waits for the customer before it is offered for solving, by default.
-pub const DEFAULT_STALE_DAYS: u32 = 7;
-
 /// `ticket stale [--solve]`: pending tickets the customer left unanswered, offered for solving.
 pub fn stale(
     store: &Store,
@@ -50,7 +47,7 @@ pub fn stale(
     solve: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    let days = keep.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(DEFAULT_STALE_DAYS);
+    let days = keep.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(crate::config::DEFAULT_STALE_DAYS);
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
     let tickets = store.stale_pending(before)?;
     if tickets.is_empty() {

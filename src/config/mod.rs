@@ -9,7 +9,7 @@ pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MA
 
 pub use macros::{find as find_macro, load_macros, CannedReply, MacroActions};
 pub use paths::{resolve_paths, Paths, PathsError};
-pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig};
+pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig, DEFAULT_STALE_DAYS};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

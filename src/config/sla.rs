@@ -68,7 +68,15 @@ impl super::Config {
     pub fn sla_policies(&self) -> Policies {
         self.sla.as_ref().and_then(|s| s.policies().ok()).unwrap_or_default()
     }
+
+    /// Days a pending ticket may wait for the customer before it is offered for solving.
+    pub fn stale_days(&self) -> u32 {
+        self.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(DEFAULT_STALE_DAYS)
+    }
 }
+
+/// Days a pending ticket waits for the customer before it is offered for solving, by default.
+pub const DEFAULT_STALE_DAYS: u32 = 7;
 
 impl SlaConfig {
     /// The policies as the domain uses them, or the first problem found.
