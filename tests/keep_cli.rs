@@ -201,6 +201,19 @@ fn a_snoozed_ticket_leaves_the_working_views_until_the_customer_writes() {
 }
 
 #[test]
+fn ticket_snooze_until_reply_has_no_time() {
+    let desk = Desk::new("");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "Broken."]);
+    assert_eq!(
+        desk.ok(&["ticket", "snooze", "1", "--until", "reply"]),
+        "ticket #1 snoozed until the customer writes\n"
+    );
+    let (code, _, stderr) = desk.run(&["ticket", "snooze", "1", "--until", "later"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("or 'reply'"), "the mistake names the choice: {stderr}");
+}
+
+#[test]
 fn a_tier_raises_new_tickets_and_tightens_the_sla() {
     let config = "[sla.raise_priority]\ngold = 1\nvip = 5\n\
                   [[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"4h\"\n\

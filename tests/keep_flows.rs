@@ -356,3 +356,19 @@ fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     assert_eq!(status, "solved 1 pending ticket the customer left unanswered for 0 days");
     assert!(!app.state.queue.rows.iter().any(|t| t.id == waiting.id), "it left the working view");
 }
+
+#[test]
+fn z_offers_a_snooze_until_the_customer_writes() {
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, &[enter(), key('z')]);
+    for c in "until the customer".chars() {
+        press(&mut app, &[key(c)]);
+    }
+    press(&mut app, &[enter()]);
+    let events = app.store.ticket_detail(lamp.id).unwrap().events;
+    let snooze = events.iter().find(|e| e.field == "snoozed_until").expect("snoozed");
+    assert!(snooze.new.as_deref().unwrap().starts_with("9999-12-31"), "{snooze:?}");
+    assert!(app.state.queue.rows.is_empty(), "it left the working view");
+}

@@ -48,6 +48,19 @@ fn a_snoozed_ticket_comes_back_when_due() {
 }
 
 #[test]
+fn a_ticket_snoozed_until_the_customer_writes_has_no_wake_up_time() {
+    let (_dir, store) = store();
+    let t = ticket(&store, "Lamp");
+    store.snooze_ticket(t.id, frontdesk::domain::sla::until_reply(), "ana").unwrap();
+    assert_eq!(working_view(&store), Vec::<i64>::new());
+    assert_eq!(store.next_wake(Utc::now()).unwrap(), None, "no timer for the console to set");
+    let later = store.snooze_ticket(ticket(&store, "Chair").id, Utc::now() + Duration::hours(2), "ana").unwrap();
+    assert!(store.next_wake(Utc::now()).unwrap().is_some_and(|at| at > Utc::now()), "{later:?}");
+    store.add_message(t.id, MessageKind::Customer, "carla", "Any news?", None).unwrap();
+    assert_eq!(working_view(&store), vec![t.id], "their answer wakes it");
+}
+
+#[test]
 fn the_customer_writing_wakes_a_snoozed_ticket() {
     let (_dir, store) = store();
     let t = ticket(&store, "Lamp");

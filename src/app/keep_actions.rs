@@ -9,8 +9,15 @@ use crate::domain::template::{render, Context};
 use crate::domain::text::for_display_line;
 use crate::domain::Status;
 
-const SNOOZES: &[(&str, i64)] =
-    &[("1 hour", 3_600), ("4 hours", 4 * 3_600), ("1 day", 86_400), ("3 days", 3 * 86_400), ("1 week", 7 * 86_400)];
+/// How long `z` snoozes for; 0 means until the customer writes, however long that takes.
+const SNOOZES: &[(&str, i64)] = &[
+    ("1 hour", 3_600),
+    ("4 hours", 4 * 3_600),
+    ("1 day", 86_400),
+    ("3 days", 3 * 86_400),
+    ("1 week", 7 * 86_400),
+    ("until the customer writes", 0),
+];
 
 pub fn open_picker(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(ticket) = state.open_ticket() else {
@@ -46,7 +53,11 @@ fn item(label: String, detail: String, choice: Choice) -> Item {
 fn snooze_items() -> Vec<Item> {
     SNOOZES
         .iter()
-        .map(|(label, secs)| item(label.to_string(), "or until the customer writes".into(), Choice::Snooze(*secs)))
+        .map(|(label, secs)| {
+            let detail =
+                if *secs == 0 { "no time: only their answer wakes it" } else { "or until the customer writes" };
+            item(label.to_string(), detail.into(), Choice::Snooze(*secs))
+        })
         .collect()
 }
 
@@ -99,7 +110,10 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
     let Some(ticket) = state.open_ticket().cloned() else { return vec![] };
     match choice {
         Choice::Snooze(secs) => {
-            let until = state.now + chrono::Duration::seconds(secs);
+            let until = match secs {
+                0 => crate::domain::sla::until_reply(),
+                secs => state.now + chrono::Duration::seconds(secs),
+            };
             vec![Effect::Snooze { id: ticket.id, until }]
         }
         Choice::Rate(csat) => vec![Effect::Rate { id: ticket.id, csat }],

@@ -66,7 +66,8 @@ pub enum TicketCommand {
     /// Take a ticket out of the working views until a time (or until the customer writes).
     Snooze {
         id: i64,
-        /// A time (RFC 3339, or `YYYY-MM-DD [HH:MM]` in UTC) or a delay such as 4h or 3d.
+        /// A time (RFC 3339, or `YYYY-MM-DD [HH:MM]` in UTC), a delay such as 4h or 3d, or `reply`
+        /// (until the customer writes, however long that takes).
         #[arg(long, value_name = "TIME")]
         until: String,
     },
@@ -176,7 +177,11 @@ pub fn run(
         TicketCommand::Snooze { id, until } => {
             let until = crate::domain::sla::parse_when(&until, Utc::now()).map_err(CliError::Refused)?;
             let t = store.snooze_ticket(id, until, &agent.login)?;
-            writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+            if crate::domain::sla::is_until_reply(until) {
+                writeln!(out, "ticket #{} snoozed until the customer writes", t.id)?;
+            } else {
+                writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+            }
             Ok(())
         }
         TicketCommand::Merge { id, into } => {

@@ -231,9 +231,23 @@ pub fn explain(clock: &Clock, hours: &Hours) -> String {
 }
 
 /// A time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (UTC), or a
+/// A snooze with no time: the ticket sleeps until the customer writes (stored as the last second
+/// of the year 9999, so the store's ordering and queries need no special case).
+pub fn until_reply() -> Timestamp {
+    chrono::DateTime::from_timestamp(253_402_300_799, 0).unwrap_or_default()
+}
+
+/// The snooze ends only when the customer writes.
+pub fn is_until_reply(t: Timestamp) -> bool {
+    t >= until_reply()
+}
+
 /// delay from `now` such as `4h` or `3d`.
 pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let text = text.trim();
+    if text == "reply" {
+        return Ok(until_reply());
+    }
     if let Some(seconds) = parse_duration(text) {
         return Ok(now + chrono::Duration::seconds(seconds));
     }
@@ -244,7 +258,7 @@ pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
         .ok()
         .or_else(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)));
     naive.map(|n| n.and_utc()).ok_or_else(|| {
-        format!("'{text}' is not a time; give 2026-12-01 09:00, an RFC 3339 time or a delay like 4h or 3d")
+        format!("'{text}' is not a time; give 2026-12-01 09:00, an RFC 3339 time, a delay like 4h or 3d, or 'reply'")
     })
 }
 

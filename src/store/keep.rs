@@ -128,12 +128,12 @@ impl Store {
         Ok(out)
     }
 
-    /// When the next snoozed ticket comes back (after `now`), if any is snoozed.
+    /// When the next snoozed ticket comes back (after `now`), if any is snoozed until a time.
     pub fn next_wake(&self, now: Timestamp) -> Result<Option<Timestamp>> {
         let next: Option<i64> = self
             .conn
-            .prepare_cached("SELECT min(snoozed_until) FROM tickets WHERE snoozed_until > ?1")?
-            .query_row([to_millis(now)], |r| r.get(0))?;
+            .prepare_cached("SELECT min(snoozed_until) FROM tickets WHERE snoozed_until > ?1 AND snoozed_until < ?2")?
+            .query_row([to_millis(now), to_millis(crate::domain::sla::until_reply())], |r| r.get(0))?;
         Ok(next.map(from_millis))
     }
 }

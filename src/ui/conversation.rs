@@ -193,6 +193,10 @@ fn event_line(e: &Event, width: usize, theme: &Theme, clock: Clock) -> Line<'sta
         ("tag", Some(tag), _) => format!("removed tag {tag}"),
         ("assignee", _, None) => "unassigned the ticket".to_string(),
         ("assignee", _, Some(to)) => format!("assigned to {to}"),
+        ("snoozed_until", _, Some(until)) if until.starts_with("9999-") => {
+            "snoozed it until the customer writes".into()
+        }
+        ("snoozed_until", _, Some(until)) => format!("snoozed it until {until}"),
         (field, old, new) => {
             format!("set {field} {} → {}", old.unwrap_or_else(|| "—".into()), new.unwrap_or_else(|| "—".into()))
         }
