@@ -88,6 +88,18 @@ fn the_conversation_shows_ratings_and_snoozes_from_the_event_log() {
     conversation.detail.events.push(event(3, "satisfaction", "4/5", 55));
     let term = render(&state);
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("ana set snoozed_until — → 2026-11-24T09:00:00Z"), "{text}");
+    assert!(text.contains("ana snoozed it until 2026-11-24T09:00:00Z"), "{text}");
     assert!(text.contains("ana set satisfaction — → 4/5"), "{text}");
+    conversation_until_reply(state);
+}
+
+fn conversation_until_reply(mut state: State) {
+    let conversation = state.conversation.as_mut().unwrap();
+    let snooze = conversation.detail.events.iter_mut().find(|e| e.field == "snoozed_until").unwrap();
+    snooze.new = Some("9999-12-31T23:59:59Z".into());
+    let detail = conversation.detail.clone();
+    state.conversation = Some(frontdesk::app::state::ConversationState::new(detail));
+    let term = render(&state);
+    let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("ana snoozed it until the customer writes"), "{text}");
 }
