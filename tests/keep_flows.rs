@@ -372,3 +372,59 @@ fn z_offers_a_snooze_until_the_customer_writes() {
     assert!(snooze.new.as_deref().unwrap().starts_with("9999-12-31"), "{snooze:?}");
     assert!(app.state.queue.rows.is_empty(), "it left the working view");
 }
+
+fn ticket_from(store: &Store, email: &str, name: &str, subject: &str) -> Ticket {
+    let t = NewTicket {
+        customer_email: email.into(),
+        customer_name: Some(name.into()),
+        subject: subject.into(),
+        body: "Hello".into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store.create_ticket(&t, "ana").unwrap()
+}
+
+#[test]
+fn capital_m_in_the_profile_merges_the_customer_into_the_same_person_elsewhere() {
+    let (_dir, store) = desk();
+    let work = ticket_from(&store, "carla@work.example", "Carla Núñez", "Invoice");
+    let home = ticket_from(&store, "carla.nunez@home.example", "carla núñez", "Broken lamp");
+    ticket_from(&store, "otto@shop.example", "Otto", "Chair");
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    // The newest ticket first: open #2 (home), go to the profile, M.
+    press(&mut app, &[key('j'), enter(), key('3'), key('M')]);
+    assert_eq!(app.state.open_ticket().map(|t| t.id), Some(home.id));
+    let overlay = app.state.overlay.as_ref().expect("a picker of customers alike");
+    assert_eq!(overlay.items.len(), 1, "the same name in another case; not Otto, not herself");
+    press(&mut app, &[enter()]);
+    let customer = app.store.customer(work.customer_id).unwrap();
+    assert_eq!(app.store.ticket(home.id).unwrap().customer_id, work.customer_id);
+    assert!(customer.emails.iter().any(|e| e == "carla.nunez@home.example"), "{customer:?}");
+    let status = &app.state.status.as_ref().unwrap().text;
+    assert!(status.starts_with(&format!("customer {} merged into Carla Núñez", home.customer_id)), "{status}");
+    let profile = &app.state.conversation.as_ref().unwrap().detail.customer;
+    assert_eq!(profile.id, work.customer_id, "the profile shows the merged customer");
+    // Nobody alike any more.
+    press(&mut app, &[key('M')]);
+    assert!(app.state.overlay.is_none());
+    assert!(app.state.status.as_ref().unwrap().text.starts_with("no other customer has this name or address"));
+}
+
+#[test]
+fn an_agent_who_is_not_an_admin_cannot_merge_customers() {
+    let (_dir, store) = desk();
+    ticket_from(&store, "carla@work.example", "Carla", "Invoice");
+    ticket_from(&store, "carla@home.example", "Carla", "Lamp");
+    store.add_agent("mei", None, Role::Agent).unwrap();
+    let agent = store.agent("mei").unwrap().unwrap();
+    let (keymap, _) = Keymap::build(&BTreeMap::new());
+    let state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+    let mut app = App::new(state, store);
+    app.start();
+    press(&mut app, &[enter(), key('3'), key('M')]);
+    assert!(app.state.overlay.is_none());
+    let status = app.state.status.as_ref().unwrap();
+    assert!(status.is_error && status.text == "only an admin can merge customers", "{}", status.text);
+}

@@ -258,3 +258,29 @@ fn changed_policies_work_every_due_time_out_again() {
     assert_eq!(store.refresh_due(&urgent_policy(3_600), 100, false).unwrap(), 0);
     assert_eq!(pages(&store, &filter, 10), vec![a.id, c.id, b.id], "c by its own policy: not due yet");
 }
+
+#[test]
+fn customers_alike_share_a_name_or_the_part_of_an_address_before_the_at() {
+    let (_dir, store) = store();
+    let make = |email: &str, name: &str| {
+        let new = NewTicket {
+            customer_email: email.into(),
+            customer_name: Some(name.into()),
+            subject: "Hi".into(),
+            body: "Hello".into(),
+            priority: Priority::Normal,
+            channel: Channel::Email,
+            tags: vec![],
+        };
+        store.create_ticket(&new, "ana").unwrap().customer_id
+    };
+    let carla = make("carla@work.example", "Carla Núñez");
+    let same_name = make("cn@home.example", "CARLA NÚÑEZ");
+    let same_local = make("Carla@gmail.example", "C. N.");
+    make("otto@shop.example", "Otto");
+    make("carlotta@shop.example", "Carlotta");
+    let found: Vec<i64> = store.similar_customers(carla, 20).unwrap().iter().map(|c| c.id).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.contains(&same_name) && found.contains(&same_local));
+    assert!(!found.contains(&carla), "not herself");
+}

@@ -73,5 +73,6 @@ actions! {
     InsertMacro => "insert_macro", "insert a canned reply into the composer";
     EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
     MergeTicket => "merge_ticket", "merge this ticket into another of the customer's (admins)";
+    MergeCustomer => "merge_customer", "merge the open ticket's customer into another of the same name or address (admins)";
     SolveStale => "solve_stale", "solve the pending tickets whose customer has not answered for days";
 }

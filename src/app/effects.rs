@@ -227,6 +227,14 @@ impl App {
                 self.store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(self.store.ticket(ticket)?))
             }
+            Effect::FindSimilarCustomers { customer } => {
+                Ok(Msg::SimilarCustomers { customer, found: self.store.similar_customers(customer, 20)? })
+            }
+            Effect::MergeCustomers { from, into, ticket } => {
+                self.filter_stale = true;
+                let merged = self.store.merge_customers(from, into, &me)?;
+                Ok(Msg::CustomersMerged { from, into: merged, ticket })
+            }
             Effect::MergeTickets { from, into } => {
                 self.filter_stale = true;
                 Ok(Msg::TicketChanged(self.store.merge_tickets(from, into, &me)?))

@@ -123,6 +123,9 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
             state.set_status(format!("#{} merged into #{into}", ticket.id));
             vec![Effect::MergeTickets { from: ticket.id, into }, Effect::LoadTicket(into)]
         }
+        Choice::MergeCustomerInto(into) => {
+            vec![Effect::MergeCustomers { from: ticket.customer_id, into, ticket: ticket.id }]
+        }
         _ => vec![],
     }
 }
@@ -186,6 +189,47 @@ pub fn notes_edited(state: &mut State, text: Option<&str>) -> Option<Vec<Effect>
     let ticket = state.open_ticket().map(|t| t.id)?;
     state.set_status("notes saved");
     Some(vec![Effect::SaveNotes { customer, notes: text.trim_end().to_string(), ticket }])
+}
+
+/// `M` in the profile: look for customers who may be the open ticket's customer under another
+/// address, to merge into (admins).
+pub fn find_similar_customers(state: &mut State) -> Vec<Effect> {
+    let Some(ticket) = state.open_ticket() else {
+        state.set_status("no ticket is open: pick one in the queue");
+        return vec![];
+    };
+    if !state.agent.is_admin() {
+        state.set_error("only an admin can merge customers");
+        return vec![];
+    }
+    vec![Effect::FindSimilarCustomers { customer: ticket.customer_id }]
+}
+
+/// The customers found: a picker to merge into, or why there is none.
+pub fn on_similar_customers(
+    state: &mut State,
+    customer: i64,
+    found: Vec<crate::store::CustomerSummary>,
+) -> Vec<Effect> {
+    if state.open_ticket().map(|t| t.customer_id) != Some(customer) {
+        return vec![];
+    }
+    if found.is_empty() {
+        state.set_status(
+            "no other customer has this name or address; frontdesk customer merge ID --into ID2 merges any two",
+        );
+        return vec![];
+    }
+    let items = found
+        .iter()
+        .map(|c| {
+            let tickets = if c.tickets == 1 { "ticket" } else { "tickets" };
+            let detail = format!("{} · {} {tickets} · customer {}", for_display_line(&c.email), c.tickets, c.id);
+            item(for_display_line(&c.name).into_owned(), detail, Choice::MergeCustomerInto(c.id))
+        })
+        .collect();
+    state.overlay = Some(Overlay::new(OverlayKind::MergeCustomer, items));
+    vec![]
 }
 
 /// Pending tickets whose customer has not answered for `days`: offer to solve them (once the

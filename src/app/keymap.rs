@@ -372,6 +372,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Pf, "up", A::SelectPrev),
     (Pf, "enter", A::Open),
     (Pf, "E", A::EditNotes),
+    (Pf, "M", A::MergeCustomer),
     (Cm, "ctrl-s", A::Send),
     (Cm, "alt-enter", A::Send),
     (Cm, "esc", A::Back),

@@ -53,6 +53,17 @@ pub enum Msg {
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
     DueRefreshed,
+    /// Customer `from` was merged into `into`.
+    CustomersMerged {
+        from: i64,
+        into: crate::domain::Customer,
+        ticket: i64,
+    },
+    /// Customers who may be the same person as `customer`, to merge into.
+    SimilarCustomers {
+        customer: i64,
+        found: Vec<crate::store::CustomerSummary>,
+    },
     /// Pending tickets whose customer has not answered for `days`: offered for solving, or solved.
     Stale {
         count: usize,
@@ -134,6 +145,16 @@ pub enum Effect {
     MergeTickets {
         from: i64,
         into: i64,
+    },
+    /// Customers who may be the same person as `customer`.
+    FindSimilarCustomers {
+        customer: i64,
+    },
+    /// Merge customer `from` into `into`; `ticket` is the open ticket, shown again after.
+    MergeCustomers {
+        from: i64,
+        into: i64,
+        ticket: i64,
     },
     /// Record a CSAT rating for a solved ticket.
     Rate {

@@ -22,6 +22,8 @@ pub enum Choice {
     Nps(u8),
     /// Merge the open ticket into this one.
     MergeInto(i64),
+    /// Merge the open ticket's customer into this customer.
+    MergeCustomerInto(i64),
     /// Insert the canned reply at this index of `State::macros`.
     Macro(usize),
     /// Help lines choose nothing.
@@ -50,6 +52,7 @@ pub enum OverlayKind {
     Rate,
     Macro,
     Merge,
+    MergeCustomer,
 }
 
 impl OverlayKind {
@@ -65,6 +68,7 @@ impl OverlayKind {
             OverlayKind::Rate => "Customer's rating",
             OverlayKind::Macro => "Canned replies",
             OverlayKind::Merge => "Merge into",
+            OverlayKind::MergeCustomer => "Merge this customer into",
         }
     }
 }

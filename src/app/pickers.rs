@@ -83,7 +83,12 @@ fn choose(state: &mut State) -> Vec<Effect> {
             vec![]
         }
         Some(
-            choice @ (Choice::Snooze(_) | Choice::Rate(_) | Choice::Nps(_) | Choice::Macro(_) | Choice::MergeInto(_)),
+            choice @ (Choice::Snooze(_)
+            | Choice::Rate(_)
+            | Choice::Nps(_)
+            | Choice::Macro(_)
+            | Choice::MergeInto(_)
+            | Choice::MergeCustomerInto(_)),
         ) => super::keep_actions::apply(state, choice),
         Some(choice) => ticket_actions::apply(state, choice),
         None => vec![],

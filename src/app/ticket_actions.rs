@@ -118,7 +118,12 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
         Choice::Tag(tag) => change.add_tags.push(tag),
         Choice::Run(_) | Choice::Nothing => return vec![],
         // Issue 6's choices are applied by `keep_actions`.
-        Choice::Snooze(_) | Choice::Rate(_) | Choice::Nps(_) | Choice::Macro(_) | Choice::MergeInto(_) => return vec![],
+        Choice::Snooze(_)
+        | Choice::Rate(_)
+        | Choice::Nps(_)
+        | Choice::Macro(_)
+        | Choice::MergeInto(_)
+        | Choice::MergeCustomerInto(_) => return vec![],
     }
     vec![Effect::UpdateTicket { id: ticket.id, version: ticket.version, change }]
 }

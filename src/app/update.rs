@@ -23,6 +23,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_queue_loaded(state, view, rows, append, has_more)
         }
         Msg::SlaTick | Msg::DueRefreshed => super::sla::on_tick(state),
+        Msg::CustomersMerged { from, into, ticket } => {
+            state.set_status(format!(
+                "customer {from} merged into {} ({}): one customer with all their addresses, tickets and ratings",
+                crate::domain::text::for_display_line(&into.name),
+                into.id
+            ));
+            refresh_after_write(state, ticket)
+        }
+        Msg::SimilarCustomers { customer, found } => super::keep_actions::on_similar_customers(state, customer, found),
         Msg::Stale { count, days, solved } => super::keep_actions::on_stale(state, count, days, solved),
         Msg::CountsLoaded(counts) => {
             state.counts = counts.into_iter().map(Some).collect();
@@ -176,6 +185,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditNotes => super::keep_actions::edit_notes(state),
         Action::MergeTicket => super::keep_actions::open_picker(state, action),
         Action::SolveStale => vec![Effect::SolveStale],
+        Action::MergeCustomer => super::keep_actions::find_similar_customers(state),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::rows::{named, split_tags, time};
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::{is_plausible_email, Customer, Tier};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// A customer as a list shows them.
@@ -93,17 +93,70 @@ impl Store {
              FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id
              WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![after_id, limit as i64], |row| {
-            Ok(CustomerSummary {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                email: row.get(2)?,
-                organization: row.get(3)?,
-                tier: named(row, 4)?,
-                tickets: row.get::<_, i64>(5)? as u64,
-                open_tickets: row.get::<_, i64>(6)? as u64,
-            })
-        })?;
+        let rows = stmt.query_map(params![after_id, limit as i64], summary)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+
+    /// Customers who may be the same person as `customer_id`, for a merge: the same name (folding
+    /// case and accents, so `CARLA NUNEZ` is `Carla Núñez`), or an address with the same part
+    /// before the `@`. At most `limit`, most tickets first.
+    pub fn similar_customers(&self, customer_id: i64, limit: usize) -> Result<Vec<CustomerSummary>> {
+        use crate::domain::fuzzy::fold;
+        let me = self.customer(customer_id)?;
+        let folded = |name: &str| fold(name).split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = folded(&me.name);
+        let mut ids = std::collections::BTreeSet::new();
+        if !name.is_empty() {
+            let mut stmt = self.conn.prepare_cached("SELECT id, name FROM customers")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                if folded(row.get_ref(1)?.as_str().unwrap_or_default()) == name {
+                    ids.insert(row.get::<_, i64>(0)?);
+                }
+            }
+        }
+        let mut by_local =
+            self.conn.prepare_cached("SELECT customer_id FROM customer_emails WHERE email LIKE ?1 ESCAPE '\\'")?;
+        for email in &me.emails {
+            let Some(at) = email.find('@').filter(|at| *at > 0) else { continue };
+            let local = email[..=at].replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            for id in by_local.query_map([format!("{local}%")], |r| r.get::<_, i64>(0))? {
+                ids.insert(id?);
+            }
+        }
+        ids.remove(&customer_id);
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let mut found = Vec::new();
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT c.id, c.name,
+                        COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
+                                  ORDER BY e.position LIMIT 1), ''),
+                        o.name, c.tier,
+                        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id),
+                        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id
+                           AND t.status IN ('new', 'open', 'pending', 'on_hold'))
+                 FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id WHERE c.id IN ({marks})"
+            ))?;
+            for row in stmt.query_map(params_from_iter(chunk.iter()), summary)? {
+                found.push(row?);
+            }
+        }
+        found.sort_by_key(|c| (std::cmp::Reverse(c.tickets), c.id));
+        found.truncate(limit);
+        Ok(found)
+    }
+}
+
+fn summary(row: &rusqlite::Row) -> rusqlite::Result<CustomerSummary> {
+    Ok(CustomerSummary {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        email: row.get(2)?,
+        organization: row.get(3)?,
+        tier: named(row, 4)?,
+        tickets: row.get::<_, i64>(5)? as u64,
+        open_tickets: row.get::<_, i64>(6)? as u64,
+    })
 }
