@@ -130,6 +130,10 @@ pub struct SetArgs {
     tags: Vec<String>,
     #[arg(long = "untag", value_name = "TAG")]
     untags: Vec<String>,
+    /// Refuse (exit 3, naming what changed) when the ticket's version is no longer this one (the
+    /// `version` of `ticket show --json` when you read it).
+    #[arg(long, value_name = "VERSION")]
+    expect_version: Option<i64>,
 }
 
 pub fn run(
@@ -378,7 +382,11 @@ fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> Resu
             "nothing to change; give --status, --priority, --assign, --tag or --untag".into(),
         ));
     }
-    set_change(store, agent, args.id, change, out)
+    let version = match args.expect_version {
+        Some(version) => version,
+        None => store.ticket(args.id)?.version,
+    };
+    write_change(store, agent, args.id, version, change, out)
 }
 
 fn set_change(
@@ -388,8 +396,20 @@ fn set_change(
     change: TicketChange,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let current = store.ticket(id)?;
-    let t = store.update_ticket(id, current.version, &change, &agent.login)?;
+    let version = store.ticket(id)?.version;
+    write_change(store, agent, id, version, change, out)
+}
+
+/// Apply `change` if the ticket is still at `version`, and print the ticket as it now is.
+fn write_change(
+    store: &Store,
+    agent: &Agent,
+    id: i64,
+    version: i64,
+    change: TicketChange,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let t = store.update_ticket(id, version, &change, &agent.login)?;
     let tags = if t.tags.is_empty() { "-".to_string() } else { t.tags.join(" ") };
     writeln!(
         out,

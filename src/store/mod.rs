@@ -48,10 +48,10 @@ pub enum StoreError {
     AgentNotFound(String),
     #[error("agent '{0}' already exists")]
     AgentExists(String),
-    #[error(
-        "ticket #{ticket} was changed by {by} since you loaded it (version {expected}, now {actual}); reload and try again"
-    )]
-    Conflict { ticket: i64, expected: i64, actual: i64, by: String },
+    /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
+    /// writes since, oldest first, and `by` the last writer.
+    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, &chrono::Local))]
+    Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
     #[error("{}", newer_messages_sentence(*ticket, newer))]
     NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
     #[error("ticket #{ticket} was just taken by {by}")]
