@@ -271,7 +271,8 @@ fn presence_shows_who_views_and_who_writes() {
     });
     ana.handle(msg);
     assert_eq!(live::glyph(&ana.state, id), "✎");
-    assert_eq!(live::describe(&ana.state, id).as_deref(), Some("✎ hiro writing"));
+    assert_eq!(live::describe(&ana.state, id, false).as_deref(), Some("✎ hiro writing"));
+    assert_eq!(live::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
     drop(rx);
     // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
     drop(hiro.live.take());
