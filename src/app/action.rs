@@ -73,4 +73,5 @@ actions! {
     InsertMacro => "insert_macro", "insert a canned reply into the composer";
     EditNotes => "edit_notes", "edit the customer's notes in $EDITOR";
     MergeTicket => "merge_ticket", "merge this ticket into another of the customer's (admins)";
+    Copy => "copy", "copy the ticket's conversation to the clipboard (OSC 52, works over SSH)";
 }

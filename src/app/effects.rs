@@ -126,7 +126,7 @@ impl App {
 
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
         let result = match effect {
-            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen => {
+            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::Copy { .. } => {
                 self.terminal_requests.push(effect);
                 return None;
             }
@@ -259,6 +259,7 @@ impl App {
             Effect::OpenEditor { .. }
             | Effect::Suspend
             | Effect::ClearScreen
+            | Effect::Copy { .. }
             | Effect::ScheduleDraftSave
             | Effect::Filter { .. }
             | Effect::BuildIndex => Ok(Msg::DraftSaved),

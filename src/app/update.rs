@@ -169,6 +169,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Snooze | Action::Rate | Action::InsertMacro => super::keep_actions::open_picker(state, action),
         Action::EditNotes => super::keep_actions::edit_notes(state),
         Action::MergeTicket => super::keep_actions::open_picker(state, action),
+        Action::Copy => super::osc::copy(state),
     }
 }
 
@@ -183,6 +184,7 @@ fn acts_on_ticket(action: Action) -> bool {
             | Action::Assign
             | Action::TakeTicket
             | Action::Tags
+            | Action::Copy
     )
 }
 
