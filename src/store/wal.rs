@@ -24,10 +24,13 @@ const JOURNAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 /// How long a RESTART waits for the readers of the moment (a queue page or a conversation each):
 /// short, as other writers wait meanwhile, and it happens once per 8 MB written.
 const RESTART_WAIT: Duration = Duration::from_millis(20);
-/// After a RESTART that could not finish, this connection waits this long before trying again,
-/// twice as long after each further failure, up to [`LONGEST_BACKOFF`].
+/// After a RESTART that waited for readers in vain, this connection waits this long before trying
+/// again, twice as long after each further failure, up to [`LONGEST_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
-const LONGEST_BACKOFF: Duration = Duration::from_secs(8);
+const LONGEST_BACKOFF: Duration = Duration::from_secs(2);
+/// A RESTART refused sooner than this did not wait at all: another connection was checkpointing
+/// (SQLite does not wait for that lock), so the next commit may try again at once.
+const REFUSED_AT_ONCE: Duration = Duration::from_millis(1);
 /// The usual wait for a lock.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -83,12 +86,15 @@ impl WalWatch {
             && self.not_before.get().is_none_or(|t| now >= t)
     }
 
-    fn restarted(&self, done: bool, now: Instant) {
+    /// A RESTART begun at `started` took `took`, and finished or not.
+    fn restarted(&self, done: bool, started: Instant, took: Duration) {
         if done {
             self.not_before.set(None);
             self.backoff.set(FIRST_BACKOFF);
+        } else if took < REFUSED_AT_ONCE {
+            self.not_before.set(None);
         } else {
-            self.not_before.set(Some(now + self.backoff.get()));
+            self.not_before.set(Some(started + self.backoff.get()));
             self.backoff.set((self.backoff.get() * 2).min(LONGEST_BACKOFF));
         }
     }
@@ -105,8 +111,9 @@ impl Store {
         let _ = self.conn.busy_timeout(self.wal.restart_wait.get());
         let result = self.conn.wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::RESTART);
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
-        self.wal.restarted(result.is_ok(), now);
-        let waited_ms = now.elapsed().as_millis() as u64;
+        let took = now.elapsed();
+        self.wal.restarted(result.is_ok(), now, took);
+        let waited_ms = took.as_millis() as u64;
         match result {
             Ok((frames, _)) => tracing::debug!(frames, waited_ms, "WAL started over"),
             Err(error) => tracing::debug!(%error, waited_ms, "WAL restart put off"),
@@ -179,6 +186,27 @@ mod tests {
         // At 256 frames (1 MB) a restart keeps the file near 1 MB; without it, this reaches 5 MB and more.
         let peak = peak_wal_while_read(256, 1500);
         assert!(peak < 3 * 1024 * 1024, "the WAL grew to {peak} bytes");
+    }
+
+    #[test]
+    fn a_restart_refused_at_once_is_tried_again_and_one_that_waited_in_vain_backs_off() {
+        let store = Store::open_in_memory().unwrap();
+        let (wal, t0) = (&store.wal, Instant::now());
+        wal.frames.store(RESTART_FRAMES, Ordering::Relaxed);
+        assert!(wal.wants_restart(t0));
+        wal.restarted(false, t0, Duration::from_micros(2)); // another connection was checkpointing
+        assert!(wal.wants_restart(t0), "the next commit tries again");
+        wal.restarted(false, t0, RESTART_WAIT); // the readers did not finish in time
+        assert!(!wal.wants_restart(t0 + Duration::from_millis(249)));
+        assert!(wal.wants_restart(t0 + FIRST_BACKOFF));
+        for _ in 0..10 {
+            wal.restarted(false, t0, RESTART_WAIT);
+        }
+        assert!(wal.wants_restart(t0 + LONGEST_BACKOFF), "the wait stops growing");
+        wal.restarted(true, t0, RESTART_WAIT);
+        assert_eq!(wal.backoff.get(), FIRST_BACKOFF);
+        wal.frames.store(RESTART_FRAMES - 1, Ordering::Relaxed);
+        assert!(!wal.wants_restart(t0 + LONGEST_BACKOFF), "below the threshold, nothing to do");
     }
 
     #[test]
