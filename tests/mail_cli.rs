@@ -191,6 +191,25 @@ fn a_reply_lands_in_the_maildir_outbox_when_configured() {
 }
 
 #[test]
+fn a_mailed_reply_with_a_stale_expect_last_exits_3_and_mails_nothing() {
+    let desk = Desk::new(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n",
+    );
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let seen = desk.json(&["ticket", "show", "1", "--json"])["messages"][0]["id"].as_i64().unwrap().to_string();
+    desk.ok(&["ticket", "reply", "1", "--note", "--body", "bob: I am calling her"]);
+    let run = desk.run(&["ticket", "reply", "1", "--body", "On its way.", "--expect-last", &seen], "");
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("1 new message since you last looked (note from ana); nothing was sent"),
+        "{}",
+        run.stderr
+    );
+    assert!(!desk.path("data/frontdesk/out/new").exists(), "nothing was mailed");
+    assert_eq!(desk.json(&["ticket", "show", "1", "--json"])["messages"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn a_failed_delivery_waits_in_the_outbox_until_a_flush() {
     let desk = Desk::new(
         "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"sendmail\"\nsendmail = \"exit 75\"\n",

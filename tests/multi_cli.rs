@@ -87,6 +87,26 @@ fn a_reply_that_would_cross_another_is_stopped_with_exit_3() {
 }
 
 #[test]
+fn a_change_on_a_stale_version_names_what_the_other_agent_changed_and_exits_3() {
+    let desk = Desk::new();
+    let version = desk.ticket()["version"].as_i64().unwrap().to_string();
+    desk.ok("bob", &["ticket", "set", "1", "--status", "pending", "--tag", "vip"]);
+    desk.ok("bob", &["ticket", "reply", "1", "--note", "--body", "called her"]);
+    let run = desk.run("ana", &["ticket", "set", "1", "--priority", "urgent", "--expect-version", &version]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let said = run.stderr.trim();
+    assert!(said.contains("ticket #1 changed while you were editing: "), "{said}");
+    assert!(said.contains("status new → pending, tag #vip added by bob at "), "{said}");
+    assert!(said.contains(", then a note by bob at "), "{said}");
+    assert!(said.ends_with("; nothing was saved"), "{said}");
+    assert_eq!(desk.ticket()["priority"], "normal", "nothing of ana's was applied");
+    // With the version as it is now, the change goes through.
+    let version = desk.ticket()["version"].as_i64().unwrap().to_string();
+    desk.ok("ana", &["ticket", "set", "1", "--priority", "urgent", "--expect-version", &version]);
+    assert_eq!(desk.ticket()["priority"], "urgent");
+}
+
+#[test]
 fn a_new_database_is_for_its_owner_only_unless_init_names_a_group() {
     let desk = Desk::new();
     assert_eq!(mode(&desk.db), 0o600);

@@ -7,7 +7,7 @@ use frontdesk::app::keymap::Keymap;
 use frontdesk::app::msg::Msg;
 use frontdesk::app::state::{State, View};
 use frontdesk::domain::*;
-use frontdesk::store::Store;
+use frontdesk::store::{Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -93,6 +93,78 @@ fn a_reply_that_would_cross_another_is_stopped_and_the_draft_kept() {
 
     press(&mut ana, "ctrl-s");
     assert_eq!(bodies(&ana, id).last().unwrap(), "Refund is on its way", "the second Ctrl-S sends anyway");
+}
+
+/// Replies are mailed into a Maildir under `dir`.
+fn mail_config(dir: &Path) -> frontdesk::config::MailConfig {
+    frontdesk::config::MailConfig {
+        address: "support@desk.example".into(),
+        outbound: Some(frontdesk::config::OutboundConfig {
+            maildir: dir.join("outbox").display().to_string(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn mailed(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("outbox/new")).map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn a_mailed_reply_that_would_cross_a_customer_message_is_neither_stored_nor_mailed() {
+    let (dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    ana.mail = Some(mail_config(dir.path()));
+    ana.data_dir = dir.path().to_path_buf();
+    press(&mut ana, "enter r");
+    let id = ana.state.open_ticket().unwrap().id;
+    type_text(&mut ana, "Refund is on its way");
+    Store::open(&path).unwrap().add_message(id, MessageKind::Customer, "mail", "Never mind, found it", None).unwrap();
+    press(&mut ana, "ctrl-s");
+    assert!(status(&ana).contains("1 new message since you last looked"), "{}", status(&ana));
+    assert_eq!(mailed(dir.path()), 0, "nothing was mailed");
+    assert!(ana.store.outbox(true).unwrap().is_empty(), "nothing waits in the outbox");
+    assert_eq!(bodies(&ana, id).len(), 2, "no reply was stored");
+    press(&mut ana, "ctrl-s");
+    assert_eq!(mailed(dir.path()), 1, "having seen it, ana sends anyway");
+}
+
+/// One agent sends guarded replies by mail while customer messages keep arriving through another
+/// connection: no reply may be recorded after a customer message it did not see.
+#[test]
+fn a_guarded_mailed_reply_never_crosses_a_customer_message() {
+    let (dir, path) = desk();
+    let config = mail_config(dir.path());
+    let outbound = frontdesk::mail::outbound::Outbound::from_config(Some(&config), dir.path()).unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let sent = std::thread::scope(|s| {
+        s.spawn(|| {
+            let customer = Store::open(&path).unwrap();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                customer.add_message(1, MessageKind::Customer, "mail", "and another thing", None).unwrap();
+            }
+        });
+        let store = Store::open(&path).unwrap();
+        let ana = store.agent("ana").unwrap().unwrap();
+        let mut sent = Vec::new();
+        for _ in 0..150 {
+            let seen = store.last_message_id(1).unwrap().unwrap();
+            match outbound.send_reply(&store, &ana, 1, "We are on it", Some(seen)) {
+                Ok((reply, _)) => sent.push((seen, reply.id)),
+                Err(frontdesk::mail::outbound::SendError::Store(StoreError::NewerMessages { .. })) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        sent
+    });
+    let messages = Store::open(&path).unwrap().ticket_detail(1).unwrap().messages;
+    for (seen, reply) in &sent {
+        let crossed: Vec<i64> = messages.iter().map(|m| m.id).filter(|m| seen < m && m < reply).collect();
+        assert!(crossed.is_empty(), "reply {reply} (seen {seen}) crossed customer messages {crossed:?}");
+    }
+    assert_eq!(mailed(dir.path()), sent.len(), "every recorded reply was mailed, and only those");
 }
 
 #[test]
@@ -199,7 +271,8 @@ fn presence_shows_who_views_and_who_writes() {
     });
     ana.handle(msg);
     assert_eq!(live::glyph(&ana.state, id), "✎");
-    assert_eq!(live::describe(&ana.state, id).as_deref(), Some("✎ hiro writing"));
+    assert_eq!(live::describe(&ana.state, id, false).as_deref(), Some("✎ hiro writing"));
+    assert_eq!(live::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
     drop(rx);
     // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
     drop(hiro.live.take());
@@ -254,8 +327,10 @@ fn a_lost_race_says_what_the_other_agent_changed() {
     type_text(&mut ana, "pending");
     press(&mut ana, "enter");
     let said = status(&ana);
-    assert!(said.contains("was changed by hiro"), "{said}");
-    assert!(said.contains("priority normal → high, tag #vip added; nothing of yours was applied"), "{said}");
+    let expected =
+        format!("ticket #{id} changed while you were editing: priority normal → high, tag #vip added by hiro at ");
+    assert!(said.starts_with(&expected), "{said}");
+    assert!(said.ends_with("; nothing was saved"), "{said}");
     assert_eq!(ana.store.ticket(id).unwrap().status, Status::New);
 }
 

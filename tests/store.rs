@@ -93,7 +93,17 @@ fn a_stale_version_is_a_conflict() {
     let stale = TicketChange { status: Some(Status::Solved), ..Default::default() };
     let err = d.store.update_ticket(t.id, t.version, &stale, "ana").unwrap_err();
     assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
-    assert!(err.to_string().contains("changed by ana"), "{err}");
+    let said = err.to_string();
+    assert!(
+        said.starts_with(&format!(
+            "ticket #{} changed while you were editing: priority normal → high by ana at ",
+            t.id
+        )),
+        "{said}"
+    );
+    assert!(said.ends_with("; nothing was saved"), "{said}");
+    let StoreError::Conflict { changes, .. } = err else { unreachable!() };
+    assert_eq!(changes.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["priority"], "only the write since");
     let err = d.store.add_message(t.id, MessageKind::Reply, "ana", "hi", Some(t.version)).unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert_eq!(d.store.ticket(t.id).unwrap().status, Status::New, "nothing was written");

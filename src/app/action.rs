@@ -75,4 +75,5 @@ actions! {
     MergeTicket => "merge_ticket", "merge this ticket into another of the customer's (admins)";
     MergeCustomer => "merge_customer", "merge the open ticket's customer into another of the same name or address (admins)";
     SolveStale => "solve_stale", "solve the pending tickets whose customer has not answered for days";
+    Copy => "copy", "copy the ticket's conversation to the clipboard (OSC 52, works over SSH)";
 }

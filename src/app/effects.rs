@@ -143,7 +143,7 @@ impl App {
 
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
         let result = match effect {
-            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen => {
+            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::Copy { .. } => {
                 self.terminal_requests.push(effect);
                 return None;
             }
@@ -321,6 +321,7 @@ impl App {
             Effect::OpenEditor { .. }
             | Effect::Suspend
             | Effect::ClearScreen
+            | Effect::Copy { .. }
             | Effect::ScheduleDraftSave
             | Effect::Filter { .. }
             | Effect::BuildIndex => Ok(Msg::DraftSaved),
@@ -445,14 +446,7 @@ impl App {
             };
             return Ok(None);
         };
-        if let Some(last) = expect_last {
-            // The mail path checks just before sending: a message in the next milliseconds can cross it.
-            let newer = self.store.messages_after(ticket, last)?;
-            if !newer.is_empty() {
-                return Err(StoreError::NewerMessages { ticket, newer });
-            }
-        }
-        match outbound.send_reply(&self.store, &self.state.agent, ticket, body, None) {
+        match outbound.send_reply(&self.store, &self.state.agent, ticket, body, expect_last) {
             Ok((_, delivered)) => Ok(delivered.err()),
             Err(SendError::Store(e)) => Err(e),
             Err(other) => Err(StoreError::Invalid(other.to_string())),

@@ -51,6 +51,10 @@ pub struct Headless {
     /// Keep a copy of each frame for [`Headless::screen_text`] (off in benchmarks).
     pub capture: bool,
     last: Option<ratatui::buffer::Buffer>,
+    /// The bytes of the last frame (with a clipboard copy or a title before and after it), when
+    /// capturing.
+    pub last_bytes: Vec<u8>,
+    title: super::osc::TitleTracker,
 }
 
 impl Headless {
@@ -64,21 +68,40 @@ impl Headless {
         let sink = ByteSink::default();
         let backend = CompactBackend::with_size(sink.clone(), Size { width: size.0, height: size.1 });
         let term = Terminal::with_options(backend, TerminalOptions { viewport })?;
-        let mut headless =
-            Headless { app, term, sink, theme: Theme::ansi16(), first_frame: 0, capture: true, last: None };
+        let mut headless = Headless {
+            app,
+            term,
+            sink,
+            theme: Theme::ansi16(),
+            first_frame: 0,
+            capture: true,
+            last: None,
+            last_bytes: Vec::new(),
+            title: Default::default(),
+        };
         headless.app.wait_idle();
         headless.first_frame = headless.draw()?;
         Ok(headless)
     }
 
-    /// Draw a frame as the console does; returns the bytes it would send.
+    /// Draw a frame as the console does (a clipboard copy asked for goes before it, a changed
+    /// window title after); returns the bytes it would send.
     pub fn draw(&mut self) -> io::Result<usize> {
+        for request in std::mem::take(&mut self.app.terminal_requests) {
+            if let super::msg::Effect::Copy { text } = request {
+                super::osc::write_clipboard(self.term.backend_mut(), &text)?;
+            }
+        }
         let mut copy = self.capture.then(ratatui::buffer::Buffer::default);
         super::draw_frame(&mut self.term, &self.app.state, &self.theme, copy.as_mut())?;
+        self.title.update(self.term.backend_mut(), &self.app.state)?;
         if copy.is_some() {
             self.last = copy;
         }
         let mut bytes = self.sink.bytes.borrow_mut();
+        if self.capture {
+            self.last_bytes.clone_from(&bytes);
+        }
         if let Ok(path) = std::env::var("FRONTDESK_DUMP_FRAME") {
             let _ = std::fs::write(path, &*bytes);
         }

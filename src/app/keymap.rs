@@ -341,6 +341,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "S", A::Search),
     (G, "z", A::Snooze),
     (G, "R", A::Rate),
+    (G, "y", A::Copy),
     (F, "n", A::NextMatch),
     (F, "N", A::PrevMatch),
     (Q, "j", A::SelectNext),

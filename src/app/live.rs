@@ -174,17 +174,22 @@ pub fn glyph(state: &State, ticket: i64) -> &'static str {
     }
 }
 
-/// `● hiro viewing · ✎ mei writing`, for the conversation header.
-pub fn describe(state: &State, ticket: i64) -> Option<String> {
+/// `✎ mei writing · ● hiro viewing`, for the conversation header; `brief` leaves out the words
+/// (`✎ mei · ● hiro`) for a narrow pane.
+pub fn describe(state: &State, ticket: i64, brief: bool) -> Option<String> {
     let others = others_on(state, ticket);
     if others.is_empty() {
         return None;
     }
     let parts: Vec<String> = others
         .iter()
-        .map(|p| match p.state {
-            PresenceState::Writing => format!("✎ {} writing", crate::domain::text::for_display_line(&p.agent)),
-            PresenceState::Viewing => format!("● {} viewing", crate::domain::text::for_display_line(&p.agent)),
+        .map(|p| {
+            let (glyph, doing) = match p.state {
+                PresenceState::Writing => ("✎", " writing"),
+                PresenceState::Viewing => ("●", " viewing"),
+            };
+            let who = crate::domain::text::for_display_line(&p.agent);
+            format!("{glyph} {who}{}", if brief { "" } else { doing })
         })
         .collect();
     Some(parts.join(" · "))

@@ -15,6 +15,7 @@ pub mod live;
 pub mod msg;
 pub mod narrow;
 pub mod navigate;
+pub mod osc;
 pub mod overlay;
 pub mod pickers;
 pub mod profile_keep;
@@ -69,7 +70,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     app.live = Some(live::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);
     app.start();
-    let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme };
+    let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme, title: Default::default() };
     let result = run_loop(&mut app, &mut screen, &rx, &mut guard, &input);
     drop(app.live.take()); // removes this console's heartbeat
     input.stop();
@@ -128,23 +129,26 @@ fn run_loop(
         }
         for request in std::mem::take(&mut app.terminal_requests) {
             dirty = true;
-            on_terminal_request(app, screen.term, request, guard, input)?;
+            on_terminal_request(app, screen, request, guard, input)?;
         }
     }
     Ok(())
 }
 
-/// Where frames go: the terminal, its one-write-per-frame output, the theme.
+/// Where frames go: the terminal, its one-write-per-frame output, the theme, the window title.
 struct Screen<'a> {
     term: &'a mut terminal::Term,
     output: &'a mut terminal::FrameOutput,
     theme: &'a crate::ui::theme::Theme,
+    title: osc::TitleTracker,
 }
 
 impl Screen<'_> {
-    /// Draw one frame inside a synchronized update and send it in one write.
+    /// Draw one frame inside a synchronized update and send it in one write, with the window
+    /// title when it changed.
     fn draw(&mut self, state: &state::State) -> std::io::Result<()> {
         draw_frame(self.term, state, self.theme, None)?;
+        self.title.update(self.term.backend_mut(), state)?;
         self.output.commit()
     }
 }
@@ -170,11 +174,15 @@ pub fn draw_frame<W: std::io::Write>(
 /// Hand the terminal to the editor or the shell, then take it back and repaint.
 fn on_terminal_request(
     app: &mut effects::App,
-    term: &mut terminal::Term,
+    screen: &mut Screen,
     request: msg::Effect,
     guard: &mut terminal::TerminalGuard,
     input: &events::InputControl,
 ) -> color_eyre::Result<()> {
+    let term = &mut *screen.term;
+    if matches!(request, msg::Effect::OpenEditor { .. } | msg::Effect::Suspend) {
+        screen.title.forget(); // the editor or the shell may set their own
+    }
     match request {
         msg::Effect::OpenEditor { body } => {
             input.pause();
@@ -200,6 +208,8 @@ fn on_terminal_request(
             input.resume();
             term.clear()?;
         }
+        // Sent with the next frame, in its one write.
+        msg::Effect::Copy { text } => osc::write_clipboard(term.backend_mut(), &text)?,
         _ => term.clear()?,
     }
     Ok(())

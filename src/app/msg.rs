@@ -212,6 +212,10 @@ pub enum Effect {
     },
     Suspend,
     ClearScreen,
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy {
+        text: String,
+    },
     /// Match `query` against the tab's tickets off the input thread.
     Filter {
         generation: u64,

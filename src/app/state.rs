@@ -252,8 +252,6 @@ pub struct State {
     /// How far the search index build has come, in percent, while it runs.
     pub index_build: Option<u8>,
     pub should_quit: bool,
-    /// The open ticket as it was when a change to it lost a race, to say what changed.
-    pub before_conflict: Option<Ticket>,
     /// Other consoles on this desk: who views or writes on which ticket.
     pub presence: Vec<crate::store::Presence>,
     /// Canned replies for the composer's picker.
@@ -291,7 +289,6 @@ impl State {
             generation: 0,
             index_build: None,
             should_quit: false,
-            before_conflict: None,
             presence: Vec::new(),
         }
     }

@@ -93,6 +93,7 @@ impl Drop for TerminalGuard {
 fn enter_modes() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     let mut out = io::stdout();
+    out.write_all(super::osc::SAVE_TITLE)?;
     execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
     if MOUSE.load(Ordering::SeqCst) {
         execute!(out, EnableMouseCapture)?;
@@ -108,6 +109,7 @@ pub fn restore() {
     }
     // Colours and attributes go back to the terminal's own before the shell gets it.
     let _ = out.write_all(b"\x1b[0m");
+    let _ = out.write_all(super::osc::RESTORE_TITLE);
     let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
     let _ = terminal::disable_raw_mode();
 }

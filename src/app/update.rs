@@ -38,7 +38,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft, keep } => {
-            super::guard::explain_conflict(state, &detail.ticket);
             state.profile.keep = keep;
             let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
             let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
@@ -102,8 +101,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::EditorDone(text) => on_editor_done(state, text),
         Msg::SendStopped { ticket, newest, message } => super::guard::on_send_stopped(state, ticket, newest, message),
         Msg::Conflict { ticket, message } => {
-            state.set_error(message);
-            super::guard::remember_before_conflict(state, ticket);
+            state.set_error(message); // the store's sentence names what the other agent changed
             refresh_after_write(state, ticket)
         }
         Msg::Failed(message) => {
@@ -186,6 +184,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MergeTicket => super::keep_actions::open_picker(state, action),
         Action::SolveStale => vec![Effect::SolveStale],
         Action::MergeCustomer => super::keep_actions::find_similar_customers(state),
+        Action::Copy => super::osc::copy(state),
     }
 }
 
@@ -200,6 +199,7 @@ fn acts_on_ticket(action: Action) -> bool {
             | Action::Assign
             | Action::TakeTicket
             | Action::Tags
+            | Action::Copy
     )
 }
 

@@ -29,10 +29,11 @@ pub enum CliError {
 }
 
 impl CliError {
-    /// The process exit code: 3 when a reply was stopped because newer messages came in, else 1.
+    /// The process exit code: 3 when another agent's write stopped this one (newer messages before
+    /// a reply, a changed version before a change), else 1.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Store(StoreError::NewerMessages { .. }) => 3,
+            CliError::Store(StoreError::NewerMessages { .. } | StoreError::Conflict { .. }) => 3,
             _ => 1,
         }
     }

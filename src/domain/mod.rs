@@ -1,5 +1,6 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
+pub mod conflict;
 pub mod fuzzy;
 pub mod mail;
 pub mod satisfaction;

@@ -41,18 +41,20 @@ impl<'a> Outbound<'a> {
     }
 
     /// Store the reply and its mail in one transaction, then try to deliver it. A failed delivery
-    /// leaves it in the outbox with the error; the reply is stored either way.
+    /// leaves it in the outbox with the error; the reply is stored either way. With `last_seen`,
+    /// a newer customer message, reply or note stops it before anything is stored or sent.
     pub fn send_reply(
         &self,
         store: &Store,
         agent: &Agent,
         ticket: i64,
         body: &str,
-        expected_version: Option<i64>,
+        last_seen: Option<i64>,
     ) -> Result<(Message, Result<(), String>), SendError> {
         let context = store.reply_context(ticket)?;
         let mail = self.compose(&context, agent, body)?;
-        let (message, outbox) = store.add_reply_with_mail(ticket, &agent.login, body, expected_version, &mail)?;
+        // The guard is checked where the reply is recorded; only delivery comes after.
+        let (message, outbox) = store.add_reply_with_mail(ticket, &agent.login, body, last_seen, &mail)?;
         let delivered = self.deliver(&mail.raw, &mail.recipient);
         store.record_delivery(outbox, delivered.as_ref().map(|_| ()).map_err(String::as_str))?;
         Ok((message, delivered))

@@ -34,11 +34,7 @@ impl Store {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
         let id = self.write(|conn| {
-            read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
-            let newer = newer_messages(conn, ticket, last_seen)?;
-            if !newer.is_empty() {
-                return Err(StoreError::NewerMessages { ticket, newer });
-            }
+            refuse_newer(conn, ticket, last_seen)?;
             insert_message(conn, ticket, kind, actor, body, None)
         })?;
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -68,6 +64,18 @@ impl Store {
             log_event(conn, ticket, me, "assignee", current.assignee.as_deref(), Some(me), now)
         })?;
         self.ticket(ticket)
+    }
+}
+
+/// In the caller's write transaction: [`StoreError::NewerMessages`] when the ticket has a customer
+/// message, reply or note newer than `last_seen`.
+pub(crate) fn refuse_newer(conn: &Connection, ticket: i64, last_seen: i64) -> Result<()> {
+    read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
+    let newer = newer_messages(conn, ticket, last_seen)?;
+    if newer.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::NewerMessages { ticket, newer })
     }
 }
 

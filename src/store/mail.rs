@@ -15,7 +15,7 @@ impl Store {
     /// checkpoints (each one syncs the disk).
     pub fn prepare_for_import(&self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -32_768)?;
-        self.conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+        self.wal.set_passive_frames(10_000);
         Ok(())
     }
 

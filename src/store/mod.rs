@@ -21,6 +21,7 @@ pub mod search;
 mod sla;
 mod tags;
 mod tickets;
+mod wal;
 
 pub use attachments::{AttachmentInfo, Delivery, MessageMail, TicketMail};
 pub use customers::CustomerSummary;
@@ -38,7 +39,6 @@ use crate::domain::Timestamp;
 use chrono::{TimeZone, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,10 +50,10 @@ pub enum StoreError {
     AgentNotFound(String),
     #[error("agent '{0}' already exists")]
     AgentExists(String),
-    #[error(
-        "ticket #{ticket} was changed by {by} since you loaded it (version {expected}, now {actual}); reload and try again"
-    )]
-    Conflict { ticket: i64, expected: i64, actual: i64, by: String },
+    /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
+    /// writes since, oldest first, and `by` the last writer.
+    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, &chrono::Local))]
+    Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
     #[error("{}", newer_messages_sentence(*ticket, newer))]
     NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
     #[error("ticket #{ticket} was just taken by {by}")]
@@ -98,6 +98,8 @@ pub struct Store {
     path: PathBuf,
     /// Set when the file was written by a newer frontdesk: reads work, writes are refused.
     too_new: Option<i64>,
+    /// The WAL's size after this connection's commits, to start it over when it grows.
+    wal: wal::WalWatch,
 }
 
 impl Store {
@@ -121,8 +123,8 @@ impl Store {
         Self::configure(Connection::open_in_memory()?, Path::new(":memory:"))
     }
 
-    fn configure(conn: Connection, path: &Path) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(5))?;
+    fn configure(mut conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(wal::BUSY_TIMEOUT)?;
         let check = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => {
                 StoreError::Invalid(format!("{} is not a frontdesk database", path.display()))
@@ -132,7 +134,8 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(check)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn, path: path.to_path_buf(), too_new: None };
+        let wal = wal::WalWatch::install(&mut conn)?;
+        let mut store = Store { conn, path: path.to_path_buf(), too_new: None, wal };
         store.migrate()?;
         Ok(store)
     }
@@ -184,7 +187,10 @@ impl Store {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(&self.conn) {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
-                Ok(()) => Ok(value),
+                Ok(()) => {
+                    self.after_commit();
+                    Ok(value)
+                }
                 Err(e) => {
                     let _ = self.conn.execute_batch("ROLLBACK");
                     Err(e.into())

@@ -65,20 +65,25 @@ impl Store {
         Ok(ReplyContext { ticket, references, in_reply_to })
     }
 
-    /// Store a public reply and queue it as mail, in one transaction.
+    /// Store a public reply and queue it as mail, in one transaction. With `last_seen`, a customer
+    /// message, reply or note newer than that one stops it ([`StoreError::NewerMessages`]), checked
+    /// in the same transaction, so nothing can come in between the check and the reply.
     pub fn add_reply_with_mail(
         &self,
         ticket: i64,
         actor: &str,
         body: &str,
-        expected_version: Option<i64>,
+        last_seen: Option<i64>,
         mail: &OutgoingMail,
     ) -> Result<(Message, i64)> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
         let (id, outbox) = self.write(|conn| {
-            let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, expected_version)?;
+            if let Some(last_seen) = last_seen {
+                super::guard::refuse_newer(conn, ticket, last_seen)?;
+            }
+            let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, None)?;
             conn.execute(
                 "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
                 params![

@@ -425,15 +425,36 @@ fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<(
     if current.version == expected {
         return Ok(());
     }
-    let by: Option<String> = conn
-        .query_row("SELECT actor FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1", [current.id], |r| r.get(0))
-        .optional()?;
-    Err(StoreError::Conflict {
-        ticket: current.id,
-        expected,
-        actual: current.version,
-        by: by.unwrap_or_else(|| "someone".into()),
-    })
+    let changes = changes_since(conn, current.id, current.version - expected)?;
+    let by = changes.last().map_or_else(|| "someone".to_string(), |e| e.actor.clone());
+    Err(StoreError::Conflict { ticket: current.id, expected, actual: current.version, by, changes })
+}
+
+/// The events of the last `writes` writes on a ticket, oldest first. Each write bumps the version
+/// once and logs its events with one actor and one time (see `frontdesk check`).
+fn changes_since(conn: &Connection, ticket: i64, writes: i64) -> Result<Vec<Event>> {
+    if writes <= 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 AND field <> 'created' ORDER BY id DESC LIMIT 200"
+    ))?;
+    let mut newest_first = Vec::new();
+    let mut seen = 0;
+    for event in stmt.query_map([ticket], rows::event)? {
+        let event = event?;
+        let same_write =
+            newest_first.last().is_some_and(|e: &Event| e.actor == event.actor && e.created_at == event.created_at);
+        if !same_write {
+            if seen == writes {
+                break;
+            }
+            seen += 1;
+        }
+        newest_first.push(event);
+    }
+    newest_first.reverse();
+    Ok(newest_first)
 }
 
 /// Move the ticket to `to` if that is a change; returns whether it changed.

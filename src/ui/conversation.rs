@@ -71,28 +71,7 @@ impl Widget for ConversationView<'_> {
             Line::from(" Pick a ticket in the queue (j/k, Enter).").style(self.theme.dim()).render(inner, buf);
             return;
         };
-        let ticket = &conversation.detail.ticket;
-        let title = format!(" #{} {} ", ticket.id, for_display_line(&ticket.subject));
-        let facts = format!(
-            " {} · {} · {} ",
-            ticket.status,
-            ticket.priority,
-            ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
-        );
-        // The facts give way to the subject when the pane is narrow.
-        let show_facts = area.width as usize >= width(&facts) + 24;
-        let room = (area.width as usize).saturating_sub(if show_facts { width(&facts) + 6 } else { 4 });
-        block = block.title(Line::from(super::text::truncate(&title, room)).style(self.theme.bold()));
-        if show_facts {
-            block = block.title(Line::from(facts).right_aligned());
-        }
-        // Who else is on this ticket, on the bottom border (the top one is the subject's).
-        if let Some(presence) = crate::app::live::describe(self.state, ticket.id) {
-            let room = (area.width as usize).saturating_sub(4);
-            block = block.title_bottom(
-                Line::from(super::text::truncate(&format!(" {presence} "), room)).style(self.theme.bold()),
-            );
-        }
+        block = header(block, self.state, &conversation.detail.ticket, area.width as usize, self.theme);
         let inner = block.inner(area);
         block.render(area, buf);
         let cache = wrapped(conversation, inner.width, Some(self.theme), clock(self.state));
@@ -107,6 +86,55 @@ impl Widget for ConversationView<'_> {
             let x = area.x + area.width.saturating_sub(width(&more) as u16 + 2);
             buf.set_string(x, area.y + area.height - 1, more, self.theme.dim());
         }
+    }
+}
+
+/// Columns of the subject kept before presence, then the facts, get room in the top border.
+const SUBJECT_MIN: usize = 20;
+
+/// The top border: the subject on the left; on the right, who else is on the ticket (it must not
+/// be missed, so it comes before the facts) and the facts (status, priority, owner) when there is room.
+fn header<'a>(
+    block: Block<'a>,
+    state: &State,
+    ticket: &crate::domain::Ticket,
+    across: usize,
+    theme: &Theme,
+) -> Block<'a> {
+    let title = format!(" #{} {} ", ticket.id, for_display_line(&ticket.subject));
+    let facts = format!(
+        " {} · {} · {} ",
+        ticket.status,
+        ticket.priority,
+        ticket.assignee.as_deref().map(for_display_line).unwrap_or("unassigned".into())
+    );
+    // Two corners and a stretch of border between the titles.
+    let inside = across.saturating_sub(4);
+    let mut room = inside.saturating_sub(width(&title).min(SUBJECT_MIN));
+    let mut right = Vec::new();
+    let long = crate::app::live::describe(state, ticket.id, false).map(|p| format!(" {p} "));
+    if let Some(long) = long {
+        let presence = match long {
+            long if width(&long) <= room => long,
+            _ => format!(" {} ", crate::app::live::describe(state, ticket.id, true).unwrap_or_default()),
+        };
+        let presence = super::text::truncate(&presence, room);
+        room -= width(&presence);
+        right.push(Span::styled(presence, theme.bold()));
+    }
+    // Between presence and the facts, a stretch of the border keeps them apart.
+    let facts = if right.is_empty() { facts } else { format!("──{facts}") };
+    if width(&facts) <= room {
+        right.push(Span::raw(facts));
+    }
+    let used: usize = right.iter().map(|s| width(&s.content)).sum();
+    let gap = if used > 0 { used + 2 } else { 0 };
+    let subject_room = inside.saturating_sub(gap).max(4);
+    let block = block.title(Line::from(super::text::truncate(&title, subject_room)).style(theme.bold()));
+    if right.is_empty() {
+        block
+    } else {
+        block.title(Line::from(right).right_aligned())
     }
 }
 
