@@ -24,7 +24,7 @@ const HOT: i64 = 200;
 
 /// The ticket a write or a read goes to: one of the hot ones, or any of the desk's `tickets`.
 fn pick(n: u64, tickets: i64) -> i64 {
-    let among = if (n >> 20) % 4 == 0 { HOT } else { tickets.max(1) };
+    let among = if (n >> 20).is_multiple_of(4) { HOT } else { tickets.max(1) };
     1 + (n >> 33) as i64 % among
 }
 
