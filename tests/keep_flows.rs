@@ -343,6 +343,7 @@ fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     // Zero days: every pending ticket not touched since a moment ago has waited long enough.
     app.stale_days = 0;
     app.start();
+    app.after_first_frame();
     let status = app.state.status.clone().unwrap().text;
     assert_eq!(status, "1 pending ticket waited 0+ days for the customer: ':' solve_stale solves them");
     press(&mut app, &[key(':')]);

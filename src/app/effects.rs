@@ -91,9 +91,7 @@ impl App {
     pub fn start(&mut self) {
         let view = self.state.view;
         self.state.queue.loading = true;
-        let first =
-            [Effect::LoadQueue { view, after: None }, Effect::LoadCounts, Effect::LoadDirectory, Effect::FindStale];
-        for effect in first {
+        for effect in [Effect::LoadQueue { view, after: None }, Effect::LoadCounts, Effect::LoadDirectory] {
             if let Some(msg) = self.perform(effect) {
                 self.handle(msg);
             }
@@ -112,10 +110,13 @@ impl App {
         }
     }
 
-    /// Work that must not delay the first frame: building the search index if it is incomplete.
+    /// Work that must not delay the first frame: building the search index if it is incomplete,
+    /// and counting the pending tickets to offer for solving.
     pub fn after_first_frame(&mut self) {
-        if let Some(msg) = self.perform(Effect::BuildIndex) {
-            self.handle(msg);
+        for effect in [Effect::BuildIndex, Effect::FindStale] {
+            if let Some(msg) = self.perform(effect) {
+                self.handle(msg);
+            }
         }
     }
 
@@ -248,7 +249,7 @@ impl App {
                 Ok(Msg::TicketChanged(ticket))
             }
             Effect::FindStale => {
-                let count = self.store.stale_pending(self.stale_before())?.len();
+                let count = self.store.count_stale_pending(self.stale_before())? as usize;
                 Ok(Msg::Stale { count, days: self.stale_days, solved: false })
             }
             Effect::SolveStale => {
