@@ -345,7 +345,7 @@ fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     app.start();
     app.after_first_frame();
     let status = app.state.status.clone().unwrap().text;
-    assert_eq!(status, "1 pending ticket waited 0+ days for the customer: ':' solve_stale solves them");
+    assert_eq!(status, "1 pending ticket unanswered 0+ days (:solve_stale)");
     press(&mut app, &[key(':')]);
     for c in "solve_stale".chars() {
         press(&mut app, &[key(c)]);

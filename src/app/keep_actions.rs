@@ -241,9 +241,8 @@ pub fn on_stale(state: &mut State, count: usize, days: u32, solved: bool) -> Vec
         return vec![Effect::LoadCounts, Effect::ReloadQueue { view: state.view, rows: state.queue.rows.len() }];
     }
     if count > 0 && state.status.is_none() {
-        state.set_status(format!(
-            "{count} pending {tickets} waited {days}+ days for the customer: ':' solve_stale solves them"
-        ));
+        // Short enough for an 80-column status line, with the command to run.
+        state.set_status(format!("{count} pending {tickets} unanswered {days}+ days (:solve_stale)"));
     }
     vec![]
 }
