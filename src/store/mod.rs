@@ -134,6 +134,9 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(check)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A conversation alone prepares more statements than the default cache of 16 holds: with
+        // it, opening one re-prepared its queries every time (p50 0.54 ms, 0.28 ms with room).
+        conn.set_prepared_statement_cache_capacity(64);
         let wal = wal::WalWatch::install(&mut conn)?;
         let mut store = Store { conn, path: path.to_path_buf(), too_new: None, wal };
         store.migrate()?;
