@@ -82,17 +82,7 @@ impl Store {
 
     /// One page of customers by id, starting after `after_id`.
     pub fn list_customers(&self, after_id: i64, limit: usize) -> Result<Vec<CustomerSummary>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name,
-                    COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
-                              ORDER BY e.position LIMIT 1), ''),
-                    o.name, c.tier,
-                    (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id),
-                    (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id
-                       AND t.status IN ('new', 'open', 'pending', 'on_hold'))
-             FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id
-             WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!("{SUMMARY} WHERE c.id > ?1 ORDER BY c.id LIMIT ?2"))?;
         let rows = stmt.query_map(params![after_id, limit as i64], summary)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -129,16 +119,7 @@ impl Store {
         let mut found = Vec::new();
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT c.id, c.name,
-                        COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
-                                  ORDER BY e.position LIMIT 1), ''),
-                        o.name, c.tier,
-                        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id),
-                        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id
-                           AND t.status IN ('new', 'open', 'pending', 'on_hold'))
-                 FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id WHERE c.id IN ({marks})"
-            ))?;
+            let mut stmt = self.conn.prepare(&format!("{SUMMARY} WHERE c.id IN ({marks})"))?;
             for row in stmt.query_map(params_from_iter(chunk.iter()), summary)? {
                 found.push(row?);
             }
@@ -148,6 +129,16 @@ impl Store {
         Ok(found)
     }
 }
+
+/// A customer as lists show it, read by [`summary`]; a `WHERE` clause follows.
+const SUMMARY: &str = "SELECT c.id, c.name,
+        COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
+                  ORDER BY e.position LIMIT 1), ''),
+        o.name, c.tier,
+        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id),
+        (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id
+           AND t.status IN ('new', 'open', 'pending', 'on_hold'))
+    FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id";
 
 fn summary(row: &rusqlite::Row) -> rusqlite::Result<CustomerSummary> {
     Ok(CustomerSummary {
