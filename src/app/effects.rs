@@ -174,30 +174,8 @@ impl App {
     fn perform_store(&mut self, effect: Effect) -> Result<Msg, StoreError> {
         let me = self.state.agent.login.clone();
         match effect {
-            Effect::LoadQueue { view, after } => {
-                self.refresh_due();
-                let page = self.state.page_size;
-                let (rows, next, has_more) = self.list_page(view, after, page)?;
-                let filter = self.state.view_filter(view);
-                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), &filter, self.state.now)?;
-                if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
-                    self.sla_tick_scheduled = true;
-                    self.schedule(Msg::SlaTick, after);
-                }
-                Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
-            }
-            Effect::ReloadQueue { view, rows } => {
-                self.refresh_due();
-                let limit = rows.max(self.state.page_size);
-                let (rows, next, has_more) = self.list_page(view, None, limit)?;
-                let filter = self.state.view_filter(view);
-                let sla = super::sla::load(&self.store, &self.sla, (&rows, next), &filter, self.state.now)?;
-                if let Some(after) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
-                    self.sla_tick_scheduled = true;
-                    self.schedule(Msg::SlaTick, after);
-                }
-                Ok(Msg::QueueLoaded { view, rows, append: false, has_more, sla })
-            }
+            Effect::LoadQueue { view, after } => self.load_queue(view, after, self.state.page_size),
+            Effect::ReloadQueue { view, rows } => self.load_queue(view, None, rows.max(self.state.page_size)),
             Effect::LoadCounts => {
                 let mut counts = Vec::new();
                 for view in self.state.tabs() {
@@ -254,23 +232,11 @@ impl App {
             }
             Effect::SolveStale => {
                 self.filter_stale = true;
-                let mut count = 0;
-                for ticket in self.store.stale_pending(self.stale_before())? {
-                    let change = crate::domain::TicketChange {
-                        status: Some(crate::domain::Status::Solved),
-                        ..Default::default()
-                    };
-                    // One that changed meanwhile (the customer wrote) is left as it is.
-                    match self.store.update_ticket(ticket.id, ticket.version, &change, &me) {
-                        Ok(solved) => {
-                            self.survey_if_solved(&solved, ticket.status);
-                            count += 1;
-                        }
-                        Err(StoreError::Conflict { .. }) => {}
-                        Err(e) => return Err(e),
-                    }
+                let solved = self.store.solve_stale_pending(self.stale_before(), &me)?;
+                for ticket in &solved {
+                    self.survey_if_solved(ticket, crate::domain::Status::Pending);
                 }
-                Ok(Msg::Stale { count, days: self.stale_days, solved: true })
+                Ok(Msg::Stale { count: solved.len(), days: self.stale_days, solved: true })
             }
             Effect::ApplyMacro { ticket, name, change } => {
                 self.filter_stale = true;
@@ -334,19 +300,27 @@ impl App {
         chrono::Utc::now() - chrono::Duration::days(i64::from(self.stale_days))
     }
 
-    /// Up to `limit` rows of `view` after `after`, where the next page starts, and whether there are more.
-    fn list_page(
-        &self,
+    /// Up to `limit` rows of `view` after `after` (all of it again when `after` is `None`), with
+    /// their SLA clocks, and the timer for when those next change.
+    fn load_queue(
+        &mut self,
         view: super::state::View,
         after: Option<crate::store::PageCursor>,
         limit: usize,
-    ) -> Result<(Vec<crate::domain::Ticket>, Option<crate::store::PageCursor>, bool), StoreError> {
-        let mut rows = self.store.list_page(&self.state.view_filter(view), after, limit + 1)?;
-        let has_more = rows.len() > limit;
-        rows.truncate(limit);
-        let next = rows.last().map(|(_, cursor)| *cursor);
-        let rows = rows.into_iter().map(|(ticket, _)| ticket).collect();
-        Ok((rows, next, has_more))
+    ) -> Result<Msg, StoreError> {
+        self.refresh_due();
+        let filter = self.state.view_filter(view);
+        let mut page = self.store.list_page(&filter, after, limit + 1)?;
+        let has_more = page.len() > limit;
+        page.truncate(limit);
+        let next = page.last().map(|(_, cursor)| *cursor);
+        let rows: Vec<_> = page.into_iter().map(|(ticket, _)| ticket).collect();
+        let sla = super::sla::load(&self.store, &self.sla, (&rows, next), &filter, self.state.now)?;
+        if let Some(tick) = super::sla::next_tick(&sla, self.state.now).filter(|_| !self.sla_tick_scheduled) {
+            self.sla_tick_scheduled = true;
+            self.schedule(Msg::SlaTick, tick);
+        }
+        Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, sla })
     }
 
     /// Bring the due times the queue is sorted by up to date: a few short steps here; what is left

@@ -16,12 +16,19 @@ pub struct Keep {
     /// Where the agents' own canned replies are: `macros/` beside the config file.
     pub macros_dir: PathBuf,
     pub sla: Option<crate::config::SlaConfig>,
+    /// Days a pending ticket waits for the customer before it is offered for solving.
+    pub stale_days: u32,
 }
 
 impl Keep {
     pub fn new(config: &Config, paths: &Paths) -> Keep {
         let folder = paths.config.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-        Keep { policies: config.sla_policies(), macros_dir: folder.join("macros"), sla: config.sla.clone() }
+        Keep {
+            policies: config.sla_policies(),
+            macros_dir: folder.join("macros"),
+            sla: config.sla.clone(),
+            stale_days: config.stale_days(),
+        }
     }
 
     /// Steps a customer's tier raises their new tickets' priority (`[sla.raise_priority]`).
@@ -47,8 +54,19 @@ pub fn stale(
     solve: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    let days = keep.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(crate::config::DEFAULT_STALE_DAYS);
+    let days = keep.stale_days;
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    if solve {
+        let solved = store.solve_stale_pending(before, &agent.login)?;
+        if solved.is_empty() {
+            writeln!(out, "no pending ticket has waited {days} days for the customer")?;
+        }
+        for t in &solved {
+            writeln!(out, "solved #{} {}", t.id, crate::domain::text::for_display_line(&t.subject))?;
+            survey_if_solved(store, keep, outbound, t.id, crate::domain::Status::Pending, out)?;
+        }
+        return Ok(());
+    }
     let tickets = store.stale_pending(before)?;
     if tickets.is_empty() {
         writeln!(out, "no pending ticket has waited {days} days for the customer")?;
@@ -56,22 +74,13 @@ pub fn stale(
     }
     for t in &tickets {
         let subject = crate::domain::text::for_display_line(&t.subject);
-        if solve {
-            let change = TicketChange { status: Some(crate::domain::Status::Solved), ..TicketChange::default() };
-            store.update_ticket(t.id, t.version, &change, &agent.login)?;
-            writeln!(out, "solved #{} {subject}", t.id)?;
-            survey_if_solved(store, keep, outbound, t.id, t.status, out)?;
-        } else {
-            writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
-        }
+        writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
     }
-    if !solve {
-        writeln!(
-            out,
-            "{} pending for {days} days or more; solve them with: frontdesk ticket stale --solve",
-            tickets.len()
-        )?;
-    }
+    writeln!(
+        out,
+        "{} pending for {days} days or more; solve them with: frontdesk ticket stale --solve",
+        tickets.len()
+    )?;
     Ok(())
 }
 

@@ -235,6 +235,22 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Solve the pending tickets nothing has happened to since `before`, each at the version it
+    /// was listed at: one that changed meanwhile (the customer wrote) is left as it is. Returns
+    /// the solved tickets.
+    pub fn solve_stale_pending(&self, before: Timestamp, actor: &str) -> Result<Vec<Ticket>> {
+        let solve = crate::domain::TicketChange { status: Some(Status::Solved), ..Default::default() };
+        let mut solved = Vec::new();
+        for ticket in self.stale_pending(before)? {
+            match self.update_ticket(ticket.id, ticket.version, &solve, actor) {
+                Ok(ticket) => solved.push(ticket),
+                Err(StoreError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(solved)
+    }
+
     /// Pending tickets nothing has happened to since `before`: the customer never answered.
     pub fn stale_pending(&self, before: Timestamp) -> Result<Vec<Ticket>> {
         use super::rows::{self, TICKET_COLUMNS};
