@@ -54,8 +54,10 @@ fn snooze_items() -> Vec<Item> {
     SNOOZES
         .iter()
         .map(|(label, secs)| {
+            // A detail must not repeat the last label: the picker matches details too, and typing
+            // "until the" matched all six while every detail read "or until the customer writes".
             let detail =
-                if *secs == 0 { "no time: only their answer wakes it" } else { "or until the customer writes" };
+                if *secs == 0 { "no time: only their answer wakes it" } else { "sooner if the customer writes" };
             item(label.to_string(), detail.into(), Choice::Snooze(*secs))
         })
         .collect()
