@@ -217,9 +217,7 @@ pub fn on_similar_customers(
         return vec![];
     }
     if found.is_empty() {
-        state.set_status(
-            "no other customer has this name or address; frontdesk customer merge ID --into ID2 merges any two",
-        );
+        state.set_status("no other customer has this name or address (frontdesk customer merge joins any two)");
         return vec![];
     }
     let items = found
