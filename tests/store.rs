@@ -290,3 +290,43 @@ fn every_sort_pages_without_gaps_or_repeats() {
         }
     }
 }
+
+#[test]
+fn a_conversation_is_read_from_one_snapshot_while_another_agent_writes() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let desk = desk();
+    let id = open(&desk.store, "ann@example.com").id;
+    // Each note adds a message and a version: the two agree when read from one snapshot.
+    let agree = |d: &frontdesk::store::TicketDetail| d.ticket.version - d.messages.len() as i64;
+    let base = agree(&desk.store.ticket_detail(id).unwrap());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let bob = Store::open(&desk.path).unwrap();
+            while !stop.load(Ordering::Relaxed) {
+                bob.add_message(id, MessageKind::Note, "ana", "one more thing", None).unwrap();
+            }
+        });
+        let torn = (0..300).map(|_| agree(&desk.store.ticket_detail(id).unwrap())).find(|a| *a != base);
+        stop.store(true, Ordering::Relaxed);
+        assert_eq!(torn, None, "the ticket and its conversation were read at different moments");
+    });
+    assert!(desk.store.ticket_detail(id).unwrap().messages.len() > 2, "the other agent wrote meanwhile");
+    // And no snapshot is kept afterwards: a checkpoint that waits for every reader completes.
+    let conn = Connection::open(&desk.path).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(2)).unwrap();
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).unwrap();
+    assert_eq!(busy, 0, "a read transaction was left open");
+}
+
+#[test]
+fn the_bundled_sqlite_is_built_without_memory_statistics() {
+    // `.cargo/config.toml` sets SQLITE_DEFAULT_MEMSTATUS=0: with the statistics on, every SQLite
+    // allocation takes one lock for the whole process, and a console's threads (or the bench's
+    // agents) queue on it; reads took twice as long with 8 threads on 2 cores.
+    let desk = desk();
+    let conn = Connection::open(&desk.path).unwrap();
+    let mut stmt = conn.prepare("PRAGMA compile_options").unwrap();
+    let options: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+}
