@@ -17,7 +17,7 @@
 use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use std::cell::{Cell, RefCell};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
@@ -201,7 +201,7 @@ impl Checkpointer {
         // a checkpoint would do nothing.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(std::io::Error::other)?;
         let (wake, woken) = sync_channel(1);
-        let name = format!("checkpoint {}", PathBuf::from(path).display());
+        let name = format!("checkpoint {}", path.display());
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             checkpoint_when_woken(&conn, &woken, restart_frames, Restarts::new());
         })?;
