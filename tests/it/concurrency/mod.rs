@@ -1,0 +1,4 @@
+//! Many processes and terminals on one database file.
+
+mod processes;
+mod terminals;

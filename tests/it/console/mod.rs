@@ -1,0 +1,7 @@
+//! The console's flows: key presses into `State` and the store, without a terminal.
+
+mod customer_care;
+mod mail;
+mod output_safety;
+mod several_agents;
+mod tickets;

@@ -1,0 +1,6 @@
+//! Email in and out: parsing, threading, the corpus of other helpdesks' mails, the binary.
+
+mod cli;
+mod corpus;
+mod fuzz;
+mod import;

@@ -1,0 +1,11 @@
+//! Every integration test in one crate, so `cargo test` links one test binary instead of two dozen.
+//! Modules by capability; what they share is in `support`.
+
+mod support;
+
+mod cli;
+mod concurrency;
+mod console;
+mod mail;
+mod screen;
+mod store;

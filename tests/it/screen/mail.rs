@@ -1,0 +1,56 @@
+//! The conversation shows each mail's threading rule, its attachments (hostile names made safe)
+//! and a reply that could not be mailed.
+
+use crate::support::fixtures as common;
+
+use frontdesk::store::{AttachmentInfo, Delivery, MessageMail};
+use frontdesk::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+#[test]
+fn conversation_lists_attachments_rules_and_undelivered_replies() {
+    let mut state = common::state((120, 32), common::HOSTILE_SUBJECT, "Photos attached.");
+    let conversation = state.conversation.as_mut().unwrap();
+    let mail = &mut conversation.detail.mail;
+    mail.messages.insert(
+        1,
+        MessageMail {
+            thread_rule: Some("new_ticket".into()),
+            attachments: vec![AttachmentInfo {
+                id: 7,
+                message_id: 1,
+                name: "box.jpg".into(),
+                content_type: "image/jpeg".into(),
+                size: 48_213,
+                inline: false,
+            }],
+            delivery: None,
+        },
+    );
+    mail.messages.insert(
+        3,
+        MessageMail {
+            delivery: Some(Delivery::Failed("SMTP delivery to smtp.example.com:587 failed: timed out".into())),
+            ..Default::default()
+        },
+    );
+    mail.messages.insert(
+        4,
+        MessageMail {
+            thread_rule: Some("references".into()),
+            attachments: vec![AttachmentInfo {
+                id: 8,
+                message_id: 4,
+                name: "invoice\u{202E}fdp.exe\x1b[2J".into(),
+                content_type: "application/pdf".into(),
+                size: 912,
+                inline: true,
+            }],
+            delivery: None,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    insta::assert_snapshot!(term.backend());
+}

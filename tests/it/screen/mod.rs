@@ -1,0 +1,6 @@
+//! Snapshots of the screen at fixed sizes (insta on ratatui's `TestBackend`).
+
+mod customer_care;
+mod desk;
+mod mail;
+mod presence;

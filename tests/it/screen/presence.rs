@@ -1,0 +1,39 @@
+//! Presence on screen: the queue row's mark and the conversation's header (its top border).
+
+use crate::support::fixtures as common;
+
+use frontdesk::store::{Presence, PresenceState};
+use frontdesk::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn presence(agent: &str, ticket: i64, state: PresenceState) -> Presence {
+    Presence { console: format!("{agent}-1"), agent: agent.into(), ticket_id: Some(ticket), state }
+}
+
+/// At 120 columns the conversation pane is narrow: the header names them without the words, and
+/// leaves out the facts (status, priority, owner) before it leaves out who else is there.
+#[test]
+fn other_agents_show_in_the_queue_and_the_conversation() {
+    let mut state = common::state((120, 32), "Login", "Hello");
+    state.presence = vec![
+        presence("hiro", 1042, PresenceState::Viewing),
+        presence("mei", 1042, PresenceState::Writing),
+        presence("olu\x1b[2J", 1037, PresenceState::Viewing),
+        presence("ana", 1039, PresenceState::Writing), // me, in another console: not shown
+    ];
+    let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    insta::assert_snapshot!(term.backend());
+}
+
+/// With room, the header says what each one does, and the facts follow.
+#[test]
+fn a_wide_header_says_who_writes_and_who_views_beside_the_facts() {
+    let mut state = common::state((200, 12), "Login", "Hello");
+    state.presence =
+        vec![presence("hiro", 1042, PresenceState::Viewing), presence("mei\x07", 1042, PresenceState::Writing)];
+    let mut term = Terminal::new(TestBackend::new(200, 12)).unwrap();
+    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    insta::assert_snapshot!(term.backend());
+}

@@ -1,0 +1,6 @@
+//! The store on temporary database files.
+
+mod customer_care;
+mod demo;
+mod search;
+mod tickets;
