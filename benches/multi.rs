@@ -10,8 +10,9 @@
 mod common;
 
 use common::{ms, row, spread};
+use frontdesk::domain::TicketFilter;
 use frontdesk::domain::{MessageKind, Priority, Role, TicketChange};
-use frontdesk::store::{Store, StoreError, TicketFilter};
+use frontdesk::store::{Store, StoreError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -305,7 +305,7 @@ impl App {
     fn load_queue(
         &mut self,
         view: super::state::View,
-        after: Option<crate::store::PageCursor>,
+        after: Option<crate::domain::PageCursor>,
         limit: usize,
     ) -> Result<Msg, StoreError> {
         self.refresh_due();

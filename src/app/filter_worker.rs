@@ -6,7 +6,8 @@
 
 use super::msg::Msg;
 use crate::domain::fuzzy::{fold, Query};
-use crate::store::{Store, TicketFilter};
+use crate::domain::TicketFilter;
+use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};

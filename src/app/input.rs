@@ -153,7 +153,7 @@ pub fn send(state: &mut State) -> Vec<Effect> {
 }
 
 /// Put a saved draft back into the composer that was just opened for its ticket.
-pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<crate::store::Draft>) {
+pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<crate::domain::Draft>) {
     let Some(draft) = draft else { return };
     let Some(composer) = state.composer.as_mut() else { return };
     if composer.ticket_id != ticket || !composer.body().is_empty() {

@@ -211,7 +211,7 @@ pub fn find_similar_customers(state: &mut State) -> Vec<Effect> {
 pub fn on_similar_customers(
     state: &mut State,
     customer: i64,
-    found: Vec<crate::store::CustomerSummary>,
+    found: Vec<crate::domain::CustomerSummary>,
 ) -> Vec<Effect> {
     if state.open_ticket().map(|t| t.customer_id) != Some(customer) {
         return vec![];

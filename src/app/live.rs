@@ -4,7 +4,8 @@
 
 use super::msg::{Effect, Msg};
 use super::state::State;
-use crate::store::{Presence, PresenceState, Store};
+use crate::domain::{Presence, PresenceState};
+use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};

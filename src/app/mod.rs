@@ -80,7 +80,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
 
 /// The config's views as tabs for the agent `me` (the config was checked when it was loaded).
 pub fn custom_views(views: &[crate::config::ViewConfig], me: &str) -> Vec<state::CustomView> {
-    use crate::store::{AssigneeFilter, TicketFilter};
+    use crate::domain::{AssigneeFilter, TicketFilter};
     views
         .iter()
         .map(|v| {

@@ -3,7 +3,7 @@
 use super::action::Action;
 use super::state::View;
 use crate::domain::{Agent, MessageKind, Ticket, TicketChange};
-use crate::store::{Draft, PageCursor, TicketDetail};
+use crate::domain::{Draft, PageCursor, TicketDetail};
 use crossterm::event::KeyEvent;
 
 #[derive(Debug)]
@@ -62,7 +62,7 @@ pub enum Msg {
     /// Customers who may be the same person as `customer`, to merge into.
     SimilarCustomers {
         customer: i64,
-        found: Vec<crate::store::CustomerSummary>,
+        found: Vec<crate::domain::CustomerSummary>,
     },
     /// Pending tickets whose customer has not answered for `days`: offered for solving, or solved.
     Stale {
@@ -100,12 +100,12 @@ pub enum Msg {
     },
     SearchDone {
         generation: u64,
-        result: Result<crate::store::SearchResults, String>,
+        result: Result<crate::domain::search::SearchResults, String>,
     },
     /// The watcher saw other processes change the desk (`desk_changed`) or who is where.
     StoreChanged {
         desk_changed: bool,
-        presence: Vec<crate::store::Presence>,
+        presence: Vec<crate::domain::Presence>,
     },
     /// The search index build has come this far (percent), or finished (`None`).
     IndexBuild(Option<u8>),

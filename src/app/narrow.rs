@@ -162,7 +162,7 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
 pub fn on_search_done(
     state: &mut State,
     generation: u64,
-    result: Result<crate::store::SearchResults, String>,
+    result: Result<crate::domain::search::SearchResults, String>,
 ) -> Vec<Effect> {
     let Some(narrow) = state.narrow.as_mut().filter(|n| n.generation == generation) else { return vec![] };
     narrow.working = false;

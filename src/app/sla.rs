@@ -3,8 +3,9 @@
 //! snoozes, then breached and nearly due, then the rest) is the store's `Sort::Due`.
 
 use crate::domain::sla::{next_due, Clock, ClockState, Policies};
+use crate::domain::PageCursor;
 use crate::domain::{Status, Ticket, Timestamp};
-use crate::store::{PageCursor, Store, StoreError};
+use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
 
 /// What a loaded page of the queue carries besides its rows.
@@ -28,7 +29,7 @@ pub fn load(
     store: &Store,
     policies: &Policies,
     (rows, next): (&[Ticket], Option<PageCursor>),
-    filter: &crate::store::TicketFilter,
+    filter: &crate::domain::TicketFilter,
     now: Timestamp,
 ) -> Result<QueueKeep, StoreError> {
     let overdue = if policies.is_empty() { None } else { Some(store.count_overdue(filter)?) };

@@ -3,7 +3,7 @@
 use super::keymap::{Key, Keymap};
 use super::overlay::Overlay;
 use crate::domain::{Agent, MessageKind, Ticket, Timestamp};
-use crate::store::{AssigneeFilter, TicketDetail, TicketFilter};
+use crate::domain::{AssigneeFilter, TicketDetail, TicketFilter};
 use ratatui::text::Line;
 use ratatui_textarea::TextArea;
 use std::cell::RefCell;
@@ -73,7 +73,7 @@ pub struct QueueState {
     /// Tickets of the whole view whose running SLA clock is overdue (`None` without policies).
     pub overdue: Option<u64>,
     /// Where the next page starts, kept apart from the rows because due rows are moved up.
-    pub cursor: Option<crate::store::PageCursor>,
+    pub cursor: Option<crate::domain::PageCursor>,
 }
 
 impl QueueState {
@@ -253,7 +253,7 @@ pub struct State {
     pub index_build: Option<u8>,
     pub should_quit: bool,
     /// Other consoles on this desk: who views or writes on which ticket.
-    pub presence: Vec<crate::store::Presence>,
+    pub presence: Vec<crate::domain::Presence>,
     /// Canned replies for the composer's picker.
     pub macros: Vec<crate::config::CannedReply>,
 }

@@ -6,7 +6,7 @@ use super::msg::{Effect, Msg};
 use super::state::{Composer, ConversationState, Pane, State};
 use super::ticket_actions;
 use crate::domain::MessageKind;
-use crate::store::PageCursor;
+use crate::domain::PageCursor;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {

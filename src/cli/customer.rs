@@ -4,7 +4,8 @@ use super::output::{or_dash, write_json, CustomerJson, CustomerSummaryJson, Tabl
 use super::satisfaction_view::{CustomerShowJson, SatisfactionJson};
 use super::CliError;
 use crate::domain::text::for_display_line;
-use crate::store::{CustomerSummary, Store};
+use crate::domain::CustomerSummary;
+use crate::store::Store;
 use clap::Subcommand;
 use std::io::Write;
 

@@ -2,7 +2,7 @@
 
 use crate::domain::mail::ThreadRule;
 use crate::domain::text::for_display_line;
-use crate::store::{AttachmentInfo, Delivery, MessageMail};
+use crate::domain::{AttachmentInfo, Delivery, MessageMail};
 use serde::Serialize;
 use std::io::{self, Write};
 

@@ -3,7 +3,7 @@
 
 use crate::domain::text::for_display_line;
 use crate::domain::{Agent, Customer, Event, Message, Ticket, Timestamp};
-use crate::store::{CustomerSummary, TicketDetail};
+use crate::domain::{CustomerSummary, TicketDetail};
 use chrono::SecondsFormat;
 use serde::Serialize;
 use std::io::Write;

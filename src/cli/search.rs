@@ -3,8 +3,9 @@
 use super::output::{ticket_table, write_json, TicketJson};
 use super::CliError;
 use crate::domain::search::SearchQuery;
+use crate::domain::search::SearchResults;
 use crate::domain::Agent;
-use crate::store::{SearchResults, Store};
+use crate::store::Store;
 use chrono::Utc;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};

@@ -2,8 +2,8 @@
 
 use super::output::or_dash;
 use crate::domain::text::{for_display, for_display_line};
+use crate::domain::TicketDetail;
 use crate::domain::{Event, Message, Timestamp};
-use crate::store::TicketDetail;
 use std::io::{self, Write};
 
 fn when(t: Timestamp) -> String {

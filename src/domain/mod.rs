@@ -1,13 +1,20 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
 pub mod conflict;
+mod conversation;
 pub mod fuzzy;
+mod listing;
 pub mod mail;
+mod presence;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;
 pub mod template;
 pub mod text;
+
+pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};
+pub use listing::{AssigneeFilter, CustomerSummary, PageCursor, Sort, TicketFilter};
+pub use presence::{Draft, Presence, PresenceState};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

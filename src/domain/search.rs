@@ -1,7 +1,7 @@
 //! The search query language: words, `"phrases"`, `prefix*`, `#N`, and filters
 //! `from:`, `status:`, `priority:`, `tag:`, `assignee:`, `before:`, `after:`.
 
-use super::{normalize_tag, Priority, Status, Timestamp};
+use super::{normalize_tag, Priority, Status, Ticket, Timestamp};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 
 /// One piece of text to find.
@@ -223,6 +223,25 @@ pub fn fts_expression(terms: &[Term]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Newest ticket first.
+    pub tickets: Vec<Ticket>,
+    /// More tickets match than were asked for.
+    pub more: bool,
+    /// The search stopped at its time budget: there may be older matches it did not reach.
+    pub stopped_early: bool,
+    /// Tickets not in the index yet (the index is still being built), so not searched by text.
+    pub unindexed: u64,
+}
+
+/// How far the index build has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexProgress {
+    pub pending: u64,
+    pub total: u64,
 }
 
 #[cfg(test)]

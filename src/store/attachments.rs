@@ -1,49 +1,8 @@
 //! Attachments kept with the messages they came with, and what the conversation shows of a ticket's mail.
 
 use super::{Result, Store, StoreError};
+use crate::domain::{AttachmentInfo, Delivery, TicketMail};
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::BTreeMap;
-
-/// An attachment as lists show it (without its bytes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentInfo {
-    pub id: i64,
-    pub message_id: i64,
-    pub name: String,
-    pub content_type: String,
-    pub size: u64,
-    pub inline: bool,
-}
-
-/// The mail side of one message: the rule that threaded it, its attachments, its delivery.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MessageMail {
-    pub thread_rule: Option<String>,
-    pub attachments: Vec<AttachmentInfo>,
-    /// For a reply sent as mail: `Ok(sent)` or the error that keeps it in the outbox.
-    pub delivery: Option<Delivery>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Sent,
-    Waiting,
-    Failed(String),
-}
-
-/// The mail side of a ticket, by message id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TicketMail {
-    pub messages: BTreeMap<i64, MessageMail>,
-    /// The closed ticket this one follows.
-    pub follows: Option<i64>,
-}
-
-impl TicketMail {
-    pub fn of(&self, message: i64) -> Option<&MessageMail> {
-        self.messages.get(&message)
-    }
-}
 
 pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> {
     let mut mail = TicketMail::default();

@@ -2,21 +2,9 @@
 
 use super::rows::{named, split_tags, time};
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::{is_plausible_email, Customer, Tier};
+use crate::domain::CustomerSummary;
+use crate::domain::{is_plausible_email, Customer};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
-use serde::Serialize;
-
-/// A customer as a list shows them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CustomerSummary {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub organization: Option<String>,
-    pub tier: Tier,
-    pub tickets: u64,
-    pub open_tickets: u64,
-}
 
 /// The customer owning `email` (any of their addresses, any case), created when there is none.
 pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>) -> Result<i64> {

@@ -2,16 +2,9 @@
 
 use super::rows::{named, time};
 use super::{now_millis, Result, Store};
-use crate::domain::{MessageKind, Timestamp};
+use crate::domain::Draft;
+use crate::domain::MessageKind;
 use rusqlite::{params, OptionalExtension};
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    pub ticket_id: i64,
-    pub kind: MessageKind,
-    pub body: String,
-    pub updated_at: Timestamp,
-}
 
 impl Store {
     /// Keep the agent's draft for a ticket (one per agent and ticket); an empty body deletes it.

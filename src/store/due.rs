@@ -3,9 +3,9 @@
 //! config's policies and kept on the tickets (`due_at`, `warn_at`), so a page is an index range.
 
 use super::rows::{self, TICKET_COLUMNS};
-use super::tickets::{PageCursor, TicketFilter};
 use super::{now_millis, to_millis, Result, Store};
 use crate::domain::sla::{next_due, Policies};
+use crate::domain::{PageCursor, TicketFilter};
 use crate::domain::{Status, Ticket};
 
 use rusqlite::{params, params_from_iter, ToSql};

@@ -23,17 +23,11 @@ mod tags;
 mod tickets;
 mod wal;
 
-pub use attachments::{AttachmentInfo, Delivery, MessageMail, TicketMail};
-pub use customers::CustomerSummary;
-pub use drafts::Draft;
 pub use due::DUE_BATCH;
 pub use keep::woke_up;
 pub use mail::MAIL_ACTOR;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
-pub use presence::{Presence, PresenceState};
 pub use quarantine::QuarantinedMail;
-pub use search::{IndexProgress, SearchResults};
-pub use tickets::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 
 use crate::domain::Timestamp;
 use chrono::{TimeZone, Utc};

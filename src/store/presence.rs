@@ -1,32 +1,8 @@
 //! Presence: heartbeats of the consoles, saying who views or writes on which ticket.
 
 use super::{now_millis, Result, Store};
+use crate::domain::{Presence, PresenceState};
 use rusqlite::params;
-
-/// What an agent's console is doing on a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PresenceState {
-    Viewing,
-    Writing,
-}
-
-impl PresenceState {
-    fn as_str(self) -> &'static str {
-        match self {
-            PresenceState::Viewing => "viewing",
-            PresenceState::Writing => "writing",
-        }
-    }
-}
-
-/// One live console's heartbeat.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Presence {
-    pub console: String,
-    pub agent: String,
-    pub ticket_id: Option<i64>,
-    pub state: PresenceState,
-}
 
 impl Store {
     /// Say this console is alive for `ttl_ms` more, on `ticket` (or none); expired rows are pruned.

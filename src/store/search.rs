@@ -4,6 +4,7 @@
 use super::rows::{self, TICKET_COLUMNS};
 use super::{to_millis, Result, Store};
 use crate::domain::search::{fts_expression, Assignee, SearchQuery};
+use crate::domain::search::{IndexProgress, SearchResults};
 use crate::domain::Ticket;
 use rusqlite::{params, params_from_iter, ToSql};
 use std::time::{Duration, Instant};
@@ -13,25 +14,6 @@ pub const SEARCH_BUDGET: Duration = Duration::from_millis(250);
 
 /// How many tickets one step of the index build takes (one short write transaction each).
 pub const INDEX_BATCH: usize = 2_000;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchResults {
-    /// Newest ticket first.
-    pub tickets: Vec<Ticket>,
-    /// More tickets match than were asked for.
-    pub more: bool,
-    /// The search stopped at its time budget: there may be older matches it did not reach.
-    pub stopped_early: bool,
-    /// Tickets not in the index yet (the index is still being built), so not searched by text.
-    pub unindexed: u64,
-}
-
-/// How far the index build has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IndexProgress {
-    pub pending: u64,
-    pub total: u64,
-}
 
 impl Store {
     /// Tickets not yet in the search index, or `None` when every ticket is.

@@ -3,54 +3,9 @@
 use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
-use crate::domain::{
-    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange, Timestamp,
-};
+use crate::domain::{normalize_tag, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
+use crate::domain::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
-
-/// Which tickets a list shows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TicketFilter {
-    /// Empty means any status.
-    pub statuses: Vec<Status>,
-    /// Only tickets not yet solved or closed (uses the partial index).
-    pub active_only: bool,
-    pub assignee: AssigneeFilter,
-    /// Tickets carrying every one of these tags.
-    pub tags: Vec<String>,
-    /// Empty means any priority.
-    pub priorities: Vec<Priority>,
-    pub sort: Sort,
-}
-
-/// The order of a list of tickets, newest or most urgent first.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Sort {
-    /// Back from a snooze first, then breached and nearly due SLA clocks (soonest due first), then
-    /// most recently updated. Without SLA policies it is `Updated` with woken snoozes on top.
-    #[default]
-    Due,
-    /// Most recently updated first.
-    Updated,
-    /// Most recently created first.
-    Created,
-    /// Most urgent first, then most recently updated.
-    Priority,
-}
-
-impl std::str::FromStr for Sort {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<Sort, String> {
-        match s {
-            "due" => Ok(Sort::Due),
-            "updated" => Ok(Sort::Updated),
-            "created" => Ok(Sort::Created),
-            "priority" => Ok(Sort::Priority),
-            other => Err(format!("'{other}' is not a sort; use due, updated, created or priority")),
-        }
-    }
-}
 
 const PRIORITY_RANK: &str = "(CASE t.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)";
 
@@ -61,42 +16,6 @@ fn priority_rank(priority: Priority) -> i64 {
         Priority::Normal => 1,
         Priority::Low => 0,
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum AssigneeFilter {
-    #[default]
-    Any,
-    Nobody,
-    Agent(String),
-}
-
-/// Where the next page of a list starts: just after this ticket, in the list's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageCursor {
-    pub updated_at: Timestamp,
-    pub id: i64,
-    pub priority: Priority,
-    /// In a list by due time, the part of the list the ticket was in and its key there (see
-    /// [`Store::list_page`]); `None` means the last part, most recently updated first.
-    pub due: Option<(u8, i64)>,
-}
-
-impl PageCursor {
-    pub fn after(ticket: &Ticket) -> PageCursor {
-        PageCursor { updated_at: ticket.updated_at, id: ticket.id, priority: ticket.priority, due: None }
-    }
-}
-
-/// A ticket with everything its conversation shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TicketDetail {
-    pub ticket: Ticket,
-    pub messages: Vec<Message>,
-    pub events: Vec<Event>,
-    pub customer: Customer,
-    /// Threading rules, attachments and delivery of the messages that came or went as mail.
-    pub mail: super::TicketMail,
 }
 
 const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";

@@ -266,8 +266,9 @@ impl Restarts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TicketFilter;
     use crate::domain::{Channel, MessageKind, NewTicket, Priority};
-    use crate::store::{Store, TicketFilter};
+    use crate::store::Store;
     use std::sync::atomic::AtomicBool;
 
     fn wal_len(db: &std::path::Path) -> u64 {

@@ -4,7 +4,7 @@ use super::text::fit;
 use super::theme::Theme;
 use crate::domain::mail::ThreadRule;
 use crate::domain::text::for_display_line;
-use crate::store::{Delivery, MessageMail};
+use crate::domain::{Delivery, MessageMail};
 use ratatui::text::Line;
 
 /// Dim lines under a message's body; nothing for a message that did not come or go as mail.

@@ -7,7 +7,8 @@
 //!   importing again adds no duplicates.
 
 use frontdesk::domain::*;
-use frontdesk::store::{PageCursor, Store, StoreError, TicketFilter};
+use frontdesk::domain::{PageCursor, TicketFilter};
+use frontdesk::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

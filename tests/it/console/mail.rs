@@ -3,8 +3,9 @@
 use crate::support::console::{open_with, press, ticket_from, type_text};
 use frontdesk::app::effects::App;
 use frontdesk::config::{MailConfig, OutboundConfig, Via};
+use frontdesk::domain::Delivery;
 use frontdesk::domain::*;
-use frontdesk::store::{Delivery, Store};
+use frontdesk::store::Store;
 
 fn app(dir: &std::path::Path, outbound: OutboundConfig) -> App {
     let store = Store::open(&dir.join("desk.db")).unwrap();

@@ -226,7 +226,7 @@ fn notes_are_never_mailed_and_failed_delivery_stays_in_the_outbox() {
     assert!(waiting[0].last_error.is_some());
     assert!(matches!(
         desk.detail(ticket).mail.of(message.id).unwrap().delivery,
-        Some(frontdesk::store::Delivery::Failed(_))
+        Some(frontdesk::domain::Delivery::Failed(_))
     ));
     // Fixed config: a flush sends it.
     config.outbound.as_mut().unwrap().sendmail = "cat > /dev/null".into();

@@ -161,7 +161,7 @@ fn search_results_replace_the_queue_until_esc() {
     assert_eq!(effects, vec![Effect::Search { generation, text: "status:pending invoice".into() }]);
     let hit = state.queue.rows[2].clone();
     let results =
-        frontdesk::store::SearchResults { tickets: vec![hit], more: false, stopped_early: true, unindexed: 0 };
+        frontdesk::domain::search::SearchResults { tickets: vec![hit], more: false, stopped_early: true, unindexed: 0 };
     update(&mut state, Msg::SearchDone { generation, result: Ok(results) });
     insta::assert_snapshot!(render(&state).backend());
     let esc = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc);

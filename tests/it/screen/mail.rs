@@ -3,7 +3,7 @@
 
 use crate::support::fixtures as common;
 
-use frontdesk::store::{AttachmentInfo, Delivery, MessageMail};
+use frontdesk::domain::{AttachmentInfo, Delivery, MessageMail};
 use frontdesk::ui::{self, theme::Theme};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

@@ -2,7 +2,7 @@
 
 use crate::support::fixtures as common;
 
-use frontdesk::store::{Presence, PresenceState};
+use frontdesk::domain::{Presence, PresenceState};
 use frontdesk::ui::{self, theme::Theme};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

@@ -2,8 +2,9 @@
 
 use chrono::{Duration, Utc};
 use frontdesk::domain::satisfaction::{csat_percent, Csat, RatingKind};
+use frontdesk::domain::TicketFilter;
 use frontdesk::domain::*;
-use frontdesk::store::{woke_up, Store, TicketFilter};
+use frontdesk::store::{woke_up, Store};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -2,8 +2,9 @@
 
 use chrono::{TimeZone, Utc};
 use frontdesk::demo::{generate, DemoOptions, DemoSummary, DEMO_SEED, DEMO_TICKETS};
+use frontdesk::domain::TicketFilter;
 use frontdesk::domain::{MessageKind, Priority, Status, Ticket};
-use frontdesk::store::{Store, TicketFilter};
+use frontdesk::store::Store;
 use std::collections::{HashMap, HashSet};
 use tempfile::TempDir;
 

@@ -1,7 +1,8 @@
 //! The store on temporary database files: schema, pragmas, concurrency checks, events, paging.
 
+use frontdesk::domain::{AssigneeFilter, PageCursor, TicketFilter};
 use frontdesk::domain::{Channel, MessageKind, NewTicket, Priority, Role, Status, Ticket, TicketChange};
-use frontdesk::store::{AssigneeFilter, PageCursor, Store, StoreError, TicketFilter};
+use frontdesk::store::{Store, StoreError};
 use rusqlite::Connection;
 use std::path::PathBuf;
 
@@ -258,7 +259,7 @@ fn an_unknown_ticket_is_named() {
 
 #[test]
 fn every_sort_pages_without_gaps_or_repeats() {
-    use frontdesk::store::Sort;
+    use frontdesk::domain::Sort;
     let d = desk();
     let priorities =
         [Priority::Low, Priority::Urgent, Priority::Normal, Priority::High, Priority::Urgent, Priority::Low];
@@ -297,7 +298,7 @@ fn a_conversation_is_read_from_one_snapshot_while_another_agent_writes() {
     let desk = desk();
     let id = open(&desk.store, "ann@example.com").id;
     // Each note adds a message and a version: the two agree when read from one snapshot.
-    let agree = |d: &frontdesk::store::TicketDetail| d.ticket.version - d.messages.len() as i64;
+    let agree = |d: &frontdesk::domain::TicketDetail| d.ticket.version - d.messages.len() as i64;
     let base = agree(&desk.store.ticket_detail(id).unwrap());
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::app::keymap::Keymap;
 use frontdesk::app::state::{ConversationState, State, View};
+use frontdesk::domain::TicketDetail;
 use frontdesk::domain::*;
-use frontdesk::store::TicketDetail;
 use std::collections::BTreeMap;
 
 pub fn at(day: u32, hour: u32, min: u32) -> DateTime<Utc> {

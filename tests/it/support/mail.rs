@@ -2,8 +2,9 @@
 
 use frontdesk::config::{Config, MailConfig};
 use frontdesk::domain::mail::ImportOutcome;
+use frontdesk::domain::TicketDetail;
 use frontdesk::mail::Importer;
-use frontdesk::store::{Store, TicketDetail};
+use frontdesk::store::Store;
 use std::path::PathBuf;
 
 pub fn fixture_path(name: &str) -> PathBuf {
