@@ -9,9 +9,10 @@ mod common;
 
 use common::{ms, row, spread};
 use criterion::Criterion;
-use frontdesk::app::filter_worker::{Candidates, Matcher};
+use frontdesk::app::effects::filter::{Candidates, Matcher};
 use frontdesk::app::headless::{key, Headless};
-use frontdesk::app::state::{ConversationState, View};
+use frontdesk::app::model::conversation::ConversationState;
+use frontdesk::app::model::views::View;
 use frontdesk::domain::search::SearchQuery;
 use frontdesk::domain::TicketFilter;
 use frontdesk::store::Store;
@@ -219,6 +220,7 @@ fn opens(db: &Path) -> (Vec<Duration>, usize) {
         largest = largest.max(detail.messages.len());
         h.app.state.profile.tickets = customer;
         h.app.state.conversation = Some(ConversationState::new(detail));
+        h.app.state.wrap_conversation(); // as `update` does when a ticket loads
         h.draw().expect("frame");
         samples.push(start.elapsed());
     }
@@ -275,7 +277,8 @@ fn sla_figures(db: &Path) {
         let rows: Vec<_> = page.iter().map(|(t, _)| t.clone()).collect();
         let next = page.last().map(|(_, c)| *c);
         black_box(
-            frontdesk::app::sla::load(&store, &policies, (&rows, next), &filter, chrono::Utc::now()).expect("clocks"),
+            frontdesk::app::effects::queue_page::load(&store, &policies, (&rows, next), &filter, chrono::Utc::now())
+                .expect("clocks"),
         );
         samples.push(start.elapsed());
     }

@@ -1,49 +1,25 @@
 //! The console without a terminal: the same update and draw, with frames written into a byte sink.
 //! Benchmarks and tests use it to count what a keystroke costs and how long it takes.
 
-use super::compact::CompactBackend;
-use super::effects::App;
-use super::keymap::Keymap;
-use super::msg::Msg;
-use super::state::{State, View};
+use crate::app::effects::App;
+use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::model::keymap::Keymap;
+use crate::app::model::message::Msg;
+use crate::app::model::state::State;
+use crate::app::model::views::View;
+use crate::app::term::backend::ByteSavingBackend;
+use crate::app::term::output::ByteSink;
 use crate::domain::{Agent, Timestamp};
 use crate::store::Store;
 use crate::ui::theme::Theme;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::layout::Size;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use std::cell::RefCell;
-use std::io::{self, Write};
-use std::rc::Rc;
-
-/// Bytes a frame would have sent to the terminal; the harness holds the other end.
-#[derive(Default, Clone)]
-pub struct ByteSink {
-    bytes: Rc<RefCell<Vec<u8>>>,
-}
-
-impl ByteSink {
-    /// The bytes written since the last call.
-    pub fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.bytes.borrow_mut())
-    }
-}
-
-impl Write for ByteSink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.bytes.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use std::io;
 
 pub struct Headless {
     pub app: App,
-    term: Terminal<CompactBackend<ByteSink>>,
+    term: Terminal<ByteSavingBackend<ByteSink>>,
     sink: ByteSink,
     theme: Theme,
     /// Bytes of the first frame.
@@ -54,7 +30,7 @@ pub struct Headless {
     /// The bytes of the last frame (with a clipboard copy or a title before and after it), when
     /// capturing.
     pub last_bytes: Vec<u8>,
-    title: super::osc::TitleTracker,
+    title: crate::app::term::osc::TitleTracker,
 }
 
 impl Headless {
@@ -66,7 +42,7 @@ impl Headless {
         app.start();
         let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
         let sink = ByteSink::default();
-        let backend = CompactBackend::with_size(sink.clone(), Size { width: size.0, height: size.1 });
+        let backend = ByteSavingBackend::with_size(sink.clone(), Size { width: size.0, height: size.1 });
         let term = Terminal::with_options(backend, TerminalOptions { viewport })?;
         let mut headless = Headless {
             app,
@@ -88,8 +64,8 @@ impl Headless {
     /// window title after); returns the bytes it would send.
     pub fn draw(&mut self) -> io::Result<usize> {
         for request in std::mem::take(&mut self.app.terminal_requests) {
-            if let super::msg::Effect::Copy { text } = request {
-                super::osc::write_clipboard(self.term.backend_mut(), &text)?;
+            if let crate::app::model::message::Effect::Copy { text } = request {
+                crate::app::term::osc::write_clipboard(self.term.backend_mut(), &text)?;
             }
         }
         let mut copy = self.capture.then(ratatui::buffer::Buffer::default);

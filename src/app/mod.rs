@@ -1,33 +1,19 @@
-//! The console's event loop.
+//! The console. `model` is what it shows, `update` changes it (pure), `effects` does its I/O on
+//! workers, `term` owns the terminal; `ui` draws the model. This file wires them into the event
+//! loop; `headless` runs the same loop without a terminal, for tests and benchmarks.
 
-pub mod action;
-pub mod compact;
-pub mod editor;
 pub mod effects;
-pub mod events;
-pub mod filter_worker;
-pub mod guard;
 pub mod headless;
-pub mod input;
-pub mod keep_actions;
-pub mod keymap;
-pub mod live;
-pub mod msg;
-pub mod narrow;
-pub mod navigate;
-pub mod osc;
-pub mod overlay;
-pub mod pickers;
-pub mod profile_keep;
-pub mod sla;
-pub mod state;
-pub mod terminal;
-pub mod ticket_actions;
+pub mod model;
+pub mod term;
 pub mod update;
 
 use crate::config::{Config, Paths};
 use crate::domain::Agent;
 use crate::store::Store;
+use model::message::{Effect, Msg};
+use model::state::State;
+use term::osc;
 
 /// Open the console on `store` as `agent`. Returns when the agent quits.
 pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_eyre::Result<()> {
@@ -36,13 +22,13 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
         return Err(color_eyre::eyre::eyre!("this console needs a terminal (use ssh -t)"));
     }
     tracing::info!(db = %paths.db.display(), agent = %agent.login, "console starting");
-    let (keymap, problems) = keymap::Keymap::build(&config.keys);
+    let (keymap, problems) = model::keymap::Keymap::build(&config.keys);
     let size = crossterm::terminal::size()?;
     let now = chrono::Utc::now();
-    let mut state = state::State::new(agent, keymap, state::View::Open, size, now);
-    state.views = custom_views(&config.views, &state.agent.login);
+    let mut state = State::new(agent, keymap, model::views::View::Open, size, now);
+    state.views = model::views::custom_views(&config.views, &state.agent.login);
     state.counts = vec![None; state.tabs().len()];
-    state.view = state.view_named(&config.queue.default_view).unwrap_or(state::View::Open);
+    state.view = state.view_named(&config.queue.default_view).unwrap_or(model::views::View::Open);
     state.utc_offset = *chrono::Local::now().offset();
     state.profile_min_width = config.ui.profile_min_width;
     state.page_size = config.queue.page_size;
@@ -55,11 +41,11 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
         state.set_error(format!("config {}: {}", paths.config.display(), problems.join("; ")));
     }
     let theme = crate::ui::theme::Theme::from_config(&config.ui.theme);
-    let (mut guard, mut term, mut output) = terminal::TerminalGuard::enter(config.ui.mouse)?;
+    let (mut guard, mut term, mut output) = term::guard::TerminalGuard::enter(config.ui.mouse)?;
     let (tx, rx) = std::sync::mpsc::channel();
-    let input = events::InputControl::default();
-    events::spawn_input_thread(tx.clone(), input.clone());
-    events::on_hang_up_quit(tx.clone());
+    let input = term::input::InputControl::default();
+    term::input::spawn_input_thread(tx.clone(), input.clone());
+    term::input::on_hang_up_quit(tx.clone());
     let mut app = effects::App::new(state, store);
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
@@ -67,7 +53,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();
-    app.live = Some(live::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
+    app.live = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);
     app.start();
     let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme, title: Default::default() };
@@ -78,38 +64,13 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_e
     result
 }
 
-/// The config's views as tabs for the agent `me` (the config was checked when it was loaded).
-pub fn custom_views(views: &[crate::config::ViewConfig], me: &str) -> Vec<state::CustomView> {
-    use crate::domain::{AssigneeFilter, TicketFilter};
-    views
-        .iter()
-        .map(|v| {
-            let assignee = match v.assignee.as_str() {
-                "" | "any" => AssigneeFilter::Any,
-                "none" | "nobody" => AssigneeFilter::Nobody,
-                "me" => AssigneeFilter::Agent(me.to_string()),
-                login => AssigneeFilter::Agent(login.to_string()),
-            };
-            let filter = TicketFilter {
-                statuses: v.statuses().unwrap_or_default(),
-                active_only: false,
-                assignee,
-                tags: v.tags.clone(),
-                priorities: v.priorities().unwrap_or_default(),
-                sort: v.sort.parse().unwrap_or_default(),
-            };
-            state::CustomView { name: v.name.clone(), filter }
-        })
-        .collect()
-}
-
 /// Block while idle, coalesce bursts, draw only when something changed.
 fn run_loop(
     app: &mut effects::App,
     screen: &mut Screen,
-    rx: &std::sync::mpsc::Receiver<msg::Msg>,
-    guard: &mut terminal::TerminalGuard,
-    input: &events::InputControl,
+    rx: &std::sync::mpsc::Receiver<Msg>,
+    guard: &mut term::guard::TerminalGuard,
+    input: &term::input::InputControl,
 ) -> color_eyre::Result<()> {
     let mut dirty = true;
     let mut first_frame = true;
@@ -123,7 +84,7 @@ fn run_loop(
         }
         let first = rx.recv()?;
         for msg in std::iter::once(first).chain(rx.try_iter().collect::<Vec<_>>()) {
-            dirty |= !matches!(msg, msg::Msg::DraftDue | msg::Msg::DraftSaved);
+            dirty |= !matches!(msg, Msg::DraftDue | Msg::DraftSaved);
             app.state.now = chrono::Utc::now();
             app.handle(msg);
         }
@@ -137,8 +98,8 @@ fn run_loop(
 
 /// Where frames go: the terminal, its one-write-per-frame output, the theme, the window title.
 struct Screen<'a> {
-    term: &'a mut terminal::Term,
-    output: &'a mut terminal::FrameOutput,
+    term: &'a mut term::output::Term,
+    output: &'a mut term::output::FrameOutput,
     theme: &'a crate::ui::theme::Theme,
     title: osc::TitleTracker,
 }
@@ -146,7 +107,7 @@ struct Screen<'a> {
 impl Screen<'_> {
     /// Draw one frame inside a synchronized update and send it in one write, with the window
     /// title when it changed.
-    fn draw(&mut self, state: &state::State) -> std::io::Result<()> {
+    fn draw(&mut self, state: &State) -> std::io::Result<()> {
         draw_frame(self.term, state, self.theme, None)?;
         self.title.update(self.term.backend_mut(), state)?;
         self.output.commit()
@@ -156,8 +117,8 @@ impl Screen<'_> {
 /// Draw one frame into `term`'s writer, inside a synchronized update so the terminal shows it whole;
 /// `copy` receives the drawn cells when given.
 pub fn draw_frame<W: std::io::Write>(
-    term: &mut ratatui::Terminal<compact::CompactBackend<W>>,
-    state: &state::State,
+    term: &mut ratatui::Terminal<term::backend::ByteSavingBackend<W>>,
+    state: &State,
     theme: &crate::ui::theme::Theme,
     copy: Option<&mut ratatui::buffer::Buffer>,
 ) -> std::io::Result<()> {
@@ -175,29 +136,29 @@ pub fn draw_frame<W: std::io::Write>(
 fn on_terminal_request(
     app: &mut effects::App,
     screen: &mut Screen,
-    request: msg::Effect,
-    guard: &mut terminal::TerminalGuard,
-    input: &events::InputControl,
+    request: Effect,
+    guard: &mut term::guard::TerminalGuard,
+    input: &term::input::InputControl,
 ) -> color_eyre::Result<()> {
-    let term = &mut *screen.term;
-    if matches!(request, msg::Effect::OpenEditor { .. } | msg::Effect::Suspend) {
+    let terminal = &mut *screen.term;
+    if matches!(request, Effect::OpenEditor { .. } | Effect::Suspend) {
         screen.title.forget(); // the editor or the shell may set their own
     }
     match request {
-        msg::Effect::OpenEditor { body } => {
+        Effect::OpenEditor { body } => {
             input.pause();
             guard.pause();
-            let edited = editor::edit(&body);
+            let edited = term::editor::edit(&body);
             guard.resume()?;
             input.resume();
-            term.clear()?;
+            terminal.clear()?;
             match edited {
-                Ok(text) => app.handle(msg::Msg::EditorDone(text)),
-                Err(e) => app.handle(msg::Msg::Failed(format!("the editor failed: {e}"))),
+                Ok(text) => app.handle(Msg::EditorDone(text)),
+                Err(e) => app.handle(Msg::Failed(format!("the editor failed: {e}"))),
             }
         }
-        msg::Effect::Suspend => {
-            app.handle(msg::Msg::DraftDue);
+        Effect::Suspend => {
+            app.handle(Msg::DraftDue);
             input.pause();
             guard.pause();
             // SAFETY: raising a signal on our own process has no memory-safety preconditions.
@@ -206,11 +167,11 @@ fn on_terminal_request(
             }
             guard.resume()?;
             input.resume();
-            term.clear()?;
+            terminal.clear()?;
         }
         // Sent with the next frame, in its one write.
-        msg::Effect::Copy { text } => osc::write_clipboard(term.backend_mut(), &text)?,
-        _ => term.clear()?,
+        Effect::Copy { text } => osc::write_clipboard(terminal.backend_mut(), &text)?,
+        _ => terminal.clear()?,
     }
     Ok(())
 }
@@ -230,12 +191,12 @@ pub struct KeyListing {
 /// The effective key map (defaults with the config's overrides) and the problems found in the
 /// config's bindings (unknown actions, unknown keys, conflicts), one sentence each.
 pub fn key_listing(config: &Config) -> (Vec<KeyListing>, Vec<String>) {
-    let (map, problems) = keymap::Keymap::build(&config.keys);
+    let (map, problems) = model::keymap::Keymap::build(&config.keys);
     let listing = map
         .entries()
         .map(|(context, seq, action)| KeyListing {
             context: context.name().to_string(),
-            keys: keymap::sequence_label(seq),
+            keys: model::keymap::sequence_label(seq),
             action: action.name().to_string(),
             description: action.description().to_string(),
         })

@@ -5,11 +5,11 @@ mod attachment;
 mod check;
 mod config_cmd;
 mod customer;
+mod customer_care;
 mod demo;
 mod error;
 mod identity;
 mod import;
-mod keep;
 pub mod logging;
 mod mail_view;
 mod outbox;
@@ -158,7 +158,7 @@ fn run_command(
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
             let outbound = crate::mail::outbound::Outbound::from_config(config.mail.as_ref(), &paths.data_dir);
-            ticket::run(&store, &agent, cmd, outbound.as_ref(), &keep::Keep::new(config, paths), out)
+            ticket::run(&store, &agent, cmd, outbound.as_ref(), &customer_care::CareSettings::new(config, paths), out)
         }
         // The intake needs no agent: an MTA or fetchmail pipes mail in as whoever it runs as.
         Command::Import(args) => import::run(&open_store(paths, demo)?, config, args, out),

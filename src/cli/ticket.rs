@@ -1,6 +1,6 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
-use super::keep::Keep;
+use super::customer_care::CareSettings;
 use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
 use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
@@ -151,22 +151,22 @@ pub fn run(
     agent: &Agent,
     cmd: TicketCommand,
     outbound: Option<&Outbound>,
-    keep: &Keep,
+    settings: &CareSettings,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        TicketCommand::New(args) => new(store, agent, args, keep, out),
-        TicketCommand::List(args) => list(store, agent, &args, &keep.policies, out),
-        TicketCommand::Show { id, json } => show(store, id, json, &keep.policies, out),
+        TicketCommand::New(args) => new(store, agent, args, settings, out),
+        TicketCommand::List(args) => list(store, agent, &args, &settings.policies, out),
+        TicketCommand::Show { id, json } => show(store, id, json, &settings.policies, out),
         TicketCommand::Reply { id, note, macro_name: Some(name), expect_last, .. } => {
             store.ticket(id)?;
-            let (body, change) = super::keep::macro_reply(store, agent, keep, id, &name)?;
+            let (body, change) = super::customer_care::macro_reply(store, agent, settings, id, &name)?;
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
             reply(store, agent, Answer { id, kind, expect_last }, Some(body), outbound, out)?;
             if !change.is_empty() {
                 let before = store.ticket(id)?.status;
                 set_change(store, agent, id, change, out)?;
-                super::keep::survey_if_solved(store, keep, outbound, id, before, out)?;
+                super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)?;
             }
             Ok(())
         }
@@ -195,9 +195,9 @@ pub fn run(
             writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
             Ok(())
         }
-        TicketCommand::Stale { solve } => super::keep::stale(store, agent, keep, outbound, solve, out),
+        TicketCommand::Stale { solve } => super::customer_care::stale(store, agent, settings, outbound, solve, out),
         TicketCommand::Macros => {
-            for m in keep.macros() {
+            for m in settings.macros() {
                 writeln!(out, "{}", for_display_line(&m.name))?;
             }
             Ok(())
@@ -206,7 +206,7 @@ pub fn run(
             let id = args.id;
             let before = store.ticket(id)?.status;
             set(store, agent, args, out)?;
-            super::keep::survey_if_solved(store, keep, outbound, id, before, out)
+            super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
         }
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
@@ -222,7 +222,13 @@ pub fn run(
     }
 }
 
-fn new(store: &Store, agent: &Agent, args: NewArgs, keep: &Keep, out: &mut dyn Write) -> Result<(), CliError> {
+fn new(
+    store: &Store,
+    agent: &Agent,
+    args: NewArgs,
+    settings: &CareSettings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let new = NewTicket {
         customer_email: args.from,
         customer_name: args.name,
@@ -233,7 +239,7 @@ fn new(store: &Store, agent: &Agent, args: NewArgs, keep: &Keep, out: &mut dyn W
         tags: args.tags,
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
-    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| keep.priority_raise(tier), &agent.login)?;
+    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier), &agent.login)?;
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
 }

@@ -19,8 +19,8 @@ pub fn for_display_line(text: &str) -> Cow<'_, str> {
 }
 
 fn sanitize<'a>(text: &'a str, newline: &str) -> Cow<'a, str> {
-    let keeps_newlines = newline == "\n";
-    if text.chars().all(|c| !needs_escape(c) && (keeps_newlines || c != '\n')) {
+    let newlines_stay = newline == "\n";
+    if text.chars().all(|c| !needs_escape(c) && (newlines_stay || c != '\n')) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

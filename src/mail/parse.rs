@@ -201,12 +201,12 @@ fn attachments(message: &Message) -> Vec<MailAttachment> {
     let mut found = Vec::new();
     for (id, part) in message.parts.iter().enumerate() {
         let id = id as u32;
-        let keep = match &part.body {
+        let is_attachment = match &part.body {
             PartType::Binary(_) | PartType::InlineBinary(_) | PartType::Message(_) => true,
             PartType::Text(_) | PartType::Html(_) => message.attachments.contains(&id) && !is_body(message, id),
             PartType::Multipart(_) => false,
         };
-        if keep {
+        if is_attachment {
             found.push(attachment(message, part, found.len() + 1));
         }
     }

@@ -1,62 +1,20 @@
-//! The conversation pane: messages and ticket events in time order, wrapped once per width.
+//! The conversation pane: the model's wrapped lines in the theme's styles, under a header with the
+//! subject, who else is on the ticket, and its facts.
 
-use super::layout;
-use super::text::{fit, width, wrap};
 use super::theme::Theme;
-use crate::app::state::{ConversationState, Pane, State, WrapCache};
-use crate::domain::text::{for_display, for_display_line};
-use crate::domain::TicketDetail;
-use crate::domain::{Event, Message, MessageKind, Timestamp};
-use chrono::FixedOffset;
+use crate::app::model::conversation::{build_lines, Clock, ConversationLine, Tone};
+use crate::app::model::state::{Pane, State};
+use crate::app::model::text::width;
+use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 pub struct ConversationView<'a> {
     pub state: &'a State,
     pub theme: &'a Theme,
-}
-
-/// Total wrapped lines of the open conversation and the lines its pane shows.
-pub fn measure(state: &State) -> (usize, usize) {
-    let (Some(conversation), Some(area)) = (&state.conversation, layout::areas(state).conversation) else {
-        return (0, 0);
-    };
-    let inner = Block::bordered().inner(area);
-    let cache = wrapped(conversation, inner.width, None, clock(state));
-    (cache.lines.len(), inner.height as usize)
-}
-
-/// When and where the agent is, for showing times.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub now: Timestamp,
-    pub offset: FixedOffset,
-}
-
-fn clock(state: &State) -> Clock {
-    Clock { now: state.now, offset: state.utc_offset }
-}
-
-/// The wrapped lines for `width`, built on first use and kept until the width (or the theme,
-/// when one is asked for) changes. Line counts do not depend on the theme.
-fn wrapped<'a>(
-    conversation: &'a ConversationState,
-    width: u16,
-    theme: Option<&Theme>,
-    clock: Clock,
-) -> std::cell::Ref<'a, WrapCache> {
-    let fresh = {
-        let cache = conversation.wrapped.borrow();
-        cache.width == width && !cache.lines.is_empty() && theme.is_none_or(|t| *t == cache.theme)
-    };
-    if !fresh {
-        let theme = theme.copied().unwrap_or_else(Theme::monochrome);
-        let lines = build_lines(&conversation.detail, width as usize, &theme, clock);
-        *conversation.wrapped.borrow_mut() = WrapCache { width, lines, theme };
-    }
-    conversation.wrapped.borrow()
 }
 
 impl Widget for ConversationView<'_> {
@@ -74,12 +32,20 @@ impl Widget for ConversationView<'_> {
         block = header(block, self.state, &conversation.detail.ticket, area.width as usize, self.theme);
         let inner = block.inner(area);
         block.render(area, buf);
-        let cache = wrapped(conversation, inner.width, Some(self.theme), clock(self.state));
+        // `update` wraps for the pane's width; a state made by hand (a snapshot test) may not be.
+        let rewrapped;
+        let lines = if conversation.width == inner.width && !conversation.lines.is_empty() {
+            &conversation.lines
+        } else {
+            let clock = Clock { now: self.state.now, offset: self.state.utc_offset };
+            rewrapped = build_lines(&conversation.detail, inner.width as usize, clock);
+            &rewrapped
+        };
         let height = inner.height as usize;
-        let total = cache.lines.len();
+        let total = lines.len();
         let start = total.saturating_sub(height + conversation.scroll_from_bottom);
-        for (row, line) in inner.rows().zip(cache.lines.iter().skip(start)) {
-            line.clone().render(row, buf);
+        for (row, line) in inner.rows().zip(lines.iter().skip(start)) {
+            styled(line, self.theme).render(row, buf);
         }
         if start > 0 {
             let more = format!(" ↑ {start} more ");
@@ -112,13 +78,13 @@ fn header<'a>(
     let inside = across.saturating_sub(4);
     let mut room = inside.saturating_sub(width(&title).min(SUBJECT_MIN));
     let mut right = Vec::new();
-    let long = crate::app::live::describe(state, ticket.id, false).map(|p| format!(" {p} "));
+    let long = crate::app::model::presence::describe(state, ticket.id, false).map(|p| format!(" {p} "));
     if let Some(long) = long {
         let presence = match long {
             long if width(&long) <= room => long,
-            _ => format!(" {} ", crate::app::live::describe(state, ticket.id, true).unwrap_or_default()),
+            _ => format!(" {} ", crate::app::model::presence::describe(state, ticket.id, true).unwrap_or_default()),
         };
-        let presence = super::text::truncate(&presence, room);
+        let presence = crate::app::model::text::truncate(&presence, room);
         room -= width(&presence);
         right.push(Span::styled(presence, theme.bold()));
     }
@@ -130,7 +96,7 @@ fn header<'a>(
     let used: usize = right.iter().map(|s| width(&s.content)).sum();
     let gap = if used > 0 { used + 2 } else { 0 };
     let subject_room = inside.saturating_sub(gap).max(4);
-    let block = block.title(Line::from(super::text::truncate(&title, subject_room)).style(theme.bold()));
+    let block = block.title(Line::from(crate::app::model::text::truncate(&title, subject_room)).style(theme.bold()));
     if right.is_empty() {
         block
     } else {
@@ -138,112 +104,18 @@ fn header<'a>(
     }
 }
 
-enum Entry<'a> {
-    Message(&'a Message),
-    Event(&'a Event),
+/// A line of the model's conversation in the theme's styles.
+fn styled(line: &ConversationLine, theme: &Theme) -> Line<'static> {
+    let spans: Vec<Span<'static>> =
+        line.pieces.iter().map(|(tone, text)| Span::styled(text.clone(), style(*tone, theme))).collect();
+    Line::from(spans).style(style(line.tone, theme))
 }
 
-impl Entry<'_> {
-    fn at(&self) -> Timestamp {
-        match self {
-            Entry::Message(m) => m.created_at,
-            Entry::Event(e) => e.created_at,
-        }
-    }
-}
-
-/// Events worth a line of their own; message events are already shown as their messages.
-fn shown_event(event: &Event) -> bool {
-    matches!(event.field.as_str(), "status" | "priority" | "assignee" | "tag" | "satisfaction" | "snoozed_until")
-}
-
-pub fn build_lines(detail: &TicketDetail, width: usize, theme: &Theme, clock: Clock) -> Vec<Line<'static>> {
-    let mut entries: Vec<Entry> = detail.messages.iter().map(Entry::Message).collect();
-    entries.extend(detail.events.iter().filter(|e| shown_event(e)).map(Entry::Event));
-    entries.sort_by_key(|e| e.at());
-    let mut lines = Vec::new();
-    for entry in entries {
-        match entry {
-            Entry::Message(m) => message_lines(m, detail, width, theme, clock, &mut lines),
-            Entry::Event(e) => lines.push(event_line(e, width, theme, clock)),
-        }
-    }
-    if lines.is_empty() {
-        lines.push(Line::from(" No messages yet.").style(theme.dim()));
-    }
-    lines
-}
-
-fn message_lines(
-    m: &Message,
-    detail: &TicketDetail,
-    width: usize,
-    theme: &Theme,
-    clock: Clock,
-    out: &mut Vec<Line<'static>>,
-) {
-    if !out.is_empty() {
-        out.push(Line::default());
-    }
-    let who = match m.kind {
-        MessageKind::Customer => {
-            format!("{} <{}>", for_display_line(&m.author), for_display_line(detail.customer.primary_email()))
-        }
-        MessageKind::Reply => format!("{} · reply", for_display_line(&m.author)),
-        MessageKind::Note => format!("▒ note · {} · internal", for_display_line(&m.author)),
-        MessageKind::System => "system".to_string(),
-    };
-    let when = format_time(m.created_at, clock);
-    let who_w = width.saturating_sub(width_of(&when) + 1);
-    out.push(Line::from(vec![
-        Span::styled(fit(&who, who_w), theme.author(m.kind)),
-        Span::raw(" "),
-        Span::styled(when, theme.dim()),
-    ]));
-    let (prefix, body_w) = match m.kind {
-        MessageKind::Note => ("▒ ", width.saturating_sub(2)),
-        _ => ("", width),
-    };
-    for text in wrap(&for_display(m.body.trim_end()), body_w) {
-        out.push(Line::from(vec![Span::styled(prefix, theme.author(m.kind)), Span::styled(text, theme.body(m.kind))]));
-    }
-    super::mail_lines::push(detail.mail.of(m.id), width, theme, out);
-}
-
-fn width_of(s: &str) -> usize {
-    width(s)
-}
-
-fn event_line(e: &Event, width: usize, theme: &Theme, clock: Clock) -> Line<'static> {
-    let show = |v: &Option<String>| v.as_deref().map(for_display_line).map(|s| s.into_owned());
-    let what = match (e.field.as_str(), show(&e.old), show(&e.new)) {
-        ("tag", None, Some(tag)) => format!("added tag {tag}"),
-        ("tag", Some(tag), _) => format!("removed tag {tag}"),
-        ("assignee", _, None) => "unassigned the ticket".to_string(),
-        ("assignee", _, Some(to)) => format!("assigned to {to}"),
-        ("snoozed_until", _, Some(until)) if until.starts_with("9999-") => {
-            "snoozed it until the customer writes".into()
-        }
-        ("snoozed_until", _, Some(until)) => format!("snoozed it until {until}"),
-        (field, old, new) => {
-            format!("set {field} {} → {}", old.unwrap_or_else(|| "—".into()), new.unwrap_or_else(|| "—".into()))
-        }
-    };
-    let when = format_time(e.created_at, clock);
-    let text = format!("── {} {what}", for_display_line(&e.actor));
-    let text_w = width.saturating_sub(width_of(&when) + 1);
-    Line::from(vec![Span::raw(fit(&text, text_w)), Span::raw(" "), Span::raw(when)]).style(theme.dim())
-}
-
-/// `14:02` today, `23 Nov 14:02` this year, `23 Nov 2025` before.
-pub fn format_time(t: Timestamp, clock: Clock) -> String {
-    let local = t.with_timezone(&clock.offset);
-    let now = clock.now.with_timezone(&clock.offset);
-    if local.date_naive() == now.date_naive() {
-        local.format("%H:%M").to_string()
-    } else if local.format("%Y").to_string() == now.format("%Y").to_string() {
-        local.format("%d %b %H:%M").to_string()
-    } else {
-        local.format("%d %b %Y").to_string()
+fn style(tone: Tone, theme: &Theme) -> Style {
+    match tone {
+        Tone::Plain => Style::default(),
+        Tone::Dim => theme.dim(),
+        Tone::Author(kind) => theme.author(kind),
+        Tone::Body(kind) => theme.body(kind),
     }
 }

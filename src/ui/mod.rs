@@ -1,17 +1,16 @@
-//! Drawing only: takes `&State`, never sees the store.
+//! Drawing only: from the console's model (`&State`) and the domain; never the store or the effects.
 
-pub mod bars;
 pub mod conversation;
-pub mod layout;
-mod mail_lines;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
 pub mod sla;
-pub mod text;
+pub mod status_line;
+pub mod tabs;
 pub mod theme;
 
-use crate::app::state::State;
+use crate::app::model::layout;
+use crate::app::model::state::State;
 use crate::domain::text::for_display_line;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
@@ -21,7 +20,7 @@ use theme::Theme;
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let areas = layout::areas(state);
     let buf = frame.buffer_mut();
-    bars::render_tabs(state, theme, areas.tabs, buf);
+    tabs::render_tabs(state, theme, areas.tabs, buf);
     if let Some(area) = areas.queue {
         queue::QueueView { state, theme }.render(area, buf);
     }
@@ -54,5 +53,5 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());
     }
     let buf = frame.buffer_mut();
-    bars::render_status(state, theme, areas.status, buf);
+    status_line::render_status(state, theme, areas.status, buf);
 }

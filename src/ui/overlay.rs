@@ -1,8 +1,8 @@
 //! Overlays drawn over the panes: help, the palette, the pickers.
 
-use super::text::{fit, truncate};
 use super::theme::Theme;
-use crate::app::overlay::Overlay;
+use crate::app::model::overlay::Overlay;
+use crate::app::model::text::{fit, truncate};
 use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -44,7 +44,7 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
 }
 
 fn item_line(
-    item: &crate::app::overlay::Item,
+    item: &crate::app::model::overlay::Item,
     hits: &[usize],
     selected: bool,
     width: usize,
@@ -61,7 +61,7 @@ fn item_line(
         let style = if hits.contains(&i) { theme.matched() } else { ratatui::style::Style::new() };
         spans.push(Span::styled(c.to_string(), style));
     }
-    let used = 3 + super::text::width(&label);
+    let used = 3 + crate::app::model::text::width(&label);
     let detail = truncate(&for_display_line(&item.detail), width.saturating_sub(used + 1));
     spans.push(Span::styled(format!(" {detail}"), theme.dim()));
     let line = Line::from(spans);

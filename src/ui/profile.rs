@@ -1,8 +1,8 @@
 //! The customer profile pane: who this is, how to reach them, their history.
 
-use super::text::{truncate, wrap};
 use super::theme::Theme;
-use crate::app::state::{Pane, State};
+use crate::app::model::state::{Pane, State};
+use crate::app::model::text::{truncate, wrap};
 use crate::domain::text::{for_display, for_display_line};
 use crate::domain::Ticket;
 use ratatui::buffer::Buffer;
@@ -58,7 +58,7 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
     if !c.tags.is_empty() {
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
-    lines.extend(super::sla::profile_lines(&state.profile.keep, width, theme));
+    lines.extend(super::sla::profile_lines(&state.profile.facts, width, theme));
     if !c.notes.trim().is_empty() {
         lines.push(Line::default());
         lines.push(Line::from("Notes").style(theme.heading()));
@@ -91,7 +91,7 @@ fn ticket_line(ticket: &Ticket, current: bool, selected: bool, width: usize, the
     let head = format!("{marker}#{} ", ticket.id);
     let status = format!("{:<4} ", super::queue::status_short(ticket.status));
     let date = ticket.created_at.format("%d %b ").to_string();
-    let used = super::text::width(&head) + status.len() + date.len();
+    let used = crate::app::model::text::width(&head) + status.len() + date.len();
     let subject = truncate(&for_display_line(&ticket.subject), width.saturating_sub(used));
     let line = Line::from(vec![
         Span::raw(head),

@@ -1,8 +1,8 @@
 //! The queue pane: one row per ticket, only the visible rows built.
 
-use super::text::{fit, fit_right, truncate};
 use super::theme::Theme;
-use crate::app::state::{Pane, PromptKind, State};
+use crate::app::model::state::{Pane, PromptKind, State};
+use crate::app::model::text::{fit, fit_right, truncate};
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, Status, Ticket};
 use ratatui::buffer::Buffer;
@@ -124,8 +124,11 @@ fn marked<'a>(text: &str, cols: usize, marks: &[usize], theme: &Theme) -> Vec<Sp
     }
     // A cut text ends in "…", which is not one of its characters.
     let chars = text.chars().count();
-    let kept =
-        if super::text::width(text) > cols { fitted.chars().count().saturating_sub(1).min(chars) } else { chars };
+    let kept = if crate::app::model::text::width(text) > cols {
+        fitted.chars().count().saturating_sub(1).min(chars)
+    } else {
+        chars
+    };
     let mut spans: Vec<Span<'a>> = Vec::new();
     let mut run = String::new();
     let mut run_marked = false;
@@ -177,7 +180,7 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::styled(fit(status_short(ticket.status), 4), theme.status(ticket.status)),
         Span::raw(" "),
         Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
-        Span::styled(crate::app::live::glyph(state, ticket.id), theme.bold()),
+        Span::styled(crate::app::model::presence::glyph(state, ticket.id), theme.bold()),
     ];
     if cols.due > 0 {
         spans.push(super::sla::due_cell(state, ticket.id, theme));

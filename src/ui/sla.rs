@@ -1,7 +1,7 @@
 //! SLA countdowns as the queue draws them: a glyph and a figure, so a breach never relies on colour.
 
-use super::text::fit_right;
 use super::theme::Theme;
+use crate::app::model::text::fit_right;
 use crate::domain::sla::{countdown, Clock, ClockState};
 use crate::domain::Priority;
 use ratatui::text::Span;
@@ -20,7 +20,7 @@ pub fn glyph(state: ClockState) -> &'static str {
 }
 
 /// A row back from a snooze reads `↻ due`; otherwise its countdown.
-pub fn due_cell<'a>(state: &crate::app::state::State, ticket: i64, theme: &Theme) -> Span<'a> {
+pub fn due_cell<'a>(state: &crate::app::model::state::State, ticket: i64, theme: &Theme) -> Span<'a> {
     if state.queue.woken.contains(&ticket) {
         return Span::styled("↻ due", theme.bold());
     }
@@ -40,7 +40,7 @@ pub fn countdown_cell<'a>(clock: Option<&Clock>, theme: &Theme) -> Span<'a> {
 }
 
 /// ` × 3 breached ` for the status line, when any ticket of the view (loaded or not) is overdue.
-pub fn breach_count(state: &crate::app::state::State) -> Option<String> {
+pub fn breach_count(state: &crate::app::model::state::State) -> Option<String> {
     let n = state.queue.overdue.unwrap_or(0);
     (n > 0).then(|| format!(" × {n} breached "))
 }
@@ -50,34 +50,36 @@ const RATINGS_SHOWN: usize = 5;
 
 /// The profile's satisfaction figures, at-risk mark (with its reason) and latest ratings.
 pub fn profile_lines(
-    keep: &crate::app::profile_keep::ProfileKeep,
+    facts: &crate::app::model::profile::ProfileFacts,
     width: usize,
     theme: &Theme,
 ) -> Vec<ratatui::text::Line<'static>> {
-    use super::text::truncate;
+    use crate::app::model::text::truncate;
     use crate::domain::text::for_display_line;
     use ratatui::text::Line;
     let mut lines = Vec::new();
-    if !keep.ratings.is_empty() {
-        let summary = crate::domain::satisfaction::summary(&keep.ratings);
+    if !facts.ratings.is_empty() {
+        let summary = crate::domain::satisfaction::summary(&facts.ratings);
         lines.push(Line::from(truncate(&summary, width)).style(theme.bold()));
     }
-    if let Some(at) = keep.last_contact {
+    if let Some(at) = facts.last_contact {
         lines.push(Line::from(truncate(&format!("last contact {}", at.format("%d %b %Y")), width)).style(theme.dim()));
     }
-    for clock in &keep.sla {
-        lines.extend(super::text::wrap(&format!("SLA: {clock}"), width).into_iter().map(Line::from));
+    for clock in &facts.sla {
+        lines.extend(crate::app::model::text::wrap(&format!("SLA: {clock}"), width).into_iter().map(Line::from));
     }
-    if let Some(reason) = &keep.at_risk {
+    if let Some(reason) = &facts.at_risk {
         let text = format!("⚠ at risk: {}", for_display_line(reason));
-        lines.extend(super::text::wrap(&text, width).into_iter().map(|l| Line::from(l).style(theme.error())));
+        lines.extend(
+            crate::app::model::text::wrap(&text, width).into_iter().map(|l| Line::from(l).style(theme.error())),
+        );
     }
-    if keep.ratings.is_empty() {
+    if facts.ratings.is_empty() {
         return lines;
     }
     lines.push(Line::default());
     lines.push(Line::from("Satisfaction").style(theme.heading()));
-    for r in keep.ratings.iter().take(RATINGS_SHOWN) {
+    for r in facts.ratings.iter().take(RATINGS_SHOWN) {
         let on = r.ticket_id.map(|t| format!(" #{t}")).unwrap_or_default();
         let comment =
             if r.comment.is_empty() { String::new() } else { format!(" “{}”", for_display_line(&r.comment)) };

@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod concurrency;
 mod console;
+mod layering;
 mod mail;
 mod screen;
 mod store;

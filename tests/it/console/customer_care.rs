@@ -3,7 +3,7 @@
 
 use crate::support::console::{open_with, press, type_text};
 use frontdesk::app::effects::App;
-use frontdesk::app::state::View;
+use frontdesk::app::model::views::View;
 use frontdesk::domain::sla::{ClockKind, ClockState, Hours, Policies, Policy, Targets};
 use frontdesk::domain::*;
 use frontdesk::store::Store;
@@ -56,12 +56,12 @@ fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
     assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
     assert!(clock.remaining_seconds <= 0, "{clock:?}");
     assert_eq!(q.sla.len(), 2, "the two loaded rows");
-    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
-    let explained = &app.state.profile.keep.sla;
+    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
+    let explained = &app.state.profile.facts.sla;
     assert_eq!(explained.len(), 1);
     assert!(explained[0].starts_with("first response was due "), "{explained:?}");
-    assert!(app.state.profile.keep.at_risk.as_deref().unwrap().starts_with("SLA breached on #"));
-    assert!(app.state.profile.keep.last_contact.is_some());
+    assert!(app.state.profile.facts.at_risk.as_deref().unwrap().starts_with("SLA breached on #"));
+    assert!(app.state.profile.facts.last_contact.is_some());
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn a_snoozed_ticket_comes_back_to_the_top_marked_due() {
     assert_eq!(app.state.queue.rows.len(), 1, "snoozed: not in the working view");
     let started = std::time::Instant::now();
     let msg = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("a timer for the end of the snooze");
-    assert!(matches!(msg, frontdesk::app::msg::Msg::SlaTick), "{msg:?}");
+    assert!(matches!(msg, frontdesk::app::model::message::Msg::SlaTick), "{msg:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "on time, not at the next minute");
     app.state.now = chrono::Utc::now();
     app.handle(msg);
@@ -106,9 +106,9 @@ fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
     store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
     store.rate_ticket(lamp.id, frontdesk::domain::satisfaction::Csat::Bad, "Too slow", "ana").unwrap();
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
-    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
-    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::Open));
-    let keep = &app.state.profile.keep;
+    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
+    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
+    let keep = &app.state.profile.facts;
     assert_eq!(keep.ratings.len(), 1);
     assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
 }
@@ -202,9 +202,9 @@ fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
     let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
     store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
-    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::ViewAll));
+    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
     press(&mut app, "enter R 5 enter");
-    let ratings = &app.state.profile.keep.ratings;
+    let ratings = &app.state.profile.facts.ratings;
     assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
     assert!(ratings[0].good);
 }
@@ -236,11 +236,11 @@ fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
     press(&mut app, "enter 3 E");
     assert!(
-        matches!(app.terminal_requests.last(), Some(frontdesk::app::msg::Effect::OpenEditor { body }) if body.is_empty()),
+        matches!(app.terminal_requests.last(), Some(frontdesk::app::model::message::Effect::OpenEditor { body }) if body.is_empty()),
         "{:?}",
         app.terminal_requests
     );
-    app.handle(frontdesk::app::msg::Msg::EditorDone(Some("Prefers email.\n".into())));
+    app.handle(frontdesk::app::model::message::Msg::EditorDone(Some("Prefers email.\n".into())));
     assert_eq!(app.store.customer(lamp.customer_id).unwrap().notes, "Prefers email.");
     assert_eq!(app.state.conversation.as_ref().unwrap().detail.customer.notes, "Prefers email.");
     assert!(app.state.composer.is_none(), "the composer was not touched");
@@ -254,7 +254,7 @@ fn capital_r_on_an_open_ticket_records_an_nps_answer_once_in_30_days() {
     press(&mut app, "enter R");
     type_text(&mut app, "nps 9");
     press(&mut app, "enter");
-    let ratings = &app.state.profile.keep.ratings;
+    let ratings = &app.state.profile.facts.ratings;
     assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
     assert_eq!((ratings[0].kind, ratings[0].score), (frontdesk::domain::satisfaction::RatingKind::Nps, 9));
     press(&mut app, "R 3 enter");
@@ -271,7 +271,7 @@ fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
     assert_eq!(app.state.queue.rows[0].id, second.id);
     press(&mut app, "enter");
-    app.handle(frontdesk::app::msg::Msg::Action(frontdesk::app::action::Action::MergeTicket));
+    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::MergeTicket));
     assert!(app.state.overlay.is_some(), "{:?}", app.state.status);
     press(&mut app, "enter");
     assert_eq!(app.state.open_ticket().map(|t| t.id), Some(first.id), "the merged-into ticket is shown");

@@ -2,8 +2,8 @@
 //! a hostile subject and body as text, never as sequences of their own.
 
 use frontdesk::app::headless::{key, Headless};
-use frontdesk::app::osc;
-use frontdesk::app::state::View;
+use frontdesk::app::model::views::View;
+use frontdesk::app::term::osc;
 use frontdesk::domain::text::for_display;
 use frontdesk::domain::{Channel, NewTicket, Priority};
 use frontdesk::store::Store;
@@ -79,7 +79,7 @@ fn y_copies_the_conversation_through_osc_52_in_base64_of_sanitized_text() {
     assert_eq!(copies.len(), 1, "one copy");
     let payload = copies[0].strip_prefix(b"c;").expect("to the clipboard");
     assert!(payload.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b)), "base64 only");
-    let (text, cut) = osc::ticket_text(&console.app.state).unwrap();
+    let (text, cut) = frontdesk::app::update::ticket_text(&console.app.state).unwrap();
     assert!(!cut);
     assert!(text.contains("rm -rf ~"), "{text}");
     assert_eq!(payload, osc::base64(for_display(&text).as_bytes()).as_bytes());

@@ -3,7 +3,7 @@
 
 use crate::support::console::{numbered_ticket, press, status, type_text};
 use frontdesk::app::effects::App;
-use frontdesk::app::msg::Msg;
+use frontdesk::app::model::message::Msg;
 use frontdesk::domain::*;
 use frontdesk::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<Msg>, what: impl Fn(&Msg) -> bool) ->
 
 #[test]
 fn the_watcher_notices_other_processes_within_a_second_and_says_nothing_while_idle() {
-    use frontdesk::app::live::Watcher;
+    use frontdesk::app::effects::watcher::Watcher;
     let (_dir, path) = desk();
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = Watcher::spawn(path.clone(), "ana".into(), tx);
@@ -211,7 +211,8 @@ fn the_watcher_notices_other_processes_within_a_second_and_says_nothing_while_id
 
 #[test]
 fn presence_shows_who_views_and_who_writes() {
-    use frontdesk::app::live::{self, Watcher};
+    use frontdesk::app::effects::watcher::Watcher;
+    use frontdesk::app::model::presence;
     let (_dir, path) = desk();
     let mut hiro = console(&path, "hiro");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -228,15 +229,15 @@ fn presence_shows_who_views_and_who_writes() {
         _ => false,
     });
     ana.handle(msg);
-    assert_eq!(live::glyph(&ana.state, id), "✎");
-    assert_eq!(live::describe(&ana.state, id, false).as_deref(), Some("✎ hiro writing"));
-    assert_eq!(live::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
+    assert_eq!(presence::glyph(&ana.state, id), "✎");
+    assert_eq!(presence::describe(&ana.state, id, false).as_deref(), Some("✎ hiro writing"));
+    assert_eq!(presence::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
     drop(rx);
     // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
     drop(hiro.live.take());
     let msg = wait_for(&ana_rx, |m| matches!(m, Msg::StoreChanged { presence, .. } if presence.is_empty()));
     ana.handle(msg);
-    assert_eq!(live::glyph(&ana.state, id), " ");
+    assert_eq!(presence::glyph(&ana.state, id), " ");
 }
 
 #[test]
@@ -294,7 +295,7 @@ fn a_lost_race_says_what_the_other_agent_changed() {
 
 #[test]
 fn an_idle_console_holds_no_read_transaction_so_checkpoints_complete() {
-    use frontdesk::app::live::Watcher;
+    use frontdesk::app::effects::watcher::Watcher;
     let (_dir, path) = desk();
     let mut ana = console(&path, "ana");
     let (tx, rx) = std::sync::mpsc::channel();

@@ -2,8 +2,9 @@
 
 use crate::support::console::{numbered_ticket, open_with, press, type_text};
 use frontdesk::app::effects::App;
-use frontdesk::app::msg::Msg;
-use frontdesk::app::state::{Pane, View};
+use frontdesk::app::model::message::Msg;
+use frontdesk::app::model::state::Pane;
+use frontdesk::app::model::views::View;
 use frontdesk::domain::*;
 use frontdesk::store::Store;
 
@@ -414,7 +415,7 @@ fn views_from_the_config_are_tabs_with_counts_and_their_own_order() {
     .unwrap();
     let mut app = open_with(store, "ana", chrono::Utc::now(), |app| {
         app.state.size = (160, 40);
-        app.state.views = frontdesk::app::custom_views(&config.views, "ana");
+        app.state.views = frontdesk::app::model::views::custom_views(&config.views, "ana");
         app.state.view = app.state.view_named("hot").unwrap();
     });
     assert_eq!(app.state.counts, vec![Some(0), Some(6), Some(6), Some(6), Some(3), Some(0)]);
@@ -430,7 +431,7 @@ fn views_from_the_config_are_tabs_with_counts_and_their_own_order() {
 #[test]
 fn past_the_edge_the_queue_moves_by_half_a_page() {
     let mut d = desk(120, 200);
-    let rows = frontdesk::ui::layout::queue_rows(&d.app.state);
+    let rows = frontdesk::app::model::layout::queue_rows(&d.app.state);
     for _ in 0..rows - 1 {
         press(&mut d.app, "j");
     }

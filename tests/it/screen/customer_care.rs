@@ -2,7 +2,7 @@
 
 use crate::support::fixtures as common;
 
-use frontdesk::app::state::State;
+use frontdesk::app::model::state::State;
 use frontdesk::domain::sla::{Clock, ClockKind, ClockState};
 use frontdesk::ui::{self, theme::Theme};
 use ratatui::backend::TestBackend;
@@ -55,14 +55,14 @@ fn profile_shows_satisfaction_and_the_at_risk_reason() {
         comment: comment.into(),
         created_at: common::at(day, 10, 0),
     };
-    state.profile.keep.ratings = vec![
+    state.profile.facts.ratings = vec![
         rating(RatingKind::Csat, 1, false, Some(1042), "Still \x1b[31mbroken", 22),
         rating(RatingKind::Nps, 9, false, None, "", 10),
         rating(RatingKind::Csat, 5, true, Some(988), "", 3),
     ];
-    state.profile.keep.at_risk = Some("rated badly on #1042".into());
-    state.profile.keep.last_contact = Some(common::at(23, 13, 42));
-    state.profile.keep.sla = vec!["first response due Mon 15:00, 58 business minutes left".into()];
+    state.profile.facts.at_risk = Some("rated badly on #1042".into());
+    state.profile.facts.last_contact = Some(common::at(23, 13, 42));
+    state.profile.facts.sla = vec!["first response due Mon 15:00, 58 business minutes left".into()];
     let term = render(&state);
     insta::assert_snapshot!(term.backend());
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
@@ -98,7 +98,7 @@ fn conversation_until_reply(mut state: State) {
     let snooze = conversation.detail.events.iter_mut().find(|e| e.field == "snoozed_until").unwrap();
     snooze.new = Some("9999-12-31T23:59:59Z".into());
     let detail = conversation.detail.clone();
-    state.conversation = Some(frontdesk::app::state::ConversationState::new(detail));
+    state.conversation = Some(frontdesk::app::model::conversation::ConversationState::new(detail));
     let term = render(&state);
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("ana snoozed it until the customer writes"), "{text}");

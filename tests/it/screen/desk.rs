@@ -2,8 +2,9 @@
 
 use crate::support::fixtures as common;
 
-use frontdesk::app::action::Action;
-use frontdesk::app::state::{Composer, Pane, State};
+use frontdesk::app::model::action::Action;
+use frontdesk::app::model::composer::Composer;
+use frontdesk::app::model::state::{Pane, State};
 use frontdesk::app::update::on_action;
 use frontdesk::domain::MessageKind;
 use frontdesk::ui::{self, theme::Theme};
@@ -81,7 +82,9 @@ fn help_lists_the_effective_key_map() {
     for c in "first".chars() {
         frontdesk::app::update::update(
             &mut state,
-            frontdesk::app::msg::Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))),
+            frontdesk::app::model::message::Msg::Key(frontdesk::app::model::key::KeyEvent::from(
+                frontdesk::app::model::key::KeyCode::Char(c),
+            )),
         );
     }
     let text = screen_text(&render(&state));
@@ -120,14 +123,14 @@ fn selection_shows_without_colour() {
 
 fn type_keys(state: &mut State, keys: &str) {
     for c in keys.chars() {
-        let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
-        frontdesk::app::update::update(state, frontdesk::app::msg::Msg::Key(key));
+        let key = frontdesk::app::model::key::KeyEvent::from(frontdesk::app::model::key::KeyCode::Char(c));
+        frontdesk::app::update::update(state, frontdesk::app::model::message::Msg::Key(key));
     }
 }
 
 #[test]
 fn the_filtered_queue_marks_what_matched() {
-    use frontdesk::app::msg::{Effect, Msg};
+    use frontdesk::app::model::message::{Effect, Msg};
     use frontdesk::app::update::update;
     let mut state = common::state((200, 30), common::HOSTILE_SUBJECT, "Hello");
     on_action(&mut state, Action::Filter);
@@ -150,12 +153,12 @@ fn the_filtered_queue_marks_what_matched() {
 
 #[test]
 fn search_results_replace_the_queue_until_esc() {
-    use frontdesk::app::msg::{Effect, Msg};
+    use frontdesk::app::model::message::{Effect, Msg};
     use frontdesk::app::update::update;
     let mut state = common::state((120, 32), "Login", "Hello");
     on_action(&mut state, Action::Search);
     type_keys(&mut state, "status:pending invoice");
-    let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
+    let enter = frontdesk::app::model::key::KeyEvent::from(frontdesk::app::model::key::KeyCode::Enter);
     let effects = update(&mut state, Msg::Key(enter));
     let generation = state.generation;
     assert_eq!(effects, vec![Effect::Search { generation, text: "status:pending invoice".into() }]);
@@ -164,7 +167,7 @@ fn search_results_replace_the_queue_until_esc() {
         frontdesk::domain::search::SearchResults { tickets: vec![hit], more: false, stopped_early: true, unindexed: 0 };
     update(&mut state, Msg::SearchDone { generation, result: Ok(results) });
     insta::assert_snapshot!(render(&state).backend());
-    let esc = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc);
+    let esc = frontdesk::app::model::key::KeyEvent::from(frontdesk::app::model::key::KeyCode::Esc);
     let effects = update(&mut state, Msg::Key(esc));
     assert!(state.narrow.is_none());
     assert!(matches!(effects.as_slice(), [Effect::LoadQueue { after: None, .. }]));
@@ -175,8 +178,8 @@ fn a_search_mistake_keeps_the_prompt_open() {
     let mut state = common::state((120, 32), "Login", "Hello");
     on_action(&mut state, Action::Search);
     type_keys(&mut state, "status:opne");
-    let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
-    let effects = frontdesk::app::update::update(&mut state, frontdesk::app::msg::Msg::Key(enter));
+    let enter = frontdesk::app::model::key::KeyEvent::from(frontdesk::app::model::key::KeyCode::Enter);
+    let effects = frontdesk::app::update::update(&mut state, frontdesk::app::model::message::Msg::Key(enter));
     assert!(effects.is_empty());
     assert!(state.prompt.is_some());
     let text = screen_text(&render(&state));

@@ -1,10 +1,11 @@
 //! The console without a terminal: an `App` on a real database, fed key presses.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::app::effects::App;
-use frontdesk::app::keymap::Keymap;
-use frontdesk::app::msg::Msg;
-use frontdesk::app::state::{State, View};
+use frontdesk::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use frontdesk::app::model::keymap::Keymap;
+use frontdesk::app::model::message::Msg;
+use frontdesk::app::model::state::State;
+use frontdesk::app::model::views::View;
 use frontdesk::domain::{Channel, NewTicket, Priority, Ticket, Timestamp};
 use frontdesk::store::Store;
 use std::collections::BTreeMap;

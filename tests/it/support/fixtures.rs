@@ -1,8 +1,10 @@
 //! Fixtures shared by the UI snapshot tests: a fixed desk at a fixed time.
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::app::keymap::Keymap;
-use frontdesk::app::state::{ConversationState, State, View};
+use frontdesk::app::model::conversation::ConversationState;
+use frontdesk::app::model::keymap::Keymap;
+use frontdesk::app::model::state::State;
+use frontdesk::app::model::views::View;
 use frontdesk::domain::TicketDetail;
 use frontdesk::domain::*;
 use std::collections::BTreeMap;

@@ -1,0 +1,318 @@
+//! The `/` filter's matching, on its own thread with its own connection, so typing never waits.
+//!
+//! Requests carry a generation; the newest one wins. A request overtaken by a newer one is answered
+//! with `None` as soon as the worker notices (it checks while scoring). A query that extends the
+//! previous one (`ref` → `refu`) only re-scores what the previous one matched.
+
+use crate::app::model::message::Msg;
+use crate::domain::fuzzy::{fold, Query};
+use crate::domain::TicketFilter;
+use crate::store::Store;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+
+/// Candidates scored between checks for a newer request.
+const CHECK_EVERY: usize = 2048;
+/// Below this many candidates one thread is quicker than two.
+const SPLIT_ABOVE: usize = 16_384;
+
+pub struct FilterRequest {
+    pub generation: u64,
+    /// The tickets of the tab being filtered.
+    pub filter: TicketFilter,
+    pub query: String,
+    /// The tickets changed since the worker loaded them.
+    pub refresh: bool,
+}
+
+/// The console's handle on the worker thread.
+pub struct FilterWorker {
+    tx: Sender<FilterRequest>,
+    latest: Arc<AtomicU64>,
+}
+
+impl FilterWorker {
+    pub fn spawn(db: PathBuf, reply: Sender<Msg>) -> FilterWorker {
+        let (tx, rx) = mpsc::channel();
+        let latest = Arc::new(AtomicU64::new(0));
+        let seen = latest.clone();
+        std::thread::Builder::new()
+            .name("filter".into())
+            .spawn(move || run(db, rx, reply, seen))
+            .expect("the filter thread starts");
+        FilterWorker { tx, latest }
+    }
+
+    pub fn request(&self, request: FilterRequest) {
+        self.latest.store(request.generation, Ordering::SeqCst);
+        let _ = self.tx.send(request);
+    }
+}
+
+/// The tab's tickets, folded for matching, most recently updated first. The texts sit end to end
+/// in one buffer, so a scan reads memory in order.
+#[derive(Default)]
+pub struct Candidates {
+    pub ids: Vec<i64>,
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Candidates {
+    pub fn load(store: &Store, filter: &TicketFilter) -> crate::store::Result<Candidates> {
+        let mut c = Candidates::default();
+        store.filter_candidates(filter, &mut |id, text| c.push(id, text))?;
+        Ok(c)
+    }
+
+    pub fn push(&mut self, id: i64, text: &str) {
+        self.ids.push(id);
+        self.text.extend_from_slice(fold(text).as_bytes());
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    fn text(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+/// Matching state kept between requests: the last query and what it matched, in the tab's order.
+#[derive(Default)]
+pub struct Matcher {
+    previous: Option<(Query, Vec<u32>)>,
+}
+
+impl Matcher {
+    /// The indices of the candidates `query` matches, best first, or `None` if `cancelled` became
+    /// true on the way.
+    pub fn run(&mut self, candidates: &Candidates, text: &str, cancelled: &dyn Fn() -> bool) -> Option<Vec<u32>> {
+        let query = Query::new(text);
+        if query.is_empty() {
+            self.previous = None;
+            return Some((0..candidates.ids.len() as u32).collect());
+        }
+        let pool: Vec<u32> = match &self.previous {
+            Some((earlier, matched)) if query.narrows(earlier) => matched.clone(),
+            _ => (0..candidates.ids.len() as u32).collect(),
+        };
+        // The pool is in the tab's order, so the scan reads the texts in order, the matches come
+        // back in that order, and equal scores keep it (most recently updated first).
+        let scored = score_all(&query, candidates, &pool, cancelled)?;
+        let ranked = rank_by_score(&scored);
+        self.previous = Some((query, scored.iter().map(|&(_, i)| i).collect()));
+        Some(ranked)
+    }
+
+    pub fn forget(&mut self) {
+        self.previous = None;
+    }
+}
+
+/// The indices best score first, keeping the given order among equal scores: a counting sort,
+/// since scores are small numbers (linear, where a comparison sort of 100,000 takes milliseconds).
+fn rank_by_score(scored: &[(u32, u32)]) -> Vec<u32> {
+    let max = scored.iter().map(|&(s, _)| s).max().unwrap_or(0) as usize;
+    let mut starts = vec![0usize; max + 2];
+    for &(score, _) in scored {
+        starts[max - score as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut ranked = vec![0u32; scored.len()];
+    for &(score, i) in scored {
+        let slot = &mut starts[max - score as usize];
+        ranked[*slot] = i;
+        *slot += 1;
+    }
+    ranked
+}
+
+fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -> bool) -> Option<Vec<(u32, u32)>> {
+    let stop = AtomicBool::new(false);
+    let score_chunk = |chunk: &[u32]| -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for block in chunk.chunks(CHECK_EVERY) {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            out.extend(block.iter().filter_map(|&i| query.score(c.text(i as usize)).map(|s| (s, i))));
+        }
+        out
+    };
+    let result = if pool.len() > SPLIT_ABOVE {
+        let (left, right) = pool.split_at(pool.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| score_chunk(right));
+            // Watch for a newer request while both halves work.
+            let mut mine = Vec::new();
+            for block in left.chunks(CHECK_EVERY) {
+                if cancelled() {
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                }
+                mine.extend(score_chunk(block));
+            }
+            let theirs = other.join().unwrap_or_default();
+            mine.extend(theirs);
+            mine
+        })
+    } else {
+        let mut out = Vec::new();
+        for block in pool.chunks(CHECK_EVERY) {
+            if cancelled() {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            out.extend(score_chunk(block));
+        }
+        out
+    };
+    if stop.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(result)
+    }
+}
+
+fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>) {
+    let store = match Store::open(&db) {
+        Ok(store) => store,
+        Err(e) => {
+            let _ = reply.send(Msg::Failed(format!("the filter cannot open the database: {e}")));
+            return;
+        }
+    };
+    let mut loaded: Option<(TicketFilter, Candidates)> = None;
+    let mut matcher = Matcher::default();
+    while let Ok(mut request) = rx.recv() {
+        // Only the newest request matters; answer the ones it overtook.
+        while let Ok(newer) = rx.try_recv() {
+            let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
+            request.refresh |= newer.refresh;
+            request = FilterRequest { refresh: request.refresh, ..newer };
+        }
+        let stale = request.refresh || !matches!(&loaded, Some((filter, _)) if *filter == request.filter);
+        if stale {
+            matcher.forget();
+            loaded = match Candidates::load(&store, &request.filter) {
+                Ok(c) => Some((request.filter.clone(), c)),
+                Err(e) => {
+                    let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
+                    let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
+                    continue;
+                }
+            };
+        }
+        let Some((_, candidates)) = &loaded else { continue };
+        let generation = request.generation;
+        let cancelled = || latest.load(Ordering::SeqCst) != generation;
+        let ids = matcher
+            .run(candidates, &request.query, &cancelled)
+            .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
+        let _ = reply.send(Msg::FilterMatched { generation, ids, total: candidates.ids.len() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidates(texts: &[&str]) -> Candidates {
+        let mut c = Candidates::default();
+        for (i, text) in texts.iter().enumerate() {
+            c.push(i as i64 + 1, text);
+        }
+        c
+    }
+
+    #[test]
+    fn best_first_then_the_tabs_order() {
+        let c = candidates(&["#1 Login loop", "#2 Refund for order", "#3 refurbished fund", "#4 Refund again"]);
+        let mut m = Matcher::default();
+        let ranked = m.run(&c, "refund", &|| false).unwrap();
+        assert_eq!(ranked, vec![1, 3, 2], "contiguous matches first, in the tab's order, then scattered ones");
+    }
+
+    #[test]
+    fn ranking_is_by_score_then_by_the_given_order() {
+        assert_eq!(rank_by_score(&[(5, 0), (9, 1), (5, 2), (9, 3), (0, 4)]), vec![1, 3, 0, 2, 4]);
+        assert!(rank_by_score(&[]).is_empty());
+    }
+
+    #[test]
+    fn an_extended_query_rescores_only_the_previous_matches() {
+        let c = candidates(&["#1 Refund", "#2 Login", "#3 Reset"]);
+        let mut m = Matcher::default();
+        assert_eq!(m.run(&c, "re", &|| false).unwrap(), vec![0, 2]);
+        let calls = std::cell::Cell::new(0);
+        let counting = || {
+            calls.set(calls.get() + 1);
+            false
+        };
+        assert_eq!(m.run(&c, "ref", &counting).unwrap(), vec![0]);
+        assert!(calls.get() >= 1, "the scan looks for newer requests");
+        assert_eq!(m.previous.as_ref().unwrap().1, vec![0]);
+        // A query that does not extend the last one starts again from every ticket.
+        assert_eq!(m.run(&c, "log", &|| false).unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn a_newer_request_cancels_the_work() {
+        let texts: Vec<String> = (0..50_000).map(|i| format!("#{i} Refund for order {i}")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let c = candidates(&refs);
+        let mut m = Matcher::default();
+        assert!(m.run(&c, "order", &|| true).is_none(), "cancelled work gives no answer");
+        assert!(m.previous.is_none(), "and is not reused");
+        assert_eq!(m.run(&c, "order", &|| false).unwrap().len(), 50_000);
+    }
+
+    #[test]
+    fn the_worker_answers_every_request_and_drops_overtaken_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let store = Store::open(&path).unwrap();
+        store.register_first_admin("ana").unwrap();
+        for subject in ["Refund please", "Login loop", "Refund again"] {
+            let new = crate::domain::NewTicket {
+                customer_email: "c@shop.example".into(),
+                customer_name: None,
+                subject: subject.into(),
+                body: "x".into(),
+                priority: crate::domain::Priority::Normal,
+                channel: crate::domain::Channel::Email,
+                tags: vec![],
+            };
+            store.create_ticket(&new, "ana").unwrap();
+        }
+        let (tx, rx) = mpsc::channel();
+        let worker = FilterWorker::spawn(path, tx);
+        for (generation, query) in [(1, "r"), (2, "re"), (3, "refund")] {
+            let request =
+                FilterRequest { generation, filter: TicketFilter::default(), query: query.into(), refresh: false };
+            worker.request(request);
+        }
+        let mut answered = Vec::new();
+        while answered.len() < 3 {
+            match rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap() {
+                Msg::FilterMatched { generation, ids, total } => answered.push((generation, ids, total)),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let last = answered.iter().find(|(g, _, _)| *g == 3).unwrap();
+        assert_eq!(last.1.as_deref(), Some(&[3, 1][..]));
+        assert_eq!(last.2, 3);
+    }
+}

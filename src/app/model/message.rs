@@ -1,0 +1,237 @@
+//! What flows into `update` (messages) and out of it (effects).
+
+use super::key::KeyEvent;
+use crate::app::model::action::Action;
+use crate::app::model::views::View;
+use crate::domain::{Agent, MessageKind, Ticket, TicketChange};
+use crate::domain::{Draft, PageCursor, TicketDetail};
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Action(Action),
+    QueueLoaded {
+        view: View,
+        rows: Vec<Ticket>,
+        append: bool,
+        has_more: bool,
+        /// Each row's next due SLA clock, and the rows back from a snooze.
+        facts: super::queue::PageFacts,
+    },
+    /// Tickets per tab, in the order of `State::tabs`.
+    CountsLoaded(Vec<u64>),
+    TicketLoaded {
+        detail: Box<TicketDetail>,
+        customer_tickets: Vec<Ticket>,
+        draft: Option<Draft>,
+        /// The customer's ratings and at-risk mark.
+        facts: super::profile::ProfileFacts,
+    },
+    /// Agents and known tags, for the pickers.
+    DirectoryLoaded {
+        agents: Vec<Agent>,
+        tags: Vec<String>,
+    },
+    TicketChanged(Ticket),
+    MessageSent {
+        ticket: i64,
+        kind: MessageKind,
+        /// A reply stored but not yet mailed: why (it waits in the outbox).
+        undelivered: Option<String>,
+    },
+    DraftSaved,
+    /// The saved draft for a ticket whose composer was just opened.
+    DraftLoaded {
+        ticket: i64,
+        draft: Option<Draft>,
+    },
+    /// The draft-save timer fired.
+    DraftDue,
+    /// Time for the queue's SLA countdowns to be worked out again.
+    SlaTick,
+    /// The due times the queue is sorted by were worked out on a thread: reload the queue.
+    DueRefreshed,
+    /// Customer `from` was merged into `into`.
+    CustomersMerged {
+        from: i64,
+        into: crate::domain::Customer,
+        ticket: i64,
+    },
+    /// Customers who may be the same person as `customer`, to merge into.
+    SimilarCustomers {
+        customer: i64,
+        found: Vec<crate::domain::CustomerSummary>,
+    },
+    /// Pending tickets whose customer has not answered for `days`: offered for solving, or solved.
+    Stale {
+        count: usize,
+        days: u32,
+        solved: bool,
+    },
+    /// `$EDITOR` returned: the new text, or `None` when the agent left it unchanged.
+    EditorDone(Option<String>),
+    /// A send was stopped: newer messages came in on the ticket since the agent last looked.
+    SendStopped {
+        ticket: i64,
+        /// The newest of them: sending again means the agent has seen up to it.
+        newest: i64,
+        message: String,
+    },
+    /// A ticket update lost a race: say so and show the ticket as it now is.
+    Conflict {
+        ticket: i64,
+        message: String,
+    },
+    Failed(String),
+    /// The filter worker's answer: the matching tickets best first, or `None` when a newer
+    /// request overtook this one.
+    FilterMatched {
+        generation: u64,
+        ids: Option<std::sync::Arc<[i64]>>,
+        total: usize,
+    },
+    /// Rows of the filter's or search's results, loaded from the store.
+    NarrowRowsLoaded {
+        generation: u64,
+        rows: Vec<Ticket>,
+        append: bool,
+    },
+    SearchDone {
+        generation: u64,
+        result: Result<crate::domain::search::SearchResults, String>,
+    },
+    /// The watcher saw other processes change the desk (`desk_changed`) or who is where.
+    StoreChanged {
+        desk_changed: bool,
+        presence: Vec<crate::domain::Presence>,
+    },
+    /// The search index build has come this far (percent), or finished (`None`).
+    IndexBuild(Option<u8>),
+}
+
+/// I/O that `update` asks for; the runtime does it and answers with a [`Msg`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadQueue {
+        view: View,
+        after: Option<PageCursor>,
+    },
+    /// Reload the first `rows` rows of the queue (at least a page) in place, keeping the selection.
+    ReloadQueue {
+        view: View,
+        rows: usize,
+    },
+    LoadCounts,
+    /// Snooze a ticket until a time.
+    Snooze {
+        id: i64,
+        until: crate::domain::Timestamp,
+    },
+    /// Save a customer's notes, then show the open ticket again.
+    SaveNotes {
+        customer: i64,
+        notes: String,
+        ticket: i64,
+    },
+    /// Record a customer's NPS answer, then show the ticket again.
+    Nps {
+        customer: i64,
+        score: u8,
+        ticket: i64,
+    },
+    /// Merge ticket `from` into ticket `into` (admins).
+    MergeTickets {
+        from: i64,
+        into: i64,
+    },
+    /// Customers who may be the same person as `customer`.
+    FindSimilarCustomers {
+        customer: i64,
+    },
+    /// Merge customer `from` into `into`; `ticket` is the open ticket, shown again after.
+    MergeCustomers {
+        from: i64,
+        into: i64,
+        ticket: i64,
+    },
+    /// Record a CSAT rating for a solved ticket.
+    Rate {
+        id: i64,
+        csat: crate::domain::satisfaction::Csat,
+    },
+    LoadTicket(i64),
+    LoadDirectory,
+    UpdateTicket {
+        id: i64,
+        version: i64,
+        change: TicketChange,
+    },
+    /// Count the pending tickets the customer has left unanswered for days, to offer solving them.
+    FindStale,
+    /// Solve those tickets.
+    SolveStale,
+    /// A canned reply's actions, once the message it was inserted into is sent: applied to the
+    /// ticket as it is then (the agent's own send just changed its version).
+    ApplyMacro {
+        ticket: i64,
+        name: String,
+        change: TicketChange,
+    },
+    Send {
+        ticket: i64,
+        kind: MessageKind,
+        body: String,
+        /// The newest message the agent had seen: newer ones stop the send.
+        expect_last: Option<i64>,
+    },
+    /// Throw the agent's saved draft on this ticket away.
+    DeleteDraft {
+        ticket: i64,
+    },
+    /// Assign the ticket to me if its owner is still the one I saw.
+    Claim {
+        ticket: i64,
+        seen_owner: Option<String>,
+    },
+    SaveDraft {
+        ticket: i64,
+        kind: MessageKind,
+        body: String,
+    },
+    /// Load the saved draft into a just-opened composer.
+    ResumeDraft {
+        ticket: i64,
+        kind: MessageKind,
+    },
+    /// Send [`Msg::DraftDue`] in a moment.
+    ScheduleDraftSave,
+    OpenEditor {
+        body: String,
+    },
+    Suspend,
+    ClearScreen,
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy {
+        text: String,
+    },
+    /// Match `query` against the tab's tickets off the input thread.
+    Filter {
+        generation: u64,
+        view: View,
+        query: String,
+    },
+    /// Load these tickets as rows of the narrowed queue.
+    LoadNarrowRows {
+        generation: u64,
+        ids: Vec<i64>,
+        append: bool,
+    },
+    Search {
+        generation: u64,
+        text: String,
+    },
+    /// Build the search index in the background if it is not complete.
+    BuildIndex,
+}

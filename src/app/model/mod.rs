@@ -1,0 +1,17 @@
+//! The console's model: everything it shows and knows, as plain data. It imports neither the
+//! terminal nor the store; `update` changes it, `ui` draws it.
+
+pub mod action;
+pub mod composer;
+pub mod conversation;
+pub mod key;
+pub mod keymap;
+pub mod layout;
+pub mod message;
+pub mod overlay;
+pub mod presence;
+pub mod profile;
+pub mod queue;
+pub mod state;
+pub mod text;
+pub mod views;

@@ -1,0 +1,167 @@
+//! Overlays over the panes: help, the command palette and the fuzzy pickers.
+
+use super::action::Action;
+use crate::domain::{Priority, Status};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use tui_input::Input;
+
+/// What choosing an item does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    Status(Status),
+    Priority(Priority),
+    Assignee(Option<String>),
+    /// Add the tag, or remove it when the ticket has it.
+    Tag(String),
+    Run(Action),
+    /// Snooze the open ticket for this many seconds.
+    Snooze(i64),
+    Rate(crate::domain::satisfaction::Csat),
+    /// Record the customer's NPS answer (0–10).
+    Nps(u8),
+    /// Merge the open ticket into this one.
+    MergeInto(i64),
+    /// Merge the open ticket's customer into this customer.
+    MergeCustomerInto(i64),
+    /// Insert the canned reply at this index of `State::macros`.
+    Macro(usize),
+    /// Help lines choose nothing.
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub label: String,
+    /// Right-hand text: a key, a description.
+    pub detail: String,
+    /// Marked as current (the ticket's status, a tag it has).
+    pub current: bool,
+    pub choice: Choice,
+}
+
+impl Item {
+    pub fn new(label: String, detail: String, choice: Choice) -> Item {
+        Item { label, detail, current: false, choice }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlayKind {
+    Help,
+    Palette,
+    Status,
+    Priority,
+    Assign,
+    Tags,
+    Snooze,
+    Rate,
+    Macro,
+    Merge,
+    MergeCustomer,
+}
+
+impl OverlayKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            OverlayKind::Help => "Keys",
+            OverlayKind::Palette => "Commands",
+            OverlayKind::Status => "Status",
+            OverlayKind::Priority => "Priority",
+            OverlayKind::Assign => "Assign to",
+            OverlayKind::Tags => "Tags",
+            OverlayKind::Snooze => "Snooze until",
+            OverlayKind::Rate => "Customer's rating",
+            OverlayKind::Macro => "Canned replies",
+            OverlayKind::Merge => "Merge into",
+            OverlayKind::MergeCustomer => "Merge this customer into",
+        }
+    }
+}
+
+/// A filterable list: the agent types, the list narrows to fuzzy matches, best first.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    pub kind: OverlayKind,
+    pub input: Input,
+    pub items: Vec<Item>,
+    /// Indices into `items` that match the input, best first, with the matched char positions.
+    pub matches: Vec<(usize, Vec<usize>)>,
+    pub selected: usize,
+}
+
+impl Overlay {
+    pub fn new(kind: OverlayKind, items: Vec<Item>) -> Overlay {
+        let selected = items.iter().position(|i| i.current && kind != OverlayKind::Tags).unwrap_or(0);
+        let mut overlay = Overlay { kind, input: Input::default(), items, matches: Vec::new(), selected };
+        overlay.refilter();
+        overlay.selected = selected.min(overlay.matches.len().saturating_sub(1));
+        overlay
+    }
+
+    pub fn query(&self) -> &str {
+        self.input.value()
+    }
+
+    /// Recompute the matches for the current input.
+    pub fn refilter(&mut self) {
+        let query = self.input.value().trim();
+        if query.is_empty() {
+            self.matches = (0..self.items.len()).map(|i| (i, Vec::new())).collect();
+        } else {
+            let matcher = SkimMatcherV2::default().ignore_case();
+            let mut scored: Vec<(i64, usize, Vec<usize>)> = self
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let haystack = format!("{} {}", item.label, item.detail);
+                    matcher.fuzzy_indices(&haystack, query).map(|(score, idx)| (score, i, idx))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.matches = scored.into_iter().map(|(_, i, idx)| (i, idx)).collect();
+        }
+        self.selected = 0;
+    }
+
+    pub fn step(&mut self, delta: isize) {
+        let len = self.matches.len();
+        if len > 0 {
+            self.selected = (self.selected as isize + delta).rem_euclid(len as isize) as usize;
+        }
+    }
+
+    /// What Enter would do: the selected match, or for tags a new tag named by the input.
+    pub fn chosen(&self) -> Option<Choice> {
+        if let Some((i, _)) = self.matches.get(self.selected) {
+            return Some(self.items[*i].choice.clone());
+        }
+        if self.kind == OverlayKind::Tags {
+            return crate::domain::normalize_tag(self.input.value()).map(Choice::Tag);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(label: &str) -> Item {
+        Item { label: label.into(), detail: String::new(), current: false, choice: Choice::Tag(label.into()) }
+    }
+
+    #[test]
+    fn typing_narrows_best_first() {
+        let mut o = Overlay::new(OverlayKind::Tags, vec![item("billing"), item("refund"), item("bug")]);
+        assert_eq!(o.matches.len(), 3);
+        o.input = Input::new("bg".into());
+        o.refilter();
+        let labels: Vec<_> = o.matches.iter().map(|(i, _)| o.items[*i].label.as_str()).collect();
+        assert_eq!(labels, vec!["bug", "billing"]);
+        o.input = Input::new("new-tag".into());
+        o.refilter();
+        assert_eq!(o.chosen(), Some(Choice::Tag("new-tag".into())));
+    }
+}

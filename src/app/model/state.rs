@@ -1,0 +1,245 @@
+//! Everything the console shows, as plain data. `ui` draws it; `update` changes it.
+
+use super::composer::Composer;
+use super::conversation::{Clock, ConversationState};
+use super::keymap::{Key, Keymap};
+use super::overlay::Overlay;
+use super::profile::ProfileFacts;
+use super::views::{CustomView, View};
+use crate::domain::{Agent, Ticket, TicketFilter, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Queue,
+    Conversation,
+    Profile,
+}
+
+/// The loaded part of the current queue tab; more pages load as the cursor nears the end.
+#[derive(Debug, Clone, Default)]
+pub struct QueueState {
+    pub rows: Vec<Ticket>,
+    pub selected: usize,
+    /// First row drawn.
+    pub offset: usize,
+    pub has_more: bool,
+    pub loading: bool,
+    /// Each loaded row's next due SLA clock.
+    pub sla: std::collections::HashMap<i64, crate::domain::sla::Clock>,
+    /// Rows back from a snooze, marked due.
+    pub woken: std::collections::HashSet<i64>,
+    /// Tickets of the whole view whose running SLA clock is overdue (`None` without policies).
+    pub overdue: Option<u64>,
+    /// Where the next page starts, kept apart from the rows because due rows are moved up.
+    pub cursor: Option<crate::domain::PageCursor>,
+}
+
+impl QueueState {
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        self.rows.get(self.selected)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileState {
+    /// The customer's tickets, newest first.
+    pub tickets: Vec<Ticket>,
+    pub selected: usize,
+    /// Ratings and the at-risk mark.
+    pub facts: ProfileFacts,
+}
+
+/// What the line at the bottom is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `/`: narrows the queue as the agent types.
+    Filter,
+    /// Full-text search, run on Enter.
+    Search,
+}
+
+/// A one-line input at the bottom of the screen.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: tui_input::Input,
+}
+
+/// The queue shows a filter's or a search's results instead of its tab.
+#[derive(Debug, Clone)]
+pub struct Narrow {
+    pub kind: PromptKind,
+    /// What was typed.
+    pub text: String,
+    /// The filter's words, for highlighting what matched.
+    pub query: crate::domain::fuzzy::Query,
+    /// Answers to older requests are dropped.
+    pub generation: u64,
+    /// The tickets found, best first; `None` until the first answer.
+    pub ids: Option<std::sync::Arc<[i64]>>,
+    /// Tickets the filter looked at (the tab's).
+    pub total: Option<usize>,
+    /// A newer request is being worked on.
+    pub working: bool,
+    /// What the agent should know about these results ("stopped early: refine your search").
+    pub note: Option<String>,
+}
+
+impl Narrow {
+    pub fn new(kind: PromptKind, generation: u64) -> Narrow {
+        Narrow {
+            kind,
+            text: String::new(),
+            query: crate::domain::fuzzy::Query::new(""),
+            generation,
+            ids: None,
+            total: None,
+            working: false,
+            note: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub is_error: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileMode {
+    /// Shown when the terminal is wide enough.
+    Auto,
+    Hidden,
+    Shown,
+}
+
+pub struct State {
+    pub agent: Agent,
+    pub agents: Vec<Agent>,
+    pub keymap: Keymap,
+    pub focus: Pane,
+    pub view: View,
+    /// The config's views, after the built-in tabs.
+    pub views: Vec<CustomView>,
+    /// Tickets per tab, in the order of [`State::tabs`].
+    pub counts: Vec<Option<u64>>,
+    pub queue: QueueState,
+    pub conversation: Option<ConversationState>,
+    pub profile: ProfileState,
+    pub composer: Option<Composer>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<StatusMessage>,
+    /// Keys typed so far of a multi-key binding such as `g g`.
+    pub pending_keys: Vec<Key>,
+    pub profile_mode: ProfileMode,
+    /// Narrowest terminal that shows the profile in `Auto` mode.
+    pub profile_min_width: u16,
+    pub page_size: usize,
+    pub size: (u16, u16),
+    pub now: Timestamp,
+    /// The agent's time zone offset, for showing times.
+    pub utc_offset: chrono::FixedOffset,
+    pub known_tags: Vec<String>,
+    /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
+    pub pending_action: Option<(i64, crate::app::model::action::Action)>,
+    pub prompt: Option<Prompt>,
+    pub narrow: Option<Narrow>,
+    /// Requests to background work are numbered so late answers can be recognised.
+    pub generation: u64,
+    /// How far the search index build has come, in percent, while it runs.
+    pub index_build: Option<u8>,
+    pub should_quit: bool,
+    /// Other consoles on this desk: who views or writes on which ticket.
+    pub presence: Vec<crate::domain::Presence>,
+    /// Canned replies for the composer's picker.
+    pub macros: Vec<crate::config::CannedReply>,
+}
+
+impl State {
+    pub fn new(agent: Agent, keymap: Keymap, view: View, size: (u16, u16), now: Timestamp) -> State {
+        State {
+            agent,
+            agents: Vec::new(),
+            keymap,
+            focus: Pane::Queue,
+            view,
+            views: Vec::new(),
+            counts: vec![None; 4],
+            queue: QueueState::default(),
+            conversation: None,
+            profile: ProfileState::default(),
+            composer: None,
+            overlay: None,
+            status: None,
+            pending_keys: Vec::new(),
+            profile_mode: ProfileMode::Auto,
+            profile_min_width: 100,
+            page_size: 200,
+            size,
+            now,
+            utc_offset: chrono::Offset::fix(&chrono::Utc),
+            known_tags: Vec::new(),
+            pending_action: None,
+            prompt: None,
+            macros: Vec::new(),
+            narrow: None,
+            generation: 0,
+            index_build: None,
+            should_quit: false,
+            presence: Vec::new(),
+        }
+    }
+
+    /// Every tab, built-in ones first.
+    pub fn tabs(&self) -> Vec<View> {
+        View::BUILT_IN.into_iter().chain((0..self.views.len()).map(View::Custom)).collect()
+    }
+
+    pub fn tab_index(&self, view: View) -> usize {
+        self.tabs().iter().position(|v| *v == view).unwrap_or(0)
+    }
+
+    pub fn view_title(&self, view: View) -> &str {
+        match view {
+            View::Custom(i) => self.views.get(i).map_or("?", |v| v.name.as_str()),
+            built_in => built_in.built_in_title(),
+        }
+    }
+
+    /// The tab named `name` (any case), built-in or from the config.
+    pub fn view_named(&self, name: &str) -> Option<View> {
+        self.tabs().into_iter().find(|v| self.view_title(*v).eq_ignore_ascii_case(name))
+    }
+
+    /// The tickets `view` shows for this agent.
+    pub fn view_filter(&self, view: View) -> TicketFilter {
+        match view {
+            View::Custom(i) => self.views.get(i).map(|v| v.filter.clone()).unwrap_or_default(),
+            built_in => built_in.built_in_filter(&self.agent.login),
+        }
+    }
+
+    /// The ticket the conversation shows, if any.
+    pub fn open_ticket(&self) -> Option<&Ticket> {
+        self.conversation.as_ref().map(|c| &c.detail.ticket)
+    }
+
+    /// Wrap the open conversation for its pane's width; cheap when it already is. `update` calls
+    /// it after every message, so drawing and scrolling find the lines ready.
+    pub fn wrap_conversation(&mut self) {
+        let Some(inner) = super::layout::conversation_inner(self) else { return };
+        let clock = Clock { now: self.now, offset: self.utc_offset };
+        if let Some(conversation) = self.conversation.as_mut() {
+            conversation.wrap_to(inner.width, clock);
+        }
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: false });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: true });
+    }
+}

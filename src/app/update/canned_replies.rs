@@ -1,0 +1,95 @@
+//! Ctrl-T in the composer: insert a canned reply, its placeholders filled in; its actions apply
+//! when the message is sent.
+
+use crate::app::model::message::Effect;
+use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
+use crate::app::model::state::State;
+use crate::domain::template::{render, Context};
+use crate::domain::text::for_display_line;
+
+/// The canned-reply picker (only into an open composer).
+pub fn open(state: &mut State) -> Vec<Effect> {
+    if super::open_ticket_or_say(state).is_none() {
+        return vec![];
+    }
+    if state.composer.is_none() {
+        state.set_status("canned replies go into the composer: press r to reply first");
+        return vec![];
+    }
+    state.overlay = Some(Overlay::new(OverlayKind::Macro, macro_items(state)));
+    vec![]
+}
+
+fn macro_items(state: &State) -> Vec<Item> {
+    state
+        .macros
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let first = m.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            Item::new(for_display_line(&m.name).into_owned(), for_display_line(first).into_owned(), Choice::Macro(i))
+        })
+        .collect()
+}
+
+/// Fill in the canned reply's placeholders and insert it; a placeholder that cannot be filled
+/// inserts nothing and says why.
+pub fn insert(state: &mut State, index: usize) -> Vec<Effect> {
+    let (Some(reply), Some(conversation)) = (state.macros.get(index), &state.conversation) else { return vec![] };
+    let context = Context::new(&conversation.detail.customer, &conversation.detail.ticket, &state.agent);
+    let name = reply.name.clone();
+    let change = match reply.change(&state.agent.login) {
+        Ok(change) => change,
+        Err(e) => {
+            state.set_error(format!("canned reply '{}' not inserted: {e}", for_display_line(&name)));
+            return vec![];
+        }
+    };
+    match render(&reply.body, &context) {
+        Ok(text) => {
+            let Some(composer) = state.composer.as_mut() else { return vec![] };
+            composer.text.insert_str(text.trim_end());
+            composer.dirty = true;
+            let also = describe_change(&change);
+            if !change.is_empty() {
+                composer.actions.push((name.clone(), change));
+            }
+            state.set_status(match also {
+                None => format!("canned reply '{}' inserted; Ctrl-S sends it", for_display_line(&name)),
+                Some(also) => {
+                    format!("canned reply '{}' inserted; Ctrl-S sends it and {also}", for_display_line(&name))
+                }
+            });
+            super::composer::flush_draft(state)
+        }
+        Err(e) => {
+            state.set_error(format!("canned reply '{}' not inserted: {e}", for_display_line(&name)));
+            vec![]
+        }
+    }
+}
+
+/// What a canned reply's actions do, as the end of a sentence: "sets status solved, adds tag vip".
+fn describe_change(change: &crate::domain::TicketChange) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(status) = change.status {
+        parts.push(format!("sets status {status}"));
+    }
+    if let Some(priority) = change.priority {
+        parts.push(format!("sets priority {priority}"));
+    }
+    match &change.assignee {
+        Some(Some(login)) => parts.push(format!("assigns {}", for_display_line(login))),
+        Some(None) => parts.push("unassigns".to_string()),
+        None => {}
+    }
+    for tag in &change.add_tags {
+        parts.push(format!("adds tag {}", for_display_line(tag)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The message was sent: what the canned replies in it change on the ticket, as effects.
+pub fn after_send(actions: Vec<(String, crate::domain::TicketChange)>, ticket: i64) -> Vec<Effect> {
+    actions.into_iter().map(|(name, change)| Effect::ApplyMacro { ticket, name, change }).collect()
+}

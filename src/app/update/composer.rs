@@ -1,0 +1,98 @@
+//! The composer: opening it for a reply or note, typing, drafts saved as the agent types, sending.
+
+use crate::app::model::composer::kind_name;
+use crate::app::model::composer::Composer;
+use crate::app::model::key::KeyEvent;
+use crate::app::model::message::Effect;
+use crate::app::model::state::{Pane, State};
+use crate::domain::{Draft, MessageKind};
+
+pub fn type_into(state: &mut State, event: KeyEvent) -> Vec<Effect> {
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    if composer.text.input(event.for_text_area()) {
+        return mark_dirty(state);
+    }
+    vec![]
+}
+
+pub fn mark_dirty(state: &mut State) -> Vec<Effect> {
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    composer.dirty = true;
+    if composer.save_scheduled {
+        return vec![];
+    }
+    composer.save_scheduled = true;
+    vec![Effect::ScheduleDraftSave]
+}
+
+/// Save the composer's text to the store if it changed since the last save.
+pub fn flush_draft(state: &mut State) -> Vec<Effect> {
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    composer.save_scheduled = false;
+    if !composer.dirty {
+        return vec![];
+    }
+    composer.dirty = false;
+    vec![Effect::SaveDraft { ticket: composer.ticket_id, kind: composer.kind, body: composer.body() }]
+}
+
+pub fn open_composer(state: &mut State, kind: MessageKind) -> Vec<Effect> {
+    let Some(ticket) = state.open_ticket() else {
+        state.set_status("no ticket is open: pick one in the queue");
+        return vec![];
+    };
+    let id = ticket.id;
+    state.focus = Pane::Conversation;
+    match state.composer.as_mut() {
+        Some(composer) if composer.ticket_id == id => {
+            composer.kind = kind;
+            composer.dirty = true;
+            return flush_draft(state);
+        }
+        _ => {}
+    }
+    let mut effects = flush_draft(state);
+    let last_seen = super::reply_check::last_seen(state);
+    state.composer = Some(Composer::new(id, kind, ""));
+    if let Some(composer) = state.composer.as_mut() {
+        composer.last_seen = last_seen;
+    }
+    effects.push(Effect::ResumeDraft { ticket: id, kind });
+    effects
+}
+
+pub fn open_editor(state: &mut State) -> Vec<Effect> {
+    if state.composer.is_none() {
+        let effects = open_composer(state, MessageKind::Reply);
+        if state.composer.is_none() {
+            return effects;
+        }
+    }
+    let body = state.composer.as_ref().map(Composer::body).unwrap_or_default();
+    vec![Effect::OpenEditor { body }]
+}
+
+pub fn send(state: &mut State) -> Vec<Effect> {
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    let body = composer.body();
+    if body.trim().is_empty() {
+        state.set_error("nothing to send: the message is empty");
+        return vec![];
+    }
+    composer.dirty = false;
+    vec![Effect::Send { ticket: composer.ticket_id, kind: composer.kind, body, expect_last: composer.last_seen }]
+}
+
+/// Put a saved draft back into the composer that was just opened for its ticket.
+pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<Draft>) {
+    let Some(draft) = draft else { return };
+    let Some(composer) = state.composer.as_mut() else { return };
+    if composer.ticket_id != ticket || !composer.body().is_empty() {
+        return;
+    }
+    // A draft keeps its kind: a note must never turn into a reply the customer sees.
+    let last_seen = composer.last_seen;
+    *composer = Composer::new(ticket, draft.kind, &draft.body);
+    composer.last_seen = last_seen;
+    state.set_status(format!("your unsent {} is back", kind_name(draft.kind)));
+}

@@ -1,0 +1,73 @@
+//! Keys and pasted text: routed to the overlay, the composer, or the key map.
+
+use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::model::keymap::{Context, Key, Resolution};
+use crate::app::model::message::Effect;
+use crate::app::model::state::{Pane, State};
+use crate::app::update::on_action;
+
+pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
+    let key = Key::from_event(event);
+    if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
+        return on_action(state, crate::app::model::action::Action::ForceQuit);
+    }
+    if state.overlay.is_some() {
+        return crate::app::update::overlay::on_overlay_key(state, event);
+    }
+    if state.prompt.is_some() {
+        return crate::app::update::find::on_key(state, event);
+    }
+    let context = context_of(state);
+    state.pending_keys.push(key);
+    match state.keymap.resolve(context, &state.pending_keys) {
+        Resolution::Action(action) => {
+            state.pending_keys.clear();
+            on_action(state, action)
+        }
+        Resolution::Pending => vec![],
+        Resolution::Unbound => {
+            let typed = std::mem::take(&mut state.pending_keys);
+            if context == Context::Composer {
+                return super::composer::type_into(state, event);
+            }
+            if typed.len() > 1 {
+                // `g x`: drop the dangling `g` and try `x` alone.
+                return on_key(state, event);
+            }
+            vec![]
+        }
+    }
+}
+
+fn context_of(state: &State) -> Context {
+    if state.composer.is_some() && state.focus == Pane::Conversation {
+        return Context::Composer;
+    }
+    match state.focus {
+        Pane::Queue if state.narrow.is_some() => Context::Filtered,
+        Pane::Queue => Context::Queue,
+        Pane::Conversation => Context::Conversation,
+        Pane::Profile => Context::Profile,
+    }
+}
+
+pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if state.prompt.is_some() && state.overlay.is_none() {
+        return crate::app::update::find::on_paste(state, text);
+    }
+    if let Some(overlay) = state.overlay.as_mut() {
+        let line: String = text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        let value = format!("{}{}", overlay.input.value(), line);
+        overlay.input = tui_input::Input::new(value);
+        overlay.refilter();
+        return vec![];
+    }
+    match state.composer.as_mut() {
+        Some(composer) if state.focus == Pane::Conversation => {
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            composer.text.insert_str(text);
+            super::composer::mark_dirty(state)
+        }
+        _ => vec![],
+    }
+}

@@ -1,0 +1,309 @@
+//! `update`: pure; changes the state and returns the I/O it wants done. One file per capability;
+//! no store, no files, no clock but `State::now`.
+
+mod canned_replies;
+mod clocks;
+mod composer;
+mod copy;
+mod desk_changes;
+mod find;
+mod keys;
+mod merges;
+mod navigation;
+mod notes;
+mod overlay;
+mod pickers;
+mod ratings;
+mod reply_check;
+mod snooze;
+mod stale;
+
+pub use copy::ticket_text;
+
+use crate::app::model::action::Action;
+use crate::app::model::composer::Composer;
+use crate::app::model::conversation::ConversationState;
+use crate::app::model::message::{Effect, Msg};
+use crate::app::model::state::{Pane, PromptKind, State};
+use crate::domain::{MessageKind, PageCursor, Ticket};
+
+/// Change `state` for `msg`; returns the I/O it asks for. The open conversation is wrapped for
+/// its pane afterwards, whatever changed its width.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    state.wrap_conversation();
+    effects
+}
+
+/// The open ticket, or `None` after telling the agent to pick one.
+fn open_ticket_or_say(state: &mut State) -> Option<Ticket> {
+    let ticket = state.open_ticket().cloned();
+    if ticket.is_none() {
+        state.set_status("no ticket is open: pick one in the queue");
+    }
+    ticket
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => keys::on_key(state, key),
+        Msg::Paste(text) => keys::on_paste(state, &text),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            navigation::scroll_to_selection(state);
+            vec![]
+        }
+        Msg::Action(action) => on_action(state, action),
+        Msg::QueueLoaded { view, rows, append, has_more, facts } => {
+            let rows = clocks::with_clocks(state, view, rows, append, facts);
+            on_queue_loaded(state, view, rows, append, has_more)
+        }
+        Msg::SlaTick | Msg::DueRefreshed => clocks::on_tick(state),
+        Msg::CustomersMerged { from, into, ticket } => {
+            state.set_status(format!(
+                "customer {from} merged into {} ({}): one customer with all their addresses, tickets and ratings",
+                crate::domain::text::for_display_line(&into.name),
+                into.id
+            ));
+            refresh_after_write(state, ticket)
+        }
+        Msg::SimilarCustomers { customer, found } => merges::on_similar_customers(state, customer, found),
+        Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
+        Msg::CountsLoaded(counts) => {
+            state.counts = counts.into_iter().map(Some).collect();
+            vec![]
+        }
+        Msg::TicketLoaded { detail, customer_tickets, draft, facts } => {
+            state.profile.facts = facts;
+            let same_ticket = state.open_ticket().map(|t| t.id) == Some(detail.ticket.id);
+            let offer_draft = draft.filter(|_| state.composer.is_none() && !same_ticket);
+            let scroll = state.conversation.as_ref().filter(|_| same_ticket).map(|c| c.scroll_from_bottom);
+            let mut conversation = ConversationState::new(*detail);
+            conversation.scroll_from_bottom = scroll.unwrap_or(0);
+            state.conversation = Some(conversation);
+            state.profile.selected = if same_ticket { state.profile.selected } else { 0 };
+            let (mut open, past): (Vec<_>, Vec<_>) = customer_tickets.into_iter().partition(|t| t.status.is_active());
+            open.extend(past);
+            state.profile.tickets = open;
+            if let Some(draft) = offer_draft {
+                state.set_status(format!(
+                    "a {} draft is waiting on this ticket: press r or n to continue it",
+                    draft.kind
+                ));
+            }
+            match state.pending_action.take() {
+                Some((id, action)) if id == state.open_ticket().map_or(0, |t| t.id) => on_action(state, action),
+                _ => vec![],
+            }
+        }
+        Msg::DirectoryLoaded { agents, tags } => {
+            state.agents = agents;
+            state.known_tags = tags;
+            vec![]
+        }
+        Msg::TicketChanged(ticket) => {
+            let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+            state.set_status(format!(
+                "#{} saved: {} · {} · {owner}{}",
+                ticket.id,
+                ticket.status,
+                ticket.priority,
+                ticket.tags.iter().map(|t| format!(" #{t}")).collect::<String>()
+            ));
+            refresh_after_write(state, ticket.id)
+        }
+        Msg::MessageSent { ticket, kind, undelivered } => {
+            let actions =
+                state.composer.take().filter(|c| c.ticket_id == ticket).map(|c| c.actions).unwrap_or_default();
+            match undelivered {
+                Some(error) => {
+                    state.set_error(format!("reply saved on #{ticket} but not mailed (kept in the outbox): {error}"))
+                }
+                None => state.set_status(match kind {
+                    MessageKind::Note => format!("note added to #{ticket}"),
+                    _ => format!("reply sent on #{ticket}"),
+                }),
+            }
+            let mut effects = canned_replies::after_send(actions, ticket);
+            effects.extend(refresh_after_write(state, ticket));
+            effects
+        }
+        Msg::DraftSaved => vec![],
+        Msg::DraftLoaded { ticket, draft } => {
+            composer::resume_draft(state, ticket, draft);
+            vec![]
+        }
+        Msg::DraftDue => composer::flush_draft(state),
+        Msg::EditorDone(text) => on_editor_done(state, text),
+        Msg::SendStopped { ticket, newest, message } => reply_check::on_send_stopped(state, ticket, newest, message),
+        Msg::Conflict { ticket, message } => {
+            state.set_error(message); // the store's sentence names what the other agent changed
+            refresh_after_write(state, ticket)
+        }
+        Msg::Failed(message) => {
+            state.set_error(message);
+            vec![]
+        }
+        Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
+        Msg::NarrowRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
+        Msg::SearchDone { generation, result } => find::on_search_done(state, generation, result),
+        Msg::StoreChanged { desk_changed, presence } => desk_changes::on_store_changed(state, desk_changed, presence),
+        Msg::IndexBuild(progress) => {
+            if progress.is_none() && state.index_build.is_some() {
+                state.set_status("the search index is ready");
+            }
+            state.index_build = progress;
+            vec![]
+        }
+    }
+}
+
+pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    use navigation as nav;
+    if acts_on_ticket(action) && state.focus == Pane::Queue {
+        // From the queue, an action on a ticket means the selected one: open it first.
+        if let Some(selected) = state.queue.selected_ticket().map(|t| t.id) {
+            if state.open_ticket().map(|t| t.id) != Some(selected) {
+                state.pending_action = Some((selected, action));
+                return vec![Effect::LoadTicket(selected)];
+            }
+        }
+    }
+    match action {
+        Action::Quit => {
+            if state.overlay.take().is_none() {
+                return quit(state);
+            }
+            vec![]
+        }
+        Action::ForceQuit => quit(state),
+        Action::Back => nav::back(state),
+        Action::Help | Action::Palette => {
+            state.overlay = Some(overlay::overlay_for(state, action));
+            vec![]
+        }
+        Action::Redraw => vec![Effect::ClearScreen],
+        Action::Suspend => vec![Effect::Suspend],
+        Action::FocusNext => nav::cycle_focus(state, 1),
+        Action::FocusPrev => nav::cycle_focus(state, -1),
+        Action::FocusQueue => nav::focus(state, Pane::Queue),
+        Action::FocusConversation => nav::focus(state, Pane::Conversation),
+        Action::FocusProfile => nav::focus(state, Pane::Profile),
+        Action::ToggleProfile => nav::toggle_profile(state),
+        Action::SelectNext => nav::move_by(state, 1),
+        Action::SelectPrev => nav::move_by(state, -1),
+        Action::SelectFirst => nav::move_by(state, isize::MIN / 2),
+        Action::SelectLast => nav::move_by(state, isize::MAX / 2),
+        Action::PageDown => nav::move_by(state, nav::half_page(state) as isize),
+        Action::PageUp => nav::move_by(state, -(nav::half_page(state) as isize)),
+        Action::Open => nav::open(state),
+        Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
+            nav::switch_view(state, nav::view_of(action))
+        }
+        Action::Filter => find::start(state, PromptKind::Filter),
+        Action::Search => find::start(state, PromptKind::Search),
+        Action::NextMatch => find::step(state, 1),
+        Action::PrevMatch => find::step(state, -1),
+        Action::ViewNext => nav::switch_view(state, nav::next_view(state, 1)),
+        Action::ViewPrev => nav::switch_view(state, nav::next_view(state, -1)),
+        Action::Reply => composer::open_composer(state, MessageKind::Reply),
+        Action::Note => composer::open_composer(state, MessageKind::Note),
+        Action::Editor => composer::open_editor(state),
+        Action::Send => composer::send(state),
+        Action::DiscardDraft => reply_check::discard(state),
+        Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => pickers::open(state, action),
+        Action::TakeTicket => pickers::take(state),
+        Action::Snooze => snooze::open(state),
+        Action::Rate => ratings::open(state),
+        Action::InsertMacro => canned_replies::open(state),
+        Action::EditNotes => notes::edit_notes(state),
+        Action::MergeTicket => merges::open(state),
+        Action::SolveStale => vec![Effect::SolveStale],
+        Action::MergeCustomer => merges::find_similar_customers(state),
+        Action::Copy => copy::copy(state),
+    }
+}
+
+fn acts_on_ticket(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Reply
+            | Action::Note
+            | Action::Editor
+            | Action::SetStatus
+            | Action::SetPriority
+            | Action::Assign
+            | Action::TakeTicket
+            | Action::Tags
+            | Action::Copy
+    )
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.should_quit = true;
+    // Whatever is in the composer is saved before leaving.
+    composer::flush_draft(state)
+}
+
+fn on_queue_loaded(
+    state: &mut State,
+    view: crate::app::model::views::View,
+    rows: Vec<Ticket>,
+    append: bool,
+    has_more: bool,
+) -> Vec<Effect> {
+    if view != state.view || state.narrow.is_some() {
+        return vec![];
+    }
+    let queue = &mut state.queue;
+    queue.loading = false;
+    queue.has_more = has_more;
+    if append {
+        queue.rows.extend(rows);
+        return vec![];
+    }
+    let was_selected = queue.selected_ticket().map(|t| t.id);
+    queue.rows = rows;
+    queue.selected = was_selected
+        .and_then(|id| queue.rows.iter().position(|t| t.id == id))
+        .unwrap_or(queue.selected)
+        .min(queue.rows.len().saturating_sub(1));
+    navigation::scroll_to_selection(state);
+    vec![]
+}
+
+/// After a write: the queue, the counts and the open ticket are reloaded.
+fn refresh_after_write(state: &mut State, ticket: i64) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadCounts];
+    effects.push(match find::refresh(state) {
+        Some(reload) => reload,
+        None => Effect::LoadQueue { view: state.view, after: None },
+    });
+    if state.open_ticket().map(|t| t.id) == Some(ticket) {
+        effects.push(Effect::LoadTicket(ticket));
+    }
+    effects
+}
+
+fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
+    if let Some(effects) = notes::notes_edited(state, text.as_deref()) {
+        return effects;
+    }
+    let Some(text) = text else {
+        state.set_status("editor closed without changes; nothing changed");
+        return vec![];
+    };
+    let Some(composer) = state.composer.as_mut() else { return vec![] };
+    let text = text.trim_end_matches('\n');
+    let last_seen = composer.last_seen;
+    *composer = Composer::new(composer.ticket_id, composer.kind, text);
+    composer.last_seen = last_seen;
+    composer.dirty = true;
+    state.set_status("text from the editor is in the composer: Ctrl-S sends, Esc keeps it as a draft");
+    composer::flush_draft(state)
+}
+
+/// Where the next page of the queue starts.
+pub fn next_page_cursor(state: &State) -> Option<PageCursor> {
+    state.queue.cursor.or_else(|| state.queue.rows.last().map(PageCursor::after))
+}

@@ -1,0 +1,92 @@
+//! Building the overlays and handling keys while one is open.
+
+use crate::app::model::action::Action;
+use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::model::keymap::{sequence_label, Context};
+use crate::app::model::message::Effect;
+use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
+use crate::app::model::state::State;
+
+pub fn overlay_for(state: &State, action: Action) -> Overlay {
+    match action {
+        Action::Help => Overlay::new(OverlayKind::Help, help_items(state)),
+        _ => Overlay::new(OverlayKind::Palette, palette_items(state)),
+    }
+}
+
+/// The effective key map, one line per binding.
+fn help_items(state: &State) -> Vec<Item> {
+    state
+        .keymap
+        .entries()
+        .map(|(context, seq, action)| Item {
+            label: format!("{:<12} {:<10}", context.name(), sequence_label(seq)),
+            detail: format!("{:<18} {}", action.name(), action.description()),
+            current: false,
+            choice: Choice::Nothing,
+        })
+        .collect()
+}
+
+fn palette_items(state: &State) -> Vec<Item> {
+    Action::ALL
+        .iter()
+        .filter(|a| !matches!(a, Action::Palette))
+        .map(|action| Item {
+            label: action.name().to_string(),
+            detail: format!(
+                "{}{}",
+                action.description(),
+                state.keymap.keys_for(Context::Queue, *action).map(|k| format!("  [{k}]")).unwrap_or_default()
+            ),
+            current: false,
+            choice: Choice::Run(*action),
+        })
+        .collect()
+}
+
+pub fn on_overlay_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.as_mut() else { return vec![] };
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match event.code {
+        KeyCode::Esc => {
+            state.overlay = None;
+            vec![]
+        }
+        KeyCode::Down | KeyCode::Tab => step(overlay, 1),
+        KeyCode::Up | KeyCode::BackTab => step(overlay, -1),
+        KeyCode::Char('n' | 'j') if ctrl => step(overlay, 1),
+        KeyCode::Char('p' | 'k') if ctrl => step(overlay, -1),
+        KeyCode::Enter => choose(state),
+        _ => {
+            if event.line_edit().and_then(|edit| overlay.input.handle(edit)).is_some() {
+                overlay.refilter();
+            }
+            vec![]
+        }
+    }
+}
+
+fn step(overlay: &mut Overlay, delta: isize) -> Vec<Effect> {
+    overlay.step(delta);
+    vec![]
+}
+
+fn choose(state: &mut State) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.take() else { return vec![] };
+    match overlay.chosen() {
+        Some(Choice::Run(action)) => super::on_action(state, action),
+        Some(Choice::Nothing) => {
+            state.overlay = Some(overlay);
+            vec![]
+        }
+        Some(Choice::Snooze(secs)) => super::snooze::apply(state, secs),
+        Some(Choice::Rate(csat)) => super::ratings::apply_csat(state, csat),
+        Some(Choice::Nps(score)) => super::ratings::apply_nps(state, score),
+        Some(Choice::Macro(i)) => super::canned_replies::insert(state, i),
+        Some(Choice::MergeInto(into)) => super::merges::into_ticket(state, into),
+        Some(Choice::MergeCustomerInto(into)) => super::merges::into_customer(state, into),
+        Some(choice) => super::pickers::apply(state, choice),
+        None => vec![],
+    }
+}
