@@ -36,9 +36,22 @@ pub struct Headless {
 impl Headless {
     /// Start the console on `store` at a fixed size and draw its first frame.
     pub fn start(store: Store, agent: Agent, view: View, size: (u16, u16), now: Timestamp) -> io::Result<Headless> {
+        Headless::start_with(store, agent, view, size, now, |_| {})
+    }
+
+    /// The same, with the console's settings (mail, SLA policies) set by `setup` before it starts.
+    pub fn start_with(
+        store: Store,
+        agent: Agent,
+        view: View,
+        size: (u16, u16),
+        now: Timestamp,
+        setup: impl FnOnce(&mut App),
+    ) -> io::Result<Headless> {
         let (keymap, _) = Keymap::build(&Default::default());
         let state = State::new(agent, keymap, view, size, now);
         let mut app = App::new(state, store);
+        setup(&mut app);
         app.start();
         let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
         let sink = ByteSink::default();
@@ -55,7 +68,7 @@ impl Headless {
             last_bytes: Vec::new(),
             title: Default::default(),
         };
-        headless.app.wait_idle();
+        headless.app.wait_for_store();
         headless.first_frame = headless.draw()?;
         Ok(headless)
     }
@@ -86,10 +99,11 @@ impl Headless {
         Ok(n)
     }
 
-    /// One key press: update, any I/O it asks for, then a frame. Returns the frame's bytes.
+    /// One key press: update, the store work it asks for, then a frame, as the console shows it
+    /// (mail being delivered is not waited for). Returns the frame's bytes.
     pub fn press(&mut self, key: KeyEvent) -> io::Result<usize> {
         self.app.handle(Msg::Key(key));
-        self.app.wait_idle();
+        self.app.wait_for_store();
         self.draw()
     }
 

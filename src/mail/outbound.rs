@@ -26,6 +26,16 @@ pub enum SendError {
 /// One outbox entry and how its delivery went.
 pub type Attempt = (crate::store::OutboxEntry, Result<(), String>);
 
+/// A reply's mail stored in the outbox, not delivered yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedMail {
+    /// The outbox entry.
+    pub outbox: i64,
+    pub ticket: i64,
+    pub raw: Vec<u8>,
+    pub recipient: String,
+}
+
 /// Where replies go: the `[mail]` config and the data folder a relative Maildir is in.
 pub struct Outbound<'a> {
     pub mail: &'a MailConfig,
@@ -51,13 +61,33 @@ impl<'a> Outbound<'a> {
         body: &str,
         last_seen: Option<i64>,
     ) -> Result<(Message, Result<(), String>), SendError> {
+        let (message, queued) = self.queue_reply(store, agent, ticket, body, last_seen)?;
+        let delivered = self.deliver_queued(store, &queued)?;
+        Ok((message, delivered))
+    }
+
+    /// Store the reply with its mail in the outbox, in one transaction (the reply guard is checked
+    /// there), without delivering it yet: the console delivers on a worker thread.
+    pub fn queue_reply(
+        &self,
+        store: &Store,
+        agent: &Agent,
+        ticket: i64,
+        body: &str,
+        last_seen: Option<i64>,
+    ) -> Result<(Message, QueuedMail), SendError> {
         let context = store.reply_context(ticket)?;
         let mail = self.compose(&context, agent, body)?;
-        // The guard is checked where the reply is recorded; only delivery comes after.
         let (message, outbox) = store.add_reply_with_mail(ticket, &agent.login, body, last_seen, &mail)?;
-        let delivered = self.deliver(&mail.raw, &mail.recipient);
-        store.record_delivery(outbox, delivered.as_ref().map(|_| ()).map_err(String::as_str))?;
-        Ok((message, delivered))
+        Ok((message, QueuedMail { outbox, ticket, raw: mail.raw, recipient: mail.recipient }))
+    }
+
+    /// Deliver a queued mail and record how it went; `Ok(Err(why))` when delivery failed (the mail
+    /// waits in the outbox for a flush).
+    pub fn deliver_queued(&self, store: &Store, queued: &QueuedMail) -> Result<Result<(), String>, StoreError> {
+        let delivered = self.deliver(&queued.raw, &queued.recipient);
+        store.record_delivery(queued.outbox, delivered.as_ref().map(|_| ()).map_err(String::as_str))?;
+        Ok(delivered)
     }
 
     /// Retry every undelivered reply; returns (sent, still failing) with their errors.

@@ -38,8 +38,18 @@ pub enum Msg {
     MessageSent {
         ticket: i64,
         kind: MessageKind,
-        /// A reply stored but not yet mailed: why (it waits in the outbox).
-        undelivered: Option<String>,
+        /// A reply stored with its mail in the outbox, being delivered on the mail worker.
+        mailing: bool,
+    },
+    /// The mail worker delivered a reply's mail (`Ok`), or could not: why (it waits in the outbox).
+    Delivered {
+        ticket: i64,
+        result: Result<(), String>,
+    },
+    /// The mail worker mailed the satisfaction survey for a solved ticket, or could not: why.
+    SurveySent {
+        ticket: i64,
+        result: Result<(), String>,
     },
     DraftSaved,
     /// The saved draft for a ticket whose composer was just opened.

@@ -8,6 +8,7 @@ mod copy;
 mod desk_changes;
 mod find;
 mod keys;
+mod mail;
 mod merges;
 mod navigation;
 mod notes;
@@ -112,22 +113,20 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             refresh_after_write(state, ticket.id)
         }
-        Msg::MessageSent { ticket, kind, undelivered } => {
+        Msg::MessageSent { ticket, kind, mailing } => {
             let actions =
                 state.composer.take().filter(|c| c.ticket_id == ticket).map(|c| c.actions).unwrap_or_default();
-            match undelivered {
-                Some(error) => {
-                    state.set_error(format!("reply saved on #{ticket} but not mailed (kept in the outbox): {error}"))
-                }
-                None => state.set_status(match kind {
-                    MessageKind::Note => format!("note added to #{ticket}"),
-                    _ => format!("reply sent on #{ticket}"),
-                }),
-            }
+            state.set_status(match (kind, mailing) {
+                (MessageKind::Note, _) => format!("note added to #{ticket}"),
+                (_, true) => format!("reply saved on #{ticket}; mailing it to the customer…"),
+                (_, false) => format!("reply sent on #{ticket}"),
+            });
             let mut effects = canned_replies::after_send(actions, ticket);
             effects.extend(refresh_after_write(state, ticket));
             effects
         }
+        Msg::Delivered { ticket, result } => mail::on_delivered(state, ticket, result),
+        Msg::SurveySent { ticket, result } => mail::on_survey_sent(state, ticket, result),
         Msg::DraftSaved => vec![],
         Msg::DraftLoaded { ticket, draft } => {
             composer::resume_draft(state, ticket, draft);

@@ -1,7 +1,7 @@
 //! Customer care in the console, on a real database: SLA clocks in the queue, snooze, canned
 //! replies, ratings, notes, merges, stale pending tickets.
 
-use crate::support::console::{open_with, press, type_text};
+use crate::support::console::{deliver, open_with, press, store_of, type_text};
 use frontdesk::app::effects::App;
 use frontdesk::app::model::views::View;
 use frontdesk::domain::sla::{ClockKind, ClockState, Hours, Policies, Policy, Targets};
@@ -56,7 +56,7 @@ fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
     assert_eq!((clock.kind, clock.state), (ClockKind::FirstResponse, ClockState::Breached));
     assert!(clock.remaining_seconds <= 0, "{clock:?}");
     assert_eq!(q.sla.len(), 2, "the two loaded rows");
-    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
+    deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
     let explained = &app.state.profile.facts.sla;
     assert_eq!(explained.len(), 1);
     assert!(explained[0].starts_with("first response was due "), "{explained:?}");
@@ -91,7 +91,7 @@ fn a_snoozed_ticket_comes_back_to_the_top_marked_due() {
     assert!(matches!(msg, frontdesk::app::model::message::Msg::SlaTick), "{msg:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "on time, not at the next minute");
     app.state.now = chrono::Utc::now();
-    app.handle(msg);
+    deliver(&mut app, msg);
     assert_eq!(app.state.queue.rows.len(), 2);
     assert_eq!(app.state.queue.rows[0].id, lamp.id, "back on top though older");
     assert!(app.state.queue.woken.contains(&lamp.id));
@@ -106,8 +106,8 @@ fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
     store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
     store.rate_ticket(lamp.id, frontdesk::domain::satisfaction::Csat::Bad, "Too slow", "ana").unwrap();
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
-    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
-    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
+    deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
+    deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
     let keep = &app.state.profile.facts;
     assert_eq!(keep.ratings.len(), 1);
     assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
@@ -150,14 +150,14 @@ fn sending_a_canned_reply_from_the_composer_applies_its_actions() {
     press(&mut app, "enter");
     let status = &app.state.status.as_ref().unwrap().text;
     assert!(status.contains("Ctrl-S sends it and sets status solved"), "the agent is told before sending: {status}");
-    assert_eq!(app.store.ticket(lamp.id).unwrap().status, Status::New, "nothing changes yet");
+    assert_eq!(store_of(&app).ticket(lamp.id).unwrap().status, Status::New, "nothing changes yet");
     press(&mut app, "ctrl-t E s c enter");
     press(&mut app, "ctrl-s");
-    let ticket = app.store.ticket(lamp.id).unwrap();
+    let ticket = store_of(&app).ticket(lamp.id).unwrap();
     assert_eq!(ticket.status, Status::Solved, "the first canned reply's action");
     assert_eq!(ticket.priority, Priority::Urgent, "the second's");
     assert_eq!(ticket.tags, vec!["vip".to_string()]);
-    let detail = app.store.ticket_detail(lamp.id).unwrap();
+    let detail = store_of(&app).ticket_detail(lamp.id).unwrap();
     let reply = detail.messages.iter().find(|m| m.kind == MessageKind::Reply).unwrap();
     assert!(reply.body.starts_with("Hi Carla,") && reply.body.ends_with("On it."), "{}", reply.body);
     assert!(detail
@@ -178,7 +178,7 @@ fn a_canned_reply_discarded_with_its_message_changes_nothing() {
     assert!(app.state.composer.is_none(), "discarded");
     // A new reply without the canned one: sending it does not solve the ticket.
     press(&mut app, "r h i ctrl-s");
-    let ticket = app.store.ticket(lamp.id).unwrap();
+    let ticket = store_of(&app).ticket(lamp.id).unwrap();
     assert_eq!(ticket.status, Status::Open, "a reply opens a new ticket, and nothing more");
 }
 
@@ -191,7 +191,7 @@ fn z_snoozes_the_open_ticket_and_it_leaves_the_queue() {
     assert!(app.state.overlay.is_some());
     press(&mut app, "4 enter");
     assert!(app.state.queue.rows.iter().all(|t| t.id != lamp.id), "{:?}", app.state.status);
-    let events = app.store.ticket_detail(lamp.id).unwrap().events;
+    let events = store_of(&app).ticket_detail(lamp.id).unwrap().events;
     assert!(events.iter().any(|e| e.field == "snoozed_until"));
 }
 
@@ -202,7 +202,7 @@ fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
     let solved = TicketChange { status: Some(Status::Solved), ..Default::default() };
     store.update_ticket(lamp.id, lamp.version, &solved, "ana").unwrap();
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
-    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
+    deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
     press(&mut app, "enter R 5 enter");
     let ratings = &app.state.profile.facts.ratings;
     assert_eq!(ratings.len(), 1, "{:?}", app.state.status);
@@ -213,14 +213,15 @@ fn capital_r_rates_a_solved_ticket_and_the_profile_shows_it() {
 fn solving_in_the_console_mails_the_survey_when_the_config_asks() {
     let (dir, store) = desk();
     new_ticket(&store, "Broken lamp", Priority::Normal);
-    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
     let config: frontdesk::config::Config = toml::from_str(
         "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n",
     )
     .unwrap();
-    app.mail = config.mail;
-    app.data_dir = dir.path().to_path_buf();
-    app.csat_survey = true;
+    let mut app = open_with(store, "ana", chrono::Utc::now(), |app| {
+        app.mail = config.mail;
+        app.data_dir = dir.path().to_path_buf();
+        app.csat_survey = true;
+    });
     press(&mut app, "enter s");
     type_text(&mut app, "solved");
     press(&mut app, "enter");
@@ -240,8 +241,8 @@ fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
         "{:?}",
         app.terminal_requests
     );
-    app.handle(frontdesk::app::model::message::Msg::EditorDone(Some("Prefers email.\n".into())));
-    assert_eq!(app.store.customer(lamp.customer_id).unwrap().notes, "Prefers email.");
+    deliver(&mut app, frontdesk::app::model::message::Msg::EditorDone(Some("Prefers email.\n".into())));
+    assert_eq!(store_of(&app).customer(lamp.customer_id).unwrap().notes, "Prefers email.");
     assert_eq!(app.state.conversation.as_ref().unwrap().detail.customer.notes, "Prefers email.");
     assert!(app.state.composer.is_none(), "the composer was not touched");
 }
@@ -271,11 +272,11 @@ fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
     assert_eq!(app.state.queue.rows[0].id, second.id);
     press(&mut app, "enter");
-    app.handle(frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::MergeTicket));
+    deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::MergeTicket));
     assert!(app.state.overlay.is_some(), "{:?}", app.state.status);
     press(&mut app, "enter");
     assert_eq!(app.state.open_ticket().map(|t| t.id), Some(first.id), "the merged-into ticket is shown");
-    assert_eq!(app.store.ticket(second.id).unwrap().status, Status::Closed);
+    assert_eq!(store_of(&app).ticket(second.id).unwrap().status, Status::Closed);
     assert!(app.state.queue.rows.iter().all(|t| t.id != second.id));
     let messages = &app.state.conversation.as_ref().unwrap().detail.messages;
     assert_eq!(messages.iter().filter(|m| m.kind == MessageKind::Customer).count(), 2);
@@ -292,13 +293,14 @@ fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     // Zero days: every pending ticket not touched since a moment ago has waited long enough.
     let mut app = open_with(store, "ana", chrono::Utc::now(), |app| app.stale_days = 0);
     app.after_first_frame();
+    app.wait_idle();
     let status = app.state.status.clone().unwrap().text;
     assert_eq!(status, "1 pending ticket unanswered 0+ days (:solve_stale)");
     press(&mut app, ":");
     type_text(&mut app, "solve_stale");
     press(&mut app, "enter");
-    assert_eq!(app.store.ticket(waiting.id).unwrap().status, Status::Solved);
-    assert_eq!(app.store.ticket(open.id).unwrap().status, Status::New, "only pending tickets");
+    assert_eq!(store_of(&app).ticket(waiting.id).unwrap().status, Status::Solved);
+    assert_eq!(store_of(&app).ticket(open.id).unwrap().status, Status::New, "only pending tickets");
     let status = app.state.status.clone().unwrap().text;
     assert_eq!(status, "solved 1 pending ticket the customer left unanswered for 0 days");
     assert!(!app.state.queue.rows.iter().any(|t| t.id == waiting.id), "it left the working view");
@@ -313,7 +315,7 @@ fn z_offers_a_snooze_until_the_customer_writes() {
     type_text(&mut app, "until the");
     assert_eq!(app.state.overlay.as_ref().unwrap().matches.len(), 1, "the timed snoozes' details do not match too");
     press(&mut app, "enter");
-    let events = app.store.ticket_detail(lamp.id).unwrap().events;
+    let events = store_of(&app).ticket_detail(lamp.id).unwrap().events;
     let snooze = events.iter().find(|e| e.field == "snoozed_until").expect("snoozed");
     assert!(snooze.new.as_deref().unwrap().starts_with("9999-12-31"), "typing part of it picks it: {snooze:?}");
     assert!(app.state.queue.rows.is_empty(), "it left the working view");
@@ -332,8 +334,8 @@ fn capital_m_in_the_profile_merges_the_customer_into_the_same_person_elsewhere()
     let overlay = app.state.overlay.as_ref().expect("a picker of customers alike");
     assert_eq!(overlay.items.len(), 1, "the same name in another case; not Otto, not herself");
     press(&mut app, "enter");
-    let customer = app.store.customer(work.customer_id).unwrap();
-    assert_eq!(app.store.ticket(home.id).unwrap().customer_id, work.customer_id);
+    let customer = store_of(&app).customer(work.customer_id).unwrap();
+    assert_eq!(store_of(&app).ticket(home.id).unwrap().customer_id, work.customer_id);
     assert!(customer.emails.iter().any(|e| e == "carla.nunez@home.example"), "{customer:?}");
     let status = &app.state.status.as_ref().unwrap().text;
     assert!(status.starts_with(&format!("customer {} merged into Carla Núñez", home.customer_id)), "{status}");

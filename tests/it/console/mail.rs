@@ -1,11 +1,15 @@
 //! The console mails replies (never notes) when the config says how, and shows a failed delivery.
 
-use crate::support::console::{open_with, press, ticket_from, type_text};
+use crate::support::console::{open_with, press, status, store_of, ticket_from, type_text};
+use crate::support::smtp::SmtpServer;
 use frontdesk::app::effects::App;
-use frontdesk::config::{MailConfig, OutboundConfig, Via};
+use frontdesk::app::headless::{key, Headless};
+use frontdesk::app::model::views::View;
+use frontdesk::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
 use frontdesk::domain::Delivery;
 use frontdesk::domain::*;
 use frontdesk::store::Store;
+use std::time::{Duration, Instant};
 
 fn app(dir: &std::path::Path, outbound: OutboundConfig) -> App {
     let store = Store::open(&dir.join("desk.db")).unwrap();
@@ -48,5 +52,49 @@ fn an_undelivered_reply_is_kept_and_says_why() {
     let reply = shown.messages.last().unwrap();
     assert_eq!(reply.kind, MessageKind::Reply);
     assert!(matches!(shown.mail.of(reply.id).unwrap().delivery, Some(Delivery::Failed(_))));
-    assert_eq!(app.store.outbox(false).unwrap().len(), 1);
+    assert_eq!(store_of(&app).outbox(false).unwrap().len(), 1);
+}
+
+#[test]
+fn a_relay_that_stalls_does_not_stall_the_console() {
+    let relay = SmtpServer::stalling(Duration::from_secs(10));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    for subject in ["Refund", "Invoice", "Login"] {
+        ticket_from(&store, "carla@shop.example", "Carla", subject, Priority::Normal);
+    }
+    let agent = store.agent("ana").unwrap().unwrap();
+    let smtp =
+        SmtpConfig { host: "127.0.0.1".into(), port: relay.port, security: Security::None, ..SmtpConfig::default() };
+    let outbound = OutboundConfig { via: Via::Smtp, smtp: Some(smtp), ..OutboundConfig::default() };
+    let mail = MailConfig { address: "support@desk.example".into(), outbound: Some(outbound), ..MailConfig::default() };
+    let mut console = Headless::start_with(store, agent, View::Open, (120, 40), chrono::Utc::now(), |app| {
+        app.mail = Some(mail);
+        app.data_dir = dir.path().to_path_buf();
+    })
+    .unwrap();
+    for name in ["Enter", "r", "O", "k", "C-s"] {
+        console.press(key(name)).unwrap();
+    }
+    let sent = Instant::now();
+    assert!(status(&console.app).contains("mailing it"), "{}", status(&console.app));
+    // While the relay says nothing, the agent moves on: every key is answered at once.
+    let mut times = Vec::new();
+    for name in ["Esc", "j", "Enter", "j", "Enter", "k", "k", "Enter", "Tab", "Esc", "j", "k"] {
+        let pressed = Instant::now();
+        console.press(key(name)).unwrap();
+        times.push(pressed.elapsed());
+    }
+    assert!(sent.elapsed() < Duration::from_secs(5), "the keys were answered while the relay stalled");
+    times.sort();
+    let (median, slowest) = (times[times.len() / 2], times[times.len() - 1]);
+    assert!(slowest <= Duration::from_millis(16), "key to frame: median {median:?}, slowest {slowest:?}");
+    assert!(relay.received().is_empty(), "nothing delivered yet");
+    // Then the relay speaks, and the outcome reaches the console.
+    console.app.wait_idle();
+    assert!(sent.elapsed() >= Duration::from_secs(9), "{:?}", sent.elapsed());
+    assert_eq!(relay.received().len(), 1);
+    assert!(status(&console.app).contains("mailed to the customer"), "{}", status(&console.app));
+    assert!(store_of(&console.app).outbox(false).unwrap().is_empty(), "nothing waits in the outbox");
 }

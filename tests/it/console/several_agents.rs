@@ -1,7 +1,7 @@
 //! Several consoles on one file, at the state level: the reply guard, claims, live updates,
 //! presence and drafts that survive a killed console.
 
-use crate::support::console::{numbered_ticket, press, status, type_text};
+use crate::support::console::{deliver, numbered_ticket, open_with, press, status, store_of, type_text};
 use frontdesk::app::effects::App;
 use frontdesk::app::model::message::Msg;
 use frontdesk::domain::*;
@@ -25,7 +25,7 @@ fn console(path: &Path, login: &str) -> App {
 }
 
 fn bodies(app: &App, id: i64) -> Vec<String> {
-    app.store.ticket_detail(id).unwrap().messages.into_iter().map(|m| m.body).collect()
+    store_of(app).ticket_detail(id).unwrap().messages.into_iter().map(|m| m.body).collect()
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn a_reply_that_would_cross_another_is_stopped_and_the_draft_kept() {
     assert!(ana.state.composer.is_some(), "the composer stays open");
     let shown = &ana.state.conversation.as_ref().unwrap().detail.messages;
     assert_eq!(shown.last().unwrap().body, "Hiro here, refunded", "the new message is shown");
-    assert_eq!(ana.store.draft(id, "ana").unwrap().unwrap().body, "Refund is on its way", "the draft is kept");
+    assert_eq!(store_of(&ana).draft(id, "ana").unwrap().unwrap().body, "Refund is on its way", "the draft is kept");
 
     press(&mut ana, "ctrl-s");
     assert_eq!(bodies(&ana, id).last().unwrap(), "Refund is on its way", "the second Ctrl-S sends anyway");
@@ -72,9 +72,10 @@ fn mailed(dir: &Path) -> usize {
 #[test]
 fn a_mailed_reply_that_would_cross_a_customer_message_is_neither_stored_nor_mailed() {
     let (dir, path) = desk();
-    let mut ana = console(&path, "ana");
-    ana.mail = Some(mail_config(dir.path()));
-    ana.data_dir = dir.path().to_path_buf();
+    let mut ana = open_with(Store::open(&path).unwrap(), "ana", chrono::Utc::now(), |app| {
+        app.mail = Some(mail_config(dir.path()));
+        app.data_dir = dir.path().to_path_buf();
+    });
     press(&mut ana, "enter r");
     let id = ana.state.open_ticket().unwrap().id;
     type_text(&mut ana, "Refund is on its way");
@@ -82,7 +83,7 @@ fn a_mailed_reply_that_would_cross_a_customer_message_is_neither_stored_nor_mail
     press(&mut ana, "ctrl-s");
     assert!(status(&ana).contains("1 new message since you last looked"), "{}", status(&ana));
     assert_eq!(mailed(dir.path()), 0, "nothing was mailed");
-    assert!(ana.store.outbox(true).unwrap().is_empty(), "nothing waits in the outbox");
+    assert!(store_of(&ana).outbox(true).unwrap().is_empty(), "nothing waits in the outbox");
     assert_eq!(bodies(&ana, id).len(), 2, "no reply was stored");
     press(&mut ana, "ctrl-s");
     assert_eq!(mailed(dir.path()), 1, "having seen it, ana sends anyway");
@@ -137,7 +138,7 @@ fn a_stopped_reply_can_be_discarded() {
     assert!(status(&ana).contains("customer from Customer"), "{}", status(&ana));
     press(&mut ana, "ctrl-x");
     assert!(ana.state.composer.is_none());
-    assert!(ana.store.draft(id, "ana").unwrap().is_none(), "the draft is gone");
+    assert!(store_of(&ana).draft(id, "ana").unwrap().is_none(), "the draft is gone");
     assert_eq!(bodies(&ana, id).len(), 2);
 }
 
@@ -151,10 +152,10 @@ fn two_agents_taking_one_ticket_give_one_owner_and_one_clear_message() {
     let id = ana.state.open_ticket().unwrap().id;
     press(&mut hiro, "T");
     press(&mut ana, "T");
-    assert_eq!(ana.store.ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
+    assert_eq!(store_of(&ana).ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
     assert!(status(&ana).contains(&format!("ticket #{id} was just taken by hiro")), "{}", status(&ana));
     assert_eq!(ana.state.open_ticket().unwrap().assignee.as_deref(), Some("hiro"), "ana sees the owner");
-    let assignments = ana.store.ticket_detail(id).unwrap().events.iter().filter(|e| e.field == "assignee").count();
+    let assignments = store_of(&ana).ticket_detail(id).unwrap().events.iter().filter(|e| e.field == "assignee").count();
     assert_eq!(assignments, 1);
 }
 
@@ -228,7 +229,7 @@ fn presence_shows_who_views_and_who_writes() {
         Msg::StoreChanged { presence, .. } => presence.iter().any(|p| p.agent == "hiro" && p.ticket_id == Some(id)),
         _ => false,
     });
-    ana.handle(msg);
+    deliver(&mut ana, msg);
     assert_eq!(presence::glyph(&ana.state, id), "✎");
     assert_eq!(presence::describe(&ana.state, id, false).as_deref(), Some("✎ hiro writing"));
     assert_eq!(presence::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
@@ -236,7 +237,7 @@ fn presence_shows_who_views_and_who_writes() {
     // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
     drop(hiro.live.take());
     let msg = wait_for(&ana_rx, |m| matches!(m, Msg::StoreChanged { presence, .. } if presence.is_empty()));
-    ana.handle(msg);
+    deliver(&mut ana, msg);
     assert_eq!(presence::glyph(&ana.state, id), " ");
 }
 
@@ -250,7 +251,7 @@ fn a_live_refresh_keeps_the_selection_and_shows_the_new_message() {
     let other = Store::open(&path).unwrap();
     other.add_message(3, MessageKind::Customer, "x", "bump another ticket", None).unwrap();
     other.add_message(id, MessageKind::Customer, "x", "and this one", None).unwrap();
-    ana.handle(Msg::StoreChanged { desk_changed: true, presence: vec![] });
+    deliver(&mut ana, Msg::StoreChanged { desk_changed: true, presence: vec![] });
     assert_eq!(ana.state.queue.selected_ticket().unwrap().id, selected, "the selection stays on its ticket");
     let shown = &ana.state.conversation.as_ref().unwrap().detail.messages;
     assert_eq!(shown.last().unwrap().body, "and this one");
@@ -263,7 +264,7 @@ fn a_killed_consoles_draft_is_offered_back() {
     press(&mut ana, "enter r");
     let id = ana.state.open_ticket().unwrap().id;
     type_text(&mut ana, "half a reply");
-    ana.handle(Msg::DraftDue); // the save timer fired (1.5 s after the last key)
+    deliver(&mut ana, Msg::DraftDue); // the save timer fired (1.5 s after the last key)
     std::mem::forget(ana); // killed: nothing else runs
     let mut again = console(&path, "ana");
     press(&mut again, "enter");
@@ -290,7 +291,7 @@ fn a_lost_race_says_what_the_other_agent_changed() {
         format!("ticket #{id} changed while you were editing: priority normal → high, tag #vip added by hiro at ");
     assert!(said.starts_with(&expected), "{said}");
     assert!(said.ends_with("; nothing was saved"), "{said}");
-    assert_eq!(ana.store.ticket(id).unwrap().status, Status::New);
+    assert_eq!(store_of(&ana).ticket(id).unwrap().status, Status::New);
 }
 
 #[test]
@@ -302,13 +303,13 @@ fn an_idle_console_holds_no_read_transaction_so_checkpoints_complete() {
     ana.live = Some(Watcher::spawn(path.clone(), "ana".into(), tx));
     press(&mut ana, "enter r");
     type_text(&mut ana, "draft");
-    ana.handle(Msg::DraftDue);
+    deliver(&mut ana, Msg::DraftDue);
     let first = wait_for(&rx, |m| matches!(m, Msg::StoreChanged { .. })); // the watcher's first look
-    ana.handle(first);
+    deliver(&mut ana, first);
     let other = Store::open(&path).unwrap();
     other.add_message(1, MessageKind::Customer, "x", "news", None).unwrap();
     let msg = wait_for(&rx, |m| matches!(m, Msg::StoreChanged { desk_changed: true, .. }));
-    ana.handle(msg); // the console reloads what it shows, then is idle again
+    deliver(&mut ana, msg); // the console reloads what it shows, then is idle again
     let conn = rusqlite::Connection::open(&path).unwrap();
     // A short wait covers the watcher's own sub-millisecond looks; a held transaction would not end.
     conn.busy_timeout(std::time::Duration::from_secs(2)).unwrap();

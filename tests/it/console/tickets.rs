@@ -1,6 +1,6 @@
 //! Flow tests: sequences of keys and messages through `update` and the effects, on a real database.
 
-use crate::support::console::{numbered_ticket, open_with, press, type_text};
+use crate::support::console::{deliver, numbered_ticket, open_with, press, store_of, type_text};
 use frontdesk::app::effects::App;
 use frontdesk::app::model::message::Msg;
 use frontdesk::app::model::state::Pane;
@@ -80,7 +80,7 @@ fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
     type_text(&mut d.app, "Hello Customer, on it.");
     press(&mut d.app, "ctrl-s");
     assert!(d.app.state.composer.is_none());
-    let detail = d.app.store.ticket_detail(id).unwrap();
+    let detail = store_of(&d.app).ticket_detail(id).unwrap();
     let last = detail.messages.last().unwrap();
     assert_eq!(
         (last.kind, last.body.as_str(), last.author.as_str()),
@@ -89,7 +89,7 @@ fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
     assert_eq!(detail.ticket.status, Status::Open, "a reply opens a new ticket");
     let shown = &d.app.state.conversation.as_ref().unwrap().detail;
     assert_eq!(shown.messages.len(), 2);
-    assert!(d.app.store.draft(id, "ana").unwrap().is_none(), "the sent draft is gone");
+    assert!(store_of(&d.app).draft(id, "ana").unwrap().is_none(), "the sent draft is gone");
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn an_internal_note_is_stored_as_a_note() {
     press(&mut d.app, "n");
     type_text(&mut d.app, "customer is a reseller");
     press(&mut d.app, "ctrl-s");
-    let detail = d.app.store.ticket_detail(id).unwrap();
+    let detail = store_of(&d.app).ticket_detail(id).unwrap();
     assert_eq!(detail.messages.last().unwrap().kind, MessageKind::Note);
     assert_eq!(detail.ticket.status, Status::New, "a note does not change the status");
 }
@@ -110,9 +110,9 @@ fn typing_saves_a_draft_that_survives_a_restart() {
     let id = selected_id(&d.app);
     press(&mut d.app, "r");
     type_text(&mut d.app, "half a reply");
-    assert!(d.app.store.draft(id, "ana").unwrap().is_none(), "not saved on every keystroke");
-    d.app.handle(Msg::DraftDue); // the timer fires
-    assert_eq!(d.app.store.draft(id, "ana").unwrap().unwrap().body, "half a reply");
+    assert!(store_of(&d.app).draft(id, "ana").unwrap().is_none(), "not saved on every keystroke");
+    deliver(&mut d.app, Msg::DraftDue); // the timer fires
+    assert_eq!(store_of(&d.app).draft(id, "ana").unwrap().unwrap().body, "half a reply");
     type_text(&mut d.app, " and more");
     drop(d.app); // the console dies without closing the composer
     let mut app = open_app(&d.path, "ana", 200);
@@ -130,7 +130,7 @@ fn esc_keeps_the_draft_and_a_note_draft_stays_a_note() {
     type_text(&mut d.app, "internal only");
     press(&mut d.app, "esc");
     assert!(d.app.state.composer.is_none());
-    let draft = d.app.store.draft(id, "ana").unwrap().unwrap();
+    let draft = store_of(&d.app).draft(id, "ana").unwrap().unwrap();
     assert_eq!((draft.kind, draft.body.as_str()), (MessageKind::Note, "internal only"));
     press(&mut d.app, "r");
     let composer = d.app.state.composer.as_ref().unwrap();
@@ -146,7 +146,7 @@ fn quitting_saves_what_is_in_the_composer() {
     type_text(&mut d.app, "unsaved words");
     press(&mut d.app, "ctrl-c");
     assert!(d.app.state.should_quit);
-    assert_eq!(d.app.store.draft(id, "ana").unwrap().unwrap().body, "unsaved words");
+    assert_eq!(store_of(&d.app).draft(id, "ana").unwrap().unwrap().body, "unsaved words");
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn the_status_picker_changes_the_status_and_logs_it() {
     type_text(&mut d.app, "pend");
     press(&mut d.app, "enter");
     assert!(d.app.state.overlay.is_none());
-    let detail = d.app.store.ticket_detail(id).unwrap();
+    let detail = store_of(&d.app).ticket_detail(id).unwrap();
     assert_eq!(detail.ticket.status, Status::Pending);
     let event = detail.events.iter().rev().find(|e| e.field == "status").unwrap();
     assert_eq!(
@@ -175,21 +175,21 @@ fn assign_take_and_tags_go_through_pickers() {
     press(&mut d.app, "a");
     type_text(&mut d.app, "hiro");
     press(&mut d.app, "enter");
-    assert_eq!(d.app.store.ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
+    assert_eq!(store_of(&d.app).ticket(id).unwrap().assignee.as_deref(), Some("hiro"));
     press(&mut d.app, "T");
-    assert_eq!(d.app.store.ticket(id).unwrap().assignee.as_deref(), Some("ana"));
+    assert_eq!(store_of(&d.app).ticket(id).unwrap().assignee.as_deref(), Some("ana"));
     press(&mut d.app, "t");
     type_text(&mut d.app, "refund");
     press(&mut d.app, "enter");
-    assert_eq!(d.app.store.ticket(id).unwrap().tags, vec!["refund".to_string()]);
+    assert_eq!(store_of(&d.app).ticket(id).unwrap().tags, vec!["refund".to_string()]);
     press(&mut d.app, "t");
     type_text(&mut d.app, "refund");
     press(&mut d.app, "enter");
-    assert!(d.app.store.ticket(id).unwrap().tags.is_empty(), "choosing a tag the ticket has removes it");
+    assert!(store_of(&d.app).ticket(id).unwrap().tags.is_empty(), "choosing a tag the ticket has removes it");
     press(&mut d.app, "p");
     type_text(&mut d.app, "urg");
     press(&mut d.app, "enter");
-    assert_eq!(d.app.store.ticket(id).unwrap().priority, Priority::Urgent);
+    assert_eq!(store_of(&d.app).ticket(id).unwrap().priority, Priority::Urgent);
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
     let status = d.app.state.status.clone().unwrap();
     assert!(status.is_error && status.text.contains("changed while you were editing: priority"), "{status:?}");
     assert!(status.text.contains(" → high by hiro at "), "{status:?}");
-    assert_eq!(d.app.store.ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
+    assert_eq!(store_of(&d.app).ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
     assert_eq!(
         d.app.state.open_ticket().unwrap().priority,
         Priority::High,
@@ -303,7 +303,7 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
             channel: Channel::Email,
             tags: vec![],
         };
-        d.app.store.create_ticket(&new, "ana").unwrap();
+        store_of(&d.app).create_ticket(&new, "ana").unwrap();
     }
     press(&mut d.app, "/");
     type_text(&mut d.app, "refund");
@@ -375,7 +375,7 @@ fn a_change_to_a_filtered_ticket_shows_in_the_results() {
 #[test]
 fn search_lists_matches_from_the_index_and_opens_them() {
     let mut d = desk(8, 200);
-    d.app.store.add_message(3, MessageKind::Reply, "ana", "A voucher is on its way.", None).unwrap();
+    store_of(&d.app).add_message(3, MessageKind::Reply, "ana", "A voucher is on its way.", None).unwrap();
     press(&mut d.app, "S");
     assert!(d.app.state.prompt.is_some());
     type_text(&mut d.app, "vouch*");

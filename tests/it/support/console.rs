@@ -18,6 +18,7 @@ pub fn open_with(store: Store, login: &str, now: Timestamp, setup: impl FnOnce(&
     let mut app = App::new(state, store);
     setup(&mut app);
     app.start();
+    app.wait_idle();
     app
 }
 
@@ -45,6 +46,7 @@ pub fn key(name: &str) -> KeyEvent {
 pub fn press(app: &mut App, keys: &str) {
     for name in keys.split_whitespace() {
         app.handle(Msg::Key(key(name)));
+        app.wait_idle();
     }
 }
 
@@ -52,7 +54,19 @@ pub fn press(app: &mut App, keys: &str) {
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.handle(Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+        app.wait_idle();
     }
+}
+
+/// Hand `msg` to the console as if it had arrived, and let it answer.
+pub fn deliver(app: &mut App, msg: Msg) {
+    app.handle(msg);
+    app.wait_idle();
+}
+
+/// A connection of the test's own, to look at what the console did to the desk.
+pub fn store_of(app: &App) -> Store {
+    Store::open(app.db_path()).unwrap()
 }
 
 /// What the status line says.

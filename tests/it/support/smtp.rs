@@ -7,6 +7,7 @@ use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 type Mails = Arc<Mutex<Vec<Vec<u8>>>>;
 
@@ -20,6 +21,11 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Listen on a free loopback port.
     pub fn start() -> SmtpServer {
+        SmtpServer::stalling(Duration::ZERO)
+    }
+
+    /// A relay that accepts each connection, then says nothing for `stall` before it speaks SMTP.
+    pub fn stalling(stall: Duration) -> SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let mails = Mails::default();
@@ -31,6 +37,7 @@ impl SmtpServer {
                     return;
                 }
                 if let Ok(stream) = stream {
+                    std::thread::sleep(stall);
                     let _ = converse(stream, &kept);
                 }
             }

@@ -1,0 +1,293 @@
+//! The store worker: the console's one connection, on a thread of its own. Effects arrive in the
+//! order `update` asked for them, each answers one message; replies' mail and surveys go on to the
+//! mail worker, so nothing the console waits for depends on the network.
+
+use super::background::{self, DueTimes};
+use super::mail::{MailJob, MailWorker};
+use super::{profile_facts, queue_page};
+use crate::app::model::message::{Effect, Msg};
+use crate::config::MailConfig;
+use crate::domain::search::SearchQuery;
+use crate::domain::sla::Policies;
+use crate::domain::{Agent, MessageKind, PageCursor, Status, Ticket, TicketFilter, Timestamp};
+use crate::mail::outbound::{Outbound, SendError};
+use crate::store::{Store, StoreError};
+use chrono::FixedOffset;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+
+/// Results a console search lists at most.
+pub const SEARCH_LIMIT: usize = 100;
+
+/// An effect with what it needs of the console's state, taken when `update` asked for it.
+pub struct Job {
+    pub effect: Effect,
+    pub now: Timestamp,
+    pub offset: FixedOffset,
+    pub page_size: usize,
+    /// The view's filter for a queue load; every tab's, in order, for the counts.
+    pub filters: Vec<TicketFilter>,
+}
+
+/// What the worker works with besides the store; fixed when the console starts.
+pub struct Settings {
+    pub agent: Agent,
+    pub policies: Policies,
+    /// The `[mail]` config: replies are mailed when it has `[mail.outbound]`.
+    pub mail: Option<MailConfig>,
+    /// The data folder, where a relative outbound Maildir is.
+    pub data_dir: PathBuf,
+    /// Mail a satisfaction survey when a ticket is solved (`[sla] csat_survey`).
+    pub csat_survey: bool,
+    /// Pending tickets unanswered this many days are offered for solving.
+    pub stale_days: u32,
+}
+
+/// The console's handle on the store worker.
+pub struct StoreWorker {
+    jobs: Option<Sender<Job>>,
+    sent: usize,
+    answered: Arc<AtomicUsize>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StoreWorker {
+    pub fn spawn(store: Store, settings: Settings, answers: Sender<Msg>, mail: Option<MailWorker>) -> StoreWorker {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let answered = Arc::new(AtomicUsize::new(0));
+        let counted = answered.clone();
+        let due = DueTimes::new(settings.policies.clone());
+        let mut worker = Worker { store, settings, due, answers, mail };
+        let spawned = std::thread::Builder::new().name("store".into()).spawn(move || {
+            for job in rx {
+                let msg = worker.perform(job).unwrap_or_else(failure);
+                let _ = worker.answers.send(msg);
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        let thread = spawned.map_err(|error| tracing::error!(%error, "the store worker did not start")).ok();
+        StoreWorker { jobs: Some(jobs), sent: 0, answered, thread }
+    }
+
+    pub fn send(&mut self, job: Job) {
+        self.sent += 1;
+        if self.jobs.as_ref().is_none_or(|jobs| jobs.send(job).is_err()) {
+            self.answered.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Every job sent has been answered (the answers are on the channel).
+    pub fn idle(&self) -> bool {
+        self.sent == self.answered.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for StoreWorker {
+    /// The jobs asked for are done (a draft saved on quit is saved), and the store is closed on
+    /// its thread, so its WAL is checkpointed as a command's is.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Worker {
+    store: Store,
+    settings: Settings,
+    due: DueTimes,
+    answers: Sender<Msg>,
+    mail: Option<MailWorker>,
+}
+
+impl Worker {
+    fn perform(&mut self, job: Job) -> Result<Msg, StoreError> {
+        let me = self.settings.agent.login.clone();
+        let store = &self.store;
+        match job.effect {
+            Effect::LoadQueue { view, after } => self.queue(view, after, job.page_size, &job),
+            Effect::ReloadQueue { view, rows } => self.queue(view, None, rows.max(job.page_size), &job),
+            Effect::LoadCounts => {
+                let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
+                Ok(Msg::CountsLoaded(counts))
+            }
+            Effect::LoadTicket(id) => self.ticket(id, job.now),
+            Effect::LoadDirectory => {
+                Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
+            }
+            Effect::Snooze { id, until } => Ok(Msg::TicketChanged(store.snooze_ticket(id, until, &me)?)),
+            Effect::SaveNotes { customer, notes, ticket } => {
+                store.update_customer(customer, None, Some(&notes))?;
+                Ok(Msg::TicketChanged(store.ticket(ticket)?))
+            }
+            Effect::Nps { customer, score, ticket } => {
+                store.rate_nps(customer, score, "", &me)?;
+                Ok(Msg::TicketChanged(store.ticket(ticket)?))
+            }
+            Effect::FindSimilarCustomers { customer } => {
+                Ok(Msg::SimilarCustomers { customer, found: store.similar_customers(customer, 20)? })
+            }
+            Effect::MergeCustomers { from, into, ticket } => {
+                Ok(Msg::CustomersMerged { from, into: store.merge_customers(from, into, &me)?, ticket })
+            }
+            Effect::MergeTickets { from, into } => Ok(Msg::TicketChanged(store.merge_tickets(from, into, &me)?)),
+            Effect::Rate { id, csat } => Ok(Msg::TicketChanged(store.rate_ticket(id, csat, "", &me)?)),
+            Effect::UpdateTicket { id, version, change } => {
+                let before = store.ticket(id)?.status;
+                let ticket = store.update_ticket(id, version, &change, &me)?;
+                self.survey_if_solved(&ticket, before);
+                Ok(Msg::TicketChanged(ticket))
+            }
+            Effect::FindStale => {
+                let count = store.count_stale_pending(self.stale_before())? as usize;
+                Ok(Msg::Stale { count, days: self.settings.stale_days, solved: false })
+            }
+            Effect::SolveStale => {
+                let solved = store.solve_stale_pending(self.stale_before(), &me)?;
+                for ticket in &solved {
+                    self.survey_if_solved(ticket, Status::Pending);
+                }
+                Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
+            }
+            Effect::ApplyMacro { ticket, name, change } => {
+                let current = store.ticket(ticket)?;
+                let changed = store.update_ticket(ticket, current.version, &change, &me).map_err(|e| {
+                    StoreError::Invalid(format!("the message was sent, but canned reply '{name}' changed nothing: {e}"))
+                })?;
+                self.survey_if_solved(&changed, current.status);
+                Ok(Msg::TicketChanged(changed))
+            }
+            Effect::LoadNarrowRows { generation, ids, append } => {
+                Ok(Msg::NarrowRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
+            }
+            Effect::Search { generation, text } => {
+                let result = match SearchQuery::parse(&text, job.offset) {
+                    Ok(query) => Ok(self.store.search(&query, &me, SEARCH_LIMIT)?),
+                    Err(problem) => Err(problem),
+                };
+                Ok(Msg::SearchDone { generation, result })
+            }
+            Effect::Send { ticket, kind, body, expect_last } => self.send(ticket, kind, &body, expect_last),
+            Effect::DeleteDraft { ticket } => {
+                store.delete_draft(ticket, &me)?;
+                Ok(Msg::DraftSaved)
+            }
+            Effect::Claim { ticket, seen_owner } => {
+                Ok(Msg::TicketChanged(store.claim_ticket(ticket, &me, seen_owner.as_deref())?))
+            }
+            Effect::SaveDraft { ticket, kind, body } => {
+                store.save_draft(ticket, &me, kind, &body)?;
+                Ok(Msg::DraftSaved)
+            }
+            Effect::ResumeDraft { ticket, .. } => Ok(Msg::DraftLoaded { ticket, draft: store.draft(ticket, &me)? }),
+            Effect::BuildIndex => Ok(Msg::IndexBuild(background::start_index_build(store, &self.answers).then_some(0))),
+            // The console's own effects never come here.
+            Effect::OpenEditor { .. }
+            | Effect::Suspend
+            | Effect::ClearScreen
+            | Effect::Copy { .. }
+            | Effect::ScheduleDraftSave
+            | Effect::Filter { .. } => Ok(Msg::DraftSaved),
+        }
+    }
+
+    /// Pending tickets last changed before this have waited too long for the customer.
+    fn stale_before(&self) -> Timestamp {
+        chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.stale_days))
+    }
+
+    /// Up to `limit` rows of the view after `after` (all of it again when `after` is `None`), with
+    /// their SLA clocks.
+    fn queue(
+        &mut self,
+        view: crate::app::model::views::View,
+        after: Option<PageCursor>,
+        limit: usize,
+        job: &Job,
+    ) -> Result<Msg, StoreError> {
+        self.due.refresh(&self.store, &self.answers);
+        let filter = job.filters.first().cloned().unwrap_or_default();
+        let mut page = self.store.list_page(&filter, after, limit + 1)?;
+        let has_more = page.len() > limit;
+        page.truncate(limit);
+        let next = page.last().map(|(_, cursor)| *cursor);
+        let rows: Vec<Ticket> = page.into_iter().map(|(ticket, _)| ticket).collect();
+        let facts = queue_page::load(&self.store, self.due.policies(), (&rows, next), &filter, job.now)?;
+        Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, facts })
+    }
+
+    fn ticket(&self, id: i64, now: Timestamp) -> Result<Msg, StoreError> {
+        let store = &self.store;
+        let detail = store.ticket_detail(id)?;
+        let customer_tickets = store.customer_tickets(detail.ticket.customer_id, 50)?;
+        let draft = store.draft(id, &self.settings.agent.login)?;
+        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now)?;
+        Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, facts })
+    }
+
+    /// Store the message; a reply's mail is queued in the same transaction and handed to the mail
+    /// worker when the config says how to mail. Notes never are.
+    fn send(&self, ticket: i64, kind: MessageKind, body: &str, expect_last: Option<i64>) -> Result<Msg, StoreError> {
+        let stored = self.store_message(ticket, kind, body, expect_last);
+        let mailing = match stored {
+            Err(StoreError::NewerMessages { ticket, newer }) => {
+                let newest = newer.last().map_or(0, |m| m.id);
+                let message = StoreError::NewerMessages { ticket, newer }.to_string();
+                return Ok(Msg::SendStopped { ticket, newest, message });
+            }
+            other => other?,
+        };
+        self.store.delete_draft(ticket, &self.settings.agent.login)?;
+        Ok(Msg::MessageSent { ticket, kind, mailing })
+    }
+
+    /// Returns whether the reply's mail went to the mail worker.
+    fn store_message(
+        &self,
+        ticket: i64,
+        kind: MessageKind,
+        body: &str,
+        expect_last: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let me = &self.settings.agent.login;
+        let outbound = Outbound::from_config(self.settings.mail.as_ref(), &self.settings.data_dir)
+            .filter(|_| kind == MessageKind::Reply);
+        let (Some(outbound), Some(mail)) = (outbound, &self.mail) else {
+            match expect_last {
+                Some(last) => self.store.add_message_guarded(ticket, kind, me, body, last)?,
+                None => self.store.add_message(ticket, kind, me, body, None)?,
+            };
+            return Ok(false);
+        };
+        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last) {
+            Ok((_, queued)) => {
+                mail.send(MailJob::Deliver(queued));
+                Ok(true)
+            }
+            Err(SendError::Store(e)) => Err(e),
+            Err(other) => Err(StoreError::Invalid(other.to_string())),
+        }
+    }
+
+    /// Have the customer mailed the satisfaction survey when the ticket was just solved and the
+    /// config asks.
+    fn survey_if_solved(&self, ticket: &Ticket, before: Status) {
+        let wanted = self.settings.csat_survey && before != Status::Solved && ticket.status == Status::Solved;
+        if let Some(mail) = self.mail.as_ref().filter(|_| wanted) {
+            mail.send(MailJob::Survey { ticket: ticket.id });
+        }
+    }
+}
+
+fn failure(error: StoreError) -> Msg {
+    tracing::warn!(%error, "action failed");
+    match error {
+        StoreError::Conflict { ticket, .. } | StoreError::Taken { ticket, .. } => {
+            Msg::Conflict { ticket, message: error.to_string() }
+        }
+        other => Msg::Failed(other.to_string()),
+    }
+}
