@@ -1,9 +1,10 @@
 //! Store tests of issue 6: snoozes, ratings and the SLA timeline on a temporary database.
 
 use chrono::{Duration, Utc};
+use frontdesk::domain::lifecycle::woke_up;
 use frontdesk::domain::satisfaction::{csat_percent, Csat, RatingKind};
 use frontdesk::domain::*;
-use frontdesk::store::{woke_up, Store, TicketFilter};
+use frontdesk::store::{Store, TicketFilter};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

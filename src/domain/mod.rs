@@ -2,6 +2,7 @@
 
 pub mod conflict;
 pub mod fuzzy;
+pub mod lifecycle;
 pub mod mail;
 pub mod satisfaction;
 pub mod search;

@@ -138,11 +138,6 @@ impl Store {
     }
 }
 
-/// A ticket whose snooze has ended and that nobody has touched since: it is due again.
-pub fn woke_up(ticket: &Ticket, snoozed_until: Timestamp, now: Timestamp) -> bool {
-    snoozed_until <= now && ticket.updated_at <= snoozed_until
-}
-
 impl Store {
     /// Why a customer is at risk, judged from what happened since `since`: a bad rating, an NPS
     /// detractor answer, or a ticket reopened after it was solved. `None` when nothing did.

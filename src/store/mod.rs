@@ -27,7 +27,6 @@ pub use attachments::{AttachmentInfo, Delivery, MessageMail, TicketMail};
 pub use customers::CustomerSummary;
 pub use drafts::Draft;
 pub use due::DUE_BATCH;
-pub use keep::woke_up;
 pub use mail::MAIL_ACTOR;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
 pub use presence::{Presence, PresenceState};

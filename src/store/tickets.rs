@@ -4,7 +4,8 @@ use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
 use crate::domain::{
-    normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange, Timestamp,
+    lifecycle, normalize_tag, Customer, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange,
+    Timestamp,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
@@ -404,21 +405,30 @@ pub(crate) fn insert_message(
     )?;
     let message_id = conn.last_insert_rowid();
     log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
-    let next_status = match (kind, ticket.status) {
-        (MessageKind::Reply, Status::New) => Some(Status::Open),
-        (MessageKind::Customer, Status::Pending | Status::Solved) => Some(Status::Open),
-        _ => None,
-    };
-    apply_status(conn, &ticket, next_status, actor, now)?;
-    if kind == MessageKind::Customer {
-        conn.execute("UPDATE tickets SET snoozed_until = NULL WHERE id = ?1", [ticket_id])?;
-        // the customer woke it
-    }
-    if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
-        conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
-    }
+    apply_message_effect(conn, &ticket, kind, actor, now)?;
     conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
     Ok(message_id)
+}
+
+/// What a new message of `kind` does to its ticket, by the rules of [`lifecycle::after_message`]:
+/// its status, its snooze, its first response time.
+pub(crate) fn apply_message_effect(
+    conn: &Connection,
+    ticket: &Ticket,
+    kind: MessageKind,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    let effect = lifecycle::after_message(ticket.status, kind, ticket.first_response_at.is_some());
+    apply_status(conn, ticket, effect.status, actor, now)?;
+    if effect.ends_snooze {
+        conn.prepare_cached("UPDATE tickets SET snoozed_until = NULL WHERE id = ?1 AND snoozed_until IS NOT NULL")?
+            .execute([ticket.id])?;
+    }
+    if effect.first_response {
+        conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket.id])?;
+    }
+    Ok(())
 }
 
 pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
@@ -473,7 +483,7 @@ pub(crate) fn apply_status(
     now: i64,
 ) -> Result<bool> {
     let Some(to) = to.filter(|s| *s != current.status) else { return Ok(false) };
-    if current.status == Status::Closed {
+    if !lifecycle::may_move(current.status, to) {
         return Err(StoreError::Invalid(format!(
             "ticket #{} is closed; closed tickets stay closed (open a new ticket instead)",
             current.id
