@@ -1,17 +1,12 @@
 //! Writes that must not cross another agent's: the reply guard and the atomic claim.
 
 use super::rows::{self, MESSAGE_COLUMNS};
-use super::tickets::{insert_message, log_event, read_ticket};
+use super::tickets::{insert_message, log_event, read_message, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::{Message, MessageKind};
 use rusqlite::{params, Connection};
 
 impl Store {
-    /// Customer messages, replies and notes on `ticket` newer than message `after`, oldest first.
-    pub fn messages_after(&self, ticket: i64, after: i64) -> Result<Vec<Message>> {
-        newer_messages(&self.conn, ticket, after)
-    }
-
     /// The newest customer message, reply or note on `ticket`, if any.
     pub fn last_message_id(&self, ticket: i64) -> Result<Option<i64>> {
         let mut stmt = self.conn.prepare_cached(
@@ -37,10 +32,7 @@ impl Store {
             refuse_newer(conn, ticket, last_seen)?;
             insert_message(conn, ticket, kind, actor, body, None)
         })?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
-        ))?;
-        Ok(stmt.query_row([id], rows::message)?)
+        read_message(&self.conn, id)
     }
 
     /// Assign the ticket to `me` if its owner is still `seen_owner` (what the agent saw); a ticket

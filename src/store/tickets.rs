@@ -363,10 +363,7 @@ impl Store {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
         let id = self.write(|conn| insert_message(conn, ticket_id, kind, actor, body, expected_version))?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
-        ))?;
-        Ok(stmt.query_row([id], rows::message)?)
+        read_message(&self.conn, id)
     }
 
     /// Tickets of one customer, newest first.
@@ -429,6 +426,14 @@ pub(crate) fn apply_message_effect(
         conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket.id])?;
     }
     Ok(())
+}
+
+/// One message, as its conversation shows it.
+pub(crate) fn read_message(conn: &Connection, id: i64) -> Result<Message> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
+    ))?;
+    Ok(stmt.query_row([id], rows::message)?)
 }
 
 pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
