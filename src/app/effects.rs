@@ -416,7 +416,7 @@ impl App {
         let me = &self.state.agent.login;
         let Some(outbound) = outbound else {
             match expect_last {
-                Some(last) => self.store.add_message_guarded(ticket, kind, me, body, last)?,
+                Some(last) => self.store.add_message_unless_newer(ticket, kind, me, body, last)?,
                 None => self.store.add_message(ticket, kind, me, body, None)?,
             };
             return Ok(None);

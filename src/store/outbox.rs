@@ -81,7 +81,7 @@ impl Store {
         }
         let (id, outbox) = self.write(|conn| {
             if let Some(last_seen) = last_seen {
-                super::guard::refuse_newer(conn, ticket, last_seen)?;
+                super::reply_check::refuse_newer(conn, ticket, last_seen)?;
             }
             let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, None)?;
             conn.execute(
