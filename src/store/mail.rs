@@ -1,7 +1,8 @@
 //! Importing one mail: duplicates, threading, customers, tickets and attachments, in one transaction.
 
 use super::customers::find_or_create_customer;
-use super::tickets::{apply_message_effect, log_event, read_ticket};
+use super::messages::apply_message_effect;
+use super::tickets::{log_event, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::lifecycle::{self, MailPlace};
 use crate::domain::mail::{subject_tag, ImportOutcome, IncomingMail, ThreadRule};

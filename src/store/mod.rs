@@ -12,6 +12,7 @@ mod error;
 mod file;
 mod mail;
 mod merge;
+mod messages;
 mod migrations;
 mod outbox;
 mod presence;

@@ -1,7 +1,8 @@
 //! Replies that leave as mail: queued with the reply in one transaction, marked sent or failed.
 
+use super::messages::{insert_message, read_message};
 use super::rows;
-use super::tickets::{insert_message, read_message, read_ticket};
+use super::tickets::read_ticket;
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::{Message, MessageKind, Ticket};
 use rusqlite::{params, OptionalExtension};

@@ -1,7 +1,8 @@
 //! Checking for newer messages before a reply: nothing is sent over what the agent has not seen.
 
+use super::messages::{insert_message, read_message};
 use super::rows::{self, MESSAGE_COLUMNS};
-use super::tickets::{insert_message, read_message, read_ticket};
+use super::tickets::read_ticket;
 use super::{Result, Store, StoreError};
 use crate::domain::{Message, MessageKind};
 use rusqlite::{params, Connection};
