@@ -1,4 +1,4 @@
-//! Messages on a ticket: adding one by hand, and what it does to its ticket.
+//! Messages written at the desk, and what any new message does to its ticket.
 
 use super::rows::{self, MESSAGE_COLUMNS};
 use super::tickets::{apply_status, check_version, log_event, read_ticket};
