@@ -350,7 +350,7 @@ fn reply(
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
         let message = match expect_last {
-            Some(last) => store.add_message_guarded(id, kind, &agent.login, &body, last)?,
+            Some(last) => store.add_message_unless_newer(id, kind, &agent.login, &body, last)?,
             None => store.add_message(id, kind, &agent.login, &body, None)?,
         };
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;

@@ -1,5 +1,6 @@
 //! Email as the desk sees it: a decoded incoming mail, how it was threaded, what importing it did.
 
+use super::MessageKind;
 use std::fmt;
 
 /// A mail decoded and ready to be stored; header and body text are raw (sanitized only for display).
@@ -29,6 +30,15 @@ impl IncomingMail {
         const YEAR_1990: i64 = 631_152_000_000;
         const SLACK: i64 = 10 * 60 * 1000;
         self.sent_at.filter(|t| (YEAR_1990..=now + SLACK).contains(t)).map_or(now, |t| t.min(now))
+    }
+
+    /// What the mail becomes in the conversation: a customer message, or a system line when a
+    /// machine wrote it (so it never reopens a ticket).
+    pub fn kind(&self) -> MessageKind {
+        match self.automatic {
+            Some(_) => MessageKind::System,
+            None => MessageKind::Customer,
+        }
     }
 }
 
@@ -152,5 +162,15 @@ mod tests {
         assert_eq!(subject_tag("[#1] and [#7] again"), Some(7));
         assert_eq!(subject_tag("[#] [#x1] #5 [5]"), None);
         assert_eq!(subject_tag("[#99999999999999999999999]"), None);
+    }
+
+    #[test]
+    fn mail_from_a_machine_is_a_system_line() {
+        let mut mail = IncomingMail::default();
+        assert_eq!(mail.kind(), MessageKind::Customer);
+        mail.automatic = Some(Automatic::Bounce);
+        assert_eq!(mail.kind(), MessageKind::System);
+        mail.automatic = Some(Automatic::AutoReply);
+        assert_eq!(mail.kind(), MessageKind::System);
     }
 }

@@ -3,6 +3,7 @@
 pub mod conflict;
 mod conversation;
 pub mod fuzzy;
+pub mod lifecycle;
 mod listing;
 pub mod mail;
 mod presence;

@@ -64,13 +64,4 @@ impl Store {
         let found = stmt.query_row([id], |r| Ok((attachment_row(r)?, r.get::<_, Vec<u8>>(6)?))).optional()?;
         found.ok_or_else(|| StoreError::Invalid(format!("attachment {id} does not exist")))
     }
-
-    /// The attachments of one message.
-    pub fn attachments_of_message(&self, message: i64) -> Result<Vec<AttachmentInfo>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, message_id, name, content_type, size, inline FROM attachments WHERE message_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([message], attachment_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
 }

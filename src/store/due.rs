@@ -14,7 +14,7 @@ use rusqlite::{params, params_from_iter, ToSql};
 /// so other writers wait at most a few milliseconds.
 pub const DUE_BATCH: usize = 200;
 
-/// Back from a snooze and untouched since.
+/// Back from a snooze and untouched since: [`crate::domain::lifecycle::woke_up`] as SQL.
 const WOKEN: &str = "(t.snoozed_until IS NOT NULL AND t.snoozed_until <= ? AND t.updated_at <= t.snoozed_until)";
 /// A running SLA clock breached or in its warning quarter (a ticket waiting on the customer has
 /// no due time here).

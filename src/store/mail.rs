@@ -1,10 +1,12 @@
 //! Importing one mail: duplicates, threading, customers, tickets and attachments, in one transaction.
 
 use super::customers::find_or_create_customer;
-use super::tickets::{apply_status, log_event, read_ticket};
+use super::messages::apply_message_effect;
+use super::tickets::{log_event, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
+use crate::domain::lifecycle::{self, MailPlace};
 use crate::domain::mail::{subject_tag, ImportOutcome, IncomingMail, ThreadRule};
-use crate::domain::{MessageKind, Status, Ticket};
+use crate::domain::{MessageKind, Ticket};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Who the audit log says did what an import did.
@@ -29,25 +31,13 @@ impl Store {
             let (found, ignored_tag) = find_thread(conn, mail, sender)?;
             let now = now_millis();
             let outcome = match found {
-                Some((ticket, _)) if ticket.status == Status::Closed && mail.automatic.is_none() => {
-                    let (id, message) = new_ticket(conn, mail, ThreadRule::FollowUp, now)?;
-                    conn.execute(
-                        "INSERT INTO ticket_follow_ups (ticket_id, follows) VALUES (?1, ?2)",
-                        params![id, ticket.id],
-                    )?;
-                    log_event(conn, id, MAIL_ACTOR, "follows", None, Some(&ticket.id.to_string()), now)?;
-                    ImportOutcome::Created {
-                        ticket: id,
-                        message,
-                        rule: ThreadRule::FollowUp,
-                        follows: Some(ticket.id),
-                        ignored_tag,
+                Some((ticket, rule)) => match lifecycle::place_of_mail(ticket.status, mail.kind()) {
+                    MailPlace::FollowUp => follow_up(conn, mail, &ticket, ignored_tag, now)?,
+                    MailPlace::Matched => {
+                        let message = append(conn, mail, &ticket, sender, rule, now)?;
+                        ImportOutcome::Threaded { ticket: ticket.id, message, rule }
                     }
-                }
-                Some((ticket, rule)) => {
-                    let message = append(conn, mail, &ticket, sender, rule, now)?;
-                    ImportOutcome::Threaded { ticket: ticket.id, message, rule }
-                }
+                },
                 None => {
                     let (id, message) = new_ticket(conn, mail, ThreadRule::NewTicket, now)?;
                     ImportOutcome::Created {
@@ -62,6 +52,26 @@ impl Store {
             Ok(outcome)
         })
     }
+}
+
+/// A new ticket for `mail`, linked to the closed ticket it was written about.
+fn follow_up(
+    conn: &Connection,
+    mail: &IncomingMail,
+    closed: &Ticket,
+    ignored_tag: Option<i64>,
+    now: i64,
+) -> Result<ImportOutcome> {
+    let (id, message) = new_ticket(conn, mail, ThreadRule::FollowUp, now)?;
+    conn.execute("INSERT INTO ticket_follow_ups (ticket_id, follows) VALUES (?1, ?2)", params![id, closed.id])?;
+    log_event(conn, id, MAIL_ACTOR, "follows", None, Some(&closed.id.to_string()), now)?;
+    Ok(ImportOutcome::Created {
+        ticket: id,
+        message,
+        rule: ThreadRule::FollowUp,
+        follows: Some(closed.id),
+        ignored_tag,
+    })
 }
 
 /// The ticket a message with this Message-ID is on, and whether it is one of our replies.
@@ -112,13 +122,6 @@ fn find_thread(conn: &Connection, mail: &IncomingMail, sender: Option<i64>) -> R
     }
 }
 
-fn kind_of(mail: &IncomingMail) -> MessageKind {
-    match mail.automatic {
-        Some(_) => MessageKind::System,
-        None => MessageKind::Customer,
-    }
-}
-
 fn new_ticket(conn: &Connection, mail: &IncomingMail, rule: ThreadRule, now: i64) -> Result<(i64, i64)> {
     if mail.from_email.is_empty() {
         return Err(StoreError::Invalid("no sender address, and it belongs to no ticket".into()));
@@ -146,7 +149,7 @@ fn append(
     rule: ThreadRule,
     now: i64,
 ) -> Result<i64> {
-    let kind = kind_of(mail);
+    let kind = mail.kind();
     // Someone new writing on a thread (a colleague in Cc) becomes a customer; machines do not.
     let author = match (sender, kind) {
         (Some(id), _) => Some(id),
@@ -156,8 +159,7 @@ fn append(
         _ => None,
     };
     let message = insert_message(conn, ticket.id, mail, author, rule, now)?;
-    let reopen = kind == MessageKind::Customer && matches!(ticket.status, Status::Pending | Status::Solved);
-    apply_status(conn, ticket, reopen.then_some(Status::Open), MAIL_ACTOR, now)?;
+    apply_message_effect(conn, ticket, kind, MAIL_ACTOR, now)?;
     conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = max(updated_at, ?1) WHERE id = ?2")?
         .execute(params![mail.time(now), ticket.id])?;
     Ok(message)
@@ -171,7 +173,7 @@ fn insert_message(
     rule: ThreadRule,
     now: i64,
 ) -> Result<i64> {
-    let kind = kind_of(mail);
+    let kind = mail.kind();
     conn.prepare_cached(
         "INSERT INTO messages (ticket_id, kind, author_customer, body, created_at, email_message_id, in_reply_to,
                                email_references, thread_rule, content_hash, sender_email)

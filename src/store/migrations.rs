@@ -1,9 +1,11 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V_MAIL, V_SEARCH, V_MULTI, V_KEEP, V_DUE];
+pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES];
 
-const V1: &str = r#"
+/// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
+/// messages, the event log and drafts.
+const DESK: &str = r#"
 CREATE TABLE organizations (
     id      INTEGER PRIMARY KEY,
     name    TEXT NOT NULL UNIQUE,
@@ -117,7 +119,7 @@ CREATE TABLE drafts (
 "#;
 
 /// Email: how each message was threaded, duplicates, attachments, follow-ups, quarantine, outbox.
-const V_MAIL: &str = r#"
+const MAIL: &str = r#"
 ALTER TABLE messages ADD COLUMN thread_rule TEXT;
 ALTER TABLE messages ADD COLUMN content_hash TEXT;
 ALTER TABLE messages ADD COLUMN sender_email TEXT;
@@ -183,7 +185,7 @@ CREATE INDEX outbox_by_ticket ON outbox(ticket_id);
 /// built in the background after this migration (and the demo builds it after its bulk load), so
 /// opening the console never waits for it. The queue skips those tickets; the build reads them as
 /// they are when it reaches them.
-const V_SEARCH: &str = r#"
+const SEARCH_INDEX: &str = r#"
 CREATE VIRTUAL TABLE ticket_search USING fts5(
     subject, body, customer,
     content = '',
@@ -268,7 +270,7 @@ END;
 "#;
 
 /// Several agents on one file: who is looking at or writing on which ticket (heartbeats that expire).
-const V_MULTI: &str = r#"
+const PRESENCE: &str = r#"
 CREATE TABLE IF NOT EXISTS presence (
     console    TEXT PRIMARY KEY,
     agent      TEXT NOT NULL,
@@ -279,8 +281,9 @@ CREATE TABLE IF NOT EXISTS presence (
 CREATE INDEX IF NOT EXISTS presence_by_ticket ON presence(ticket_id);
 "#;
 
-/// Keeping customers: ratings (CSAT per ticket, NPS per customer) and snoozed tickets.
-const V_KEEP: &str = r#"
+/// Ratings (CSAT per ticket, NPS per customer), the surveys that ask for them, and an index of
+/// snoozed tickets.
+const RATINGS_AND_SNOOZES: &str = r#"
 CREATE TABLE ratings (
     id          INTEGER PRIMARY KEY,
     customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
@@ -310,7 +313,7 @@ CREATE TABLE surveys (
 /// `due_queue`, and whoever lists tickets by due time first works the queue out with the policies
 /// it has (`Store::refresh_due`). `due_state.policies` names the policies the stored times follow;
 /// other policies mean every active ticket is worked out again.
-const V_DUE: &str = r#"
+const DUE_TIMES: &str = r#"
 ALTER TABLE tickets ADD COLUMN due_at INTEGER;
 ALTER TABLE tickets ADD COLUMN warn_at INTEGER;
 CREATE INDEX tickets_by_due ON tickets(due_at, id) WHERE due_at IS NOT NULL;

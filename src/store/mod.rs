@@ -4,27 +4,33 @@ mod agents;
 mod attachments;
 pub mod bulk;
 mod check;
+mod claims;
 mod customers;
 mod drafts;
 mod due;
+mod error;
 mod file;
-mod guard;
-mod keep;
 mod mail;
 mod merge;
+mod messages;
 mod migrations;
 mod outbox;
 mod presence;
 mod quarantine;
+mod ratings;
+mod reply_check;
 mod rows;
 pub mod search;
 mod sla;
+mod snoozes;
+mod stale_pending;
 mod tags;
 mod tickets;
+mod tier_priority;
 mod wal;
 
 pub use due::DUE_BATCH;
-pub use keep::woke_up;
+pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
 pub use quarantine::QuarantinedMail;
@@ -33,56 +39,6 @@ use crate::domain::Timestamp;
 use chrono::{TimeZone, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("ticket #{0} does not exist")]
-    TicketNotFound(i64),
-    #[error("customer {0} does not exist")]
-    CustomerNotFound(i64),
-    #[error("agent '{0}' does not exist")]
-    AgentNotFound(String),
-    #[error("agent '{0}' already exists")]
-    AgentExists(String),
-    /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
-    /// writes since, oldest first, and `by` the last writer.
-    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, &chrono::Local))]
-    Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
-    #[error("{}", newer_messages_sentence(*ticket, newer))]
-    NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
-    #[error("ticket #{ticket} was just taken by {by}")]
-    Taken { ticket: i64, by: String },
-    #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]
-    Busy,
-    #[error("{0}")]
-    Invalid(String),
-    #[error("cannot open the database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
-    #[error("database error: {0}")]
-    Sql(rusqlite::Error),
-}
-
-fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {
-    let who: Vec<String> =
-        newer.iter().map(|m| format!("{} from {}", m.kind, crate::domain::text::for_display_line(&m.author))).collect();
-    format!(
-        "ticket #{ticket} has {} new message{} since you last looked ({}); nothing was sent",
-        newer.len(),
-        if newer.len() == 1 { "" } else { "s" },
-        who.join(", ")
-    )
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
-            _ => StoreError::Sql(e),
-        }
-    }
-}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -108,7 +64,7 @@ impl Store {
         file::create_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+            .map_err(|e| StoreError::Open { path: path.to_path_buf(), source: DatabaseError::new(e) })?;
         Self::configure(conn, path)
     }
 

@@ -1,7 +1,8 @@
 //! Replies that leave as mail: queued with the reply in one transaction, marked sent or failed.
 
-use super::rows::{self, MESSAGE_COLUMNS};
-use super::tickets::{insert_message, read_ticket};
+use super::messages::{insert_message, read_message};
+use super::rows;
+use super::tickets::read_ticket;
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::{Message, MessageKind, Ticket};
 use rusqlite::{params, OptionalExtension};
@@ -81,7 +82,7 @@ impl Store {
         }
         let (id, outbox) = self.write(|conn| {
             if let Some(last_seen) = last_seen {
-                super::guard::refuse_newer(conn, ticket, last_seen)?;
+                super::reply_check::refuse_newer(conn, ticket, last_seen)?;
             }
             let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, None)?;
             conn.execute(
@@ -99,10 +100,7 @@ impl Store {
             )?;
             Ok((id, conn.last_insert_rowid()))
         })?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
-        ))?;
-        Ok((stmt.query_row([id], rows::message)?, outbox))
+        Ok((read_message(&self.conn, id)?, outbox))
     }
 
     /// Outbox entries: the unsent ones, or all of them.

@@ -1,9 +1,9 @@
-//! Tickets, their messages and their events.
+//! Tickets: creating, reading, listing and changing them, each change in the event log.
 
 use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
-use crate::domain::{normalize_tag, Event, Message, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
+use crate::domain::{lifecycle, normalize_tag, Event, NewTicket, Priority, Status, Ticket, TicketChange};
 use crate::domain::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
@@ -266,27 +266,6 @@ impl Store {
         self.ticket(id)
     }
 
-    /// Add a message to a ticket. A public reply records the first response and opens a new ticket;
-    /// a customer message reopens a pending or solved one. With `expected_version`, a ticket changed
-    /// since then is a conflict.
-    pub fn add_message(
-        &self,
-        ticket_id: i64,
-        kind: MessageKind,
-        actor: &str,
-        body: &str,
-        expected_version: Option<i64>,
-    ) -> Result<Message> {
-        if body.trim().is_empty() {
-            return Err(StoreError::Invalid("the message is empty".into()));
-        }
-        let id = self.write(|conn| insert_message(conn, ticket_id, kind, actor, body, expected_version))?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
-        ))?;
-        Ok(stmt.query_row([id], rows::message)?)
-    }
-
     /// Tickets of one customer, newest first.
     pub fn customer_tickets(&self, customer_id: i64, limit: usize) -> Result<Vec<Ticket>> {
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -298,48 +277,6 @@ impl Store {
     }
 }
 
-/// Add a message in the caller's transaction; see [`Store::add_message`].
-pub(crate) fn insert_message(
-    conn: &Connection,
-    ticket_id: i64,
-    kind: MessageKind,
-    actor: &str,
-    body: &str,
-    expected_version: Option<i64>,
-) -> Result<i64> {
-    let ticket = read_ticket(conn, ticket_id)?.ok_or(StoreError::TicketNotFound(ticket_id))?;
-    if let Some(expected) = expected_version {
-        check_version(conn, &ticket, expected)?;
-    }
-    let now = now_millis();
-    let (login, customer) = match kind {
-        MessageKind::Customer => (None, Some(ticket.customer_id)),
-        _ => (Some(actor), None),
-    };
-    conn.execute(
-        "INSERT INTO messages (ticket_id, kind, author_login, author_customer, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![ticket_id, kind.as_str(), login, customer, body, now],
-    )?;
-    let message_id = conn.last_insert_rowid();
-    log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
-    let next_status = match (kind, ticket.status) {
-        (MessageKind::Reply, Status::New) => Some(Status::Open),
-        (MessageKind::Customer, Status::Pending | Status::Solved) => Some(Status::Open),
-        _ => None,
-    };
-    apply_status(conn, &ticket, next_status, actor, now)?;
-    if kind == MessageKind::Customer {
-        conn.execute("UPDATE tickets SET snoozed_until = NULL WHERE id = ?1", [ticket_id])?;
-        // the customer woke it
-    }
-    if kind == MessageKind::Reply && ticket.first_response_at.is_none() {
-        conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
-    }
-    conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
-    Ok(message_id)
-}
-
 pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1"
@@ -347,7 +284,7 @@ pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> 
     Ok(stmt.query_row([id], rows::ticket).optional()?)
 }
 
-fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<()> {
+pub(crate) fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<()> {
     if current.version == expected {
         return Ok(());
     }
@@ -392,7 +329,7 @@ pub(crate) fn apply_status(
     now: i64,
 ) -> Result<bool> {
     let Some(to) = to.filter(|s| *s != current.status) else { return Ok(false) };
-    if current.status == Status::Closed {
+    if !lifecycle::may_move(current.status, to) {
         return Err(StoreError::Invalid(format!(
             "ticket #{} is closed; closed tickets stay closed (open a new ticket instead)",
             current.id

@@ -22,7 +22,7 @@ pub fn load(
     let snoozes = store.snoozes(rows)?;
     let woken = rows
         .iter()
-        .filter(|t| snoozes.get(&t.id).is_some_and(|until| crate::store::woke_up(t, *until, now)))
+        .filter(|t| snoozes.get(&t.id).is_some_and(|until| crate::domain::lifecycle::woke_up(t, *until, now)))
         .map(|t| t.id)
         .collect();
     Ok(PageFacts { clocks, woken, next, next_wake: store.next_wake(now)?, overdue })

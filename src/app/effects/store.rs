@@ -257,7 +257,7 @@ impl Worker {
             .filter(|_| kind == MessageKind::Reply);
         let (Some(outbound), Some(mail)) = (outbound, &self.mail) else {
             match expect_last {
-                Some(last) => self.store.add_message_guarded(ticket, kind, me, body, last)?,
+                Some(last) => self.store.add_message_unless_newer(ticket, kind, me, body, last)?,
                 None => self.store.add_message(ticket, kind, me, body, None)?,
             };
             return Ok(false);

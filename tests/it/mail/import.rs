@@ -104,6 +104,40 @@ fn a_reply_to_a_closed_ticket_opens_a_follow_up() {
 }
 
 #[test]
+fn a_bounce_about_a_closed_ticket_stays_on_it() {
+    let desk = Desk::new();
+    let ticket = first_mail(&desk);
+    set_status(&desk, ticket, Status::Closed);
+    let raw = customer_reply(&[
+        ("Subject", "Out of office"),
+        ("In-Reply-To", "<c1@shop.example>"),
+        ("Message-ID", "<away@x>"),
+        ("Auto-Submitted", "auto-replied"),
+    ]);
+    assert!(matches!(desk.import(&raw), ImportOutcome::Threaded { ticket: t, .. } if t == ticket));
+    assert_eq!(desk.store.ticket(ticket).unwrap().status, Status::Closed);
+    assert_eq!(desk.store.count_tickets(&Default::default()).unwrap(), 1, "no follow-up");
+}
+
+#[test]
+fn a_customer_mail_ends_a_snooze_and_an_auto_reply_does_not() {
+    let desk = Desk::new();
+    let ticket = first_mail(&desk);
+    let until = chrono::Utc::now() + chrono::Duration::days(3);
+    desk.store.snooze_ticket(ticket, until, "ana").unwrap();
+    let reply = |id: &str, auto: bool| {
+        let mut headers = vec![("Subject", "Re: Refund"), ("In-Reply-To", "<c1@shop.example>"), ("Message-ID", id)];
+        headers.extend(auto.then_some(("Auto-Submitted", "auto-replied")));
+        customer_reply(&headers)
+    };
+    let snoozed = || desk.store.snoozes(&[desk.store.ticket(ticket).unwrap()]).unwrap().contains_key(&ticket);
+    desk.import(&reply("<auto@x>", true));
+    assert!(snoozed(), "a machine does not end a snooze");
+    desk.import(&reply("<news@x>", false));
+    assert!(!snoozed(), "the customer writing does");
+}
+
+#[test]
 fn duplicates_are_no_ops_by_message_id_or_content() {
     let desk = Desk::new();
     let ticket = first_mail(&desk);

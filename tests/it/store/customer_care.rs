@@ -1,10 +1,11 @@
-//! Store tests of issue 6: snoozes, ratings and the SLA timeline on a temporary database.
+//! Customer care in the store: snoozes, ratings, merges, the due order, customers alike.
 
 use chrono::{Duration, Utc};
+use frontdesk::domain::lifecycle::woke_up;
 use frontdesk::domain::satisfaction::{csat_percent, Csat, RatingKind};
 use frontdesk::domain::TicketFilter;
 use frontdesk::domain::*;
-use frontdesk::store::{woke_up, Store};
+use frontdesk::store::Store;
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -251,6 +251,40 @@ fn closed_tickets_refuse_status_changes() {
 }
 
 #[test]
+fn a_message_moves_a_ticket_by_its_kind() {
+    let d = desk();
+    let t = open(&d.store, "carla@x.example");
+    d.store.add_message(t.id, MessageKind::Note, "ana", "Checking the order", None).unwrap();
+    assert_eq!(d.store.ticket(t.id).unwrap().status, Status::New, "a note opens nothing");
+    d.store.add_message(t.id, MessageKind::Reply, "ana", "On it", None).unwrap();
+    let replied = d.store.ticket(t.id).unwrap();
+    assert_eq!(replied.status, Status::Open, "the first reply opens it");
+    assert!(replied.first_response_at.is_some());
+    for status in [Status::Pending, Status::Solved] {
+        let version = d.store.ticket(t.id).unwrap().version;
+        d.store
+            .update_ticket(t.id, version, &TicketChange { status: Some(status), ..Default::default() }, "ana")
+            .unwrap();
+        d.store.add_message(t.id, MessageKind::Customer, "carla", "Any news?", None).unwrap();
+        assert_eq!(
+            d.store.ticket(t.id).unwrap().status,
+            Status::Open,
+            "the customer writing reopens a {status} ticket"
+        );
+    }
+}
+
+#[test]
+fn a_customer_message_leaves_a_closed_ticket_closed() {
+    let d = desk();
+    let t = open(&d.store, "carla@x.example");
+    let close = TicketChange { status: Some(Status::Closed), ..Default::default() };
+    d.store.update_ticket(t.id, t.version, &close, "ana").unwrap();
+    d.store.add_message(t.id, MessageKind::Customer, "carla", "Thanks!", None).unwrap();
+    assert_eq!(d.store.ticket(t.id).unwrap().status, Status::Closed);
+}
+
+#[test]
 fn an_unknown_ticket_is_named() {
     let d = desk();
     let err = d.store.ticket(99999).unwrap_err();

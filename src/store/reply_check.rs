@@ -1,17 +1,13 @@
-//! Writes that must not cross another agent's: the reply guard and the atomic claim.
+//! Checking for newer messages before a reply: nothing is sent over what the agent has not seen.
 
+use super::messages::{insert_message, read_message};
 use super::rows::{self, MESSAGE_COLUMNS};
-use super::tickets::{insert_message, log_event, read_ticket};
-use super::{now_millis, Result, Store, StoreError};
+use super::tickets::read_ticket;
+use super::{Result, Store, StoreError};
 use crate::domain::{Message, MessageKind};
 use rusqlite::{params, Connection};
 
 impl Store {
-    /// Customer messages, replies and notes on `ticket` newer than message `after`, oldest first.
-    pub fn messages_after(&self, ticket: i64, after: i64) -> Result<Vec<Message>> {
-        newer_messages(&self.conn, ticket, after)
-    }
-
     /// The newest customer message, reply or note on `ticket`, if any.
     pub fn last_message_id(&self, ticket: i64) -> Result<Option<i64>> {
         let mut stmt = self.conn.prepare_cached(
@@ -22,7 +18,7 @@ impl Store {
 
     /// Add a message only when nothing newer than `last_seen` was written on the ticket; otherwise
     /// [`StoreError::NewerMessages`] names what came in. Checked and written in one transaction.
-    pub fn add_message_guarded(
+    pub fn add_message_unless_newer(
         &self,
         ticket: i64,
         kind: MessageKind,
@@ -37,33 +33,7 @@ impl Store {
             refuse_newer(conn, ticket, last_seen)?;
             insert_message(conn, ticket, kind, actor, body, None)
         })?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer WHERE m.id = ?1"
-        ))?;
-        Ok(stmt.query_row([id], rows::message)?)
-    }
-
-    /// Assign the ticket to `me` if its owner is still `seen_owner` (what the agent saw); a ticket
-    /// someone else took meanwhile is [`StoreError::Taken`]. Taking one's own ticket changes nothing.
-    pub fn claim_ticket(&self, ticket: i64, me: &str, seen_owner: Option<&str>) -> Result<crate::domain::Ticket> {
-        self.write(|conn| {
-            let current = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
-            match current.assignee.as_deref() {
-                Some(owner) if owner == me => return Ok(()),
-                owner if owner != seen_owner => {
-                    return Err(StoreError::Taken { ticket, by: owner.unwrap_or("nobody").to_string() })
-                }
-                _ => {}
-            }
-            super::agents::require_active_agent(conn, me)?;
-            let now = now_millis();
-            conn.execute(
-                "UPDATE tickets SET assignee = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
-                params![me, now, ticket],
-            )?;
-            log_event(conn, ticket, me, "assignee", current.assignee.as_deref(), Some(me), now)
-        })?;
-        self.ticket(ticket)
+        read_message(&self.conn, id)
     }
 }
 

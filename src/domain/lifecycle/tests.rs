@@ -1,0 +1,113 @@
+use super::*;
+use crate::domain::{Channel, Priority};
+use chrono::{Duration, Utc};
+use MessageKind::{Customer, Note, Reply, System};
+use Status::{Closed, New, OnHold, Open, Pending, Solved};
+
+#[test]
+fn only_the_first_reply_and_the_customer_writing_move_a_ticket() {
+    let moves = [(Reply, New, Open), (Customer, Pending, Open), (Customer, Solved, Open)];
+    for &kind in MessageKind::ALL {
+        for &status in Status::ALL {
+            let expected = moves.iter().find(|(k, s, _)| *k == kind && *s == status).map(|(_, _, to)| *to);
+            assert_eq!(status_after_message(status, kind), expected, "{kind} on a {status} ticket");
+        }
+    }
+}
+
+#[test]
+fn the_customer_writing_leaves_new_open_on_hold_and_closed_as_they_are() {
+    for status in [New, Open, OnHold, Closed] {
+        assert_eq!(status_after_message(status, Customer), None, "customer on {status}");
+    }
+}
+
+#[test]
+fn machines_and_notes_never_reopen() {
+    for &status in Status::ALL {
+        assert_eq!(status_after_message(status, System), None, "system line on {status}");
+        assert_eq!(status_after_message(status, Note), None, "note on {status}");
+    }
+}
+
+#[test]
+fn only_the_customer_ends_a_snooze() {
+    assert!(ends_snooze(Customer));
+    for kind in [Reply, Note, System] {
+        assert!(!ends_snooze(kind), "{kind}");
+    }
+}
+
+#[test]
+fn the_first_public_reply_is_the_first_response() {
+    assert!(after_message(Open, Reply, false).first_response);
+    assert!(!after_message(Open, Reply, true).first_response, "answered before");
+    for kind in [Customer, Note, System] {
+        assert!(!after_message(Open, kind, false).first_response, "{kind}");
+    }
+}
+
+#[test]
+fn after_message_combines_the_rules() {
+    let effect = after_message(Solved, Customer, true);
+    assert_eq!(effect, MessageEffect { status: Some(Open), ends_snooze: true, first_response: false });
+    let effect = after_message(New, Reply, false);
+    assert_eq!(effect, MessageEffect { status: Some(Open), ends_snooze: false, first_response: true });
+}
+
+#[test]
+fn the_customer_writing_about_a_closed_ticket_starts_a_follow_up() {
+    assert_eq!(place_of_mail(Closed, Customer), MailPlace::FollowUp);
+    assert_eq!(place_of_mail(Closed, System), MailPlace::Matched, "a bounce stays on the closed ticket");
+    for status in [New, Open, Pending, OnHold, Solved] {
+        assert_eq!(place_of_mail(status, Customer), MailPlace::Matched, "customer mail on {status}");
+        assert_eq!(place_of_mail(status, System), MailPlace::Matched, "system mail on {status}");
+    }
+}
+
+#[test]
+fn closed_tickets_stay_closed() {
+    for &to in Status::ALL {
+        assert_eq!(may_move(Closed, to), to == Closed, "closed to {to}");
+    }
+}
+
+#[test]
+fn any_other_status_may_move_anywhere() {
+    for &from in Status::ALL.iter().filter(|s| **s != Closed) {
+        for &to in Status::ALL {
+            assert!(may_move(from, to), "{from} to {to}");
+        }
+    }
+}
+
+fn ticket_updated_at(updated_at: Timestamp) -> Ticket {
+    Ticket {
+        id: 1,
+        subject: "Refund".into(),
+        customer_id: 1,
+        customer_name: "Carla".into(),
+        customer_email: "carla@shop.example".into(),
+        assignee: None,
+        status: Pending,
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: Vec::new(),
+        created_at: updated_at,
+        updated_at,
+        first_response_at: None,
+        solved_at: None,
+        version: 1,
+    }
+}
+
+#[test]
+fn a_snoozed_ticket_is_back_when_its_time_came_and_nobody_touched_it() {
+    let now = Utc::now();
+    let snoozed = ticket_updated_at(now - Duration::hours(2));
+    assert!(woke_up(&snoozed, now - Duration::hours(1), now), "time came, untouched");
+    assert!(woke_up(&snoozed, now, now), "time comes just now");
+    assert!(!woke_up(&snoozed, now + Duration::hours(1), now), "still snoozed");
+    let touched = ticket_updated_at(now - Duration::minutes(30));
+    assert!(!woke_up(&touched, now - Duration::hours(1), now), "worked on after the snooze ended");
+}
