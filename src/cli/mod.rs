@@ -14,7 +14,9 @@ pub mod logging;
 mod mail_view;
 mod outbox;
 mod output;
+pub mod panic_hook;
 mod quarantine;
+pub mod report;
 mod satisfaction_view;
 mod search;
 mod sla_view;
@@ -116,10 +118,14 @@ pub fn dispatch(cli: Cli, paths: &Paths, config: Config) -> Result<Next, CliErro
     };
     let mut stdout = std::io::stdout().lock();
     let result = run_command(command, paths, &config, cli.demo, as_login, &mut stdout);
+    finish_output(result, &mut stdout).map(|()| Next::Done)
+}
+
+fn finish_output(result: Result<(), CliError>, stdout: &mut dyn Write) -> Result<(), CliError> {
     match result.and_then(|()| Ok(stdout.flush()?)) {
         // A reader that stopped early (`| head`) is not a failure.
-        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Next::Done),
-        other => other.map(|()| Next::Done),
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 
