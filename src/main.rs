@@ -15,6 +15,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    if let Some(result) = cli::run_without_files(&cli) {
+        return Ok(result?);
+    }
     let paths = config::resolve_paths(cli.db.clone(), cli.config.clone(), cli.demo)?;
     let _log = logging::init(&paths.state_dir);
     panic_hook::install(logging::log_file(&paths.state_dir));
