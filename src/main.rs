@@ -1,35 +1,35 @@
 //! The composition root: parse the command line, find the files, start logging, load the config,
-//! run the command or open the console. Errors end here as one sentence and exit code 1.
+//! run the command or open the console. Errors end here as one sentence, the whole chain in the log.
 
 use clap::Parser;
-use frontdesk::cli::{self, logging, Cli, Next};
-use frontdesk::{app, config};
+use frontdesk::cli::{self, logging, panic_hook, report, Cli, Next};
+use frontdesk::{app, config, Error};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Only fails when already installed; the program runs the same either way.
-    let _ = color_eyre::install();
     let cli = Cli::parse(); // usage errors exit 2 here
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(report) => {
-            eprintln!("frontdesk: {report}");
-            report.downcast_ref::<cli::CliError>().map_or(ExitCode::FAILURE, |e| ExitCode::from(e.exit_code()))
-        }
+        Err(e) => report::report(&e),
     }
 }
 
-fn run(cli: Cli) -> color_eyre::Result<()> {
+fn run(cli: Cli) -> Result<(), Error> {
+    if let Some(result) = cli::run_without_files(&cli) {
+        return Ok(result?);
+    }
     let paths = config::resolve_paths(cli.db.clone(), cli.config.clone(), cli.demo)?;
     let _log = logging::init(&paths.state_dir);
+    panic_hook::install(logging::log_file(&paths.state_dir));
+    tracing::info!("frontdesk {} started", env!("CARGO_PKG_VERSION"));
     let result = desk(cli, &paths);
-    if let Err(report) = &result {
-        tracing::error!("{report:?}");
+    if let Err(e) = &result {
+        tracing::error!("{}", e.chain()); // here, while the log is still open
     }
     result
 }
 
-fn desk(cli: Cli, paths: &config::Paths) -> color_eyre::Result<()> {
+fn desk(cli: Cli, paths: &config::Paths) -> Result<(), Error> {
     let config = cli::load_config(paths)?;
     match cli::dispatch(cli, paths, config)? {
         Next::Done => Ok(()),

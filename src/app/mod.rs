@@ -16,10 +16,10 @@ use model::state::State;
 use term::osc;
 
 /// Open the console on `store` as `agent`. Returns when the agent quits.
-pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> color_eyre::Result<()> {
+pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<(), crate::Error> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(color_eyre::eyre::eyre!("this console needs a terminal (use ssh -t)"));
+        return Err(crate::Error::msg("this console needs a terminal (use ssh -t)"));
     }
     tracing::info!(db = %paths.db.display(), agent = %agent.login, "console starting");
     let (keymap, problems) = model::keymap::Keymap::build(&config.keys);
@@ -72,7 +72,7 @@ fn run_loop(
     rx: &std::sync::mpsc::Receiver<Msg>,
     guard: &mut term::guard::TerminalGuard,
     input: &term::input::InputControl,
-) -> color_eyre::Result<()> {
+) -> Result<(), crate::Error> {
     let mut dirty = true;
     let mut first_frame = true;
     while !app.state.should_quit {
@@ -140,7 +140,7 @@ fn on_terminal_request(
     request: Effect,
     guard: &mut term::guard::TerminalGuard,
     input: &term::input::InputControl,
-) -> color_eyre::Result<()> {
+) -> Result<(), crate::Error> {
     let terminal = &mut *screen.term;
     if matches!(request, Effect::OpenEditor { .. } | Effect::Suspend) {
         screen.title.forget(); // the editor or the shell may set their own

@@ -8,13 +8,16 @@ mod customer;
 mod customer_care;
 mod demo;
 mod error;
+mod generate;
 mod identity;
 mod import;
 pub mod logging;
 mod mail_view;
 mod outbox;
 mod output;
+pub mod panic_hook;
 mod quarantine;
+pub mod report;
 mod satisfaction_view;
 mod search;
 mod sla_view;
@@ -93,6 +96,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `frontdesk man > frontdesk.1`.
+    Man,
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -116,10 +123,26 @@ pub fn dispatch(cli: Cli, paths: &Paths, config: Config) -> Result<Next, CliErro
     };
     let mut stdout = std::io::stdout().lock();
     let result = run_command(command, paths, &config, cli.demo, as_login, &mut stdout);
+    finish_output(result, &mut stdout).map(|()| Next::Done)
+}
+
+/// Run the command when it needs no files at all (the completion script, the man page), before any
+/// path is resolved: nothing is created and a packager can run it at build time. `None` otherwise.
+pub fn run_without_files(cli: &Cli) -> Option<Result<(), CliError>> {
+    let mut stdout = std::io::stdout().lock();
+    let result = match cli.command.as_ref()? {
+        Command::Completions { shell } => generate::completions(*shell, &mut stdout),
+        Command::Man => generate::man(&mut stdout),
+        _ => return None,
+    };
+    Some(finish_output(result, &mut stdout))
+}
+
+fn finish_output(result: Result<(), CliError>, stdout: &mut dyn Write) -> Result<(), CliError> {
     match result.and_then(|()| Ok(stdout.flush()?)) {
         // A reader that stopped early (`| head`) is not a failure.
-        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Next::Done),
-        other => other.map(|()| Next::Done),
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 
@@ -134,6 +157,8 @@ fn run_command(
     match command {
         Command::Config(cmd) => config_cmd::run(cmd, paths, config, out),
         Command::Keys { json } => config_cmd::keys(config, json, out),
+        Command::Completions { shell } => generate::completions(shell, out),
+        Command::Man => generate::man(out),
         Command::Init { group } => {
             let store = open_store(paths, demo)?;
             identity::init(&store, out)?;

@@ -58,7 +58,7 @@ pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<I
         return Err(Refusal::TooLarge { size: raw.len() as u64, limit: limits.max_size });
     }
     // A parser bug must not take the whole import down: the mail is quarantined instead.
-    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
+    let parsed = crate::panics::catch_quietly(|| MessageParser::default().parse(raw));
     let message = parsed.map_err(|_| Refusal::ParserFailed)?.ok_or(Refusal::Unparseable)?;
     if message.headers().is_empty() {
         return Err(Refusal::Unparseable);

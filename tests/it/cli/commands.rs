@@ -247,7 +247,7 @@ fn logs_go_to_the_state_folder_not_the_terminal() {
     let desk = Desk::with_admin();
     let run = desk.by("ana").run(&["ticket", "show", "5"]);
     assert_eq!(run.stderr.lines().count(), 1);
-    let log = desk.dir.path().join("state").join("frontdesk").join("frontdesk.log");
+    let log = frontdesk::cli::logging::log_file(&desk.dir.path().join("state").join("frontdesk"));
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("ticket #5 does not exist"), "{text}");
 }

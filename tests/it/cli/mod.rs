@@ -2,4 +2,6 @@
 
 mod commands;
 mod customer_care;
+mod errors;
+mod packaging;
 mod several_agents;

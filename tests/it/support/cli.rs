@@ -91,7 +91,9 @@ impl<'a> As<'a> {
             cmd.arg("--config").arg(config);
         }
         cmd.args(args);
-        cmd.env_remove("FRONTDESK_DB").env_remove("FRONTDESK_CONFIG").env_remove("LOGNAME");
+        for var in ["FRONTDESK_DB", "FRONTDESK_CONFIG", "FRONTDESK_LOG", "LOGNAME", "NO_COLOR"] {
+            cmd.env_remove(var);
+        }
         cmd.env("HOME", home).env("USER", self.user);
         for (var, sub) in [("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")] {
             cmd.env(var, home.join(sub));
