@@ -53,13 +53,13 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();
-    app.live = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
+    app.watcher = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);
     app.start();
     app.wait_on(&rx, false); // the first frame shows the queue, not an empty pane
     let mut screen = Screen { term: &mut term, output: &mut output, theme: &theme, title: Default::default() };
     let result = run_loop(&mut app, &mut screen, &rx, &mut guard, &input);
-    drop(app.live.take()); // removes this console's heartbeat
+    drop(app.watcher.take()); // removes this console's heartbeat
     input.stop();
     drop(guard);
     result

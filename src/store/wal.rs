@@ -328,8 +328,15 @@ mod tests {
     fn the_wal_starts_over_while_readers_never_stop() {
         // A restart at 256 frames (1 MB): the writer goes on while the checkpointer copies, and
         // starts the WAL over itself at twice that. Without restarts this reached 49–104 MB.
-        let peak = peak_wal_while_read(256, 3000);
-        assert!(peak < 4 * 1024 * 1024, "the WAL grew to {peak} bytes");
+        // Up to three runs: with the other tests of this binary on both cores, the checkpointer
+        // can be starved for a whole run (seen: 4.5 and 11 MB once in two full runs, never alone).
+        // A RESTART that never gets through fails all three.
+        const LIMIT: u64 = 4 * 1024 * 1024;
+        let mut peaks = Vec::new();
+        while peaks.len() < 3 && peaks.last().is_none_or(|peak| *peak >= LIMIT) {
+            peaks.push(peak_wal_while_read(256, 3000));
+        }
+        assert!(peaks.last().is_some_and(|peak| *peak < LIMIT), "the WAL grew to {peaks:?} bytes");
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl Widget for QueueView<'_> {
             header(&cols).style(self.theme.dim()).render(header_area, buf);
         }
         if q.rows.is_empty() {
-            let text = match &state.narrow {
+            let text = match &state.findings {
                 Some(n) if n.working || n.ids.is_none() => "looking…".to_string(),
                 Some(n) => format!("no tickets match “{}”", for_display_line(&n.text)),
                 None if q.loading => "loading…".to_string(),
@@ -95,15 +95,15 @@ fn title(state: &State) -> String {
     let count = state.counts.get(state.tab_index(state.view)).copied().flatten();
     let count = count.map(|c| format!(" {c}")).unwrap_or_default();
     let view = for_display_line(state.view_title(state.view));
-    let Some(narrow) = &state.narrow else {
+    let Some(findings) = &state.findings else {
         return format!(" Queue · {view}{count} ");
     };
-    let text = truncate(&for_display_line(&narrow.text), 24);
-    let found = narrow.ids.as_ref().map(|ids| ids.len());
-    let busy = if narrow.working { " …" } else { "" };
-    match narrow.kind {
+    let text = truncate(&for_display_line(&findings.text), 24);
+    let found = findings.ids.as_ref().map(|ids| ids.len());
+    let busy = if findings.working { " …" } else { "" };
+    match findings.kind {
         PromptKind::Filter => {
-            let found = match (found, narrow.total) {
+            let found = match (found, findings.total) {
                 (Some(found), Some(total)) => format!(" {found} of {total}"),
                 _ => String::new(),
             };
@@ -186,7 +186,7 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         spans.push(super::sla::due_cell(state, ticket.id, theme));
         spans.push(Span::raw(" "));
     }
-    let query = state.narrow.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);
+    let query = state.findings.as_ref().filter(|n| n.kind == PromptKind::Filter).map(|n| &n.query);
     let marks = |text: &str| query.map(|q| q.positions(text)).unwrap_or_default();
     spans.extend(marked(&customer, cols.customer, &marks(&customer), theme));
     spans.push(Span::raw(" "));

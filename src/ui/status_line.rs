@@ -76,7 +76,7 @@ fn hints(state: &State) -> String {
         _ if state.composer.is_some() && state.focus == Pane::Conversation => {
             (Context::Composer, &[(Action::Send, "send"), (Action::Back, "keep draft"), (Action::Editor, "$EDITOR")])
         }
-        Pane::Queue if state.narrow.is_some() => (
+        Pane::Queue if state.findings.is_some() => (
             Context::Filtered,
             &[
                 (Action::Open, "open"),

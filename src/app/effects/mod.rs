@@ -53,7 +53,7 @@ pub struct App {
     /// A countdown refresh is already on its way.
     sla_tick_scheduled: bool,
     /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
-    pub live: Option<watcher::Watcher>,
+    pub watcher: Option<watcher::Watcher>,
     // Settings, read when `start` starts the workers.
     /// The `[mail]` config: replies are mailed when it has `[mail.outbound]`.
     pub mail: Option<crate::config::MailConfig>,
@@ -83,7 +83,7 @@ impl App {
             filter: None,
             filter_stale: false,
             sla_tick_scheduled: false,
-            live: None,
+            watcher: None,
             mail: None,
             data_dir: PathBuf::new(),
             sla: Default::default(),
@@ -204,8 +204,8 @@ impl App {
                 pending.extend(self.perform(effect));
             }
         }
-        if let Some(live) = &self.live {
-            live.show(&self.state);
+        if let Some(watcher) = &self.watcher {
+            watcher.show(&self.state);
         }
     }
 

@@ -160,8 +160,8 @@ impl Worker {
                 self.survey_if_solved(&changed, current.status);
                 Ok(Msg::TicketChanged(changed))
             }
-            Effect::LoadNarrowRows { generation, ids, append } => {
-                Ok(Msg::NarrowRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
+            Effect::LoadFoundRows { generation, ids, append } => {
+                Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
             Effect::Search { generation, text } => {
                 let result = match SearchQuery::parse(&text, job.offset) {

@@ -103,7 +103,7 @@ pub enum Msg {
         total: usize,
     },
     /// Rows of the filter's or search's results, loaded from the store.
-    NarrowRowsLoaded {
+    FoundRowsLoaded {
         generation: u64,
         rows: Vec<Ticket>,
         append: bool,
@@ -233,7 +233,7 @@ pub enum Effect {
         query: String,
     },
     /// Load these tickets as rows of the narrowed queue.
-    LoadNarrowRows {
+    LoadFoundRows {
         generation: u64,
         ids: Vec<i64>,
         append: bool,

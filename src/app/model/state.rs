@@ -67,7 +67,7 @@ pub struct Prompt {
 
 /// The queue shows a filter's or a search's results instead of its tab.
 #[derive(Debug, Clone)]
-pub struct Narrow {
+pub struct Findings {
     pub kind: PromptKind,
     /// What was typed.
     pub text: String,
@@ -85,9 +85,9 @@ pub struct Narrow {
     pub note: Option<String>,
 }
 
-impl Narrow {
-    pub fn new(kind: PromptKind, generation: u64) -> Narrow {
-        Narrow {
+impl Findings {
+    pub fn new(kind: PromptKind, generation: u64) -> Findings {
+        Findings {
             kind,
             text: String::new(),
             query: crate::domain::fuzzy::Query::new(""),
@@ -144,7 +144,7 @@ pub struct State {
     /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
     pub pending_action: Option<(i64, crate::app::model::action::Action)>,
     pub prompt: Option<Prompt>,
-    pub narrow: Option<Narrow>,
+    pub findings: Option<Findings>,
     /// Requests to background work are numbered so late answers can be recognised.
     pub generation: u64,
     /// How far the search index build has come, in percent, while it runs.
@@ -183,7 +183,7 @@ impl State {
             pending_action: None,
             prompt: None,
             macros: Vec::new(),
-            narrow: None,
+            findings: None,
             generation: 0,
             index_build: None,
             should_quit: false,

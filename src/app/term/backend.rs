@@ -438,11 +438,11 @@ mod tests {
         after.set_string(3, 4, "x y  z", Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD));
 
         let (ours, theirs) = (ByteSink::default(), ByteSink::default());
-        let mut compact = ByteSavingBackend::with_size(ours.clone(), Size { width: w, height: h });
+        let mut ours_backend = ByteSavingBackend::with_size(ours.clone(), Size { width: w, height: h });
         let mut plain = CrosstermBackend::new(theirs.clone());
         let empty = Buffer::empty(Rect::new(0, 0, w, h));
         for (from, to) in [(&empty, &before), (&before, &after)] {
-            compact.draw(from.diff(to).into_iter()).unwrap();
+            ours_backend.draw(from.diff(to).into_iter()).unwrap();
             plain.draw(from.diff(to).into_iter()).unwrap();
         }
         let mut grid = vec![vec![' '; w as usize]; h as usize];

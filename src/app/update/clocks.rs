@@ -8,7 +8,7 @@ use crate::domain::Ticket;
 
 /// Take a loaded page's clocks and cursor into the queue.
 pub fn with_clocks(state: &mut State, view: View, rows: Vec<Ticket>, append: bool, facts: PageFacts) -> Vec<Ticket> {
-    if view != state.view || state.narrow.is_some() {
+    if view != state.view || state.findings.is_some() {
         return rows;
     }
     if !append {
@@ -25,7 +25,7 @@ pub fn with_clocks(state: &mut State, view: View, rows: Vec<Ticket>, append: boo
 /// The timer fired: reload the rows the queue has, keeping the agent's place (not while it is
 /// narrowed to a filter's results), and the tab counts a woken snooze changes.
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
-    if state.narrow.is_some() {
+    if state.findings.is_some() {
         return vec![];
     }
     vec![Effect::ReloadQueue { view: state.view, rows: state.queue.rows.len() }, Effect::LoadCounts]

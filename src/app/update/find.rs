@@ -3,7 +3,7 @@
 
 use crate::app::model::key::{KeyCode, KeyEvent};
 use crate::app::model::message::Effect;
-use crate::app::model::state::{Narrow, Pane, Prompt, PromptKind, State};
+use crate::app::model::state::{Findings, Pane, Prompt, PromptKind, State};
 use crate::domain::fuzzy::Query;
 use crate::domain::search::SearchQuery;
 use crate::domain::Ticket;
@@ -13,12 +13,14 @@ use std::sync::Arc;
 const PAGE: usize = 200;
 
 pub fn start(state: &mut State, kind: PromptKind) -> Vec<Effect> {
-    let text = state.narrow.as_ref().filter(|n| n.kind == kind).map(|n| n.text.clone()).unwrap_or_default();
+    let text = state.findings.as_ref().filter(|n| n.kind == kind).map(|n| n.text.clone()).unwrap_or_default();
     state.prompt = Some(Prompt { kind, input: tui_input::Input::new(text) });
     state.focus = Pane::Queue;
     match kind {
         // Start loading the tab's tickets for matching while the agent types the first letter.
-        PromptKind::Filter if !matches!(&state.narrow, Some(n) if n.kind == PromptKind::Filter) => refilter(state, ""),
+        PromptKind::Filter if !matches!(&state.findings, Some(n) if n.kind == PromptKind::Filter) => {
+            refilter(state, "")
+        }
         _ => vec![],
     }
 }
@@ -34,7 +36,7 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
         KeyCode::Enter => match kind {
             PromptKind::Filter => {
                 state.prompt = None;
-                if state.narrow.as_ref().is_some_and(|n| n.text.trim().is_empty()) {
+                if state.findings.as_ref().is_some_and(|n| n.text.trim().is_empty()) {
                     return clear(state);
                 }
                 state.set_status("filter kept: n/N open the next/previous match, Esc shows the whole tab");
@@ -73,14 +75,14 @@ pub fn on_paste(state: &mut State, pasted: &str) -> Vec<Effect> {
 fn refilter(state: &mut State, text: &str) -> Vec<Effect> {
     state.generation += 1;
     let generation = state.generation;
-    let narrow = match state.narrow.as_mut() {
+    let findings = match state.findings.as_mut() {
         Some(n) if n.kind == PromptKind::Filter => n,
-        _ => state.narrow.insert(Narrow::new(PromptKind::Filter, generation)),
+        _ => state.findings.insert(Findings::new(PromptKind::Filter, generation)),
     };
-    narrow.generation = generation;
-    narrow.text = text.to_string();
-    narrow.query = Query::new(text);
-    narrow.working = true;
+    findings.generation = generation;
+    findings.text = text.to_string();
+    findings.query = Query::new(text);
+    findings.working = true;
     vec![Effect::Filter { generation, view: state.view, query: text.to_string() }]
 }
 
@@ -101,10 +103,10 @@ fn search(state: &mut State) -> Vec<Effect> {
             state.prompt = None;
             state.generation += 1;
             let generation = state.generation;
-            let mut narrow = Narrow::new(PromptKind::Search, generation);
-            narrow.text = text.clone();
-            narrow.working = true;
-            state.narrow = Some(narrow);
+            let mut findings = Findings::new(PromptKind::Search, generation);
+            findings.text = text.clone();
+            findings.working = true;
+            state.findings = Some(findings);
             state.status = None;
             vec![Effect::Search { generation, text }]
         }
@@ -113,7 +115,7 @@ fn search(state: &mut State) -> Vec<Effect> {
 
 /// Back to the whole tab.
 pub fn clear(state: &mut State) -> Vec<Effect> {
-    if state.narrow.take().is_none() {
+    if state.findings.take().is_none() {
         return vec![];
     }
     // What the status line said about the results is over with them.
@@ -125,23 +127,23 @@ pub fn clear(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn on_matched(state: &mut State, generation: u64, ids: Option<Arc<[i64]>>, total: usize) -> Vec<Effect> {
-    let (Some(narrow), Some(ids)) = (state.narrow.as_mut(), ids) else { return vec![] };
-    if narrow.generation != generation {
+    let (Some(findings), Some(ids)) = (state.findings.as_mut(), ids) else { return vec![] };
+    if findings.generation != generation {
         return vec![];
     }
-    narrow.working = false;
-    narrow.total = Some(total);
+    findings.working = false;
+    findings.total = Some(total);
     let first: Vec<i64> = ids.iter().take(PAGE).copied().collect();
-    narrow.ids = Some(ids);
-    vec![Effect::LoadNarrowRows { generation, ids: first, append: false }]
+    findings.ids = Some(ids);
+    vec![Effect::LoadFoundRows { generation, ids: first, append: false }]
 }
 
 pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bool) -> Vec<Effect> {
-    let Some(narrow) = state.narrow.as_ref() else { return vec![] };
-    if narrow.generation != generation {
+    let Some(findings) = state.findings.as_ref() else { return vec![] };
+    if findings.generation != generation {
         return vec![];
     }
-    let found = narrow.ids.as_ref().map_or(0, |ids| ids.len());
+    let found = findings.ids.as_ref().map_or(0, |ids| ids.len());
     let queue = &mut state.queue;
     queue.loading = false;
     if append {
@@ -149,7 +151,7 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
     } else {
         // A reload after a write keeps the cursor on its ticket; new results start at the top.
         let still_selected =
-            queue.selected_ticket().map(|t| t.id).filter(|_| !narrow.working && queue.rows.len() == rows.len());
+            queue.selected_ticket().map(|t| t.id).filter(|_| !findings.working && queue.rows.len() == rows.len());
         queue.rows = rows;
         queue.selected = still_selected.and_then(|id| queue.rows.iter().position(|t| t.id == id)).unwrap_or(0);
         if still_selected.is_none() {
@@ -166,8 +168,8 @@ pub fn on_search_done(
     generation: u64,
     result: Result<crate::domain::search::SearchResults, String>,
 ) -> Vec<Effect> {
-    let Some(narrow) = state.narrow.as_mut().filter(|n| n.generation == generation) else { return vec![] };
-    narrow.working = false;
+    let Some(findings) = state.findings.as_mut().filter(|n| n.generation == generation) else { return vec![] };
+    findings.working = false;
     match result {
         Err(problem) => {
             let effects = clear(state);
@@ -175,7 +177,7 @@ pub fn on_search_done(
             effects
         }
         Ok(results) => {
-            narrow.note = if results.stopped_early {
+            findings.note = if results.stopped_early {
                 Some("the search stopped early: older tickets may match too; refine your search".into())
             } else if results.unindexed > 0 {
                 Some(format!("{} tickets are not indexed yet and were not searched", results.unindexed))
@@ -185,9 +187,9 @@ pub fn on_search_done(
                 None
             };
             let ids: Arc<[i64]> = results.tickets.iter().map(|t| t.id).collect();
-            narrow.total = None;
-            narrow.ids = Some(ids);
-            if let Some(note) = narrow.note.clone() {
+            findings.total = None;
+            findings.ids = Some(ids);
+            if let Some(note) = findings.note.clone() {
                 state.set_status(note);
             } else {
                 let n = results.tickets.len();
@@ -207,15 +209,15 @@ pub fn on_search_done(
 
 /// The next page of results, when the cursor nears the end of what is loaded.
 pub fn next_page(state: &mut State) -> Option<Effect> {
-    let narrow = state.narrow.as_ref()?;
-    let ids = narrow.ids.as_ref()?;
+    let findings = state.findings.as_ref()?;
+    let ids = findings.ids.as_ref()?;
     let loaded = state.queue.rows.len();
     let page: Vec<i64> = ids.iter().skip(loaded).take(PAGE).copied().collect();
     if page.is_empty() {
         return None;
     }
     state.queue.loading = true;
-    Some(Effect::LoadNarrowRows { generation: narrow.generation, ids: page, append: true })
+    Some(Effect::LoadFoundRows { generation: findings.generation, ids: page, append: true })
 }
 
 /// `n`/`N`: move to the next or previous result and open it.
@@ -229,7 +231,7 @@ pub fn step(state: &mut State, delta: isize) -> Vec<Effect> {
 
 /// After a write, reload the result rows shown (their status or owner may have changed).
 pub fn refresh(state: &State) -> Option<Effect> {
-    let narrow = state.narrow.as_ref()?;
+    let findings = state.findings.as_ref()?;
     let ids = state.queue.rows.iter().map(|t| t.id).collect();
-    Some(Effect::LoadNarrowRows { generation: narrow.generation, ids, append: false })
+    Some(Effect::LoadFoundRows { generation: findings.generation, ids, append: false })
 }

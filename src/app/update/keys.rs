@@ -44,7 +44,7 @@ fn context_of(state: &State) -> Context {
         return Context::Composer;
     }
     match state.focus {
-        Pane::Queue if state.narrow.is_some() => Context::Filtered,
+        Pane::Queue if state.findings.is_some() => Context::Filtered,
         Pane::Queue => Context::Queue,
         Pane::Conversation => Context::Conversation,
         Pane::Profile => Context::Profile,

@@ -144,7 +144,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
-        Msg::NarrowRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
+        Msg::FoundRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
         Msg::SearchDone { generation, result } => find::on_search_done(state, generation, result),
         Msg::StoreChanged { desk_changed, presence } => desk_changes::on_store_changed(state, desk_changed, presence),
         Msg::IndexBuild(progress) => {
@@ -251,7 +251,7 @@ fn on_queue_loaded(
     append: bool,
     has_more: bool,
 ) -> Vec<Effect> {
-    if view != state.view || state.narrow.is_some() {
+    if view != state.view || state.findings.is_some() {
         return vec![];
     }
     let queue = &mut state.queue;

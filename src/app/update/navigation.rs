@@ -22,7 +22,7 @@ pub fn next_view(state: &State, delta: isize) -> View {
 }
 
 pub fn switch_view(state: &mut State, view: View) -> Vec<Effect> {
-    state.narrow = None;
+    state.findings = None;
     state.prompt = None;
     state.view = view;
     state.queue = Default::default();
@@ -46,7 +46,7 @@ pub fn back(state: &mut State) -> Vec<Effect> {
         state.pending_keys.clear();
         return vec![];
     }
-    if state.narrow.is_some() && state.focus == Pane::Queue {
+    if state.findings.is_some() && state.focus == Pane::Queue {
         return crate::app::update::find::clear(state);
     }
     if state.focus != Pane::Queue {
@@ -150,7 +150,7 @@ fn move_queue(state: &mut State, delta: isize) -> Vec<Effect> {
     let mut effects = Vec::new();
     let near_end = state.queue.selected + layout::queue_rows(state) >= state.queue.rows.len();
     if near_end && state.queue.has_more && !state.queue.loading {
-        if state.narrow.is_some() {
+        if state.findings.is_some() {
             effects.extend(crate::app::update::find::next_page(state));
         } else {
             state.queue.loading = true;

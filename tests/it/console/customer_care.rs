@@ -108,9 +108,9 @@ fn the_profile_shows_ratings_and_why_the_customer_is_at_risk() {
     let mut app = open_app(store, chrono::Utc::now(), Policies::default());
     deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::ViewAll));
     deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::Open));
-    let keep = &app.state.profile.facts;
-    assert_eq!(keep.ratings.len(), 1);
-    assert_eq!(keep.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
+    let facts = &app.state.profile.facts;
+    assert_eq!(facts.ratings.len(), 1);
+    assert_eq!(facts.at_risk.as_deref(), Some(format!("rated badly on #{}", lamp.id).as_str()));
 }
 
 #[test]

@@ -217,7 +217,7 @@ fn presence_shows_who_views_and_who_writes() {
     let (_dir, path) = desk();
     let mut hiro = console(&path, "hiro");
     let (tx, rx) = std::sync::mpsc::channel();
-    hiro.live = Some(Watcher::spawn(path.clone(), "hiro".into(), tx));
+    hiro.watcher = Some(Watcher::spawn(path.clone(), "hiro".into(), tx));
     press(&mut hiro, "enter r");
     let id = hiro.state.open_ticket().unwrap().id;
     type_text(&mut hiro, "x");
@@ -235,7 +235,7 @@ fn presence_shows_who_views_and_who_writes() {
     assert_eq!(presence::describe(&ana.state, id, true).as_deref(), Some("✎ hiro"));
     drop(rx);
     // A console that dies stops renewing; its heartbeat expires (here: removed as on exit).
-    drop(hiro.live.take());
+    drop(hiro.watcher.take());
     let msg = wait_for(&ana_rx, |m| matches!(m, Msg::StoreChanged { presence, .. } if presence.is_empty()));
     deliver(&mut ana, msg);
     assert_eq!(presence::glyph(&ana.state, id), " ");
@@ -300,7 +300,7 @@ fn an_idle_console_holds_no_read_transaction_so_checkpoints_complete() {
     let (_dir, path) = desk();
     let mut ana = console(&path, "ana");
     let (tx, rx) = std::sync::mpsc::channel();
-    ana.live = Some(Watcher::spawn(path.clone(), "ana".into(), tx));
+    ana.watcher = Some(Watcher::spawn(path.clone(), "ana".into(), tx));
     press(&mut ana, "enter r");
     type_text(&mut ana, "draft");
     deliver(&mut ana, Msg::DraftDue);

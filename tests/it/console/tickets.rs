@@ -308,9 +308,9 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
     press(&mut d.app, "/");
     type_text(&mut d.app, "refund");
     d.app.wait_idle();
-    let narrow = d.app.state.narrow.as_ref().unwrap();
-    assert!(!narrow.working);
-    assert_eq!(narrow.total, Some(13), "the filter looks at every ticket of the tab");
+    let findings = d.app.state.findings.as_ref().unwrap();
+    assert!(!findings.working);
+    assert_eq!(findings.total, Some(13), "the filter looks at every ticket of the tab");
     assert_eq!(subjects(&d.app), vec!["Refund for order 4821", "Where is my refund?"], "a word start ranks first");
 
     // Typing on narrows what the last answer had; accents do not matter; a typo says so.
@@ -337,7 +337,7 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
     press(&mut d.app, "enter");
     assert_eq!(d.app.state.open_ticket().unwrap().subject, "Refund for order 4821");
     press(&mut d.app, "esc esc");
-    assert!(d.app.state.narrow.is_none(), "esc in the queue ends the filter");
+    assert!(d.app.state.findings.is_none(), "esc in the queue ends the filter");
     assert_eq!(d.app.state.queue.rows.len(), 13, "the whole tab is back");
 }
 
@@ -367,7 +367,7 @@ fn a_change_to_a_filtered_ticket_shows_in_the_results() {
     press(&mut d.app, "s");
     type_text(&mut d.app, "pend");
     press(&mut d.app, "enter");
-    assert!(d.app.state.narrow.is_some(), "the filter stays");
+    assert!(d.app.state.findings.is_some(), "the filter stays");
     assert_eq!(d.app.state.queue.rows[0].id, id);
     assert_eq!(d.app.state.queue.rows[0].status, Status::Pending, "the row shows the new status");
 }
@@ -384,7 +384,7 @@ fn search_lists_matches_from_the_index_and_opens_them() {
     press(&mut d.app, "enter");
     assert_eq!(open_id(&d.app), 3);
     press(&mut d.app, "1 esc");
-    assert!(d.app.state.narrow.is_none());
+    assert!(d.app.state.findings.is_none());
     assert_eq!(d.app.state.queue.rows.len(), 8);
 }
 

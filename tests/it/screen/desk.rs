@@ -139,8 +139,8 @@ fn the_filtered_queue_marks_what_matched() {
     let found = vec![state.queue.rows[0].clone()];
     // What the worker and the store would answer.
     let effects = update(&mut state, Msg::FilterMatched { generation, ids: Some(vec![1042].into()), total: 6 });
-    assert_eq!(effects, vec![Effect::LoadNarrowRows { generation, ids: vec![1042], append: false }]);
-    update(&mut state, Msg::NarrowRowsLoaded { generation, rows: found, append: false });
+    assert_eq!(effects, vec![Effect::LoadFoundRows { generation, ids: vec![1042], append: false }]);
+    update(&mut state, Msg::FoundRowsLoaded { generation, rows: found, append: false });
     let term = render(&state);
     insta::assert_snapshot!(term.backend());
     let buf = term.backend().buffer();
@@ -169,7 +169,7 @@ fn search_results_replace_the_queue_until_esc() {
     insta::assert_snapshot!(render(&state).backend());
     let esc = frontdesk::app::model::key::KeyEvent::from(frontdesk::app::model::key::KeyCode::Esc);
     let effects = update(&mut state, Msg::Key(esc));
-    assert!(state.narrow.is_none());
+    assert!(state.findings.is_none());
     assert!(matches!(effects.as_slice(), [Effect::LoadQueue { after: None, .. }]));
 }
 
