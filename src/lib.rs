@@ -1,3 +1,29 @@
+//! frontdesk: a keyboard-first customer-support desk in a terminal, over one SQLite file.
+//!
+//! A map for newcomers: where each thing lives, and the rules between the rooms.
+//!
+//! | folder | what it is |
+//! |---|---|
+//! | `main.rs` | the composition root: parse args, find the files, start logging, load the config, run a command or the console |
+//! | [`cli`] | one thin function per command over domain and store; `--json` output; the error report and panic hook |
+//! | [`config`] | the config file (serde + toml), paths, SLA policies, mail settings, canned replies |
+//! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, search queries, text made safe for display |
+//! | [`store`] | the only module that speaks SQL: one file per aggregate, migrations, the WAL's upkeep |
+//! | [`mail`] | intake (parse, thread, import) and outbound mail (SMTP, sendmail, Maildir), surveys |
+//! | [`demo`] | generated desks for the demo and the benchmarks |
+//! | [`app`] | the console: [`app::model`] what it shows, [`app::update`] pure changes to it, [`app::effects`] its I/O on workers, [`app::term`] the terminal; [`app::headless`] runs it without one |
+//! | [`ui`] | drawing only, from the model |
+//!
+//! Rules (`tests/it/layering.rs` checks them on every `cargo test`):
+//! - `domain` and `store` never see `app`, `ui`, ratatui or crossterm.
+//! - `ui` draws from `app::model` and `domain`; it never sees the store or the effects.
+//! - `app::model` imports neither the terminal (crossterm) nor the store.
+//! - `app::update` is pure: no store, no mail, no files, no clock but `State::now`. It returns
+//!   effects; `app::effects` carries them out on workers (store, mail, filter, watcher, due times
+//!   and the index) and answers with messages, so nothing slow runs on the console's thread.
+//! - No folder depends on itself through others.
+//! - Customer text is stored raw and made safe only where it is shown ([`domain::text`]).
+
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -306,3 +306,6 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
 pub fn next_page_cursor(state: &State) -> Option<PageCursor> {
     state.queue.cursor.or_else(|| state.queue.rows.last().map(PageCursor::after))
 }
+
+#[cfg(test)]
+mod tests;

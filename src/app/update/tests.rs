@@ -1,0 +1,126 @@
+//! `update` on its own: messages in, state and effects out, with no store, no thread, no clock.
+
+use super::update;
+use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::model::keymap::Keymap;
+use crate::app::model::message::{Effect, Msg};
+use crate::app::model::queue::PageFacts;
+use crate::app::model::state::{Pane, State};
+use crate::app::model::views::View;
+use crate::domain::{Agent, Channel, MessageKind, Priority, Role, Status, Ticket};
+use chrono::{TimeZone, Utc};
+
+fn ticket(id: i64) -> Ticket {
+    let at = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    Ticket {
+        id,
+        subject: format!("Problem {id}"),
+        customer_id: 1,
+        customer_name: "Carla".into(),
+        customer_email: "carla@shop.example".into(),
+        assignee: None,
+        status: Status::Open,
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+        created_at: at,
+        updated_at: at,
+        first_response_at: None,
+        solved_at: None,
+        version: 1,
+    }
+}
+
+/// A console at 120×40 whose queue has loaded tickets 1..=n.
+fn console(n: i64) -> State {
+    let agent = Agent {
+        login: "ana".into(),
+        name: "Ana".into(),
+        email: None,
+        role: Role::Admin,
+        signature: String::new(),
+        active: true,
+    };
+    let (keymap, _) = Keymap::build(&Default::default());
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).unwrap();
+    let mut state = State::new(agent, keymap, View::Open, (120, 40), now);
+    let rows = (1..=n).map(ticket).collect();
+    let loaded =
+        Msg::QueueLoaded { view: View::Open, rows, append: false, has_more: false, facts: PageFacts::default() };
+    update(&mut state, loaded);
+    state
+}
+
+fn press(state: &mut State, c: char) -> Vec<Effect> {
+    update(state, Msg::Key(KeyEvent::from(KeyCode::Char(c))))
+}
+
+#[test]
+fn moving_in_the_queue_asks_for_nothing_and_enter_asks_for_the_ticket() {
+    let mut state = console(5);
+    assert!(press(&mut state, 'j').is_empty());
+    assert!(press(&mut state, 'j').is_empty());
+    assert_eq!(state.queue.selected, 2);
+    let effects = update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    assert_eq!(effects, vec![Effect::LoadTicket(3)]);
+    assert_eq!(state.focus, Pane::Conversation);
+}
+
+#[test]
+fn a_reply_from_the_queue_opens_the_ticket_first_then_the_composer() {
+    let mut state = console(3);
+    assert_eq!(press(&mut state, 'r'), vec![Effect::LoadTicket(1)], "the ticket under the cursor loads first");
+    assert!(state.composer.is_none());
+}
+
+#[test]
+fn typing_in_the_composer_schedules_one_draft_save() {
+    let mut state = console(1);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    let opened = press(&mut state, 'r');
+    assert!(matches!(opened.as_slice(), [Effect::ResumeDraft { ticket: 1, kind: MessageKind::Reply }]), "{opened:?}");
+    assert_eq!(press(&mut state, 'H'), vec![Effect::ScheduleDraftSave]);
+    assert!(press(&mut state, 'i').is_empty(), "one save is already scheduled");
+    let saved = update(&mut state, Msg::DraftDue);
+    assert_eq!(saved, vec![Effect::SaveDraft { ticket: 1, kind: MessageKind::Reply, body: "Hi".into() }]);
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let sent = update(&mut state, Msg::Key(ctrl_s));
+    assert!(matches!(sent.as_slice(), [Effect::Send { ticket: 1, .. }]), "{sent:?}");
+}
+
+#[test]
+fn a_filter_answer_overtaken_by_newer_typing_is_dropped() {
+    let mut state = console(3);
+    press(&mut state, '/');
+    let first = press(&mut state, 'p');
+    let Some(Effect::Filter { generation: older, .. }) = first.first().cloned() else { panic!("{first:?}") };
+    press(&mut state, 'r');
+    let late = Msg::FilterMatched { generation: older, ids: Some(vec![3].into()), total: 1 };
+    assert!(update(&mut state, late).is_empty(), "an older answer changes nothing");
+    assert_eq!(state.queue.rows.len(), 3);
+}
+
+#[test]
+fn a_mail_that_could_not_be_delivered_is_said_and_the_open_ticket_reloads() {
+    let mut state = console(1);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    let effects = update(&mut state, Msg::Delivered { ticket: 1, result: Err("relay said no".into()) });
+    assert_eq!(effects, vec![Effect::LoadTicket(1)]);
+    let status = state.status.expect("a status");
+    assert!(status.is_error && status.text.contains("relay said no"), "{}", status.text);
+}
+
+fn detail(ticket: Ticket) -> crate::domain::TicketDetail {
+    let customer = crate::domain::Customer {
+        id: 1,
+        name: "Carla".into(),
+        emails: vec!["carla@shop.example".into()],
+        phone: None,
+        organization: None,
+        tier: crate::domain::Tier::Standard,
+        notes: String::new(),
+        tags: vec![],
+        created_at: ticket.created_at,
+    };
+    crate::domain::TicketDetail { ticket, messages: vec![], events: vec![], customer, mail: Default::default() }
+}
