@@ -106,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn a_backend_error_keeps_its_message_and_causes() {
+    fn a_backend_error_holds_its_message_and_causes() {
         let e = StoreError::from(sqlite_failure(rusqlite::ffi::SQLITE_CORRUPT, "bad page"));
         assert_eq!(e.to_string(), "database error: bad page");
         let database = std::error::Error::source(&e).expect("the database error");

@@ -65,7 +65,7 @@ fn a_breached_ticket_comes_first_in_the_queue_with_its_clock() {
 }
 
 #[test]
-fn without_a_policy_the_queue_has_no_clocks_and_keeps_its_order() {
+fn without_a_policy_the_queue_has_no_clocks_and_holds_its_order() {
     let (_dir, store) = desk();
     new_ticket(&store, "Site down", Priority::Urgent);
     std::thread::sleep(std::time::Duration::from_millis(5));

@@ -242,7 +242,7 @@ fn presence_shows_who_views_and_who_writes() {
 }
 
 #[test]
-fn a_live_refresh_keeps_the_selection_and_shows_the_new_message() {
+fn a_live_refresh_holds_the_selection_and_shows_the_new_message() {
     let (_dir, path) = desk();
     let mut ana = console(&path, "ana");
     press(&mut ana, "j enter");

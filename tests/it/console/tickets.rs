@@ -56,7 +56,7 @@ fn the_desk_opens_on_the_queue_with_the_newest_ticket_selected() {
 }
 
 #[test]
-fn moving_in_the_queue_keeps_the_open_conversation_until_enter() {
+fn moving_in_the_queue_holds_the_open_conversation_until_enter() {
     let mut d = desk(5, 200);
     press(&mut d.app, "enter esc");
     let first = open_id(&d.app);
@@ -123,7 +123,7 @@ fn typing_saves_a_draft_that_survives_a_restart() {
 }
 
 #[test]
-fn esc_keeps_the_draft_and_a_note_draft_stays_a_note() {
+fn esc_holds_the_draft_and_a_note_draft_stays_a_note() {
     let mut d = desk(1, 200);
     let id = selected_id(&d.app);
     press(&mut d.app, "n");

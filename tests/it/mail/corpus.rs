@@ -248,7 +248,7 @@ fn chatwoot_multiple_in_reply_to_uses_the_first_id() {
 }
 
 #[test]
-fn chatwoot_mail_with_quote_keeps_the_quote() {
+fn chatwoot_mail_with_quote_holds_the_quote() {
     let (_, d) = imported("chatwoot/mail_with_quote.eml");
     assert_eq!(d.ticket.subject, "Re: Checking mail forwarding to cw inbox");
     // The same text as Chatwoot's, except that we keep the line break the sender's mail had
@@ -437,7 +437,7 @@ fn django_utf_nondecodable() {
 }
 
 #[test]
-fn django_forwarded_message_keeps_the_forwarded_text() {
+fn django_forwarded_message_holds_the_forwarded_text() {
     let (_, d) = imported("django-helpdesk/forwarded-message.eml");
     assert_eq!(d.ticket.subject, "Test with original message from GitHub");
     // As django-helpdesk with FULL_FIRST_MESSAGE on: the body and the forwarded message together.

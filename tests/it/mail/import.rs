@@ -370,7 +370,7 @@ fn a_released_mail_is_imported_without_the_limits() {
 }
 
 #[test]
-fn a_mail_keeps_the_time_it_was_sent_unless_that_is_unbelievable() {
+fn a_mail_holds_the_time_it_was_sent_unless_that_is_unbelievable() {
     let desk = Desk::new();
     let old = mail(
         &[("From", "olu@shop.example"), ("Subject", "Invoice"), ("Date", "Tue, 03 Mar 2026 09:15:00 +0100")],

@@ -174,7 +174,7 @@ fn search_results_replace_the_queue_until_esc() {
 }
 
 #[test]
-fn a_search_mistake_keeps_the_prompt_open() {
+fn a_search_mistake_holds_the_prompt_open() {
     let mut state = common::state((120, 32), "Login", "Hello");
     on_action(&mut state, Action::Search);
     type_keys(&mut state, "status:opne");

@@ -116,7 +116,7 @@ fn search(store: &mut Store, text: &str) -> Vec<i64> {
 }
 
 #[test]
-fn merging_tickets_moves_the_conversation_keeps_notes_internal_and_logs_it() {
+fn merging_tickets_moves_the_conversation_holds_notes_internal_and_logs_it() {
     let (_dir, mut store) = store();
     let first = ticket_from(&store, "carla@shop.example", "Lamp broken", "The lamp flickers");
     let second = ticket_from(&store, "carla@shop.example", "Lamp again", "Still zigzagging light");

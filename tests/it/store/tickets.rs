@@ -147,7 +147,7 @@ fn every_change_writes_its_event() {
 }
 
 #[test]
-fn an_unchanged_field_writes_no_event_and_keeps_the_version() {
+fn an_unchanged_field_writes_no_event_and_holds_the_version() {
     let d = desk();
     let t = open(&d.store, "carla@x.example");
     let same = TicketChange { priority: Some(Priority::Normal), ..Default::default() };
