@@ -42,6 +42,11 @@ pub fn fit_right(s: &str, cols: usize) -> String {
     format!("{}{}", " ".repeat(cols.saturating_sub(width(&out))), out)
 }
 
+/// What a paste puts into a one-line input: its first line, without control characters.
+pub fn pasted_line(pasted: &str) -> String {
+    pasted.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect()
+}
+
 /// Wrap text to `cols` columns at spaces, breaking words longer than a line.
 pub fn wrap(text: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(1);
@@ -81,6 +86,12 @@ pub fn wrap(text: &str, cols: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paste_into_one_line_takes_its_first_line_without_controls() {
+        assert_eq!(pasted_line("refund\x1b[2J please\nsecond line"), "refund[2J please");
+        assert_eq!(pasted_line(""), "");
+    }
 
     #[test]
     fn truncation_counts_columns() {

@@ -62,7 +62,7 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
 
 pub fn on_paste(state: &mut State, pasted: &str) -> Vec<Effect> {
     let Some(prompt) = state.prompt.as_mut() else { return vec![] };
-    let line: String = pasted.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+    let line = crate::app::model::text::pasted_line(pasted);
     let text = format!("{}{line}", prompt.input.value());
     prompt.input = tui_input::Input::new(text.clone());
     match prompt.kind {

@@ -56,7 +56,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         return crate::app::update::find::on_paste(state, text);
     }
     if let Some(overlay) = state.overlay.as_mut() {
-        let line: String = text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        let line = crate::app::model::text::pasted_line(text);
         let value = format!("{}{}", overlay.input.value(), line);
         overlay.input = tui_input::Input::new(value);
         overlay.refilter();
