@@ -85,7 +85,7 @@ fn run_loop(
         }
         let first = rx.recv()?;
         for msg in std::iter::once(first).chain(rx.try_iter().collect::<Vec<_>>()) {
-            dirty |= !matches!(msg, Msg::DraftDue | Msg::DraftSaved);
+            dirty |= changes_the_screen(&msg);
             app.state.now = chrono::Utc::now();
             app.handle(msg);
         }
@@ -95,6 +95,15 @@ fn run_loop(
         }
     }
     Ok(())
+}
+
+/// Whether handling `msg` can change what is shown (a draft saved or due changes nothing).
+fn changes_the_screen(msg: &Msg) -> bool {
+    match msg {
+        Msg::Answered { msg, .. } => changes_the_screen(msg),
+        Msg::DraftDue | Msg::DraftSaved => false,
+        _ => true,
+    }
 }
 
 /// Where frames go: the terminal, its one-write-per-frame output, the theme, the window title.

@@ -1,7 +1,7 @@
 //! The mail worker: delivers replies' mail and satisfaction surveys on its own thread, with its
 //! own connection, so a relay that stalls never holds up the console (SMTP waits up to 30 s).
 
-use crate::app::model::message::Msg;
+use crate::app::model::message::{Msg, Worker};
 use crate::config::MailConfig;
 use crate::mail::outbound::{Outbound, QueuedMail};
 use crate::store::Store;
@@ -19,50 +19,41 @@ pub enum MailJob {
     Survey { ticket: i64 },
 }
 
-/// The console's handle on the mail worker: jobs go in, each answers one message.
+/// The handle on the mail worker (the store worker queues mail, the console waits for it): jobs
+/// go in, each answers one message.
 #[derive(Clone)]
 pub struct MailWorker {
     jobs: Sender<MailJob>,
-    /// Jobs sent and jobs answered (the answer is on the channel when `answered` counts it).
-    pub sent: Arc<AtomicUsize>,
-    pub answered: Arc<AtomicUsize>,
+    /// Jobs queued, by whichever thread queued them.
+    queued: Arc<AtomicUsize>,
 }
 
 impl MailWorker {
     pub fn spawn(db: PathBuf, mail: MailConfig, data_dir: PathBuf, answers: Sender<Msg>) -> MailWorker {
         let (jobs, rx) = mpsc::channel();
-        let answered = Arc::new(AtomicUsize::new(0));
-        let counted = answered.clone();
-        let spawned = std::thread::Builder::new()
-            .name("mail".into())
-            .spawn(move || run(db, mail, data_dir, rx, answers, counted));
+        let spawned =
+            std::thread::Builder::new().name("mail".into()).spawn(move || run(db, mail, data_dir, rx, answers));
         if let Err(error) = spawned {
             tracing::error!(%error, "the mail worker did not start");
         }
-        MailWorker { jobs, sent: Arc::default(), answered }
+        MailWorker { jobs, queued: Arc::default() }
     }
 
+    /// Queue `job`; counted before the thread that queues it says anything else, so the console
+    /// knows of it once it has handled that thread's answer.
     pub fn send(&self, job: MailJob) {
-        self.sent.fetch_add(1, Ordering::SeqCst);
-        if self.jobs.send(job).is_err() {
-            self.answered.fetch_add(1, Ordering::SeqCst); // a worker that is gone answers nothing
+        if self.jobs.send(job).is_ok() {
+            self.queued.fetch_add(1, Ordering::SeqCst);
         }
     }
 
-    /// Every job sent has been answered.
-    pub fn idle(&self) -> bool {
-        self.sent.load(Ordering::SeqCst) == self.answered.load(Ordering::SeqCst)
+    /// Every job queued has been answered, when the console has handled `handled` answers.
+    pub fn idle(&self, handled: usize) -> bool {
+        self.queued.load(Ordering::SeqCst) == handled
     }
 }
 
-fn run(
-    db: PathBuf,
-    mail: MailConfig,
-    data_dir: PathBuf,
-    jobs: Receiver<MailJob>,
-    answers: Sender<Msg>,
-    answered: Arc<AtomicUsize>,
-) {
+fn run(db: PathBuf, mail: MailConfig, data_dir: PathBuf, jobs: Receiver<MailJob>, answers: Sender<Msg>) {
     let store = Store::open(&db);
     for job in jobs {
         let msg = match (&store, Outbound::from_config(Some(&mail), &data_dir)) {
@@ -70,8 +61,7 @@ fn run(
             (Err(error), _) => failed(job, format!("the mail worker cannot open the database: {error}")),
             (_, None) => failed(job, "there is no [mail.outbound] in the config".into()),
         };
-        let _ = answers.send(msg);
-        answered.fetch_add(1, Ordering::SeqCst);
+        let _ = answers.send(Msg::Answered { by: Worker::Mail, msg: Box::new(msg) });
     }
 }
 

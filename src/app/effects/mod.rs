@@ -13,7 +13,7 @@ pub mod watcher;
 
 pub use store::SEARCH_LIMIT;
 
-use crate::app::model::message::{Effect, Msg};
+use crate::app::model::message::{Effect, Msg, Worker};
 use crate::app::model::state::State;
 use crate::mail::outbound::Outbound;
 use crate::store::Store;
@@ -21,7 +21,7 @@ use filter::{FilterRequest, FilterWorker};
 use mail::MailWorker;
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 use store::{Job, Settings, StoreWorker};
 
@@ -37,6 +37,8 @@ pub struct App {
     store: Option<Store>,
     db: PathBuf,
     workers: Option<(StoreWorker, Option<MailWorker>)>,
+    /// Mail answers handled.
+    mail_handled: usize,
     /// Where timers send their messages; `None` in tests, which deliver them by hand.
     pub timer_tx: Option<Sender<Msg>>,
     /// Effects that need the terminal (editor, suspend, clear), for the run loop.
@@ -75,6 +77,7 @@ impl App {
             db: store.path().to_path_buf(),
             store: Some(store),
             workers: None,
+            mail_handled: 0,
             timer_tx: None,
             terminal_requests: Vec::new(),
             background_tx,
@@ -169,11 +172,8 @@ impl App {
                 }
                 continue;
             }
-            // A worker counts its answer just after sending it: look again soon rather than
-            // block on a message that may already have been taken.
-            match rx.recv_timeout(Duration::from_millis(5)) {
+            match rx.recv_timeout(WAIT_LIMIT.saturating_sub(started.elapsed())) {
                 Ok(msg) => self.handle(msg),
-                Err(RecvTimeoutError::Timeout) if started.elapsed() < WAIT_LIMIT => {}
                 Err(_) => return,
             }
         }
@@ -181,7 +181,7 @@ impl App {
 
     fn settled(&self, for_mail: bool) -> bool {
         let (store, mail) = match &self.workers {
-            Some((store, mail)) => (store.idle(), mail.as_ref().is_none_or(MailWorker::idle)),
+            Some((store, mail)) => (store.idle(), mail.as_ref().is_none_or(|m| m.idle(self.mail_handled))),
             None => (true, true),
         };
         store && self.awaiting == 0 && (mail || !for_mail)
@@ -197,6 +197,7 @@ impl App {
 
     /// Feed `msg` to `update` and hand the effects it asks for to the workers.
     pub fn handle(&mut self, msg: Msg) {
+        let msg = self.count_answer(msg);
         let mut pending = VecDeque::from([msg]);
         while let Some(msg) = pending.pop_front() {
             self.before_update(&msg);
@@ -207,6 +208,17 @@ impl App {
         if let Some(watcher) = &self.watcher {
             watcher.show(&self.state);
         }
+    }
+
+    /// A worker's answer is counted and unwrapped.
+    fn count_answer(&mut self, msg: Msg) -> Msg {
+        let Msg::Answered { by, msg } = msg else { return msg };
+        match (by, &mut self.workers) {
+            (Worker::Store, Some((store, _))) => store.handled += 1,
+            (Worker::Mail, _) => self.mail_handled += 1,
+            (Worker::Store, None) => {}
+        }
+        *msg
     }
 
     /// What the runtime itself keeps track of in the messages that pass.

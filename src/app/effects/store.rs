@@ -5,7 +5,7 @@
 use super::background::{self, DueTimes};
 use super::mail::{MailJob, MailWorker};
 use super::{profile_facts, queue_page};
-use crate::app::model::message::{Effect, Msg};
+use crate::app::model::message::{Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
@@ -14,9 +14,7 @@ use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
 use chrono::FixedOffset;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
-use std::sync::Arc;
 
 /// Results a console search lists at most.
 pub const SEARCH_LIMIT: usize = 100;
@@ -48,39 +46,36 @@ pub struct Settings {
 /// The console's handle on the store worker.
 pub struct StoreWorker {
     jobs: Option<Sender<Job>>,
+    /// Jobs sent, and answers handled by the console (each job answers once).
     sent: usize,
-    answered: Arc<AtomicUsize>,
+    pub handled: usize,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StoreWorker {
     pub fn spawn(store: Store, settings: Settings, answers: Sender<Msg>, mail: Option<MailWorker>) -> StoreWorker {
         let (jobs, rx) = mpsc::channel::<Job>();
-        let answered = Arc::new(AtomicUsize::new(0));
-        let counted = answered.clone();
         let due = DueTimes::new(settings.policies.clone());
         let mut worker = Worker { store, settings, due, answers, mail };
         let spawned = std::thread::Builder::new().name("store".into()).spawn(move || {
             for job in rx {
                 let msg = worker.perform(job).unwrap_or_else(failure);
-                let _ = worker.answers.send(msg);
-                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = worker.answers.send(Msg::Answered { by: Answering::Store, msg: Box::new(msg) });
             }
         });
         let thread = spawned.map_err(|error| tracing::error!(%error, "the store worker did not start")).ok();
-        StoreWorker { jobs: Some(jobs), sent: 0, answered, thread }
+        StoreWorker { jobs: Some(jobs), sent: 0, handled: 0, thread }
     }
 
     pub fn send(&mut self, job: Job) {
-        self.sent += 1;
-        if self.jobs.as_ref().is_none_or(|jobs| jobs.send(job).is_err()) {
-            self.answered.fetch_add(1, Ordering::SeqCst);
+        if self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok()) {
+            self.sent += 1;
         }
     }
 
-    /// Every job sent has been answered (the answers are on the channel).
+    /// Every job sent has been answered and the answer handled.
     pub fn idle(&self) -> bool {
-        self.sent == self.answered.load(Ordering::SeqCst)
+        self.sent == self.handled
     }
 }
 

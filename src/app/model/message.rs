@@ -117,8 +117,20 @@ pub enum Msg {
         desk_changed: bool,
         presence: Vec<crate::domain::Presence>,
     },
+    /// A worker's answer to an effect handed to it; the runtime counts it and handles `msg`.
+    Answered {
+        by: Worker,
+        msg: Box<Msg>,
+    },
     /// The search index build has come this far (percent), or finished (`None`).
     IndexBuild(Option<u8>),
+}
+
+/// The workers that answer effects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    Store,
+    Mail,
 }
 
 /// I/O that `update` asks for; the runtime does it and answers with a [`Msg`].

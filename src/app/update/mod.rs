@@ -125,6 +125,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(refresh_after_write(state, ticket));
             effects
         }
+        Msg::Answered { msg, .. } => dispatch(state, *msg),
         Msg::Delivered { ticket, result } => mail::on_delivered(state, ticket, result),
         Msg::SurveySent { ticket, result } => mail::on_survey_sent(state, ticket, result),
         Msg::DraftSaved => vec![],
