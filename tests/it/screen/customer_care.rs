@@ -1,19 +1,9 @@
 //! Snapshots of issue 6 on screen: SLA countdowns in the queue and the breach count.
 
-use crate::support::fixtures as common;
+use crate::support::fixtures::{self as common, render};
 
 use frontdesk::app::model::state::State;
 use frontdesk::domain::sla::{Clock, ClockKind, ClockState};
-use frontdesk::ui::{self, theme::Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn render(state: &State) -> Terminal<TestBackend> {
-    let (w, h) = state.size;
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, state, &Theme::monochrome())).unwrap();
-    term
-}
 
 fn clock(state: ClockState, remaining_seconds: i64) -> Clock {
     Clock {

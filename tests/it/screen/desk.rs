@@ -1,34 +1,12 @@
 //! Snapshots of the whole screen at fixed sizes, in the monochrome theme.
 
-use crate::support::fixtures as common;
+use crate::support::fixtures::{self as common, render, screen_text};
 
 use frontdesk::app::model::action::Action;
 use frontdesk::app::model::composer::Composer;
 use frontdesk::app::model::state::{Pane, State};
 use frontdesk::app::update::on_action;
 use frontdesk::domain::MessageKind;
-use frontdesk::ui::{self, theme::Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-fn render(state: &State) -> Terminal<TestBackend> {
-    let (w, h) = state.size;
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, state, &Theme::monochrome())).unwrap();
-    term
-}
-
-fn screen_text(term: &Terminal<TestBackend>) -> String {
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 #[test]
 fn desk_at_80x24() {

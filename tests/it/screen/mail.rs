@@ -4,9 +4,6 @@
 use crate::support::fixtures as common;
 
 use frontdesk::domain::{AttachmentInfo, Delivery, MessageMail};
-use frontdesk::ui::{self, theme::Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 #[test]
 fn conversation_lists_attachments_rules_and_undelivered_replies() {
@@ -50,7 +47,6 @@ fn conversation_lists_attachments_rules_and_undelivered_replies() {
             delivery: None,
         },
     );
-    let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
-    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
 }

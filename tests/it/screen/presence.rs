@@ -3,9 +3,6 @@
 use crate::support::fixtures as common;
 
 use frontdesk::domain::{Presence, PresenceState};
-use frontdesk::ui::{self, theme::Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn presence(agent: &str, ticket: i64, state: PresenceState) -> Presence {
     Presence { console: format!("{agent}-1"), agent: agent.into(), ticket_id: Some(ticket), state }
@@ -22,8 +19,7 @@ fn other_agents_show_in_the_queue_and_the_conversation() {
         presence("olu\x1b[2J", 1037, PresenceState::Viewing),
         presence("ana", 1039, PresenceState::Writing), // me, in another console: not shown
     ];
-    let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
-    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
 }
 
@@ -33,7 +29,6 @@ fn a_wide_header_says_who_writes_and_who_views_beside_the_facts() {
     let mut state = common::state((200, 12), "Login", "Hello");
     state.presence =
         vec![presence("hiro", 1042, PresenceState::Viewing), presence("mei\x07", 1042, PresenceState::Writing)];
-    let mut term = Terminal::new(TestBackend::new(200, 12)).unwrap();
-    term.draw(|f| ui::draw(f, &state, &Theme::monochrome())).unwrap();
+    let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
 }

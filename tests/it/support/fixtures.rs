@@ -7,6 +7,8 @@ use frontdesk::app::model::state::State;
 use frontdesk::app::model::views::View;
 use frontdesk::domain::TicketDetail;
 use frontdesk::domain::*;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use std::collections::BTreeMap;
 
 pub fn at(day: u32, hour: u32, min: u32) -> DateTime<Utc> {
@@ -131,3 +133,24 @@ pub fn state(size: (u16, u16), hostile_subject: &str, hostile_body: &str) -> Sta
 
 pub const HOSTILE_SUBJECT: &str = "Refund\x1b[2J now \x1b]0;pwned\x07";
 pub const HOSTILE_BODY: &str = "Still waiting!\x1b[31m red?\x1b[0m\tTab\r\nzero\u{200B}width";
+
+/// The screen `state` draws at its own size, in the monochrome theme.
+pub fn render(state: &State) -> Terminal<TestBackend> {
+    let (w, h) = state.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| frontdesk::ui::draw(f, state, &frontdesk::ui::theme::Theme::monochrome())).unwrap();
+    term
+}
+
+/// The drawn screen as text, one line per row.
+pub fn screen_text(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
