@@ -161,7 +161,7 @@ impl App {
         let started = std::time::Instant::now();
         loop {
             if self.settled(for_mail) {
-                // Every answer is on the channel: handle them; they may ask for more.
+                // Every answer is handled; handle what else waits too (it may ask for more).
                 let mut handled = false;
                 while let Ok(msg) = rx.try_recv() {
                     self.handle(msg);

@@ -1,6 +1,6 @@
 //! The command line of issue 6: SLA clocks, macros, ratings, snooze, run on temporary desks.
 
-use crate::support::cli::Desk;
+use crate::support::cli::{Desk, Run};
 
 const SLA: &str = "[sla]\n[[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"2s\"\nresolution = \"1d\"\n";
 
@@ -54,8 +54,7 @@ fn a_bad_sla_setting_is_one_clear_error() {
         "[[sla.policies]]\npriority = \"urgent\"\nfirst_response = \"soon\"\n",
     )
     .unwrap();
-    let run = desk.run(&["ticket", "list"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "list"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("first_response 'soon' is not a duration"), "{stderr}");
 }
@@ -93,19 +92,16 @@ fn a_macro_with_an_unknown_placeholder_is_refused_before_sending() {
     std::fs::write(macros.join("bad.toml"), "name = \"Bad\"\nbody = \"Hi {{customer.nickname}}\"\n").unwrap();
     std::fs::write(macros.join("sig.toml"), "name = \"Signed\"\nbody = \"Bye\\n{{agent.signature}}\"\n").unwrap();
     desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Broken lamp", "--body", "It broke."]);
-    let run = desk.run(&["ticket", "reply", "1", "--macro", "Bad"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "reply", "1", "--macro", "Bad"], "");
     assert_eq!(code, 1);
     assert!(
         stderr.contains("canned reply 'Bad' was not sent: the placeholder {{customer.nickname}} is unknown"),
         "{stderr}"
     );
-    let run = desk.run(&["ticket", "reply", "1", "--macro", "Signed"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "reply", "1", "--macro", "Signed"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("{{agent.signature}} is empty"), "{stderr}");
-    let run = desk.run(&["ticket", "reply", "1", "--macro", "Nope"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "reply", "1", "--macro", "Nope"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("no canned reply is called 'Nope'"), "{stderr}");
     let shown = desk.json(&["ticket", "show", "1", "--json"]);
@@ -117,20 +113,17 @@ fn a_csat_rating_shows_in_the_customer_and_the_csat_figure() {
     let desk = Desk::with_config("");
     desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "Broken."]);
     desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Chair", "--body", "Broken."]);
-    let run = desk.run(&["ticket", "rate", "1", "--csat", "5"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "rate", "1", "--csat", "5"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("ticket #1 is new; CSAT is recorded for solved tickets"), "{stderr}");
     desk.ok(&["ticket", "set", "1", "--status", "solved"]);
     desk.ok(&["ticket", "set", "2", "--status", "solved"]);
     desk.ok(&["ticket", "rate", "1", "--csat", "5", "--comment", "Quick and kind"]);
     desk.ok(&["ticket", "rate", "2", "--csat", "bad"]);
-    let run = desk.run(&["ticket", "rate", "2", "--csat", "7"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "rate", "2", "--csat", "7"], "");
     assert_eq!(code, 2, "{stderr}");
     desk.ok(&["customer", "rate", "1", "--nps", "9"]);
-    let run = desk.run(&["customer", "rate", "1", "--nps", "3"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["customer", "rate", "1", "--nps", "3"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("at most once in 30 days"), "{stderr}");
 
@@ -154,12 +147,10 @@ fn a_snoozed_ticket_leaves_the_working_views_until_the_customer_writes() {
     assert!(said.starts_with("ticket #1 snoozed until "), "{said}");
     let active = desk.json(&["ticket", "list", "--json", "--status", "new"]);
     assert_eq!(active.as_array().unwrap().len(), 1, "an explicit status still lists it");
-    let run = desk.run(&["ticket", "snooze", "1", "--until", "someday"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "snooze", "1", "--until", "someday"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("'someday' is not a time"), "{stderr}");
-    let run = desk.run(&["ticket", "snooze", "1", "--until", "2001-01-01"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "snooze", "1", "--until", "2001-01-01"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("a snooze ends in the future"), "{stderr}");
 }
@@ -172,8 +163,7 @@ fn ticket_snooze_until_reply_has_no_time() {
         desk.ok(&["ticket", "snooze", "1", "--until", "reply"]),
         "ticket #1 snoozed until the customer writes\n"
     );
-    let run = desk.run(&["ticket", "snooze", "1", "--until", "later"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "snooze", "1", "--until", "later"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("or 'reply'"), "the mistake names the choice: {stderr}");
 }
@@ -220,8 +210,7 @@ fn admins_merge_tickets_and_customers() {
     desk.ok(&["ticket", "new", "--from", "c.nunez@work.example", "--subject", "Invoice", "--body", "z"]);
     assert_eq!(desk.ok(&["ticket", "merge", "2", "--into", "1"]), "merged #2 into #1 (Lamp); #2 is closed\n");
     assert_eq!(desk.json(&["ticket", "show", "2", "--json"])["status"], "closed");
-    let run = desk.run(&["ticket", "merge", "3", "--into", "1"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "merge", "3", "--into", "1"], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("different customers"), "{stderr}");
     desk.ok(&["customer", "merge", "2", "--into", "1"]);
@@ -229,8 +218,7 @@ fn admins_merge_tickets_and_customers() {
     let customer = desk.json(&["customer", "show", "1", "--json"]);
     assert_eq!(customer["emails"].as_array().unwrap().len(), 2);
     desk.ok(&["agent", "add", "hiro"]);
-    let run = desk.by("hiro").run(&["ticket", "merge", "1", "--into", "2"]);
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.by("hiro").run(&["ticket", "merge", "1", "--into", "2"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("only an admin can merge tickets"), "{stderr}");
 }
@@ -304,8 +292,7 @@ fn ticket_list_puts_breached_tickets_first_unless_asked_otherwise() {
     assert_eq!(ids(&[]), vec![1, 4, 3, 2], "the breached ticket first");
     assert_eq!(ids(&["--sort", "updated"]), vec![4, 3, 2, 1]);
     assert_eq!(ids(&["--limit", "2"]), vec![1, 4]);
-    let run = desk.run(&["ticket", "list", "--sort", "age"], "");
-    let (code, stderr) = (run.code, run.stderr);
+    let Run { code, stderr, .. } = desk.run(&["ticket", "list", "--sort", "age"], "");
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("'age' is not a sort; use due, updated, created or priority"), "{stderr}");
 }

@@ -69,7 +69,7 @@ fn a_relay_that_stalls_does_not_stall_the_console() {
         SmtpConfig { host: "127.0.0.1".into(), port: relay.port, security: Security::None, ..SmtpConfig::default() };
     let outbound = OutboundConfig { via: Via::Smtp, smtp: Some(smtp), ..OutboundConfig::default() };
     let mail = MailConfig { address: "support@desk.example".into(), outbound: Some(outbound), ..MailConfig::default() };
-    let mut console = Headless::start_with(store, agent, View::Open, (120, 40), chrono::Utc::now(), |app| {
+    let mut console = Headless::start_with(store, agent, View::Open, (80, 24), chrono::Utc::now(), |app| {
         app.mail = Some(mail);
         app.data_dir = dir.path().to_path_buf();
     })
