@@ -29,8 +29,9 @@ pub struct FilterRequest {
 
 /// The console's handle on the worker thread.
 pub struct FilterWorker {
-    tx: Sender<FilterRequest>,
+    tx: Option<Sender<FilterRequest>>,
     latest: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl FilterWorker {
@@ -38,16 +39,30 @@ impl FilterWorker {
         let (tx, rx) = mpsc::channel();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = latest.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("filter".into())
             .spawn(move || run(db, rx, reply, seen))
             .expect("the filter thread starts");
-        FilterWorker { tx, latest }
+        FilterWorker { tx: Some(tx), latest, thread: Some(thread) }
     }
 
     pub fn request(&self, request: FilterRequest) {
         self.latest.store(request.generation, Ordering::SeqCst);
-        let _ = self.tx.send(request);
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(request);
+        }
+    }
+}
+
+impl Drop for FilterWorker {
+    /// A scan under way stops, and the worker's connection is closed before the console exits:
+    /// the last connection to close takes the WAL file away with it.
+    fn drop(&mut self) {
+        self.latest.store(u64::MAX, Ordering::SeqCst);
+        drop(self.tx.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

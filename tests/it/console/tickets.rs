@@ -448,3 +448,12 @@ fn past_the_edge_the_queue_moves_by_half_a_page() {
     let q = &d.app.state.queue;
     assert_eq!(q.offset, q.rows.len() - rows, "never past the last row");
 }
+
+#[test]
+fn a_console_that_quits_after_filtering_leaves_no_wal_file() {
+    let Desk { mut app, _dir: dir, path } = desk(3, 200);
+    press(&mut app, "/ p esc");
+    assert!(app.state.findings.is_none());
+    drop(app); // every connection the console opened closes, the last one takes the WAL away
+    assert!(!path.with_file_name("desk.db-wal").exists(), "a WAL file is left in {}", dir.path().display());
+}
