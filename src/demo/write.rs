@@ -36,6 +36,7 @@ pub(crate) fn write_ticket(
         solved_at: solved.filter(|_| !plan.status.is_active()).map(|s| at(s.after)),
         // Every logged change but the creation bumped the version once.
         version: changes,
+        waiting_since: None,
     };
     let ticket_id = bulk.insert_ticket(&ticket)?;
     let mut messages = 0;

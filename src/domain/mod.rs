@@ -161,6 +161,9 @@ pub struct Ticket {
     pub first_response_at: Option<Timestamp>,
     pub solved_at: Option<Timestamp>,
     pub version: i64,
+    /// When the customer started waiting on us: their oldest public message since our last public
+    /// reply, while the ticket needs an answer. `None` when nobody waits on us.
+    pub waiting_since: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -246,6 +246,7 @@ mod tests {
             first_response_at: Some(now),
             solved_at: None,
             version: 3,
+            waiting_since: None,
         }
     }
 

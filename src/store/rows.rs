@@ -57,6 +57,7 @@ pub(crate) fn ticket(row: &Row) -> rusqlite::Result<Ticket> {
         first_response_at: opt_time(row, 12)?,
         solved_at: opt_time(row, 13)?,
         version: row.get(14)?,
+        waiting_since: None,
     })
 }
 

@@ -28,6 +28,7 @@ fn ticket(id: i64) -> Ticket {
         first_response_at: None,
         solved_at: None,
         version: 1,
+        waiting_since: None,
     }
 }
 

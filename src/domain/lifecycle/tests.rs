@@ -98,6 +98,7 @@ fn ticket_updated_at(updated_at: Timestamp) -> Ticket {
         first_response_at: None,
         solved_at: None,
         version: 1,
+        waiting_since: None,
     }
 }
 

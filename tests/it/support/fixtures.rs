@@ -47,6 +47,7 @@ pub fn ticket(
         first_response_at: None,
         solved_at: None,
         version: 3,
+        waiting_since: None,
     }
 }
 
