@@ -4,12 +4,14 @@ mod macros;
 mod mail;
 mod paths;
 mod sla;
+mod zone;
 
 pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
 pub use macros::{find as find_macro, load_macros, CannedReply, MacroActions};
 pub use paths::{resolve_paths, Paths, PathsError};
 pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig, DEFAULT_STALE_DAYS};
+pub use zone::local_zone;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

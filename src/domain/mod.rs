@@ -12,6 +12,7 @@ pub mod search;
 pub mod sla;
 pub mod template;
 pub mod text;
+pub mod when;
 
 pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};
 pub use listing::{AssigneeFilter, CustomerSummary, PageCursor, Sort, TicketFilter};
