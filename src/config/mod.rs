@@ -65,11 +65,24 @@ pub struct UiConfig {
     pub profile_min_width: u16,
     /// Mouse capture (off by default so the terminal's own selection works).
     pub mouse: bool,
+    /// Ring the terminal's bell when a ticket arrives in the tab shown or in Mine.
+    pub bell: bool,
+    /// The command that opens an attachment, given the file (empty: `xdg-open`, `open` on macOS).
+    pub opener: String,
+    /// Where attachments are saved (empty: the download folder, else the home folder).
+    pub download_dir: String,
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { theme: "default".into(), profile_min_width: 100, mouse: false }
+        UiConfig {
+            theme: "default".into(),
+            profile_min_width: 100,
+            mouse: false,
+            bell: false,
+            opener: String::new(),
+            download_dir: String::new(),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
+pub mod arrivals;
 pub mod conflict;
 mod conversation;
 pub mod fuzzy;

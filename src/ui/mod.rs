@@ -8,6 +8,7 @@ pub mod sla;
 pub mod status_line;
 pub mod tabs;
 pub mod theme;
+pub mod ticket_form;
 
 use crate::app::model::layout;
 use crate::app::model::state::State;
@@ -48,6 +49,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         let inner = block.inner(area);
         block.render(area, buf);
         composer.text.render(inner, buf);
+    }
+    if let Some(form) = &state.ticket_form {
+        ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());

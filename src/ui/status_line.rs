@@ -58,6 +58,9 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
 
 /// Key hints for what the agent is doing now.
 fn hints(state: &State) -> String {
+    if state.ticket_form.is_some() {
+        return "Tab next field · ↑/↓ pick a customer · Ctrl-S create · Esc cancel".into();
+    }
     if let Some(prompt) = &state.prompt {
         return match prompt.kind {
             PromptKind::Filter => " Enter keep · Esc clear · ↑/↓ move".into(),

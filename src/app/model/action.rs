@@ -76,4 +76,10 @@ actions! {
     MergeCustomer => "merge_customer", "merge the open ticket's customer into another of the same name or address (admins)";
     SolveStale => "solve_stale", "solve the pending tickets whose customer has not answered for days";
     Copy => "copy", "copy the ticket's conversation to the clipboard (OSC 52, works over SSH)";
+    // Daily work without leaving the console, and new mail noticed.
+    NewTicket => "new_ticket", "open a new ticket: a customer (picked, or a new address), a subject and a first message";
+    SaveAttachment => "save_attachment", "save an attachment of the conversation (by its number) to the download folder";
+    OpenAttachment => "open_attachment", "open an attachment of the conversation (by its number) with the system's opener";
+    DeleteTicket => "delete_ticket", "delete the ticket with its conversation and history, after a y (admins)";
+    MarkSpam => "spam", "close the ticket as spam, tagged spam, after a y (admins)";
 }

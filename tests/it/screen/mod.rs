@@ -4,3 +4,4 @@ mod customer_care;
 mod desk;
 mod mail;
 mod presence;
+mod ticket_form;
