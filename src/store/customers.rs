@@ -137,6 +137,9 @@ impl Store {
                 ids.push(id);
             }
         }
+        if text.contains('@') {
+            return self.summaries_in_order(&ids);
+        }
         let like = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let mut by_name = self.conn.prepare_cached(
             "SELECT id FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\' ORDER BY id DESC LIMIT ?3",
@@ -148,6 +151,11 @@ impl Store {
                 ids.push(id);
             }
         }
+        self.summaries_in_order(&ids)
+    }
+
+    /// The customers with these ids as lists show them, in the order given.
+    fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -27,13 +27,13 @@ pub fn download_dir() -> PathBuf {
 pub fn save(store: &Store, id: i64, folder: &Path) -> Result<Msg, StoreError> {
     let (info, bytes) = store.attachment(id)?;
     Ok(match write_new(folder, &safe_file_name(&info.name), &bytes) {
-        Ok(path) => Msg::AttachmentSaved { name: info.name, path },
+        Ok(path) => Msg::AttachmentSaved { path },
         Err(e) => Msg::Failed(format!("could not save {} in {}: {e}", info.name, folder.display())),
     })
 }
 
 /// Write attachment `id` to a private temporary folder and start `opener` on it, its output kept
-/// off the terminal; a failure is told when it exits.
+/// off the terminal.
 pub fn open(store: &Store, id: i64, opener: &str, answers: &std::sync::mpsc::Sender<Msg>) -> Result<Msg, StoreError> {
     let (info, bytes) = store.attachment(id)?;
     let written = private_folder().and_then(|folder| write_new(&folder, &safe_file_name(&info.name), &bytes));
@@ -41,40 +41,45 @@ pub fn open(store: &Store, id: i64, opener: &str, answers: &std::sync::mpsc::Sen
         Ok(path) => path,
         Err(e) => return Ok(Msg::Failed(format!("could not write {} to open it: {e}", info.name))),
     };
+    Ok(run_opener(opener, &path, info.name, answers))
+}
+
+/// Start `opener` on `path`. One that fails at once (no such program, no application for the
+/// type) says so in the answer; one still running after a moment is watched, and a failure is
+/// told when it exits.
+fn run_opener(opener: &str, path: &Path, name: String, answers: &std::sync::mpsc::Sender<Msg>) -> Msg {
     // As with $EDITOR: the command may have arguments; the file is one argument of its own.
     let child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{opener} \"$1\""))
         .arg("sh")
-        .arg(&path)
+        .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
     let mut child = match child {
         Ok(child) => child,
-        Err(e) => return Ok(Msg::Failed(format!("could not start {opener}: {e}"))),
+        Err(e) => return Msg::Failed(format!("could not start {opener}: {e}")),
     };
-    // An opener that fails at once (no such program, no application for the type) says so in
-    // its answer; one still running after a moment is watched, and told about if it fails later.
     let started = std::time::Instant::now();
     while started.elapsed() < OPENER_GRACE {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => break,
-            Ok(Some(status)) => return Ok(Msg::Failed(format!("{opener} could not open {} ({status})", info.name))),
+            Ok(Some(status)) => return Msg::Failed(format!("{opener} could not open {name} ({status})")),
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
-            Err(e) => return Ok(Msg::Failed(format!("{opener} on {}: {e}", info.name))),
+            Err(e) => return Msg::Failed(format!("{opener} on {name}: {e}")),
         }
     }
-    let (tx, name, command) = (answers.clone(), info.name.clone(), opener.to_string());
+    let (tx, file, command) = (answers.clone(), name.clone(), opener.to_string());
     std::thread::spawn(move || match child.wait() {
         Ok(status) if status.success() => {}
         Ok(status) => {
-            let _ = tx.send(Msg::Failed(format!("{command} could not open {name} ({status})")));
+            let _ = tx.send(Msg::Failed(format!("{command} could not open {file} ({status})")));
         }
         Err(e) => tracing::warn!(%e, "waiting for the opener"),
     });
-    Ok(Msg::AttachmentOpened { name: info.name, with: opener.to_string() })
+    Msg::AttachmentOpened { name, with: opener.to_string() }
 }
 
 /// A folder only this user can read, for files handed to the opener.

@@ -137,9 +137,8 @@ pub enum Msg {
     },
     /// The ticket was deleted (as it was).
     TicketDeleted(Ticket),
-    /// An attachment was saved at `path`.
+    /// An attachment was saved at `path` (named as the mail named it, made safe).
     AttachmentSaved {
-        name: String,
         path: std::path::PathBuf,
     },
     /// An attachment was handed to the opener command `with`.

@@ -58,10 +58,11 @@ fn pinned_home(label: &str) -> usize {
     label.trim_start_matches('[').split(']').next().and_then(|n| n.parse::<usize>().ok()).unwrap_or(1).saturating_sub(1)
 }
 
-/// The worker saved it: say where.
-pub fn on_saved(state: &mut State, name: &str, path: &std::path::Path) {
-    let path = path.display().to_string();
-    state.set_status(format!("saved {} as {}", for_display_line(name), for_display_line(&path)));
+/// The worker saved it: say under which name (it may differ from the mail's) and in which folder.
+pub fn on_saved(state: &mut State, path: &std::path::Path) {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    state.set_status(format!("saved {} in {}", for_display_line(&file), for_display_line(&folder)));
 }
 
 /// The worker handed it to the opener.

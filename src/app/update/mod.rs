@@ -166,8 +166,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Arrivals { mark, tickets } => arrivals::on_arrivals(state, mark, tickets),
         Msg::TicketDeleted(ticket) => confirm::on_deleted(state, &ticket),
-        Msg::AttachmentSaved { name, path } => {
-            attachments::on_saved(state, &name, &path);
+        Msg::AttachmentSaved { path } => {
+            attachments::on_saved(state, &path);
             vec![]
         }
         Msg::AttachmentOpened { name, with } => {

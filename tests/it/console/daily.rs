@@ -247,7 +247,7 @@ fn an_attachment_is_saved_by_number_under_a_safe_name_beside_a_file_already_ther
     let saved = downloads.join("invoice (2).pdf");
     assert_eq!(std::fs::read(&saved).unwrap(), invoice_bytes(), "{}", status(&ana));
     assert_eq!(std::fs::read(downloads.join("invoice.pdf")).unwrap(), b"the agent's own", "never replaced");
-    assert_eq!(status(&ana), format!("saved ../../invoice.pdf as {}", saved.display()));
+    assert_eq!(status(&ana), format!("saved invoice (2).pdf in {}", downloads.display()));
     assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 2, "one new file, in the folder");
 }
 
