@@ -56,6 +56,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();
     app.opener = Some(config.ui.opener.clone()).filter(|o| !o.trim().is_empty());
+    app.tier_raise = config.sla.as_ref().map(|s| s.raise_priority.clone()).unwrap_or_default();
     app.download_dir = Some(std::path::PathBuf::from(&config.ui.download_dir)).filter(|d| !d.as_os_str().is_empty());
     app.watcher = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);

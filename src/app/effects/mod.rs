@@ -73,6 +73,8 @@ pub struct App {
     pub download_dir: Option<PathBuf>,
     /// The command that opens an attachment (none: `xdg-open`, or `open` on macOS).
     pub opener: Option<String>,
+    /// Steps a customer's tier raises a new ticket's priority (`[sla.raise_priority]`).
+    pub tier_raise: std::collections::BTreeMap<String, u8>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             stale_days: crate::config::DEFAULT_STALE_DAYS,
             download_dir: None,
             opener: None,
+            tier_raise: Default::default(),
         }
     }
 
@@ -149,6 +152,7 @@ impl App {
             stale_days: self.stale_days,
             download_dir: self.download_dir.clone().unwrap_or_else(attachments::download_dir),
             opener: self.opener.clone().unwrap_or_else(|| attachments::SYSTEM_OPENER.to_string()),
+            tier_raise: self.tier_raise.clone(),
         };
         let worker = StoreWorker::spawn(store, settings, answers, mail.clone());
         self.workers = Some((worker, mail));

@@ -45,6 +45,8 @@ pub struct Settings {
     pub download_dir: PathBuf,
     /// The command that opens an attachment, given its file.
     pub opener: String,
+    /// Steps a customer's tier raises a new ticket's priority.
+    pub tier_raise: std::collections::BTreeMap<String, u8>,
 }
 
 /// The console's handle on the store worker.
@@ -193,7 +195,12 @@ impl Worker {
             Effect::FindCustomers { generation, text } => {
                 Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
             }
-            Effect::CreateTicket(new) => Ok(Msg::TicketCreated(store.create_ticket(&new, &me)?)),
+            Effect::CreateTicket(new) => {
+                let created = store.create_ticket(&new, &me)?;
+                let steps =
+                    |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
+                Ok(Msg::TicketCreated(store.raise_priority_for_tier(created.id, &steps, &me)?))
+            }
             // The console's own effects never come here.
             Effect::OpenEditor { .. }
             | Effect::Suspend

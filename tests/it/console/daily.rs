@@ -94,7 +94,9 @@ fn text_that_is_not_a_time_says_why_and_snoozes_nothing() {
 #[test]
 fn a_new_ticket_for_a_customer_picked_by_name_opens_when_created() {
     let (_dir, path) = desk();
-    let mut ana = console(&path, "ana", |_| {});
+    let gold = Store::open(&path).unwrap().customer_by_email("customer1@shop.example").unwrap().unwrap();
+    Store::open(&path).unwrap().update_customer(gold.id, Some(Tier::Gold), None).unwrap();
+    let mut ana = console(&path, "ana", |app| app.tier_raise = [("gold".to_string(), 1)].into());
     press(&mut ana, "c");
     assert!(ana.state.ticket_form.is_some());
     type_text(&mut ana, "customer 1");
@@ -111,6 +113,7 @@ fn a_new_ticket_for_a_customer_picked_by_name_opens_when_created() {
     let ticket = ana.state.open_ticket().expect("the new ticket is open").clone();
     assert_eq!(ticket.subject, "Called: refund for order 48213");
     assert_eq!(ticket.customer_name, "Customer 1");
+    assert_eq!(ticket.priority, Priority::High, "a gold customer's new ticket is raised a step, as from mail");
     assert_eq!(status(&ana), format!("created #{} for Customer 1 <customer1@shop.example>", ticket.id));
     let detail = store_of(&ana).ticket_detail(ticket.id).unwrap();
     assert_eq!(detail.messages[0].body, "She called about the refund.\nSecond line.");
