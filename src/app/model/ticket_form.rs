@@ -38,8 +38,12 @@ pub struct TicketForm {
     pub body: TextArea<'static>,
     /// Esc on a form with text in it asks first: y throws it away, any other key goes back to it.
     pub confirm_discard: bool,
-    /// Answers to older customer lookups are dropped.
+    /// The lookup on its way to the store (one at a time, so fast typing never queues a scan per
+    /// key); answers to older ones are dropped.
     pub generation: u64,
+    pub looking: bool,
+    /// Typed while a lookup was on its way: looked up when its answer comes.
+    pub look_next: Option<String>,
     /// Sent to the store; the form closes when the ticket is created, and stays when it is not.
     pub creating: bool,
 }
@@ -56,6 +60,8 @@ impl Default for TicketForm {
             body: TextArea::default(),
             confirm_discard: false,
             generation: 0,
+            looking: false,
+            look_next: None,
             creating: false,
         }
     }

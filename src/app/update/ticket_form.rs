@@ -110,15 +110,33 @@ fn look_up(state: &mut State) -> Vec<Effect> {
     let text = form.customer.value().trim().to_string();
     if text.is_empty() {
         form.found.clear();
+        form.look_next = None;
+        form.generation = 0; // an answer still on its way is for older text
         return vec![];
     }
+    if form.looking {
+        form.look_next = Some(text);
+        return vec![];
+    }
+    send_look_up(state, text)
+}
+
+fn send_look_up(state: &mut State, text: String) -> Vec<Effect> {
+    let Some(form) = state.ticket_form.as_mut() else { return vec![] };
     state.generation += 1;
     form.generation = state.generation;
+    form.looking = true;
     vec![Effect::FindCustomers { generation: state.generation, text }]
 }
 
+/// The store's answer: shown if it is for the latest text; the text typed meanwhile is looked up.
 pub fn on_customers(state: &mut State, generation: u64, found: Vec<CustomerSummary>) -> Vec<Effect> {
-    if let Some(form) = state.ticket_form.as_mut().filter(|f| f.generation == generation) {
+    let Some(form) = state.ticket_form.as_mut() else { return vec![] };
+    form.looking = false;
+    if let Some(text) = form.look_next.take() {
+        return send_look_up(state, text);
+    }
+    if form.generation == generation {
         form.found = found;
         form.selected = 0;
     }
@@ -197,5 +215,57 @@ pub fn on_created(state: &mut State, ticket: Ticket) -> Vec<Effect> {
 pub fn on_failed(state: &mut State) {
     if let Some(form) = state.ticket_form.as_mut() {
         form.creating = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::model::key::KeyCode;
+    use crate::app::model::keymap::Keymap;
+    use crate::app::model::views::View;
+    use crate::domain::{Agent, Role};
+
+    fn state() -> State {
+        let agent = Agent {
+            login: "ana".into(),
+            name: "Ana".into(),
+            email: None,
+            role: Role::Agent,
+            signature: String::new(),
+            active: true,
+        };
+        let (keymap, _) = Keymap::build(&Default::default());
+        let mut state = State::new(agent, keymap, View::Open, (120, 40), chrono::Utc::now());
+        open(&mut state);
+        state
+    }
+
+    fn typed(state: &mut State, c: char) -> Vec<Effect> {
+        on_key(state, KeyEvent::from(KeyCode::Char(c)))
+    }
+
+    #[test]
+    fn fast_typing_looks_customers_up_one_at_a_time_and_ends_on_the_latest_text() {
+        let mut state = state();
+        let first = typed(&mut state, 'c');
+        assert!(matches!(&first[..], [Effect::FindCustomers { text, .. }] if text == "c"));
+        assert!(typed(&mut state, 'a').is_empty(), "one lookup at a time");
+        assert!(typed(&mut state, 'r').is_empty());
+        let Effect::FindCustomers { generation, .. } = first[0].clone() else { unreachable!() };
+        let next = on_customers(&mut state, generation, Vec::new());
+        let [Effect::FindCustomers { generation, text }] = &next[..] else { panic!("{next:?}") };
+        assert_eq!(text, "car", "the text typed meanwhile, once");
+        let found = vec![CustomerSummary {
+            id: 1,
+            name: "Carla".into(),
+            email: "carla@shop.example".into(),
+            organization: None,
+            tier: crate::domain::Tier::Gold,
+            tickets: 2,
+            open_tickets: 1,
+        }];
+        assert!(on_customers(&mut state, *generation, found).is_empty());
+        assert_eq!(state.ticket_form.as_ref().unwrap().found.len(), 1);
     }
 }
