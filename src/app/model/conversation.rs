@@ -160,7 +160,7 @@ fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
             "snoozed it until the customer writes".into()
         }
         ("snoozed_until", _, Some(until)) => match chrono::DateTime::parse_from_rfc3339(&until) {
-            Ok(t) => format!("snoozed it until {}", clock.zone.short(t.with_timezone(&chrono::Utc), clock.now)),
+            Ok(t) => format!("snoozed until {}", clock.zone.short(t.with_timezone(&chrono::Utc), clock.now)),
             Err(_) => format!("snoozed it until {until}"),
         },
         (field, old, new) => {

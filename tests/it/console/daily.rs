@@ -63,7 +63,7 @@ fn a_typed_time_is_shown_as_understood_and_confirmed_in_local_time() {
     assert!(status(&ana).ends_with("CET, or until the customer writes") || status(&ana).contains("CEST"));
     assert!(!ana.state.queue.rows.iter().any(|t| t.id == id), "it left the Open tab");
     let shown: String = ana.state.conversation.as_ref().unwrap().lines.iter().map(|l| format!("{l:?}")).collect();
-    assert!(shown.contains(&format!("snoozed it until {}", BERLIN.short(until, now))), "{shown}");
+    assert!(shown.contains(&format!("ana snoozed until {}", BERLIN.short(until, now))), "{shown}");
 }
 
 #[test]
