@@ -3,14 +3,24 @@
 
 use super::{AssigneeFilter, Event, Ticket, TicketFilter};
 
-/// `ticket` is in the list `filter` now; did `changes` (oldest first) bring it in? Tells from the
-/// changes' old values what the ticket was before them. Snoozes are left out: the store checks
-/// them for now, and waking from one is not news.
-pub fn entered(filter: &TicketFilter, ticket: &Ticket, changes: &[Event]) -> bool {
-    if changes.iter().any(|e| e.field == "created") {
+/// A ticket as it is now, with what others changed on it since the console last looked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketChanges {
+    pub ticket: Ticket,
+    /// Oldest first.
+    pub events: Vec<Event>,
+    /// The customer wrote while it was snoozed: it is back in the working views.
+    pub woken: bool,
+}
+
+/// The ticket is in the list `filter` now; did its changes bring it in? Tells from the changes'
+/// old values what the ticket was before them. A snooze ended by the customer's message brings it
+/// back into the working views (the ones of active tickets); one that ran out is not news.
+pub fn entered(filter: &TicketFilter, changes: &TicketChanges) -> bool {
+    if changes.events.iter().any(|e| e.field == "created") || (changes.woken && filter.active_only) {
         return true;
     }
-    !matches(filter, &before(ticket, changes))
+    !matches(filter, &before(&changes.ticket, &changes.events))
 }
 
 /// The ticket as it was before `changes`.
@@ -93,6 +103,10 @@ mod tests {
         }
     }
 
+    fn entered(filter: &TicketFilter, ticket: &Ticket, events: &[Event]) -> bool {
+        super::entered(filter, &TicketChanges { ticket: ticket.clone(), events: events.to_vec(), woken: false })
+    }
+
     fn mine() -> TicketFilter {
         TicketFilter { active_only: true, assignee: AssigneeFilter::Agent("ana".into()), ..Default::default() }
     }
@@ -114,5 +128,8 @@ mod tests {
         let tagged = TicketFilter { tags: vec!["vip".into()], ..Default::default() };
         let now = Ticket { tags: vec!["vip".into()], ..now };
         assert!(entered(&tagged, &now, &[change("tag", None, Some("vip"))]));
+        let woken = TicketChanges { ticket: now, events: vec![change("customer", None, Some("9"))], woken: true };
+        assert!(super::entered(&open(), &woken), "back from a snooze by the customer's message");
+        assert!(!super::entered(&TicketFilter::default(), &woken), "All showed it while it slept");
     }
 }

@@ -2,7 +2,7 @@
 //! someone else, shown there now, and not shown before those changes.
 
 use crate::app::model::message::Msg;
-use crate::domain::arrivals::entered;
+use crate::domain::arrivals::{entered, TicketChanges};
 use crate::domain::TicketFilter;
 use crate::store::{Store, StoreError};
 
@@ -11,17 +11,10 @@ use crate::store::{Store, StoreError};
 pub fn find(store: &Store, after: Option<i64>, me: &str, filters: &[TicketFilter]) -> Result<Msg, StoreError> {
     let Some(after) = after else { return Ok(Msg::Arrivals { mark: store.event_mark()?, tickets: Vec::new() }) };
     let (mark, changed) = store.changed_since(after, me)?;
-    let ids: Vec<i64> = changed.iter().map(|(t, _)| t.id).collect();
+    let ids: Vec<i64> = changed.iter().map(|c| c.ticket.id).collect();
     let shown = filters.iter().map(|f| store.shown_in(f, &ids)).collect::<Result<Vec<_>, _>>()?;
-    let tickets = changed
-        .into_iter()
-        .filter(|(ticket, events)| {
-            filters
-                .iter()
-                .zip(&shown)
-                .any(|(filter, shown)| shown.contains(&ticket.id) && entered(filter, ticket, events))
-        })
-        .map(|(ticket, _)| ticket)
-        .collect();
+    let arrived =
+        |c: &TicketChanges| filters.iter().zip(&shown).any(|(f, shown)| shown.contains(&c.ticket.id) && entered(f, c));
+    let tickets = changed.into_iter().filter(|c| arrived(c)).map(|c| c.ticket).collect();
     Ok(Msg::Arrivals { mark, tickets })
 }

@@ -83,6 +83,15 @@ fn a_ticket_another_process_writes_is_named_while_the_console_runs() {
     other.create_ticket(&carla(), "ana").unwrap();
     deliver(&mut ana, wait_for(&rx, desk_changed));
     assert_eq!(status(&ana), "quiet");
+
+    // Snoozed by ana, then the customer writes: it is back in the Open tab, and that is news.
+    other.snooze_ticket(3, chrono::Utc::now() + chrono::Duration::days(3), "ana").unwrap();
+    deliver(&mut ana, wait_for(&rx, desk_changed));
+    assert!(!ana.state.queue.rows.iter().any(|t| t.id == 3), "asleep");
+    other.add_message(3, MessageKind::Customer, "mail", "Any news?", None).unwrap();
+    deliver(&mut ana, wait_for(&rx, desk_changed));
+    assert_eq!(status(&ana), "new: #3 Customer 2 — Problem number 2");
+    assert!(ana.state.queue.rows.iter().any(|t| t.id == 3), "awake");
 }
 
 #[test]

@@ -57,11 +57,30 @@ fn changes_since_a_mark_are_others_with_their_events_and_the_next_mark() {
     let (next, changed) = store.changed_since(mark, "ana").unwrap();
     assert_eq!(next, store.event_mark().unwrap());
     let seen: Vec<(i64, Vec<String>)> =
-        changed.iter().map(|(t, events)| (t.id, events.iter().map(|e| e.field.clone()).collect())).collect();
+        changed.iter().map(|c| (c.ticket.id, c.events.iter().map(|e| e.field.clone()).collect())).collect();
     assert_eq!(seen, [(mine.id, vec!["assignee".to_string()]), (theirs.id, vec!["created".to_string()])]);
     let mine_view =
         TicketFilter { active_only: true, assignee: AssigneeFilter::Agent("ana".into()), ..Default::default() };
     let shown = store.shown_in(&mine_view, &[mine.id, theirs.id]).unwrap();
     assert_eq!(shown.into_iter().collect::<Vec<_>>(), [mine.id]);
     assert!(store.changed_since(next, "ana").unwrap().1.is_empty(), "nothing new after the new mark");
+}
+
+#[test]
+fn a_customer_message_that_ends_a_snooze_is_told_apart_from_one_that_does_not() {
+    let (_dir, store) = store();
+    let asleep = ticket_for(&store, "carla@shop.example", "Carla", "ana");
+    let awake = ticket_for(&store, "olu@x.example", "Olu", "ana");
+    let ended = ticket_for(&store, "jo@x.example", "Jo", "ana");
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    store.snooze_ticket(asleep.id, later, "ana").unwrap();
+    store.snooze_ticket(ended.id, later, "ana").unwrap();
+    store.add_message(ended.id, MessageKind::Customer, "mail", "first", None).unwrap(); // ends it
+    let mark = store.event_mark().unwrap();
+    for id in [asleep.id, awake.id, ended.id] {
+        store.add_message(id, MessageKind::Customer, "mail", "me again", None).unwrap();
+    }
+    let (_, changed) = store.changed_since(mark, "ana").unwrap();
+    let woken: Vec<(i64, bool)> = changed.iter().map(|c| (c.ticket.id, c.woken)).collect();
+    assert_eq!(woken, [(asleep.id, true), (awake.id, false), (ended.id, false)]);
 }
