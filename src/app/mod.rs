@@ -101,7 +101,8 @@ fn run_loop(
 fn changes_the_screen(msg: &Msg) -> bool {
     match msg {
         Msg::Answered { msg, .. } => changes_the_screen(msg),
-        Msg::DraftDue | Msg::DraftSaved => false,
+        // A preview's timer draws nothing itself; the ticket it loads does.
+        Msg::DraftDue | Msg::DraftSaved | Msg::PreviewDue { .. } => false,
         _ => true,
     }
 }

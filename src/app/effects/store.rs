@@ -185,6 +185,7 @@ impl Worker {
             | Effect::ClearScreen
             | Effect::Copy { .. }
             | Effect::ScheduleDraftSave
+            | Effect::SchedulePreview { .. }
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
     }

@@ -59,6 +59,11 @@ pub enum Msg {
     },
     /// The draft-save timer fired.
     DraftDue,
+    /// The queue's cursor has rested on a ticket: show it, if the cursor is still where it was
+    /// when this timer (numbered `generation`) started.
+    PreviewDue {
+        generation: u64,
+    },
     /// Time for the queue's SLA countdowns to be worked out again.
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
@@ -229,6 +234,10 @@ pub enum Effect {
     },
     /// Send [`Msg::DraftDue`] in a moment.
     ScheduleDraftSave,
+    /// Send [`Msg::PreviewDue`] once the cursor has rested ([`crate::app::update::PREVIEW_DELAY`]).
+    SchedulePreview {
+        generation: u64,
+    },
     OpenEditor {
         body: String,
     },

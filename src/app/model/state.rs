@@ -154,6 +154,16 @@ pub struct State {
     pub presence: Vec<crate::domain::Presence>,
     /// Canned replies for the composer's picker.
     pub macros: Vec<crate::config::CannedReply>,
+    /// The conversation following the queue's cursor.
+    pub preview: Preview,
+}
+
+/// What the preview has seen of the queue's cursor: the ticket under it last time, and a number
+/// for the timer started when it moved there (an older timer's message is ignored).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Preview {
+    pub under_cursor: Option<i64>,
+    pub generation: u64,
 }
 
 impl State {
@@ -188,6 +198,7 @@ impl State {
             index_build: None,
             should_quit: false,
             presence: Vec::new(),
+            preview: Preview::default(),
         }
     }
 

@@ -14,12 +14,14 @@ mod navigation;
 mod notes;
 mod overlay;
 mod pickers;
+mod preview;
 mod ratings;
 mod reply_check;
 mod snooze;
 mod stale;
 
 pub use copy::ticket_text;
+pub use preview::PREVIEW_DELAY;
 
 use crate::app::model::action::Action;
 use crate::app::model::composer::Composer;
@@ -31,7 +33,8 @@ use crate::domain::{MessageKind, PageCursor, Ticket};
 /// Change `state` for `msg`; returns the I/O it asks for. The open conversation is wrapped for
 /// its pane afterwards, whatever changed its width.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = dispatch(state, msg);
+    let mut effects = dispatch(state, msg);
+    effects.extend(preview::follow(state));
     state.wrap_conversation();
     effects
 }
@@ -60,6 +63,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_queue_loaded(state, view, rows, append, has_more)
         }
         Msg::SlaTick | Msg::DueRefreshed => clocks::on_tick(state),
+        Msg::PreviewDue { generation } => preview::on_due(state, generation),
         Msg::CustomersMerged { from, into, ticket } => {
             state.set_status(format!(
                 "customer {from} merged into {} ({}): one customer with all their addresses, tickets and ratings",

@@ -57,14 +57,42 @@ fn press(state: &mut State, c: char) -> Vec<Effect> {
 }
 
 #[test]
-fn moving_in_the_queue_asks_for_nothing_and_enter_asks_for_the_ticket() {
+fn the_first_ticket_is_shown_at_once_when_nothing_is() {
+    let agent = console(0).agent;
+    let (keymap, _) = Keymap::build(&Default::default());
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).unwrap();
+    let mut state = State::new(agent, keymap, View::Open, (120, 40), now);
+    let rows = (1..=3).map(ticket).collect();
+    let loaded =
+        Msg::QueueLoaded { view: View::Open, rows, append: false, has_more: false, facts: PageFacts::default() };
+    assert_eq!(update(&mut state, loaded), vec![Effect::LoadTicket(1)]);
+    assert_eq!(state.focus, Pane::Queue, "a preview does not take the agent out of the queue");
+}
+
+#[test]
+fn a_moving_cursor_asks_only_for_timers_and_the_one_it_rests_on_is_shown() {
     let mut state = console(5);
-    assert!(press(&mut state, 'j').is_empty());
-    assert!(press(&mut state, 'j').is_empty());
-    assert_eq!(state.queue.selected, 2);
-    let effects = update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter)));
-    assert_eq!(effects, vec![Effect::LoadTicket(3)]);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    let first = press(&mut state, 'j');
+    let [Effect::SchedulePreview { generation: passed }] = first.as_slice() else { panic!("{first:?}") };
+    let passed = *passed;
+    let second = press(&mut state, 'j');
+    let [Effect::SchedulePreview { generation: rested }] = second.as_slice() else { panic!("{second:?}") };
+    let rested = *rested;
+    assert!(update(&mut state, Msg::PreviewDue { generation: passed }).is_empty(), "the cursor moved on");
+    assert_eq!(update(&mut state, Msg::PreviewDue { generation: rested }), vec![Effect::LoadTicket(3)]);
+    assert_eq!(state.focus, Pane::Queue);
+}
+
+#[test]
+fn no_preview_while_a_reply_is_written_or_after_enter() {
+    let mut state = console(5);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    press(&mut state, 'j');
+    let generation = state.preview.generation;
+    assert_eq!(update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter))), vec![Effect::LoadTicket(2)]);
     assert_eq!(state.focus, Pane::Conversation);
+    assert!(update(&mut state, Msg::PreviewDue { generation }).is_empty(), "the agent is reading, not browsing");
 }
 
 #[test]

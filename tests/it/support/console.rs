@@ -51,6 +51,13 @@ pub fn press(app: &mut App, keys: &str) {
 }
 
 /// Type `text`, one key per character (spaces too).
+/// The queue's cursor rests: the preview's timer fires (tests have no timers) and the answer is
+/// handled.
+pub fn rest(app: &mut App) {
+    let generation = app.state.preview.generation;
+    deliver(app, Msg::PreviewDue { generation });
+}
+
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.handle(Msg::Key(KeyEvent::from(KeyCode::Char(c))));
