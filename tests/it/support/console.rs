@@ -34,6 +34,8 @@ pub fn key(name: &str) -> KeyEvent {
         "esc" => KeyEvent::from(KeyCode::Esc),
         "tab" => KeyEvent::from(KeyCode::Tab),
         "backspace" => KeyEvent::from(KeyCode::Backspace),
+        "down" => KeyEvent::from(KeyCode::Down),
+        "up" => KeyEvent::from(KeyCode::Up),
         _ if name.starts_with("ctrl-") && name.chars().count() == 6 => {
             KeyEvent::new(KeyCode::Char(name.chars().last().unwrap()), KeyModifiers::CONTROL)
         }
