@@ -31,6 +31,9 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     state.view = state.view_named(&config.queue.default_view).unwrap_or(model::views::View::Open);
     state.utc_offset = *chrono::Local::now().offset();
     state.profile_min_width = config.ui.profile_min_width;
+    if config.ui.after_send == "stay" {
+        state.after_send = model::state::AfterSend::Stay;
+    }
     state.page_size = config.queue.page_size;
     state.macros =
         crate::config::load_macros(&paths.config.parent().unwrap_or(std::path::Path::new(".")).join("macros")).0;

@@ -63,11 +63,13 @@ pub struct UiConfig {
     pub profile_min_width: u16,
     /// Mouse capture (off by default so the terminal's own selection works).
     pub mouse: bool,
+    /// After a reply is sent: `next` (the next ticket whose customer waits on us) or `stay`.
+    pub after_send: String,
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { theme: "default".into(), profile_min_width: 100, mouse: false }
+        UiConfig { theme: "default".into(), profile_min_width: 100, mouse: false, after_send: "next".into() }
     }
 }
 
@@ -161,6 +163,9 @@ impl Config {
         let invalid = |message: String| Err(ConfigError::Invalid { path: path.to_path_buf(), message });
         if !matches!(self.ui.theme.as_str(), "default" | "monochrome") {
             return invalid(format!("ui.theme is '{}'; expected 'default' or 'monochrome'", self.ui.theme));
+        }
+        if !matches!(self.ui.after_send.as_str(), "next" | "stay") {
+            return invalid(format!("ui.after_send is '{}'; expected 'next' or 'stay'", self.ui.after_send));
         }
         let mut names: Vec<String> = ["mine", "unassigned", "open", "all"].map(String::from).to_vec();
         for (i, view) in self.views.iter().enumerate() {

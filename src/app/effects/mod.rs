@@ -295,7 +295,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::MergeTickets { .. }
             | Effect::UpdateTicket { .. }
             | Effect::SolveStale
-            | Effect::ApplyMacro { .. }
             | Effect::Send { .. }
             | Effect::Claim { .. }
     )

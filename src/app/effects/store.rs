@@ -147,14 +147,6 @@ impl Worker {
                 }
                 Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
             }
-            Effect::ApplyMacro { ticket, name, change } => {
-                let current = store.ticket(ticket)?;
-                let changed = store.update_ticket(ticket, current.version, &change, &me).map_err(|e| {
-                    StoreError::Invalid(format!("the message was sent, but canned reply '{name}' changed nothing: {e}"))
-                })?;
-                self.survey_if_solved(&changed, current.status);
-                Ok(Msg::TicketChanged(changed))
-            }
             Effect::LoadFoundRows { generation, ids, append } => {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
@@ -165,7 +157,9 @@ impl Worker {
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
-            Effect::Send { ticket, kind, body, expect_last } => self.send(ticket, kind, &body, expect_last),
+            Effect::Send { ticket, kind, body, expect_last, change } => {
+                self.send(ticket, kind, &body, expect_last, &change)
+            }
             Effect::DeleteDraft { ticket } => {
                 store.delete_draft(ticket, &me)?;
                 Ok(Msg::DraftSaved)
@@ -226,7 +220,15 @@ impl Worker {
 
     /// Store the message; a reply's mail is queued in the same transaction and handed to the mail
     /// worker when the config says how to mail. Notes never are.
-    fn send(&self, ticket: i64, kind: MessageKind, body: &str, expect_last: Option<i64>) -> Result<Msg, StoreError> {
+    fn send(
+        &self,
+        ticket: i64,
+        kind: MessageKind,
+        body: &str,
+        expect_last: Option<i64>,
+        change: &crate::domain::TicketChange,
+    ) -> Result<Msg, StoreError> {
+        let before = self.store.ticket(ticket)?.status;
         let stored = self.store_message(ticket, kind, body, expect_last);
         let mailing = match stored {
             Err(StoreError::NewerMessages { ticket, newer }) => {
@@ -236,6 +238,12 @@ impl Worker {
             }
             other => other?,
         };
+        if !change.is_empty() {
+            // Interim, until the store writes the message and the change in one transaction.
+            let current = self.store.ticket(ticket)?;
+            let changed = self.store.update_ticket(ticket, current.version, change, &self.settings.agent.login)?;
+            self.survey_if_solved(&changed, before);
+        }
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
         Ok(Msg::MessageSent { ticket, kind, mailing })
     }

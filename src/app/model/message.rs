@@ -199,19 +199,15 @@ pub enum Effect {
     FindStale,
     /// Solve those tickets.
     SolveStale,
-    /// A canned reply's actions, once the message it was inserted into is sent: applied to the
-    /// ticket as it is then (the agent's own send just changed its version).
-    ApplyMacro {
-        ticket: i64,
-        name: String,
-        change: TicketChange,
-    },
     Send {
         ticket: i64,
         kind: MessageKind,
         body: String,
         /// The newest message the agent had seen: newer ones stop the send.
         expect_last: Option<i64>,
+        /// What the message changes on the ticket (canned replies' actions, a chosen status), in
+        /// the same write.
+        change: TicketChange,
     },
     /// Throw the agent's saved draft on this ticket away.
     DeleteDraft {

@@ -156,6 +156,18 @@ pub struct State {
     pub macros: Vec<crate::config::CannedReply>,
     /// The conversation following the queue's cursor.
     pub preview: Preview,
+    /// Where a sent reply leaves the agent (`ui.after_send`).
+    pub after_send: AfterSend,
+}
+
+/// Where the console goes after a reply is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AfterSend {
+    /// The next ticket whose customer waits on us.
+    #[default]
+    Next,
+    /// The ticket just answered.
+    Stay,
 }
 
 /// What the preview has seen of the queue's cursor: the ticket under it last time, and a number
@@ -199,6 +211,7 @@ impl State {
             should_quit: false,
             presence: Vec::new(),
             preview: Preview::default(),
+            after_send: AfterSend::default(),
         }
     }
 

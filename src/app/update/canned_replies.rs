@@ -108,8 +108,3 @@ fn describe_change(change: &crate::domain::TicketChange) -> Option<String> {
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }
-
-/// The message was sent: what the canned replies in it change on the ticket, as effects.
-pub fn after_send(actions: Vec<(String, crate::domain::TicketChange)>, ticket: i64) -> Vec<Effect> {
-    actions.into_iter().map(|(name, change)| Effect::ApplyMacro { ticket, name, change }).collect()
-}
