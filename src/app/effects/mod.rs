@@ -297,5 +297,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::SolveStale
             | Effect::Send { .. }
             | Effect::Claim { .. }
+            | Effect::UpdateMarked { .. }
     )
 }

@@ -5,7 +5,7 @@
 use super::background::{self, DueTimes};
 use super::mail::{MailJob, MailWorker};
 use super::{profile_facts, queue_page};
-use crate::app::model::message::{Effect, Msg, Worker as Answering};
+use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
@@ -147,6 +147,9 @@ impl Worker {
                 }
                 Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
             }
+            Effect::UpdateMarked { tickets, change, what } => {
+                Ok(Msg::MarkedUpdated(self.update_marked(&tickets, &change, what)))
+            }
             Effect::LoadFoundRows { generation, ids, append } => {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
@@ -182,6 +185,38 @@ impl Worker {
             | Effect::SchedulePreview { .. }
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// Change each marked ticket in its own write, if it is still at the version the agent saw.
+    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> BulkOutcome {
+        let me = &self.settings.agent.login;
+        let mut outcome = BulkOutcome { what, changed: Vec::new(), meanwhile: Vec::new(), failed: Vec::new() };
+        for &(id, seen) in tickets {
+            let before = match self.store.ticket(id) {
+                Ok(ticket) => ticket,
+                Err(e) => {
+                    outcome.failed.push((id, e.to_string()));
+                    continue;
+                }
+            };
+            let written = match change {
+                BulkChange::Ticket(change) => self.store.update_ticket(id, seen, change, me),
+                BulkChange::Snooze(_) if before.version != seen => {
+                    outcome.meanwhile.push((id, before.version));
+                    continue;
+                }
+                BulkChange::Snooze(until) => self.store.snooze_ticket(id, *until, me),
+            };
+            match written {
+                Ok(ticket) => {
+                    self.survey_if_solved(&ticket, before.status);
+                    outcome.changed.push(id);
+                }
+                Err(StoreError::Conflict { actual, .. }) => outcome.meanwhile.push((id, actual)),
+                Err(e) => outcome.failed.push((id, e.to_string())),
+            }
+        }
+        outcome
     }
 
     /// Pending tickets last changed before this have waited too long for the customer.

@@ -80,4 +80,6 @@ actions! {
     SendPending => "send_pending", "send the reply and set the ticket pending (waiting on the customer)";
     SendOnHold => "send_on_hold", "send the reply and put the ticket on hold";
     SendOpen => "send_open", "send the reply and keep the ticket open, whatever a canned reply sets";
+    Mark => "mark", "mark or unmark the ticket (s, p, a, t, z then change every marked one)";
+    MarkAll => "mark_all", "mark every ticket listed (a filter's results), or unmark all";
 }

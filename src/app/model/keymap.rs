@@ -373,6 +373,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Q, "ctrl-u", A::PageUp),
     (Q, "pgup", A::PageUp),
     (Q, "enter", A::Open),
+    (Q, "space", A::Mark),
+    (Q, "*", A::MarkAll),
     (Cv, "j", A::SelectNext),
     (Cv, "down", A::SelectNext),
     (Cv, "k", A::SelectPrev),

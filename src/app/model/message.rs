@@ -59,6 +59,8 @@ pub enum Msg {
     },
     /// The draft-save timer fired.
     DraftDue,
+    /// The marked tickets were changed (or not).
+    MarkedUpdated(BulkOutcome),
     /// The queue's cursor has rested on a ticket: show it, if the cursor is still where it was
     /// when this timer (numbered `generation`) started.
     PreviewDue {
@@ -199,6 +201,13 @@ pub enum Effect {
     FindStale,
     /// Solve those tickets.
     SolveStale,
+    /// Change every marked ticket (`tickets` with the version seen when marked), each in its own
+    /// write; `what` says what, for the status line.
+    UpdateMarked {
+        tickets: Vec<(i64, i64)>,
+        change: BulkChange,
+        what: String,
+    },
     Send {
         ticket: i64,
         kind: MessageKind,
@@ -261,4 +270,22 @@ pub enum Effect {
     },
     /// Build the search index in the background if it is not complete.
     BuildIndex,
+}
+
+/// What a change of the marked tickets does to each.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkChange {
+    Ticket(TicketChange),
+    Snooze(crate::domain::Timestamp),
+}
+
+/// How a change of the marked tickets went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkOutcome {
+    pub what: String,
+    pub changed: Vec<i64>,
+    /// Tickets changed by someone since they were marked, left alone, with their version now.
+    pub meanwhile: Vec<(i64, i64)>,
+    /// Tickets that could not be changed, and why.
+    pub failed: Vec<(i64, String)>,
 }

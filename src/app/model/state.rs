@@ -158,6 +158,8 @@ pub struct State {
     pub preview: Preview,
     /// Where a sent reply leaves the agent (`ui.after_send`).
     pub after_send: AfterSend,
+    /// Tickets marked in the queue, with the version each had when marked.
+    pub marked: std::collections::BTreeMap<i64, i64>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -212,6 +214,7 @@ impl State {
             presence: Vec::new(),
             preview: Preview::default(),
             after_send: AfterSend::default(),
+            marked: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ mod desk_changes;
 mod find;
 mod keys;
 mod mail;
+mod marks;
 mod merges;
 mod navigation;
 mod notes;
@@ -65,6 +66,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SlaTick | Msg::DueRefreshed => clocks::on_tick(state),
         Msg::PreviewDue { generation } => preview::on_due(state, generation),
+        Msg::MarkedUpdated(outcome) => marks::on_updated(state, outcome),
         Msg::CustomersMerged { from, into, ticket } => {
             state.set_status(format!(
                 "customer {from} merged into {} ({}): one customer with all their addresses, tickets and ratings",
@@ -171,6 +173,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use navigation as nav;
+    if marks::applies(state) && state.focus == Pane::Queue {
+        if let Some(effects) = marks::picker_for(state, action) {
+            return effects;
+        }
+    }
     if acts_on_ticket(action) && state.focus == Pane::Queue {
         // From the queue, an action on a ticket means the selected one: open it first.
         if let Some(selected) = state.queue.selected_ticket().map(|t| t.id) {
@@ -225,6 +232,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SendPending => send::send(state, Some(crate::domain::Status::Pending)),
         Action::SendOnHold => send::send(state, Some(crate::domain::Status::OnHold)),
         Action::SendOpen => send::send(state, Some(crate::domain::Status::Open)),
+        Action::Mark => marks::toggle(state),
+        Action::MarkAll => marks::toggle_all(state),
         Action::DiscardDraft => reply_check::discard(state),
         Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => pickers::open(state, action),
         Action::TakeTicket => pickers::take(state),

@@ -25,7 +25,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-fn snooze_items() -> Vec<Item> {
+pub(super) fn snooze_items() -> Vec<Item> {
     SNOOZES
         .iter()
         .map(|(label, secs)| {
@@ -40,6 +40,9 @@ fn snooze_items() -> Vec<Item> {
 
 /// Snooze the open ticket for `secs` seconds; 0 means until the customer writes.
 pub fn apply(state: &mut State, secs: i64) -> Vec<Effect> {
+    if super::marks::applies(state) {
+        return super::marks::apply(state, crate::app::model::overlay::Choice::Snooze(secs));
+    }
     let Some(ticket) = state.open_ticket() else { return vec![] };
     let until = match secs {
         0 => crate::domain::sla::until_reply(),

@@ -2,6 +2,7 @@
 
 mod customer_care;
 mod mail;
+mod marks;
 mod output_safety;
 mod several_agents;
 mod tickets;

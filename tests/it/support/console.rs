@@ -35,6 +35,7 @@ pub fn key(name: &str) -> KeyEvent {
         "tab" => KeyEvent::from(KeyCode::Tab),
         "backspace" => KeyEvent::from(KeyCode::Backspace),
         "down" => KeyEvent::from(KeyCode::Down),
+        "space" => KeyEvent::from(KeyCode::Char(' ')),
         "up" => KeyEvent::from(KeyCode::Up),
         _ if name.starts_with("ctrl-") && name.chars().count() == 6 => {
             KeyEvent::new(KeyCode::Char(name.chars().last().unwrap()), KeyModifiers::CONTROL)
@@ -52,7 +53,6 @@ pub fn press(app: &mut App, keys: &str) {
     }
 }
 
-/// Type `text`, one key per character (spaces too).
 /// The queue's cursor rests: the preview's timer fires (tests have no timers) and the answer is
 /// handled.
 pub fn rest(app: &mut App) {
@@ -60,6 +60,7 @@ pub fn rest(app: &mut App) {
     deliver(app, Msg::PreviewDue { generation });
 }
 
+/// Type `text`, one key per character (spaces too).
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.handle(Msg::Key(KeyEvent::from(KeyCode::Char(c))));
