@@ -84,16 +84,23 @@ fn keys_to_frames(db: &Path) -> Vec<Duration> {
     samples
 }
 
-/// Bytes of the first frame and of each queue cursor move at 200×50.
-fn bytes(db: &Path) -> (usize, Vec<usize>) {
+/// Bytes of the first frame, of each queue cursor move, and of 30 rests on a ticket (the preview
+/// of the conversation and the profile), at 200×50.
+fn bytes(db: &Path) -> (usize, Vec<usize>, Vec<usize>) {
     let mut h = headless(db, View::Open);
     let first = h.first_frame;
+    assert!(h.app.state.conversation.is_some(), "the first frame shows a conversation");
     let mut moves = Vec::new();
     for i in 0..300 {
         let k = if (i / 60) % 2 == 0 { "j" } else { "k" };
         moves.push(h.press(key(k)).expect("frame"));
     }
-    (first, moves)
+    let mut rests = Vec::new();
+    for _ in 0..30 {
+        h.press(key("j")).expect("frame");
+        rests.push(h.rest().expect("frame"));
+    }
+    (first, moves, rests)
 }
 
 /// The filter's work per keystroke, as the agent types each query, over every ticket.
@@ -303,7 +310,7 @@ fn figures(db: &Path) {
         keys.p99 <= Duration::from_millis(16),
     );
 
-    let (first, moves) = bytes(db);
+    let (first, moves, mut rests) = bytes(db);
     let mean = moves.iter().sum::<usize>() / moves.len().max(1);
     let mut sorted = moves.clone();
     sorted.sort_unstable();
@@ -322,7 +329,19 @@ fn figures(db: &Path) {
         "≤ 512 B",
         worst <= 512,
     );
-    row("bytes of the first frame at 200×50", format!("{first} B"), "≤ 16 KB", first <= 16 * 1024);
+    row(
+        "bytes of the first frame at 200×50 (it shows a conversation)",
+        format!("{first} B"),
+        "≤ 16 KB",
+        first <= 16 * 1024,
+    );
+    rests.sort_unstable();
+    row(
+        "bytes of a rest on a ticket at 200×50 (its preview), median of 30",
+        format!("{} B (worst {} B)", rests[rests.len() / 2], rests.last().unwrap_or(&0)),
+        "-",
+        true,
+    );
 
     let store = open(db);
     let start = Instant::now();

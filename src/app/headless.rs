@@ -111,6 +111,15 @@ impl Headless {
         self.draw()
     }
 
+    /// The cursor rests: the preview's timer fires (tests have no timers) and the ticket under the
+    /// cursor is shown. Returns the frame's bytes.
+    pub fn rest(&mut self) -> io::Result<usize> {
+        let generation = self.app.state.preview.generation;
+        self.app.handle(Msg::PreviewDue { generation });
+        self.app.wait_for_store();
+        self.draw()
+    }
+
     /// The screen as text, one line per row.
     pub fn screen_text(&self) -> String {
         let mut text = String::new();

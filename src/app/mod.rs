@@ -33,6 +33,9 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     state.zone = crate::config::local_zone();
     state.bell = config.ui.bell;
     state.profile_min_width = config.ui.profile_min_width;
+    if config.ui.after_send == "stay" {
+        state.after_send = model::state::AfterSend::Stay;
+    }
     state.page_size = config.queue.page_size;
     state.macros =
         crate::config::load_macros(&paths.config.parent().unwrap_or(std::path::Path::new(".")).join("macros")).0;
@@ -106,7 +109,8 @@ fn run_loop(
 fn changes_the_screen(msg: &Msg) -> bool {
     match msg {
         Msg::Answered { msg, .. } => changes_the_screen(msg),
-        Msg::DraftDue | Msg::DraftSaved => false,
+        // A preview's timer draws nothing itself; the ticket it loads does.
+        Msg::DraftDue | Msg::DraftSaved | Msg::PreviewDue { .. } => false,
         _ => true,
     }
 }

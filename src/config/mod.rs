@@ -65,6 +65,8 @@ pub struct UiConfig {
     pub profile_min_width: u16,
     /// Mouse capture (off by default so the terminal's own selection works).
     pub mouse: bool,
+    /// After a reply is sent: `next` (the next ticket whose customer waits on us) or `stay`.
+    pub after_send: String,
     /// Ring the terminal's bell when a ticket arrives in the tab shown or in Mine.
     pub bell: bool,
     /// The command that opens an attachment, given the file (empty: `xdg-open`, `open` on macOS).
@@ -79,6 +81,7 @@ impl Default for UiConfig {
             theme: "default".into(),
             profile_min_width: 100,
             mouse: false,
+            after_send: "next".into(),
             bell: false,
             opener: String::new(),
             download_dir: String::new(),
@@ -176,6 +179,9 @@ impl Config {
         let invalid = |message: String| Err(ConfigError::Invalid { path: path.to_path_buf(), message });
         if !matches!(self.ui.theme.as_str(), "default" | "monochrome") {
             return invalid(format!("ui.theme is '{}'; expected 'default' or 'monochrome'", self.ui.theme));
+        }
+        if !matches!(self.ui.after_send.as_str(), "next" | "stay") {
+            return invalid(format!("ui.after_send is '{}'; expected 'next' or 'stay'", self.ui.after_send));
         }
         let mut names: Vec<String> = ["mine", "unassigned", "open", "all"].map(String::from).to_vec();
         for (i, view) in self.views.iter().enumerate() {

@@ -11,7 +11,10 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut Buffer) {
     let width = screen.width.saturating_sub(4).min(76);
-    let wanted = overlay.items.len() as u16 + 4;
+    let preview = preview_lines(overlay, width.saturating_sub(2) as usize);
+    let preview_rows = if preview.is_empty() { 0 } else { preview.len() as u16 + 1 };
+    // Borders, the query line, the list and a blank row; the preview replaces the blank row.
+    let wanted = overlay.items.len() as u16 + 4 + preview_rows.saturating_sub(1);
     let height = wanted.min(screen.height.saturating_sub(2)).max(5.min(screen.height));
     let area = Rect {
         x: screen.x + (screen.width - width) / 2,
@@ -33,14 +36,41 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
         Line::from(vec![Span::styled("> ", theme.bold()), Span::raw(query), Span::styled("▏", theme.bold())])
             .render(row, buf);
     }
-    let list_height = inner.height.saturating_sub(1) as usize;
+    // The preview takes the rows under the list, as many as leave the list three (or all of it).
+    let list_least = overlay.matches.len().clamp(1, 3) as u16;
+    let preview_rows = preview_rows.min(inner.height.saturating_sub(1 + list_least));
+    let list_height = inner.height.saturating_sub(1 + preview_rows) as usize;
     let first = overlay.selected.saturating_sub(list_height.saturating_sub(1));
-    for (row, (n, (index, hits))) in rows.zip(overlay.matches.iter().enumerate().skip(first)) {
+    let listed = overlay.matches.iter().enumerate().skip(first).take(list_height);
+    for (row, (n, (index, hits))) in rows.by_ref().zip(listed) {
         let item = &overlay.items[*index];
         let selected = n == overlay.selected;
         let line = item_line(item, hits, selected, inner.width as usize, theme);
         line.render(row, buf);
     }
+    if preview_rows > 0 {
+        let top = inner.y + inner.height - preview_rows;
+        let rule = Rect { x: inner.x, y: top, width: inner.width, height: 1 };
+        Line::from("─".repeat(inner.width as usize)).style(theme.dim()).render(rule, buf);
+        let text = Rect { x: inner.x, y: top + 1, width: inner.width, height: preview_rows - 1 };
+        for (row, line) in text.rows().zip(preview) {
+            Line::from(line).render(row, buf);
+        }
+    }
+}
+
+/// The selected item's preview wrapped to `width`, at most 10 lines (the last says what is cut).
+fn preview_lines(overlay: &Overlay, width: usize) -> Vec<String> {
+    const MOST: usize = 10;
+    let Some(text) = overlay.selected_preview() else { return Vec::new() };
+    let shown: Vec<String> = text.lines().map(|line| for_display_line(line).into_owned()).collect();
+    let mut lines = crate::app::model::text::wrap(&shown.join("\n"), width);
+    if lines.len() > MOST {
+        let more = lines.len() - (MOST - 1);
+        lines.truncate(MOST - 1);
+        lines.push(format!("… {more} more lines"));
+    }
+    lines
 }
 
 fn item_line(

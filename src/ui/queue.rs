@@ -95,8 +95,12 @@ fn title(state: &State) -> String {
     let count = state.counts.get(state.tab_index(state.view)).copied().flatten();
     let count = count.map(|c| format!(" {c}")).unwrap_or_default();
     let view = for_display_line(state.view_title(state.view));
+    let marked = match state.marked.len() {
+        0 => String::new(),
+        n => format!(" · {n} marked"),
+    };
     let Some(findings) = &state.findings else {
-        return format!(" Queue · {view}{count} ");
+        return format!(" Queue · {view}{count}{marked} ");
     };
     let text = truncate(&for_display_line(&findings.text), 24);
     let found = findings.ids.as_ref().map(|ids| ids.len());
@@ -107,11 +111,11 @@ fn title(state: &State) -> String {
                 (Some(found), Some(total)) => format!(" {found} of {total}"),
                 _ => String::new(),
             };
-            format!(" Queue · {view} · /{text}{found}{busy} ")
+            format!(" Queue · {view} · /{text}{found}{busy}{marked} ")
         }
         PromptKind::Search => {
             let found = found.map(|f| format!(" · {f} found")).unwrap_or_default();
-            format!(" Search “{text}”{found}{busy} ")
+            format!(" Search “{text}”{found}{busy}{marked} ")
         }
     }
 }
@@ -164,9 +168,11 @@ fn header(cols: &Columns) -> Line<'static> {
 
 fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme: &Theme) -> Line<'a> {
     let open = state.open_ticket().is_some_and(|t| t.id == ticket.id);
-    let marker = match (selected, open) {
-        (true, _) => "▌",
-        (false, true) => "▸",
+    // A mark shows on the selected row too: reverse video already says which row that is.
+    let marker = match (state.marked.contains_key(&ticket.id), selected, open) {
+        (true, _, _) => "✓",
+        (false, true, _) => "▌",
+        (false, false, true) => "▸",
         _ => " ",
     };
     let customer = for_display_line(&ticket.customer_name);

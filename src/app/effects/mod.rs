@@ -263,6 +263,9 @@ impl App {
                 self.terminal_requests.push(effect);
             }
             Effect::ScheduleDraftSave => self.schedule(Msg::DraftDue, DRAFT_SAVE_DELAY),
+            Effect::SchedulePreview { generation } => {
+                self.schedule(Msg::PreviewDue { generation }, crate::app::update::PREVIEW_DELAY)
+            }
             Effect::Filter { generation, view, query } => {
                 let refresh = std::mem::take(&mut self.filter_stale);
                 let filter = self.state.view_filter(view);
@@ -316,9 +319,9 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::MergeTickets { .. }
             | Effect::UpdateTicket { .. }
             | Effect::SolveStale
-            | Effect::ApplyMacro { .. }
             | Effect::Send { .. }
             | Effect::Claim { .. }
+            | Effect::UpdateMarked { .. }
             | Effect::DeleteTicket { .. }
             | Effect::CreateTicket(_)
     )

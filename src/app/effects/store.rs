@@ -5,7 +5,7 @@
 use super::background::{self, DueTimes};
 use super::mail::{MailJob, MailWorker};
 use super::{profile_facts, queue_page};
-use crate::app::model::message::{Effect, Msg, Worker as Answering};
+use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
@@ -153,13 +153,8 @@ impl Worker {
                 }
                 Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
             }
-            Effect::ApplyMacro { ticket, name, change } => {
-                let current = store.ticket(ticket)?;
-                let changed = store.update_ticket(ticket, current.version, &change, &me).map_err(|e| {
-                    StoreError::Invalid(format!("the message was sent, but canned reply '{name}' changed nothing: {e}"))
-                })?;
-                self.survey_if_solved(&changed, current.status);
-                Ok(Msg::TicketChanged(changed))
+            Effect::UpdateMarked { tickets, change, what } => {
+                Ok(Msg::MarkedUpdated(self.update_marked(&tickets, &change, what)))
             }
             Effect::LoadFoundRows { generation, ids, append } => {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
@@ -171,7 +166,9 @@ impl Worker {
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
-            Effect::Send { ticket, kind, body, expect_last } => self.send(ticket, kind, &body, expect_last),
+            Effect::Send { ticket, kind, body, expect_last, change } => {
+                self.send(ticket, kind, &body, expect_last, &change)
+            }
             Effect::DeleteDraft { ticket } => {
                 store.delete_draft(ticket, &me)?;
                 Ok(Msg::DraftSaved)
@@ -207,9 +204,42 @@ impl Worker {
             | Effect::ClearScreen
             | Effect::Copy { .. }
             | Effect::ScheduleDraftSave
+            | Effect::SchedulePreview { .. }
             | Effect::Bell
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// Change each marked ticket in its own write, if it is still at the version the agent saw.
+    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> BulkOutcome {
+        let me = &self.settings.agent.login;
+        let mut outcome = BulkOutcome { what, changed: Vec::new(), meanwhile: Vec::new(), failed: Vec::new() };
+        for &(id, seen) in tickets {
+            let before = match self.store.ticket(id) {
+                Ok(ticket) => ticket,
+                Err(e) => {
+                    outcome.failed.push((id, e.to_string()));
+                    continue;
+                }
+            };
+            let written = match change {
+                BulkChange::Ticket(change) => self.store.update_ticket(id, seen, change, me),
+                BulkChange::Snooze(_) if before.version != seen => {
+                    outcome.meanwhile.push((id, before.version));
+                    continue;
+                }
+                BulkChange::Snooze(until) => self.store.snooze_ticket(id, *until, me),
+            };
+            match written {
+                Ok(ticket) => {
+                    self.survey_if_solved(&ticket, before.status);
+                    outcome.changed.push(id);
+                }
+                Err(StoreError::Conflict { actual, .. }) => outcome.meanwhile.push((id, actual)),
+                Err(e) => outcome.failed.push((id, e.to_string())),
+            }
+        }
+        outcome
     }
 
     /// Pending tickets last changed before this have waited too long for the customer.
@@ -248,7 +278,15 @@ impl Worker {
 
     /// Store the message; a reply's mail is queued in the same transaction and handed to the mail
     /// worker when the config says how to mail. Notes never are.
-    fn send(&self, ticket: i64, kind: MessageKind, body: &str, expect_last: Option<i64>) -> Result<Msg, StoreError> {
+    fn send(
+        &self,
+        ticket: i64,
+        kind: MessageKind,
+        body: &str,
+        expect_last: Option<i64>,
+        change: &crate::domain::TicketChange,
+    ) -> Result<Msg, StoreError> {
+        let before = self.store.ticket(ticket)?.status;
         let stored = self.store_message(ticket, kind, body, expect_last);
         let mailing = match stored {
             Err(StoreError::NewerMessages { ticket, newer }) => {
@@ -258,6 +296,12 @@ impl Worker {
             }
             other => other?,
         };
+        if !change.is_empty() {
+            // Interim, until the store writes the message and the change in one transaction.
+            let current = self.store.ticket(ticket)?;
+            let changed = self.store.update_ticket(ticket, current.version, change, &self.settings.agent.login)?;
+            self.survey_if_solved(&changed, before);
+        }
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
         Ok(Msg::MessageSent { ticket, kind, mailing })
     }

@@ -76,6 +76,12 @@ actions! {
     MergeCustomer => "merge_customer", "merge the open ticket's customer into another of the same name or address (admins)";
     SolveStale => "solve_stale", "solve the pending tickets whose customer has not answered for days";
     Copy => "copy", "copy the ticket's conversation to the clipboard (OSC 52, works over SSH)";
+    SendSolved => "send_solved", "send the reply and solve the ticket, in one write";
+    SendPending => "send_pending", "send the reply and set the ticket pending (waiting on the customer)";
+    SendOnHold => "send_on_hold", "send the reply and put the ticket on hold";
+    SendOpen => "send_open", "send the reply and keep the ticket open, whatever a canned reply sets";
+    Mark => "mark", "mark or unmark the ticket (s, p, a, t, z then change every marked one)";
+    MarkAll => "mark_all", "mark every ticket listed (a filter's results), or unmark all";
     // Daily work without leaving the console, and new mail noticed.
     NewTicket => "new_ticket", "open a new ticket: a customer (picked, or a new address), a subject and a first message";
     SaveAttachment => "save_attachment", "save an attachment of the conversation (by its number) to the download folder";

@@ -287,6 +287,22 @@ impl Keymap {
         self.bindings.iter().flat_map(|(c, t)| t.iter().map(move |(s, a)| (*c, s, *a)))
     }
 
+    /// The bindings that start with `typed` in `context` (or globally): the keys still to press
+    /// and their action, for the hint shown while a longer binding waits for its next key.
+    pub fn continuations(&self, context: Context, typed: &[Key]) -> Vec<(String, Action)> {
+        let mut found: Vec<(String, Action)> = Vec::new();
+        for ctx in context.chain() {
+            let Some(table) = self.bindings.get(ctx) else { continue };
+            for (seq, action) in table.range(typed.to_vec()..).take_while(|(seq, _)| seq.starts_with(typed)) {
+                let rest = sequence_label(&seq[typed.len()..]);
+                if seq.len() > typed.len() && !found.iter().any(|(r, _)| *r == rest) {
+                    found.push((rest, *action));
+                }
+            }
+        }
+        found
+    }
+
     /// The keys bound to `action` in `context` (or globally), for hints.
     pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
         context
@@ -357,6 +373,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Q, "ctrl-u", A::PageUp),
     (Q, "pgup", A::PageUp),
     (Q, "enter", A::Open),
+    (Q, "space", A::Mark),
+    (Q, "*", A::MarkAll),
     (Cv, "j", A::SelectNext),
     (Cv, "down", A::SelectNext),
     (Cv, "k", A::SelectPrev),
@@ -380,6 +398,10 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "ctrl-e", A::Editor),
     (Cm, "ctrl-x", A::DiscardDraft),
     (Cm, "ctrl-t", A::InsertMacro),
+    (Cm, "alt-s s", A::SendSolved),
+    (Cm, "alt-s p", A::SendPending),
+    (Cm, "alt-s h", A::SendOnHold),
+    (Cm, "alt-s o", A::SendOpen),
     (Cm, "ctrl-c", A::ForceQuit),
     (Cm, "ctrl-z", A::Suspend),
     (Cm, "ctrl-l", A::Redraw),

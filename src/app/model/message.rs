@@ -59,6 +59,13 @@ pub enum Msg {
     },
     /// The draft-save timer fired.
     DraftDue,
+    /// The marked tickets were changed (or not).
+    MarkedUpdated(BulkOutcome),
+    /// The queue's cursor has rested on a ticket: show it, if the cursor is still where it was
+    /// when this timer (numbered `generation`) started.
+    PreviewDue {
+        generation: u64,
+    },
     /// Time for the queue's SLA countdowns to be worked out again.
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
@@ -223,12 +230,12 @@ pub enum Effect {
     FindStale,
     /// Solve those tickets.
     SolveStale,
-    /// A canned reply's actions, once the message it was inserted into is sent: applied to the
-    /// ticket as it is then (the agent's own send just changed its version).
-    ApplyMacro {
-        ticket: i64,
-        name: String,
-        change: TicketChange,
+    /// Change every marked ticket (`tickets` with the version seen when marked), each in its own
+    /// write; `what` says what, for the status line.
+    UpdateMarked {
+        tickets: Vec<(i64, i64)>,
+        change: BulkChange,
+        what: String,
     },
     Send {
         ticket: i64,
@@ -236,6 +243,9 @@ pub enum Effect {
         body: String,
         /// The newest message the agent had seen: newer ones stop the send.
         expect_last: Option<i64>,
+        /// What the message changes on the ticket (canned replies' actions, a chosen status), in
+        /// the same write.
+        change: TicketChange,
     },
     /// Throw the agent's saved draft on this ticket away.
     DeleteDraft {
@@ -258,6 +268,10 @@ pub enum Effect {
     },
     /// Send [`Msg::DraftDue`] in a moment.
     ScheduleDraftSave,
+    /// Send [`Msg::PreviewDue`] once the cursor has rested ([`crate::app::update::PREVIEW_DELAY`]).
+    SchedulePreview {
+        generation: u64,
+    },
     OpenEditor {
         body: String,
     },
@@ -310,4 +324,22 @@ pub enum Effect {
         text: String,
     },
     CreateTicket(crate::domain::NewTicket),
+}
+
+/// What a change of the marked tickets does to each.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkChange {
+    Ticket(TicketChange),
+    Snooze(crate::domain::Timestamp),
+}
+
+/// How a change of the marked tickets went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkOutcome {
+    pub what: String,
+    pub changed: Vec<i64>,
+    /// Tickets changed by someone since they were marked, left alone, with their version now.
+    pub meanwhile: Vec<(i64, i64)>,
+    /// Tickets that could not be changed, and why.
+    pub failed: Vec<(i64, String)>,
 }

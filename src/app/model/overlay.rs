@@ -107,6 +107,9 @@ pub struct Overlay {
     /// Indices into `items` that match the input, best first, with the matched char positions.
     pub matches: Vec<(usize, Vec<usize>)>,
     pub selected: usize,
+    /// What each item would do, shown under the list for the selected one (a canned reply filled
+    /// in for this customer); empty when the list has no previews.
+    pub previews: Vec<String>,
     /// The first this many items are shown whatever is typed (a time read from what was typed).
     pub pinned: usize,
     /// A title naming what it is about, instead of the kind's.
@@ -116,11 +119,25 @@ pub struct Overlay {
 impl Overlay {
     pub fn new(kind: OverlayKind, items: Vec<Item>) -> Overlay {
         let selected = items.iter().position(|i| i.current && kind != OverlayKind::Tags).unwrap_or(0);
-        let mut overlay =
-            Overlay { kind, input: Input::default(), items, matches: Vec::new(), selected, pinned: 0, title: None };
+        let mut overlay = Overlay {
+            kind,
+            input: Input::default(),
+            items,
+            matches: Vec::new(),
+            selected,
+            previews: Vec::new(),
+            pinned: 0,
+            title: None,
+        };
         overlay.refilter();
         overlay.selected = selected.min(overlay.matches.len().saturating_sub(1));
         overlay
+    }
+
+    /// The preview of the selected item, if the list has previews.
+    pub fn selected_preview(&self) -> Option<&str> {
+        let (index, _) = self.matches.get(self.selected)?;
+        self.previews.get(*index).map(String::as_str)
     }
 
     pub fn query(&self) -> &str {

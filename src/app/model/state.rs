@@ -154,6 +154,12 @@ pub struct State {
     pub presence: Vec<crate::domain::Presence>,
     /// Canned replies for the composer's picker.
     pub macros: Vec<crate::config::CannedReply>,
+    /// The conversation following the queue's cursor.
+    pub preview: Preview,
+    /// Where a sent reply leaves the agent (`ui.after_send`).
+    pub after_send: AfterSend,
+    /// Tickets marked in the queue, with the version each had when marked.
+    pub marked: std::collections::BTreeMap<i64, i64>,
     /// The agent's time zone, for the times they type and the times they are shown.
     pub zone: crate::domain::when::Zone,
     /// Ring the terminal's bell when a ticket arrives in the tab or in Mine (`ui.bell`).
@@ -162,6 +168,24 @@ pub struct State {
     pub arrivals_mark: Option<i64>,
     /// The new-ticket form, while it is open.
     pub ticket_form: Option<super::ticket_form::TicketForm>,
+}
+
+/// Where the console goes after a reply is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AfterSend {
+    /// The next ticket whose customer waits on us.
+    #[default]
+    Next,
+    /// The ticket just answered.
+    Stay,
+}
+
+/// What the preview has seen of the queue's cursor: the ticket under it last time, and a number
+/// for the timer started when it moved there (an older timer's message is ignored).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Preview {
+    pub under_cursor: Option<i64>,
+    pub generation: u64,
 }
 
 impl State {
@@ -196,6 +220,9 @@ impl State {
             index_build: None,
             should_quit: false,
             presence: Vec::new(),
+            preview: Preview::default(),
+            after_send: AfterSend::default(),
+            marked: Default::default(),
             zone: Default::default(),
             bell: false,
             arrivals_mark: None,

@@ -16,18 +16,38 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.set_status("canned replies go into the composer: press r to reply first");
         return vec![];
     }
-    state.overlay = Some(Overlay::new(OverlayKind::Macro, macro_items(state)));
+    let mut overlay = Overlay::new(OverlayKind::Macro, macro_items(state));
+    overlay.previews = previews(state);
+    state.overlay = Some(overlay);
     vec![]
 }
 
+/// One item per canned reply: its name, and what sending it changes on the ticket.
 fn macro_items(state: &State) -> Vec<Item> {
     state
         .macros
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let first = m.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-            Item::new(for_display_line(&m.name).into_owned(), for_display_line(first).into_owned(), Choice::Macro(i))
+            let also = match m.change(&state.agent.login) {
+                Ok(change) => describe_change(&change).unwrap_or_else(|| "changes nothing else".into()),
+                Err(e) => format!("cannot be used: {e}"),
+            };
+            Item::new(for_display_line(&m.name).into_owned(), also, Choice::Macro(i))
+        })
+        .collect()
+}
+
+/// Each canned reply as it would be inserted for this customer and ticket, or why it cannot be.
+fn previews(state: &State) -> Vec<String> {
+    let Some(conversation) = &state.conversation else { return Vec::new() };
+    let context = Context::new(&conversation.detail.customer, &conversation.detail.ticket, &state.agent);
+    state
+        .macros
+        .iter()
+        .map(|m| match render(&m.body, &context) {
+            Ok(text) => text.trim_end().to_string(),
+            Err(e) => format!("(not insertable: {e})"),
         })
         .collect()
 }
@@ -87,9 +107,4 @@ fn describe_change(change: &crate::domain::TicketChange) -> Option<String> {
         parts.push(format!("adds tag {}", for_display_line(tag)));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-/// The message was sent: what the canned replies in it change on the ticket, as effects.
-pub fn after_send(actions: Vec<(String, crate::domain::TicketChange)>, ticket: i64) -> Vec<Effect> {
-    actions.into_iter().map(|(name, change)| Effect::ApplyMacro { ticket, name, change }).collect()
 }

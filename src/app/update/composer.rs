@@ -72,17 +72,6 @@ pub fn open_editor(state: &mut State) -> Vec<Effect> {
     vec![Effect::OpenEditor { body }]
 }
 
-pub fn send(state: &mut State) -> Vec<Effect> {
-    let Some(composer) = state.composer.as_mut() else { return vec![] };
-    let body = composer.body();
-    if body.trim().is_empty() {
-        state.set_error("nothing to send: the message is empty");
-        return vec![];
-    }
-    composer.dirty = false;
-    vec![Effect::Send { ticket: composer.ticket_id, kind: composer.kind, body, expect_last: composer.last_seen }]
-}
-
 /// Put a saved draft back into the composer that was just opened for its ticket.
 pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<Draft>) {
     let Some(draft) = draft else { return };

@@ -27,7 +27,13 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
             state.pending_keys.clear();
             on_action(state, action)
         }
-        Resolution::Pending => vec![],
+        Resolution::Pending => {
+            let next = state.keymap.continuations(context, &state.pending_keys);
+            let typed = crate::app::model::keymap::sequence_label(&state.pending_keys);
+            let choices: Vec<String> = next.iter().map(|(rest, action)| format!("{rest} {}", action.name())).collect();
+            state.set_status(format!("{typed} … {}", choices.join(" · ")));
+            vec![]
+        }
         Resolution::Unbound => {
             let typed = std::mem::take(&mut state.pending_keys);
             if context == Context::Composer {

@@ -12,18 +12,22 @@ mod desk_changes;
 mod find;
 mod keys;
 mod mail;
+mod marks;
 mod merges;
 mod navigation;
 mod notes;
 mod overlay;
 mod pickers;
+mod preview;
 mod ratings;
 mod reply_check;
+mod send;
 mod snooze;
 mod stale;
 mod ticket_form;
 
 pub use copy::ticket_text;
+pub use preview::PREVIEW_DELAY;
 
 use crate::app::model::action::Action;
 use crate::app::model::composer::Composer;
@@ -35,7 +39,8 @@ use crate::domain::{MessageKind, PageCursor, Ticket};
 /// Change `state` for `msg`; returns the I/O it asks for. The open conversation is wrapped for
 /// its pane afterwards, whatever changed its width.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = dispatch(state, msg);
+    let mut effects = dispatch(state, msg);
+    effects.extend(preview::follow(state));
     state.wrap_conversation();
     effects
 }
@@ -64,6 +69,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_queue_loaded(state, view, rows, append, has_more)
         }
         Msg::SlaTick | Msg::DueRefreshed => clocks::on_tick(state),
+        Msg::PreviewDue { generation } => preview::on_due(state, generation),
+        Msg::MarkedUpdated(outcome) => marks::on_updated(state, outcome),
         Msg::CustomersMerged { from, into, ticket } => {
             state.set_status(format!(
                 "customer {from} merged into {} ({}): one customer with all their addresses, tickets and ratings",
@@ -118,15 +125,21 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             refresh_after_write(state, ticket.id)
         }
         Msg::MessageSent { ticket, kind, mailing } => {
-            let actions =
-                state.composer.take().filter(|c| c.ticket_id == ticket).map(|c| c.actions).unwrap_or_default();
-            state.set_status(match (kind, mailing) {
+            state.composer.take_if(|c| c.ticket_id == ticket);
+            let said = match (kind, mailing) {
                 (MessageKind::Note, _) => format!("note added to #{ticket}"),
                 (_, true) => format!("reply saved on #{ticket}; mailing it to the customer…"),
                 (_, false) => format!("reply sent on #{ticket}"),
-            });
-            let mut effects = canned_replies::after_send(actions, ticket);
-            effects.extend(refresh_after_write(state, ticket));
+            };
+            let mut effects = refresh_after_write(state, ticket);
+            let (next, also) =
+                if kind == MessageKind::Note { Default::default() } else { send::land_on_next(state, ticket) };
+            if !next.is_empty() {
+                // The answered ticket is not shown again: the next one is.
+                effects.retain(|e| *e != Effect::LoadTicket(ticket));
+            }
+            state.set_status(format!("{said}{also}"));
+            effects.extend(next);
             effects
         }
         Msg::Answered { msg, .. } => dispatch(state, *msg),
@@ -181,6 +194,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use navigation as nav;
+    if marks::applies(state) && state.focus == Pane::Queue {
+        if let Some(effects) = marks::picker_for(state, action) {
+            return effects;
+        }
+    }
     if acts_on_ticket(action) && state.focus == Pane::Queue {
         // From the queue, an action on a ticket means the selected one: open it first.
         if let Some(selected) = state.queue.selected_ticket().map(|t| t.id) {
@@ -230,7 +248,13 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Reply => composer::open_composer(state, MessageKind::Reply),
         Action::Note => composer::open_composer(state, MessageKind::Note),
         Action::Editor => composer::open_editor(state),
-        Action::Send => composer::send(state),
+        Action::Send => send::send(state, None),
+        Action::SendSolved => send::send(state, Some(crate::domain::Status::Solved)),
+        Action::SendPending => send::send(state, Some(crate::domain::Status::Pending)),
+        Action::SendOnHold => send::send(state, Some(crate::domain::Status::OnHold)),
+        Action::SendOpen => send::send(state, Some(crate::domain::Status::Open)),
+        Action::Mark => marks::toggle(state),
+        Action::MarkAll => marks::toggle_all(state),
         Action::DiscardDraft => reply_check::discard(state),
         Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => pickers::open(state, action),
         Action::TakeTicket => pickers::take(state),
@@ -289,12 +313,25 @@ fn on_queue_loaded(
         return vec![];
     }
     let was_selected = queue.selected_ticket().map(|t| t.id);
+    let open = state.conversation.as_ref().map(|c| c.detail.ticket.id);
+    let open_was_listed = open.is_some_and(|id| queue.rows.iter().any(|t| t.id == id));
     queue.rows = rows;
     queue.selected = was_selected
         .and_then(|id| queue.rows.iter().position(|t| t.id == id))
         .unwrap_or(queue.selected)
         .min(queue.rows.len().saturating_sub(1));
     navigation::scroll_to_selection(state);
+    // The open ticket left the tab (solved, handed on): show the one the cursor is on now, rather
+    // than a ticket the queue no longer lists.
+    let open_left = open_was_listed && !state.queue.rows.iter().any(|t| Some(t.id) == open);
+    if open_left && state.composer.is_none() && state.overlay.is_none() {
+        if let Some(id) = state.queue.selected_ticket().map(|t| t.id) {
+            state.focus = Pane::Queue;
+            state.preview.under_cursor = Some(id);
+            state.preview.generation += 1;
+            return vec![Effect::LoadTicket(id)];
+        }
+    }
     vec![]
 }
 

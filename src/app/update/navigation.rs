@@ -46,6 +46,9 @@ pub fn back(state: &mut State) -> Vec<Effect> {
         state.pending_keys.clear();
         return vec![];
     }
+    if !state.marked.is_empty() && state.focus == Pane::Queue {
+        return crate::app::update::marks::clear(state);
+    }
     if state.findings.is_some() && state.focus == Pane::Queue {
         return crate::app::update::find::clear(state);
     }

@@ -11,14 +11,19 @@ pub fn open(state: &mut State, action: Action) -> Vec<Effect> {
         state.set_status("no ticket is open: pick one in the queue");
         return vec![];
     };
-    let (kind, items) = match action {
+    let (kind, items) = items(state, action, ticket);
+    state.overlay = Some(Overlay::new(kind, items));
+    vec![]
+}
+
+/// The picker `action` opens, with `ticket`'s values marked as current.
+pub(super) fn items(state: &State, action: Action, ticket: &Ticket) -> (OverlayKind, Vec<Item>) {
+    match action {
         Action::SetStatus => (OverlayKind::Status, status_items(ticket)),
         Action::SetPriority => (OverlayKind::Priority, priority_items(ticket)),
         Action::Assign => (OverlayKind::Assign, assignee_items(state, ticket)),
         _ => (OverlayKind::Tags, tag_items(state, ticket)),
-    };
-    state.overlay = Some(Overlay::new(kind, items));
-    vec![]
+    }
 }
 
 fn status_items(ticket: &Ticket) -> Vec<Item> {
@@ -105,6 +110,9 @@ pub fn take(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
+    if super::marks::applies(state) {
+        return super::marks::apply(state, choice);
+    }
     let Some(ticket) = state.open_ticket() else {
         state.set_status("no ticket is open: pick one in the queue");
         return vec![];

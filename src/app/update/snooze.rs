@@ -30,7 +30,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-fn snooze_items() -> Vec<Item> {
+pub(super) fn snooze_items() -> Vec<Item> {
     let mut items: Vec<Item> = SNOOZES
         .iter()
         .map(|(label, secs)| {
@@ -93,8 +93,11 @@ pub fn apply(state: &mut State, secs: i64) -> Vec<Effect> {
     until_time(state, until)
 }
 
-/// Snooze the open ticket until `until`.
+/// Snooze the open ticket until `until`; with tickets marked, every marked one.
 pub fn until_time(state: &mut State, until: Timestamp) -> Vec<Effect> {
+    if super::marks::applies(state) {
+        return super::marks::apply(state, Choice::SnoozeUntil(until));
+    }
     let Some(ticket) = state.open_ticket() else { return vec![] };
     vec![Effect::Snooze { id: ticket.id, until }]
 }

@@ -57,14 +57,42 @@ fn press(state: &mut State, c: char) -> Vec<Effect> {
 }
 
 #[test]
-fn moving_in_the_queue_asks_for_nothing_and_enter_asks_for_the_ticket() {
+fn the_first_ticket_is_shown_at_once_when_nothing_is() {
+    let agent = console(0).agent;
+    let (keymap, _) = Keymap::build(&Default::default());
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).unwrap();
+    let mut state = State::new(agent, keymap, View::Open, (120, 40), now);
+    let rows = (1..=3).map(ticket).collect();
+    let loaded =
+        Msg::QueueLoaded { view: View::Open, rows, append: false, has_more: false, facts: PageFacts::default() };
+    assert_eq!(update(&mut state, loaded), vec![Effect::LoadTicket(1)]);
+    assert_eq!(state.focus, Pane::Queue, "a preview does not take the agent out of the queue");
+}
+
+#[test]
+fn a_moving_cursor_asks_only_for_timers_and_the_one_it_rests_on_is_shown() {
     let mut state = console(5);
-    assert!(press(&mut state, 'j').is_empty());
-    assert!(press(&mut state, 'j').is_empty());
-    assert_eq!(state.queue.selected, 2);
-    let effects = update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter)));
-    assert_eq!(effects, vec![Effect::LoadTicket(3)]);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    let first = press(&mut state, 'j');
+    let [Effect::SchedulePreview { generation: passed }] = first.as_slice() else { panic!("{first:?}") };
+    let passed = *passed;
+    let second = press(&mut state, 'j');
+    let [Effect::SchedulePreview { generation: rested }] = second.as_slice() else { panic!("{second:?}") };
+    let rested = *rested;
+    assert!(update(&mut state, Msg::PreviewDue { generation: passed }).is_empty(), "the cursor moved on");
+    assert_eq!(update(&mut state, Msg::PreviewDue { generation: rested }), vec![Effect::LoadTicket(3)]);
+    assert_eq!(state.focus, Pane::Queue);
+}
+
+#[test]
+fn no_preview_while_a_reply_is_written_or_after_enter() {
+    let mut state = console(5);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    press(&mut state, 'j');
+    let generation = state.preview.generation;
+    assert_eq!(update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter))), vec![Effect::LoadTicket(2)]);
     assert_eq!(state.focus, Pane::Conversation);
+    assert!(update(&mut state, Msg::PreviewDue { generation }).is_empty(), "the agent is reading, not browsing");
 }
 
 #[test]
@@ -124,4 +152,92 @@ fn detail(ticket: Ticket) -> crate::domain::TicketDetail {
         created_at: ticket.created_at,
     };
     crate::domain::TicketDetail { ticket, messages: vec![], events: vec![], customer, mail: Default::default() }
+}
+
+fn composing(state: &mut State, text: &str) {
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    press(state, 'r');
+    for c in text.chars() {
+        press(state, c);
+    }
+}
+
+fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+#[test]
+fn alt_s_then_one_key_sends_with_that_status_in_the_same_write() {
+    let mut state = console(3);
+    composing(&mut state, "Done");
+    state.composer.as_mut().unwrap().actions.push((
+        "Thanks".into(),
+        crate::domain::TicketChange {
+            status: Some(Status::Pending),
+            add_tags: vec!["vip".into()],
+            ..Default::default()
+        },
+    ));
+    assert!(update(&mut state, alt('s')).is_empty());
+    let hint = &state.status.as_ref().unwrap().text;
+    assert!(hint.contains("s send_solved") && hint.contains("h send_on_hold"), "the next keys are named: {hint}");
+    let sent = press(&mut state, 's');
+    let [Effect::Send { ticket: 1, body, change, .. }] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!(body, "Done");
+    assert_eq!(change.status, Some(Status::Solved), "the chosen status wins over the canned reply's");
+    assert_eq!(change.add_tags, ["vip"], "the canned reply's other actions go along");
+}
+
+#[test]
+fn ctrl_s_sends_with_the_canned_replys_status() {
+    let mut state = console(3);
+    composing(&mut state, "Hi");
+    let pending = crate::domain::TicketChange { status: Some(Status::Pending), ..Default::default() };
+    state.composer.as_mut().unwrap().actions.push(("Ask".into(), pending));
+    let sent = update(&mut state, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    let [Effect::Send { change, .. }] = sent.as_slice() else { panic!("{sent:?}") };
+    assert_eq!(change.status, Some(Status::Pending));
+}
+
+#[test]
+fn after_a_reply_the_next_ticket_whose_customer_waits_is_shown() {
+    let mut state = console(5);
+    let waited = Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap();
+    for at in [0, 3] {
+        state.queue.rows[at].waiting_since = Some(waited);
+    }
+    composing(&mut state, "Hi");
+    let effects = update(&mut state, Msg::MessageSent { ticket: 1, kind: MessageKind::Reply, mailing: false });
+    assert_eq!(state.queue.selected, 3, "#4 waits; #2 and #3 do not");
+    assert_eq!(effects.last(), Some(&Effect::LoadTicket(4)));
+    assert!(!effects.contains(&Effect::LoadTicket(1)), "the answered ticket is not loaded again");
+    assert_eq!(state.focus, Pane::Queue);
+    let said = &state.status.as_ref().unwrap().text;
+    assert_eq!(said, "reply sent on #1 · next: #4 Carla — waiting 3h");
+}
+
+#[test]
+fn with_after_send_stay_the_console_stays_and_a_note_never_moves_on() {
+    let mut state = console(3);
+    state.queue.rows[2].waiting_since = Some(state.now);
+    state.after_send = crate::app::model::state::AfterSend::Stay;
+    composing(&mut state, "Hi");
+    update(&mut state, Msg::MessageSent { ticket: 1, kind: MessageKind::Reply, mailing: false });
+    assert_eq!(state.queue.selected, 0);
+    state.after_send = crate::app::model::state::AfterSend::Next;
+    composing(&mut state, "internal");
+    update(&mut state, Msg::MessageSent { ticket: 1, kind: MessageKind::Note, mailing: false });
+    assert_eq!(state.queue.selected, 0, "a note is not an answer");
+}
+
+#[test]
+fn a_ticket_that_leaves_the_tab_gives_way_to_the_one_under_the_cursor() {
+    let mut state = console(3);
+    state.conversation = Some(crate::app::model::conversation::ConversationState::new(detail(ticket(1))));
+    state.focus = Pane::Conversation;
+    let rows = vec![ticket(2), ticket(3)]; // #1 was solved and left Open
+    let loaded =
+        Msg::QueueLoaded { view: View::Open, rows, append: false, has_more: false, facts: PageFacts::default() };
+    assert_eq!(update(&mut state, loaded), vec![Effect::LoadTicket(2)]);
+    assert_eq!(state.focus, Pane::Queue);
 }

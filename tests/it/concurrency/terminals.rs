@@ -29,6 +29,11 @@ fn pty() -> (std::fs::File, OwnedFd) {
 }
 
 fn start(db: &Path, login: &str) -> Console {
+    start_showing(db, login, b"Queue")
+}
+
+/// Start a console and read its terminal until it has shown `first`.
+fn start_showing(db: &Path, login: &str, first: &[u8]) -> Console {
     let (master, slave) = pty();
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
@@ -55,7 +60,7 @@ fn start(db: &Path, login: &str) -> Console {
     }
     let child = command.spawn().unwrap();
     let mut console = Console { master, child, _home: home };
-    console.wait_for(b"Queue");
+    console.wait_for(first);
     console
 }
 
@@ -149,9 +154,8 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
     console.child.wait().unwrap();
     let draft = Store::open(&db).unwrap().draft(1, "ana").unwrap().expect("the draft was saved");
     assert_eq!(draft.body, "half a reply");
-    let mut again = start(&db, "ana");
-    again.keys(b"\r");
-    again.wait_for(b"draft is waiting");
+    // The first frame shows the ticket under the cursor, and with it the offer.
+    let mut again = start_showing(&db, "ana", b"draft is waiting");
     again.keys(b"r");
     again.wait_for(b"your unsent reply is back");
     again.child.kill().unwrap();

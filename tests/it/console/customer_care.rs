@@ -359,3 +359,21 @@ fn an_agent_who_is_not_an_admin_cannot_merge_customers() {
     let status = app.state.status.as_ref().unwrap();
     assert!(status.is_error && status.text == "only an admin can merge customers", "{}", status.text);
 }
+
+#[test]
+fn the_canned_reply_picker_previews_each_reply_for_this_customer() {
+    let (dir, store) = desk();
+    new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    app.state.macros = frontdesk::config::load_macros(&dir.path().join("none")).0;
+    press(&mut app, "enter r ctrl-t");
+    let overlay = app.state.overlay.as_ref().expect("the picker opens");
+    let details: Vec<&str> = overlay.items.iter().map(|i| i.detail.as_str()).collect();
+    assert_eq!(details, ["sets status pending", "sets status solved"]);
+    let preview = overlay.selected_preview().expect("a preview");
+    assert!(preview.starts_with("Hi Carla,") && preview.contains("\"Broken lamp\""), "{preview}");
+    press(&mut app, "down");
+    let preview = app.state.overlay.as_ref().unwrap().selected_preview().unwrap();
+    assert!(preview.contains("marking ticket #"), "the preview follows the selection: {preview}");
+    assert!(app.state.composer.as_ref().unwrap().body().is_empty(), "nothing inserted before Enter");
+}

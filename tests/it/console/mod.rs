@@ -4,6 +4,7 @@ mod arrivals;
 mod customer_care;
 mod daily;
 mod mail;
+mod marks;
 mod output_safety;
 mod several_agents;
 mod tickets;

@@ -1,6 +1,6 @@
 //! Flow tests: sequences of keys and messages through `update` and the effects, on a real database.
 
-use crate::support::console::{deliver, numbered_ticket, open_with, press, store_of, type_text};
+use crate::support::console::{deliver, numbered_ticket, open_with, press, rest, store_of, type_text};
 use frontdesk::app::effects::App;
 use frontdesk::app::model::message::Msg;
 use frontdesk::app::model::state::Pane;
@@ -49,22 +49,25 @@ fn the_desk_opens_on_the_queue_with_the_newest_ticket_selected() {
     assert_eq!(s.focus, Pane::Queue);
     assert_eq!(selected_id(&d.app), s.queue.rows[0].id);
     assert_eq!(s.queue.rows[0].subject, "Problem number 4");
-    assert!(s.conversation.is_none(), "nothing is open until the agent asks");
+    assert_eq!(open_id(&d.app), s.queue.rows[0].id, "the first ticket is shown before any key");
+    assert_eq!(s.focus, Pane::Queue, "and the agent is still in the queue");
     press(&mut d.app, "enter");
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[0].id);
     assert_eq!(d.app.state.focus, Pane::Conversation);
 }
 
 #[test]
-fn moving_in_the_queue_holds_the_open_conversation_until_enter() {
+fn the_conversation_follows_the_cursor_once_it_rests() {
     let mut d = desk(5, 200);
-    press(&mut d.app, "enter esc");
     let first = open_id(&d.app);
     press(&mut d.app, "j j");
     assert_eq!(d.app.state.queue.selected, 2);
-    assert_eq!(open_id(&d.app), first, "moving the cursor does not repaint the conversation");
-    press(&mut d.app, "enter");
-    assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+    assert_eq!(open_id(&d.app), first, "a moving cursor does not repaint the conversation");
+    rest(&mut d.app);
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id, "the ticket it rests on is shown");
+    assert_eq!(d.app.state.focus, Pane::Queue);
+    press(&mut d.app, "j enter");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[3].id, "Enter opens it at once");
     press(&mut d.app, "esc G");
     assert_eq!(d.app.state.queue.selected, 4);
     press(&mut d.app, "g g");

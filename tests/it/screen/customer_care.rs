@@ -93,3 +93,21 @@ fn conversation_until_reply(mut state: State) {
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("ana snoozed it until the customer writes"), "{text}");
 }
+
+#[test]
+fn the_canned_reply_picker_shows_the_reply_filled_in_and_what_it_sets() {
+    use frontdesk::app::model::action::Action;
+    use frontdesk::app::model::message::Msg;
+    use frontdesk::app::update::update;
+    let mut state = common::state((100, 30), "Login loop", "Still waiting");
+    let dir = tempfile::tempdir().unwrap();
+    state.macros = frontdesk::config::load_macros(dir.path()).0;
+    update(&mut state, Msg::Action(Action::Reply));
+    update(&mut state, Msg::Action(Action::InsertMacro));
+    let term = render(&state);
+    insta::assert_snapshot!(term.backend());
+    let text = common::screen_text(&term);
+    assert!(text.contains("sets status pending"), "what it sets, before inserting: {text}");
+    assert!(text.contains("Hi Carla,"), "the reply as this customer will read it: {text}");
+    assert!(!text.contains("{{"), "no raw placeholder: {text}");
+}

@@ -34,6 +34,9 @@ pub fn key(name: &str) -> KeyEvent {
         "esc" => KeyEvent::from(KeyCode::Esc),
         "tab" => KeyEvent::from(KeyCode::Tab),
         "backspace" => KeyEvent::from(KeyCode::Backspace),
+        "down" => KeyEvent::from(KeyCode::Down),
+        "space" => KeyEvent::from(KeyCode::Char(' ')),
+        "up" => KeyEvent::from(KeyCode::Up),
         _ if name.starts_with("ctrl-") && name.chars().count() == 6 => {
             KeyEvent::new(KeyCode::Char(name.chars().last().unwrap()), KeyModifiers::CONTROL)
         }
@@ -48,6 +51,13 @@ pub fn press(app: &mut App, keys: &str) {
         app.handle(Msg::Key(key(name)));
         app.wait_idle();
     }
+}
+
+/// The queue's cursor rests: the preview's timer fires (tests have no timers) and the answer is
+/// handled.
+pub fn rest(app: &mut App) {
+    let generation = app.state.preview.generation;
+    deliver(app, Msg::PreviewDue { generation });
 }
 
 /// Type `text`, one key per character (spaces too).

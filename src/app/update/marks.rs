@@ -1,0 +1,179 @@
+//! Marking tickets in the queue (Space, `*`) and changing every marked one at once: status,
+//! priority, assignee, tags and snooze apply to all of them, each its own write checked against
+//! the version the agent saw when marking it.
+
+use crate::app::model::action::Action;
+use crate::app::model::message::{BulkChange, BulkOutcome, Effect};
+use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
+use crate::app::model::state::State;
+use crate::domain::TicketChange;
+
+/// Space: mark the ticket under the cursor, or unmark it, and move down.
+pub fn toggle(state: &mut State) -> Vec<Effect> {
+    let Some(ticket) = state.queue.selected_ticket() else { return vec![] };
+    let (id, version) = (ticket.id, ticket.version);
+    if state.marked.remove(&id).is_none() {
+        state.marked.insert(id, version);
+    }
+    say_marked(state);
+    super::navigation::move_by(state, 1)
+}
+
+/// `*`: mark every ticket the queue lists (all of a filter's or search's results that are loaded,
+/// or the tab's loaded rows); with tickets marked already, unmark them all.
+pub fn toggle_all(state: &mut State) -> Vec<Effect> {
+    if !state.marked.is_empty() {
+        return clear(state);
+    }
+    state.marked = state.queue.rows.iter().map(|t| (t.id, t.version)).collect();
+    say_marked(state);
+    vec![]
+}
+
+/// Unmark every ticket (Esc in the queue does it first).
+pub fn clear(state: &mut State) -> Vec<Effect> {
+    let n = state.marked.len();
+    state.marked.clear();
+    state.set_status(format!("{n} unmarked"));
+    vec![]
+}
+
+fn say_marked(state: &mut State) {
+    match state.marked.len() {
+        0 => state.set_status("nothing marked"),
+        n => state.set_status(format!("{n} marked: s p a t z change them all · Space unmarks one · Esc all")),
+    }
+}
+
+/// With tickets marked, the pickers (`s`, `p`, `a`, `t`, `z`) work on them, not on the open ticket.
+pub fn applies(state: &State) -> bool {
+    !state.marked.is_empty()
+}
+
+/// `s`, `p`, `a`, `t` or `z` with tickets marked: its picker, for all of them; `None` for other
+/// actions.
+pub fn picker_for(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let (kind, items) = match action {
+        Action::SetStatus | Action::SetPriority | Action::Assign | Action::Tags => {
+            let any = state.queue.rows.iter().find(|t| state.marked.contains_key(&t.id))?.clone();
+            super::pickers::items(state, action, &any)
+        }
+        Action::Snooze => (OverlayKind::Snooze, super::snooze::snooze_items()),
+        _ => return None,
+    };
+    open_picker(state, kind, items);
+    Some(vec![])
+}
+
+/// The picker for every marked ticket: no item is "current"; tags offer to add any known tag and
+/// to remove the ones some marked ticket carries.
+fn open_picker(state: &mut State, kind: OverlayKind, mut items: Vec<Item>) {
+    for item in &mut items {
+        item.current = false;
+    }
+    if kind == OverlayKind::Tags {
+        let on_some: std::collections::BTreeSet<&String> =
+            state.queue.rows.iter().filter(|t| state.marked.contains_key(&t.id)).flat_map(|t| t.tags.iter()).collect();
+        items = on_some
+            .iter()
+            .map(|t| Item::new(format!("-{t}"), "remove from all marked".into(), Choice::Tag(format!("-{t}"))))
+            .chain(
+                state
+                    .known_tags
+                    .iter()
+                    .map(|t| Item::new(t.clone(), "add to all marked".into(), Choice::Tag(t.clone()))),
+            )
+            .collect();
+    }
+    state.overlay = Some(Overlay::new(kind, items));
+    let n = state.marked.len();
+    state.set_status(format!("for the {n} marked tickets"));
+}
+
+/// A picker's choice, for every marked ticket.
+pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
+    let mut change = TicketChange::default();
+    let (change, what) = match choice {
+        Choice::Status(s) => {
+            change.status = Some(s);
+            (BulkChange::Ticket(change), format!("status {s}"))
+        }
+        Choice::Priority(p) => {
+            change.priority = Some(p);
+            (BulkChange::Ticket(change), format!("priority {p}"))
+        }
+        Choice::Assignee(who) => {
+            let what = format!("assigned to {}", who.as_deref().unwrap_or("nobody"));
+            change.assignee = Some(who);
+            (BulkChange::Ticket(change), what)
+        }
+        Choice::Tag(tag) => match tag.strip_prefix('-') {
+            Some(removed) => {
+                change.remove_tags.push(removed.to_string());
+                (BulkChange::Ticket(change), format!("tag {removed} removed"))
+            }
+            None => {
+                let what = format!("tag {tag} added");
+                change.add_tags.push(tag);
+                (BulkChange::Ticket(change), what)
+            }
+        },
+        Choice::Snooze(secs) => {
+            let until = match secs {
+                0 => crate::domain::sla::until_reply(),
+                secs => state.now + chrono::Duration::seconds(secs),
+            };
+            (BulkChange::Snooze(until), "snoozed".to_string())
+        }
+        Choice::SnoozeUntil(until) if crate::domain::sla::is_until_reply(until) => {
+            (BulkChange::Snooze(until), "snoozed until the customer writes".to_string())
+        }
+        Choice::SnoozeUntil(until) => (BulkChange::Snooze(until), format!("snoozed until {}", state.zone.full(until))),
+        _ => return vec![],
+    };
+    let tickets: Vec<(i64, i64)> = state.marked.iter().map(|(id, version)| (*id, *version)).collect();
+    state.set_status(format!("changing {} tickets…", tickets.len()));
+    vec![Effect::UpdateMarked { tickets, change, what }]
+}
+
+/// The store's answer: the changed tickets are unmarked; those that had changed since they were
+/// marked stay marked (with their new version), to be looked at and changed again.
+pub fn on_updated(state: &mut State, outcome: BulkOutcome) -> Vec<Effect> {
+    let BulkOutcome { what, changed, meanwhile, failed } = outcome;
+    for id in &changed {
+        state.marked.remove(id);
+    }
+    for (id, version) in &meanwhile {
+        state.marked.insert(*id, *version);
+    }
+    for (id, _) in &failed {
+        state.marked.remove(id);
+    }
+    let numbers = |ids: &mut dyn Iterator<Item = i64>| ids.map(|id| format!("#{id}")).collect::<Vec<_>>().join(" ");
+    let mut said = format!("{what} on {} tickets", changed.len());
+    if !meanwhile.is_empty() {
+        said.push_str(&format!(
+            "; {} had changed since you marked them and were left as they are (still marked): {}",
+            meanwhile.len(),
+            numbers(&mut meanwhile.iter().map(|(id, _)| *id))
+        ));
+    }
+    if !failed.is_empty() {
+        let reasons: Vec<String> = failed.iter().map(|(id, why)| format!("#{id}: {why}")).collect();
+        said.push_str(&format!("; not changed: {}", reasons.join("; ")));
+        state.set_error(said);
+    } else {
+        state.set_status(said);
+    }
+    let mut effects = vec![Effect::LoadCounts];
+    effects.push(match super::find::refresh(state) {
+        Some(reload) => reload,
+        None => Effect::LoadQueue { view: state.view, after: None },
+    });
+    if let Some(open) = state.open_ticket().map(|t| t.id) {
+        if changed.contains(&open) {
+            effects.push(Effect::LoadTicket(open));
+        }
+    }
+    effects
+}
