@@ -67,7 +67,7 @@ pub struct UiConfig {
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { theme: "default".into(), profile_min_width: 100, mouse: false }
+        UiConfig { theme: "default".into(), profile_min_width: 160, mouse: false }
     }
 }
 

@@ -174,7 +174,7 @@ impl State {
             status: None,
             pending_keys: Vec::new(),
             profile_mode: ProfileMode::Auto,
-            profile_min_width: 100,
+            profile_min_width: 160,
             page_size: 200,
             size,
             now,

@@ -2,5 +2,6 @@
 
 mod customer_care;
 mod desk;
+mod layout;
 mod mail;
 mod presence;
