@@ -2,7 +2,9 @@
 //! subject, who else is on the ticket, and its facts.
 
 use super::theme::Theme;
+use crate::app::model::action::Action;
 use crate::app::model::conversation::{build_lines, Clock, ConversationLine, Tone};
+use crate::app::model::keymap::Context;
 use crate::app::model::state::{Pane, State};
 use crate::app::model::text::width;
 use crate::domain::text::for_display_line;
@@ -26,7 +28,10 @@ impl Widget for ConversationView<'_> {
             block = block.title(" Conversation ");
             let inner = block.inner(area);
             block.render(area, buf);
-            Line::from(" Pick a ticket in the queue (j/k, Enter).").style(self.theme.dim()).render(inner, buf);
+            let keys = [Action::SelectNext, Action::SelectPrev, Action::Open]
+                .map(|a| self.state.keymap.hint_for(Context::Queue, a).unwrap_or_else(|| format!(":{}", a.name())));
+            let text = format!(" Pick a ticket in the queue ({}/{}, {}).", keys[0], keys[1], keys[2]);
+            Line::from(text).style(self.theme.dim()).render(inner, buf);
             return;
         };
         block = header(block, self.state, &conversation.detail.ticket, area.width as usize, self.theme);

@@ -170,4 +170,42 @@ fn a_long_canned_reply_wraps_and_grows_the_composer_at_120x40() {
     let text = screen_text(&term);
     insta::assert_snapshot!(term.backend());
     assert!(text.contains("Kind regards"), "{text}");
+    assert!(text.contains("Ctrl-t canned reply"), "the border names Ctrl-t:\n{text}");
+}
+
+/// Every hint fits: whole hints are dropped from the end, none is cut (`r re…`, `┗rl-S send`).
+#[test]
+fn hints_fit_at_80_120_and_200_columns() {
+    for w in [80u16, 120, 200] {
+        let mut state = desk((w, 30));
+        for focus in [Pane::Queue, Pane::Conversation, Pane::Profile] {
+            state.focus = focus;
+            let text = screen_text(&render(&state));
+            let status = text.lines().last().unwrap();
+            assert!(!status.contains('…'), "at {w}, {focus:?}: {status:?}");
+        }
+        let state = long_reply_desk((w, 30));
+        let text = screen_text(&render(&state));
+        let border = text.lines().find(|l| l.contains("send") && l.contains('┛')).unwrap_or_else(|| panic!("{text}"));
+        assert!(border.contains("┛") && border.contains("━ Ctrl-s send"), "at {w}: {border:?}");
+        assert!(border.contains("Ctrl-t canned reply"), "at {w}: {border:?}");
+        assert!(!text.lines().last().unwrap().contains('…'), "{text}");
+    }
+}
+
+/// The reply guard's sentence is cut after a word when it is too long, and the composer's border
+/// says what the next Ctrl-s does.
+#[test]
+fn the_reply_guards_choices_fit_at_120_columns() {
+    let mut state = long_reply_desk((120, 40));
+    let message = "ticket #1042 has 1 new message since you last looked (reply from bob); nothing was sent".into();
+    update(&mut state, Msg::SendStopped { ticket: 1042, newest: 9, message });
+    let term = render(&state);
+    insta::assert_snapshot!(term.backend());
+    let text = screen_text(&term);
+    let status = text.lines().last().unwrap().trim_end();
+    assert!(status.starts_with(" ticket #1042 has 1 new message"), "{status}");
+    assert!(status.ends_with("…") || status.ends_with("the draft") || status.ends_with('│'), "{status:?}");
+    assert!(!status.contains("Ctrl-s…") && !status.contains("Ctr…"), "{status:?}");
+    assert!(text.contains("Ctrl-s send anyway"), "{text}");
 }

@@ -2,6 +2,7 @@
 
 mod customer_care;
 mod desk;
+mod keys;
 mod layout;
 mod mail;
 mod presence;
