@@ -5,4 +5,5 @@ mod desk;
 mod keys;
 mod layout;
 mod mail;
+mod palette;
 mod presence;
