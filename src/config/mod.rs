@@ -69,7 +69,7 @@ pub struct UiConfig {
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { theme: "default".into(), profile_min_width: 100, mouse: false, after_send: "next".into() }
+        UiConfig { theme: "default".into(), profile_min_width: 160, mouse: false, after_send: "next".into() }
     }
 }
 

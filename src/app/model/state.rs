@@ -104,6 +104,8 @@ impl Findings {
 pub struct StatusMessage {
     pub text: String,
     pub is_error: bool,
+    /// The keys the text names: it is shown only in their context, where they do what it says.
+    pub named: Option<super::keymap::Named>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +200,7 @@ impl State {
             status: None,
             pending_keys: Vec::new(),
             profile_mode: ProfileMode::Auto,
-            profile_min_width: 100,
+            profile_min_width: 160,
             page_size: 200,
             size,
             now,
@@ -263,10 +265,31 @@ impl State {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: false });
+        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: None });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: true });
+        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: None });
+    }
+
+    /// A message naming keys (from [`super::keymap::Keymap::naming`]).
+    pub fn set_status_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: Some(named) });
+    }
+
+    pub fn set_error_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: Some(named) });
+    }
+
+    /// Whether the status message reads true here: one naming keys only in the context it names
+    /// them for, with no overlay taking the keys.
+    pub fn status_applies(&self) -> bool {
+        let Some(status) = &self.status else { return false };
+        let Some(named) = &status.named else { return true };
+        let context = super::keymap::Context::of(self);
+        let resolve = |(seq, action): &(super::keymap::Sequence, super::action::Action)| {
+            self.keymap.resolve(context, seq) == super::keymap::Resolution::Action(*action)
+        };
+        self.overlay.is_none() && named.context == context && named.keys.iter().all(resolve)
     }
 }

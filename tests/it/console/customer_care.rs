@@ -149,7 +149,7 @@ fn sending_a_canned_reply_from_the_composer_applies_its_actions() {
     type_text(&mut app, "thanks");
     press(&mut app, "enter");
     let status = &app.state.status.as_ref().unwrap().text;
-    assert!(status.contains("Ctrl-S sends it and sets status solved"), "the agent is told before sending: {status}");
+    assert!(status.contains("Ctrl-s sends it and sets status solved"), "the agent is told before sending: {status}");
     assert_eq!(store_of(&app).ticket(lamp.id).unwrap().status, Status::New, "nothing changes yet");
     press(&mut app, "ctrl-t E s c enter");
     press(&mut app, "ctrl-s");

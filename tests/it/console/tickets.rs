@@ -345,18 +345,24 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
 }
 
 #[test]
-fn n_and_big_n_open_the_next_and_previous_match() {
+fn ctrl_n_and_ctrl_p_open_the_next_and_previous_match() {
     let mut d = desk(6, 200);
     press(&mut d.app, "/");
     type_text(&mut d.app, "problem");
     d.app.wait_idle();
     press(&mut d.app, "enter");
-    press(&mut d.app, "n");
+    press(&mut d.app, "ctrl-n");
     assert_eq!(d.app.state.queue.selected, 1);
-    assert_eq!(open_id(&d.app), d.app.state.queue.rows[1].id, "n opens the match it moves to");
-    assert_eq!(d.app.state.focus, Pane::Queue, "and stays in the queue for the next n");
-    press(&mut d.app, "n n N");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[1].id, "ctrl-n opens the match it moves to");
+    assert_eq!(d.app.state.focus, Pane::Queue, "and stays in the queue for the next ctrl-n");
+    press(&mut d.app, "ctrl-n ctrl-n ctrl-p");
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+    // From the conversation too: reading one result, the next is one key away.
+    press(&mut d.app, "enter ctrl-n");
+    assert_eq!(d.app.state.focus, Pane::Conversation);
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[3].id);
+    press(&mut d.app, "n");
+    assert!(d.app.state.composer.is_some(), "n writes a note, in the results as anywhere");
 }
 
 #[test]

@@ -2,5 +2,8 @@
 
 mod customer_care;
 mod desk;
+mod keys;
+mod layout;
 mod mail;
+mod palette;
 mod presence;
