@@ -77,8 +77,12 @@ impl Headless {
     /// window title after); returns the bytes it would send.
     pub fn draw(&mut self) -> io::Result<usize> {
         for request in std::mem::take(&mut self.app.terminal_requests) {
-            if let crate::app::model::message::Effect::Copy { text } = request {
-                crate::app::term::osc::write_clipboard(self.term.backend_mut(), &text)?;
+            match request {
+                crate::app::model::message::Effect::Copy { text } => {
+                    crate::app::term::osc::write_clipboard(self.term.backend_mut(), &text)?
+                }
+                crate::app::model::message::Effect::Bell => crate::app::term::osc::write_bell(self.term.backend_mut())?,
+                _ => {}
             }
         }
         let mut copy = self.capture.then(ratatui::buffer::Buffer::default);

@@ -30,6 +30,8 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     state.counts = vec![None; state.tabs().len()];
     state.view = state.view_named(&config.queue.default_view).unwrap_or(model::views::View::Open);
     state.utc_offset = *chrono::Local::now().offset();
+    state.zone = crate::config::local_zone();
+    state.bell = config.ui.bell;
     state.profile_min_width = config.ui.profile_min_width;
     if config.ui.after_send == "stay" {
         state.after_send = model::state::AfterSend::Stay;
@@ -56,6 +58,9 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();
+    app.opener = Some(config.ui.opener.clone()).filter(|o| !o.trim().is_empty());
+    app.tier_raise = config.sla.as_ref().map(|s| s.raise_priority.clone()).unwrap_or_default();
+    app.download_dir = Some(std::path::PathBuf::from(&config.ui.download_dir)).filter(|d| !d.as_os_str().is_empty());
     app.watcher = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);
     app.start();
@@ -185,6 +190,7 @@ fn on_terminal_request(
         }
         // Sent with the next frame, in its one write.
         Effect::Copy { text } => osc::write_clipboard(terminal.backend_mut(), &text)?,
+        Effect::Bell => osc::write_bell(terminal.backend_mut())?,
         _ => terminal.clear()?,
     }
     Ok(())

@@ -67,8 +67,9 @@ pub enum TicketCommand {
     /// Take a ticket out of the working views until a time (or until the customer writes).
     Snooze {
         id: i64,
-        /// A time (RFC 3339, or `YYYY-MM-DD [HH:MM]` in UTC), a delay such as 4h or 3d, or `reply`
-        /// (until the customer writes, however long that takes).
+        /// A time in your time zone (tomorrow 9:00, 17:30, mon, mon 14:30, 2026-12-24 08:00, a date
+        /// alone is 9:00), a delay (3d, 2h, 90m, 1w, in 3 days), an RFC 3339 time with its offset,
+        /// or `reply` (until the customer writes, however long that takes).
         #[arg(long, value_name = "TIME")]
         until: String,
     },
@@ -180,12 +181,20 @@ pub fn run(
             Ok(())
         }
         TicketCommand::Snooze { id, until } => {
-            let until = crate::domain::sla::parse_when(&until, Utc::now()).map_err(CliError::Refused)?;
+            let zone = crate::config::local_zone();
+            let until = match until.trim() {
+                "reply" => crate::domain::sla::until_reply(),
+                text => zone.parse(text, Utc::now()).map_err(|problem| {
+                    let reply = if problem.contains("is not a time;") { ", or 'reply'" } else { "" };
+                    CliError::Refused(format!("{problem}{reply}"))
+                })?,
+            };
             let t = store.snooze_ticket(id, until, &agent.login)?;
             if crate::domain::sla::is_until_reply(until) {
                 writeln!(out, "ticket #{} snoozed until the customer writes", t.id)?;
             } else {
-                writeln!(out, "ticket #{} snoozed until {}", t.id, super::output::rfc3339(until))?;
+                let (local, exact) = (zone.full(until), until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                writeln!(out, "ticket #{} snoozed until {local} ({exact})", t.id)?;
             }
             Ok(())
         }

@@ -4,12 +4,14 @@ mod macros;
 mod mail;
 mod paths;
 mod sla;
+mod zone;
 
 pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
 pub use macros::{find as find_macro, load_macros, CannedReply, MacroActions};
 pub use paths::{resolve_paths, Paths, PathsError};
 pub use sla::{BusinessHoursConfig, PolicyConfig, SlaConfig, DEFAULT_STALE_DAYS};
+pub use zone::local_zone;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,11 +67,25 @@ pub struct UiConfig {
     pub mouse: bool,
     /// After a reply is sent: `next` (the next ticket whose customer waits on us) or `stay`.
     pub after_send: String,
+    /// Ring the terminal's bell when a ticket arrives in the tab shown or in Mine.
+    pub bell: bool,
+    /// The command that opens an attachment, given the file (empty: `xdg-open`, `open` on macOS).
+    pub opener: String,
+    /// Where attachments are saved (empty: the download folder, else the home folder).
+    pub download_dir: String,
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { theme: "default".into(), profile_min_width: 160, mouse: false, after_send: "next".into() }
+        UiConfig {
+            theme: "default".into(),
+            profile_min_width: 160,
+            mouse: false,
+            after_send: "next".into(),
+            bell: false,
+            opener: String::new(),
+            download_dir: String::new(),
+        }
     }
 }
 

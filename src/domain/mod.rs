@@ -1,5 +1,6 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
+pub mod arrivals;
 pub mod conflict;
 mod conversation;
 pub mod fuzzy;
@@ -12,6 +13,7 @@ pub mod search;
 pub mod sla;
 pub mod template;
 pub mod text;
+pub mod when;
 
 pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};
 pub use listing::{AssigneeFilter, CustomerSummary, PageCursor, Sort, TicketFilter};

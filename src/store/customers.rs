@@ -118,6 +118,55 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Customers for a picker: those with an address starting with `text`, then those with a word
+    /// of their name starting with it (any case), newest customers first; at most `limit`. Reads
+    /// through the address index, and stops at `limit` names.
+    pub fn find_customers(&self, text: &str, limit: usize) -> Result<Vec<CustomerSummary>> {
+        let text = text.trim();
+        if text.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<i64> = Vec::new();
+        let mut by_address = self.conn.prepare_cached(
+            "SELECT customer_id FROM customer_emails WHERE email >= ?1 AND email < ?2 ORDER BY email LIMIT ?3",
+        )?;
+        for id in by_address.query_map(params![text, format!("{text}\u{10FFFF}"), limit as i64], |r| r.get(0))? {
+            let id = id?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if text.contains('@') {
+            return self.summaries_in_order(&ids);
+        }
+        let like = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let mut by_name = self.conn.prepare_cached(
+            "SELECT id FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\' ORDER BY id DESC LIMIT ?3",
+        )?;
+        let names = by_name.query_map(params![format!("{like}%"), format!("% {like}%"), limit as i64], |r| r.get(0))?;
+        for id in names {
+            let id = id?;
+            if ids.len() < limit && !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        self.summaries_in_order(&ids)
+    }
+
+    /// The customers with these ids as lists show them, in the order given.
+    fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let mut stmt = self.conn.prepare(&format!("{SUMMARY} WHERE c.id IN ({marks})"))?;
+        let mut found = stmt.query_map(params_from_iter(ids.iter()), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+        Ok(found)
+    }
+}
+
 /// A customer as lists show it, read by [`summary`]; a `WHERE` clause follows.
 const SUMMARY: &str = "SELECT c.id, c.name,
         COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id

@@ -1,6 +1,7 @@
 //! The repository layer: the only module that speaks SQL.
 
 mod agents;
+mod arrivals;
 mod attachments;
 pub mod bulk;
 mod check;

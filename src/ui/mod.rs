@@ -8,6 +8,7 @@ pub mod sla;
 pub mod status_line;
 pub mod tabs;
 pub mod theme;
+pub mod ticket_form;
 
 use crate::app::model::composer::Composer;
 use crate::app::model::keymap::Context;
@@ -38,6 +39,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if let (Some(area), Some(composer)) = (areas.composer, &state.composer) {
         render_composer(state, composer, theme, area, buf);
+    }
+    if let Some(form) = &state.ticket_form {
+        ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());

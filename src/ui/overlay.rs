@@ -26,7 +26,7 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
     let block = Block::bordered()
         .border_type(theme.border_type(true))
         .border_style(theme.border(true))
-        .title(format!(" {} ", overlay.kind.title()))
+        .title(format!(" {} ", for_display_line(overlay.title())))
         .title_bottom(Line::from(format!(" {} of {} ", overlay.matches.len(), overlay.items.len())).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);

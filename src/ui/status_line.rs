@@ -68,6 +68,9 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
 /// Key hints for what the agent is doing now, most useful first, and what goes between them.
 pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     let parts = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    if state.ticket_form.is_some() {
+        return (parts(&["Tab next field", "↑/↓ pick a customer", "Ctrl-S create", "Esc cancel"]), " · ");
+    }
     if let Some(prompt) = &state.prompt {
         let list = match prompt.kind {
             PromptKind::Filter => parts(&["Enter keep", "Esc clear", "↑/↓ move"]),

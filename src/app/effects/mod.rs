@@ -3,6 +3,8 @@
 //! the filter worker; they answer with messages on the console's channel. Nothing that can take
 //! longer than a frame runs on the console's thread.
 
+mod arrivals;
+pub mod attachments;
 mod background;
 pub mod filter;
 mod mail;
@@ -67,6 +69,12 @@ pub struct App {
     pub csat_survey: bool,
     /// Pending tickets unanswered this many days are offered for solving (`[sla] solve_pending_after_days`).
     pub stale_days: u32,
+    /// Where attachments are saved (none: the download folder, else the home folder).
+    pub download_dir: Option<PathBuf>,
+    /// The command that opens an attachment (none: `xdg-open`, or `open` on macOS).
+    pub opener: Option<String>,
+    /// Steps a customer's tier raises a new ticket's priority (`[sla.raise_priority]`).
+    pub tier_raise: std::collections::BTreeMap<String, u8>,
 }
 
 impl App {
@@ -92,6 +100,9 @@ impl App {
             sla: Default::default(),
             csat_survey: false,
             stale_days: crate::config::DEFAULT_STALE_DAYS,
+            download_dir: None,
+            opener: None,
+            tier_raise: Default::default(),
         }
     }
 
@@ -112,7 +123,13 @@ impl App {
         self.start_workers();
         let view = self.state.view;
         self.state.queue.loading = true;
-        for effect in [Effect::LoadQueue { view, after: None }, Effect::LoadCounts, Effect::LoadDirectory] {
+        let starts = [
+            Effect::LoadQueue { view, after: None },
+            Effect::LoadCounts,
+            Effect::LoadDirectory,
+            Effect::FindArrivals { after: None },
+        ];
+        for effect in starts {
             self.perform(effect);
         }
     }
@@ -133,6 +150,9 @@ impl App {
             data_dir: self.data_dir.clone(),
             csat_survey: self.csat_survey,
             stale_days: self.stale_days,
+            download_dir: self.download_dir.clone().unwrap_or_else(attachments::download_dir),
+            opener: self.opener.clone().unwrap_or_else(|| attachments::SYSTEM_OPENER.to_string()),
+            tier_raise: self.tier_raise.clone(),
         };
         let worker = StoreWorker::spawn(store, settings, answers, mail.clone());
         self.workers = Some((worker, mail));
@@ -239,7 +259,7 @@ impl App {
     /// Do `effect`, or hand it to its worker; a message to handle at once when there is one.
     fn perform(&mut self, effect: Effect) -> Option<Msg> {
         match effect {
-            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::Copy { .. } => {
+            Effect::OpenEditor { .. } | Effect::Suspend | Effect::ClearScreen | Effect::Copy { .. } | Effect::Bell => {
                 self.terminal_requests.push(effect);
             }
             Effect::ScheduleDraftSave => self.schedule(Msg::DraftDue, DRAFT_SAVE_DELAY),
@@ -281,6 +301,10 @@ fn job_for(state: &State, effect: Effect) -> Job {
     let filters = match &effect {
         Effect::LoadQueue { view, .. } | Effect::ReloadQueue { view, .. } => vec![state.view_filter(*view)],
         Effect::LoadCounts => state.tabs().into_iter().map(|view| state.view_filter(view)).collect(),
+        // Arrivals are looked for in the tab shown and in Mine.
+        Effect::FindArrivals { .. } => {
+            vec![state.view_filter(state.view), state.view_filter(crate::app::model::views::View::Mine)]
+        }
         _ => Vec::new(),
     };
     Job { effect, now: state.now, offset: state.utc_offset, page_size: state.page_size, filters }
@@ -298,5 +322,7 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::Send { .. }
             | Effect::Claim { .. }
             | Effect::UpdateMarked { .. }
+            | Effect::DeleteTicket { .. }
+            | Effect::CreateTicket(_)
     )
 }

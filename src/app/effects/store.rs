@@ -41,6 +41,12 @@ pub struct Settings {
     pub csat_survey: bool,
     /// Pending tickets unanswered this many days are offered for solving.
     pub stale_days: u32,
+    /// Where attachments are saved.
+    pub download_dir: PathBuf,
+    /// The command that opens an attachment, given its file.
+    pub opener: String,
+    /// Steps a customer's tier raises a new ticket's priority.
+    pub tier_raise: std::collections::BTreeMap<String, u8>,
 }
 
 /// The console's handle on the store worker.
@@ -113,7 +119,7 @@ impl Worker {
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
             }
-            Effect::Snooze { id, until } => Ok(Msg::TicketChanged(store.snooze_ticket(id, until, &me)?)),
+            Effect::Snooze { id, until } => Ok(Msg::Snoozed { ticket: store.snooze_ticket(id, until, &me)?, until }),
             Effect::SaveNotes { customer, notes, ticket } => {
                 store.update_customer(customer, None, Some(&notes))?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
@@ -176,6 +182,22 @@ impl Worker {
             }
             Effect::ResumeDraft { ticket, .. } => Ok(Msg::DraftLoaded { ticket, draft: store.draft(ticket, &me)? }),
             Effect::BuildIndex => Ok(Msg::IndexBuild(background::start_index_build(store, &self.answers).then_some(0))),
+            Effect::FindArrivals { after } => super::arrivals::find(store, after, &me, &job.filters),
+            Effect::DeleteTicket { id } if self.settings.agent.is_admin() => {
+                Ok(Msg::TicketDeleted(store.delete_ticket(id)?))
+            }
+            Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
+            Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),
+            Effect::OpenAttachment { id } => super::attachments::open(store, id, &self.settings.opener, &self.answers),
+            Effect::FindCustomers { generation, text } => {
+                Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
+            }
+            Effect::CreateTicket(new) => {
+                let created = store.create_ticket(&new, &me)?;
+                let steps =
+                    |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
+                Ok(Msg::TicketCreated(store.raise_priority_for_tier(created.id, &steps, &me)?))
+            }
             // The console's own effects never come here.
             Effect::OpenEditor { .. }
             | Effect::Suspend
@@ -183,6 +205,7 @@ impl Worker {
             | Effect::Copy { .. }
             | Effect::ScheduleDraftSave
             | Effect::SchedulePreview { .. }
+            | Effect::Bell
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
     }

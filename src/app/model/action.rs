@@ -90,4 +90,9 @@ actions! {
     SendOpen => "send_open", "Send and keep open", "send the reply and keep the ticket open, whatever a canned reply sets";
     Mark => "mark", "Mark or unmark", "mark or unmark the ticket (s, p, a, t, z then change every marked one)";
     MarkAll => "mark_all", "Mark all listed", "mark every ticket listed (a filter's results), or unmark all";
+    NewTicket => "new_ticket", "New ticket", "open a new ticket: a customer (picked, or a new address), a subject and a first message";
+    SaveAttachment => "save_attachment", "Save an attachment", "save an attachment of the conversation (by its number) to the download folder";
+    OpenAttachment => "open_attachment", "Open an attachment", "open an attachment of the conversation (by its number) with the system's opener";
+    DeleteTicket => "delete_ticket", "Delete the ticket", "delete the ticket with its conversation and history, after a y (admins)";
+    MarkSpam => "spam", "Close as spam", "close the ticket as spam, tagged spam, after a y (admins)";
 }

@@ -39,6 +39,8 @@ impl ConversationLine {
 pub struct Clock {
     pub now: Timestamp,
     pub offset: FixedOffset,
+    /// The agent's time zone, for times that may lie across a clock change (a snooze's end).
+    pub zone: crate::domain::when::Zone,
 }
 
 #[derive(Debug)]
@@ -88,10 +90,12 @@ pub fn build_lines(detail: &TicketDetail, width: usize, clock: Clock) -> Vec<Con
     let mut entries: Vec<Entry> = detail.messages.iter().map(Entry::Message).collect();
     entries.extend(detail.events.iter().filter(|e| shown_event(e)).map(Entry::Event));
     entries.sort_by_key(|e| e.at());
+    let numbers: std::collections::HashMap<i64, usize> =
+        numbered_attachments(detail).iter().enumerate().map(|(i, a)| (a.id, i + 1)).collect();
     let mut lines = Vec::new();
     for entry in entries {
         match entry {
-            Entry::Message(m) => message_lines(m, detail, width, clock, &mut lines),
+            Entry::Message(m) => message_lines(m, detail, width, clock, &numbers, &mut lines),
             Entry::Event(e) => lines.push(event_line(e, width, clock)),
         }
     }
@@ -101,7 +105,20 @@ pub fn build_lines(detail: &TicketDetail, width: usize, clock: Clock) -> Vec<Con
     lines
 }
 
-fn message_lines(m: &Message, detail: &TicketDetail, width: usize, clock: Clock, out: &mut Vec<ConversationLine>) {
+/// The ticket's attachments in the order the conversation shows them; the agent names one by its
+/// place in this list, from 1.
+pub fn numbered_attachments(detail: &TicketDetail) -> Vec<&crate::domain::AttachmentInfo> {
+    detail.messages.iter().filter_map(|m| detail.mail.of(m.id)).flat_map(|mail| &mail.attachments).collect()
+}
+
+fn message_lines(
+    m: &Message,
+    detail: &TicketDetail,
+    width: usize,
+    clock: Clock,
+    numbers: &std::collections::HashMap<i64, usize>,
+    out: &mut Vec<ConversationLine>,
+) {
     if !out.is_empty() {
         out.push(ConversationLine::blank());
     }
@@ -129,7 +146,7 @@ fn message_lines(m: &Message, detail: &TicketDetail, width: usize, clock: Clock,
             pieces: vec![(Tone::Author(m.kind), prefix.into()), (Tone::Body(m.kind), text)],
         });
     }
-    mail_lines(detail.mail.of(m.id), width, out);
+    mail_lines(detail.mail.of(m.id), width, numbers, out);
 }
 
 fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
@@ -142,7 +159,10 @@ fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
         ("snoozed_until", _, Some(until)) if until.starts_with("9999-") => {
             "snoozed it until the customer writes".into()
         }
-        ("snoozed_until", _, Some(until)) => format!("snoozed it until {until}"),
+        ("snoozed_until", _, Some(until)) => match chrono::DateTime::parse_from_rfc3339(&until) {
+            Ok(t) => format!("snoozed until {}", clock.zone.short(t.with_timezone(&chrono::Utc), clock.now)),
+            Err(_) => format!("snoozed it until {until}"),
+        },
         (field, old, new) => {
             format!("set {field} {} → {}", old.unwrap_or_else(|| "—".into()), new.unwrap_or_else(|| "—".into()))
         }
@@ -162,7 +182,12 @@ fn width_of(s: &str) -> usize {
 
 /// Dim lines under a message's body: which rule threaded it, its attachments, its delivery;
 /// nothing for a message that did not come or go as mail.
-fn mail_lines(mail: Option<&MessageMail>, width: usize, out: &mut Vec<ConversationLine>) {
+fn mail_lines(
+    mail: Option<&MessageMail>,
+    width: usize,
+    numbers: &std::collections::HashMap<i64, usize>,
+    out: &mut Vec<ConversationLine>,
+) {
     let Some(mail) = mail else { return };
     let mut line = |text: String| out.push(ConversationLine::whole(Tone::Dim, fit(&text, width)));
     if let Some(rule) = mail.thread_rule.as_deref().and_then(ThreadRule::from_name) {
@@ -171,8 +196,8 @@ fn mail_lines(mail: Option<&MessageMail>, width: usize, out: &mut Vec<Conversati
     for a in &mail.attachments {
         let inline = if a.inline { " · inline" } else { "" };
         line(format!(
-            "📎 {} {} · {} · {}{inline}",
-            a.id,
+            "📎 [{}] {} {} · {}{inline}",
+            numbers.get(&a.id).copied().unwrap_or(0),
             for_display_line(&a.name),
             human_size(a.size),
             for_display_line(&a.content_type)

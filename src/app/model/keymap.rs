@@ -525,6 +525,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "ctrl-c", A::ForceQuit),
     (Cm, "ctrl-z", A::Suspend),
     (Cm, "ctrl-l", A::Redraw),
+    (Q, "c", A::NewTicket),
+    (Cv, "d", A::SaveAttachment),
+    (Cv, "o", A::OpenAttachment),
 ];
 
 #[cfg(test)]

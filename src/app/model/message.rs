@@ -131,6 +131,35 @@ pub enum Msg {
     },
     /// The search index build has come this far (percent), or finished (`None`).
     IndexBuild(Option<u8>),
+    /// A ticket was snoozed until this time.
+    Snoozed {
+        ticket: Ticket,
+        until: crate::domain::Timestamp,
+    },
+    /// Tickets other agents or the mail intake brought into the tab or into Mine since the last
+    /// look, oldest first; `mark` is where the next look starts.
+    Arrivals {
+        mark: i64,
+        tickets: Vec<Ticket>,
+    },
+    /// The ticket was deleted (as it was).
+    TicketDeleted(Ticket),
+    /// An attachment was saved at `path` (named as the mail named it, made safe).
+    AttachmentSaved {
+        path: std::path::PathBuf,
+    },
+    /// An attachment was handed to the opener command `with`.
+    AttachmentOpened {
+        name: String,
+        with: String,
+    },
+    /// Customers matching what was typed into the new-ticket form.
+    CustomersFound {
+        generation: u64,
+        found: Vec<crate::domain::CustomerSummary>,
+    },
+    /// The new-ticket form's ticket was created.
+    TicketCreated(Ticket),
 }
 
 /// The workers that answer effects.
@@ -270,6 +299,31 @@ pub enum Effect {
     },
     /// Build the search index in the background if it is not complete.
     BuildIndex,
+    /// Look for tickets others brought into the tab or Mine since event `after` (`None`: just
+    /// find where to start).
+    FindArrivals {
+        after: Option<i64>,
+    },
+    /// Ring the terminal's bell.
+    Bell,
+    /// Delete the ticket (admins).
+    DeleteTicket {
+        id: i64,
+    },
+    /// Save the attachment to the download folder.
+    SaveAttachment {
+        id: i64,
+    },
+    /// Write the attachment to a private temporary file and hand it to the system's opener.
+    OpenAttachment {
+        id: i64,
+    },
+    /// Customers whose name or address matches `text`, for the new-ticket form.
+    FindCustomers {
+        generation: u64,
+        text: String,
+    },
+    CreateTicket(crate::domain::NewTicket),
 }
 
 /// What a change of the marked tickets does to each.

@@ -14,4 +14,5 @@ pub mod profile;
 pub mod queue;
 pub mod state;
 pub mod text;
+pub mod ticket_form;
 pub mod views;

@@ -28,6 +28,18 @@ pub enum Choice {
     Macro(usize),
     /// Help lines choose nothing.
     Nothing,
+    /// Snooze the open ticket until this time (typed into the snooze picker).
+    SnoozeUntil(crate::domain::Timestamp),
+    /// Choosing it tells the agent this and keeps the picker open (a hint, a typed time not read).
+    Say(String),
+    /// Save the attachment with this id to the download folder.
+    SaveAttachment(i64),
+    /// Open the attachment with this id with the system's opener.
+    OpenAttachment(i64),
+    /// Delete this ticket (admins, after a y).
+    DeleteTicket(i64),
+    /// Close this ticket as spam (admins, after a y).
+    Spam(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +71,10 @@ pub enum OverlayKind {
     Macro,
     Merge,
     MergeCustomer,
+    SaveAttachment,
+    OpenAttachment,
+    /// A y/N question: `y` does it, any other key keeps things as they are.
+    Confirm,
 }
 
 impl OverlayKind {
@@ -75,6 +91,9 @@ impl OverlayKind {
             OverlayKind::Macro => "Canned replies",
             OverlayKind::Merge => "Merge into",
             OverlayKind::MergeCustomer => "Merge this customer into",
+            OverlayKind::SaveAttachment => "Save attachment (type its number)",
+            OverlayKind::OpenAttachment => "Open attachment (type its number)",
+            OverlayKind::Confirm => "Are you sure? y/N",
         }
     }
 }
@@ -91,13 +110,25 @@ pub struct Overlay {
     /// What each item would do, shown under the list for the selected one (a canned reply filled
     /// in for this customer); empty when the list has no previews.
     pub previews: Vec<String>,
+    /// The first this many items are shown whatever is typed (a time read from what was typed).
+    pub pinned: usize,
+    /// A title naming what it is about, instead of the kind's.
+    pub title: Option<String>,
 }
 
 impl Overlay {
     pub fn new(kind: OverlayKind, items: Vec<Item>) -> Overlay {
         let selected = items.iter().position(|i| i.current && kind != OverlayKind::Tags).unwrap_or(0);
-        let mut overlay =
-            Overlay { kind, input: Input::default(), items, matches: Vec::new(), selected, previews: Vec::new() };
+        let mut overlay = Overlay {
+            kind,
+            input: Input::default(),
+            items,
+            matches: Vec::new(),
+            selected,
+            previews: Vec::new(),
+            pinned: 0,
+            title: None,
+        };
         overlay.refilter();
         overlay.selected = selected.min(overlay.matches.len().saturating_sub(1));
         overlay
@@ -113,9 +144,15 @@ impl Overlay {
         self.input.value()
     }
 
-    /// Recompute the matches for the current input.
+    /// The title drawn at the top.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(self.kind.title())
+    }
+
+    /// Recompute the matches for the current input; pinned items come first, always.
     pub fn refilter(&mut self) {
         let query = self.input.value().trim();
+        let pinned = self.pinned.min(self.items.len());
         if query.is_empty() {
             self.matches = (0..self.items.len()).map(|i| (i, Vec::new())).collect();
         } else {
@@ -124,13 +161,15 @@ impl Overlay {
                 .items
                 .iter()
                 .enumerate()
+                .skip(pinned)
                 .filter_map(|(i, item)| {
                     let haystack = format!("{} {}", item.label, item.detail);
                     matcher.fuzzy_indices(&haystack, query).map(|(score, idx)| (score, i, idx))
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.matches = scored.into_iter().map(|(_, i, idx)| (i, idx)).collect();
+            self.matches = (0..pinned).map(|i| (i, Vec::new())).collect();
+            self.matches.extend(scored.into_iter().map(|(_, i, idx)| (i, idx)));
         }
         self.selected = 0;
     }
@@ -173,5 +212,17 @@ mod tests {
         o.input = Input::new("new-tag".into());
         o.refilter();
         assert_eq!(o.chosen(), Some(Choice::Tag("new-tag".into())));
+    }
+
+    #[test]
+    fn pinned_items_stay_first_whatever_is_typed() {
+        let mut o =
+            Overlay::new(OverlayKind::Snooze, vec![item("until Mon 7 Dec 09:00"), item("1 week"), item("1 day")]);
+        o.pinned = 1;
+        o.input = Input::new("week".into());
+        o.refilter();
+        let labels: Vec<_> = o.matches.iter().map(|(i, _)| o.items[*i].label.as_str()).collect();
+        assert_eq!(labels, vec!["until Mon 7 Dec 09:00", "1 week"]);
+        assert_eq!(o.chosen(), Some(Choice::Tag("until Mon 7 Dec 09:00".into())));
     }
 }

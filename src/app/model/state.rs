@@ -156,6 +156,14 @@ pub struct State {
     pub presence: Vec<crate::domain::Presence>,
     /// Canned replies for the composer's picker.
     pub macros: Vec<crate::config::CannedReply>,
+    /// The agent's time zone, for the times they type and the times they are shown.
+    pub zone: crate::domain::when::Zone,
+    /// Ring the terminal's bell when a ticket arrives in the tab or in Mine (`ui.bell`).
+    pub bell: bool,
+    /// The newest event looked at for tickets arriving; `None` until the first look.
+    pub arrivals_mark: Option<i64>,
+    /// The new-ticket form, while it is open.
+    pub ticket_form: Option<super::ticket_form::TicketForm>,
     /// The conversation following the queue's cursor.
     pub preview: Preview,
     /// Where a sent reply leaves the agent (`ui.after_send`).
@@ -217,6 +225,10 @@ impl State {
             preview: Preview::default(),
             after_send: AfterSend::default(),
             marked: Default::default(),
+            zone: Default::default(),
+            bell: false,
+            arrivals_mark: None,
+            ticket_form: None,
         }
     }
 
@@ -258,7 +270,7 @@ impl State {
     /// it after every message, so drawing and scrolling find the lines ready.
     pub fn wrap_conversation(&mut self) {
         let Some(inner) = super::layout::conversation_inner(self) else { return };
-        let clock = Clock { now: self.now, offset: self.utc_offset };
+        let clock = Clock { now: self.now, offset: self.utc_offset, zone: self.zone };
         if let Some(conversation) = self.conversation.as_mut() {
             conversation.wrap_to(inner.width, clock);
         }

@@ -53,6 +53,11 @@ impl TitleTracker {
     }
 }
 
+/// The terminal's bell (BEL): a ticket arrived and `ui.bell` is on. Sent with the next frame.
+pub fn write_bell(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"\x07")
+}
+
 /// OSC 52: put `text` on the system clipboard, sanitized as the panes show it (controls in caret
 /// form), so pasting it cannot replay escape sequences.
 pub fn write_clipboard(out: &mut impl Write, text: &str) -> io::Result<()> {

@@ -11,7 +11,8 @@ pub fn on_store_changed(state: &mut State, desk_changed: bool, presence: Vec<Pre
     if !desk_changed {
         return vec![];
     }
-    let mut effects = vec![Effect::LoadCounts];
+    // What came in is looked for from the last look's mark; the reloads below show it.
+    let mut effects = vec![Effect::FindArrivals { after: state.arrivals_mark }, Effect::LoadCounts];
     effects.push(match super::find::refresh(state) {
         Some(reload) => reload,
         None => Effect::ReloadQueue { view: state.view, rows: state.queue.rows.len() },

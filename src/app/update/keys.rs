@@ -14,6 +14,9 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     if state.overlay.is_some() {
         return crate::app::update::overlay::on_overlay_key(state, event);
     }
+    if state.ticket_form.is_some() {
+        return crate::app::update::ticket_form::on_key(state, event);
+    }
     if state.prompt.is_some() {
         return crate::app::update::find::on_key(state, event);
     }
@@ -46,6 +49,9 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if state.ticket_form.is_some() && state.overlay.is_none() {
+        return crate::app::update::ticket_form::on_paste(state, text);
+    }
     if state.prompt.is_some() && state.overlay.is_none() {
         return crate::app::update::find::on_paste(state, text);
     }
@@ -54,6 +60,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         let value = format!("{}{}", overlay.input.value(), line);
         overlay.input = tui_input::Input::new(value);
         overlay.refilter();
+        crate::app::update::overlay::after_typing(state);
         return vec![];
     }
     match state.composer.as_mut() {

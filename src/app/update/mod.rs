@@ -1,9 +1,12 @@
 //! `update`: pure; changes the state and returns the I/O it wants done. One file per capability;
 //! no store, no files, no clock but `State::now`.
 
+mod arrivals;
+mod attachments;
 mod canned_replies;
 mod clocks;
 mod composer;
+mod confirm;
 mod copy;
 mod desk_changes;
 mod find;
@@ -21,6 +24,7 @@ mod reply_check;
 mod send;
 mod snooze;
 mod stale;
+mod ticket_form;
 
 pub use copy::ticket_text;
 pub use preview::PREVIEW_DELAY;
@@ -160,6 +164,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(message) => {
             state.set_error(message);
+            ticket_form::on_failed(state);
             vec![]
         }
         Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
@@ -173,6 +178,22 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.index_build = progress;
             vec![]
         }
+        Msg::Snoozed { ticket, until } => {
+            snooze::on_snoozed(state, &ticket, until);
+            refresh_after_write(state, ticket.id)
+        }
+        Msg::Arrivals { mark, tickets } => arrivals::on_arrivals(state, mark, tickets),
+        Msg::TicketDeleted(ticket) => confirm::on_deleted(state, &ticket),
+        Msg::AttachmentSaved { path } => {
+            attachments::on_saved(state, &path);
+            vec![]
+        }
+        Msg::AttachmentOpened { name, with } => {
+            attachments::on_opened(state, &name, &with);
+            vec![]
+        }
+        Msg::CustomersFound { generation, found } => ticket_form::on_customers(state, generation, found),
+        Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
     }
 }
 
@@ -250,6 +271,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SolveStale => vec![Effect::SolveStale],
         Action::MergeCustomer => merges::find_similar_customers(state),
         Action::Copy => copy::copy(state),
+        Action::NewTicket => ticket_form::open(state),
+        Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
+        Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
     }
 }
 
@@ -265,6 +289,8 @@ fn acts_on_ticket(action: Action) -> bool {
             | Action::TakeTicket
             | Action::Tags
             | Action::Copy
+            | Action::DeleteTicket
+            | Action::MarkSpam
     )
 }
 

@@ -49,6 +49,9 @@ fn palette_items(state: &State) -> Vec<Item> {
 }
 
 pub fn on_overlay_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
+    if state.overlay.as_ref().is_some_and(|o| o.kind == OverlayKind::Confirm) {
+        return super::confirm::on_key(state, event);
+    }
     let Some(overlay) = state.overlay.as_mut() else { return vec![] };
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     match event.code {
@@ -64,9 +67,19 @@ pub fn on_overlay_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
         _ => {
             if event.line_edit().and_then(|edit| overlay.input.handle(edit)).is_some() {
                 overlay.refilter();
+                after_typing(state);
             }
             vec![]
         }
+    }
+}
+
+/// The pickers that read what is typed (a time, an attachment's number) offer what they read.
+pub fn after_typing(state: &mut State) {
+    match state.overlay.as_ref().map(|o| o.kind) {
+        Some(OverlayKind::Snooze) => super::snooze::retype(state),
+        Some(OverlayKind::SaveAttachment | OverlayKind::OpenAttachment) => super::attachments::retype(state),
+        _ => {}
     }
 }
 
@@ -89,6 +102,16 @@ fn choose(state: &mut State) -> Vec<Effect> {
         Some(Choice::Macro(i)) => super::canned_replies::insert(state, i),
         Some(Choice::MergeInto(into)) => super::merges::into_ticket(state, into),
         Some(Choice::MergeCustomerInto(into)) => super::merges::into_customer(state, into),
+        Some(Choice::SnoozeUntil(until)) => super::snooze::until_time(state, until),
+        Some(Choice::Say(text)) => {
+            state.set_status(text);
+            state.overlay = Some(overlay);
+            vec![]
+        }
+        Some(Choice::SaveAttachment(id)) => vec![Effect::SaveAttachment { id }],
+        Some(Choice::OpenAttachment(id)) => vec![Effect::OpenAttachment { id }],
+        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
+        Some(Choice::Spam(id)) => super::confirm::spam(state, id),
         Some(choice) => super::pickers::apply(state, choice),
         None => vec![],
     }

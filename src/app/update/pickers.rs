@@ -132,7 +132,13 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
         | Choice::Nps(_)
         | Choice::Macro(_)
         | Choice::MergeInto(_)
-        | Choice::MergeCustomerInto(_) => return vec![],
+        | Choice::MergeCustomerInto(_)
+        | Choice::SnoozeUntil(_)
+        | Choice::Say(_)
+        | Choice::SaveAttachment(_)
+        | Choice::OpenAttachment(_)
+        | Choice::DeleteTicket(_)
+        | Choice::Spam(_) => return vec![],
     }
     vec![Effect::UpdateTicket { id: ticket.id, version: ticket.version, change }]
 }

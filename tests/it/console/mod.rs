@@ -1,6 +1,8 @@
 //! The console's flows: key presses into `State` and the store, without a terminal.
 
+mod arrivals;
 mod customer_care;
+mod daily;
 mod mail;
 mod marks;
 mod output_safety;

@@ -78,7 +78,7 @@ fn the_conversation_shows_ratings_and_snoozes_from_the_event_log() {
     conversation.detail.events.push(event(3, "satisfaction", "4/5", 55));
     let term = render(&state);
     let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("ana snoozed it until 2026-11-24T09:00:00Z"), "{text}");
+    assert!(text.contains("ana snoozed until Tue 24 Nov 09:00"), "in the agent's time, not RFC 3339: {text}");
     assert!(text.contains("ana set satisfaction — → 4/5"), "{text}");
     conversation_until_reply(state);
 }

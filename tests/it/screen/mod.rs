@@ -7,3 +7,4 @@ mod layout;
 mod mail;
 mod palette;
 mod presence;
+mod ticket_form;

@@ -1,5 +1,6 @@
 //! The store on temporary database files.
 
+mod arrivals;
 mod customer_care;
 mod demo;
 mod search;
