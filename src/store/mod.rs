@@ -27,6 +27,7 @@ mod stale_pending;
 mod tags;
 mod tickets;
 mod tier_priority;
+mod waiting;
 mod wal;
 
 pub use due::DUE_BATCH;

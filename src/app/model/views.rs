@@ -62,6 +62,7 @@ pub fn custom_views(views: &[crate::config::ViewConfig], me: &str) -> Vec<Custom
                 tags: v.tags.clone(),
                 priorities: v.priorities().unwrap_or_default(),
                 sort: v.sort.parse().unwrap_or_default(),
+                needs_reply: false,
             };
             CustomView { name: v.name.clone(), filter }
         })

@@ -41,14 +41,14 @@ fn open_id(app: &App) -> i64 {
 }
 
 #[test]
-fn the_desk_opens_on_the_queue_with_the_newest_ticket_selected() {
+fn the_desk_opens_on_the_queue_with_the_longest_waiting_ticket_selected() {
     let mut d = desk(5, 200);
     let s = &d.app.state;
     assert_eq!(s.queue.rows.len(), 5);
     assert_eq!(s.counts, [Some(0), Some(5), Some(5), Some(5)]);
     assert_eq!(s.focus, Pane::Queue);
     assert_eq!(selected_id(&d.app), s.queue.rows[0].id);
-    assert_eq!(s.queue.rows[0].subject, "Problem number 4");
+    assert_eq!(s.queue.rows[0].subject, "Problem number 0", "every customer waits: the longest wait first");
     assert!(s.conversation.is_none(), "nothing is open until the agent asks");
     press(&mut d.app, "enter");
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[0].id);
@@ -344,6 +344,9 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
 #[test]
 fn n_and_big_n_open_the_next_and_previous_match() {
     let mut d = desk(6, 200);
+    // On the newest ticket, the filter's first result (results are newest first; the queue puts
+    // the longest wait first), so the results start with the cursor on their first row.
+    press(&mut d.app, "G");
     press(&mut d.app, "/");
     type_text(&mut d.app, "problem");
     d.app.wait_idle();

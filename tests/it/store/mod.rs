@@ -4,3 +4,4 @@ mod customer_care;
 mod demo;
 mod search;
 mod tickets;
+mod waiting;
