@@ -3,6 +3,7 @@
 mod agents;
 mod attachments;
 pub mod bulk;
+mod bulk_change;
 mod check;
 mod claims;
 mod customers;
@@ -30,6 +31,7 @@ mod tier_priority;
 mod waiting;
 mod wal;
 
+pub use bulk_change::ChangeOutcomes;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;

@@ -257,8 +257,8 @@ impl Worker {
             };
             return Ok(false);
         };
-        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last) {
-            Ok((_, queued)) => {
+        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last, None) {
+            Ok((_, _, queued)) => {
                 mail.send(MailJob::Deliver(queued));
                 Ok(true)
             }

@@ -5,3 +5,4 @@ mod customer_care;
 mod errors;
 mod packaging;
 mod several_agents;
+mod waiting;

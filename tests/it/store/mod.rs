@@ -2,6 +2,7 @@
 
 mod customer_care;
 mod demo;
+mod replies;
 mod search;
 mod tickets;
 mod waiting;
