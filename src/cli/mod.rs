@@ -22,6 +22,7 @@ mod satisfaction_view;
 mod search;
 mod sla_view;
 mod ticket;
+mod ticket_set;
 mod ticket_view;
 
 pub use error::CliError;

@@ -2,7 +2,7 @@
 
 use super::people::{DemoAgent, DemoCustomer};
 use super::plan::{Action, TicketPlan, Who};
-use crate::domain::{Ticket, Timestamp};
+use crate::domain::{lifecycle, Status, Ticket, Timestamp};
 use crate::store::bulk::{BulkWriter, EventRow, MessageAuthor};
 use crate::store::StoreError;
 use chrono::Duration;
@@ -36,7 +36,7 @@ pub(crate) fn write_ticket(
         solved_at: solved.filter(|_| !plan.status.is_active()).map(|s| at(s.after)),
         // Every logged change but the creation bumped the version once.
         version: changes,
-        waiting_since: None,
+        waiting_since: waiting_since(plan, at),
     };
     let ticket_id = bulk.insert_ticket(&ticket)?;
     let mut messages = 0;
@@ -68,6 +68,26 @@ pub(crate) fn write_ticket(
         }
     }
     Ok(messages)
+}
+
+/// Whether the customer waits on us at the end of the plan, and since when: the store's rules
+/// ([`lifecycle::wait_after_message`], [`lifecycle::wait_after_status`]) played over its steps.
+fn waiting_since(plan: &TicketPlan, at: impl Fn(i64) -> Timestamp) -> Option<Timestamp> {
+    let start = (None, Status::New);
+    let (waiting, _) = plan.steps.iter().fold(start, |(waiting, status), step| match &step.action {
+        Action::Message { kind, .. } => {
+            // As in the store: the message moves the ticket first (the customer reopens it).
+            let status = lifecycle::status_after_message(status, *kind).unwrap_or(status);
+            let waiting = lifecycle::wait_after_message(waiting, *kind, at(step.after));
+            (lifecycle::wait_after_status(waiting, status), status)
+        }
+        Action::Change { field: "status", new: Some(new), .. } => match new.parse::<Status>() {
+            Ok(to) => (lifecycle::wait_after_status(waiting, to), to),
+            Err(_) => (waiting, status),
+        },
+        Action::Change { .. } => (waiting, status),
+    });
+    waiting
 }
 
 fn is_kind(action: &Action, wanted: crate::domain::MessageKind) -> bool {

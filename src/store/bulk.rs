@@ -106,8 +106,9 @@ impl BulkWriter<'_> {
         Ok(inserted > 0)
     }
 
-    /// Insert a ticket with all its columns and tags; `id`, `customer_name` and `customer_email`
-    /// are ignored. Returns the new id. Commits the batch first when it is full.
+    /// Insert a ticket with all its columns and tags (`waiting_since` as the caller worked it out
+    /// by [`crate::domain::lifecycle::wait_after_message`]); `id`, `customer_name` and
+    /// `customer_email` are ignored. Returns the new id. Commits the batch first when it is full.
     pub fn insert_ticket(&mut self, ticket: &Ticket) -> Result<i64> {
         if self.tickets_in_batch >= TICKETS_PER_COMMIT {
             self.commit_batch()?;
@@ -116,8 +117,8 @@ impl BulkWriter<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO tickets (subject, customer_id, assignee, status, priority, channel, created_at,
-                                      updated_at, first_response_at, solved_at, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      updated_at, first_response_at, solved_at, version, waiting_since)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 ticket.subject,
@@ -130,7 +131,8 @@ impl BulkWriter<'_> {
                 to_millis(ticket.updated_at),
                 ticket.first_response_at.map(to_millis),
                 ticket.solved_at.map(to_millis),
-                ticket.version.max(1)
+                ticket.version.max(1),
+                ticket.waiting_since.map(to_millis)
             ])?;
         let id = self.conn.last_insert_rowid();
         let mut tag_stmt =

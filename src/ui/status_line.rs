@@ -41,6 +41,10 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(breaches, theme.error()));
         spans.push(Span::styled("│", theme.dim()));
     }
+    if let Some(waiting) = waiting(state, theme).filter(|_| state.prompt.is_none()) {
+        spans.push(Span::styled(waiting, theme.waiting()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
     if !state.pending_keys.is_empty() {
         spans.push(Span::styled(format!(" {}… ", sequence_label(&state.pending_keys)), theme.bold()));
     }
@@ -151,4 +155,12 @@ pub fn key_hints(state: &State, context: Context, actions: &[(Action, &str)]) ->
         .iter()
         .filter_map(|(action, label)| state.keymap.hint_for(context, *action).map(|k| format!("{k} {label}")))
         .collect()
+}
+
+/// How many customers wait on us desk-wide and the longest wait: ` ⏳ 12 waiting, longest 3h `.
+fn waiting(state: &State, theme: &Theme) -> Option<String> {
+    let (count, since) = state.waiting?;
+    let since = since.filter(|_| count > 0)?;
+    let longest = crate::domain::short_age(since, state.now);
+    Some(format!(" {} {count} waiting, longest {longest} ", theme.waiting_glyph()))
 }

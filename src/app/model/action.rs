@@ -60,6 +60,7 @@ actions! {
     ViewUnassigned => "view_unassigned", "Tab: Unassigned", "queue: tickets nobody has taken";
     ViewOpen => "view_open", "Tab: Open", "queue: every ticket not yet solved";
     ViewAll => "view_all", "Tab: All", "queue: every ticket";
+    ViewNeedsReply => "view_needs_reply", "Tab: Needs reply", "queue: tickets whose customer waits on us, the longest wait first";
     ViewNext => "view_next", "Next tab", "next queue tab";
     Filter => "filter", "Filter the queue", "filter the queue as you type (fuzzy)";
     Search => "search", "Search", "search every ticket's text (words, \"phrases\", prefix*, from: status: tag: …)";

@@ -460,6 +460,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "P", A::ToggleProfile),
     (G, "]", A::ViewNext),
     (G, "[", A::ViewPrev),
+    (G, "g n", A::ViewNeedsReply),
     (G, "g m", A::ViewMine),
     (G, "g u", A::ViewUnassigned),
     (G, "g o", A::ViewOpen),

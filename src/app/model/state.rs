@@ -168,6 +168,8 @@ pub struct State {
     pub preview: Preview,
     /// Where a sent reply leaves the agent (`ui.after_send`).
     pub after_send: AfterSend,
+    /// How many customers wait on us, desk-wide, and since when the longest has (with the counts).
+    pub waiting: Option<(u64, Option<Timestamp>)>,
     /// Tickets marked in the queue, with the version each had when marked.
     pub marked: std::collections::BTreeMap<i64, i64>,
 }
@@ -199,7 +201,7 @@ impl State {
             focus: Pane::Queue,
             view,
             views: Vec::new(),
-            counts: vec![None; 4],
+            counts: vec![None; View::BUILT_IN.len()],
             queue: QueueState::default(),
             conversation: None,
             profile: ProfileState::default(),
@@ -225,6 +227,7 @@ impl State {
             preview: Preview::default(),
             after_send: AfterSend::default(),
             marked: Default::default(),
+            waiting: None,
             zone: Default::default(),
             bell: false,
             arrivals_mark: None,

@@ -81,8 +81,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SimilarCustomers { customer, found } => merges::on_similar_customers(state, customer, found),
         Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
-        Msg::CountsLoaded(counts) => {
+        Msg::CountsLoaded { counts, waiting } => {
             state.counts = counts.into_iter().map(Some).collect();
+            state.waiting = Some(waiting);
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft, facts } => {
@@ -241,7 +242,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => nav::move_by(state, nav::half_page(state) as isize),
         Action::PageUp => nav::move_by(state, -(nav::half_page(state) as isize)),
         Action::Open => nav::open(state),
-        Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
+        Action::ViewNeedsReply | Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
             nav::switch_view(state, nav::view_of(action))
         }
         Action::Filter => find::start(state, PromptKind::Filter),

@@ -8,6 +8,7 @@ use crate::app::model::views::View;
 
 pub fn view_of(action: Action) -> View {
     match action {
+        Action::ViewNeedsReply => View::NeedsReply,
         Action::ViewMine => View::Mine,
         Action::ViewUnassigned => View::Unassigned,
         Action::ViewAll => View::All,

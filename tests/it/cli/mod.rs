@@ -6,3 +6,4 @@ mod errors;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod waiting;

@@ -1,5 +1,6 @@
 //! The console's flows: key presses into `State` and the store, without a terminal.
 
+mod agent_loop;
 mod arrivals;
 mod customer_care;
 mod daily;

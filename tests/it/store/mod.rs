@@ -3,5 +3,7 @@
 mod arrivals;
 mod customer_care;
 mod demo;
+mod replies;
 mod search;
 mod tickets;
+mod waiting;
