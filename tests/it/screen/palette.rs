@@ -51,6 +51,7 @@ fn the_palette_shows_titles_and_matches_names_too() {
 fn help_shows_titles_beside_the_keys() {
     let mut state = common::state((120, 30), "Login", "Hello");
     on_action(&mut state, Action::Help);
+    insta::assert_snapshot!(render(&state).backend());
     type_text(&mut state, "canned");
     let text = screen_text(&render(&state));
     assert!(
