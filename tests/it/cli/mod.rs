@@ -3,6 +3,7 @@
 mod commands;
 mod customer_care;
 mod errors;
+mod keys_table;
 mod packaging;
 mod several_agents;
 mod snooze_times;
