@@ -359,7 +359,8 @@ END;
 /// their messages: the customer's oldest message since our last reply, on tickets neither pending,
 /// solved nor closed (those end a wait). The index holds only the waiting tickets, in the order
 /// they waited, with every column the Needs reply list, its count and the due order's waiting
-/// parts test, so those read nothing but the index.
+/// parts test, so those read nothing but the index; the index of due tickets gets the same columns
+/// (a page in due order of Mine or Unassigned read the table for each breached ticket of the desk).
 const WAITING: &str = r#"
 ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;
 UPDATE tickets SET waiting_since = (
@@ -371,4 +372,8 @@ WHERE status IN ('new', 'open', 'on_hold');
 CREATE INDEX tickets_by_waiting
     ON tickets(waiting_since, id, status, snoozed_until, updated_at, due_at, warn_at, assignee)
     WHERE waiting_since IS NOT NULL;
+DROP INDEX tickets_by_due;
+CREATE INDEX tickets_by_due
+    ON tickets(due_at, id, warn_at, waiting_since, status, snoozed_until, updated_at, assignee)
+    WHERE due_at IS NOT NULL;
 "#;
