@@ -1,6 +1,7 @@
 //! Realistic generated data for trying the desk and measuring it: a small online shop's support
 //! history, deterministic for a given seed and `now`.
 
+mod desk_config;
 mod life;
 mod people;
 mod plan;
@@ -16,6 +17,8 @@ use people::DemoCustomer;
 use plan::Planner;
 use rng::Rng;
 use serde::Serialize;
+
+pub use desk_config::{CONFIG as DESK_CONFIG, MACROS as DESK_MACROS};
 
 /// Tickets in the console's `--demo` database.
 pub const DEMO_TICKETS: usize = 300;

@@ -2,6 +2,7 @@
 
 mod commands;
 mod customer_care;
+mod demo;
 mod errors;
 mod packaging;
 mod several_agents;

@@ -1,0 +1,60 @@
+//! `--demo` brings its own config beside its database, and the desk it generates shows it.
+
+use crate::support::cli::Desk;
+use std::path::PathBuf;
+
+fn demo_folder(desk: &Desk) -> PathBuf {
+    desk.dir.path().join("data").join("frontdesk").join("demo")
+}
+
+#[test]
+fn the_demo_writes_its_config_beside_its_database_and_loads_it() {
+    let desk = Desk::empty();
+    let out = desk.ok(&["--demo", "config", "path"]);
+    let config = demo_folder(&desk).join("config.toml");
+    assert!(out.contains(&format!("config    {}", config.display())), "{out}");
+    assert!(out.contains(&format!("macros    {}", demo_folder(&desk).join("macros").display())), "{out}");
+    assert!(config.is_file());
+    for name in ["greeting.toml", "order-number.toml", "thanks-solved.toml"] {
+        assert!(demo_folder(&desk).join("macros").join(name).is_file(), "{name}");
+    }
+    let dump = desk.ok(&["--demo", "config", "dump"]);
+    for wanted in
+        ["hours = \"business\"", "time_zone = \"Europe/London\"", "name = \"Urgent & high\"", "name = \"VIP\""]
+    {
+        assert!(dump.contains(wanted), "{wanted} not in:\n{dump}");
+    }
+    assert!(dump.contains("[sla.raise_priority]") && dump.contains("tier = \"vip\""), "{dump}");
+}
+
+#[test]
+fn an_edited_demo_config_is_kept_and_a_named_one_wins() {
+    let desk = Desk::empty();
+    desk.ok(&["--demo", "config", "path"]);
+    let config = demo_folder(&desk).join("config.toml");
+    let edited = std::fs::read_to_string(&config).unwrap().replace("default_view = \"open\"", "default_view = \"VIP\"");
+    std::fs::write(&config, &edited).unwrap();
+    let greeting = demo_folder(&desk).join("macros").join("greeting.toml");
+    std::fs::write(&greeting, "name = \"Greeting\"\nbody = \"Hello {{customer.first_name}}!\"\n").unwrap();
+    assert!(desk.ok(&["--demo", "config", "dump"]).contains("default_view = \"VIP\""));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
+    assert!(std::fs::read_to_string(&greeting).unwrap().contains("Hello"));
+
+    let mine = desk.path("mine.toml");
+    std::fs::write(&mine, "[queue]\npage_size = 50\n").unwrap();
+    let out = desk.ok(&["--demo", "--config", mine.to_str().unwrap(), "config", "dump"]);
+    assert!(out.contains("page_size = 50") && !out.contains("[sla"), "{out}");
+}
+
+#[test]
+fn a_broken_demo_config_is_one_clear_error_naming_it() {
+    let desk = Desk::empty();
+    desk.ok(&["--demo", "config", "path"]);
+    let config = demo_folder(&desk).join("config.toml");
+    std::fs::write(&config, "[sla]\nhours = \"office\"\n").unwrap();
+    let run = desk.run(&["--demo", "config", "dump"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&config.display().to_string()) && run.stderr.contains("office"), "{}", run.stderr);
+    assert!(std::fs::read_to_string(&config).unwrap().contains("office"), "the file is left as it was");
+}
