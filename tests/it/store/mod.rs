@@ -2,5 +2,6 @@
 
 mod customer_care;
 mod demo;
+mod demo_promises;
 mod search;
 mod tickets;
