@@ -31,7 +31,8 @@ pub(crate) fn write_ticket(
         channel: plan.channel,
         tags: plan.tags.clone(),
         created_at,
-        updated_at: at(plan.steps.last().map_or(0, |s| s.after)),
+        // A rating, as on a real desk, leaves the ticket's last update where it was.
+        updated_at: at(plan.steps.iter().rev().find(|s| !is_rating(&s.action)).map_or(0, |s| s.after)),
         first_response_at: first_reply.map(|s| at(s.after)),
         solved_at: solved.filter(|_| !plan.status.is_active()).map(|s| at(s.after)),
         // Every logged change but the creation bumped the version once.
@@ -62,8 +63,11 @@ pub(crate) fn write_ticket(
                 }
             }
             Action::Change { field, old, new } => {
-                let (old, new) = (old.as_deref(), new.as_deref());
-                bulk.insert_event(&EventRow { ticket_id, actor, field, old, new, created_at })?;
+                let event = EventRow { ticket_id, actor, field, old: old.as_deref(), new: new.as_deref(), created_at };
+                bulk.insert_event(&event)?;
+                if let Some(score) = rating_score(&step.action) {
+                    bulk.insert_rating(customer.id, score, &event)?;
+                }
             }
         }
     }
@@ -92,6 +96,18 @@ fn waiting_since(plan: &TicketPlan, at: impl Fn(i64) -> Timestamp) -> Option<Tim
 
 fn is_kind(action: &Action, wanted: crate::domain::MessageKind) -> bool {
     matches!(action, Action::Message { kind, .. } if *kind == wanted)
+}
+
+fn is_rating(action: &Action) -> bool {
+    matches!(action, Action::Change { field: "satisfaction", .. })
+}
+
+/// The CSAT score of a `satisfaction` change (`4/5`).
+fn rating_score(action: &Action) -> Option<u8> {
+    match action {
+        Action::Change { field: "satisfaction", new: Some(label), .. } => label.split('/').next()?.parse().ok(),
+        _ => None,
+    }
 }
 
 fn is_change_to(action: &Action, status: &str) -> bool {

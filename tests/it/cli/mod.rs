@@ -2,6 +2,7 @@
 
 mod commands;
 mod customer_care;
+mod demo;
 mod errors;
 mod keys_table;
 mod packaging;

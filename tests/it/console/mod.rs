@@ -4,6 +4,7 @@ mod agent_loop;
 mod arrivals;
 mod customer_care;
 mod daily;
+mod demo_desk;
 mod mail;
 mod marks;
 mod output_safety;

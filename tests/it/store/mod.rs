@@ -3,6 +3,7 @@
 mod arrivals;
 mod customer_care;
 mod demo;
+mod demo_promises;
 mod replies;
 mod search;
 mod tickets;
