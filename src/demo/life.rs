@@ -57,7 +57,8 @@ impl Life<'_> {
     pub(crate) fn wait_in_queue(&mut self, assignee: usize) {
         if self.rng.chance(0.25) {
             self.t += shape::customer_delay(self.rng) / 8;
-            self.customer_writes();
+            let body = fill(self.rng.pick(&self.words.lines.customer_nudges).as_str(), self.slots);
+            self.message(Who::Customer, MessageKind::Customer, body, true);
         }
         if self.rng.chance(0.3) {
             self.t += shape::short_delay(self.rng);
