@@ -58,3 +58,36 @@ fn the_first_screen_shows_clocks_a_breach_waiting_customers_and_one_at_risk() {
     }
     assert!(!at_risk.is_empty(), "no customer at risk on the first three tickets");
 }
+
+/// The first frame a new user sees at `size`, drawn by the console itself (no key pressed).
+fn first_frame(size: (u16, u16)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("demo.db")).unwrap();
+    let now = Utc::now();
+    let options = DemoOptions { tickets: DEMO_TICKETS, seed: DEMO_SEED, now, agents: vec!["ana".into()] };
+    generate(&store, &options, &mut |_| {}).unwrap();
+    let agent = store.agent("ana").unwrap().unwrap();
+    let policies = demo_policies();
+    let view = frontdesk::app::model::views::View::Open;
+    let console = frontdesk::app::headless::Headless::start_with(store, agent, view, size, now, |app| {
+        app.sla = policies.clone();
+    })
+    .unwrap();
+    assert!(console.first_frame <= 16 * 1024, "first frame of {} bytes", console.first_frame);
+    console.screen_text()
+}
+
+#[test]
+fn the_first_frame_shows_a_conversation_clocks_and_who_waits_without_a_key() {
+    for size in [(80, 24), (200, 50)] {
+        let screen = first_frame(size);
+        assert!(!screen.contains("Pick a ticket"), "{size:?}: the conversation is shown\n{screen}");
+        assert!(screen.contains("┌ #") || screen.contains("┏ #"), "{size:?}: a ticket's conversation\n{screen}");
+        assert!(screen.contains("×"), "{size:?}: a breached clock\n{screen}");
+        assert!(screen.contains("⏳"), "{size:?}: customers waiting on us, and for how long\n{screen}");
+        assert!(screen.contains("waiting, longest"), "{size:?}: the status line counts them\n{screen}");
+        if size.0 >= 160 {
+            assert!(screen.contains("at risk"), "{size:?}: the profile says who is at risk\n{screen}");
+        }
+    }
+}
