@@ -83,6 +83,9 @@ pub struct Findings {
     pub working: bool,
     /// What the agent should know about these results ("stopped early: refine your search").
     pub note: Option<String>,
+    /// New results are on their way: their rows start with the cursor at the top (a reload of
+    /// the same results after a write keeps it where it was).
+    pub fresh: bool,
 }
 
 impl Findings {
@@ -96,6 +99,7 @@ impl Findings {
             total: None,
             working: false,
             note: None,
+            fresh: false,
         }
     }
 }

@@ -145,6 +145,7 @@ pub fn on_matched(state: &mut State, generation: u64, ids: Option<Arc<[i64]>>, t
     findings.total = Some(total);
     let first: Vec<i64> = ids.iter().take(PAGE).copied().collect();
     findings.ids = Some(ids);
+    findings.fresh = true;
     vec![Effect::LoadFoundRows { generation, ids: first, append: false }]
 }
 
@@ -154,14 +155,14 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
         return vec![];
     }
     let found = findings.ids.as_ref().map_or(0, |ids| ids.len());
+    let fresh = findings.fresh && !append;
     let queue = &mut state.queue;
     queue.loading = false;
     if append {
         queue.rows.extend(rows);
     } else {
         // A reload after a write keeps the cursor on its ticket; new results start at the top.
-        let still_selected =
-            queue.selected_ticket().map(|t| t.id).filter(|_| !findings.working && queue.rows.len() == rows.len());
+        let still_selected = queue.selected_ticket().map(|t| t.id).filter(|_| !findings.working && !fresh);
         queue.rows = rows;
         queue.selected = still_selected.and_then(|id| queue.rows.iter().position(|t| t.id == id)).unwrap_or(0);
         if still_selected.is_none() {
@@ -169,6 +170,9 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
         }
     }
     queue.has_more = queue.rows.len() < found;
+    if let Some(findings) = state.findings.as_mut().filter(|_| fresh) {
+        findings.fresh = false;
+    }
     crate::app::update::navigation::scroll_to_selection(state);
     vec![]
 }

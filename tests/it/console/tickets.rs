@@ -471,3 +471,13 @@ fn a_console_that_quits_after_filtering_leaves_no_wal_file() {
     drop(app); // every connection the console opened closes, the last one takes the WAL away
     assert!(!path.with_file_name("desk.db-wal").exists(), "a WAL file is left in {}", dir.path().display());
 }
+
+#[test]
+fn a_filters_first_results_start_at_the_top_even_when_they_are_the_whole_tab() {
+    let mut d = desk(5, 200);
+    press(&mut d.app, "j j");
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "problem");
+    assert_eq!(d.app.state.queue.rows.len(), 5, "every ticket matches");
+    assert_eq!(d.app.state.queue.selected, 0, "the best match is under the cursor");
+}
