@@ -10,7 +10,7 @@ use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print where the database, the config and the log are.
+    /// Print where the database, the config, the canned replies and the log are.
     Path,
     /// Print the effective config as TOML.
     Dump,
@@ -21,6 +21,8 @@ pub fn run(cmd: ConfigCommand, paths: &Paths, config: &Config, out: &mut dyn Wri
         ConfigCommand::Path => {
             writeln!(out, "database  {}", paths.db.display())?;
             writeln!(out, "config    {}", paths.config.display())?;
+            let folder = paths.config.parent().unwrap_or(std::path::Path::new("."));
+            writeln!(out, "macros    {}", folder.join("macros").display())?;
             writeln!(out, "log       {}", logging::log_file(&paths.state_dir).display())?;
         }
         ConfigCommand::Dump => write!(out, "{}", config.to_toml())?,

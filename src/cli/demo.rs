@@ -2,12 +2,14 @@
 
 use super::identity::{acting_agent, os_login, require_admin};
 use super::CliError;
-use crate::demo::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS};
+use crate::config::Paths;
+use crate::demo::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS, DESK_CONFIG, DESK_MACROS};
 use crate::domain::Role;
 use crate::store::Store;
 use chrono::Utc;
 use clap::Args;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -52,4 +54,80 @@ fn fill(store: &Store, tickets: usize, seed: u64, login: &str) -> Result<(), Cli
     }
     result?;
     Ok(())
+}
+
+/// The demo's own config, on first use: `config.toml` and its canned replies in `macros/`, where
+/// `paths` says. Nothing is written once the config is there, so an edited one is kept; a file
+/// already in `macros/` is never replaced.
+pub fn write_demo_config(paths: &Paths) -> Result<(), CliError> {
+    if !paths.demo_config || paths.config.exists() {
+        return Ok(());
+    }
+    let folder = paths.config.parent().unwrap_or(Path::new("."));
+    let macros = folder.join("macros");
+    let cannot = |path: &Path, e: std::io::Error| {
+        CliError::Refused(format!("cannot write the demo config {}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(&macros).map_err(|e| cannot(&macros, e))?;
+    for (name, text) in DESK_MACROS {
+        write_new(&macros.join(name), text).map_err(|e| cannot(&macros.join(name), e))?;
+    }
+    // The config last, whole or not at all: should anything fail, the next run tries again.
+    let partial = folder.join("config.toml.partial");
+    std::fs::write(&partial, DESK_CONFIG)
+        .and_then(|()| std::fs::rename(&partial, &paths.config))
+        .map_err(|e| cannot(&paths.config, e))?;
+    tracing::info!(config = %paths.config.display(), "wrote the demo config");
+    Ok(())
+}
+
+/// Write `text` to a new file; a file already there is kept as it is.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut file) => file.write_all(text.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_paths(data: &Path) -> Paths {
+        Paths {
+            db: data.join("demo.db"),
+            config: data.join("demo").join("config.toml"),
+            config_required: false,
+            demo_config: true,
+            data_dir: data.to_path_buf(),
+            state_dir: data.join("state"),
+        }
+    }
+
+    #[test]
+    fn the_demo_config_is_written_once_and_files_already_there_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = demo_paths(dir.path());
+        let greeting = dir.path().join("demo").join("macros").join("greeting.toml");
+        std::fs::create_dir_all(greeting.parent().unwrap()).unwrap();
+        std::fs::write(&greeting, "mine").unwrap();
+        write_demo_config(&paths).unwrap();
+        assert_eq!(std::fs::read_to_string(&paths.config).unwrap(), DESK_CONFIG);
+        assert_eq!(std::fs::read_to_string(&greeting).unwrap(), "mine");
+        assert!(greeting.with_file_name("order-number.toml").is_file());
+        std::fs::write(&paths.config, "# edited\n").unwrap();
+        std::fs::remove_file(greeting.with_file_name("order-number.toml")).unwrap();
+        write_demo_config(&paths).unwrap();
+        assert_eq!(std::fs::read_to_string(&paths.config).unwrap(), "# edited\n");
+        assert!(!greeting.with_file_name("order-number.toml").exists(), "a deleted reply stays deleted");
+    }
+
+    #[test]
+    fn a_named_config_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths { demo_config: false, ..demo_paths(dir.path()) };
+        write_demo_config(&paths).unwrap();
+        assert!(!paths.config.exists());
+    }
 }

@@ -22,6 +22,7 @@ mod satisfaction_view;
 mod search;
 mod sla_view;
 mod ticket;
+mod ticket_set;
 mod ticket_view;
 
 pub use error::CliError;
@@ -241,7 +242,9 @@ fn open_console(paths: &Paths, config: Config, demo: bool, as_login: Option<&str
     Ok(Next::Console(Box::new(Console { store, config, agent })))
 }
 
-/// Load the config the paths name (a missing default file is the default config).
+/// Load the config the paths name (a missing default file is the default config); the demo's
+/// own is written first, on first use, and then read like any other.
 pub fn load_config(paths: &Paths) -> Result<Config, CliError> {
+    demo::write_demo_config(paths)?;
     Ok(config::load(&paths.config, paths.config_required)?)
 }

@@ -36,6 +36,8 @@ pub struct TicketJson {
     pub first_response_at: Option<String>,
     pub solved_at: Option<String>,
     pub version: i64,
+    /// Since when the customer has waited on us, while the ticket needs a reply; else null.
+    pub waiting_since: Option<String>,
     /// The SLA clocks, when a policy applies (`[sla]` in the config).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<super::sla_view::SlaJson>,
@@ -57,9 +59,21 @@ impl From<&Ticket> for TicketJson {
             first_response_at: t.first_response_at.map(rfc3339),
             solved_at: t.solved_at.map(rfc3339),
             version: t.version,
+            waiting_since: t.waiting_since.map(rfc3339),
             sla: None,
         }
     }
+}
+
+/// What became of one ticket of `ticket set`: the ticket as it now is, or why it did not change.
+#[derive(Debug, Serialize)]
+pub struct ChangeJson {
+    pub id: i64,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<TicketJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -6,7 +6,9 @@ use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
 use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
-use crate::domain::{short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, TicketChange};
+use crate::domain::{
+    lifecycle, short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange,
+};
 use crate::domain::{AssigneeFilter, Sort, TicketFilter};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::Store;
@@ -40,6 +42,9 @@ pub enum TicketCommand {
         /// Send a canned reply (by name), with its placeholders filled in and its actions applied.
         #[arg(long = "macro", value_name = "NAME", conflicts_with = "body")]
         macro_name: Option<String>,
+        /// Set this status with the reply, in the same write (over a canned reply's own status).
+        #[arg(long)]
+        status: Option<Status>,
     },
     /// List the canned replies (built in, and `macros/*.toml` beside the config file).
     Macros,
@@ -73,8 +78,9 @@ pub enum TicketCommand {
         #[arg(long, value_name = "TIME")]
         until: String,
     },
-    /// Change a ticket's status, priority, assignee or tags.
-    Set(SetArgs),
+    /// Change the status, priority, assignee or tags of one ticket or several (`set 12 15 19`, or
+    /// the numbers on stdin with `-`).
+    Set(super::ticket_set::SetArgs),
     /// Delete a ticket with its conversation and history, e.g. spam (admins only).
     Delete {
         id: i64,
@@ -113,10 +119,15 @@ pub struct ListArgs {
     assignee: Option<String>,
     #[arg(long)]
     tag: Option<String>,
-    /// `due` (back from a snooze, then breached and nearly due SLA clocks, then most recently
-    /// updated), `updated`, `created` or `priority`.
+    /// `due` (back from a snooze, then breached, then nearly due SLA clocks, then the rest; in
+    /// each the customers waiting on us first, the longest wait first), `updated`, `created` or
+    /// `priority`.
     #[arg(long, default_value = "due", value_parser = parse_sort)]
     sort: Sort,
+    /// Only tickets that need a reply: the customer wrote last, the ticket is new or open and not
+    /// snoozed. Shows how long each has waited.
+    #[arg(long)]
+    needs_reply: bool,
     #[arg(long, default_value_t = 50)]
     limit: usize,
     #[arg(long)]
@@ -125,26 +136,6 @@ pub struct ListArgs {
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
     text.parse()
-}
-
-#[derive(Debug, Args)]
-pub struct SetArgs {
-    id: i64,
-    #[arg(long)]
-    status: Option<Status>,
-    #[arg(long)]
-    priority: Option<Priority>,
-    /// A login, `me` or `none` (unassign).
-    #[arg(long, value_name = "LOGIN|me|none")]
-    assign: Option<String>,
-    #[arg(long = "tag", value_name = "TAG")]
-    tags: Vec<String>,
-    #[arg(long = "untag", value_name = "TAG")]
-    untags: Vec<String>,
-    /// Refuse (exit 3, naming what changed) when the ticket's version is no longer this one (the
-    /// `version` of `ticket show --json` when you read it).
-    #[arg(long, value_name = "VERSION")]
-    expect_version: Option<i64>,
 }
 
 pub fn run(
@@ -159,21 +150,21 @@ pub fn run(
         TicketCommand::New(args) => new(store, agent, args, settings, out),
         TicketCommand::List(args) => list(store, agent, &args, &settings.policies, out),
         TicketCommand::Show { id, json } => show(store, id, json, &settings.policies, out),
-        TicketCommand::Reply { id, note, macro_name: Some(name), expect_last, .. } => {
-            store.ticket(id)?;
-            let (body, change) = super::customer_care::macro_reply(store, agent, settings, id, &name)?;
-            let kind = if note { MessageKind::Note } else { MessageKind::Reply };
-            reply(store, agent, Answer { id, kind, expect_last }, Some(body), outbound, out)?;
-            if !change.is_empty() {
-                let before = store.ticket(id)?.status;
-                set_change(store, agent, id, change, out)?;
-                super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)?;
+        TicketCommand::Reply { id, note, body, macro_name, expect_last, status } => {
+            let before = store.ticket(id)?.status; // an unknown ticket is named before stdin is read
+            let (body, mut change) = match macro_name {
+                Some(name) => {
+                    let (body, change) = super::customer_care::macro_reply(store, agent, settings, id, &name)?;
+                    (Some(body), change)
+                }
+                None => (body, TicketChange::default()),
+            };
+            if let Some(status) = status {
+                change.status = Some(status);
             }
-            Ok(())
-        }
-        TicketCommand::Reply { id, note, body, macro_name: None, expect_last } => {
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
-            reply(store, agent, Answer { id, kind, expect_last }, body, outbound, out)
+            reply(store, agent, Answer { id, kind, expect_last, change, before }, body, outbound, out)?;
+            super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
         }
         TicketCommand::Rate { id, csat, comment } => {
             let t = store.rate_ticket(id, csat, comment.as_deref().unwrap_or(""), &agent.login)?;
@@ -211,12 +202,7 @@ pub fn run(
             }
             Ok(())
         }
-        TicketCommand::Set(args) => {
-            let id = args.id;
-            let before = store.ticket(id)?.status;
-            set(store, agent, args, out)?;
-            super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
-        }
+        TicketCommand::Set(args) => super::ticket_set::run(store, agent, args, settings, outbound, out),
         TicketCommand::Delete { id, yes } => {
             super::identity::require_admin(agent, "delete tickets")?;
             if !yes {
@@ -253,15 +239,6 @@ fn new(
     Ok(())
 }
 
-/// `me` is the acting agent, `none` nobody, anything else a login.
-fn who(value: &str, agent: &Agent) -> Option<String> {
-    match value {
-        "none" => None,
-        "me" => Some(agent.login.clone()),
-        login => Some(login.to_string()),
-    }
-}
-
 fn list(
     store: &Store,
     agent: &Agent,
@@ -269,7 +246,7 @@ fn list(
     policies: &Policies,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let assignee = match args.assignee.as_deref().map(|a| who(a, agent)) {
+    let assignee = match args.assignee.as_deref().map(|a| super::ticket_set::who(a, agent)) {
         None => AssigneeFilter::Any,
         Some(None) => AssigneeFilter::Nobody,
         Some(Some(login)) => AssigneeFilter::Agent(login),
@@ -279,6 +256,7 @@ fn list(
         assignee,
         tags: args.tag.iter().cloned().collect(),
         sort: args.sort,
+        needs_reply: args.needs_reply,
         ..TicketFilter::default()
     };
     if args.sort == Sort::Due {
@@ -299,6 +277,9 @@ fn list(
     if with_due {
         header.insert(5, "DUE");
     }
+    if args.needs_reply {
+        header.insert(5, "WAITING");
+    }
     let mut table = Table::new(&header);
     for t in &tickets {
         let mut row = vec![
@@ -312,6 +293,9 @@ fn list(
         ];
         if with_due {
             row.insert(5, sla_view::due_cell(clocks.get(&t.id).map(|(c, _)| c.as_slice())));
+        }
+        if args.needs_reply {
+            row.insert(5, t.waiting_since.map_or_else(|| "-".to_string(), |since| short_age(since, now)));
         }
         table.row(row);
     }
@@ -333,22 +317,30 @@ fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn W
     Ok(())
 }
 
-/// Which ticket a `ticket reply` answers, how, and the last message its writer read.
+/// Which ticket a `ticket reply` answers, how, the last message its writer read, and what it
+/// changes on the ticket (whose status was `before`) in the same write.
 struct Answer {
     id: i64,
     kind: MessageKind,
     expect_last: Option<i64>,
+    change: TicketChange,
+    before: Status,
 }
 
 fn reply(
     store: &Store,
     agent: &Agent,
-    Answer { id, kind, expect_last }: Answer,
+    Answer { id, kind, expect_last, change, before }: Answer,
     body: Option<String>,
     outbound: Option<&Outbound>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    store.ticket(id)?; // an unknown ticket is named before stdin is read
+    // Refused before stdin is read, so nothing typed there is lost (the store checks it again).
+    if let Some(to) = change.status.filter(|to| !lifecycle::may_move(before, *to)) {
+        return Err(CliError::Refused(format!(
+            "ticket #{id} is {before} and cannot become {to}; nothing was added (open a new ticket instead)"
+        )));
+    }
     let body = match body {
         Some(body) => body,
         None => read_stdin()?,
@@ -356,16 +348,17 @@ fn reply(
     if body.trim().is_empty() {
         return Err(CliError::Refused(format!("the {kind} is empty; give --body TEXT or the text on stdin")));
     }
+    let changed = |ticket: &Ticket, out: &mut dyn Write| match change.is_empty() {
+        true => Ok(()),
+        false => writeln!(out, "{}", super::ticket_set::ticket_line(ticket)),
+    };
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
-        let message = match expect_last {
-            Some(last) => store.add_message_unless_newer(id, kind, &agent.login, &body, last)?,
-            None => store.add_message(id, kind, &agent.login, &body, None)?,
-        };
+        let (message, ticket) = store.reply_and_change(id, kind, &agent.login, &body, expect_last, &change)?;
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
-        return Ok(());
+        return Ok(changed(&ticket, out)?);
     };
-    let (message, delivered) = match outbound.send_reply(store, agent, id, &body, expect_last) {
+    let (message, ticket, delivered) = match outbound.send_reply(store, agent, id, &body, expect_last, Some(&change)) {
         Ok(sent) => sent,
         Err(SendError::Store(e)) => return Err(CliError::Store(e)),
         Err(other) => {
@@ -385,65 +378,11 @@ fn reply(
             for_display_line(&e)
         )?,
     }
-    Ok(())
+    Ok(changed(&ticket, out)?)
 }
 
 fn read_stdin() -> Result<String, CliError> {
     let mut body = String::new();
     std::io::stdin().read_to_string(&mut body).map_err(CliError::Stdin)?;
     Ok(body)
-}
-
-fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let change = TicketChange {
-        status: args.status,
-        priority: args.priority,
-        assignee: args.assign.as_deref().map(|a| who(a, agent)),
-        add_tags: args.tags,
-        remove_tags: args.untags,
-    };
-    if change.is_empty() {
-        return Err(CliError::Refused(
-            "nothing to change; give --status, --priority, --assign, --tag or --untag".into(),
-        ));
-    }
-    let version = match args.expect_version {
-        Some(version) => version,
-        None => store.ticket(args.id)?.version,
-    };
-    write_change(store, agent, args.id, version, change, out)
-}
-
-fn set_change(
-    store: &Store,
-    agent: &Agent,
-    id: i64,
-    change: TicketChange,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let version = store.ticket(id)?.version;
-    write_change(store, agent, id, version, change, out)
-}
-
-/// Apply `change` if the ticket is still at `version`, and print the ticket as it now is.
-fn write_change(
-    store: &Store,
-    agent: &Agent,
-    id: i64,
-    version: i64,
-    change: TicketChange,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let t = store.update_ticket(id, version, &change, &agent.login)?;
-    let tags = if t.tags.is_empty() { "-".to_string() } else { t.tags.join(" ") };
-    writeln!(
-        out,
-        "ticket #{}: {} · {} · {} · tags {}",
-        t.id,
-        t.status,
-        t.priority,
-        or_dash(t.assignee.as_deref()),
-        tags
-    )?;
-    Ok(())
 }

@@ -79,7 +79,7 @@ impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
             theme: "default".into(),
-            profile_min_width: 100,
+            profile_min_width: 160,
             mouse: false,
             after_send: "next".into(),
             bell: false,
@@ -183,7 +183,7 @@ impl Config {
         if !matches!(self.ui.after_send.as_str(), "next" | "stay") {
             return invalid(format!("ui.after_send is '{}'; expected 'next' or 'stay'", self.ui.after_send));
         }
-        let mut names: Vec<String> = ["mine", "unassigned", "open", "all"].map(String::from).to_vec();
+        let mut names: Vec<String> = ["needs reply", "mine", "unassigned", "open", "all"].map(String::from).to_vec();
         for (i, view) in self.views.iter().enumerate() {
             let at = format!("views[{i}]");
             if view.name.trim().is_empty() {
@@ -199,7 +199,7 @@ impl Config {
         }
         if !names.contains(&self.queue.default_view.to_lowercase()) {
             return invalid(format!(
-                "queue.default_view is '{}'; expected mine, unassigned, open, all or the name of a view",
+                "queue.default_view is '{}'; expected needs reply, mine, unassigned, open, all or the name of a view",
                 self.queue.default_view
             ));
         }

@@ -3,12 +3,17 @@
 use directories::ProjectDirs;
 use std::path::PathBuf;
 
+/// The demo's own config folder, beside `demo.db` in the data folder: `config.toml` and `macros/`.
+const DEMO_CONFIG_DIR: &str = "demo";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paths {
     pub db: PathBuf,
     pub config: PathBuf,
     /// Whether the config was named explicitly (then it must exist).
     pub config_required: bool,
+    /// Whether the config is the demo's own (`--demo` without `--config`): written on first use.
+    pub demo_config: bool,
     pub data_dir: PathBuf,
     pub state_dir: PathBuf,
 }
@@ -20,7 +25,8 @@ pub struct Paths {
 pub struct PathsError;
 
 /// Resolve paths from explicit choices (flags or environment, already merged by clap) and the
-/// platform folders (`directories`, which honours `XDG_*`). `demo` picks the demo database.
+/// platform folders (`directories`, which honours `XDG_*`). `demo` picks the demo database and,
+/// unless a config is named, the demo's own config beside it.
 pub fn resolve_paths(db: Option<PathBuf>, config: Option<PathBuf>, demo: bool) -> Result<Paths, PathsError> {
     let dirs = ProjectDirs::from("", "", "frontdesk");
     let data_dir = match (&dirs, &db) {
@@ -36,12 +42,14 @@ pub fn resolve_paths(db: Option<PathBuf>, config: Option<PathBuf>, demo: bool) -
         (None, false) => data_dir.join("frontdesk.db"),
     };
     let config_required = config.is_some();
+    let demo_config = demo && !config_required;
     let config = match (config, &dirs) {
         (Some(c), _) => c,
+        (None, _) if demo => data_dir.join(DEMO_CONFIG_DIR).join("config.toml"),
         (None, Some(d)) => d.config_dir().join("config.toml"),
         (None, None) => return Err(PathsError),
     };
-    Ok(Paths { db, config, config_required, data_dir, state_dir })
+    Ok(Paths { db, config, config_required, demo_config, data_dir, state_dir })
 }
 
 #[cfg(test)]
@@ -52,9 +60,21 @@ mod tests {
     fn explicit_paths_win_and_demo_uses_its_own_file() {
         let p = resolve_paths(Some("x.db".into()), Some("c.toml".into()), false).unwrap();
         assert_eq!(p.db, PathBuf::from("x.db"));
-        assert!(p.config_required);
+        assert!(p.config_required && !p.demo_config);
         let d = resolve_paths(None, None, true).unwrap();
         assert!(d.db.ends_with("demo.db"));
         assert!(!d.config_required);
+    }
+
+    #[test]
+    fn demo_brings_its_config_beside_its_database_unless_one_is_named() {
+        let d = resolve_paths(None, None, true).unwrap();
+        assert!(d.demo_config);
+        assert_eq!(d.config, d.data_dir.join("demo").join("config.toml"));
+        assert_eq!(d.config.parent().and_then(|p| p.parent()), d.db.parent());
+        let named = resolve_paths(None, Some("mine.toml".into()), true).unwrap();
+        assert!(!named.demo_config && named.config_required);
+        assert_eq!(named.config, PathBuf::from("mine.toml"));
+        assert!(named.db.ends_with("demo.db"));
     }
 }

@@ -20,6 +20,10 @@ pub(crate) struct Life<'a> {
     pub(crate) steps: Vec<Step>,
     pub(crate) status: Status,
     pub(crate) priority: Priority,
+    /// Whether triage may change the priority.
+    pub(crate) reprioritise: bool,
+    /// The first- and next-response targets (ms) replies keep to, when the policy has them.
+    pub(crate) answer_within: (Option<i64>, Option<i64>),
     pub(crate) assignee: Option<usize>,
     pub(crate) tags: Vec<String>,
 }
@@ -53,7 +57,8 @@ impl Life<'_> {
     pub(crate) fn wait_in_queue(&mut self, assignee: usize) {
         if self.rng.chance(0.25) {
             self.t += shape::customer_delay(self.rng) / 8;
-            self.customer_writes();
+            let body = fill(self.rng.pick(&self.words.lines.customer_nudges).as_str(), self.slots);
+            self.message(Who::Customer, MessageKind::Customer, body, true);
         }
         if self.rng.chance(0.3) {
             self.t += shape::short_delay(self.rng);
@@ -63,10 +68,10 @@ impl Life<'_> {
 
     /// The lead assigns the ticket, the agent may reprioritise and escalate.
     pub(crate) fn triage(&mut self, assignee: usize) {
-        self.t += shape::reply_delay(self.rng, self.priority) / 3;
+        self.t += kept(shape::reply_delay(self.rng, self.priority) / 3, self.answer_within.0.map(|w| w / 3));
         self.assign(ADMIN, assignee);
         let agent = Who::Agent(assignee);
-        if self.rng.chance(0.15) {
+        if self.rng.chance(0.15) && self.reprioritise {
             let to = shape::triaged_priority(self.rng, self.priority);
             self.change(agent, "priority", Some(self.priority.as_str().into()), Some(to.as_str().into()));
             self.priority = to;
@@ -86,7 +91,12 @@ impl Life<'_> {
                 self.customer_writes();
                 continue;
             }
-            self.t += shape::reply_delay(self.rng, self.priority);
+            // The first answer within a half of its target (triage took at most a third), the next ones within 90 %.
+            let within = match turn {
+                1 => self.answer_within.0.map(|w| w / 2),
+                _ => self.answer_within.1.map(|w| w / 10 * 9),
+            };
+            self.t += kept(shape::reply_delay(self.rng, self.priority), within);
             if turn == 3 && self.rng.chance(0.08) {
                 let other =
                     (self.assignee.unwrap_or(0) + 1 + self.rng.below(self.team.len().max(2) - 1)) % self.team.len();
@@ -95,9 +105,19 @@ impl Life<'_> {
             let last = turn + 1 == length;
             let closing = last && matches!(target, Status::Solved | Status::Closed);
             self.agent_replies(closing);
-            if !last && self.rng.chance(0.4) {
-                self.set_status(self.agent(), Status::Pending);
+            if !last {
+                self.wait_for_the_customer();
             }
+        }
+    }
+
+    /// After a reply: mostly pending the customer's answer; now and then solved too soon, so the
+    /// answer reopens it.
+    fn wait_for_the_customer(&mut self) {
+        match self.rng.unit() {
+            u if u < 0.4 => self.set_status(self.agent(), Status::Pending),
+            u if u < 0.415 => self.set_status(self.agent(), Status::Solved),
+            _ => {}
         }
     }
 
@@ -112,10 +132,24 @@ impl Life<'_> {
             }
             Status::Closed => {
                 self.set_status(agent, Status::Solved);
+                self.rate();
                 self.t += shape::close_delay(self.rng);
                 self.set_status(Who::System, Status::Closed);
             }
+            Status::Solved => {
+                self.set_status(agent, Status::Solved);
+                self.rate();
+            }
             other => self.set_status(agent, other),
+        }
+    }
+
+    /// Some customers answer the satisfaction question a while after the ticket is solved.
+    fn rate(&mut self) {
+        if self.rng.chance(0.35) {
+            self.t += shape::rating_delay(self.rng);
+            let score = shape::csat_score(self.rng);
+            self.change(Who::Customer, "satisfaction", None, Some(format!("{score}/5")));
         }
     }
 
@@ -152,4 +186,9 @@ impl Life<'_> {
         self.message(who, MessageKind::Reply, body, true);
         self.set_status(who, Status::Open);
     }
+}
+
+/// A delay cut to what a promise leaves, if there is one.
+fn kept(delay: i64, within: Option<i64>) -> i64 {
+    within.map_or(delay, |w| delay.min(w))
 }

@@ -1,6 +1,7 @@
 //! Realistic generated data for trying the desk and measuring it: a small online shop's support
 //! history, deterministic for a given seed and `now`.
 
+mod desk_config;
 mod life;
 mod people;
 mod plan;
@@ -13,9 +14,11 @@ mod write;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use people::DemoCustomer;
-use plan::Planner;
+use plan::{Late, Planner};
 use rng::Rng;
 use serde::Serialize;
+
+pub use desk_config::{CONFIG as DESK_CONFIG, MACROS as DESK_MACROS};
 
 /// Tickets in the console's `--demo` database.
 pub const DEMO_TICKETS: usize = 300;
@@ -27,6 +30,12 @@ const PROGRESS_EVERY: usize = 5_000;
 /// A demo of a few hundred tickets covers six weeks; larger ones stretch with the square root of N.
 const BASE_SPAN_DAYS: f64 = 42.0;
 const BASE_TICKETS: f64 = 300.0;
+/// Two of the newest tickets keep their customers waiting past the promise: the oldest one of each
+/// of these ages. Their customers are VIPs, whose clocks count every hour, so the first screen
+/// shows the two breaches whatever the hour.
+const LATE_NEXT_ANSWER_AGES_MS: std::ops::RangeInclusive<i64> = (4 * HOUR_MS)..=(10 * HOUR_MS);
+const LATE_FIRST_ANSWER_AGES_MS: std::ops::Range<i64> = (3 * HOUR_MS / 2)..(4 * HOUR_MS);
+const HOUR_MS: i64 = 3_600_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoOptions {
@@ -52,6 +61,7 @@ pub struct DemoSummary {
 /// messages and events around them. `progress` is called with the number of tickets done.
 pub fn generate(store: &Store, opts: &DemoOptions, progress: &mut dyn FnMut(usize)) -> Result<DemoSummary, StoreError> {
     let words = words::Words::load()?;
+    let promises = desk_config::Promises::load()?;
     let mut rng = Rng::new(opts.seed);
     let span = span(opts.tickets);
     let start = opts.now - span;
@@ -61,11 +71,22 @@ pub fn generate(store: &Store, opts: &DemoOptions, progress: &mut dyn FnMut(usiz
     let orgs = people::insert_organizations(&mut bulk, &mut rng, &words, customer_count.div_ceil(20))?;
     let customers = people::insert_customers(&mut bulk, &mut rng, &words, &orgs, customer_count, start)?;
     let mut messages = 0;
-    let mut planner = Planner { rng: &mut rng, words: &words, team: &team };
+    let mut planner = Planner { rng: &mut rng, words: &words, team: &team, promises: &promises };
+    let mut late_ones = Vec::with_capacity(2);
     for index in 0..opts.tickets {
         let age_ms = ticket_age(planner.rng, index, opts.tickets, span);
-        let customer = pick_customer(planner.rng, &customers);
-        let plan = planner.plan(index, age_ms, customer);
+        let drawn = pick_customer(planner.rng, &customers);
+        let late = lateness(age_ms, &late_ones);
+        // The late ones are two VIPs' (the last customers; not regulars, so not on every page).
+        let customer = match late {
+            Late::No => drawn,
+            Late::NextAnswer => &customers[customers.len() - 1],
+            Late::FirstAnswer => &customers[customers.len().saturating_sub(2)],
+        };
+        if late != Late::No {
+            late_ones.push(late);
+        }
+        let plan = planner.plan(index, age_ms, customer, late);
         let created_at = opts.now - Duration::milliseconds(age_ms);
         messages += write::write_ticket(&mut bulk, &plan, customer, &team, created_at)?;
         if (index + 1) % PROGRESS_EVERY == 0 {
@@ -83,6 +104,16 @@ pub fn generate(store: &Store, opts: &DemoOptions, progress: &mut dyn FnMut(usiz
         messages,
         agents: team.len(),
     })
+}
+
+/// Whether a ticket of this age is one of the two late ones (each the oldest of its ages).
+fn lateness(age_ms: i64, so_far: &[Late]) -> Late {
+    let first = |late: Late| !so_far.contains(&late);
+    match age_ms {
+        a if LATE_NEXT_ANSWER_AGES_MS.contains(&a) && first(Late::NextAnswer) => Late::NextAnswer,
+        a if LATE_FIRST_ANSWER_AGES_MS.contains(&a) && first(Late::FirstAnswer) => Late::FirstAnswer,
+        _ => Late::No,
+    }
 }
 
 /// How far back the demo's history reaches.

@@ -124,7 +124,7 @@ pub(crate) fn insert_customers(
             emails,
             phone: rng.chance(0.6).then(|| format!("{}{:03}", rng.pick(PHONE_PREFIXES), rng.below(1000))),
             organization: None,
-            tier: [Tier::Standard, Tier::Silver, Tier::Gold, Tier::Vip][rng.weighted(&[75, 13, 8, 4])],
+            tier: customer_tier(rng, count - customers.len()),
             notes: if rng.chance(0.15) { rng.pick(&words.lines.customer_notes).clone() } else { String::new() },
             tags: customer_tags(rng, words),
             created_at: joined_before - Duration::minutes(rng.between(0, 2 * 365 * 24 * 60)),
@@ -155,6 +155,15 @@ fn person_name(rng: &mut Rng, words: &Words) -> (String, String) {
         _ => (ascii(rng.pick::<&str>(&words.first_names)), *rng.pick(&words.intl_family)),
     };
     (format!("{given} {family}"), format!("{given_ascii}.{family_ascii}").to_lowercase())
+}
+
+/// The last two customers are VIPs, for the demo's late tickets (see `demo::lateness`); the
+/// others are drawn. `left` counts the customers still to insert, this one included.
+fn customer_tier(rng: &mut Rng, left: usize) -> Tier {
+    match left {
+        1 | 2 => Tier::Vip,
+        _ => [Tier::Standard, Tier::Silver, Tier::Gold, Tier::Vip][rng.weighted(&[75, 13, 8, 4])],
+    }
 }
 
 fn unique_address(taken: &mut HashSet<String>, local: &str, domain: &str) -> String {

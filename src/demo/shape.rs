@@ -1,7 +1,7 @@
 //! The shape of a realistic desk: how statuses, priorities, channels, lengths and delays are spread.
 
 use super::rng::Rng;
-use crate::domain::{Channel, Priority, Status, Tier};
+use crate::domain::{Channel, Priority, Status};
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -18,13 +18,15 @@ pub(crate) fn final_status(rng: &mut Rng, age_ms: i64) -> Status {
     statuses[rng.weighted(weights)]
 }
 
-/// The priority a ticket comes in with; better tiers write about weightier things more often.
-pub(crate) fn initial_priority(rng: &mut Rng, tier: Tier) -> Priority {
-    let weights: &[u32] = match tier {
-        Tier::Gold | Tier::Vip => &[5, 50, 35, 10],
-        _ => &[15, 62, 19, 4],
-    };
-    Priority::ALL[rng.weighted(weights)]
+/// The priority a ticket comes in with, before the customer's tier raises it.
+pub(crate) fn initial_priority(rng: &mut Rng) -> Priority {
+    Priority::ALL[rng.weighted(&[15, 62, 19, 4])]
+}
+
+/// How much of the next-response target an open ticket's customer has waited by `now`: mostly a
+/// little, now and then most of it (the clock's warning quarter), never all of it.
+pub(crate) fn share_of_promise(rng: &mut Rng) -> f64 {
+    0.03 + 0.87 * rng.unit().powi(2)
 }
 
 /// A different priority, as an agent's triage would set it.
@@ -73,6 +75,16 @@ pub(crate) fn customer_delay(rng: &mut Rng) -> i64 {
 /// A short pause between two things one person does.
 pub(crate) fn short_delay(rng: &mut Rng) -> i64 {
     rng.between(1, 20) * MINUTE
+}
+
+/// How long after solving a customer answers the satisfaction question.
+pub(crate) fn rating_delay(rng: &mut Rng) -> i64 {
+    rng.between(10, 20 * 60) * MINUTE
+}
+
+/// A CSAT score, 1 to 5: mostly happy, now and then not at all.
+pub(crate) fn csat_score(rng: &mut Rng) -> u8 {
+    [1, 2, 3, 4, 5][rng.weighted(&[4, 3, 6, 27, 60])]
 }
 
 /// Solved tickets close by themselves a few days later.

@@ -20,6 +20,7 @@ struct Topics {
 #[derive(Debug, Deserialize)]
 pub(crate) struct Lines {
     pub customer_followups: Vec<String>,
+    pub customer_nudges: Vec<String>,
     pub agent_replies: Vec<String>,
     pub agent_closings: Vec<String>,
     pub notes: Vec<String>,
@@ -100,6 +101,7 @@ impl Words {
             ("topics", self.topics.len()),
             ("agents", self.team.len()),
             ("customer_followups", l.customer_followups.len()),
+            ("customer_nudges", l.customer_nudges.len()),
             ("agent_replies", l.agent_replies.len()),
             ("agent_closings", l.agent_closings.len()),
             ("notes", l.notes.len()),

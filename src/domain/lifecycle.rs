@@ -1,5 +1,6 @@
 //! How a ticket moves through its life: what a new message does to it, where a mail for it goes,
-//! which status changes are allowed and when a snoozed ticket is back. The store applies these.
+//! which status changes are allowed, when the customer waits on us and when a snoozed ticket is
+//! back. The store applies these.
 
 use super::{MessageKind, Status, Ticket, Timestamp};
 
@@ -65,6 +66,50 @@ pub fn may_move(from: Status, to: Status) -> bool {
 /// A snoozed ticket is back: its snooze has ended and nobody has touched it since.
 pub fn woke_up(ticket: &Ticket, snoozed_until: Timestamp, now: Timestamp) -> bool {
     snoozed_until <= now && ticket.updated_at <= snoozed_until
+}
+
+/// The customer waits on us from their oldest public message since our last public reply: their
+/// message starts the wait (or keeps an older one), our public reply ends it, and notes and system
+/// lines (auto-replies and bounces among them) leave it as it is.
+pub fn wait_after_message(waiting_since: Option<Timestamp>, kind: MessageKind, at: Timestamp) -> Option<Timestamp> {
+    match kind {
+        MessageKind::Customer => Some(waiting_since.map_or(at, |since| since.min(at))),
+        MessageKind::Reply => None,
+        MessageKind::Note | MessageKind::System => waiting_since,
+    }
+}
+
+/// Setting a ticket pending, solved or closed says nobody owes the customer an answer now, so the
+/// wait ends (their next message starts a new one), and a ticket in one of these waits on nobody
+/// (the customer writing on a closed ticket starts no wait on it). On hold keeps the wait: the
+/// customer still waits on us, though [`needs_reply`] leaves the ticket out while a third party
+/// has it.
+pub fn wait_after_status(waiting_since: Option<Timestamp>, to: Status) -> Option<Timestamp> {
+    match to {
+        Status::Pending | Status::Solved | Status::Closed => None,
+        Status::New | Status::Open | Status::OnHold => waiting_since,
+    }
+}
+
+/// Two conversations made one: the customer waits since the older of the two waits, if either.
+pub fn wait_after_merge(into: Option<Timestamp>, from: Option<Timestamp>) -> Option<Timestamp> {
+    match (into, from) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The ticket is ours to answer now: the customer waits, it is new or open (not waiting on the
+/// customer or a third party, not done) and not snoozed.
+pub fn needs_reply(
+    status: Status,
+    waiting_since: Option<Timestamp>,
+    snoozed_until: Option<Timestamp>,
+    now: Timestamp,
+) -> bool {
+    waiting_since.is_some()
+        && matches!(status, Status::New | Status::Open)
+        && snoozed_until.is_none_or(|until| until <= now)
 }
 
 #[cfg(test)]

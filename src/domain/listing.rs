@@ -16,13 +16,18 @@ pub struct TicketFilter {
     /// Empty means any priority.
     pub priorities: Vec<Priority>,
     pub sort: Sort,
+    /// Only tickets that need a reply from us ([`super::lifecycle::needs_reply`]): the customer
+    /// waits, the ticket is new or open and not snoozed.
+    pub needs_reply: bool,
 }
 
 /// The order of a list of tickets, newest or most urgent first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Back from a snooze first, then breached and nearly due SLA clocks (soonest due first), then
-    /// most recently updated. Without SLA policies it is `Updated` with woken snoozes on top.
+    /// Back from a snooze first, then breached SLA clocks, then nearly due ones (soonest due
+    /// first), then the rest, most recently updated first. Within each of these the tickets that
+    /// need a reply come first, the longest wait first. Without SLA policies: woken snoozes, then
+    /// the customers waiting on us, then the rest.
     #[default]
     Due,
     /// Most recently updated first.

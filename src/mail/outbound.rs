@@ -2,7 +2,7 @@
 
 use crate::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
 use crate::domain::mail::subject_tag;
-use crate::domain::{Agent, Message};
+use crate::domain::{Agent, Message, Ticket, TicketChange};
 use crate::store::{OutgoingMail, ReplyContext, Store, StoreError};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
@@ -50,9 +50,10 @@ impl<'a> Outbound<'a> {
         Some(Outbound { mail, outbound: mail.outbound.as_ref()?, data_dir: data_dir.to_path_buf() })
     }
 
-    /// Store the reply and its mail in one transaction, then try to deliver it. A failed delivery
-    /// leaves it in the outbox with the error; the reply is stored either way. With `last_seen`,
-    /// a newer customer message, reply or note stops it before anything is stored or sent.
+    /// Store the reply and its mail (and `change` to the ticket) in one transaction, then try to
+    /// deliver it. A failed delivery leaves it in the outbox with the error; the reply is stored
+    /// either way. With `last_seen`, a newer customer message, reply or note stops it before
+    /// anything is stored or sent. Returns the reply, the ticket as it now is and the delivery.
     pub fn send_reply(
         &self,
         store: &Store,
@@ -60,14 +61,16 @@ impl<'a> Outbound<'a> {
         ticket: i64,
         body: &str,
         last_seen: Option<i64>,
-    ) -> Result<(Message, Result<(), String>), SendError> {
-        let (message, queued) = self.queue_reply(store, agent, ticket, body, last_seen)?;
+        change: Option<&TicketChange>,
+    ) -> Result<(Message, Ticket, Result<(), String>), SendError> {
+        let (message, changed, queued) = self.queue_reply(store, agent, ticket, body, last_seen, change)?;
         let delivered = self.deliver_queued(store, &queued)?;
-        Ok((message, delivered))
+        Ok((message, changed, delivered))
     }
 
-    /// Store the reply with its mail in the outbox, in one transaction (the reply guard is checked
-    /// there), without delivering it yet: the console delivers on a worker thread.
+    /// Store the reply with its mail in the outbox and apply `change` to the ticket, in one
+    /// transaction (the reply guard is checked there; if any part fails nothing is stored), without
+    /// delivering it yet: the console delivers on a worker thread.
     pub fn queue_reply(
         &self,
         store: &Store,
@@ -75,11 +78,13 @@ impl<'a> Outbound<'a> {
         ticket: i64,
         body: &str,
         last_seen: Option<i64>,
-    ) -> Result<(Message, QueuedMail), SendError> {
+        change: Option<&TicketChange>,
+    ) -> Result<(Message, Ticket, QueuedMail), SendError> {
         let context = store.reply_context(ticket)?;
         let mail = self.compose(&context, agent, body)?;
-        let (message, outbox) = store.add_reply_with_mail(ticket, &agent.login, body, last_seen, &mail)?;
-        Ok((message, QueuedMail { outbox, ticket, raw: mail.raw, recipient: mail.recipient }))
+        let (message, changed, outbox) =
+            store.add_reply_with_mail(ticket, &agent.login, body, last_seen, &mail, change)?;
+        Ok((message, changed, QueuedMail { outbox, ticket, raw: mail.raw, recipient: mail.recipient }))
     }
 
     /// Deliver a queued mail and record how it went; `Ok(Err(why))` when delivery failed (the mail

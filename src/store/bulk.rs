@@ -106,8 +106,9 @@ impl BulkWriter<'_> {
         Ok(inserted > 0)
     }
 
-    /// Insert a ticket with all its columns and tags; `id`, `customer_name` and `customer_email`
-    /// are ignored. Returns the new id. Commits the batch first when it is full.
+    /// Insert a ticket with all its columns and tags (`waiting_since` as the caller worked it out
+    /// by [`crate::domain::lifecycle::wait_after_message`]); `id`, `customer_name` and
+    /// `customer_email` are ignored. Returns the new id. Commits the batch first when it is full.
     pub fn insert_ticket(&mut self, ticket: &Ticket) -> Result<i64> {
         if self.tickets_in_batch >= TICKETS_PER_COMMIT {
             self.commit_batch()?;
@@ -116,8 +117,8 @@ impl BulkWriter<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO tickets (subject, customer_id, assignee, status, priority, channel, created_at,
-                                      updated_at, first_response_at, solved_at, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      updated_at, first_response_at, solved_at, version, waiting_since)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 ticket.subject,
@@ -130,7 +131,8 @@ impl BulkWriter<'_> {
                 to_millis(ticket.updated_at),
                 ticket.first_response_at.map(to_millis),
                 ticket.solved_at.map(to_millis),
-                ticket.version.max(1)
+                ticket.version.max(1),
+                ticket.waiting_since.map(to_millis)
             ])?;
         let id = self.conn.last_insert_rowid();
         let mut tag_stmt =
@@ -178,6 +180,22 @@ impl BulkWriter<'_> {
                 to_millis(event.created_at)
             ])?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Record a customer's CSAT (1–5; 4 and 5 are good) for the ticket, by whom and when `event`
+    /// (its `satisfaction` row) says, and keep it on the ticket.
+    pub fn insert_rating(&mut self, customer_id: i64, score: u8, event: &EventRow<'_>) -> Result<()> {
+        let ticket_id = event.ticket_id;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ratings (customer_id, ticket_id, kind, score, good, actor, created_at)
+                 VALUES (?1, ?2, 'csat', ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![customer_id, ticket_id, score, score >= 4, event.actor, to_millis(event.created_at)])?;
+        self.conn
+            .prepare_cached("UPDATE tickets SET satisfaction = ?1 WHERE id = ?2")?
+            .execute(params![score, ticket_id])?;
+        Ok(())
     }
 
     /// Commit everything written since the last batch.
@@ -285,6 +303,29 @@ mod tests {
         assert_eq!(detail.customer.tags, vec!["repeat-buyer".to_string()]);
         assert_eq!(detail.messages.len(), 1);
         assert_eq!(detail.events.len(), 1);
+    }
+
+    #[test]
+    fn a_bulk_rating_is_the_customers_and_marks_them_at_risk_when_bad() {
+        let store = Store::open_in_memory().unwrap();
+        let mut bulk = store.bulk().unwrap();
+        bulk.insert_agent(&agent("ana"), Utc::now()).unwrap();
+        let customer_id = bulk.insert_customer(&customer("carla@nunez.example"), None).unwrap();
+        let ticket_id = bulk.insert_ticket(&ticket(customer_id)).unwrap();
+        let at = Utc::now();
+        let actor = "carla@nunez.example";
+        let event = EventRow { ticket_id, actor, field: "satisfaction", old: None, new: Some("2/5"), created_at: at };
+        bulk.insert_event(&event).unwrap();
+        bulk.insert_rating(customer_id, 2, &event).unwrap();
+        bulk.finish().unwrap();
+
+        let ratings = store.customer_ratings(customer_id).unwrap();
+        assert_eq!(
+            (ratings.len(), ratings[0].score, ratings[0].good, ratings[0].ticket_id),
+            (1, 2, false, Some(ticket_id))
+        );
+        let since = at - chrono::Duration::days(1);
+        assert_eq!(store.customer_risk(customer_id, since).unwrap(), Some(format!("rated badly on #{ticket_id}")));
     }
 
     #[test]

@@ -21,6 +21,11 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE s.rowid NOT IN (SELECT id FROM tickets) AND s.rowid NOT IN (SELECT ticket_id FROM search_queue)",
     ),
     (
+        // Setting a ticket pending, solved or closed ends its wait (domain::lifecycle::wait_after_status).
+        "tickets waiting on us though pending, solved or closed",
+        "SELECT count(*) FROM tickets WHERE waiting_since IS NOT NULL AND status IN ('pending', 'solved', 'closed')",
+    ),
+    (
         // Every change bumps the version once and logs at least one event.
         "tickets whose version is ahead of their history",
         "SELECT count(*) FROM tickets t

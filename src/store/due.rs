@@ -1,8 +1,10 @@
-//! Lists by due time: tickets back from a snooze, then breached and nearly due SLA clocks across
-//! the whole desk, then the rest. The due times are worked out from the event log with the
-//! config's policies and kept on the tickets (`due_at`, `warn_at`), so a page is an index range.
+//! Lists by due time: tickets back from a snooze, then breached, then nearly due SLA clocks across
+//! the whole desk, then the rest; in each of these the customers waiting on us first, the longest
+//! wait first. The due times are worked out from the event log with the config's policies and kept
+//! on the tickets (`due_at`, `warn_at`), so a page is an index range.
 
-use super::rows::{self, TICKET_COLUMNS};
+use super::rows::{self, TICKET_COLUMNS, TICKET_COLUMN_COUNT};
+use super::waiting::NEEDS_REPLY;
 use super::{now_millis, to_millis, Result, Store};
 use crate::domain::sla::{next_due, Policies};
 use crate::domain::{PageCursor, TicketFilter};
@@ -19,16 +21,58 @@ const WOKEN: &str = "(t.snoozed_until IS NOT NULL AND t.snoozed_until <= ? AND t
 /// A running SLA clock breached or in its warning quarter (a ticket waiting on the customer has
 /// no due time here).
 const URGENT: &str = "(t.due_at IS NOT NULL AND t.warn_at <= ?)";
+/// A running SLA clock past its due time.
+const BREACHED: &str = "(t.due_at IS NOT NULL AND t.due_at <= ?)";
 
-/// The three parts of a list by due time, in order: the index that holds a part's rows (the
-/// first two are small partial indexes; left to itself SQLite would rather read all of an
-/// agent's tickets by assignee and sort them), the SQL that picks them, how the part is ordered,
-/// and the column that is its keyset key.
-const PARTS: [(&str, &str, &str, &str); 3] = [
-    ("INDEXED BY tickets_by_snooze", "{WOKEN}", "t.snoozed_until, t.id", "t.snoozed_until"),
-    ("INDEXED BY tickets_by_due", "NOT {WOKEN} AND {URGENT}", "t.due_at, t.id", "t.due_at"),
-    ("", "NOT {WOKEN} AND NOT {URGENT}", "t.updated_at DESC, t.id DESC", "t.updated_at"),
+/// One part of a list by due time.
+struct Part {
+    /// The index that holds the part's rows: left to itself SQLite would rather read all of an
+    /// agent's tickets by assignee and sort them.
+    index: &'static str,
+    /// The SQL that picks the part's rows; every `?` in it is now.
+    pick: &'static str,
+    order: &'static str,
+    /// The column that is the part's keyset key.
+    key: &'static str,
+    /// Only tickets that need a reply.
+    waiting: bool,
+}
+
+/// A part of the tickets that need a reply: the longest wait first.
+const fn waits(index: &'static str, pick: &'static str) -> Part {
+    Part { index, pick, order: "t.waiting_since, t.id", key: "t.waiting_since", waiting: true }
+}
+
+const fn others(index: &'static str, pick: &'static str, order: &'static str, key: &'static str) -> Part {
+    Part { index, pick, order, key, waiting: false }
+}
+
+const SNOOZED: &str = "INDEXED BY tickets_by_snooze";
+const DUE: &str = "INDEXED BY tickets_by_due";
+const WAITS: &str = "INDEXED BY tickets_by_waiting";
+
+/// The parts of a list by due time, in order. The small partial indexes (snoozed, due, waiting)
+/// hold every part but the last, so a page reads few rows however large the desk.
+const PARTS: [Part; 8] = [
+    waits(SNOOZED, "{WOKEN} AND {WAITING}"),
+    others(SNOOZED, "{WOKEN} AND NOT {WAITING}", "t.snoozed_until, t.id", "t.snoozed_until"),
+    waits(WAITS, "NOT {WOKEN} AND {BREACHED} AND {WAITING}"),
+    others(DUE, "NOT {WOKEN} AND {BREACHED} AND NOT {WAITING}", "t.due_at, t.id", "t.due_at"),
+    waits(WAITS, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND {WAITING}"),
+    others(DUE, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND NOT {WAITING}", "t.due_at, t.id", "t.due_at"),
+    waits(WAITS, "NOT {WOKEN} AND NOT {URGENT} AND {WAITING}"),
+    others("", "NOT {WOKEN} AND NOT {URGENT} AND NOT {WAITING}", "t.updated_at DESC, t.id DESC", "t.updated_at"),
 ];
+
+/// The last part: most recently updated first, its cursor without a part (`due: None`).
+const REST: usize = PARTS.len() - 1;
+
+fn pick_sql(pick: &str) -> String {
+    pick.replace("{WOKEN}", WOKEN)
+        .replace("{URGENT}", URGENT)
+        .replace("{BREACHED}", BREACHED)
+        .replace("{WAITING}", NEEDS_REPLY)
+}
 
 pub(super) fn list(
     store: &Store,
@@ -37,21 +81,27 @@ pub(super) fn list(
     limit: usize,
 ) -> Result<Vec<(Ticket, PageCursor)>> {
     let now = now_millis();
-    let start = after.map_or(0, |c| c.due.map_or(2, |(part, _)| part as usize));
+    let start = after.map_or(0, |c| c.due.map_or(REST, |(part, _)| part as usize));
     let mut out = Vec::with_capacity(limit);
-    for (part, (index, pick, order, key)) in PARTS.iter().enumerate().skip(start) {
+    for (number, part) in PARTS.iter().enumerate().skip(start) {
         if out.len() >= limit {
             break;
         }
+        // The Needs reply list has nothing in the other parts: do not look.
+        if filter.needs_reply && !part.waiting {
+            continue;
+        }
+        let Part { index, pick, order, key, .. } = part;
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         let mut sql = format!(
             "SELECT {TICKET_COLUMNS}, {key} FROM tickets t {index} JOIN customers c ON c.id = t.customer_id WHERE {}",
             filter.where_clause(&mut params)
         );
+        let pick = pick_sql(pick);
+        params.extend((0..pick.matches('?').count()).map(|_| Box::new(now) as Box<dyn ToSql>));
         sql.push_str(" AND ");
-        sql.push_str(&pick.replace("{WOKEN}", WOKEN).replace("{URGENT}", URGENT));
-        params.extend((0..pick.matches('{').count()).map(|_| Box::new(now) as Box<dyn ToSql>));
-        if let Some(cursor) = after.filter(|_| part == start) {
+        sql.push_str(&pick);
+        if let Some(cursor) = after.filter(|_| number == start) {
             match cursor.due {
                 Some((_, value)) => {
                     sql.push_str(&format!(" AND ({key}, t.id) > (?, ?)"));
@@ -67,12 +117,14 @@ pub(super) fn list(
         sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
         params.push(Box::new((limit - out.len()) as i64));
         let mut stmt = store.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((rows::ticket(r)?, r.get::<_, i64>(15)?)))?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((rows::ticket(r)?, r.get::<_, i64>(TICKET_COLUMN_COUNT)?))
+        })?;
         for row in rows {
             let (ticket, value) = row?;
             let mut cursor = PageCursor::after(&ticket);
-            if part < 2 {
-                cursor.due = Some((part as u8, value));
+            if number < REST {
+                cursor.due = Some((number as u8, value));
             }
             out.push((ticket, cursor));
         }

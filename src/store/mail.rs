@@ -6,7 +6,7 @@ use super::tickets::{log_event, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::lifecycle::{self, MailPlace};
 use crate::domain::mail::{subject_tag, ImportOutcome, IncomingMail, ThreadRule};
-use crate::domain::{MessageKind, Ticket};
+use crate::domain::{MessageKind, Status, Ticket};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Who the audit log says did what an import did.
@@ -138,6 +138,7 @@ fn new_ticket(conn: &Connection, mail: &IncomingMail, rule: ThreadRule, now: i64
     let id = conn.last_insert_rowid();
     log_event(conn, id, MAIL_ACTOR, "created", None, Some(subject), now)?;
     let message = insert_message(conn, id, mail, Some(customer), rule, now)?;
+    super::waiting::after_message(conn, id, mail.kind(), mail.time(now), Status::New)?;
     Ok((id, message))
 }
 
@@ -159,7 +160,7 @@ fn append(
         _ => None,
     };
     let message = insert_message(conn, ticket.id, mail, author, rule, now)?;
-    apply_message_effect(conn, ticket, kind, MAIL_ACTOR, now)?;
+    apply_message_effect(conn, ticket, kind, MAIL_ACTOR, now, mail.time(now))?;
     conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = max(updated_at, ?1) WHERE id = ?2")?
         .execute(params![mail.time(now), ticket.id])?;
     Ok(message)

@@ -68,6 +68,7 @@ impl Store {
                 return Err(StoreError::Invalid(format!("#{into} is closed; merge into an open ticket")));
             }
             move_conversation(conn, from, into)?;
+            super::waiting::after_merge(conn, from, into, target.status)?;
             let now = now_millis();
             system_line(conn, into, &format!("ticket #{from} was merged into this ticket by {actor}"), now)?;
             system_line(conn, from, &format!("merged into #{into} by {actor}"), now)?;
@@ -79,6 +80,7 @@ impl Store {
                     params![now, from],
                 )?;
                 log_event(conn, from, actor, "status", Some(source.status.as_str()), Some("closed"), now)?;
+                super::waiting::after_status(conn, from, Status::Closed)?;
             }
             conn.execute(
                 "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id IN (?2, ?3)",

@@ -35,11 +35,24 @@ pub(crate) fn insert_message(
     body: &str,
     expected_version: Option<i64>,
 ) -> Result<i64> {
+    insert_message_at(conn, ticket_id, kind, actor, body, expected_version, now_millis())
+}
+
+/// [`insert_message`] at `now`, so that other changes of the same write log the same time (the
+/// event log tells one write from the next by its actor and time).
+pub(crate) fn insert_message_at(
+    conn: &Connection,
+    ticket_id: i64,
+    kind: MessageKind,
+    actor: &str,
+    body: &str,
+    expected_version: Option<i64>,
+    now: i64,
+) -> Result<i64> {
     let ticket = read_ticket(conn, ticket_id)?.ok_or(StoreError::TicketNotFound(ticket_id))?;
     if let Some(expected) = expected_version {
         check_version(conn, &ticket, expected)?;
     }
-    let now = now_millis();
     let (login, customer) = match kind {
         MessageKind::Customer => (None, Some(ticket.customer_id)),
         _ => (Some(actor), None),
@@ -51,22 +64,25 @@ pub(crate) fn insert_message(
     )?;
     let message_id = conn.last_insert_rowid();
     log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
-    apply_message_effect(conn, &ticket, kind, actor, now)?;
+    apply_message_effect(conn, &ticket, kind, actor, now, now)?;
     conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
     Ok(message_id)
 }
 
-/// What a new message of `kind` does to its ticket, by the rules of [`lifecycle::after_message`]:
-/// its status, its snooze, its first response time.
+/// What a new message of `kind`, written at `message_at`, does to its ticket, by the rules of
+/// [`lifecycle::after_message`] and [`lifecycle::wait_after_message`]: its status, its snooze,
+/// its first response time, whether the customer waits on us.
 pub(crate) fn apply_message_effect(
     conn: &Connection,
     ticket: &Ticket,
     kind: MessageKind,
     actor: &str,
     now: i64,
+    message_at: i64,
 ) -> Result<()> {
     let effect = lifecycle::after_message(ticket.status, kind, ticket.first_response_at.is_some());
     apply_status(conn, ticket, effect.status, actor, now)?;
+    super::waiting::after_message(conn, ticket.id, kind, message_at, effect.status.unwrap_or(ticket.status))?;
     if effect.ends_snooze {
         conn.prepare_cached("UPDATE tickets SET snoozed_until = NULL WHERE id = ?1 AND snoozed_until IS NOT NULL")?
             .execute([ticket.id])?;

@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES];
+pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -352,4 +352,28 @@ BEGIN
     INSERT OR IGNORE INTO due_queue (ticket_id)
         SELECT id FROM tickets WHERE customer_id = NEW.id AND status IN ('new', 'open', 'pending', 'on_hold');
 END;
+"#;
+
+/// Since when the customer has waited on us (`domain::lifecycle::wait_after_message`), kept on the
+/// ticket by every write that adds a message or changes a status. Existing tickets get it from
+/// their messages: the customer's oldest message since our last reply, on tickets neither pending,
+/// solved nor closed (those end a wait). The index holds only the waiting tickets, in the order
+/// they waited, with every column the Needs reply list, its count and the due order's waiting
+/// parts test, so those read nothing but the index; the index of due tickets gets the same columns
+/// (a page in due order of Mine or Unassigned read the table for each breached ticket of the desk).
+const WAITING: &str = r#"
+ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;
+UPDATE tickets SET waiting_since = (
+    SELECT min(m.created_at) FROM messages m
+    WHERE m.ticket_id = tickets.id AND m.kind = 'customer'
+      AND m.id > ifnull((SELECT r.id FROM messages r WHERE r.ticket_id = tickets.id AND r.kind = 'reply'
+                         ORDER BY r.id DESC LIMIT 1), 0))
+WHERE status IN ('new', 'open', 'on_hold');
+CREATE INDEX tickets_by_waiting
+    ON tickets(waiting_since, id, status, snoozed_until, updated_at, due_at, warn_at, assignee)
+    WHERE waiting_since IS NOT NULL;
+DROP INDEX tickets_by_due;
+CREATE INDEX tickets_by_due
+    ON tickets(due_at, id, warn_at, waiting_since, status, snoozed_until, updated_at, assignee)
+    WHERE due_at IS NOT NULL;
 "#;

@@ -4,6 +4,7 @@ mod agents;
 mod arrivals;
 mod attachments;
 pub mod bulk;
+mod bulk_change;
 mod check;
 mod claims;
 mod customers;
@@ -28,8 +29,10 @@ mod stale_pending;
 mod tags;
 mod tickets;
 mod tier_priority;
+mod waiting;
 mod wal;
 
+pub use bulk_change::ChangeOutcomes;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;

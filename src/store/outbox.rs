@@ -1,10 +1,10 @@
 //! Replies that leave as mail: queued with the reply in one transaction, marked sent or failed.
 
-use super::messages::{insert_message, read_message};
+use super::messages::read_message;
 use super::rows;
 use super::tickets::read_ticket;
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::{Message, MessageKind, Ticket};
+use crate::domain::{Message, MessageKind, Ticket, TicketChange};
 use rusqlite::{params, OptionalExtension};
 
 /// What a reply needs to thread in the customer's mail client.
@@ -66,9 +66,11 @@ impl Store {
         Ok(ReplyContext { ticket, references, in_reply_to })
     }
 
-    /// Store a public reply and queue it as mail, in one transaction. With `last_seen`, a customer
-    /// message, reply or note newer than that one stops it ([`StoreError::NewerMessages`]), checked
-    /// in the same transaction, so nothing can come in between the check and the reply.
+    /// Store a public reply and queue it as mail, in one transaction, with `change` applied to
+    /// the ticket in the same transaction (see [`Store::reply_and_change`]). With `last_seen`, a
+    /// customer message, reply or note newer than that one stops it ([`StoreError::NewerMessages`]),
+    /// checked in the same transaction, so nothing can come in between the check and the reply.
+    /// Returns the reply, the ticket as it now is and the outbox entry.
     pub fn add_reply_with_mail(
         &self,
         ticket: i64,
@@ -76,7 +78,8 @@ impl Store {
         body: &str,
         last_seen: Option<i64>,
         mail: &OutgoingMail,
-    ) -> Result<(Message, i64)> {
+        change: Option<&TicketChange>,
+    ) -> Result<(Message, Ticket, i64)> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
@@ -84,7 +87,9 @@ impl Store {
             if let Some(last_seen) = last_seen {
                 super::reply_check::refuse_newer(conn, ticket, last_seen)?;
             }
-            let id = insert_message(conn, ticket, MessageKind::Reply, actor, body, None)?;
+            let no_change = TicketChange::default();
+            let change = change.unwrap_or(&no_change);
+            let id = super::reply_check::insert_with_change(conn, ticket, MessageKind::Reply, actor, body, change)?;
             conn.execute(
                 "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
                 params![
@@ -100,7 +105,7 @@ impl Store {
             )?;
             Ok((id, conn.last_insert_rowid()))
         })?;
-        Ok((read_message(&self.conn, id)?, outbox))
+        Ok((read_message(&self.conn, id)?, self.ticket(ticket)?, outbox))
     }
 
     /// Outbox entries: the unsent ones, or all of them.

@@ -1,10 +1,12 @@
 //! Checking for newer messages before a reply: nothing is sent over what the agent has not seen.
+//! A reply may change its ticket too (solve it, set it pending): guard, message and change are one
+//! write.
 
-use super::messages::{insert_message, read_message};
+use super::messages::{insert_message, insert_message_at, read_message};
 use super::rows::{self, MESSAGE_COLUMNS};
-use super::tickets::read_ticket;
-use super::{Result, Store, StoreError};
-use crate::domain::{Message, MessageKind};
+use super::tickets::{apply_change, read_ticket};
+use super::{now_millis, Result, Store, StoreError};
+use crate::domain::{Message, MessageKind, Ticket, TicketChange};
 use rusqlite::{params, Connection};
 
 impl Store {
@@ -35,6 +37,52 @@ impl Store {
         })?;
         read_message(&self.conn, id)
     }
+
+    /// Add a reply or note and apply `change` to its ticket (status, priority, assignee, tags,
+    /// each logged as [`Store::update_ticket`] logs them) in one write transaction. With
+    /// `last_seen`, a customer message, reply or note newer than that one stops it
+    /// ([`StoreError::NewerMessages`]). If any part fails, nothing is written. Returns the message
+    /// and the ticket as it now is.
+    pub fn reply_and_change(
+        &self,
+        ticket: i64,
+        kind: MessageKind,
+        actor: &str,
+        body: &str,
+        last_seen: Option<i64>,
+        change: &TicketChange,
+    ) -> Result<(Message, Ticket)> {
+        if body.trim().is_empty() {
+            return Err(StoreError::Invalid("the message is empty".into()));
+        }
+        let id = self.write(|conn| {
+            if let Some(last_seen) = last_seen {
+                refuse_newer(conn, ticket, last_seen)?;
+            }
+            insert_with_change(conn, ticket, kind, actor, body, change)
+        })?;
+        Ok((read_message(&self.conn, id)?, self.ticket(ticket)?))
+    }
+}
+
+/// In the caller's write transaction: the message, then `change` on the ticket as the message
+/// left it, all logged at one time (one write, one version). Returns the message's id.
+pub(crate) fn insert_with_change(
+    conn: &Connection,
+    ticket: i64,
+    kind: MessageKind,
+    actor: &str,
+    body: &str,
+    change: &TicketChange,
+) -> Result<i64> {
+    let now = now_millis();
+    let id = insert_message_at(conn, ticket, kind, actor, body, None, now)?;
+    if !change.is_empty() {
+        let current = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
+        // The message bumped the version and the time already: this write counts once.
+        apply_change(conn, &current, change, actor, now)?;
+    }
+    Ok(id)
 }
 
 /// In the caller's write transaction: [`StoreError::NewerMessages`] when the ticket has a customer

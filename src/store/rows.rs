@@ -32,13 +32,21 @@ pub(crate) fn split_tags(joined: String) -> Vec<String> {
     joined.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
-/// Columns read by [`ticket`], over `tickets t JOIN customers c`.
+/// Columns read by [`ticket`], over `tickets t JOIN customers c`. A ticket's `waiting_since` is
+/// read only while it needs a reply ([`crate::domain::lifecycle::needs_reply`]): the column keeps
+/// the wait of a ticket on hold or snoozed for when it comes back.
 pub(crate) const TICKET_COLUMNS: &str = "t.id, t.subject, t.customer_id, c.name,
     COALESCE((SELECT e.email FROM customer_emails e WHERE e.customer_id = t.customer_id
               ORDER BY e.position LIMIT 1), ''),
     t.assignee, t.status, t.priority, t.channel,
     COALESCE((SELECT group_concat(g.tag, ' ' ORDER BY g.tag) FROM ticket_tags g WHERE g.ticket_id = t.id), ''),
-    t.created_at, t.updated_at, t.first_response_at, t.solved_at, t.version";
+    t.created_at, t.updated_at, t.first_response_at, t.solved_at, t.version,
+    CASE WHEN t.status IN ('new', 'open') AND (t.snoozed_until IS NULL
+                                               OR t.snoozed_until <= CAST(unixepoch('subsec') * 1000 AS INTEGER))
+         THEN t.waiting_since END";
+
+/// How many columns [`TICKET_COLUMNS`] reads: a query's own columns come after them.
+pub(crate) const TICKET_COLUMN_COUNT: usize = 16;
 
 pub(crate) fn ticket(row: &Row) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
@@ -57,7 +65,7 @@ pub(crate) fn ticket(row: &Row) -> rusqlite::Result<Ticket> {
         first_response_at: opt_time(row, 12)?,
         solved_at: opt_time(row, 13)?,
         version: row.get(14)?,
-        waiting_since: None,
+        waiting_since: opt_time(row, 15)?,
     })
 }
 

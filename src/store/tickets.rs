@@ -3,7 +3,7 @@
 use super::customers::find_or_create_customer;
 use super::rows::{self, EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS};
 use super::{now_millis, to_millis, Result, Store, StoreError};
-use crate::domain::{lifecycle, normalize_tag, Event, NewTicket, Priority, Status, Ticket, TicketChange};
+use crate::domain::{lifecycle, normalize_tag, Event, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
 use crate::domain::{AssigneeFilter, PageCursor, Sort, TicketDetail, TicketFilter};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
@@ -51,6 +51,10 @@ impl TicketFilter {
             terms.push(format!("t.priority IN ({marks})"));
             params.extend(self.priorities.iter().map(|p| Box::new(p.as_str()) as Box<dyn ToSql>));
         }
+        if self.needs_reply {
+            terms.push(super::waiting::NEEDS_REPLY.into());
+            params.push(Box::new(super::now_millis()));
+        }
         terms.join(" AND ")
     }
 }
@@ -80,6 +84,7 @@ impl Store {
                      VALUES (?1, 'customer', ?2, ?3, ?4)",
                     params![id, customer, new.body, now],
                 )?;
+                super::waiting::after_message(conn, id, MessageKind::Customer, now, Status::New)?;
             }
             log_event(conn, id, actor, "created", None, Some(subject), now)?;
             Ok(id)
@@ -240,22 +245,7 @@ impl Store {
             let current = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
             check_version(conn, &current, expected_version)?;
             let now = now_millis();
-            let mut changed = apply_status(conn, &current, change.status, actor, now)?;
-            if let Some(priority) = change.priority.filter(|p| *p != current.priority) {
-                conn.execute("UPDATE tickets SET priority = ?1 WHERE id = ?2", params![priority.as_str(), id])?;
-                log_event(conn, id, actor, "priority", Some(current.priority.as_str()), Some(priority.as_str()), now)?;
-                changed = true;
-            }
-            if let Some(assignee) = change.assignee.as_ref().filter(|a| **a != current.assignee) {
-                if let Some(login) = assignee {
-                    super::agents::require_active_agent(conn, login)?;
-                }
-                conn.execute("UPDATE tickets SET assignee = ?1 WHERE id = ?2", params![assignee, id])?;
-                log_event(conn, id, actor, "assignee", current.assignee.as_deref(), assignee.as_deref(), now)?;
-                changed = true;
-            }
-            changed |= apply_tags(conn, id, change, actor, now)?;
-            if changed {
+            if apply_change(conn, &current, change, actor, now)? {
                 conn.execute(
                     "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
                     params![now, id],
@@ -320,6 +310,34 @@ fn changes_since(conn: &Connection, ticket: i64, writes: i64) -> Result<Vec<Even
     Ok(newest_first)
 }
 
+/// In the caller's write: apply `change` to `current`, logging each changed field at `now`;
+/// returns whether anything changed. The caller bumps the version (once per write).
+pub(crate) fn apply_change(
+    conn: &Connection,
+    current: &Ticket,
+    change: &TicketChange,
+    actor: &str,
+    now: i64,
+) -> Result<bool> {
+    let id = current.id;
+    let mut changed = apply_status(conn, current, change.status, actor, now)?;
+    if let Some(priority) = change.priority.filter(|p| *p != current.priority) {
+        conn.execute("UPDATE tickets SET priority = ?1 WHERE id = ?2", params![priority.as_str(), id])?;
+        log_event(conn, id, actor, "priority", Some(current.priority.as_str()), Some(priority.as_str()), now)?;
+        changed = true;
+    }
+    if let Some(assignee) = change.assignee.as_ref().filter(|a| **a != current.assignee) {
+        if let Some(login) = assignee {
+            super::agents::require_active_agent(conn, login)?;
+        }
+        conn.execute("UPDATE tickets SET assignee = ?1 WHERE id = ?2", params![assignee, id])?;
+        log_event(conn, id, actor, "assignee", current.assignee.as_deref(), assignee.as_deref(), now)?;
+        changed = true;
+    }
+    changed |= apply_tags(conn, id, change, actor, now)?;
+    Ok(changed)
+}
+
 /// Move the ticket to `to` if that is a change; returns whether it changed.
 pub(crate) fn apply_status(
     conn: &Connection,
@@ -344,6 +362,7 @@ pub(crate) fn apply_status(
         params![to.as_str(), solved_at, current.id],
     )?;
     log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
+    super::waiting::after_status(conn, current.id, to)?;
     Ok(true)
 }
 

@@ -2,7 +2,9 @@
 //! subject, who else is on the ticket, and its facts.
 
 use super::theme::Theme;
+use crate::app::model::action::Action;
 use crate::app::model::conversation::{build_lines, Clock, ConversationLine, Tone};
+use crate::app::model::keymap::Context;
 use crate::app::model::state::{Pane, State};
 use crate::app::model::text::width;
 use crate::domain::text::for_display_line;
@@ -26,7 +28,10 @@ impl Widget for ConversationView<'_> {
             block = block.title(" Conversation ");
             let inner = block.inner(area);
             block.render(area, buf);
-            Line::from(" Pick a ticket in the queue (j/k, Enter).").style(self.theme.dim()).render(inner, buf);
+            let keys = [Action::SelectNext, Action::SelectPrev, Action::Open]
+                .map(|a| self.state.keymap.hint_for(Context::Queue, a).unwrap_or_else(|| format!(":{}", a.name())));
+            let text = format!(" Pick a ticket in the queue ({}/{}, {}).", keys[0], keys[1], keys[2]);
+            Line::from(text).style(self.theme.dim()).render(inner, buf);
             return;
         };
         block = header(block, self.state, &conversation.detail.ticket, area.width as usize, self.theme);
@@ -76,23 +81,29 @@ fn header<'a>(
     );
     // Two corners and a stretch of border between the titles.
     let inside = across.saturating_sub(4);
-    let mut room = inside.saturating_sub(width(&title).min(SUBJECT_MIN));
+    let room = inside.saturating_sub(width(&title).min(SUBJECT_MIN));
+    let describe = |brief| crate::app::model::presence::describe(state, ticket.id, brief).map(|p| format!(" {p} "));
+    // Who else is there first (in words, else by name only), then the facts if they still fit;
+    // between the two, a stretch of the border keeps them apart.
+    let (presence, facts) = match (describe(false), describe(true)) {
+        (Some(long), Some(brief)) => {
+            let facts = format!("──{facts}");
+            let fits = |p: &str, f: &str| width(p) + width(f) <= room;
+            if fits(&long, &facts) {
+                (Some(long), Some(facts))
+            } else if fits(&brief, &facts) {
+                (Some(brief), Some(facts))
+            } else if width(&long) <= room {
+                (Some(long), None)
+            } else {
+                (Some(crate::app::model::text::truncate(&brief, room)), None)
+            }
+        }
+        _ => (None, (width(&facts) <= room).then_some(facts)),
+    };
     let mut right = Vec::new();
-    let long = crate::app::model::presence::describe(state, ticket.id, false).map(|p| format!(" {p} "));
-    if let Some(long) = long {
-        let presence = match long {
-            long if width(&long) <= room => long,
-            _ => format!(" {} ", crate::app::model::presence::describe(state, ticket.id, true).unwrap_or_default()),
-        };
-        let presence = crate::app::model::text::truncate(&presence, room);
-        room -= width(&presence);
-        right.push(Span::styled(presence, theme.bold()));
-    }
-    // Between presence and the facts, a stretch of the border keeps them apart.
-    let facts = if right.is_empty() { facts } else { format!("──{facts}") };
-    if width(&facts) <= room {
-        right.push(Span::raw(facts));
-    }
+    right.extend(presence.map(|p| Span::styled(p, theme.bold())));
+    right.extend(facts.map(Span::raw));
     let used: usize = right.iter().map(|s| width(&s.content)).sum();
     let gap = if used > 0 { used + 2 } else { 0 };
     let subject_room = inside.saturating_sub(gap).max(4);

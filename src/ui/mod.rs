@@ -10,9 +10,15 @@ pub mod tabs;
 pub mod theme;
 pub mod ticket_form;
 
+use crate::app::model::composer::Composer;
+use crate::app::model::keymap::Context;
 use crate::app::model::layout;
 use crate::app::model::state::State;
+use crate::app::model::text::{fit_parts, truncate};
 use crate::domain::text::for_display_line;
+use crate::domain::MessageKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 use ratatui::Frame;
@@ -32,23 +38,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         profile::ProfileView { state, theme }.render(area, buf);
     }
     if let (Some(area), Some(composer)) = (areas.composer, &state.composer) {
-        let (title, hint) = match composer.kind {
-            crate::domain::MessageKind::Note => {
-                (" ▒ Internal note · never sent ".to_string(), " Ctrl-S add note · Esc keep draft ")
-            }
-            _ => {
-                let to = state.conversation.as_ref().map(|c| for_display_line(&c.detail.customer.name).into_owned());
-                (format!(" Reply to {} ", to.unwrap_or_default()), " Ctrl-S send · Esc keep draft · Ctrl-E $EDITOR ")
-            }
-        };
-        let block = Block::bordered()
-            .border_type(theme.border_type(true))
-            .border_style(theme.border(true))
-            .title(Line::from(title).style(theme.author(composer.kind)))
-            .title_bottom(Line::from(hint).right_aligned());
-        let inner = block.inner(area);
-        block.render(area, buf);
-        composer.text.render(inner, buf);
+        render_composer(state, composer, theme, area, buf);
     }
     if let Some(form) = &state.ticket_form {
         ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
@@ -58,4 +48,33 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     let buf = frame.buffer_mut();
     status_line::render_status(state, theme, areas.status, buf);
+}
+
+/// The composer: who the message goes to on its top border, its keys on the bottom one (as many
+/// whole hints as fit).
+fn render_composer(state: &State, composer: &Composer, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let title = match composer.kind {
+        MessageKind::Note => " ▒ Internal note · never sent ".to_string(),
+        _ => {
+            let to = state.conversation.as_ref().map(|c| for_display_line(&c.detail.customer.name).into_owned());
+            format!(" Reply to {} ", to.unwrap_or_default())
+        }
+    };
+    let send = match (composer.kind, composer.stopped) {
+        (_, true) => "send anyway",
+        (MessageKind::Note, false) => "add note",
+        _ => "send",
+    };
+    let mut actions = status_line::COMPOSER_HINTS;
+    actions[0].1 = send;
+    let hints = status_line::key_hints(state, Context::Composer, &actions);
+    let hint = fit_parts(&hints, " · ", (area.width as usize).saturating_sub(4));
+    let block = Block::bordered()
+        .border_type(theme.border_type(true))
+        .border_style(theme.border(true))
+        .title(Line::from(truncate(&title, area.width.saturating_sub(2) as usize)).style(theme.author(composer.kind)))
+        .title_bottom(Line::from(if hint.is_empty() { hint } else { format!(" {hint} ") }).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    composer.text.render(inner, buf);
 }

@@ -40,12 +40,15 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
     let list_least = overlay.matches.len().clamp(1, 3) as u16;
     let preview_rows = preview_rows.min(inner.height.saturating_sub(1 + list_least));
     let list_height = inner.height.saturating_sub(1 + preview_rows) as usize;
+    // One column for the labels, as wide as the longest (at most two thirds of the overlay).
+    let longest = overlay.items.iter().map(|i| crate::app::model::text::width(&for_display_line(&i.label))).max();
+    let label_w = longest.unwrap_or(0).min(inner.width as usize * 2 / 3);
     let first = overlay.selected.saturating_sub(list_height.saturating_sub(1));
     let listed = overlay.matches.iter().enumerate().skip(first).take(list_height);
     for (row, (n, (index, hits))) in rows.by_ref().zip(listed) {
         let item = &overlay.items[*index];
         let selected = n == overlay.selected;
-        let line = item_line(item, hits, selected, inner.width as usize, theme);
+        let line = item_line(item, hits, selected, (label_w, inner.width as usize), theme);
         line.render(row, buf);
     }
     if preview_rows > 0 {
@@ -77,23 +80,28 @@ fn item_line(
     item: &crate::app::model::overlay::Item,
     hits: &[usize],
     selected: bool,
-    width: usize,
+    (label_w, width): (usize, usize),
     theme: &Theme,
 ) -> Line<'static> {
     let marker = if selected { "▌" } else { " " };
     let current = if item.current { "● " } else { "  " };
     let label = for_display_line(&item.label).into_owned();
-    let label_w = (width / 2).max(label.chars().count().min(width.saturating_sub(4)));
+    let label_chars = label.chars().count();
     let label = fit(&label, label_w.min(width.saturating_sub(3)));
     let mut spans = vec![Span::raw(marker), Span::raw(current)];
     // Matched characters stand out; positions count characters of "label detail".
     for (i, c) in label.chars().enumerate() {
-        let style = if hits.contains(&i) { theme.matched() } else { ratatui::style::Style::new() };
+        let style = if i < label_chars && hits.contains(&i) { theme.matched() } else { ratatui::style::Style::new() };
         spans.push(Span::styled(c.to_string(), style));
     }
     let used = 3 + crate::app::model::text::width(&label);
     let detail = truncate(&for_display_line(&item.detail), width.saturating_sub(used + 1));
-    spans.push(Span::styled(format!(" {detail}"), theme.dim()));
+    spans.push(Span::styled(" ", theme.dim()));
+    // The detail (an action's name, second and dim) shows its matched characters too.
+    for (i, c) in detail.chars().enumerate() {
+        let hit = hits.contains(&(label_chars + 1 + i)) && c != '…';
+        spans.push(Span::styled(c.to_string(), if hit { theme.matched() } else { theme.dim() }));
+    }
     let line = Line::from(spans);
     if selected {
         line.style(theme.selected(true))

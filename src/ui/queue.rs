@@ -15,25 +15,46 @@ pub struct QueueView<'a> {
     pub theme: &'a Theme,
 }
 
+/// The queue's columns, in display columns. Fixed-width columns first; the customer gets a share
+/// of what is left (never under [`CUSTOMER_MIN`] when there is room), the subject the rest.
 struct Columns {
     number: usize,
+    /// How long the customer has waited on us, when any row of the view waits.
+    wait: usize,
+    /// The SLA countdown, when the view has clocks.
+    due: usize,
     customer: usize,
     subject: usize,
     assignee: usize,
-    /// The SLA countdown, when the view has clocks.
-    due: usize,
+}
+
+/// `⏳ 3h`: a glyph (two columns wide at most) and an age of three.
+pub const WAIT_WIDTH: usize = 6;
+const CUSTOMER_MIN: usize = 14;
+const CUSTOMER_MAX: usize = 24;
+const SUBJECT_MIN: usize = 12;
+const OWNER_WIDTH: usize = 8;
+
+/// A column and the space after it, or nothing when the column is not shown.
+fn spaced(cols: usize) -> usize {
+    if cols > 0 {
+        cols + 1
+    } else {
+        0
+    }
 }
 
 impl Columns {
-    fn for_width(inner: usize, number: usize, due: usize) -> Columns {
-        // sel(1) prio(2) sp number sp status(4) sp age(3) sp [due sp] customer sp subject [sp assignee]
-        let fixed = 1 + 2 + 1 + number + 1 + 4 + 1 + 3 + 1 + due + usize::from(due > 0);
+    fn for_width(inner: usize, number: usize, wait: usize, due: usize) -> Columns {
+        // sel(1) prio(2) sp number sp status(4) sp age(3) presence(1) [wait sp] [due sp] customer sp subject [sp owner]
+        let fixed = 1 + 2 + 1 + number + 1 + 4 + 1 + 3 + 1 + spaced(wait) + spaced(due);
         let rest = inner.saturating_sub(fixed);
-        let assignee = if rest >= 50 { 8 } else { 0 };
-        let rest = rest.saturating_sub(assignee + usize::from(assignee > 0));
-        let customer = (rest / 3).clamp(6, 20).min(rest);
+        let roomy = CUSTOMER_MIN + 1 + SUBJECT_MIN;
+        let assignee = if rest >= roomy + spaced(OWNER_WIDTH) { OWNER_WIDTH } else { 0 };
+        let rest = rest.saturating_sub(spaced(assignee));
+        let customer = if rest >= roomy { (rest / 3).clamp(CUSTOMER_MIN, CUSTOMER_MAX) } else { rest / 2 };
         let subject = rest.saturating_sub(customer + 1);
-        Columns { number, customer, subject, assignee, due }
+        Columns { number, wait, due, customer, subject, assignee }
     }
 }
 
@@ -62,10 +83,14 @@ impl Widget for QueueView<'_> {
             return;
         }
         let q = &state.queue;
-        let visible = q.rows.iter().enumerate().skip(q.offset).take(inner.height.saturating_sub(1) as usize);
-        let number = q.rows.iter().skip(q.offset).take(inner.height as usize).map(|t| t.id.to_string().len()).max();
+        let shown = inner.height.saturating_sub(1) as usize;
+        // The pane may be shorter than when the list last scrolled (a composer opened below it).
+        let offset = if q.selected >= q.offset + shown { (q.selected + 1).saturating_sub(shown) } else { q.offset };
+        let visible = q.rows.iter().enumerate().skip(offset).take(shown);
+        let number = q.rows.iter().skip(offset).take(shown).map(|t| t.id.to_string().len()).max();
         let due = if q.sla.is_empty() && q.woken.is_empty() { 0 } else { super::sla::DUE_WIDTH };
-        let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4), due);
+        let wait = if q.rows.iter().any(|t| t.waiting_since.is_some()) { WAIT_WIDTH } else { 0 };
+        let cols = Columns::for_width(inner.width as usize, number.unwrap_or(4).max(4), wait, due);
         let mut rows = inner.rows();
         if let Some(header_area) = rows.next() {
             header(&cols).style(self.theme.dim()).render(header_area, buf);
@@ -151,19 +176,25 @@ fn marked<'a>(text: &str, cols: usize, marks: &[usize], theme: &Theme) -> Vec<Sp
 }
 
 fn header(cols: &Columns) -> Line<'static> {
-    let due = if cols.due > 0 { format!("{} ", fit_right("due", cols.due)) } else { String::new() };
-    let mut text = format!(
-        "   {} {} {} {due}{} {}",
-        fit_right("#", cols.number),
-        "st  ",
-        "age",
-        fit("customer", cols.customer),
-        fit("subject", cols.subject)
-    );
+    let mut text = format!("    {} {} {} ", fit_right("#", cols.number), fit("st", 4), fit_right("age", 3));
+    if cols.wait > 0 {
+        text.push_str(&format!("{} ", fit_right("wait", cols.wait)));
+    }
+    if cols.due > 0 {
+        text.push_str(&format!("{} ", fit_right("due", cols.due)));
+    }
+    text.push_str(&format!("{} {}", fit("customer", cols.customer), fit("subject", cols.subject)));
     if cols.assignee > 0 {
         text.push_str(&format!(" {}", fit("owner", cols.assignee)));
     }
     Line::from(text)
+}
+
+/// `⏳ 3h` when the customer has waited on us since then; blank otherwise.
+fn wait_cell<'a>(ticket: &Ticket, cols: &Columns, state: &State, theme: &Theme) -> Span<'a> {
+    let Some(since) = ticket.waiting_since else { return Span::raw(" ".repeat(cols.wait)) };
+    let text = format!("{} {}", theme.waiting_glyph(), short_age(since, state.now));
+    Span::styled(fit_right(&text, cols.wait), theme.waiting())
 }
 
 fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme: &Theme) -> Line<'a> {
@@ -188,6 +219,11 @@ fn row<'a>(ticket: &Ticket, cols: &Columns, selected: bool, state: &State, theme
         Span::styled(fit_right(&short_age(ticket.updated_at, state.now), 3), theme.dim()),
         Span::styled(crate::app::model::presence::glyph(state, ticket.id), theme.bold()),
     ];
+    // The presence glyph is the space after the age; each further column brings its own.
+    if cols.wait > 0 {
+        spans.push(wait_cell(ticket, cols, state, theme));
+        spans.push(Span::raw(" "));
+    }
     if cols.due > 0 {
         spans.push(super::sla::due_cell(state, ticket.id, theme));
         spans.push(Span::raw(" "));

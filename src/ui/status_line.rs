@@ -3,8 +3,8 @@
 use super::theme::Theme;
 use crate::app::model::action::Action;
 use crate::app::model::keymap::{sequence_label, Context};
-use crate::app::model::state::{Pane, PromptKind, State};
-use crate::app::model::text::truncate;
+use crate::app::model::state::{PromptKind, State};
+use crate::app::model::text::{fit_parts, shorten};
 use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,7 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let hints = hints(state);
     let mut spans = Vec::new();
     if let Some(prompt) = &state.prompt {
         let label = match prompt.kind {
@@ -29,7 +28,9 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(format!("{label}{shown}"), theme.bold()));
         spans.push(Span::styled("▏", theme.bold()));
         if let Some(message) = state.status.as_ref().filter(|m| m.is_error) {
-            spans.push(Span::styled(format!(" {} ", for_display_line(&message.text)), theme.error()));
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let text = shorten(&for_display_line(&message.text), (area.width as usize).saturating_sub(used + 2));
+            spans.push(Span::styled(format!(" {text} "), theme.error()));
         }
     }
     if let (Some(pct), None) = (state.index_build, &state.prompt) {
@@ -40,99 +41,126 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(breaches, theme.error()));
         spans.push(Span::styled("│", theme.dim()));
     }
+    if let Some(waiting) = waiting(state, theme).filter(|_| state.prompt.is_none()) {
+        spans.push(Span::styled(waiting, theme.waiting()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
     if !state.pending_keys.is_empty() {
         spans.push(Span::styled(format!(" {}… ", sequence_label(&state.pending_keys)), theme.bold()));
     }
-    if let Some(message) = state.status.as_ref().filter(|_| state.prompt.is_none()) {
+    // A message naming keys is left out where those keys do something else.
+    if let Some(message) = state.status.as_ref().filter(|_| state.prompt.is_none() && state.status_applies()) {
         let style = if message.is_error { theme.error() } else { theme.bold() };
-        let room = (area.width as usize).saturating_sub(24);
-        let text = truncate(&for_display_line(&message.text), room.max(20));
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        // The message comes first; the hints get what it leaves.
+        let room = (area.width as usize).saturating_sub(used + 3);
+        let text = shorten(&for_display_line(&message.text), room);
         spans.push(Span::styled(format!(" {text} "), style));
         spans.push(Span::styled("│", theme.dim()));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
-    spans.push(Span::styled(format!(" {}", truncate(&hints, room)), theme.dim()));
+    let (hints, sep) = hints(state);
+    let hints = fit_parts(&hints, sep, room);
+    if hints.is_empty() && spans.last().is_some_and(|s| s.content == "│") {
+        spans.pop(); // no hint fits after the message: no bar before nothing
+    }
+    spans.push(Span::styled(format!(" {hints}"), theme.dim()));
     Line::from(spans).render(area, buf);
 }
 
-/// Key hints for what the agent is doing now.
-fn hints(state: &State) -> String {
+/// Key hints for what the agent is doing now, most useful first, and what goes between them.
+pub fn hints(state: &State) -> (Vec<String>, &'static str) {
+    let parts = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     if state.ticket_form.is_some() {
-        return "Tab next field · ↑/↓ pick a customer · Ctrl-S create · Esc cancel".into();
+        return (parts(&["Tab next field", "↑/↓ pick a customer", "Ctrl-S create", "Esc cancel"]), " · ");
     }
     if let Some(prompt) = &state.prompt {
-        return match prompt.kind {
-            PromptKind::Filter => " Enter keep · Esc clear · ↑/↓ move".into(),
-            _ => {
-                " Enter search · Esc cancel · words \"phrase\" pre* from: status: tag: assignee: before: after:".into()
-            }
+        let list = match prompt.kind {
+            PromptKind::Filter => parts(&["Enter keep", "Esc clear", "↑/↓ move"]),
+            PromptKind::Search => parts(&[
+                "Enter search",
+                "Esc cancel",
+                "words \"phrase\" pre*",
+                "from: status: tag: assignee:",
+                "before: after:",
+            ]),
         };
+        return (list, " · ");
     }
     if let Some(overlay) = &state.overlay {
-        return match overlay.kind {
-            crate::app::model::overlay::OverlayKind::Help => "type to filter · ↑/↓ move · Esc close".into(),
-            _ => "type to filter · ↑/↓ move · Enter choose · Esc cancel".into(),
+        let list = match overlay.kind {
+            crate::app::model::overlay::OverlayKind::Help => parts(&["type to filter", "↑/↓ move", "Esc close"]),
+            _ => parts(&["type to filter", "↑/↓ move", "Enter choose", "Esc cancel"]),
         };
+        return (list, " · ");
     }
-    let (context, actions): (Context, &[(Action, &str)]) = match state.focus {
-        _ if state.composer.is_some() && state.focus == Pane::Conversation => {
-            (Context::Composer, &[(Action::Send, "send"), (Action::Back, "keep draft"), (Action::Editor, "$EDITOR")])
-        }
-        Pane::Queue if state.findings.is_some() => (
-            Context::Filtered,
-            &[
-                (Action::Open, "open"),
-                (Action::NextMatch, "next match"),
-                (Action::PrevMatch, "previous"),
-                (Action::Back, "whole tab"),
-                (Action::Filter, "filter"),
-                (Action::Search, "search"),
-                (Action::Help, "help"),
-            ],
-        ),
-        Pane::Queue => (
-            Context::Queue,
-            &[
-                (Action::SelectNext, "down"),
-                (Action::Open, "open"),
-                (Action::Reply, "reply"),
-                (Action::SetStatus, "status"),
-                (Action::Assign, "assign"),
-                (Action::Filter, "filter"),
-                (Action::Search, "search"),
-                (Action::ViewNext, "next tab"),
-                (Action::Palette, "commands"),
-                (Action::Help, "help"),
-            ],
-        ),
-        Pane::Conversation => (
-            Context::Conversation,
-            &[
-                (Action::SelectPrev, "scroll up"),
-                (Action::Reply, "reply"),
-                (Action::Note, "note"),
-                (Action::SetStatus, "status"),
-                (Action::SetPriority, "priority"),
-                (Action::Assign, "assign"),
-                (Action::Tags, "tags"),
-                (Action::Back, "queue"),
-                (Action::Help, "help"),
-            ],
-        ),
-        Pane::Profile => (
-            Context::Profile,
-            &[
-                (Action::SelectNext, "down"),
-                (Action::Open, "open ticket"),
-                (Action::Back, "queue"),
-                (Action::Help, "help"),
-            ],
-        ),
+    let context = Context::of(state);
+    let actions: &[(Action, &str)] = match context {
+        Context::Composer => &COMPOSER_HINTS,
+        Context::Filtered => &[
+            (Action::Open, "open"),
+            (Action::NextMatch, "next match"),
+            (Action::PrevMatch, "previous"),
+            (Action::Back, "whole tab"),
+            (Action::Filter, "filter"),
+            (Action::Search, "search"),
+            (Action::Help, "help"),
+        ],
+        Context::Conversation => &[
+            (Action::SelectPrev, "scroll up"),
+            (Action::Reply, "reply"),
+            (Action::Note, "note"),
+            (Action::SetStatus, "status"),
+            (Action::SetPriority, "priority"),
+            (Action::Assign, "assign"),
+            (Action::Tags, "tags"),
+            (Action::Back, "queue"),
+            (Action::Help, "help"),
+        ],
+        Context::Profile => &[
+            (Action::SelectNext, "down"),
+            (Action::Open, "open ticket"),
+            (Action::Back, "queue"),
+            (Action::Help, "help"),
+        ],
+        Context::Queue | Context::Global => &[
+            (Action::SelectNext, "down"),
+            (Action::Open, "open"),
+            (Action::Reply, "reply"),
+            (Action::SetStatus, "status"),
+            (Action::Assign, "assign"),
+            (Action::Filter, "filter"),
+            (Action::Search, "search"),
+            (Action::ViewNext, "next tab"),
+            (Action::Palette, "commands"),
+            (Action::Help, "help"),
+        ],
     };
+    (key_hints(state, context, actions), "  ")
+}
+
+/// What the composer's keys do, for its border and the status line.
+pub const COMPOSER_HINTS: [(Action, &str); 5] = [
+    (Action::Send, "send"),
+    (Action::InsertMacro, "canned reply"),
+    (Action::Back, "keep draft"),
+    (Action::Editor, "$EDITOR"),
+    (Action::DiscardDraft, "discard"),
+];
+
+/// `key label` for each action bound in `context`; unbound ones are left out.
+pub fn key_hints(state: &State, context: Context, actions: &[(Action, &str)]) -> Vec<String> {
     actions
         .iter()
-        .filter_map(|(action, label)| state.keymap.keys_for(context, *action).map(|k| format!("{k} {label}")))
-        .collect::<Vec<_>>()
-        .join("  ")
+        .filter_map(|(action, label)| state.keymap.hint_for(context, *action).map(|k| format!("{k} {label}")))
+        .collect()
+}
+
+/// How many customers wait on us desk-wide and the longest wait: ` ⏳ 12 waiting, longest 3h `.
+fn waiting(state: &State, theme: &Theme) -> Option<String> {
+    let (count, since) = state.waiting?;
+    let since = since.filter(|_| count > 0)?;
+    let longest = crate::domain::short_age(since, state.now);
+    Some(format!(" {} {count} waiting, longest {longest} ", theme.waiting_glyph()))
 }

@@ -121,6 +121,20 @@ impl Theme {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
 
+    /// Marks a customer waiting on us: `⏳` in colour; a plain letter in monochrome (and under
+    /// `NO_COLOR`), where an emoji may not be drawn or may be drawn in colour.
+    pub fn waiting_glyph(&self) -> &'static str {
+        if self.color {
+            "⏳"
+        } else {
+            "w"
+        }
+    }
+
+    pub fn waiting(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
     pub fn tab(&self, active: bool) -> Style {
         if active {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)

@@ -113,7 +113,7 @@ impl Worker {
             Effect::ReloadQueue { view, rows } => self.queue(view, None, rows.max(job.page_size), &job),
             Effect::LoadCounts => {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
-                Ok(Msg::CountsLoaded(counts))
+                Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()? })
             }
             Effect::LoadTicket(id) => self.ticket(id, job.now),
             Effect::LoadDirectory => {
@@ -287,8 +287,8 @@ impl Worker {
         change: &crate::domain::TicketChange,
     ) -> Result<Msg, StoreError> {
         let before = self.store.ticket(ticket)?.status;
-        let stored = self.store_message(ticket, kind, body, expect_last);
-        let mailing = match stored {
+        let stored = self.store_message(ticket, kind, body, expect_last, change);
+        let (mailing, changed) = match stored {
             Err(StoreError::NewerMessages { ticket, newer }) => {
                 let newest = newer.last().map_or(0, |m| m.id);
                 let message = StoreError::NewerMessages { ticket, newer }.to_string();
@@ -296,38 +296,34 @@ impl Worker {
             }
             other => other?,
         };
-        if !change.is_empty() {
-            // Interim, until the store writes the message and the change in one transaction.
-            let current = self.store.ticket(ticket)?;
-            let changed = self.store.update_ticket(ticket, current.version, change, &self.settings.agent.login)?;
-            self.survey_if_solved(&changed, before);
-        }
+        self.survey_if_solved(&changed, before);
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
         Ok(Msg::MessageSent { ticket, kind, mailing })
     }
 
-    /// Returns whether the reply's mail went to the mail worker.
+    /// The message, its mail when replies are mailed, and `change` in one write (nothing newer
+    /// than `expect_last` may have come in); returns whether the mail went to the mail worker, and
+    /// the ticket as the write left it.
     fn store_message(
         &self,
         ticket: i64,
         kind: MessageKind,
         body: &str,
         expect_last: Option<i64>,
-    ) -> Result<bool, StoreError> {
+        change: &crate::domain::TicketChange,
+    ) -> Result<(bool, Ticket), StoreError> {
         let me = &self.settings.agent.login;
         let outbound = Outbound::from_config(self.settings.mail.as_ref(), &self.settings.data_dir)
             .filter(|_| kind == MessageKind::Reply);
         let (Some(outbound), Some(mail)) = (outbound, &self.mail) else {
-            match expect_last {
-                Some(last) => self.store.add_message_unless_newer(ticket, kind, me, body, last)?,
-                None => self.store.add_message(ticket, kind, me, body, None)?,
-            };
-            return Ok(false);
+            let (_, changed) = self.store.reply_and_change(ticket, kind, me, body, expect_last, change)?;
+            return Ok((false, changed));
         };
-        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last) {
-            Ok((_, queued)) => {
+        let change = Some(change).filter(|c| !c.is_empty());
+        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last, change) {
+            Ok((_, changed, queued)) => {
                 mail.send(MailJob::Deliver(queued));
-                Ok(true)
+                Ok((true, changed))
             }
             Err(SendError::Store(e)) => Err(e),
             Err(other) => Err(StoreError::Invalid(other.to_string())),

@@ -1,6 +1,7 @@
 //! Key bindings: defaults per context, overridable by the config's `[keys.CONTEXT]` tables.
 
 use super::key::{KeyCode, KeyEvent, KeyModifiers};
+use super::state::{Pane, State};
 use crate::app::model::action::Action;
 use std::collections::BTreeMap;
 
@@ -35,6 +36,19 @@ impl Context {
             Context::Profile => &[Context::Profile, Context::Global],
             Context::Composer => &[Context::Composer],
             Context::Filtered => &[Context::Filtered, Context::Queue, Context::Global],
+        }
+    }
+
+    /// Where the keys the agent types now go.
+    pub fn of(state: &State) -> Context {
+        if state.composer.is_some() && state.focus == Pane::Conversation {
+            return Context::Composer;
+        }
+        match state.focus {
+            Pane::Queue if state.findings.is_some() => Context::Filtered,
+            Pane::Queue => Context::Queue,
+            Pane::Conversation => Context::Conversation,
+            Pane::Profile => Context::Profile,
         }
     }
 
@@ -145,6 +159,24 @@ impl Key {
         }
         out
     }
+
+    /// The key as hints and prompts name it: `Ctrl-t`, `Esc`, `Enter`, `Shift-Tab`, `j`, `G`.
+    pub fn hint(&self) -> String {
+        let label = self.label();
+        let mut parts: Vec<String> = label.split('-').map(String::from).collect();
+        let last = parts.len() - 1;
+        for (i, part) in parts.iter_mut().enumerate() {
+            if i < last || part.chars().count() > 1 {
+                let mut chars = part.chars();
+                *part = chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
+            }
+        }
+        // `ctrl--` (a minus) splits into an empty last part.
+        if label.ends_with("--") {
+            return format!("{}-", parts[..last].join("-"));
+        }
+        parts.join("-")
+    }
 }
 
 const NAMED: &[(&str, KeyCode)] = &[
@@ -187,6 +219,45 @@ pub fn parse_sequence(text: &str) -> Option<Sequence> {
 
 pub fn sequence_label(seq: &[Key]) -> String {
     seq.iter().map(Key::label).collect::<Vec<_>>().join(" ")
+}
+
+/// A key sequence as hints name it: `g g`, `Ctrl-s`.
+pub fn sequence_hint(seq: &[Key]) -> String {
+    seq.iter().map(Key::hint).collect::<Vec<_>>().join(" ")
+}
+
+/// A sentence for the status line that names keys. It remembers the keys it named, so the status
+/// line shows it only where each of them still does what the sentence says.
+pub struct Naming<'a> {
+    keymap: &'a Keymap,
+    context: Context,
+    named: Vec<(Sequence, Action)>,
+}
+
+impl Naming<'_> {
+    /// How to ask for `action` here: its key, or `:name` (the palette) when no key is bound to it.
+    pub fn key(&mut self, action: Action) -> String {
+        match self.keymap.sequence_for(self.context, action) {
+            Some(seq) => {
+                let hint = sequence_hint(&seq);
+                self.named.push((seq, action));
+                hint
+            }
+            None => format!(":{}", action.name()),
+        }
+    }
+
+    pub fn named(self) -> Named {
+        Named { context: self.context, keys: self.named }
+    }
+}
+
+/// The keys a status message names, and the context whose keys they are: the message is shown only
+/// there (in another, the same key may do another thing, or the same action mean another thing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub context: Context,
+    pub keys: Vec<(Sequence, Action)>,
 }
 
 /// What a key sequence typed so far means.
@@ -266,6 +337,35 @@ impl Keymap {
         found
     }
 
+    /// Keys that mean two things in one view: bound to one action in a context and to another in
+    /// a context it falls back to (the queue's `x` over the global `x`), one sentence each.
+    pub fn two_meanings(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for context in Context::ALL {
+            let mut seen: BTreeMap<&[Key], (Context, Action)> = BTreeMap::new();
+            for ctx in context.chain() {
+                for (seq, action) in self.bindings.get(ctx).into_iter().flatten() {
+                    match seen.get(seq.as_slice()) {
+                        Some((near, first)) if first != action => found.push(format!(
+                            "[keys.{}]: \"{}\" is {} ([keys.{}]) and {} ([keys.{}])",
+                            context.name(),
+                            sequence_label(seq),
+                            first.name(),
+                            near.name(),
+                            action.name(),
+                            ctx.name()
+                        )),
+                        Some(_) => {}
+                        None => {
+                            seen.insert(seq, (*ctx, *action));
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
     pub fn resolve(&self, context: Context, typed: &[Key]) -> Resolution {
         let mut pending = false;
         for ctx in context.chain() {
@@ -303,12 +403,31 @@ impl Keymap {
         found
     }
 
-    /// The keys bound to `action` in `context` (or globally), for hints.
+    /// The keys bound to `action` in `context` (or globally), as the config spells them.
     pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
-        context
-            .chain()
-            .iter()
-            .find_map(|ctx| self.bindings.get(ctx)?.iter().find(|(_, a)| **a == action).map(|(s, _)| sequence_label(s)))
+        self.sequence_for(context, action).map(|s| sequence_label(&s))
+    }
+
+    /// The keys bound to `action` in `context` (or globally), as hints name them (`Ctrl-t`).
+    pub fn hint_for(&self, context: Context, action: Action) -> Option<String> {
+        self.sequence_for(context, action).map(|s| sequence_hint(&s))
+    }
+
+    /// The first binding of `action` that fires in `context`: one hidden by a nearer context's
+    /// binding of the same keys is passed over.
+    fn sequence_for(&self, context: Context, action: Action) -> Option<Sequence> {
+        context.chain().iter().find_map(|ctx| {
+            let table = self.bindings.get(ctx)?;
+            table
+                .iter()
+                .find(|(seq, a)| **a == action && self.resolve(context, seq) == Resolution::Action(action))
+                .map(|(seq, _)| seq.clone())
+        })
+    }
+
+    /// Start a sentence naming keys as they work in `context`.
+    pub fn naming(&self, context: Context) -> Naming<'_> {
+        Naming { keymap: self, context, named: Vec::new() }
     }
 
     fn defaults() -> Keymap {
@@ -323,7 +442,7 @@ impl Keymap {
 }
 
 use Action as A;
-use Context::{Composer as Cm, Conversation as Cv, Filtered as F, Global as G, Profile as Pf, Queue as Q};
+use Context::{Composer as Cm, Conversation as Cv, Global as G, Profile as Pf, Queue as Q};
 
 const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "q", A::Quit),
@@ -341,6 +460,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "P", A::ToggleProfile),
     (G, "]", A::ViewNext),
     (G, "[", A::ViewPrev),
+    (G, "g n", A::ViewNeedsReply),
     (G, "g m", A::ViewMine),
     (G, "g u", A::ViewUnassigned),
     (G, "g o", A::ViewOpen),
@@ -358,8 +478,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "z", A::Snooze),
     (G, "R", A::Rate),
     (G, "y", A::Copy),
-    (F, "n", A::NextMatch),
-    (F, "N", A::PrevMatch),
+    // Not `n`/`N`: `n` writes a note everywhere, and the results stay steppable from the conversation.
+    (G, "ctrl-n", A::NextMatch),
+    (G, "ctrl-p", A::PrevMatch),
     (Q, "j", A::SelectNext),
     (Q, "down", A::SelectNext),
     (Q, "k", A::SelectPrev),
@@ -443,6 +564,37 @@ mod tests {
         let (map, _) = Keymap::build(&BTreeMap::new());
         assert_eq!(map.resolve(Context::Composer, &[key("q")]), Resolution::Unbound);
         assert_eq!(map.resolve(Context::Composer, &[key("ctrl-s")]), Resolution::Action(Action::Send));
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_view() {
+        let (map, problems) = Keymap::build(&BTreeMap::new());
+        assert!(problems.is_empty(), "{problems:?}");
+        let found = map.two_meanings();
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        // The check sees a context's key over a global one, as `n` once was in the filtered queue.
+        let mut queue = BTreeMap::new();
+        queue.insert("r".to_string(), "select_last".to_string());
+        let (map, _) = Keymap::build(&BTreeMap::from([("filtered".to_string(), queue)]));
+        assert_eq!(
+            map.two_meanings(),
+            vec!["[keys.filtered]: \"r\" is select_last ([keys.filtered]) and reply ([keys.global])"]
+        );
+    }
+
+    #[test]
+    fn hints_name_keys_as_people_read_them() {
+        for (config, hint) in [("ctrl-t", "Ctrl-t"), ("esc", "Esc"), ("shift-tab", "Shift-Tab"), ("G", "G"), ("-", "-")]
+        {
+            assert_eq!(key(config).hint(), hint);
+        }
+        let (map, _) = Keymap::build(&BTreeMap::new());
+        assert_eq!(map.hint_for(Context::Composer, Action::InsertMacro).as_deref(), Some("Ctrl-t"));
+        assert_eq!(map.hint_for(Context::Queue, Action::SelectFirst).as_deref(), Some("g g"));
+        let mut naming = map.naming(Context::Composer);
+        assert_eq!(naming.key(Action::Send), "Ctrl-s");
+        assert_eq!(naming.key(Action::Reply), ":reply", "not bound in the composer: the palette's name");
+        assert_eq!(naming.named().keys, vec![(parse_sequence("ctrl-s").unwrap(), Action::Send)]);
     }
 
     #[test]

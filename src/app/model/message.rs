@@ -20,8 +20,12 @@ pub enum Msg {
         /// Each row's next due SLA clock, and the rows back from a snooze.
         facts: super::queue::PageFacts,
     },
-    /// Tickets per tab, in the order of `State::tabs`.
-    CountsLoaded(Vec<u64>),
+    /// Tickets per tab, in the order of `State::tabs`, and how many customers wait on us, desk-wide,
+    /// with since when the longest has.
+    CountsLoaded {
+        counts: Vec<u64>,
+        waiting: (u64, Option<crate::domain::Timestamp>),
+    },
     TicketLoaded {
         detail: Box<TicketDetail>,
         customer_tickets: Vec<Ticket>,

@@ -83,6 +83,9 @@ pub struct Findings {
     pub working: bool,
     /// What the agent should know about these results ("stopped early: refine your search").
     pub note: Option<String>,
+    /// New results are on their way: their rows start with the cursor at the top (a reload of
+    /// the same results after a write keeps it where it was).
+    pub fresh: bool,
 }
 
 impl Findings {
@@ -96,6 +99,7 @@ impl Findings {
             total: None,
             working: false,
             note: None,
+            fresh: false,
         }
     }
 }
@@ -104,6 +108,8 @@ impl Findings {
 pub struct StatusMessage {
     pub text: String,
     pub is_error: bool,
+    /// The keys the text names: it is shown only in their context, where they do what it says.
+    pub named: Option<super::keymap::Named>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,12 +160,6 @@ pub struct State {
     pub presence: Vec<crate::domain::Presence>,
     /// Canned replies for the composer's picker.
     pub macros: Vec<crate::config::CannedReply>,
-    /// The conversation following the queue's cursor.
-    pub preview: Preview,
-    /// Where a sent reply leaves the agent (`ui.after_send`).
-    pub after_send: AfterSend,
-    /// Tickets marked in the queue, with the version each had when marked.
-    pub marked: std::collections::BTreeMap<i64, i64>,
     /// The agent's time zone, for the times they type and the times they are shown.
     pub zone: crate::domain::when::Zone,
     /// Ring the terminal's bell when a ticket arrives in the tab or in Mine (`ui.bell`).
@@ -168,6 +168,14 @@ pub struct State {
     pub arrivals_mark: Option<i64>,
     /// The new-ticket form, while it is open.
     pub ticket_form: Option<super::ticket_form::TicketForm>,
+    /// The conversation following the queue's cursor.
+    pub preview: Preview,
+    /// Where a sent reply leaves the agent (`ui.after_send`).
+    pub after_send: AfterSend,
+    /// How many customers wait on us, desk-wide, and since when the longest has (with the counts).
+    pub waiting: Option<(u64, Option<Timestamp>)>,
+    /// Tickets marked in the queue, with the version each had when marked.
+    pub marked: std::collections::BTreeMap<i64, i64>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -197,7 +205,7 @@ impl State {
             focus: Pane::Queue,
             view,
             views: Vec::new(),
-            counts: vec![None; 4],
+            counts: vec![None; View::BUILT_IN.len()],
             queue: QueueState::default(),
             conversation: None,
             profile: ProfileState::default(),
@@ -206,7 +214,7 @@ impl State {
             status: None,
             pending_keys: Vec::new(),
             profile_mode: ProfileMode::Auto,
-            profile_min_width: 100,
+            profile_min_width: 160,
             page_size: 200,
             size,
             now,
@@ -223,6 +231,7 @@ impl State {
             preview: Preview::default(),
             after_send: AfterSend::default(),
             marked: Default::default(),
+            waiting: None,
             zone: Default::default(),
             bell: false,
             arrivals_mark: None,
@@ -275,10 +284,31 @@ impl State {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: false });
+        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: None });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: true });
+        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: None });
+    }
+
+    /// A message naming keys (from [`super::keymap::Keymap::naming`]).
+    pub fn set_status_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: Some(named) });
+    }
+
+    pub fn set_error_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
+        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: Some(named) });
+    }
+
+    /// Whether the status message reads true here: one naming keys only in the context it names
+    /// them for, with no overlay taking the keys.
+    pub fn status_applies(&self) -> bool {
+        let Some(status) = &self.status else { return false };
+        let Some(named) = &status.named else { return true };
+        let context = super::keymap::Context::of(self);
+        let resolve = |(seq, action): &(super::keymap::Sequence, super::action::Action)| {
+            self.keymap.resolve(context, seq) == super::keymap::Resolution::Action(*action)
+        };
+        self.overlay.is_none() && named.context == context && named.keys.iter().all(resolve)
     }
 }

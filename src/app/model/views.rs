@@ -5,6 +5,8 @@ use crate::domain::{AssigneeFilter, TicketFilter};
 /// A queue tab: one of the built-in ones, or one of the views the config defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
+    /// Tickets whose customer waits on us: new or open, not snoozed, the customer wrote last.
+    NeedsReply,
     Mine,
     Unassigned,
     Open,
@@ -21,10 +23,11 @@ pub struct CustomView {
 }
 
 impl View {
-    pub const BUILT_IN: [View; 4] = [View::Mine, View::Unassigned, View::Open, View::All];
+    pub const BUILT_IN: [View; 5] = [View::NeedsReply, View::Mine, View::Unassigned, View::Open, View::All];
 
     pub fn built_in_title(self) -> &'static str {
         match self {
+            View::NeedsReply => "Needs reply",
             View::Mine => "Mine",
             View::Unassigned => "Unassigned",
             View::Open => "Open",
@@ -36,6 +39,7 @@ impl View {
     pub fn built_in_filter(self, me: &str) -> TicketFilter {
         let active = |assignee| TicketFilter { active_only: true, assignee, ..TicketFilter::default() };
         match self {
+            View::NeedsReply => TicketFilter { needs_reply: true, ..active(AssigneeFilter::Any) },
             View::Mine => active(AssigneeFilter::Agent(me.to_string())),
             View::Unassigned => active(AssigneeFilter::Nobody),
             View::Open => active(AssigneeFilter::Any),
@@ -62,6 +66,7 @@ pub fn custom_views(views: &[crate::config::ViewConfig], me: &str) -> Vec<Custom
                 tags: v.tags.clone(),
                 priorities: v.priorities().unwrap_or_default(),
                 sort: v.sort.parse().unwrap_or_default(),
+                needs_reply: false,
             };
             CustomView { name: v.name.clone(), filter }
         })

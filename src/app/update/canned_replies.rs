@@ -1,6 +1,7 @@
 //! Ctrl-T in the composer: insert a canned reply, its placeholders filled in; its actions apply
 //! when the message is sent.
 
+use crate::app::model::action::Action;
 use crate::app::model::message::Effect;
 use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
 use crate::app::model::state::State;
@@ -13,7 +14,10 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     if state.composer.is_none() {
-        state.set_status("canned replies go into the composer: press r to reply first");
+        let mut keys = state.keymap.naming(crate::app::model::keymap::Context::of(state));
+        let text = format!("canned replies go into the composer: press {} to reply first", keys.key(Action::Reply));
+        let named = keys.named();
+        state.set_status_naming(text, named);
         return vec![];
     }
     let mut overlay = Overlay::new(OverlayKind::Macro, macro_items(state));
@@ -74,12 +78,16 @@ pub fn insert(state: &mut State, index: usize) -> Vec<Effect> {
             if !change.is_empty() {
                 composer.actions.push((name.clone(), change));
             }
-            state.set_status(match also {
-                None => format!("canned reply '{}' inserted; Ctrl-S sends it", for_display_line(&name)),
+            let mut keys = state.keymap.naming(crate::app::model::keymap::Context::Composer);
+            let send = keys.key(Action::Send);
+            let text = match also {
+                None => format!("canned reply '{}' inserted; {send} sends it", for_display_line(&name)),
                 Some(also) => {
-                    format!("canned reply '{}' inserted; Ctrl-S sends it and {also}", for_display_line(&name))
+                    format!("canned reply '{}' inserted; {send} sends it and {also}", for_display_line(&name))
                 }
-            });
+            };
+            let named = keys.named();
+            state.set_status_naming(text, named);
             super::composer::flush_draft(state)
         }
         Err(e) => {

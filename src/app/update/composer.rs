@@ -7,6 +7,14 @@ use crate::app::model::message::Effect;
 use crate::app::model::state::{Pane, State};
 use crate::domain::{Draft, MessageKind};
 
+/// The action that opens the composer for a message of this kind.
+pub fn action_for(kind: MessageKind) -> crate::app::model::action::Action {
+    match kind {
+        MessageKind::Note => crate::app::model::action::Action::Note,
+        _ => crate::app::model::action::Action::Reply,
+    }
+}
+
 pub fn type_into(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     let Some(composer) = state.composer.as_mut() else { return vec![] };
     if composer.text.input(event.for_text_area()) {

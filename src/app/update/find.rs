@@ -1,7 +1,9 @@
 //! Narrowing the queue: the `/` filter (as the agent types, matched off the input thread) and
 //! full-text search (on Enter). Both show their results in the queue pane until Esc.
 
+use crate::app::model::action::Action;
 use crate::app::model::key::{KeyCode, KeyEvent};
+use crate::app::model::keymap::Context;
 use crate::app::model::message::Effect;
 use crate::app::model::state::{Findings, Pane, Prompt, PromptKind, State};
 use crate::domain::fuzzy::Query;
@@ -39,7 +41,15 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
                 if state.findings.as_ref().is_some_and(|n| n.text.trim().is_empty()) {
                     return clear(state);
                 }
-                state.set_status("filter kept: n/N open the next/previous match, Esc shows the whole tab");
+                let mut keys = state.keymap.naming(Context::Filtered);
+                let text = format!(
+                    "filter kept: {}/{} open the next/previous match, {} shows the whole tab",
+                    keys.key(Action::NextMatch),
+                    keys.key(Action::PrevMatch),
+                    keys.key(Action::Back)
+                );
+                let named = keys.named();
+                state.set_status_naming(text, named);
                 vec![]
             }
             PromptKind::Search => search(state),
@@ -135,6 +145,7 @@ pub fn on_matched(state: &mut State, generation: u64, ids: Option<Arc<[i64]>>, t
     findings.total = Some(total);
     let first: Vec<i64> = ids.iter().take(PAGE).copied().collect();
     findings.ids = Some(ids);
+    findings.fresh = true;
     vec![Effect::LoadFoundRows { generation, ids: first, append: false }]
 }
 
@@ -144,14 +155,14 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
         return vec![];
     }
     let found = findings.ids.as_ref().map_or(0, |ids| ids.len());
+    let fresh = findings.fresh && !append;
     let queue = &mut state.queue;
     queue.loading = false;
     if append {
         queue.rows.extend(rows);
     } else {
         // A reload after a write keeps the cursor on its ticket; new results start at the top.
-        let still_selected =
-            queue.selected_ticket().map(|t| t.id).filter(|_| !findings.working && queue.rows.len() == rows.len());
+        let still_selected = queue.selected_ticket().map(|t| t.id).filter(|_| !findings.working && !fresh);
         queue.rows = rows;
         queue.selected = still_selected.and_then(|id| queue.rows.iter().position(|t| t.id == id)).unwrap_or(0);
         if still_selected.is_none() {
@@ -159,6 +170,9 @@ pub fn on_rows(state: &mut State, generation: u64, rows: Vec<Ticket>, append: bo
         }
     }
     queue.has_more = queue.rows.len() < found;
+    if let Some(findings) = state.findings.as_mut().filter(|_| fresh) {
+        findings.fresh = false;
+    }
     crate::app::update::navigation::scroll_to_selection(state);
     vec![]
 }
@@ -194,7 +208,16 @@ pub fn on_search_done(
             } else {
                 let n = results.tickets.len();
                 let found = if n == 1 { "1 ticket found".to_string() } else { format!("{n} tickets found") };
-                state.set_status(format!("{found} · Enter opens · n/N step through · Esc ends the search"));
+                let mut keys = state.keymap.naming(Context::Filtered);
+                let text = format!(
+                    "{found} · {} opens · {}/{} step through · {} ends the search",
+                    keys.key(Action::Open),
+                    keys.key(Action::NextMatch),
+                    keys.key(Action::PrevMatch),
+                    keys.key(Action::Back)
+                );
+                let named = keys.named();
+                state.set_status_naming(text, named);
             }
             let queue = &mut state.queue;
             queue.rows = results.tickets;
@@ -220,9 +243,16 @@ pub fn next_page(state: &mut State) -> Option<Effect> {
     Some(Effect::LoadFoundRows { generation: findings.generation, ids: page, append: true })
 }
 
-/// `n`/`N`: move to the next or previous result and open it.
+/// Next or previous match (`Ctrl-n`/`Ctrl-p`): move to that result and open it.
 pub fn step(state: &mut State, delta: isize) -> Vec<Effect> {
+    if state.findings.is_none() {
+        state.set_status("no filter or search results to step through");
+        return vec![];
+    }
+    // From the conversation too: the cursor moves in the queue, the pane that has focus keeps it.
+    let focus = std::mem::replace(&mut state.focus, Pane::Queue);
     let mut effects = crate::app::update::navigation::move_by(state, delta);
+    state.focus = focus;
     if let Some(ticket) = state.queue.selected_ticket() {
         effects.push(Effect::LoadTicket(ticket.id));
     }

@@ -20,7 +20,7 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     if state.prompt.is_some() {
         return crate::app::update::find::on_key(state, event);
     }
-    let context = context_of(state);
+    let context = Context::of(state);
     state.pending_keys.push(key);
     match state.keymap.resolve(context, &state.pending_keys) {
         Resolution::Action(action) => {
@@ -45,18 +45,6 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
-    }
-}
-
-fn context_of(state: &State) -> Context {
-    if state.composer.is_some() && state.focus == Pane::Conversation {
-        return Context::Composer;
-    }
-    match state.focus {
-        Pane::Queue if state.findings.is_some() => Context::Filtered,
-        Pane::Queue => Context::Queue,
-        Pane::Conversation => Context::Conversation,
-        Pane::Profile => Context::Profile,
     }
 }
 

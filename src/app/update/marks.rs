@@ -118,19 +118,17 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
                 (BulkChange::Ticket(change), what)
             }
         },
-        Choice::Snooze(secs) => {
-            let until = match secs {
-                0 => crate::domain::sla::until_reply(),
-                secs => state.now + chrono::Duration::seconds(secs),
-            };
-            (BulkChange::Snooze(until), "snoozed".to_string())
-        }
-        Choice::SnoozeUntil(until) if crate::domain::sla::is_until_reply(until) => {
-            (BulkChange::Snooze(until), "snoozed until the customer writes".to_string())
-        }
-        Choice::SnoozeUntil(until) => (BulkChange::Snooze(until), format!("snoozed until {}", state.zone.full(until))),
         _ => return vec![],
     };
+    change_marked(state, change, what)
+}
+
+/// Snooze every marked ticket until `until` (the snooze picker's choice or a typed time).
+pub fn snooze(state: &mut State, until: crate::domain::Timestamp) -> Vec<Effect> {
+    change_marked(state, BulkChange::Snooze(until), "snoozed".to_string())
+}
+
+fn change_marked(state: &mut State, change: BulkChange, what: String) -> Vec<Effect> {
     let tickets: Vec<(i64, i64)> = state.marked.iter().map(|(id, version)| (*id, *version)).collect();
     state.set_status(format!("changing {} tickets…", tickets.len()));
     vec![Effect::UpdateMarked { tickets, change, what }]

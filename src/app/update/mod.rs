@@ -81,8 +81,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SimilarCustomers { customer, found } => merges::on_similar_customers(state, customer, found),
         Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
-        Msg::CountsLoaded(counts) => {
+        Msg::CountsLoaded { counts, waiting } => {
             state.counts = counts.into_iter().map(Some).collect();
+            state.waiting = Some(waiting);
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft, facts } => {
@@ -98,10 +99,15 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             open.extend(past);
             state.profile.tickets = open;
             if let Some(draft) = offer_draft {
-                state.set_status(format!(
-                    "a {} draft is waiting on this ticket: press r or n to continue it",
-                    draft.kind
-                ));
+                // A draft keeps its kind, so the prompt names the one key that continues it.
+                let mut keys = state.keymap.naming(crate::app::model::keymap::Context::of(state));
+                let text = format!(
+                    "a {} draft is waiting on this ticket: press {} to continue it",
+                    draft.kind,
+                    keys.key(composer::action_for(draft.kind))
+                );
+                let named = keys.named();
+                state.set_status_naming(text, named);
             }
             match state.pending_action.take() {
                 Some((id, action)) if id == state.open_ticket().map_or(0, |t| t.id) => on_action(state, action),
@@ -236,7 +242,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => nav::move_by(state, nav::half_page(state) as isize),
         Action::PageUp => nav::move_by(state, -(nav::half_page(state) as isize)),
         Action::Open => nav::open(state),
-        Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
+        Action::ViewNeedsReply | Action::ViewMine | Action::ViewUnassigned | Action::ViewOpen | Action::ViewAll => {
             nav::switch_view(state, nav::view_of(action))
         }
         Action::Filter => find::start(state, PromptKind::Filter),
@@ -362,7 +368,14 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
     *composer = Composer::new(composer.ticket_id, composer.kind, text);
     composer.last_seen = last_seen;
     composer.dirty = true;
-    state.set_status("text from the editor is in the composer: Ctrl-S sends, Esc keeps it as a draft");
+    let mut keys = state.keymap.naming(crate::app::model::keymap::Context::Composer);
+    let text = format!(
+        "text from the editor is in the composer: {} sends, {} keeps it as a draft",
+        keys.key(Action::Send),
+        keys.key(Action::Back)
+    );
+    let named = keys.named();
+    state.set_status_naming(text, named);
     composer::flush_draft(state)
 }
 

@@ -8,6 +8,7 @@ use crate::app::model::views::View;
 
 pub fn view_of(action: Action) -> View {
     match action {
+        Action::ViewNeedsReply => View::NeedsReply,
         Action::ViewMine => View::Mine,
         Action::ViewUnassigned => View::Unassigned,
         Action::ViewAll => View::All,
@@ -38,8 +39,11 @@ pub fn back(state: &mut State) -> Vec<Effect> {
     }
     if state.composer.is_some() && state.focus == Pane::Conversation {
         let effects = crate::app::update::composer::flush_draft(state);
-        state.composer = None;
-        state.set_status("draft kept: r or n brings it back");
+        let kind = state.composer.take().map(|c| c.kind).unwrap_or(crate::domain::MessageKind::Reply);
+        let mut keys = state.keymap.naming(crate::app::model::keymap::Context::of(state));
+        let text = format!("draft kept: {} brings it back", keys.key(crate::app::update::composer::action_for(kind)));
+        let named = keys.named();
+        state.set_status_naming(text, named);
         return effects;
     }
     if !state.pending_keys.is_empty() {

@@ -14,30 +14,33 @@ pub fn overlay_for(state: &State, action: Action) -> Overlay {
     }
 }
 
-/// The effective key map, one line per binding.
+/// The effective key map, one line per binding: where, the key, the action's title; its name
+/// and what it does second.
 fn help_items(state: &State) -> Vec<Item> {
     state
         .keymap
         .entries()
         .map(|(context, seq, action)| Item {
-            label: format!("{:<12} {:<10}", context.name(), sequence_label(seq)),
-            detail: format!("{:<18} {}", action.name(), action.description()),
+            label: format!("{:<12} {:<10} {}", context.name(), sequence_label(seq), action.title()),
+            detail: format!("{} · {}", action.name(), action.description()),
             current: false,
             choice: Choice::Nothing,
         })
         .collect()
 }
 
+/// Every action by its title, its name second (both are matched), then what it does and its key.
 fn palette_items(state: &State) -> Vec<Item> {
     Action::ALL
         .iter()
         .filter(|a| !matches!(a, Action::Palette))
         .map(|action| Item {
-            label: action.name().to_string(),
+            label: action.title().to_string(),
             detail: format!(
-                "{}{}",
+                "{} · {}{}",
+                action.name(),
                 action.description(),
-                state.keymap.keys_for(Context::Queue, *action).map(|k| format!("  [{k}]")).unwrap_or_default()
+                state.keymap.hint_for(Context::Queue, *action).map(|k| format!("  [{k}]")).unwrap_or_default()
             ),
             current: false,
             choice: Choice::Run(*action),

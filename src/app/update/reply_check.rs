@@ -17,12 +17,20 @@ pub fn on_send_stopped(state: &mut State, ticket: i64, newest: i64, message: Str
     if let Some(composer) = state.composer.as_mut().filter(|c| c.ticket_id == ticket) {
         composer.last_seen = Some(newest);
         composer.dirty = true;
+        composer.stopped = true;
         effects.extend(crate::app::update::composer::flush_draft(state));
     }
     if let Some(conversation) = state.conversation.as_mut() {
         conversation.scroll_from_bottom = 0;
     }
-    state.set_error(format!("{message}: Ctrl-S sends anyway, keep editing, or Ctrl-X discards the draft"));
+    let mut keys = state.keymap.naming(crate::app::model::keymap::Context::Composer);
+    let text = format!(
+        "{message}: {} sends anyway, keep editing, or {} discards the draft",
+        keys.key(crate::app::model::action::Action::Send),
+        keys.key(crate::app::model::action::Action::DiscardDraft)
+    );
+    let named = keys.named();
+    state.set_error_naming(text, named);
     if state.open_ticket().map(|t| t.id) == Some(ticket) {
         effects.push(Effect::LoadTicket(ticket));
     }

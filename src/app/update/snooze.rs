@@ -93,10 +93,10 @@ pub fn apply(state: &mut State, secs: i64) -> Vec<Effect> {
     until_time(state, until)
 }
 
-/// Snooze the open ticket until `until`; with tickets marked, every marked one.
+/// Snooze the open ticket until `until`.
 pub fn until_time(state: &mut State, until: Timestamp) -> Vec<Effect> {
     if super::marks::applies(state) {
-        return super::marks::apply(state, Choice::SnoozeUntil(until));
+        return super::marks::snooze(state, until);
     }
     let Some(ticket) = state.open_ticket() else { return vec![] };
     vec![Effect::Snooze { id: ticket.id, until }]

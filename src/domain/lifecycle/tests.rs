@@ -112,3 +112,56 @@ fn a_snoozed_ticket_is_back_when_its_time_came_and_nobody_touched_it() {
     let touched = ticket_updated_at(now - Duration::minutes(30));
     assert!(!woke_up(&touched, now - Duration::hours(1), now), "worked on after the snooze ended");
 }
+
+#[test]
+fn the_customer_writing_starts_a_wait_and_our_reply_ends_it() {
+    let t0 = Utc::now();
+    let t1 = t0 + Duration::minutes(5);
+    assert_eq!(wait_after_message(None, Customer, t0), Some(t0));
+    assert_eq!(wait_after_message(Some(t0), Customer, t1), Some(t0), "still waiting since the first");
+    assert_eq!(wait_after_message(Some(t1), Customer, t0), Some(t0), "a mail dated earlier moves it back");
+    assert_eq!(wait_after_message(Some(t0), Reply, t1), None);
+    assert_eq!(wait_after_message(None, Reply, t1), None);
+}
+
+#[test]
+fn notes_and_system_lines_leave_the_wait_alone() {
+    let t0 = Utc::now();
+    for kind in [Note, System] {
+        assert_eq!(wait_after_message(Some(t0), kind, t0 + Duration::hours(1)), Some(t0), "{kind}");
+        assert_eq!(wait_after_message(None, kind, t0), None, "{kind}");
+    }
+}
+
+#[test]
+fn pending_solved_and_closed_end_the_wait_on_hold_keeps_it() {
+    let t0 = Utc::now();
+    for &to in Status::ALL {
+        let kept = matches!(to, New | Open | OnHold);
+        assert_eq!(wait_after_status(Some(t0), to), kept.then_some(t0), "set {to}");
+        assert_eq!(wait_after_status(None, to), None, "set {to}");
+    }
+}
+
+#[test]
+fn a_merge_waits_since_the_older_wait() {
+    let t0 = Utc::now();
+    let t1 = t0 + Duration::hours(1);
+    assert_eq!(wait_after_merge(Some(t1), Some(t0)), Some(t0));
+    assert_eq!(wait_after_merge(Some(t0), Some(t1)), Some(t0));
+    assert_eq!(wait_after_merge(None, Some(t1)), Some(t1));
+    assert_eq!(wait_after_merge(Some(t1), None), Some(t1));
+    assert_eq!(wait_after_merge(None, None), None);
+}
+
+#[test]
+fn only_new_and_open_tickets_not_snoozed_need_a_reply() {
+    let now = Utc::now();
+    let since = Some(now - Duration::hours(3));
+    for &status in Status::ALL {
+        assert_eq!(needs_reply(status, since, None, now), matches!(status, New | Open), "{status}");
+    }
+    assert!(!needs_reply(Open, None, None, now), "nobody waits");
+    assert!(!needs_reply(Open, since, Some(now + Duration::hours(1)), now), "snoozed");
+    assert!(needs_reply(Open, since, Some(now - Duration::hours(1)), now), "the snooze is over");
+}

@@ -2,7 +2,10 @@
 
 mod commands;
 mod customer_care;
+mod demo;
 mod errors;
+mod keys_table;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod waiting;

@@ -62,10 +62,10 @@ fn a_typed_time_is_shown_as_understood_and_confirmed_in_local_time() {
     assert_eq!(status(&ana), format!("#{id} snoozed until {}, or until the customer writes", BERLIN.full(until)));
     assert!(status(&ana).ends_with("CET, or until the customer writes") || status(&ana).contains("CEST"));
     assert!(!ana.state.queue.rows.iter().any(|t| t.id == id), "it left the Open tab");
-    // The conversation shows the snooze in Berlin time (the cursor has moved on: draw it anew).
-    use frontdesk::app::model::conversation::{build_lines, Clock};
-    let clock = Clock { now, offset: ana.state.utc_offset, zone: BERLIN };
-    let lines = build_lines(&store.ticket_detail(id).unwrap(), 100, clock);
+    let under_cursor = ana.state.queue.selected_ticket().map(|t| t.id);
+    assert_eq!(ana.state.open_ticket().map(|t| t.id), under_cursor, "the ticket now under the cursor is shown");
+    let clock = frontdesk::app::model::conversation::Clock { now, offset: ana.state.utc_offset, zone: ana.state.zone };
+    let lines = frontdesk::app::model::conversation::build_lines(&store.ticket_detail(id).unwrap(), 200, clock);
     let shown: String = lines.iter().map(|l| format!("{l:?}")).collect();
     assert!(shown.contains(&format!("ana snoozed until {}", BERLIN.short(until, now))), "{shown}");
 }
@@ -182,7 +182,7 @@ fn admins_delete_or_close_as_spam_after_a_y_and_agents_are_told_why_not() {
     deliver(&mut ana, Msg::Action(Action::DeleteTicket));
     press(&mut ana, "y");
     assert!(store_of(&ana).ticket(ticket.id).is_err(), "deleted");
-    assert_ne!(ana.state.open_ticket().map(|t| t.id), Some(ticket.id), "no longer shown");
+    assert_ne!(ana.state.open_ticket().map(|t| t.id), Some(ticket.id), "the next ticket is shown, not the deleted one");
     assert!(!ana.state.queue.rows.iter().any(|t| t.id == ticket.id));
     assert!(status(&ana).starts_with(&format!("deleted #{}", ticket.id)), "{}", status(&ana));
 
@@ -287,26 +287,4 @@ fn an_attachment_is_opened_by_the_configured_opener_as_a_private_copy() {
         ana.wait_idle();
     }
     assert!(status(&ana).starts_with("false could not open ../../invoice.pdf"), "{}", status(&ana));
-}
-
-#[test]
-fn a_typed_time_snoozes_every_marked_ticket() {
-    let (_dir, path) = desk();
-    let mut ana = console(&path, "ana", |_| {});
-    press(&mut ana, "esc space space");
-    let marked: Vec<i64> = ana.state.marked.keys().copied().collect();
-    assert_eq!(marked.len(), 2);
-    press(&mut ana, "z");
-    type_text(&mut ana, "mon 8:30");
-    let until = BERLIN.parse("mon 8:30", ana.state.now).unwrap();
-    press(&mut ana, "enter");
-    let store = store_of(&ana);
-    let tickets: Vec<Ticket> = marked.iter().map(|id| store.ticket(*id).unwrap()).collect();
-    let snoozes = store.snoozes(&tickets).unwrap();
-    assert_eq!(marked.iter().map(|id| snoozes.get(id).copied()).collect::<Vec<_>>(), [Some(until); 2]);
-    assert!(
-        status(&ana).starts_with(&format!("snoozed until {} on 2 tickets", BERLIN.full(until))),
-        "{}",
-        status(&ana)
-    );
 }

@@ -1,8 +1,10 @@
 //! The console's flows: key presses into `State` and the store, without a terminal.
 
+mod agent_loop;
 mod arrivals;
 mod customer_care;
 mod daily;
+mod demo_desk;
 mod mail;
 mod marks;
 mod output_safety;

@@ -109,8 +109,8 @@ fn a_guarded_mailed_reply_never_crosses_a_customer_message() {
         let mut sent = Vec::new();
         for _ in 0..150 {
             let seen = store.last_message_id(1).unwrap().unwrap();
-            match outbound.send_reply(&store, &ana, 1, "We are on it", Some(seen)) {
-                Ok((reply, _)) => sent.push((seen, reply.id)),
+            match outbound.send_reply(&store, &ana, 1, "We are on it", Some(seen), None) {
+                Ok((reply, _, _)) => sent.push((seen, reply.id)),
                 Err(frontdesk::mail::outbound::SendError::Store(StoreError::NewerMessages { .. })) => {}
                 Err(other) => panic!("{other}"),
             }

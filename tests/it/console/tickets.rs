@@ -41,14 +41,14 @@ fn open_id(app: &App) -> i64 {
 }
 
 #[test]
-fn the_desk_opens_on_the_queue_with_the_newest_ticket_selected() {
+fn the_desk_opens_on_the_queue_with_the_longest_waiting_ticket_selected() {
     let mut d = desk(5, 200);
     let s = &d.app.state;
     assert_eq!(s.queue.rows.len(), 5);
-    assert_eq!(s.counts, [Some(0), Some(5), Some(5), Some(5)]);
+    assert_eq!(s.counts, [Some(5), Some(0), Some(5), Some(5), Some(5)], "every customer waits");
     assert_eq!(s.focus, Pane::Queue);
     assert_eq!(selected_id(&d.app), s.queue.rows[0].id);
-    assert_eq!(s.queue.rows[0].subject, "Problem number 4");
+    assert_eq!(s.queue.rows[0].subject, "Problem number 0", "every customer waits: the longest wait first");
     assert_eq!(open_id(&d.app), s.queue.rows[0].id, "the first ticket is shown before any key");
     assert_eq!(s.focus, Pane::Queue, "and the agent is still in the queue");
     press(&mut d.app, "enter");
@@ -90,8 +90,10 @@ fn a_reply_is_sent_with_one_key_and_shows_in_the_conversation() {
         (MessageKind::Reply, "Hello Customer, on it.", "ana")
     );
     assert_eq!(detail.ticket.status, Status::Open, "a reply opens a new ticket");
-    let shown = &d.app.state.conversation.as_ref().unwrap().detail;
-    assert_eq!(shown.messages.len(), 2);
+    assert_eq!(detail.messages.len(), 2);
+    let next = d.app.state.open_ticket().expect("the next ticket is shown").clone();
+    assert_ne!(next.id, id, "the console moved on to the next customer who waits");
+    assert!(next.waiting_since.is_some());
     assert!(store_of(&d.app).draft(id, "ana").unwrap().is_none(), "the sent draft is gone");
 }
 
@@ -231,7 +233,7 @@ fn views_switch_by_key() {
     assert_eq!(d.app.state.queue.rows.len(), 3);
     press(&mut d.app, "]");
     assert_eq!(d.app.state.view, View::Open);
-    assert_eq!(d.app.state.counts, [Some(1), Some(3), Some(4), Some(4)]);
+    assert_eq!(d.app.state.counts, [Some(4), Some(1), Some(3), Some(4), Some(4)]);
 }
 
 #[test]
@@ -345,18 +347,27 @@ fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
 }
 
 #[test]
-fn n_and_big_n_open_the_next_and_previous_match() {
+fn ctrl_n_and_ctrl_p_open_the_next_and_previous_match() {
     let mut d = desk(6, 200);
+    // On the newest ticket, the filter's first result (results are newest first; the queue puts
+    // the longest wait first), so the results start with the cursor on their first row.
+    press(&mut d.app, "G");
     press(&mut d.app, "/");
     type_text(&mut d.app, "problem");
     d.app.wait_idle();
     press(&mut d.app, "enter");
-    press(&mut d.app, "n");
+    press(&mut d.app, "ctrl-n");
     assert_eq!(d.app.state.queue.selected, 1);
-    assert_eq!(open_id(&d.app), d.app.state.queue.rows[1].id, "n opens the match it moves to");
-    assert_eq!(d.app.state.focus, Pane::Queue, "and stays in the queue for the next n");
-    press(&mut d.app, "n n N");
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[1].id, "ctrl-n opens the match it moves to");
+    assert_eq!(d.app.state.focus, Pane::Queue, "and stays in the queue for the next ctrl-n");
+    press(&mut d.app, "ctrl-n ctrl-n ctrl-p");
     assert_eq!(open_id(&d.app), d.app.state.queue.rows[2].id);
+    // From the conversation too: reading one result, the next is one key away.
+    press(&mut d.app, "enter ctrl-n");
+    assert_eq!(d.app.state.focus, Pane::Conversation);
+    assert_eq!(open_id(&d.app), d.app.state.queue.rows[3].id);
+    press(&mut d.app, "n");
+    assert!(d.app.state.composer.is_some(), "n writes a note, in the results as anywhere");
 }
 
 #[test]
@@ -421,14 +432,14 @@ fn views_from_the_config_are_tabs_with_counts_and_their_own_order() {
         app.state.views = frontdesk::app::model::views::custom_views(&config.views, "ana");
         app.state.view = app.state.view_named("hot").unwrap();
     });
-    assert_eq!(app.state.counts, vec![Some(0), Some(6), Some(6), Some(6), Some(3), Some(0)]);
+    assert_eq!(app.state.counts, vec![Some(6), Some(0), Some(6), Some(6), Some(6), Some(3), Some(0)]);
     let ids: Vec<i64> = app.state.queue.rows.iter().map(|t| t.id).collect();
     assert_eq!(ids, vec![3, 2, 5], "urgent first, most recently updated first among equals");
     press(&mut app, "]");
     assert_eq!(app.state.view, View::Custom(1));
     assert!(app.state.queue.rows.is_empty());
     press(&mut app, "]");
-    assert_eq!(app.state.view, View::Mine, "the tabs go round");
+    assert_eq!(app.state.view, View::NeedsReply, "the tabs go round");
 }
 
 #[test]
@@ -459,4 +470,14 @@ fn a_console_that_quits_after_filtering_leaves_no_wal_file() {
     assert!(app.state.findings.is_none());
     drop(app); // every connection the console opened closes, the last one takes the WAL away
     assert!(!path.with_file_name("desk.db-wal").exists(), "a WAL file is left in {}", dir.path().display());
+}
+
+#[test]
+fn a_filters_first_results_start_at_the_top_even_when_they_are_the_whole_tab() {
+    let mut d = desk(5, 200);
+    press(&mut d.app, "j j");
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "problem");
+    assert_eq!(d.app.state.queue.rows.len(), 5, "every ticket matches");
+    assert_eq!(d.app.state.queue.selected, 0, "the best match is under the cursor");
 }

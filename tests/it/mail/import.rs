@@ -206,7 +206,7 @@ fn a_reply_lands_in_the_maildir_outbox_with_threading_headers() {
     agent.name = "Ana Ruiz".into();
     agent.signature = "Ana, Desk Support".into();
     let outbound = Outbound::from_config(Some(&config), dir.path()).unwrap();
-    let (_, delivered) = outbound.send_reply(&desk.store, &agent, ticket, "Refund started.", None).unwrap();
+    let (_, _, delivered) = outbound.send_reply(&desk.store, &agent, ticket, "Refund started.", None, None).unwrap();
     assert_eq!(delivered, Ok(()));
     let raw = String::from_utf8(outbox_files(dir.path()).remove(0)).unwrap();
     let sent = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
@@ -252,7 +252,7 @@ fn notes_are_never_mailed_and_failed_delivery_stays_in_the_outbox() {
     config.outbound.as_mut().unwrap().via = frontdesk::config::Via::Sendmail;
     config.outbound.as_mut().unwrap().sendmail = "exit 3".into();
     let outbound = Outbound::from_config(Some(&config), dir.path()).unwrap();
-    let (message, delivered) = outbound.send_reply(&desk.store, &agent, ticket, "Hello", None).unwrap();
+    let (message, _, delivered) = outbound.send_reply(&desk.store, &agent, ticket, "Hello", None, None).unwrap();
     let error = delivered.unwrap_err();
     assert!(error.contains("exit status: 3"), "{error}");
     let waiting = desk.store.outbox(false).unwrap();
@@ -277,7 +277,7 @@ fn a_bounce_of_our_reply_is_a_system_message_on_its_ticket() {
     let ticket = first_mail(&desk);
     let agent = desk.store.agent("ana").unwrap().unwrap();
     let outbound = Outbound::from_config(Some(&config), dir.path()).unwrap();
-    outbound.send_reply(&desk.store, &agent, ticket, "Refund started.", None).unwrap().1.unwrap();
+    outbound.send_reply(&desk.store, &agent, ticket, "Refund started.", None, None).unwrap().2.unwrap();
     set_status(&desk, ticket, Status::Pending);
     let ours = String::from_utf8(outbox_files(dir.path()).remove(0)).unwrap();
     let bounce = format!(

@@ -2,6 +2,9 @@
 
 mod customer_care;
 mod desk;
+mod keys;
+mod layout;
 mod mail;
+mod palette;
 mod presence;
 mod ticket_form;

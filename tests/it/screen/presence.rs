@@ -23,12 +23,16 @@ fn other_agents_show_in_the_queue_and_the_conversation() {
     insta::assert_snapshot!(term.backend());
 }
 
-/// With room, the header says what each one does, and the facts follow.
+/// With room, the header says what each one does, and the facts follow; with less, the names
+/// alone leave room for the facts.
 #[test]
 fn a_wide_header_says_who_writes_and_who_views_beside_the_facts() {
-    let mut state = common::state((200, 12), "Login", "Hello");
+    let mut state = common::state((240, 12), "Login", "Hello");
     state.presence =
         vec![presence("hiro", 1042, PresenceState::Viewing), presence("mei\x07", 1042, PresenceState::Writing)];
     let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
+    state.size = (200, 12);
+    let text = common::screen_text(&common::render(&state));
+    assert!(text.contains("✎ mei^G · ● hiro ── open · urgent · ana"), "{text}");
 }

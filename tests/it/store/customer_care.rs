@@ -213,8 +213,10 @@ fn the_due_order_puts_woken_then_breached_first_across_the_whole_desk() {
     std::thread::sleep(std::time::Duration::from_millis(1_100));
     assert_eq!(store.refresh_due(&policies, 100, true).unwrap(), 0, "nothing changed since");
     let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
+    // The quiet ones wait on us (their customer wrote last): the longest wait first, before the
+    // pending ticket, which waits on its customer.
     let mut want = vec![snoozed.id, breached.id];
-    want.extend(quiet.iter().rev());
+    want.extend(quiet.iter());
     want.push(waiting.id);
     for size in [1, 2, 3, 50] {
         assert_eq!(pages(&store, &filter, size), want, "pages of {size}");
@@ -222,26 +224,29 @@ fn the_due_order_puts_woken_then_breached_first_across_the_whole_desk() {
     // The customer answers the pending ticket: its clock runs again, with most of its second left.
     store.add_message(waiting.id, MessageKind::Customer, "carla", "Still down!", None).unwrap();
     store.refresh_due(&policies, 100, true).unwrap();
-    assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "not due yet: newest first");
-    assert_eq!(pages(&store, &filter, 2)[3], quiet[4]);
+    let listed = pages(&store, &filter, 2);
+    assert_eq!(listed[..3], [snoozed.id, breached.id, quiet[0]], "not due yet: of all who wait, it waited least");
+    assert_eq!(listed.last(), Some(&waiting.id));
     // A second later it is overdue too, but less long than the other one.
     std::thread::sleep(std::time::Duration::from_millis(1_100));
     assert_eq!(store.refresh_due(&policies, 100, true).unwrap(), 0);
     assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, breached.id, waiting.id], "the longest overdue first");
-    assert_eq!(pages(&store, &filter, 2)[2..4], [waiting.id, quiet[4]]);
+    assert_eq!(pages(&store, &filter, 2)[2..4], [waiting.id, quiet[0]]);
     // A reply stops the first response clock: the ticket goes back among the rest.
     store.add_message(breached.id, MessageKind::Reply, "ana", "On it.", None).unwrap();
     store.refresh_due(&policies, 100, true).unwrap();
-    assert_eq!(pages(&store, &filter, 2)[..3], [snoozed.id, waiting.id, breached.id], "now the most recently updated");
+    let listed = pages(&store, &filter, 2);
+    assert_eq!(listed[..3], [snoozed.id, waiting.id, quiet[0]], "answered: no longer waiting, nor due");
+    assert_eq!(listed.last(), Some(&breached.id), "the only one nobody waits on");
 }
 
 #[test]
 fn changed_policies_work_every_due_time_out_again() {
     let (_dir, store) = store();
-    let a = urgent(&store, "Site down");
     let b = ticket(&store, "Question");
+    let a = urgent(&store, "Site down");
     let filter = TicketFilter { active_only: true, ..TicketFilter::default() };
-    // An hour to answer: not near due, so the order is the most recently updated first.
+    // An hour to answer: not near due, so the order is the longest waiting customer first.
     store.refresh_due(&urgent_policy(3_600), 100, true).unwrap();
     assert_eq!(pages(&store, &filter, 10), vec![b.id, a.id]);
     // A second to answer instead: the urgent ticket is now overdue, though nothing was written.
@@ -258,7 +263,7 @@ fn changed_policies_work_every_due_time_out_again() {
     assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id]);
     let c = urgent(&store, "Down again");
     assert_eq!(store.refresh_due(&urgent_policy(3_600), 100, false).unwrap(), 0);
-    assert_eq!(pages(&store, &filter, 10), vec![a.id, c.id, b.id], "c by its own policy: not due yet");
+    assert_eq!(pages(&store, &filter, 10), vec![a.id, b.id, c.id], "c by its own policy: not due yet");
 }
 
 #[test]

@@ -3,5 +3,8 @@
 mod arrivals;
 mod customer_care;
 mod demo;
+mod demo_promises;
+mod replies;
 mod search;
 mod tickets;
+mod waiting;

@@ -211,7 +211,8 @@ fn a_desk_from_before_search_gets_its_index_built() {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     conn.execute_batch(
-        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state;\n         PRAGMA user_version = 2;",
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
+         ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);

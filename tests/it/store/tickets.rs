@@ -162,18 +162,24 @@ fn keyset_paging_gives_every_ticket_once_in_order_despite_ties() {
     for n in 0..250 {
         d.store.create_ticket(&new_ticket(&format!("c{}@x.example", n % 20), &format!("T{n}")), "ana").unwrap();
     }
-    // Equal update times everywhere: only the id can break the ties.
-    Connection::open(&d.path).unwrap().execute("UPDATE tickets SET updated_at = 1000", []).unwrap();
+    // Equal update and waiting times everywhere: only the id can break the ties.
+    let conn = Connection::open(&d.path).unwrap();
+    conn.execute("UPDATE tickets SET updated_at = 1000, waiting_since = 1000", []).unwrap();
     let filter = TicketFilter::default();
-    let mut seen = Vec::new();
-    let mut cursor: Option<PageCursor> = None;
-    loop {
-        let page = d.store.list_tickets(&filter, cursor, 7).unwrap();
-        let Some(last) = page.last() else { break };
-        cursor = Some(PageCursor::after(last));
-        seen.extend(page.iter().map(|t| t.id));
-    }
-    assert_eq!(seen, (1..=250).rev().collect::<Vec<i64>>());
+    let paged = || {
+        let mut seen = Vec::new();
+        let mut cursor: Option<PageCursor> = None;
+        loop {
+            let page = d.store.list_page(&filter, cursor, 7).unwrap();
+            let Some((_, last)) = page.last() else { break };
+            cursor = Some(*last);
+            seen.extend(page.iter().map(|(t, _)| t.id));
+        }
+        seen
+    };
+    assert_eq!(paged(), (1..=250).collect::<Vec<i64>>(), "all wait on us: the longest wait first");
+    conn.execute("UPDATE tickets SET waiting_since = NULL", []).unwrap();
+    assert_eq!(paged(), (1..=250).rev().collect::<Vec<i64>>(), "nobody waits: the most recently updated first");
     assert_eq!(d.store.count_tickets(&filter).unwrap(), 250);
 }
 

@@ -123,7 +123,7 @@ pub fn state(size: (u16, u16), hostile_subject: &str, hostile_body: &str) -> Sta
     let (keymap, problems) = Keymap::build(&BTreeMap::new());
     assert!(problems.is_empty());
     let mut state = State::new(agent("ana", Role::Admin), keymap, View::Open, size, now());
-    state.counts = vec![Some(4), Some(12), Some(57), Some(312)];
+    state.counts = vec![Some(3), Some(4), Some(12), Some(57), Some(312)];
     state.queue.rows = queue_rows(hostile_subject);
     let first = state.queue.rows[0].clone();
     state.conversation = Some(ConversationState::new(detail(&first, hostile_body)));
