@@ -125,7 +125,12 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
 
 /// Snooze every marked ticket until `until` (the snooze picker's choice or a typed time).
 pub fn snooze(state: &mut State, until: crate::domain::Timestamp) -> Vec<Effect> {
-    change_marked(state, BulkChange::Snooze(until), "snoozed".to_string())
+    let what = if crate::domain::sla::is_until_reply(until) {
+        "snoozed until the customer writes".to_string()
+    } else {
+        format!("snoozed until {}", state.zone.full(until))
+    };
+    change_marked(state, BulkChange::Snooze(until), what)
 }
 
 fn change_marked(state: &mut State, change: BulkChange, what: String) -> Vec<Effect> {

@@ -288,3 +288,22 @@ fn an_attachment_is_opened_by_the_configured_opener_as_a_private_copy() {
     }
     assert!(status(&ana).starts_with("false could not open ../../invoice.pdf"), "{}", status(&ana));
 }
+
+#[test]
+fn a_typed_time_snoozes_every_marked_ticket() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana", |_| {});
+    press(&mut ana, "esc space space");
+    let marked: Vec<i64> = ana.state.marked.keys().copied().collect();
+    assert_eq!(marked.len(), 2);
+    press(&mut ana, "z");
+    type_text(&mut ana, "mon 8:30");
+    let until = BERLIN.parse("mon 8:30", ana.state.now).unwrap();
+    press(&mut ana, "enter");
+    let store = store_of(&ana);
+    let tickets: Vec<Ticket> = marked.iter().map(|id| store.ticket(*id).unwrap()).collect();
+    let snoozes = store.snoozes(&tickets).unwrap();
+    assert_eq!(marked.iter().map(|id| snoozes.get(id).copied()).collect::<Vec<_>>(), [Some(until); 2]);
+    let said = format!("snoozed until {} on 2 tickets", BERLIN.full(until));
+    assert!(status(&ana).starts_with(&said), "{}", status(&ana));
+}
