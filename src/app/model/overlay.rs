@@ -155,6 +155,21 @@ impl Overlay {
         let pinned = self.pinned.min(self.items.len());
         if query.is_empty() {
             self.matches = (0..self.items.len()).map(|i| (i, Vec::new())).collect();
+        } else if self.kind == OverlayKind::Palette {
+            // A command runs only when it was named: every word typed starts a word of its title
+            // or its name. Fuzzy matching over titles and descriptions ran `suspend` for "undo".
+            self.matches = self
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let name = match &item.choice {
+                        Choice::Run(action) => action.name(),
+                        _ => "",
+                    };
+                    named_by(query, &item.label, name).map(|hits| (i, hits))
+                })
+                .collect();
         } else {
             let matcher = SkimMatcherV2::default().ignore_case();
             let mut scored: Vec<(i64, usize, Vec<usize>)> = self
@@ -193,9 +208,49 @@ impl Overlay {
     }
 }
 
+/// Whether `query` names the command titled `title` (config name `name`): each of its words starts
+/// a word of the title, a part of the name between `_`, or the name itself. Returns the title's
+/// characters that matched, for highlighting.
+fn named_by(query: &str, title: &str, name: &str) -> Option<Vec<usize>> {
+    let title_words: Vec<(usize, String)> = {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in title.chars().chain(std::iter::once(' ')).enumerate() {
+            match (c.is_alphanumeric() || c == '$', start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s, title.chars().skip(s).take(i - s).collect::<String>().to_lowercase()));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        words
+    };
+    let mut hits = Vec::new();
+    for word in query.split_whitespace().map(str::to_lowercase) {
+        if let Some((at, _)) = title_words.iter().find(|(_, w)| w.starts_with(&word)) {
+            hits.extend(*at..*at + word.chars().count());
+        } else if !(name.starts_with(&word) || name.split('_').any(|part| part.starts_with(&word))) {
+            return None;
+        }
+    }
+    Some(hits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_is_named_by_the_starts_of_its_words_or_its_config_name() {
+        assert_eq!(named_by("sus", "Suspend to the shell", "suspend"), Some(vec![0, 1, 2]));
+        assert_eq!(named_by("undo", "Suspend to the shell", "suspend"), None, "letters spread out name nothing");
+        assert!(named_by("next pa", "Next pane", "focus_next").is_some());
+        assert!(named_by("focus_n", "Next pane", "focus_next").is_some(), "the config name");
+        assert!(named_by("edit", "Write in $EDITOR", "editor").is_some());
+        assert_eq!(named_by("ane", "Next pane", "focus_next"), None, "the middle of a word is not a start");
+    }
 
     fn item(label: &str) -> Item {
         Item { label: label.into(), detail: String::new(), current: false, choice: Choice::Tag(label.into()) }

@@ -113,6 +113,13 @@ fn choose(state: &mut State) -> Vec<Effect> {
         Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
         Some(Choice::Spam(id)) => super::confirm::spam(state, id),
         Some(choice) => super::pickers::apply(state, choice),
+        None if overlay.kind == OverlayKind::Palette => {
+            // Nothing was named: nothing runs, and the palette stays for another try.
+            let typed = crate::domain::text::for_display_line(overlay.query()).into_owned();
+            state.set_error(format!("no command is called “{typed}”: nothing was run"));
+            state.overlay = Some(overlay);
+            vec![]
+        }
         None => vec![],
     }
 }

@@ -481,3 +481,24 @@ fn a_filters_first_results_start_at_the_top_even_when_they_are_the_whole_tab() {
     assert_eq!(d.app.state.queue.rows.len(), 5, "every ticket matches");
     assert_eq!(d.app.state.queue.selected, 0, "the best match is under the cursor");
 }
+
+#[test]
+fn the_palette_runs_only_a_command_that_was_named() {
+    let mut d = desk(3, 200);
+    press(&mut d.app, ":");
+    type_text(&mut d.app, "undo");
+    assert!(d.app.state.overlay.as_ref().unwrap().matches.is_empty(), "no command is called undo");
+    press(&mut d.app, "enter");
+    assert!(d.app.terminal_requests.is_empty(), "nothing ran: no suspend, no editor");
+    assert!(d.app.state.overlay.is_some(), "the palette stays for another try");
+    assert!(crate::support::console::status(&d.app).contains("no command is called “undo”"));
+    press(&mut d.app, "esc :");
+    type_text(&mut d.app, "next pane");
+    let overlay = d.app.state.overlay.as_ref().unwrap();
+    let first = &overlay.items[overlay.matches[0].0];
+    assert_eq!(first.label, "Next pane");
+    press(&mut d.app, "esc :");
+    type_text(&mut d.app, "focus_n");
+    let overlay = d.app.state.overlay.as_ref().unwrap();
+    assert_eq!(overlay.items[overlay.matches[0].0].label, "Next pane", "the config name works too");
+}
