@@ -129,8 +129,9 @@ fn verdict(mut outcomes: Vec<(i64, Outcome)>) -> Result<(), CliError> {
 
 type Outcome = Result<(Status, Ticket), StoreError>;
 
-/// Read each ticket, then change it at the version read: its own write, whatever the others do.
-/// Each outcome keeps the status the ticket had, for the survey.
+/// Change each ticket in its own write: checked against `--expect-version` when given, else
+/// applied to the ticket as it is then (another writer first is no reason to fail). Each outcome
+/// keeps the status the ticket had, for the survey.
 fn change_each(
     store: &Store,
     agent: &Agent,
@@ -139,9 +140,9 @@ fn change_each(
     change: &TicketChange,
 ) -> Vec<(i64, Outcome)> {
     let change_one = |id: i64| -> Outcome {
+        let Some(expected) = expected else { return store.change_ticket(id, change, &agent.login) };
         let before = store.ticket(id)?;
-        let after = store.update_ticket(id, expected.unwrap_or(before.version), change, &agent.login)?;
-        Ok((before.status, after))
+        Ok((before.status, store.update_ticket(id, expected, change, &agent.login)?))
     };
     ids.iter().map(|&id| (id, change_one(id))).collect()
 }

@@ -256,6 +256,24 @@ impl Store {
         self.ticket(id)
     }
 
+    /// Apply `change` to the ticket as it is when the write starts, whatever was written before:
+    /// for changes that do not depend on what the writer saw (a tag, a note's ticket, a status
+    /// set by a script). Returns the status it had, and the ticket after.
+    pub fn change_ticket(&self, id: i64, change: &TicketChange, actor: &str) -> Result<(Status, Ticket)> {
+        let before = self.write(|conn| {
+            let current = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            let now = now_millis();
+            if apply_change(conn, &current, change, actor, now)? {
+                conn.execute(
+                    "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+            }
+            Ok(current.status)
+        })?;
+        Ok((before, self.ticket(id)?))
+    }
+
     /// Tickets of one customer, newest first.
     pub fn customer_tickets(&self, customer_id: i64, limit: usize) -> Result<Vec<Ticket>> {
         let mut stmt = self.conn.prepare_cached(&format!(

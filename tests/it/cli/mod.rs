@@ -5,6 +5,7 @@ mod customer_care;
 mod demo;
 mod errors;
 mod keys_table;
+mod no_false_conflicts;
 mod packaging;
 mod several_agents;
 mod snooze_times;
