@@ -149,6 +149,8 @@ pub struct State {
     pub known_tags: Vec<String>,
     /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
     pub pending_action: Option<(i64, crate::app::model::action::Action)>,
+    /// The queue row that action was asked on, as the agent saw it.
+    pub seen_row: Option<Ticket>,
     pub prompt: Option<Prompt>,
     pub findings: Option<Findings>,
     /// Requests to background work are numbered so late answers can be recognised.
@@ -221,6 +223,7 @@ impl State {
             utc_offset: chrono::Offset::fix(&chrono::Utc),
             known_tags: Vec::new(),
             pending_action: None,
+            seen_row: None,
             prompt: None,
             macros: Vec::new(),
             findings: None,

@@ -109,10 +109,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 let named = keys.named();
                 state.set_status_naming(text, named);
             }
-            match state.pending_action.take() {
+            let effects = match state.pending_action.take() {
                 Some((id, action)) if id == state.open_ticket().map_or(0, |t| t.id) => on_action(state, action),
                 _ => vec![],
-            }
+            };
+            state.seen_row = None;
+            effects
         }
         Msg::DirectoryLoaded { agents, tags } => {
             state.agents = agents;
@@ -210,6 +212,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         if let Some(selected) = state.queue.selected_ticket().map(|t| t.id) {
             if state.open_ticket().map(|t| t.id) != Some(selected) {
                 state.pending_action = Some((selected, action));
+                // What the agent acted on is the row they saw, not what the load will bring.
+                state.seen_row = state.queue.selected_ticket().cloned();
                 return vec![Effect::LoadTicket(selected)];
             }
         }

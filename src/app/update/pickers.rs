@@ -106,7 +106,9 @@ pub fn take(state: &mut State) -> Vec<Effect> {
         state.set_status("no ticket is open: pick one in the queue");
         return vec![];
     };
-    vec![Effect::Claim { ticket: ticket.id, seen_owner: ticket.assignee.clone() }]
+    // Taken from the queue, the owner checked is the one its row showed when T was pressed.
+    let seen = state.seen_row.as_ref().filter(|row| row.id == ticket.id).unwrap_or(ticket);
+    vec![Effect::Claim { ticket: ticket.id, seen_owner: seen.assignee.clone() }]
 }
 
 pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {

@@ -160,6 +160,24 @@ fn two_agents_taking_one_ticket_give_one_owner_and_one_clear_message() {
 }
 
 #[test]
+fn taking_from_the_queue_checks_against_the_owner_the_row_showed() {
+    let (_dir, path) = desk();
+    let mut ana = console(&path, "ana");
+    let mut hiro = console(&path, "hiro");
+    // Both cursors move to the second ticket and act at once, before any preview loads it.
+    press(&mut ana, "j");
+    press(&mut hiro, "j");
+    let id = ana.state.queue.selected_ticket().unwrap().id;
+    assert_eq!(hiro.state.queue.selected_ticket().unwrap().assignee, None, "hiro's row shows nobody");
+    press(&mut ana, "T");
+    press(&mut hiro, "T");
+    assert_eq!(store_of(&hiro).ticket(id).unwrap().assignee.as_deref(), Some("ana"), "not taken from ana");
+    assert!(status(&hiro).contains(&format!("ticket #{id} was just taken by ana")), "{}", status(&hiro));
+    let assignments = store_of(&ana).ticket_detail(id).unwrap().events.iter().filter(|e| e.field == "assignee").count();
+    assert_eq!(assignments, 1, "one change, not two");
+}
+
+#[test]
 fn claims_from_many_threads_give_exactly_one_owner() {
     let (_dir, path) = desk();
     let logins = ["ana", "hiro", "mei", "olu"];
