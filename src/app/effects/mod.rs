@@ -246,6 +246,8 @@ impl App {
         match msg {
             Msg::FilterMatched { .. } => self.awaiting = self.awaiting.saturating_sub(1),
             Msg::SlaTick => self.sla_tick_scheduled = false,
+            // Another process wrote: the filter's copy of the tab's tickets may be out of date.
+            Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,
             Msg::QueueLoaded { facts, .. } if !self.sla_tick_scheduled => {
                 if let Some(tick) = crate::app::model::queue::next_tick(facts, self.state.now) {
                     self.sla_tick_scheduled = true;

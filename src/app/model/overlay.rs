@@ -110,6 +110,8 @@ pub struct Overlay {
     /// What each item would do, shown under the list for the selected one (a canned reply filled
     /// in for this customer); empty when the list has no previews.
     pub previews: Vec<String>,
+    /// Opened for the tickets marked in the queue: its choice changes all of them.
+    pub for_marked: bool,
     /// The first this many items are shown whatever is typed (a time read from what was typed).
     pub pinned: usize,
     /// A title naming what it is about, instead of the kind's.
@@ -126,6 +128,7 @@ impl Overlay {
             matches: Vec::new(),
             selected,
             previews: Vec::new(),
+            for_marked: false,
             pinned: 0,
             title: None,
         };

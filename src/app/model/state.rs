@@ -176,6 +176,8 @@ pub struct State {
     pub after_send: AfterSend,
     /// How many customers wait on us, desk-wide, and since when the longest has (with the counts).
     pub waiting: Option<(u64, Option<Timestamp>)>,
+    /// While a choice of a picker opened for the marked tickets is carried out.
+    pub choosing_for_marked: bool,
     /// Tickets marked in the queue, with the version each had when marked.
     pub marked: std::collections::BTreeMap<i64, i64>,
 }
@@ -234,6 +236,7 @@ impl State {
             preview: Preview::default(),
             after_send: AfterSend::default(),
             marked: Default::default(),
+            choosing_for_marked: false,
             waiting: None,
             zone: Default::default(),
             bell: false,

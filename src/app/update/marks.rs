@@ -45,9 +45,10 @@ fn say_marked(state: &mut State) {
     }
 }
 
-/// With tickets marked, the pickers (`s`, `p`, `a`, `t`, `z`) work on them, not on the open ticket.
+/// Whether the choice being carried out is one of a picker opened for the marked tickets (from
+/// the queue with tickets marked); a picker opened for the open ticket changes only that.
 pub fn applies(state: &State) -> bool {
-    !state.marked.is_empty()
+    state.choosing_for_marked && !state.marked.is_empty()
 }
 
 /// `s`, `p`, `a`, `t` or `z` with tickets marked: its picker, for all of them; `None` for other
@@ -85,7 +86,9 @@ fn open_picker(state: &mut State, kind: OverlayKind, mut items: Vec<Item>) {
             )
             .collect();
     }
-    state.overlay = Some(Overlay::new(kind, items));
+    let mut overlay = Overlay::new(kind, items);
+    overlay.for_marked = true;
+    state.overlay = Some(overlay);
     let n = state.marked.len();
     state.set_status(format!("for the {n} marked tickets"));
 }

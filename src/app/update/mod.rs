@@ -202,7 +202,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use navigation as nav;
-    if marks::applies(state) && state.focus == Pane::Queue {
+    if !state.marked.is_empty() && state.focus == Pane::Queue {
         if let Some(effects) = marks::picker_for(state, action) {
             return effects;
         }
@@ -335,12 +335,7 @@ fn on_queue_loaded(
     // than a ticket the queue no longer lists.
     let open_left = open_was_listed && !state.queue.rows.iter().any(|t| Some(t.id) == open);
     if open_left && state.composer.is_none() && state.overlay.is_none() {
-        if let Some(id) = state.queue.selected_ticket().map(|t| t.id) {
-            state.focus = Pane::Queue;
-            state.preview.under_cursor = Some(id);
-            state.preview.generation += 1;
-            return vec![Effect::LoadTicket(id)];
-        }
+        return preview::show_now(state);
     }
     vec![]
 }
@@ -368,10 +363,14 @@ fn on_editor_done(state: &mut State, text: Option<String>) -> Vec<Effect> {
     };
     let Some(composer) = state.composer.as_mut() else { return vec![] };
     let text = text.trim_end_matches('\n');
-    let last_seen = composer.last_seen;
-    *composer = Composer::new(composer.ticket_id, composer.kind, text);
-    composer.last_seen = last_seen;
-    composer.dirty = true;
+    // The text is new; what the message will do (canned replies' changes) and what it was
+    // checked against stay.
+    let mut edited = Composer::new(composer.ticket_id, composer.kind, text);
+    edited.last_seen = composer.last_seen;
+    edited.actions = std::mem::take(&mut composer.actions);
+    edited.stopped = composer.stopped;
+    edited.dirty = true;
+    *composer = edited;
     let mut keys = state.keymap.naming(crate::app::model::keymap::Context::Composer);
     let text = format!(
         "text from the editor is in the composer: {} sends, {} keeps it as a draft",

@@ -90,6 +90,14 @@ fn step(overlay: &mut Overlay, delta: isize) -> Vec<Effect> {
 
 fn choose(state: &mut State) -> Vec<Effect> {
     let Some(overlay) = state.overlay.take() else { return vec![] };
+    // A picker opened for the marked tickets changes them; any other changes the open ticket.
+    state.choosing_for_marked = overlay.for_marked;
+    let effects = chosen(state, overlay);
+    state.choosing_for_marked = false;
+    effects
+}
+
+fn chosen(state: &mut State, overlay: Overlay) -> Vec<Effect> {
     match overlay.chosen() {
         Some(Choice::Run(action)) => super::on_action(state, action),
         Some(Choice::Nothing) => {

@@ -33,6 +33,16 @@ pub fn follow(state: &mut State) -> Vec<Effect> {
     vec![Effect::SchedulePreview { generation: state.preview.generation }]
 }
 
+/// Show the ticket under the cursor now, in the queue, without waiting for a rest (after a send,
+/// or when the open ticket left the tab); a timer already running for it is dropped.
+pub fn show_now(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.queue.selected_ticket().map(|t| t.id) else { return vec![] };
+    state.focus = Pane::Queue;
+    state.preview.under_cursor = Some(id);
+    state.preview.generation += 1;
+    vec![Effect::LoadTicket(id)]
+}
+
 /// The timer fired: show the ticket under the cursor if the cursor has not moved since.
 pub fn on_due(state: &mut State, generation: u64) -> Vec<Effect> {
     if generation != state.preview.generation || !may_preview(state) {

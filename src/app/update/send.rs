@@ -3,7 +3,7 @@
 //! the next ticket whose customer waits on us.
 
 use crate::app::model::message::Effect;
-use crate::app::model::state::{AfterSend, Pane, State};
+use crate::app::model::state::{AfterSend, State};
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, MessageKind, Status, TicketChange};
 
@@ -77,12 +77,7 @@ pub fn land_on_next(state: &mut State, sent: i64) -> (Vec<Effect>, String) {
         next.id,
         crate::app::model::text::truncate(&for_display_line(&next.customer_name), 24)
     );
-    let id = next.id;
     state.queue.selected = at;
     super::navigation::scroll_to_selection(state);
-    state.focus = Pane::Queue;
-    // The preview would ask for it after a rest; it is shown at once.
-    state.preview.under_cursor = Some(id);
-    state.preview.generation += 1;
-    (vec![Effect::LoadTicket(id)], said)
+    (super::preview::show_now(state), said)
 }

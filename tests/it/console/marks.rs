@@ -71,3 +71,20 @@ fn star_marks_the_filters_results_and_esc_unmarks() {
     assert!(app.state.marked.is_empty(), "Esc unmarks before it clears the filter");
     assert!(app.state.findings.is_some());
 }
+
+#[test]
+fn a_picker_opened_for_the_open_ticket_changes_only_it_though_tickets_are_marked() {
+    let (_dir, mut app) = desk(4);
+    let rows: Vec<i64> = app.state.queue.rows.iter().map(|t| t.id).collect();
+    press(&mut app, "space space k k enter");
+    assert_eq!(app.state.marked.len(), 2);
+    let open = app.state.open_ticket().unwrap().id;
+    assert_eq!(open, rows[0]);
+    press(&mut app, "s"); // from the conversation: the open ticket's picker
+    type_text(&mut app, "pending");
+    press(&mut app, "enter");
+    let store = store_of(&app);
+    assert_eq!(store.ticket(open).unwrap().status, Status::Pending);
+    assert_eq!(store.ticket(rows[1]).unwrap().status, Status::New, "the other marked ticket is untouched");
+    assert_eq!(app.state.marked.len(), 2, "the marks stay");
+}
