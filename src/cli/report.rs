@@ -12,10 +12,11 @@ pub fn report(e: &Error) -> ExitCode {
     e.downcast_ref::<CliError>().map_or(ExitCode::FAILURE, |e| ExitCode::from(e.exit_code()))
 }
 
-/// One line on stderr after the `frontdesk:` prefix.
+/// One line on stderr after the `frontdesk:` prefix. Errors quote what was typed or stored (a
+/// time, a canned reply's name, a panic's message), so control characters are shown as text.
 pub fn say(sentence: &str) {
     let color = wants_color(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR"), std::env::var_os("TERM"));
-    let line = line(sentence, color);
+    let line = line(&crate::domain::text::for_display_line(sentence), color);
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 

@@ -242,26 +242,6 @@ pub fn is_until_reply(t: Timestamp) -> bool {
     t >= until_reply()
 }
 
-/// delay from `now` such as `4h` or `3d`.
-pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
-    let text = text.trim();
-    if text == "reply" {
-        return Ok(until_reply());
-    }
-    if let Some(seconds) = parse_duration(text) {
-        return Ok(now + chrono::Duration::seconds(seconds));
-    }
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&chrono::Utc));
-    }
-    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
-        .ok()
-        .or_else(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)));
-    naive.map(|n| n.and_utc()).ok_or_else(|| {
-        format!("'{text}' is not a time; give 2026-12-01 09:00, an RFC 3339 time, a delay like 4h or 3d, or 'reply'")
-    })
-}
-
 /// Parse a target like `30m`, `4h`, `2d` or `90s` into seconds.
 pub fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim();

@@ -59,12 +59,11 @@ pub fn parse_in<Z: TimeZone>(text: &str, now: Timestamp, zone: &Z) -> Result<Tim
     if trimmed.is_empty() {
         return Err(format!("no time given; {EXAMPLES}"));
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
-        return Ok(t.with_timezone(&Utc));
-    }
     let lower = trimmed.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().filter(|w| *w != "at").collect();
-    let read = delay(&words, now, zone)
+    let rfc3339 = || DateTime::parse_from_rfc3339(trimmed).ok().map(|t| Ok(t.with_timezone(&Utc)));
+    let read = rfc3339()
+        .or_else(|| delay(&words, now, zone))
         .or_else(|| time_of_day(&words, now, zone))
         .or_else(|| named_day(&words, now, zone))
         .or_else(|| date(&words, zone));

@@ -214,16 +214,6 @@ fn countdowns_and_durations_are_short() {
     assert_eq!(parse_duration("0m"), None);
 }
 
-#[test]
-fn times_parse_as_delays_dates_or_rfc3339() {
-    let now = at(2026, 11, 23, 14, 2);
-    assert_eq!(parse_when("4h", now), Ok(at(2026, 11, 23, 18, 2)));
-    assert_eq!(parse_when("2026-12-01 09:00", now), Ok(at(2026, 12, 1, 9, 0)));
-    assert_eq!(parse_when("2026-12-01", now), Ok(at(2026, 12, 1, 0, 0)));
-    assert_eq!(parse_when("2026-12-01T10:00:00+01:00", now), Ok(at(2026, 12, 1, 9, 0)));
-    assert!(parse_when("tomorrow-ish", now).unwrap_err().contains("'tomorrow-ish' is not a time"));
-}
-
 /// Working time counted minute by minute (the desk is open at `m` when no wait is needed there),
 /// to check the week-at-a-time count against.
 fn slow_working_seconds(h: &Hours, a: Timestamp, b: Timestamp) -> i64 {

@@ -87,6 +87,7 @@ fn huge_numbers_are_an_error_not_a_panic() {
         assert!(error.contains("too far ahead"), "{huge}: {error}");
     }
     assert!(berlin("9999-06-01 09:00").unwrap_err().contains("too far ahead"));
+    assert!(berlin("9999-12-31T23:59:59Z").unwrap_err().contains("too far ahead"), "RFC 3339 is checked too");
 }
 
 #[test]

@@ -40,6 +40,16 @@ fn a_missing_ticket_is_one_plain_sentence_and_exit_1() {
 }
 
 #[test]
+fn an_error_quoting_what_was_typed_shows_its_control_characters_as_text() {
+    let desk = Desk::with_admin();
+    desk.ok(&["ticket", "new", "--from", "a@shop.example", "--subject", "Hi", "--body", "x"]);
+    let run = run(&desk, &["ticket", "snooze", "1", "--until", "\x1b]0;pwned\x07 soon"], &[("NO_COLOR", "1")]);
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains('\x1b') && !run.stderr.contains('\x07'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("^[]0;pwned^G soon"), "{:?}", run.stderr);
+}
+
+#[test]
 fn stderr_to_a_file_has_no_colour_even_without_no_color() {
     let desk = Desk::with_admin();
     let err_path = desk.dir.path().join("err");
