@@ -176,6 +176,8 @@ pub struct State {
     pub after_send: AfterSend,
     /// How many customers wait on us, desk-wide, and since when the longest has (with the counts).
     pub waiting: Option<(u64, Option<Timestamp>)>,
+    /// The ticket last asked for to be shown (it may not have arrived yet).
+    pub coming: Option<i64>,
     /// While a choice of a picker opened for the marked tickets is carried out.
     pub choosing_for_marked: bool,
     /// Tickets marked in the queue, with the version each had when marked.
@@ -237,6 +239,7 @@ impl State {
             after_send: AfterSend::default(),
             marked: Default::default(),
             choosing_for_marked: false,
+            coming: None,
             waiting: None,
             zone: Default::default(),
             bell: false,

@@ -41,8 +41,24 @@ use crate::domain::{MessageKind, PageCursor, Ticket};
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(preview::follow(state));
+    coming_ticket(state, &mut effects);
     state.wrap_conversation();
     effects
+}
+
+/// Keep track of the ticket the panes are about to show. A reload of the one still on screen
+/// while another is on its way (a change seen by the watcher, a write's refresh, just after a
+/// send moved on) reloads the one coming instead, so the older answer cannot win.
+fn coming_ticket(state: &mut State, effects: &mut Vec<Effect>) {
+    let open = state.open_ticket().map(|t| t.id);
+    for effect in effects.iter_mut() {
+        let Effect::LoadTicket(id) = effect else { continue };
+        match state.coming {
+            Some(coming) if Some(*id) == open && coming != *id => *id = coming,
+            _ => state.coming = Some(*id),
+        }
+    }
+    effects.dedup();
 }
 
 /// The open ticket, or `None` after telling the agent to pick one.

@@ -241,3 +241,16 @@ fn a_ticket_that_leaves_the_tab_gives_way_to_the_one_under_the_cursor() {
     assert_eq!(update(&mut state, loaded), vec![Effect::LoadTicket(2)]);
     assert_eq!(state.focus, Pane::Queue);
 }
+
+#[test]
+fn a_change_seen_while_the_next_ticket_loads_reloads_the_next_not_the_answered_one() {
+    let mut state = console(5);
+    state.queue.rows[3].waiting_since = Some(state.now);
+    composing(&mut state, "Hi");
+    let sent = update(&mut state, Msg::MessageSent { ticket: 1, kind: MessageKind::Reply, mailing: false });
+    assert_eq!(sent.last(), Some(&Effect::LoadTicket(4)));
+    // The watcher saw the send's own commit before #4 arrived: #1 is still on screen.
+    let seen = update(&mut state, Msg::StoreChanged { desk_changed: true, presence: vec![] });
+    assert!(seen.contains(&Effect::LoadTicket(4)), "{seen:?}");
+    assert!(!seen.contains(&Effect::LoadTicket(1)), "the answered ticket must not come back: {seen:?}");
+}
