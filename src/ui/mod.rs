@@ -9,6 +9,7 @@ pub mod status_line;
 pub mod tabs;
 pub mod theme;
 pub mod ticket_form;
+pub mod wide_cells;
 
 use crate::app::model::composer::Composer;
 use crate::app::model::keymap::Context;
@@ -48,6 +49,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     let buf = frame.buffer_mut();
     status_line::render_status(state, theme, areas.status, buf);
+    wide_cells::mend_cut_wide_chars(buf);
 }
 
 /// The composer: who the message goes to on its top border, its keys on the bottom one (as many

@@ -11,9 +11,10 @@ use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Cell, CellDiffOption};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Colours and attributes the terminal draws with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +101,23 @@ impl<W: Write> ByteSavingBackend<W> {
             self.height = size.height;
         }
         let i = y as usize * self.width as usize + x as usize;
+        // A terminal blanks the wide character a write cuts in half: the one it lands on the
+        // second column of, and the second column of the one it replaces.
+        if self.covered(x, y) {
+            self.screen[i - 1].set_symbol(" ");
+        }
+        let replaced = self.screen[i].symbol().width();
         self.screen[i] = cell.clone();
+        let width = cell.symbol().width().max(1);
+        let row_end = (y as usize + 1) * self.width as usize;
+        for column in i + 1..(i + width.max(replaced)).min(row_end) {
+            self.screen[column] = Cell::default();
+        }
+    }
+
+    /// Whether the terminal shows (x, y) as the second column of a wide character.
+    fn covered(&self, x: u16, y: u16) -> bool {
+        x > 0 && self.shown(x - 1, y).is_some_and(|cell| cell.symbol().width() > 1)
     }
 
     /// Put the cursor at (x, y) the cheapest way we know.
@@ -146,11 +163,14 @@ impl<W: Write> ByteSavingBackend<W> {
         let mut text = String::new();
         for x in from..to {
             let cell = self.shown(x, y)?;
-            if Some(Pen::of(cell)) != self.pen || cell.diff_option != CellDiffOption::None || cell.symbol().width() != 1
-            {
+            if self.covered(x, y) {
                 return None;
             }
-            text.push_str(cell.symbol());
+            let symbol = terminal_symbol(cell.symbol());
+            if Some(Pen::of(cell)) != self.pen || cell.diff_option != CellDiffOption::None || symbol.width() != 1 {
+                return None;
+            }
+            text.push_str(&symbol);
         }
         Some(text)
     }
@@ -174,6 +194,30 @@ impl<W: Write> ByteSavingBackend<W> {
         self.out.push_str(&sgr);
         self.pen = Some(pen);
     }
+}
+
+/// What the terminal is sent for a cell: its symbol when every terminal gives it the columns ratatui
+/// gave it, else a stand-in of exactly those columns. Terminals measure a character at a time
+/// (wcwidth), so they disagree on sequences: `👨‍👩‍👧` (ZWJ) is 2 columns to ratatui and 6 to tmux, `❤️`
+/// (VS16) is 2 to ratatui and 1 to xterm, and a row drawn with them slides under the cursor. The
+/// stand-in is the sequence's first character padded with spaces (`👨`, `❤ `).
+fn terminal_symbol(symbol: &str) -> Cow<'_, str> {
+    let cells = symbol.width();
+    let per_char: usize = symbol.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if per_char == cells || symbol.is_ascii() {
+        return Cow::Borrowed(symbol);
+    }
+    let mut stand_in = String::new();
+    let mut used = 0;
+    if let Some(first) = symbol.chars().next() {
+        let width = first.width().unwrap_or(0);
+        if width > 0 && width <= cells {
+            stand_in.push(first);
+            used = width;
+        }
+    }
+    stand_in.extend(std::iter::repeat_n(' ', cells.saturating_sub(used)));
+    Cow::Owned(stand_in)
 }
 
 const MODIFIER_CODES: [(Modifier, u8); 9] = [
@@ -296,10 +340,15 @@ impl<W: Write> Backend for ByteSavingBackend<W> {
         }
         self.out.clear();
         for (x, y, cell) in content {
+            // A blank for the second column of the wide character the terminal shows to its left
+            // (ratatui sends some after VS16 emoji): writing it would blank that character.
+            if cell.symbol().trim().is_empty() && self.covered(x, y) {
+                continue;
+            }
             self.move_to(x, y);
             self.set_pen(Pen::of(cell));
             let symbol = cell.symbol();
-            self.out.push_str(symbol);
+            self.out.push_str(&terminal_symbol(symbol));
             let width = symbol.width().max(1) as u16;
             // At the last column the cursor waits to wrap; its position is not to be trusted.
             self.cursor = if x + width < self.width { Some((x + width, y)) } else { None };

@@ -8,3 +8,4 @@ mod mail;
 mod palette;
 mod presence;
 mod ticket_form;
+mod wide_text;
