@@ -1,4 +1,5 @@
 //! Many processes and terminals on one database file.
 
+mod killed_writes;
 mod processes;
 mod terminals;
