@@ -7,7 +7,10 @@ use frontdesk::{app, config, Error};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse(); // usage errors exit 2 here
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return report::usage(e), // exit 2, the input it quotes made safe
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => report::report(&e),

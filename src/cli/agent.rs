@@ -3,6 +3,7 @@
 use super::identity::require_admin;
 use super::output::{or_dash, write_json, AgentJson, Table};
 use super::CliError;
+use crate::domain::text::for_display_line;
 use crate::domain::{Agent, Role};
 use crate::store::Store;
 use clap::Subcommand;
@@ -34,7 +35,8 @@ pub fn run(store: &Store, acting: &Agent, cmd: AgentCommand, out: &mut dyn Write
             require_admin(acting, "add agents")?;
             let role = if admin { Role::Admin } else { Role::Agent };
             let agent = store.add_agent(&login, name.as_deref(), role)?;
-            writeln!(out, "added {} {} ({})", agent.role, agent.login, agent.name)?;
+            let (login, name) = (for_display_line(&agent.login), for_display_line(&agent.name));
+            writeln!(out, "added {} {login} ({name})", agent.role)?;
             Ok(())
         }
         AgentCommand::List { json } => list(store, json, out),

@@ -26,7 +26,7 @@ pub fn init(state_dir: &Path) -> Option<WorkerGuard> {
         .max_log_files(KEPT_FILES)
         .build(state_dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let (writer, guard) = tracing_appender::non_blocking(SafeText(appender));
     let requested = std::env::var(LEVEL_VAR).ok();
     let (level, unknown) = level(requested.as_deref());
     let subscriber = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_max_level(level).finish();
@@ -35,6 +35,23 @@ pub fn init(state_dir: &Path) -> Option<WorkerGuard> {
         tracing::warn!("{LEVEL_VAR}={value:?} is not a level (error, warn, info, debug, trace, off); logging at info");
     }
     Some(guard)
+}
+
+/// Writes each log event as text made safe to show (see [`crate::domain::text::for_display`]):
+/// events quote what customers wrote (an address, a subject), and a log is read in a terminal.
+struct SafeText<W>(W);
+
+impl<W: std::io::Write> std::io::Write for SafeText<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The worker hands over one whole event per write.
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(crate::domain::text::for_display(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// The level `FRONTDESK_LOG` asks for; info when it is unset, empty or not a level (then also the
@@ -57,6 +74,13 @@ mod tests {
         assert_eq!(level(Some("warn")), (LevelFilter::WARN, None));
         assert_eq!(level(Some("DEBUG")), (LevelFilter::DEBUG, None));
         assert_eq!(level(Some("loud")), (LevelFilter::INFO, Some("loud".to_string())));
+    }
+
+    #[test]
+    fn log_events_reach_the_file_as_text() {
+        let mut file = SafeText(Vec::new());
+        std::io::Write::write_all(&mut file, "bad address 'a\x1b]0;x\x07\u{202e}b'\tat 12\n".as_bytes()).unwrap();
+        assert_eq!(String::from_utf8(file.0).unwrap(), "bad address 'a^[]0;x^G<U+202E>b'    at 12\n");
     }
 
     #[test]

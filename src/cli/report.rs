@@ -3,6 +3,7 @@
 use super::CliError;
 use crate::Error;
 use std::io::{IsTerminal, Write};
+use std::ops::Not;
 use std::process::ExitCode;
 
 /// Print `frontdesk: <sentence>` and pick the exit code (see [`CliError::exit_code`]).
@@ -18,6 +19,19 @@ pub fn say(sentence: &str) {
     let color = wants_color(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR"), std::env::var_os("TERM"));
     let line = line(&crate::domain::text::for_display_line(sentence), color);
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// A usage error from clap: its text as clap writes it, with the input it quotes made safe (clap
+/// strips ESC sequences but passes C1 controls and bidi overrides); help and version as they are.
+pub fn usage(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) || e.use_stderr().not() {
+        let _ = e.print();
+        return ExitCode::from(e.exit_code() as u8);
+    }
+    let text = e.render().to_string();
+    let _ = std::io::stderr().lock().write_all(crate::domain::text::for_display(&text).as_bytes());
+    ExitCode::from(e.exit_code() as u8)
 }
 
 fn line(sentence: &str, color: bool) -> String {

@@ -5,6 +5,7 @@ mod arrivals;
 mod customer_care;
 mod daily;
 mod demo_desk;
+mod faults;
 mod mail;
 mod marks;
 mod output_safety;
