@@ -506,6 +506,53 @@ mod tests {
         assert!(ours < theirs * 3 / 4, "{ours} bytes against crossterm's {theirs}");
     }
 
+    /// What a real terminal emulator shows after `frames`, each drawn as ratatui's diff from the last.
+    fn shown_after(frames: &[Buffer]) -> vt100::Parser {
+        let area = frames[0].area;
+        let sink = ByteSink::default();
+        let mut backend = ByteSavingBackend::with_size(sink.clone(), Size { width: area.width, height: area.height });
+        let mut terminal = vt100::Parser::new(
+            std::num::NonZeroU16::new(area.height).unwrap(),
+            std::num::NonZeroU16::new(area.width).unwrap(),
+            0,
+        );
+        let mut last = Buffer::empty(area);
+        for frame in frames {
+            backend.draw(last.diff(frame).into_iter()).unwrap();
+            terminal.process(&sink.take());
+            last = frame.clone();
+        }
+        terminal
+    }
+
+    fn row_text(terminal: &vt100::Parser) -> String {
+        terminal.screen().rows(0, 40).next().unwrap_or_default()
+    }
+
+    #[test]
+    fn emoji_sequences_terminals_measure_differently_go_as_stand_ins_of_the_same_width() {
+        assert_eq!(terminal_symbol("田"), "田");
+        assert_eq!(terminal_symbol("e\u{301}"), "e\u{301}", "a combining mark is one column everywhere");
+        assert_eq!(terminal_symbol("👨\u{200d}👩\u{200d}👧"), "👨");
+        assert_eq!(terminal_symbol("❤\u{fe0f}"), "❤ ");
+        assert_eq!(terminal_symbol("☕\u{fe0f}"), "☕\u{fe0f}", "already two columns by itself");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buf.set_string(0, 0, "a👨\u{200d}👩\u{200d}👧b❤\u{fe0f}c|", Style::new());
+        assert_eq!(row_text(&shown_after(&[buf])), "a👨b❤ c|", "every cell where ratatui put it");
+    }
+
+    #[test]
+    fn a_blank_for_the_second_column_of_a_shown_wide_character_is_not_sent() {
+        // ratatui follows a changed VS16 emoji with its second column when that changed too.
+        let mut before = Buffer::empty(Rect::new(0, 0, 10, 1));
+        before.set_string(0, 0, "abcdef", Style::new());
+        let mut after = Buffer::empty(Rect::new(0, 0, 10, 1));
+        after.set_string(0, 0, "a☕\u{fe0f}def", Style::new());
+        let terminal = shown_after(&[before, after]);
+        assert_eq!(row_text(&terminal), "a☕\u{fe0f}def");
+        assert!(terminal.screen().cell(0, 1).unwrap().is_wide(), "the emoji is whole");
+    }
+
     #[test]
     fn attributes_are_switched_off_precisely() {
         let bold_dim = Pen { modifier: Modifier::BOLD | Modifier::DIM, ..Pen::PLAIN };

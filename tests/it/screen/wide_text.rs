@@ -171,6 +171,8 @@ const OVERLAYS_OVER_A_CONVERSATION: &[&str] = &[
     "s Down Esc p Esc a Esc t Esc z Esc R Esc",
     "r C-t Down Esc Esc",
     "Esc j Enter : Esc",
+    // Scrolled: the conversation and the queue move under and beside the wide text.
+    "2 j j j C-d C-u k 1 C-d C-d C-u G g g",
 ];
 
 #[test]
