@@ -227,3 +227,38 @@ fn a_killed_demo_fill_leaves_a_desk_that_passes_check() {
         assert_eq!(bare, 0, "round {round}: a generated ticket without its conversation");
     });
 }
+
+/// The console in a pseudo-terminal, killed while the agent sets statuses and priorities and sends
+/// replies: each change is on its ticket with its event, or on neither.
+#[test]
+fn a_console_killed_in_the_middle_of_its_writes_leaves_each_change_whole() {
+    let desk = Desk::with_admin();
+    new_tickets(&desk, "carla@shop.example", 4);
+    // Status pending, priority high, a reply sent, status open, the next ticket; over and over.
+    let cycle: &[u8] = b"spen\rphig\rrok, looking\x13sope\rplow\rj";
+    let mut moments = Moments::new();
+    for round in 0..6 {
+        let mut console = super::terminals::start_showing(&desk.db, "ana", b"Queue");
+        let keys = 8 + moments.next(0, 40).as_millis() as usize;
+        console.keys(&cycle.repeat(4)[..keys]);
+        console.child.kill().unwrap();
+        console.child.wait().unwrap();
+        check(&desk, round);
+        let db = Connection::open(&desk.db).unwrap();
+        for field in ["status", "priority"] {
+            let torn = count(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM tickets t JOIN events e ON e.id =
+                     (SELECT MAX(id) FROM events WHERE ticket_id = t.id AND field = '{field}')
+                     WHERE e.new != t.{field}"
+                ),
+            );
+            assert_eq!(torn, 0, "round {round}: a ticket whose {field} is not what its last event says");
+        }
+    }
+    let db = Connection::open(&desk.db).unwrap();
+    let changes = count(&db, "SELECT COUNT(*) FROM events WHERE actor = 'ana' AND field IN ('status', 'priority')");
+    eprintln!("{changes} status and priority changes from killed consoles");
+    assert!(changes > 0, "the consoles were killed before they changed anything");
+}

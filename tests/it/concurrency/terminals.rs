@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Console {
+pub(super) struct Console {
     master: std::fs::File,
-    child: Child,
+    pub(super) child: Child,
     _home: tempfile::TempDir,
 }
 
@@ -33,7 +33,7 @@ fn start(db: &Path, login: &str) -> Console {
 }
 
 /// Start a console and read its terminal until it has shown `first`.
-fn start_showing(db: &Path, login: &str, first: &[u8]) -> Console {
+pub(super) fn start_showing(db: &Path, login: &str, first: &[u8]) -> Console {
     let (master, slave) = pty();
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
@@ -66,7 +66,7 @@ fn start_showing(db: &Path, login: &str, first: &[u8]) -> Console {
 
 impl Console {
     /// Read the terminal until `text` was written (or fail after 10 s).
-    fn wait_for(&mut self, text: &[u8]) {
+    pub(super) fn wait_for(&mut self, text: &[u8]) {
         self.wait_for_within(text, Duration::from_secs(10));
     }
 
@@ -110,7 +110,7 @@ impl Console {
         seen
     }
 
-    fn keys(&mut self, keys: &[u8]) {
+    pub(super) fn keys(&mut self, keys: &[u8]) {
         for key in keys {
             self.master.write_all(&[*key]).unwrap();
             std::thread::sleep(Duration::from_millis(15));
