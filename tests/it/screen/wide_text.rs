@@ -161,6 +161,7 @@ const OVERLAYS_OVER_THE_QUEUE: &[&str] = &[
     "z 1 Backspace Down Esc",
     "R Down Esc",
     "G k k : q u Esc g g",
+    "c Esc",
 ];
 
 /// The same with a conversation open (the pickers for its ticket, the canned replies, merges).
@@ -171,6 +172,8 @@ const OVERLAYS_OVER_A_CONVERSATION: &[&str] = &[
     "s Down Esc p Esc a Esc t Esc z Esc R Esc",
     "r C-t Down Esc Esc",
     "Esc j Enter : Esc",
+    ": m e r g e _ t i c k e t Enter Down x Backspace Esc",
+    ": d e l e t e Enter Esc",
     // Scrolled: the conversation and the queue move under and beside the wide text.
     "2 j j j C-d C-u k 1 C-d C-d C-u G g g",
 ];
