@@ -254,6 +254,16 @@ fn no_control_byte_from_data_reaches_the_terminal_on_any_screen_or_overlay() {
     console.app.handle(Msg::Paste(HOSTILE.into()));
     console.draw().unwrap();
     frames.push(("paste into a reply".into(), console.last_bytes.clone()));
+    // A hostile tag typed into the tags picker, and the hostile agent chosen as assignee: the
+    // status line, the queue and the conversation then show them.
+    press_all(&mut console, "Esc Esc Esc 2 t", &mut frames);
+    console.app.handle(Msg::Paste(HOSTILE.into()));
+    console.draw().unwrap();
+    frames.push(("paste into the tags picker".into(), console.last_bytes.clone()));
+    press_all(&mut console, "Enter a b o b Enter 1 j k Enter", &mut frames);
+    let screen = console.screen_text();
+    assert!(screen.contains("saved: new · normal · bob"), "the status line says what was saved:\n{screen}");
+    assert!(!screen.chars().any(forbidden), "the buffer holds a control:\n{screen}");
     for (when, bytes) in &frames {
         if let Some(leak) = leak_in_frame(bytes) {
             panic!("after {when}: data reached the terminal as control bytes at {leak}");
