@@ -3,27 +3,33 @@
 //! ratatui's diff skips the column after an unchanged wide character, so a border drawn there never
 //! reaches the screen. The cut character becomes a blank in its style, as a terminal would show it.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use unicode_width::UnicodeWidthStr;
 
 /// Blank every wide character whose later columns hold something else (or lie past the edge).
 pub fn mend_cut_wide_chars(buf: &mut Buffer) {
-    let area = buf.area;
-    for y in area.top()..area.bottom() {
-        let mut x = area.left();
-        while x < area.right() {
-            let symbol = buf[(x, y)].symbol();
-            let width = if symbol.len() == 1 { 1 } else { symbol.width().max(1) as u16 };
-            if width > 1 && is_cut(buf, x, y, width) {
-                buf[(x, y)].set_symbol(" ");
+    let width = buf.area.width as usize;
+    if width == 0 {
+        return;
+    }
+    for row in buf.content.chunks_mut(width) {
+        for x in 0..row.len() {
+            // Most cells are ASCII, and most wide ones are followed by their blank second column:
+            // the width is measured only when that column holds something (or is past the edge).
+            if row[x].symbol().len() == 1 || row.get(x + 1).is_some_and(is_blank) {
+                continue;
             }
-            x += 1;
+            let columns = row[x].symbol().width();
+            let cut = (1..columns).any(|k| row.get(x + k).is_none_or(|cell| !is_blank(cell)));
+            if columns > 1 && cut {
+                row[x].set_symbol(" ");
+            }
         }
     }
 }
 
-fn is_cut(buf: &Buffer, x: u16, y: u16, width: u16) -> bool {
-    (1..width).any(|k| x + k >= buf.area.right() || !buf[(x + k, y)].symbol().trim().is_empty())
+fn is_blank(cell: &Cell) -> bool {
+    cell.symbol().trim().is_empty()
 }
 
 #[cfg(test)]
