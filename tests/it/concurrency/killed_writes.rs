@@ -72,10 +72,20 @@ fn count(db: &Connection, sql: &str) -> i64 {
 
 /// Kill `script` at random moments `ROUNDS` times; after each kill, check the desk and `whole`.
 fn kill_repeatedly(desk: &Desk, script: &str, whole: impl Fn(&Connection, u64)) -> u64 {
+    kill_repeatedly_within(desk, script, (40, 160), whole)
+}
+
+/// The same, killing `least` to `least + spread` milliseconds after each start.
+fn kill_repeatedly_within(
+    desk: &Desk,
+    script: &str,
+    (least, spread): (u64, u64),
+    whole: impl Fn(&Connection, u64),
+) -> u64 {
     let mut moments = Moments::new();
     for round in 0..ROUNDS {
         let child = shell_loop(desk, script);
-        std::thread::sleep(moments.next(40, 160));
+        std::thread::sleep(moments.next(least, spread));
         kill_group(child);
         check(desk, round);
         let db = Connection::open(&desk.db).unwrap();
@@ -100,7 +110,7 @@ fn a_killed_reply_is_stored_with_its_outbox_row_and_its_status_change_or_not_at_
     let script = r#"n=0; while :; do n=$((n+1));
         "$FD" --db "$DB" ticket set 1 --status open;
         "$FD" --db "$DB" ticket reply 1 --status pending --body "reply $n"; done"#;
-    let rounds = kill_repeatedly(&desk, script, |db, round| {
+    let rounds = kill_repeatedly_within(&desk, script, (60, 400), |db, round| {
         let replies = count(db, "SELECT COUNT(*) FROM messages WHERE ticket_id = 1 AND kind = 'reply'");
         let without_mail = count(
             db,
@@ -144,6 +154,7 @@ fn a_killed_import_leaves_each_ticket_with_its_message_and_both_attachments_or_n
     std::fs::write(&mbox, mbox_with_attachments(0, 400)).unwrap();
     let script = r#"while :; do "$FD" --db "$DB" import "$DB.mbox-in"; done"#;
     std::fs::copy(&mbox, format!("{}.mbox-in", desk.db.display())).unwrap();
+    let (half_way, before) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     kill_repeatedly(&desk, script, |db, round| {
         let bare = count(
             db,
@@ -159,7 +170,10 @@ fn a_killed_import_leaves_each_ticket_with_its_message_and_both_attachments_or_n
         let tickets = count(db, "SELECT COUNT(*) FROM tickets");
         let mails = count(db, "SELECT COUNT(*) FROM messages WHERE kind = 'customer'");
         assert_eq!(tickets, mails, "round {round}: one ticket per mail");
+        half_way.set(half_way.get() + usize::from(tickets > before.get() && tickets < 400));
+        before.set(tickets);
     });
+    eprintln!("{} of {ROUNDS} kills stopped an import that was adding tickets", half_way.get());
     let run = desk.run(&["import", mbox.to_str().unwrap()], "");
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let db = Connection::open(&desk.db).unwrap();
