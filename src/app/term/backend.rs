@@ -201,8 +201,13 @@ impl<W: Write> ByteSavingBackend<W> {
 /// (wcwidth), so they disagree on sequences: `👨‍👩‍👧` (ZWJ) is 2 columns to ratatui and 6 to tmux, `❤️`
 /// (VS16) is 2 to ratatui and 1 to xterm, and a row drawn with them slides under the cursor. The
 /// stand-in is the sequence's first character padded with spaces (`👨`, `❤ `).
+/// A symbol with a control character (the panes sanitize text, but `Cell::set_symbol` passes
+/// anything) or of no width goes as blanks: the cursor moves as far as the backend counts.
 fn terminal_symbol(symbol: &str) -> Cow<'_, str> {
     let cells = symbol.width();
+    if cells == 0 || symbol.chars().any(char::is_control) {
+        return Cow::Owned(" ".repeat(cells.max(1)));
+    }
     let per_char: usize = symbol.chars().map(|c| c.width().unwrap_or(0)).sum();
     if per_char == cells || symbol.is_ascii() {
         return Cow::Borrowed(symbol);
@@ -536,6 +541,10 @@ mod tests {
         assert_eq!(terminal_symbol("👨\u{200d}👩\u{200d}👧"), "👨");
         assert_eq!(terminal_symbol("❤\u{fe0f}"), "❤ ");
         assert_eq!(terminal_symbol("☕\u{fe0f}"), "☕\u{fe0f}", "already two columns by itself");
+        assert_eq!(terminal_symbol("\x1b"), " ", "a control from a cell set by hand");
+        assert_eq!(terminal_symbol("\u{9b}"), " ");
+        assert_eq!(terminal_symbol("\u{301}"), " ", "a lone combining mark would join the cell before");
+        assert_eq!(terminal_symbol(""), " ");
         let mut buf = Buffer::empty(Rect::new(0, 0, 20, 1));
         buf.set_string(0, 0, "a👨\u{200d}👩\u{200d}👧b❤\u{fe0f}c|", Style::new());
         assert_eq!(row_text(&shown_after(&[buf])), "a👨b❤ c|", "every cell where ratatui put it");
