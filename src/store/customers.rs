@@ -155,7 +155,7 @@ impl Store {
     }
 
     /// The customers with these ids as lists show them, in the order given.
-    fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+    pub(super) fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -20,8 +20,12 @@ pub enum StoreError {
     Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
     #[error("{}", newer_messages_sentence(*ticket, newer))]
     NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
-    #[error("ticket #{ticket} was just taken by {by}")]
+    #[error("ticket #{ticket} was just taken by {by}; nothing was changed")]
     Taken { ticket: i64, by: String },
+    /// A customer is no longer as the agent saw them (customers have no version: their name,
+    /// first address and number of tickets are compared).
+    #[error("customer {name} changed while you were looking: {what}; nothing was merged")]
+    CustomerChanged { customer: i64, name: String, what: String },
     #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]

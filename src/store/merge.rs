@@ -3,18 +3,36 @@
 
 use super::tickets::{log_event, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::{Customer, Status, Ticket};
+use crate::domain::{Customer, CustomerSummary, Status, Ticket};
 use rusqlite::{params, Connection};
 
 impl Store {
     /// Move everything of customer `from` (addresses, tickets, messages, ratings, tags, notes) to
     /// customer `into`, then remove `from`. Each moved ticket logs the change of customer.
     pub fn merge_customers(&self, from: i64, into: i64, actor: &str) -> Result<Customer> {
+        self.merge_customers_seen(from, into, None, actor)
+    }
+
+    /// [`Store::merge_customers`] if both customers are still as `seen` shows them (the console's
+    /// question: name, first address, number of tickets); customers have no version, so what was
+    /// shown is what is compared. Otherwise [`StoreError::CustomerChanged`] and nothing moves.
+    pub fn merge_customers_seen(
+        &self,
+        from: i64,
+        into: i64,
+        seen: Option<(&CustomerSummary, &CustomerSummary)>,
+        actor: &str,
+    ) -> Result<Customer> {
         if from == into {
             return Err(StoreError::Invalid("a customer cannot be merged into itself".into()));
         }
-        let (old, _) = (self.customer(from)?, self.customer(into)?);
         self.write(|conn| {
+            if let Some((seen_from, seen_into)) = seen {
+                self.check_customer_seen(seen_from)?;
+                self.check_customer_seen(seen_into)?;
+            }
+            let old = self.customer(from)?;
+            self.customer(into)?;
             let now = now_millis();
             let tickets: Vec<i64> = conn
                 .prepare("SELECT id FROM tickets WHERE customer_id = ?1 ORDER BY id")?
@@ -53,12 +71,22 @@ impl Store {
     /// Move ticket `from`'s conversation into ticket `into` (same customer only) and close `from`.
     /// Notes move as notes, so nothing internal ever reaches the customer.
     pub fn merge_tickets(&self, from: i64, into: i64, actor: &str) -> Result<Ticket> {
+        self.merge_tickets_seen(from, into, None, actor)
+    }
+
+    /// [`Store::merge_tickets`] if both tickets are still at the versions `seen` (from's, into's):
+    /// the console's merge of the tickets as drawn.
+    pub fn merge_tickets_seen(&self, from: i64, into: i64, seen: Option<(i64, i64)>, actor: &str) -> Result<Ticket> {
         if from == into {
             return Err(StoreError::Invalid("a ticket cannot be merged into itself".into()));
         }
         self.write(|conn| {
             let source = read_ticket(conn, from)?.ok_or(StoreError::TicketNotFound(from))?;
             let target = read_ticket(conn, into)?.ok_or(StoreError::TicketNotFound(into))?;
+            if let Some((seen_from, seen_into)) = seen {
+                super::tickets::check_version(conn, &source, seen_from)?;
+                super::tickets::check_version(conn, &target, seen_into)?;
+            }
             if source.customer_id != target.customer_id {
                 return Err(StoreError::Invalid(format!(
                     "#{from} and #{into} are from different customers; merge the customers first"
@@ -89,6 +117,36 @@ impl Store {
             Ok(())
         })?;
         self.ticket(into)
+    }
+}
+
+impl Store {
+    /// A customer as lists show them.
+    pub fn customer_summary(&self, id: i64) -> Result<CustomerSummary> {
+        self.summaries_in_order(&[id])?.pop().ok_or(StoreError::CustomerNotFound(id))
+    }
+
+    /// In a write: the customer is still as `seen` shows them, or why not.
+    fn check_customer_seen(&self, seen: &CustomerSummary) -> Result<()> {
+        let name = || crate::domain::text::for_display_line(&seen.name).into_owned();
+        let Some(now) = self.summaries_in_order(&[seen.id])?.pop() else {
+            return Err(StoreError::CustomerChanged {
+                customer: seen.id,
+                name: name(),
+                what: "merged or deleted".into(),
+            });
+        };
+        let plural = |n: u64| if n == 1 { "ticket" } else { "tickets" };
+        let what = if now.tickets != seen.tickets {
+            format!("{} {} now, {} shown", now.tickets, plural(now.tickets), seen.tickets)
+        } else if now.email != seen.email || now.name != seen.name {
+            let (name, email) =
+                (crate::domain::text::for_display_line(&now.name), crate::domain::text::for_display_line(&now.email));
+            format!("now {name} <{email}>")
+        } else {
+            return Ok(());
+        };
+        Err(StoreError::CustomerChanged { customer: seen.id, name: name(), what })
     }
 }
 

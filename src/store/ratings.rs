@@ -10,8 +10,24 @@ use rusqlite::{params, OptionalExtension};
 impl Store {
     /// Record the customer's CSAT for a solved ticket; a new rating replaces an earlier one.
     pub fn rate_ticket(&self, id: i64, csat: Csat, comment: &str, actor: &str) -> Result<Ticket> {
+        self.rate_ticket_seen(id, None, csat, comment, actor)
+    }
+
+    /// [`Store::rate_ticket`] if the ticket is still at `seen_version` (when given): the console's
+    /// rating of the ticket as drawn.
+    pub fn rate_ticket_seen(
+        &self,
+        id: i64,
+        seen_version: Option<i64>,
+        csat: Csat,
+        comment: &str,
+        actor: &str,
+    ) -> Result<Ticket> {
         self.write(|conn| {
             let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if let Some(seen) = seen_version {
+                super::tickets::check_version(conn, &ticket, seen)?;
+            }
             if !matches!(ticket.status, Status::Solved | Status::Closed) {
                 return Err(StoreError::Invalid(format!(
                     "ticket #{id} is {}; CSAT is recorded for solved tickets",

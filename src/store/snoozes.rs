@@ -10,8 +10,23 @@ impl Store {
     /// Snooze an active ticket until `until`: it leaves the working views until then, or until the
     /// customer writes.
     pub fn snooze_ticket(&self, id: i64, until: Timestamp, actor: &str) -> Result<Ticket> {
+        self.snooze_ticket_seen(id, None, until, actor)
+    }
+
+    /// [`Store::snooze_ticket`] if the ticket is still at `seen_version` (when given): the
+    /// console's snooze of the ticket as drawn.
+    pub fn snooze_ticket_seen(
+        &self,
+        id: i64,
+        seen_version: Option<i64>,
+        until: Timestamp,
+        actor: &str,
+    ) -> Result<Ticket> {
         self.write(|conn| {
             let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if let Some(seen) = seen_version {
+                super::tickets::check_version(conn, &ticket, seen)?;
+            }
             if !ticket.status.is_active() {
                 return Err(StoreError::Invalid(format!(
                     "ticket #{id} is {}; only active tickets snooze",

@@ -320,7 +320,7 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::MergeCustomers { .. }
             | Effect::MergeTickets { .. }
             | Effect::UpdateTicket { .. }
-            | Effect::SolveStale
+            | Effect::SolveStale { .. }
             | Effect::Send { .. }
             | Effect::Claim { .. }
             | Effect::UpdateMarked { .. }

@@ -119,7 +119,9 @@ impl Worker {
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
             }
-            Effect::Snooze { id, until } => Ok(Msg::Snoozed { ticket: store.snooze_ticket(id, until, &me)?, until }),
+            Effect::Snooze { id, version, until } => {
+                Ok(Msg::Snoozed { ticket: store.snooze_ticket_seen(id, Some(version), until, &me)?, until })
+            }
             Effect::SaveNotes { customer, notes, ticket } => {
                 store.update_customer(customer, None, Some(&notes))?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
@@ -128,14 +130,25 @@ impl Worker {
                 store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
             }
-            Effect::FindSimilarCustomers { customer } => {
-                Ok(Msg::SimilarCustomers { customer, found: store.similar_customers(customer, 20)? })
+            Effect::FindSimilarCustomers { customer } => Ok(Msg::SimilarCustomers {
+                customer,
+                this: Box::new(store.customer_summary(customer)?),
+                found: store.similar_customers(customer, 20)?,
+            }),
+            Effect::MergeCustomers { from, into, ticket, seen } => {
+                match store.merge_customers_seen(from, into, Some((&seen.0, &seen.1)), &me) {
+                    Ok(into) => Ok(Msg::CustomersMerged { from, into, ticket }),
+                    // The customers are shown again as they now are.
+                    Err(e @ StoreError::CustomerChanged { .. }) => Ok(Msg::Conflict { ticket, message: e.to_string() }),
+                    Err(e) => Err(e),
+                }
             }
-            Effect::MergeCustomers { from, into, ticket } => {
-                Ok(Msg::CustomersMerged { from, into: store.merge_customers(from, into, &me)?, ticket })
+            Effect::MergeTickets { from, into, seen } => {
+                Ok(Msg::TicketChanged(store.merge_tickets_seen(from, into, Some(seen), &me)?))
             }
-            Effect::MergeTickets { from, into } => Ok(Msg::TicketChanged(store.merge_tickets(from, into, &me)?)),
-            Effect::Rate { id, csat } => Ok(Msg::TicketChanged(store.rate_ticket(id, csat, "", &me)?)),
+            Effect::Rate { id, version, csat } => {
+                Ok(Msg::TicketChanged(store.rate_ticket_seen(id, Some(version), csat, "", &me)?))
+            }
             Effect::UpdateTicket { id, version, change } => {
                 let before = store.ticket(id)?.status;
                 let ticket = store.update_ticket(id, version, &change, &me)?;
@@ -143,11 +156,17 @@ impl Worker {
                 Ok(Msg::TicketChanged(ticket))
             }
             Effect::FindStale => {
-                let count = store.count_stale_pending(self.stale_before())? as usize;
+                let count = store.count_stale_pending(self.stale_before(), Some(&me))? as usize;
                 Ok(Msg::Stale { count, days: self.settings.stale_days, solved: false })
             }
-            Effect::SolveStale => {
-                let solved = store.solve_stale_pending(self.stale_before(), &me)?;
+            Effect::OfferStale => {
+                let before = self.stale_before();
+                let owners = store.stale_pending_owners(before)?;
+                Ok(Msg::StaleOffer { before, days: self.settings.stale_days, owners })
+            }
+            // Solved as counted for the question: the time it was asked stays the line.
+            Effect::SolveStale { before, owner } => {
+                let solved = store.solve_stale_pending(before, owner.as_deref(), &me)?;
                 for ticket in &solved {
                     self.survey_if_solved(ticket, Status::Pending);
                 }
@@ -173,8 +192,8 @@ impl Worker {
                 store.delete_draft(ticket, &me)?;
                 Ok(Msg::DraftSaved)
             }
-            Effect::Claim { ticket, seen_owner } => {
-                Ok(Msg::TicketChanged(store.claim_ticket(ticket, &me, seen_owner.as_deref())?))
+            Effect::Claim { ticket, seen_owner, version } => {
+                Ok(Msg::TicketChanged(store.claim_ticket_seen(ticket, &me, seen_owner.as_deref(), Some(version))?))
             }
             Effect::SaveDraft { ticket, kind, body } => {
                 store.save_draft(ticket, &me, kind, &body)?;
@@ -224,11 +243,8 @@ impl Worker {
             };
             let written = match change {
                 BulkChange::Ticket(change) => self.store.update_ticket(id, seen, change, me),
-                BulkChange::Snooze(_) if before.version != seen => {
-                    outcome.meanwhile.push((id, before.version));
-                    continue;
-                }
-                BulkChange::Snooze(until) => self.store.snooze_ticket(id, *until, me),
+                // Checked in the snooze's own write, so a change landing just before it is seen.
+                BulkChange::Snooze(until) => self.store.snooze_ticket_seen(id, Some(seen), *until, me),
             };
             match written {
                 Ok(ticket) => {

@@ -61,6 +61,13 @@ fn coming_ticket(state: &mut State, effects: &mut Vec<Effect>) {
     effects.dedup();
 }
 
+/// The version of the open ticket as the agent saw it: the queue row an action was asked on from
+/// the queue (before the load that opened it), or the ticket as the conversation pane draws it.
+fn seen_version(state: &State) -> Option<i64> {
+    let open = state.open_ticket()?;
+    Some(state.seen_row.as_ref().filter(|row| row.id == open.id).unwrap_or(open).version)
+}
+
 /// The open ticket, or `None` after telling the agent to pick one.
 fn open_ticket_or_say(state: &mut State) -> Option<Ticket> {
     let ticket = state.open_ticket().cloned();
@@ -95,7 +102,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             refresh_after_write(state, ticket)
         }
-        Msg::SimilarCustomers { customer, found } => merges::on_similar_customers(state, customer, found),
+        Msg::SimilarCustomers { customer, this, found } => merges::on_similar_customers(state, customer, *this, found),
         Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
         Msg::CountsLoaded { counts, waiting } => {
             state.counts = counts.into_iter().map(Some).collect();
@@ -213,6 +220,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::CustomersFound { generation, found } => ticket_form::on_customers(state, generation, found),
         Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
+        Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
     }
 }
 
@@ -289,7 +297,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::InsertMacro => canned_replies::open(state),
         Action::EditNotes => notes::edit_notes(state),
         Action::MergeTicket => merges::open(state),
-        Action::SolveStale => vec![Effect::SolveStale],
+        Action::SolveStale => vec![Effect::OfferStale],
         Action::MergeCustomer => merges::find_similar_customers(state),
         Action::Copy => copy::copy(state),
         Action::NewTicket => ticket_form::open(state),

@@ -300,6 +300,9 @@ fn a_typed_time_snoozes_every_marked_ticket() {
     type_text(&mut ana, "mon 8:30");
     let until = BERLIN.parse("mon 8:30", ana.state.now).unwrap();
     press(&mut ana, "enter");
+    let asked = ana.state.overlay.as_ref().and_then(|o| o.title.clone()).unwrap_or_default();
+    assert_eq!(asked, format!("snooze 2 marked tickets until {}? y/N", BERLIN.full(until)));
+    press(&mut ana, "y");
     let store = store_of(&ana);
     let tickets: Vec<Ticket> = marked.iter().map(|id| store.ticket(*id).unwrap()).collect();
     let snoozes = store.snoozes(&tickets).unwrap();

@@ -2,6 +2,7 @@
 
 mod agent_loop;
 mod arrivals;
+mod checked_writes;
 mod customer_care;
 mod daily;
 mod demo_desk;
