@@ -2,6 +2,7 @@
 
 mod agent_loop;
 mod arrivals;
+mod asks_first;
 mod checked_writes;
 mod customer_care;
 mod daily;
