@@ -47,7 +47,7 @@ fn ticket_question(from: &Ticket, seen: i64, into: &Ticket) -> Question {
     let title = format!("merge #{} \"{}\" into #{} \"{}\"? y/N", from.id, subject(from), into.id, subject(into));
     let merge = Effect::MergeTickets { from: from.id, into: into.id, seen: (seen, into.version) };
     let said = format!("merging #{} into #{}…", from.id, into.id);
-    let label = format!("move its conversation into #{} and close #{}", into.id, from.id);
+    let label = format!("merge: #{} closes, its messages move", from.id);
     Question {
         title,
         answers: vec![super::confirm::yes(label, vec![merge, Effect::LoadTicket(into.id)], said), super::confirm::no()],

@@ -7,4 +7,5 @@ mod layout;
 mod mail;
 mod palette;
 mod presence;
+mod questions;
 mod ticket_form;
