@@ -172,7 +172,7 @@ pub fn run(
             Ok(())
         }
         TicketCommand::Snooze { id, until } => {
-            let zone = crate::config::local_zone();
+            let zone = crate::domain::when::agent_zone();
             let until = match until.trim() {
                 "reply" => crate::domain::sla::until_reply(),
                 text => zone.parse(text, Utc::now()).map_err(|problem| {

@@ -216,11 +216,12 @@ pub fn countdown(seconds: i64) -> String {
     format!("{sign}{body}")
 }
 
-/// One sentence that explains a clock, e.g. "first response due Tue 10:30, 45 business minutes left".
-pub fn explain(clock: &Clock, hours: &Hours) -> String {
+/// One sentence that explains a clock, e.g. "first response due Tue 10:30 CET, 45 business minutes
+/// left"; the due time on the agent's clock (`zone`), whatever zone the business hours are in.
+pub fn explain(clock: &Clock, hours: &Hours, zone: super::when::Zone) -> String {
     let unit = if matches!(hours, Hours::Business(_)) { "business minutes" } else { "minutes" };
     let minutes = clock.remaining_seconds.abs() / 60;
-    let due = clock.due_at.map(|t| hours.local_label(t)).unwrap_or_else(|| "paused".into());
+    let due = clock.due_at.map(|t| zone.format(t, "%a %H:%M %Z")).unwrap_or_else(|| "paused".into());
     let label = clock.kind.label();
     match clock.state {
         ClockState::Met => format!("{label} met, {minutes} {unit} to spare"),
@@ -230,7 +231,6 @@ pub fn explain(clock: &Clock, hours: &Hours) -> String {
     }
 }
 
-/// A time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (UTC), or a
 /// A snooze with no time: the ticket sleeps until the customer writes (stored as the last second
 /// of the year 9999, so the store's ordering and queries need no special case).
 pub fn until_reply() -> Timestamp {

@@ -12,7 +12,6 @@ use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
-use chrono::FixedOffset;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 
@@ -23,7 +22,8 @@ pub const SEARCH_LIMIT: usize = 100;
 pub struct Job {
     pub effect: Effect,
     pub now: Timestamp,
-    pub offset: FixedOffset,
+    /// The agent's time zone, for dates typed in a search.
+    pub zone: crate::domain::when::Zone,
     pub page_size: usize,
     /// The view's filter for a queue load; every tab's, in order, for the counts.
     pub filters: Vec<TicketFilter>,
@@ -115,7 +115,7 @@ impl Worker {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
                 Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()? })
             }
-            Effect::LoadTicket(id) => self.ticket(id, job.now),
+            Effect::LoadTicket(id) => self.ticket(id, job.now, job.zone),
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
             }
@@ -160,7 +160,7 @@ impl Worker {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
             Effect::Search { generation, text } => {
-                let result = match SearchQuery::parse(&text, job.offset) {
+                let result = match SearchQuery::parse(&text, job.zone) {
                     Ok(query) => Ok(self.store.search(&query, &me, SEARCH_LIMIT)?),
                     Err(problem) => Err(problem),
                 };
@@ -267,12 +267,12 @@ impl Worker {
         Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, facts })
     }
 
-    fn ticket(&self, id: i64, now: Timestamp) -> Result<Msg, StoreError> {
+    fn ticket(&self, id: i64, now: Timestamp, zone: crate::domain::when::Zone) -> Result<Msg, StoreError> {
         let store = &self.store;
         let detail = store.ticket_detail(id)?;
         let customer_tickets = store.customer_tickets(detail.ticket.customer_id, 50)?;
         let draft = store.draft(id, &self.settings.agent.login)?;
-        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now)?;
+        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now, zone)?;
         Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, facts })
     }
 

@@ -167,7 +167,11 @@ fn business_clocks_explain_themselves() {
     let t = timeline(at(2026, 11, 23, 15, 0));
     let c = clocks(&p, &t, at(2026, 11, 24, 10, 15)).remove(0);
     assert_eq!(c.due_at, Some(at(2026, 11, 24, 11, 0)));
-    assert_eq!(explain(&c, &h), "first response due Tue 11:00, 45 business minutes left");
+    let utc = crate::domain::when::Zone::Named(chrono_tz::UTC);
+    assert_eq!(explain(&c, &h, utc), "first response due Tue 11:00 UTC, 45 business minutes left");
+    // The agent reads the due time on their own clock, whatever zone the business hours are in.
+    let tokyo = crate::domain::when::Zone::Named(chrono_tz::Asia::Tokyo);
+    assert_eq!(explain(&c, &h, tokyo), "first response due Tue 20:00 JST, 45 business minutes left");
 }
 
 #[test]
