@@ -167,7 +167,8 @@ impl Worker {
                 Ok(Msg::SearchDone { generation, result })
             }
             Effect::Send { ticket, kind, body, expect_last, change } => {
-                self.send(ticket, kind, &body, expect_last, &change)
+                let sent = self.send(ticket, kind, &body, expect_last, &change);
+                Ok(sent.unwrap_or_else(|error| Msg::SendFailed { ticket, message: said(error) }))
             }
             Effect::DeleteDraft { ticket } => {
                 store.delete_draft(ticket, &me)?;
@@ -189,15 +190,11 @@ impl Worker {
             Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
             Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),
             Effect::OpenAttachment { id } => super::attachments::open(store, id, &self.settings.opener, &self.answers),
-            Effect::FindCustomers { generation, text } => {
-                Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
-            }
-            Effect::CreateTicket(new) => {
-                let created = store.create_ticket(&new, &me)?;
-                let steps =
-                    |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-                Ok(Msg::TicketCreated(store.raise_priority_for_tier(created.id, &steps, &me)?))
-            }
+            Effect::FindCustomers { generation, text } => Ok(match store.find_customers(&text, 8) {
+                Ok(found) => Msg::CustomersFound { generation, found },
+                Err(error) => Msg::LookupFailed { generation, message: said(error) },
+            }),
+            Effect::CreateTicket(new) => Ok(self.create(&new).unwrap_or_else(|e| Msg::CreateFailed(said(e)))),
             // The console's own effects never come here.
             Effect::OpenEditor { .. }
             | Effect::Suspend
@@ -208,6 +205,14 @@ impl Worker {
             | Effect::Bell
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// The new-ticket form's ticket, its priority raised for the customer's tier.
+    fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
+        let me = &self.settings.agent.login;
+        let created = self.store.create_ticket(new, me)?;
+        let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
+        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps, me)?))
     }
 
     /// Change each marked ticket in its own write, if it is still at the version the agent saw.
@@ -338,6 +343,12 @@ impl Worker {
             mail.send(MailJob::Survey { ticket: ticket.id });
         }
     }
+}
+
+/// The sentence for a failed write that its own message carries; logged like any failure.
+fn said(error: StoreError) -> String {
+    tracing::warn!(%error, "action failed");
+    error.to_string()
 }
 
 fn failure(error: StoreError) -> Msg {
