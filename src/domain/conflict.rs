@@ -1,8 +1,8 @@
 //! A lost race in words: what another agent changed on a ticket, read from its event log.
 
 use super::text::for_display_line;
-use super::Event;
 use super::when::Zone;
+use super::Event;
 
 /// Writes shown in full; older ones are counted.
 const SHOWN: usize = 3;

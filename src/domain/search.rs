@@ -1,8 +1,8 @@
 //! The search query language: words, `"phrases"`, `prefix*`, `#N`, and filters
 //! `from:`, `status:`, `priority:`, `tag:`, `assignee:`, `before:`, `after:`.
 
-use super::{normalize_tag, Priority, Status, Ticket, Timestamp};
 use super::when::Zone;
+use super::{normalize_tag, Priority, Status, Ticket, Timestamp};
 use chrono::NaiveDate;
 
 /// One piece of text to find.
@@ -137,9 +137,8 @@ impl SearchQuery {
                 let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
                     .map_err(|_| format!("\"{value}\" is not a date; write {key}:YYYY-MM-DD"))?;
                 let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-                let at = zone
-                    .instant(midnight)
-                    .ok_or_else(|| format!("\"{value}\" is not a date this desk can use"))?;
+                let at =
+                    zone.instant(midnight).ok_or_else(|| format!("\"{value}\" is not a date this desk can use"))?;
                 if key == "before" {
                     self.before = Some(at);
                 } else {

@@ -64,7 +64,9 @@ pub fn profile_lines(
         lines.push(Line::from(truncate(&summary, width)).style(theme.bold()));
     }
     if let Some(at) = facts.last_contact {
-        lines.push(Line::from(truncate(&format!("last contact {}", zone.format(at, "%d %b %Y")), width)).style(theme.dim()));
+        lines.push(
+            Line::from(truncate(&format!("last contact {}", zone.format(at, "%d %b %Y")), width)).style(theme.dim()),
+        );
     }
     for clock in &facts.sla {
         lines.extend(crate::app::model::text::wrap(&format!("SLA: {clock}"), width).into_iter().map(Line::from));

@@ -27,7 +27,10 @@ fn the_configured_zone_wins_over_the_machines_for_shown_and_typed_times() {
     assert!(shown.contains(" JST"), "ticket show names the configured zone: {shown}");
     assert!(!shown.contains(" UTC") && !shown.contains(" CET"), "{shown}");
     let json = desk.json(&["ticket", "show", "1", "--json"]);
-    assert!(json["ticket"]["created_at"].as_str().unwrap_or_else(|| json["created_at"].as_str().unwrap()).ends_with('Z'));
+    assert!(json["ticket"]["created_at"]
+        .as_str()
+        .unwrap_or_else(|| json["created_at"].as_str().unwrap())
+        .ends_with('Z'));
 }
 
 #[test]

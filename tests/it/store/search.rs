@@ -153,7 +153,9 @@ fn more_and_a_stopped_search_are_said() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(ids, sorted, "newest first");
     // A search that runs out of time says so and keeps what it found.
-    let query = SearchQuery::parse("from:nobody-at-all status:closed", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
+    let query =
+        SearchQuery::parse("from:nobody-at-all status:closed", frontdesk::domain::when::Zone::Named(chrono_tz::UTC))
+            .unwrap();
     let found = d.store.search_within(&query, "ana", 5, Duration::ZERO).unwrap();
     assert!(found.stopped_early, "a zero budget stops the search");
 }
