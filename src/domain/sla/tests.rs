@@ -211,11 +211,15 @@ fn countdowns_and_durations_are_short() {
     }
     assert_eq!(countdown(-20 * 60), "-20m");
     assert_eq!(countdown(-10), "-1m");
-    assert_eq!(parse_duration("30m"), Some(1_800));
-    assert_eq!(parse_duration("4h"), Some(14_400));
-    assert_eq!(parse_duration("2d"), Some(172_800));
-    assert_eq!(parse_duration("soon"), None);
-    assert_eq!(parse_duration("0m"), None);
+    assert_eq!(parse_duration("30m"), Ok(1_800));
+    assert_eq!(parse_duration("4h"), Ok(14_400));
+    assert_eq!(parse_duration("2d"), Ok(172_800));
+    assert!(parse_duration("soon").unwrap_err().contains("is not a duration like 30m"));
+    assert!(parse_duration("0m").unwrap_err().contains("above zero"));
+    assert_eq!(parse_duration("366d"), Ok(366 * 86_400));
+    for huge in ["367d", "99999999999999999d", "9223372036854775807s", "999999999999999999999999h"] {
+        assert!(parse_duration(huge).unwrap_err().contains("longer than a target can be"), "{huge}");
+    }
 }
 
 /// Working time counted minute by minute (the desk is open at `m` when no wait is needed there),
