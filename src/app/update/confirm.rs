@@ -71,8 +71,8 @@ pub fn no() -> Item {
     Item::new("n  no (any other key too)".into(), String::new(), Choice::Nothing)
 }
 
-/// A key while the question is asked: y does it, Enter takes the highlighted answer (no at
-/// first), anything else keeps the ticket.
+/// A key while the question is asked: the key an answer starts with picks it (y, a), Enter takes
+/// the highlighted answer (no at first), anything else changes nothing.
 pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     let Some(overlay) = state.overlay.take() else { return vec![] };
     let choice = match event.code {
