@@ -24,7 +24,9 @@ impl Store {
     /// Those tickets per owner (`None`: nobody's), most first.
     pub fn stale_pending_owners(&self, before: Timestamp) -> Result<Vec<(Option<String>, u64)>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT t.assignee, count(*) AS n FROM tickets t WHERE {STALE} GROUP BY t.assignee
+            // `+` keeps SQLite on the index of active tickets: grouping by the assignee index
+            // scanned every ticket (86 ms, not 6, on the 100k desk).
+            "SELECT t.assignee, count(*) AS n FROM tickets t WHERE {STALE} GROUP BY +t.assignee
              ORDER BY n DESC, t.assignee IS NULL, t.assignee"
         ))?;
         let rows = stmt.query_map([to_millis(before)], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
