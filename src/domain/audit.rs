@@ -137,7 +137,8 @@ fn bound_in<Z: TimeZone>(text: &str, now: Timestamp, zone: &Z) -> Option<Timesta
     let local = |date: NaiveDate, time: NaiveTime| {
         let at = NaiveDateTime::new(date, time);
         // A time the clocks skipped reads as the first that exists after it.
-        (0..4).find_map(|hour| zone.from_local_datetime(&(at + Duration::hours(hour))).earliest())
+        (0..4)
+            .find_map(|hour| zone.from_local_datetime(&(at + Duration::hours(hour))).earliest())
             .map(|t| t.with_timezone(&Utc))
     };
     let today = now.with_timezone(zone).date_naive();
@@ -214,12 +215,17 @@ mod tests {
 
     #[test]
     fn changes_read_as_before_and_after() {
-        assert_eq!(entry(SubjectKind::Customer, "tier", Some("standard"), Some("gold")).change(), "tier standard → gold");
+        assert_eq!(
+            entry(SubjectKind::Customer, "tier", Some("standard"), Some("gold")).change(),
+            "tier standard → gold"
+        );
         assert_eq!(entry(SubjectKind::Ticket, "tag", None, Some("vip")).change(), "tagged vip");
         assert_eq!(entry(SubjectKind::Customer, "notes", Some(""), Some("VIP")).change(), "notes \"\" → VIP");
         assert_eq!(entry(SubjectKind::Ticket, "deleted", Some("\"Refund\""), None).change(), "deleted: \"Refund\"");
-        assert_eq!(entry(SubjectKind::Customer, "merged_into", Some("Carla"), Some("3")).change(),
-            "merged into customer 3: was Carla");
+        assert_eq!(
+            entry(SubjectKind::Customer, "merged_into", Some("Carla"), Some("3")).change(),
+            "merged into customer 3: was Carla"
+        );
         assert_eq!(entry(SubjectKind::Ticket, "x", None, None).subject_label(), "#7");
         assert_eq!(entry(SubjectKind::Agent, "role", None, None).subject_label(), "agent 7");
     }

@@ -21,7 +21,13 @@ pub(crate) struct AuditRow<'a> {
 
 impl<'a> AuditRow<'a> {
     /// A change of one of a customer's fields.
-    pub fn customer(actor: &'a str, subject: &'a str, field: &'a str, old: Option<&'a str>, new: Option<&'a str>) -> Self {
+    pub fn customer(
+        actor: &'a str,
+        subject: &'a str,
+        field: &'a str,
+        old: Option<&'a str>,
+        new: Option<&'a str>,
+    ) -> Self {
         let customer = subject.parse().ok();
         AuditRow { actor, kind: SubjectKind::Customer, subject, field, old, new, ticket: None, customer }
     }
@@ -54,20 +60,22 @@ pub(crate) fn record(conn: &Connection, row: &AuditRow, at: i64) -> Result<()> {
 /// The number a new ticket gets: above every ticket there is and every one the audit log names,
 /// so a deleted ticket's number is never given to another (SQLite reuses the highest rowid).
 pub(crate) fn next_ticket_id(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached(
-        "SELECT max(ifnull((SELECT max(id) FROM tickets), 0),
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(ifnull((SELECT max(id) FROM tickets), 0),
                     ifnull((SELECT max(ticket_id) FROM audit WHERE ticket_id IS NOT NULL), 0)) + 1",
-    )?
-    .query_row([], |r| r.get(0))?)
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The number a new customer gets: never one a merged-away customer had.
 pub(crate) fn next_customer_id(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached(
-        "SELECT max(ifnull((SELECT max(id) FROM customers), 0),
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(ifnull((SELECT max(id) FROM customers), 0),
                     ifnull((SELECT max(customer_id) FROM audit WHERE customer_id IS NOT NULL), 0)) + 1",
-    )?
-    .query_row([], |r| r.get(0))?)
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// In the caller's write, before `ticket` is deleted: copy its events here (the delete cascades
@@ -79,7 +87,8 @@ pub(crate) fn bury_ticket(conn: &Connection, ticket: &Ticket, actor: &str, at: i
          FROM events WHERE ticket_id = ?1 ORDER BY id",
         params![ticket.id, ticket.customer_id],
     )?;
-    let messages: i64 = conn.query_row("SELECT count(*) FROM messages WHERE ticket_id = ?1", [ticket.id], |r| r.get(0))?;
+    let messages: i64 =
+        conn.query_row("SELECT count(*) FROM messages WHERE ticket_id = ?1", [ticket.id], |r| r.get(0))?;
     let what = format!(
         "\"{}\" from {} <{}> (customer {}), {}, {messages} message{}",
         ticket.subject,
@@ -117,7 +126,12 @@ fn tombstone(conn: &Connection, id: i64) -> Result<Option<Tombstone>> {
          ORDER BY id DESC LIMIT 1",
     )?;
     let row = stmt.query_row([id], |r| {
-        Ok(Tombstone { ticket: id, by: r.get(0)?, at: time(r, 1)?, what: r.get::<_, Option<String>>(2)?.unwrap_or_default() })
+        Ok(Tombstone {
+            ticket: id,
+            by: r.get(0)?,
+            at: time(r, 1)?,
+            what: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        })
     });
     Ok(row.optional()?)
 }
@@ -209,7 +223,8 @@ fn entry(row: &rusqlite::Row) -> Result<AuditEntry> {
         id: row.get(1)?,
         at: time(row, 2)?,
         actor: row.get(3)?,
-        kind: SubjectKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown audit subject '{kind}'")))?,
+        kind: SubjectKind::parse(&kind)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown audit subject '{kind}'")))?,
         subject: row.get(5)?,
         field: row.get(6)?,
         old: row.get(7)?,

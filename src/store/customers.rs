@@ -207,7 +207,11 @@ impl Store {
             }
             if let Some(notes) = notes.filter(|n| *n != old_notes) {
                 conn.execute("UPDATE customers SET notes = ?1 WHERE id = ?2", params![notes, id])?;
-                super::audit::record(conn, &AuditRow::customer(actor, &subject, "notes", Some(&old_notes), Some(notes)), now)?;
+                super::audit::record(
+                    conn,
+                    &AuditRow::customer(actor, &subject, "notes", Some(&old_notes), Some(notes)),
+                    now,
+                )?;
             }
             Ok(())
         })?;

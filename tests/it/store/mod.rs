@@ -1,6 +1,7 @@
 //! The store on temporary database files.
 
 mod arrivals;
+mod audit;
 mod customer_care;
 mod demo;
 mod demo_promises;
