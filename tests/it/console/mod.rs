@@ -2,6 +2,7 @@
 
 mod agent_loop;
 mod arrivals;
+mod audit;
 mod customer_care;
 mod daily;
 mod demo_desk;
