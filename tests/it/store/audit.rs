@@ -41,19 +41,16 @@ fn trail(store: &Store, query: &AuditQuery) -> Vec<AuditEntry> {
     all
 }
 
-/// The audit log's own rows (not the tickets' events), as (actor, subject, field, old, new).
-fn audit_rows(store: &Store) -> Vec<(String, String, String, Option<String>, Option<String>)> {
+/// One of the audit log's rows as (actor, subject, field, old, new).
+type Row = (String, String, String, Option<String>, Option<String>);
+
+/// The audit log's own rows (not the tickets' events).
+fn audit_rows(store: &Store) -> Vec<Row> {
     let rows = trail(store, &AuditQuery::default()).into_iter().filter(|e| e.source == Source::Audit);
     rows.map(|e| (e.subject_label(), e)).map(|(s, e)| (e.actor, s, e.field, e.old, e.new)).collect()
 }
 
-fn row(
-    actor: &str,
-    subject: &str,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> (String, String, String, Option<String>, Option<String>) {
+fn row(actor: &str, subject: &str, field: &str, old: Option<&str>, new: Option<&str>) -> Row {
     (actor.into(), subject.into(), field.into(), old.map(String::from), new.map(String::from))
 }
 
