@@ -34,9 +34,9 @@ pub struct AuditArgs {
     pub json: bool,
 }
 
-/// The zone human times are shown and read in: the one place to change it.
+/// The zone human times are shown and read in (`ui.time_zone`, else the machine's).
 fn zone() -> Zone {
-    crate::config::local_zone()
+    crate::domain::when::agent_zone()
 }
 
 pub fn run(store: &Store, args: &AuditArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -116,11 +116,7 @@ fn write_line(out: &mut dyn Write, e: &AuditEntry, zone: Zone) -> std::io::Resul
 
 /// `2026-12-01 15:04:05 CET`: to the second, as an audit needs.
 fn local_time(t: Timestamp, zone: Zone) -> String {
-    const FORMAT: &str = "%Y-%m-%d %H:%M:%S %Z";
-    match zone {
-        Zone::Local => t.with_timezone(&chrono::Local).format(FORMAT).to_string(),
-        Zone::Named(tz) => t.with_timezone(&tz).format(FORMAT).to_string(),
-    }
+    zone.format(t, "%Y-%m-%d %H:%M:%S %Z")
 }
 
 /// One entry of `audit --json`.

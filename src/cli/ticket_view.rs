@@ -6,8 +6,9 @@ use crate::domain::TicketDetail;
 use crate::domain::{Event, Message, Timestamp};
 use std::io::{self, Write};
 
+/// A time in the agent's zone, with the zone's name: `2026-11-23 15:00 CET`.
 fn when(t: Timestamp) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    crate::domain::when::agent_zone().format(t, "%Y-%m-%d %H:%M %Z")
 }
 
 pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {

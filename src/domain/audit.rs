@@ -3,7 +3,7 @@
 
 use super::when::Zone;
 use super::Timestamp;
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Who the audit log names when the config's tier rule raised a new ticket's priority.
 pub const TIER_PRIORITY_ACTOR: &str = "rule:tier-priority";
@@ -120,31 +120,20 @@ impl AuditEntry {
 /// `today`, `yesterday`, `7d` / `12h` / `30m` / `2w` ago, or an RFC 3339 time; local times in `zone`.
 pub fn parse_bound(text: &str, now: Timestamp, zone: Zone) -> Result<Timestamp, String> {
     let trimmed = text.trim();
-    let read = match zone {
-        Zone::Local => bound_in(trimmed, now, &chrono::Local),
-        Zone::Named(tz) => bound_in(trimmed, now, &tz),
-    };
-    read.ok_or_else(|| {
+    bound(trimmed, now, zone).ok_or_else(|| {
         format!("'{trimmed}' is not a time; try 2026-12-01, 2026-12-01 09:30, today, yesterday, 7d (7 days ago) or 12h")
     })
 }
 
-fn bound_in<Z: TimeZone>(text: &str, now: Timestamp, zone: &Z) -> Option<Timestamp> {
+fn bound(text: &str, now: Timestamp, zone: Zone) -> Option<Timestamp> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }
     let lower = text.to_lowercase();
-    let local = |date: NaiveDate, time: NaiveTime| {
-        let at = NaiveDateTime::new(date, time);
-        // A time the clocks skipped reads as the first that exists after it.
-        (0..4)
-            .find_map(|hour| zone.from_local_datetime(&(at + Duration::hours(hour))).earliest())
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let today = now.with_timezone(zone).date_naive();
+    let midnight = |date: NaiveDate| zone.instant(NaiveDateTime::new(date, NaiveTime::MIN));
     match lower.as_str() {
-        "today" => return local(today, NaiveTime::MIN),
-        "yesterday" => return local(today.pred_opt()?, NaiveTime::MIN),
+        "today" => return midnight(zone.date_of(now)),
+        "yesterday" => return midnight(zone.date_of(now).pred_opt()?),
         _ => {}
     }
     if let Some(ago) = ago(&lower) {
@@ -156,7 +145,7 @@ fn bound_in<Z: TimeZone>(text: &str, now: Timestamp, zone: &Z) -> Option<Timesta
         None => NaiveTime::MIN,
         Some(t) => NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S")).ok()?,
     };
-    local(date, time)
+    zone.instant(NaiveDateTime::new(date, time))
 }
 
 /// `7d`, `12h`, `30m`, `2w` (optionally followed by `ago`) as a length of time.
@@ -178,6 +167,7 @@ fn ago(text: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn bounds_read_dates_times_and_lengths_ago() {

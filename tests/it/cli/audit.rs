@@ -210,3 +210,24 @@ fn bad_flags_get_one_clear_error() {
         }
     }
 }
+
+#[test]
+fn the_configured_zone_shows_and_reads_the_times() {
+    let desk = Desk::with_config("[ui]\ntime_zone = \"Asia/Tokyo\"\n");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp"]);
+    let run = |args: &[&str]| {
+        let out = desk.command(&[&["audit"], args].concat()).env("TZ", "Europe/Berlin").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = run(&[]);
+    assert!(all.lines().all(|l| l.get(19..24) == Some(" JST ")), "the configured zone, not the machine's: {all}");
+    let json = desk.json(&["audit", "--json"]);
+    let ticket = json.as_array().unwrap().iter().find(|e| e["subject_kind"] == "ticket").unwrap();
+    let created = chrono::DateTime::parse_from_rfc3339(ticket["at"].as_str().unwrap()).unwrap();
+    // The minute it happened, typed on Tokyo's clock: everything from then on.
+    let tokyo = created.with_timezone(&chrono_tz::Asia::Tokyo).format("%Y-%m-%d %H:%M").to_string();
+    assert!(run(&["--since", &tokyo]).contains("#1  created: Lamp"), "since {tokyo}");
+    let later = (created + chrono::Duration::minutes(1)).with_timezone(&chrono_tz::Asia::Tokyo);
+    assert_eq!(run(&["--since", &later.format("%Y-%m-%d %H:%M").to_string()]), "nothing in the history matches\n");
+}

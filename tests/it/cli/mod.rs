@@ -10,4 +10,5 @@ mod no_false_conflicts;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod time_zone;
 mod waiting;

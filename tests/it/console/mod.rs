@@ -10,4 +10,5 @@ mod mail;
 mod marks;
 mod output_safety;
 mod several_agents;
+mod text_kept;
 mod tickets;
