@@ -33,7 +33,7 @@ pub fn run(store: &Store, acting: &Agent, cmd: AgentCommand, out: &mut dyn Write
         AgentCommand::Add { login, name, admin } => {
             require_admin(acting, "add agents")?;
             let role = if admin { Role::Admin } else { Role::Agent };
-            let agent = store.add_agent(&login, name.as_deref(), role)?;
+            let agent = store.add_agent_by(&login, name.as_deref(), role, &acting.login)?;
             writeln!(out, "added {} {} ({})", agent.role, agent.login, agent.name)?;
             Ok(())
         }

@@ -68,7 +68,7 @@ pub fn run(
             if tier.is_none() && notes.is_none() {
                 return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));
             }
-            let c = store.update_customer(id, tier, notes.as_deref())?;
+            let c = store.update_customer(id, tier, notes.as_deref(), &agent.login)?;
             writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
             Ok(())
         }

@@ -210,7 +210,7 @@ pub fn run(
                     "deleting #{id} cannot be undone: run it again with --yes if you mean it"
                 )));
             }
-            let ticket = store.delete_ticket(id)?;
+            let ticket = store.delete_ticket(id, &agent.login)?;
             writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
             Ok(())
         }
@@ -234,7 +234,7 @@ fn new(
         tags: args.tags,
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
-    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier), &agent.login)?;
+    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier))?;
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
 }

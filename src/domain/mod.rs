@@ -1,6 +1,7 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
 pub mod arrivals;
+pub mod audit;
 pub mod conflict;
 mod conversation;
 pub mod fuzzy;

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("ticket #{0} does not exist")]
     TicketNotFound(i64),
+    #[error("{}", deleted_sentence(.0))]
+    TicketDeleted(Box<crate::domain::audit::Tombstone>),
     #[error("customer {0} does not exist")]
     CustomerNotFound(i64),
     #[error("agent '{0}' does not exist")]
@@ -46,6 +48,17 @@ fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> Str
         newer.len(),
         if newer.len() == 1 { "" } else { "s" },
         who.join(", ")
+    )
+}
+
+fn deleted_sentence(stone: &crate::domain::audit::Tombstone) -> String {
+    use crate::domain::text::for_display_line;
+    format!(
+        "ticket #{} was deleted by {} at {}; it was {}",
+        stone.ticket,
+        for_display_line(&stone.by),
+        crate::domain::when::agent_zone().full(stone.at),
+        for_display_line(&stone.what)
     )
 }
 

@@ -1,6 +1,7 @@
 //! Merging two customers (one person, two addresses) and two tickets (one problem, twice).
 //! Everything moved is recorded in the event log; internal notes stay internal.
 
+use super::audit::{record, AuditRow};
 use super::tickets::{log_event, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::{Customer, CustomerSummary, Status, Ticket};
@@ -32,7 +33,7 @@ impl Store {
                 self.check_customer_seen(seen_into)?;
             }
             let old = self.customer(from)?;
-            self.customer(into)?;
+            let kept = self.customer(into)?;
             let now = now_millis();
             let tickets: Vec<i64> = conn
                 .prepare("SELECT id FROM tickets WHERE customer_id = ?1 ORDER BY id")?
@@ -63,7 +64,7 @@ impl Store {
                 )?;
             }
             conn.execute("DELETE FROM customers WHERE id = ?1", [from])?;
-            Ok(())
+            audit_customer_merge(conn, &old, &kept, &self.customer(into)?, &tickets, actor, now)
         })?;
         self.customer(into)
     }
@@ -148,6 +149,35 @@ impl Store {
         };
         Err(StoreError::CustomerChanged { customer: seen.id, name: name(), what })
     }
+}
+
+/// The audit log of a customer merge: on the removed customer what it was and where it went, on
+/// the kept one what it took in and each of its fields that changed, before and after.
+fn audit_customer_merge(
+    conn: &Connection,
+    removed: &Customer,
+    before: &Customer,
+    after: &Customer,
+    tickets: &[i64],
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    let (from, into) = (removed.id.to_string(), after.id.to_string());
+    let was = format!("{} <{}> ({})", removed.name, removed.emails.join(", "), removed.tier);
+    record(conn, &AuditRow::customer(actor, &from, "merged_into", Some(&was), Some(&into)), now)?;
+    let moved: Vec<String> = tickets.iter().map(|t| format!("#{t}")).collect();
+    let moved = if moved.is_empty() { "no tickets".to_string() } else { format!("tickets {}", moved.join(", ")) };
+    let took = format!("customer {from} ({}): {moved}", removed.name);
+    record(conn, &AuditRow::customer(actor, &into, "merged", None, Some(&took)), now)?;
+    let fields = [
+        ("emails", before.emails.join(" "), after.emails.join(" ")),
+        ("tags", before.tags.join(" "), after.tags.join(" ")),
+        ("notes", before.notes.clone(), after.notes.clone()),
+    ];
+    for (field, old, new) in fields.iter().filter(|(_, old, new)| old != new) {
+        record(conn, &AuditRow::customer(actor, &into, field, Some(old), Some(new)), now)?;
+    }
+    Ok(())
 }
 
 /// Messages (with their mail headers and attachments), tags and ratings follow the conversation.

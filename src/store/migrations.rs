@@ -1,7 +1,7 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING];
+pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -376,4 +376,35 @@ DROP INDEX tickets_by_due;
 CREATE INDEX tickets_by_due
     ON tickets(due_at, id, warn_at, waiting_since, status, snoozed_until, updated_at, assignee)
     WHERE due_at IS NOT NULL;
+"#;
+
+/// The audit log of what is not a ticket's own event: changes to customers and agents, and
+/// deletions (a deleted ticket's tombstone and its events, copied here before the delete cascades
+/// them away). Append-only and kept when what it names is gone; `ticket_id` and `customer_id` say
+/// which ticket and customer a row concerns, so a number once used is never given out again.
+const AUDIT: &str = r#"
+CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('ticket', 'customer', 'agent', 'organization', 'config')),
+    subject_id   TEXT NOT NULL,
+    field        TEXT NOT NULL,
+    old          TEXT,
+    new          TEXT,
+    ticket_id    INTEGER,
+    customer_id  INTEGER
+);
+CREATE INDEX audit_by_subject ON audit(subject_kind, subject_id, id);
+CREATE INDEX audit_by_time ON audit(at, id);
+CREATE INDEX audit_by_ticket ON audit(ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX audit_by_customer ON audit(customer_id) WHERE customer_id IS NOT NULL;
+CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_is_kept BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
 "#;

@@ -3,6 +3,7 @@
 mod agents;
 mod arrivals;
 mod attachments;
+mod audit;
 pub mod bulk;
 mod bulk_change;
 mod check;

@@ -1,6 +1,7 @@
 //! Ratings: CSAT per solved ticket, NPS per customer, the surveys that ask for them and the risk
 //! they show.
 
+use super::audit::AuditRow;
 use super::tickets::{log_event, read_ticket};
 use super::{from_millis, now_millis, to_millis, Result, Store, StoreError};
 use crate::domain::satisfaction::{nps_too_soon, Csat, Rating, RatingKind};
@@ -33,6 +34,9 @@ impl Store {
                     "ticket #{id} is {}; CSAT is recorded for solved tickets",
                     ticket.status
                 )));
+            }
+            if same_csat(conn, id, csat, comment)? {
+                return Ok(());
             }
             let now = now_millis();
             conn.execute("DELETE FROM ratings WHERE ticket_id = ?1 AND kind = 'csat'", [id])?;
@@ -75,7 +79,8 @@ impl Store {
                  VALUES (?1, 'nps', ?2, ?3, ?4, ?5)",
                 params![customer_id, score, comment.trim(), actor, now],
             )?;
-            Ok(())
+            let (subject, score) = (customer_id.to_string(), score.to_string());
+            super::audit::record(conn, &AuditRow::customer(actor, &subject, "nps", None, Some(&score)), now)
         })
     }
 
@@ -98,6 +103,15 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// Whether the ticket already has this rating with this comment: rating it again changes nothing.
+fn same_csat(conn: &rusqlite::Connection, id: i64, csat: Csat, comment: &str) -> Result<bool> {
+    let (score, said): (Option<i64>, Option<String>) =
+        conn.query_row("SELECT satisfaction, satisfaction_comment FROM tickets WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(score == Some(i64::from(csat.score())) && said.as_deref().unwrap_or("") == comment.trim())
 }
 
 impl Store {

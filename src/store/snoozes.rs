@@ -37,6 +37,11 @@ impl Store {
             if to_millis(until) <= now {
                 return Err(StoreError::Invalid("a snooze ends in the future; give a later time".into()));
             }
+            let current: Option<i64> =
+                conn.query_row("SELECT snoozed_until FROM tickets WHERE id = ?1", [id], |r| r.get(0))?;
+            if current == Some(to_millis(until)) {
+                return Ok(());
+            }
             let until_text = until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             conn.execute(
                 "UPDATE tickets SET snoozed_until = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",

@@ -123,7 +123,7 @@ impl Worker {
                 Ok(Msg::Snoozed { ticket: store.snooze_ticket_seen(id, Some(version), until, &me)?, until })
             }
             Effect::SaveNotes { customer, notes, ticket } => {
-                store.update_customer(customer, None, Some(&notes))?;
+                store.update_customer(customer, None, Some(&notes), &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
             }
             Effect::Nps { customer, score, ticket } => {
@@ -204,7 +204,7 @@ impl Worker {
             Effect::BuildIndex => Ok(Msg::IndexBuild(background::start_index_build(store, &self.answers).then_some(0))),
             Effect::FindArrivals { after } => super::arrivals::find(store, after, &me, &job.filters),
             Effect::DeleteTicket { id } if self.settings.agent.is_admin() => {
-                Ok(Msg::TicketDeleted(store.delete_ticket(id)?))
+                Ok(Msg::TicketDeleted(store.delete_ticket(id, &me)?))
             }
             Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
             Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),
@@ -231,7 +231,7 @@ impl Worker {
         let me = &self.settings.agent.login;
         let created = self.store.create_ticket(new, me)?;
         let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps, me)?))
+        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps)?))
     }
 
     /// Change each marked ticket in its own write, if it is still at the version the agent saw.

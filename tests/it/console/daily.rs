@@ -99,7 +99,7 @@ fn text_that_is_not_a_time_says_why_and_snoozes_nothing() {
 fn a_new_ticket_for_a_customer_picked_by_name_opens_when_created() {
     let (_dir, path) = desk();
     let gold = Store::open(&path).unwrap().customer_by_email("customer1@shop.example").unwrap().unwrap();
-    Store::open(&path).unwrap().update_customer(gold.id, Some(Tier::Gold), None).unwrap();
+    Store::open(&path).unwrap().update_customer(gold.id, Some(Tier::Gold), None, "ana").unwrap();
     let mut ana = console(&path, "ana", |app| app.tier_raise = [("gold".to_string(), 1)].into());
     press(&mut ana, "c");
     assert!(ana.state.ticket_form.is_some());

@@ -3,6 +3,7 @@
 mod agent_loop;
 mod arrivals;
 mod asks_first;
+mod audit;
 mod checked_writes;
 mod customer_care;
 mod daily;

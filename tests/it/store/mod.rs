@@ -1,6 +1,7 @@
 //! The store on temporary database files.
 
 mod arrivals;
+mod audit;
 mod checked_writes;
 mod customer_care;
 mod demo;

@@ -101,7 +101,7 @@ fn the_index_follows_replies_notes_changes_and_deletes() {
     assert_eq!(d.store.index_queued().unwrap(), 0);
     assert_eq!(find(&mut d.store, "glad happy"), vec![other.id]);
 
-    d.store.delete_ticket(t.id).unwrap();
+    d.store.delete_ticket(t.id, "ana").unwrap();
     assert!(find(&mut d.store, "voucher").is_empty(), "a deleted ticket is gone from the index");
     assert!(find(&mut d.store, "olu").is_empty());
     assert_eq!(find(&mut d.store, "thanks"), vec![other.id]);
@@ -214,7 +214,7 @@ fn a_desk_from_before_search_gets_its_index_built() {
     }
     conn.execute_batch(
         "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
-         ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state;\n         PRAGMA user_version = 2;",
+         ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state; DROP TABLE audit;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);
@@ -285,7 +285,7 @@ fn a_long_open_connection_sees_what_another_one_indexed() {
         made.push(t.id);
     }
     other.index_queued().unwrap();
-    other.delete_ticket(made[10]).unwrap();
+    other.delete_ticket(made[10], "ana").unwrap();
     other.index_queued().unwrap();
     drop(other);
     assert_eq!(find(&mut d.store, "part299"), vec![made[299]], "the old connection reads the new index");
