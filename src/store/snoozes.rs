@@ -27,7 +27,9 @@ impl Store {
                 "UPDATE tickets SET snoozed_until = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
                 params![to_millis(until), now, id],
             )?;
-            log_event(conn, id, actor, "snoozed_until", None, Some(&until_text), now)?;
+            let before = super::undo::keep_snooze(conn, id)?;
+            log_event(conn, id, actor, "snoozed_until", before.text.as_deref(), Some(&until_text), now)?;
+            before.keep(conn)?;
             Ok(())
         })?;
         self.ticket(id)
