@@ -76,7 +76,7 @@ impl SnoozeBefore {
 }
 
 /// The ticket's snooze before a new one is set.
-pub(crate) fn keep_snooze(conn: &Connection, ticket: i64) -> Result<SnoozeBefore> {
+pub(crate) fn snooze_before(conn: &Connection, ticket: i64) -> Result<SnoozeBefore> {
     let until: Option<i64> =
         conn.prepare_cached("SELECT snoozed_until FROM tickets WHERE id = ?1")?.query_row([ticket], |r| r.get(0))?;
     let text = until.map(|ms| super::from_millis(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
