@@ -61,6 +61,7 @@ fn write_event(e: &Event, out: &mut dyn Write) -> io::Result<()> {
         "reply" | "note" | "customer" => format!("added {} {}", e.field, value(&e.new)),
         "tag" if e.old.is_none() => format!("tagged {}", value(&e.new)),
         "tag" => format!("untagged {}", value(&e.old)),
+        "undo" => format!("undid the change logged as event {}", value(&e.new)),
         field => format!("{field} {} → {}", value(&e.old), value(&e.new)),
     };
     writeln!(out, "  {} {} {}", when(e.created_at), for_display_line(&e.actor), change)

@@ -9,4 +9,5 @@ mod no_false_conflicts;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod undo;
 mod waiting;
