@@ -78,7 +78,10 @@ pub fn refusal(ticket: i64, write: &[Event]) -> Option<String> {
 
 /// Fields an undo puts back.
 pub fn undoable(field: &str) -> bool {
-    matches!(field, "status" | "priority" | "assignee" | "tag" | "snoozed_until" | "satisfaction" | "merged" | "merged_into")
+    matches!(
+        field,
+        "status" | "priority" | "assignee" | "tag" | "snoozed_until" | "satisfaction" | "merged" | "merged_into"
+    )
 }
 
 /// What reverting `write` changes back, in words: `status solved → open, tag #vip removed`.

@@ -43,7 +43,8 @@ pub(crate) struct OldRating {
 pub(crate) fn keep(conn: &Connection, details: &Details) -> Result<()> {
     let event = conn.last_insert_rowid();
     let json = serde_json::to_string(details).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    conn.prepare_cached("INSERT INTO undo_details (event_id, details) VALUES (?1, ?2)")?.execute(params![event, json])?;
+    conn.prepare_cached("INSERT INTO undo_details (event_id, details) VALUES (?1, ?2)")?
+        .execute(params![event, json])?;
     Ok(())
 }
 
@@ -199,7 +200,10 @@ fn revert(conn: &Connection, current: &Ticket, write: &[Event], actor: &str, now
                     conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2", params![id, tag])?;
                 }
                 (Some(tag), _) => {
-                    conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])?;
+                    conn.execute(
+                        "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)",
+                        params![id, tag],
+                    )?;
                 }
                 (None, None) => {}
             },
@@ -225,8 +229,9 @@ fn still_as_left(conn: &Connection, t: &Ticket, e: &Event) -> Result<()> {
     let now_is = match e.field.as_str() {
         "status" => (new != Some(t.status.as_str())).then(|| format!("it is {} now", t.status)),
         "priority" => (new != Some(t.priority.as_str())).then(|| format!("it is {} now", t.priority)),
-        "assignee" => (new != t.assignee.as_deref())
-            .then(|| format!("it is {} now", t.assignee.as_deref().unwrap_or("nobody's"))),
+        "assignee" => {
+            (new != t.assignee.as_deref()).then(|| format!("it is {} now", t.assignee.as_deref().unwrap_or("nobody's")))
+        }
         "tag" => {
             let has = |tag: &str| t.tags.iter().any(|x| x == tag);
             match (e.old.as_deref(), new) {
@@ -257,7 +262,12 @@ fn still_as_left(conn: &Connection, t: &Ticket, e: &Event) -> Result<()> {
 /// Back to the status before `e`, with the solved and waiting times it had (kept when the change
 /// was made; without them, as the lifecycle rules give them).
 fn revert_status(conn: &Connection, current: &Ticket, e: &Event) -> Result<()> {
-    let to: Status = e.old.as_deref().unwrap_or("open").parse().map_err(|e: crate::domain::UnknownName| StoreError::Invalid(e.to_string()))?;
+    let to: Status = e
+        .old
+        .as_deref()
+        .unwrap_or("open")
+        .parse()
+        .map_err(|e: crate::domain::UnknownName| StoreError::Invalid(e.to_string()))?;
     let (solved_at, waiting_since) = match details(conn, e.id)? {
         Some(Details::Status { solved_at, waiting_since }) => (solved_at, waiting_since),
         _ => {
@@ -308,7 +318,14 @@ fn revert_rating(conn: &Connection, ticket: i64, e: &Event) -> Result<()> {
 /// The moved messages, tags and ratings go back to the source, which gets its status back; the
 /// target gets its wait back; each conversation gets a system line saying so. Returns the other
 /// ticket's id.
-fn undo_merge(conn: &Connection, current: &Ticket, write: &[Event], merge: &Event, actor: &str, now: i64) -> Result<i64> {
+fn undo_merge(
+    conn: &Connection,
+    current: &Ticket,
+    write: &[Event],
+    merge: &Event,
+    actor: &str,
+    now: i64,
+) -> Result<i64> {
     let other_id: i64 = merge.new.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0);
     let other = read_ticket(conn, other_id)?.ok_or(StoreError::TicketNotFound(other_id))?;
     let other_events = ticket_events(conn, other_id)?;
@@ -323,11 +340,8 @@ fn undo_merge(conn: &Connection, current: &Ticket, write: &[Event], merge: &Even
             )))
         }
     };
-    let (source, source_write, target) = if merge.field == "merged_into" {
-        (current, write, &other)
-    } else {
-        (&other, other_write.as_slice(), current)
-    };
+    let (source, source_write, target) =
+        if merge.field == "merged_into" { (current, write, &other) } else { (&other, other_write.as_slice(), current) };
     let moved = source_write.iter().find(|e| e.field == "merged_into").ok_or_else(|| {
         StoreError::Invalid(format!("#{} holds no record of the merge; nothing was undone", source.id))
     })?;
@@ -338,7 +352,10 @@ fn undo_merge(conn: &Connection, current: &Ticket, write: &[Event], merge: &Even
         )));
     };
     for message in &messages {
-        conn.execute("UPDATE messages SET ticket_id = ?1 WHERE id = ?2 AND ticket_id = ?3", params![source.id, message, target.id])?;
+        conn.execute(
+            "UPDATE messages SET ticket_id = ?1 WHERE id = ?2 AND ticket_id = ?3",
+            params![source.id, message, target.id],
+        )?;
     }
     for tag in &tags {
         conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2", params![target.id, tag])?;

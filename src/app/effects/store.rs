@@ -65,7 +65,9 @@ impl StoreWorker {
         let mut worker = Worker { store, settings, due, answers, mail };
         let spawned = std::thread::Builder::new().name("store".into()).spawn(move || {
             for job in rx {
-                let msg = worker.perform(job).unwrap_or_else(failure);
+                let undoable = super::undo::undoable(&job.effect);
+                let msg = worker.perform(job).map(|m| if undoable { super::undo::mark(m) } else { m });
+                let msg = msg.unwrap_or_else(failure);
                 let _ = worker.answers.send(Msg::Answered { by: Answering::Store, msg: Box::new(msg) });
             }
         });
@@ -192,6 +194,7 @@ impl Worker {
             Effect::FindCustomers { generation, text } => {
                 Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
             }
+            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.offset),
             Effect::CreateTicket(new) => {
                 let created = store.create_ticket(&new, &me)?;
                 let steps =

@@ -164,6 +164,20 @@ pub enum Msg {
     },
     /// The new-ticket form's ticket was created.
     TicketCreated(Ticket),
+    /// The answer `then` to one of the agent's own changes, which left `ticket` at `version`:
+    /// `u` can undo it.
+    Undoable {
+        ticket: i64,
+        version: i64,
+        then: Box<Msg>,
+    },
+    /// An undo of the change that left `ticket` at `version` was done (the ticket's version after
+    /// it, and what it changed back, in words) or refused (why, in one sentence).
+    Undone {
+        ticket: i64,
+        version: i64,
+        result: Result<(i64, String), String>,
+    },
 }
 
 /// The workers that answer effects.
@@ -328,6 +342,11 @@ pub enum Effect {
         text: String,
     },
     CreateTicket(crate::domain::NewTicket),
+    /// Undo the agent's change that left `ticket` at `version`, if nobody wrote since.
+    Undo {
+        ticket: i64,
+        version: i64,
+    },
 }
 
 /// What a change of the marked tickets does to each.

@@ -82,7 +82,10 @@ fn reverted_changes_read_as_what_comes_back() {
     assert_eq!(reverted(&write), "owner ana → nobody, snooze removed, rating removed");
     let rerated = [event(2, "ana", "satisfaction", Some("bad"), Some("good"), 1)];
     assert_eq!(reverted(&rerated), "rating back to bad");
-    let merge = [event(2, "ana", "merged_into", None, Some("9"), 1), event(3, "ana", "status", Some("open"), Some("closed"), 1)];
+    let merge = [
+        event(2, "ana", "merged_into", None, Some("9"), 1),
+        event(3, "ana", "status", Some("open"), Some("closed"), 1),
+    ];
     assert_eq!(reverted(&merge), "status closed → open, no longer merged into #9");
 }
 

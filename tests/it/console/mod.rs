@@ -10,3 +10,4 @@ mod marks;
 mod output_safety;
 mod several_agents;
 mod tickets;
+mod undo;

@@ -111,7 +111,10 @@ fn priority_owner_and_tags_of_one_write_are_undone_together() {
     assert_eq!(changed.tags, vec!["vip".to_string()]);
     let undone = d.store.undo_last(t.id, "ana", Some(changed.version)).unwrap();
     let back = &undone.ticket;
-    assert_eq!((back.priority, back.assignee.as_deref(), back.tags.clone()), (Priority::Normal, None, vec!["lamp".into()]));
+    assert_eq!(
+        (back.priority, back.assignee.as_deref(), back.tags.clone()),
+        (Priority::Normal, None, vec!["lamp".into()])
+    );
     assert_eq!(
         undone.sentence(),
         format!("undone on #{}: tag #lamp added, tag #vip removed, owner bob → nobody, priority urgent → normal", t.id)
