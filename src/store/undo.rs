@@ -225,18 +225,18 @@ fn revert(conn: &Connection, current: &Ticket, write: &[Event], actor: &str, now
 /// The change is still what the ticket shows: else someone changed it since, and the undo would
 /// overwrite their change.
 fn still_as_left(conn: &Connection, t: &Ticket, e: &Event) -> Result<()> {
+    use crate::domain::text::for_display_line as shown;
     let new = e.new.as_deref();
     let now_is = match e.field.as_str() {
         "status" => (new != Some(t.status.as_str())).then(|| format!("it is {} now", t.status)),
         "priority" => (new != Some(t.priority.as_str())).then(|| format!("it is {} now", t.priority)),
-        "assignee" => {
-            (new != t.assignee.as_deref()).then(|| format!("it is {} now", t.assignee.as_deref().unwrap_or("nobody's")))
-        }
+        "assignee" => (new != t.assignee.as_deref())
+            .then(|| format!("it is {} now", shown(t.assignee.as_deref().unwrap_or("nobody's")))),
         "tag" => {
             let has = |tag: &str| t.tags.iter().any(|x| x == tag);
             match (e.old.as_deref(), new) {
-                (None, Some(tag)) if !has(tag) => Some(format!("#{tag} was removed since")),
-                (Some(tag), None) if has(tag) => Some(format!("#{tag} was added again since")),
+                (None, Some(tag)) if !has(tag) => Some(format!("#{} was removed since", shown(tag))),
+                (Some(tag), None) if has(tag) => Some(format!("#{} was added again since", shown(tag))),
                 _ => None,
             }
         }
@@ -253,8 +253,8 @@ fn still_as_left(conn: &Connection, t: &Ticket, e: &Event) -> Result<()> {
         Some(now_is) => Err(StoreError::Invalid(format!(
             "#{}'s {} is no longer as {} left it ({now_is}); nothing was undone",
             t.id,
-            crate::domain::text::for_display_line(&e.field),
-            crate::domain::text::for_display_line(&e.actor)
+            shown(&e.field),
+            shown(&e.actor)
         ))),
     }
 }

@@ -267,3 +267,19 @@ fn a_customer_merge_is_not_undone() {
     let err = d.store.undo_last(other.id, "ana", None).unwrap_err();
     assert!(err.to_string().contains("a merge of two customers cannot be undone"), "{err}");
 }
+
+#[test]
+fn a_change_overwritten_without_a_trace_is_not_undone_over() {
+    let d = desk();
+    let t = ticket(&d.store, "Lamp");
+    change(&d.store, t.id, TicketChange { priority: Some(Priority::High), ..Default::default() }, "ana");
+    // A write that logged nothing (another tool on the file): the undo must not overwrite it.
+    Connection::open(&d.path).unwrap().execute("UPDATE tickets SET priority = 'low' WHERE id = ?1", [t.id]).unwrap();
+    let version = d.store.ticket(t.id).unwrap().version;
+    let err = d.store.undo_last(t.id, "bob", None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("#{}'s priority is no longer as ana left it (it is low now); nothing was undone", t.id)
+    );
+    assert_eq!(d.store.ticket(t.id).unwrap().version, version, "nothing written");
+}
