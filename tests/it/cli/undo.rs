@@ -23,6 +23,9 @@ fn undo_reverts_the_last_change_whoever_made_it_and_says_what() {
     let last = shown["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["field"].as_str(), last["actor"].as_str()), (Some("undo"), Some("bob")), "{last}");
     assert_eq!(shown["status"], "new");
+    let history = desk.ok(&["ticket", "show", "1"]);
+    let line = history.lines().last().unwrap();
+    assert!(line.contains(" bob undid ana's change of "), "{history}");
 }
 
 #[test]
