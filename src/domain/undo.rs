@@ -76,6 +76,17 @@ pub fn refusal(ticket: i64, write: &[Event]) -> Option<String> {
     ))
 }
 
+/// Why `actor` may not undo `write` as their own change, if it is someone else's.
+pub fn refuse_others(ticket: i64, write: &[Event], actor: &str) -> Option<String> {
+    let first = write.first().filter(|e| e.actor != actor)?;
+    let what: Vec<String> = write.iter().map(describe).collect();
+    Some(format!(
+        "the last change to #{ticket} is {}'s ({}), not yours; nothing was undone",
+        for_display_line(&first.actor),
+        what.join(", ")
+    ))
+}
+
 /// Fields an undo puts back.
 pub fn undoable(field: &str) -> bool {
     matches!(

@@ -138,13 +138,26 @@ impl Store {
     /// cannot be undone, or whose result was changed since, is refused in one sentence and nothing
     /// is written.
     pub fn undo_last(&self, ticket: i64, actor: &str, expected_version: Option<i64>) -> Result<Undone> {
-        let (undone, other) = self.write(|conn| {
+        self.undo(ticket, actor, expected_version, false)
+    }
+
+    /// The console's undo: [`Store::undo_last`] at the version `actor`'s own change left, and only
+    /// if the change it finds there is `actor`'s.
+    pub fn undo_own(&self, ticket: i64, actor: &str, version: i64) -> Result<Undone> {
+        self.undo(ticket, actor, Some(version), true)
+    }
+
+    fn undo(&self, ticket: i64, actor: &str, expected_version: Option<i64>, own: bool) -> Result<Undone> {
+        self.write(|conn| {
             let current = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
             if let Some(expected) = expected_version {
                 check_version(conn, &current, expected)?;
             }
             let events = ticket_events(conn, ticket)?;
             let write = undo::write_to_undo(ticket, &events).map_err(StoreError::Invalid)?.to_vec();
+            if own {
+                undo::refuse_others(ticket, &write, actor).map_or(Ok(()), |why| Err(StoreError::Invalid(why)))?;
+            }
             // Later than every event of the ticket, so the undo never reads as part of the write it undoes.
             let last = events.last().map_or(0, |e| to_millis(e.created_at));
             let now = now_millis().max(last + 1);
@@ -156,9 +169,10 @@ impl Store {
                 }
             };
             finish(conn, ticket, &write, actor, now)?;
-            Ok((write, other))
-        })?;
-        Ok(Undone { ticket: self.ticket(ticket)?, undone, other })
+            // Read in the write, so its version is the one this undo left.
+            let ticket = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
+            Ok(Undone { ticket, undone: write, other })
+        })
     }
 }
 

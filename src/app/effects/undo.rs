@@ -30,7 +30,7 @@ pub fn mark(msg: Msg) -> Msg {
 /// Undo the agent's change that left `ticket` at `version`: someone's write since is a conflict,
 /// named with the agent's clock (`offset`). A store that fails is the caller's error.
 pub fn undo(store: &Store, ticket: i64, version: i64, me: &str, offset: FixedOffset) -> Result<Msg, StoreError> {
-    let result = match store.undo_last(ticket, me, Some(version)) {
+    let result = match store.undo_own(ticket, me, version) {
         Ok(done) => Ok((done.ticket.version, done.sentence())),
         Err(StoreError::Conflict { changes, .. }) => Err(changed_since_sentence(ticket, &changes, &offset)),
         Err(StoreError::Invalid(why)) => Err(why),

@@ -105,3 +105,13 @@ fn hostile_names_are_shown_as_text() {
     let said = write_to_undo(12, &events).unwrap_err();
     assert!(said.contains("by m^[]0;x^G"), "{said}");
 }
+
+#[test]
+fn an_undo_of_ones_own_change_refuses_someone_elses() {
+    let write = [event(3, "bob", "priority", Some("normal"), Some("high"), 2)];
+    assert_eq!(refuse_others(12, &write, "bob"), None);
+    assert_eq!(
+        refuse_others(12, &write, "ana").unwrap(),
+        "the last change to #12 is bob's (priority normal → high), not yours; nothing was undone"
+    );
+}

@@ -283,3 +283,18 @@ fn a_change_overwritten_without_a_trace_is_not_undone_over() {
     );
     assert_eq!(d.store.ticket(t.id).unwrap().version, version, "nothing written");
 }
+
+#[test]
+fn the_consoles_undo_undoes_only_the_agents_own_change() {
+    let d = desk();
+    let t = ticket(&d.store, "Lamp");
+    let bobs = change(&d.store, t.id, TicketChange { priority: Some(Priority::High), ..Default::default() }, "bob");
+    let err = d.store.undo_own(t.id, "ana", bobs.version).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("the last change to #{} is bob's (priority normal → high), not yours; nothing was undone", t.id)
+    );
+    assert_eq!(d.store.ticket(t.id).unwrap().version, bobs.version, "nothing written");
+    let undone = d.store.undo_own(t.id, "bob", bobs.version).unwrap();
+    assert_eq!((undone.ticket.priority, undone.ticket.version), (Priority::Normal, bobs.version + 1));
+}
