@@ -75,7 +75,12 @@ pub fn stale(
     }
     for t in &tickets {
         let subject = crate::domain::text::for_display_line(&t.subject);
-        writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
+        writeln!(
+            out,
+            "#{} {subject} (pending since {})",
+            t.id,
+            crate::domain::when::agent_zone().format(t.updated_at, "%Y-%m-%d")
+        )?;
     }
     writeln!(
         out,

@@ -6,8 +6,9 @@ use crate::domain::TicketDetail;
 use crate::domain::{Event, Message, Timestamp};
 use std::io::{self, Write};
 
+/// A time in the agent's zone, with the zone's name: `2026-11-23 15:00 CET`.
 fn when(t: Timestamp) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    crate::domain::when::agent_zone().format(t, "%Y-%m-%d %H:%M %Z")
 }
 
 pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
@@ -71,7 +72,10 @@ fn write_event(e: &Event, history: &[Event], out: &mut dyn Write) -> io::Result<
 fn undid(e: &Event, history: &[Event]) -> String {
     let undone = e.new.as_deref().and_then(|id| id.parse::<i64>().ok());
     match history.iter().find(|h| Some(h.id) == undone) {
-        Some(h) => format!("undid {}'s change of {}", for_display_line(&h.actor), h.created_at.format("%H:%M:%S")),
+        Some(h) => {
+            let at = crate::domain::when::agent_zone().format(h.created_at, "%H:%M:%S");
+            format!("undid {}'s change of {at}", for_display_line(&h.actor))
+        }
         None => "undid a change".into(),
     }
 }

@@ -9,10 +9,9 @@
 
 use super::conflict::{describe, writes};
 use super::text::for_display_line;
+use super::when::Zone;
 use super::{Event, Ticket};
-use chrono::TimeZone;
 use std::collections::HashSet;
-use std::fmt::Display;
 
 /// The field an undo logs; its `new` names the write it reverted by that write's newest event id.
 pub const UNDO_FIELD: &str = "undo";
@@ -116,16 +115,13 @@ fn reverted_one(e: &Event) -> String {
 /// `#12 changed since your change (status open → pending by bob at 14:02); nothing was undone`:
 /// the console's undo is checked against the version its own change left. `changes` are the
 /// events of the writes since, oldest first; the last three writes are named.
-pub fn changed_since_sentence<Tz: TimeZone>(ticket: i64, changes: &[Event], tz: &Tz) -> String
-where
-    Tz::Offset: Display,
-{
+pub fn changed_since_sentence(ticket: i64, changes: &[Event], zone: Zone) -> String {
     let all = writes(changes);
     let parts: Vec<String> = all[all.len().saturating_sub(3)..]
         .iter()
         .map(|write| {
             let what: Vec<String> = write.iter().map(describe).collect();
-            let at = write[0].created_at.with_timezone(tz).format("%H:%M");
+            let at = zone.format(write[0].created_at, "%H:%M");
             format!("{} by {} at {at}", what.join(", "), for_display_line(&write[0].actor))
         })
         .collect();

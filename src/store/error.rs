@@ -16,7 +16,7 @@ pub enum StoreError {
     AgentExists(String),
     /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
     /// writes since, oldest first, and `by` the last writer.
-    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, &chrono::Local))]
+    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, crate::domain::when::agent_zone()))]
     Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
     #[error("{}", newer_messages_sentence(*ticket, newer))]
     NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },

@@ -55,7 +55,7 @@ impl Store {
             if let Some(last) = last.map(from_millis).filter(|last| nps_too_soon(*last, from_millis(now))) {
                 return Err(StoreError::Invalid(format!(
                     "customer {customer_id} gave an NPS score on {}; NPS is asked at most once in 30 days",
-                    last.format("%Y-%m-%d")
+                    crate::domain::when::agent_zone().format(last, "%Y-%m-%d")
                 )));
             }
             conn.execute(

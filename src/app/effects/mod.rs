@@ -310,7 +310,7 @@ fn job_for(state: &State, effect: Effect) -> Job {
         }
         _ => Vec::new(),
     };
-    Job { effect, now: state.now, offset: state.utc_offset, page_size: state.page_size, filters }
+    Job { effect, now: state.now, zone: state.zone, page_size: state.page_size, filters }
 }
 
 /// Effects after which the filter's copy of the tickets is out of date.

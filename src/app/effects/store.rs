@@ -12,7 +12,6 @@ use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
-use chrono::FixedOffset;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 
@@ -23,7 +22,8 @@ pub const SEARCH_LIMIT: usize = 100;
 pub struct Job {
     pub effect: Effect,
     pub now: Timestamp,
-    pub offset: FixedOffset,
+    /// The agent's time zone, for dates typed in a search.
+    pub zone: crate::domain::when::Zone,
     pub page_size: usize,
     /// The view's filter for a queue load; every tab's, in order, for the counts.
     pub filters: Vec<TicketFilter>,
@@ -117,7 +117,7 @@ impl Worker {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
                 Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()? })
             }
-            Effect::LoadTicket(id) => self.ticket(id, job.now),
+            Effect::LoadTicket(id) => self.ticket(id, job.now, job.zone),
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
             }
@@ -162,14 +162,15 @@ impl Worker {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
             Effect::Search { generation, text } => {
-                let result = match SearchQuery::parse(&text, job.offset) {
+                let result = match SearchQuery::parse(&text, job.zone) {
                     Ok(query) => Ok(self.store.search(&query, &me, SEARCH_LIMIT)?),
                     Err(problem) => Err(problem),
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
             Effect::Send { ticket, kind, body, expect_last, change } => {
-                self.send(ticket, kind, &body, expect_last, &change)
+                let sent = self.send(ticket, kind, &body, expect_last, &change);
+                Ok(sent.unwrap_or_else(|error| Msg::SendFailed { ticket, message: said(error) }))
             }
             Effect::DeleteDraft { ticket } => {
                 store.delete_draft(ticket, &me)?;
@@ -191,16 +192,12 @@ impl Worker {
             Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
             Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),
             Effect::OpenAttachment { id } => super::attachments::open(store, id, &self.settings.opener, &self.answers),
-            Effect::FindCustomers { generation, text } => {
-                Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
-            }
-            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.offset),
-            Effect::CreateTicket(new) => {
-                let created = store.create_ticket(&new, &me)?;
-                let steps =
-                    |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-                Ok(Msg::TicketCreated(store.raise_priority_for_tier(created.id, &steps, &me)?))
-            }
+            Effect::FindCustomers { generation, text } => Ok(match store.find_customers(&text, 8) {
+                Ok(found) => Msg::CustomersFound { generation, found },
+                Err(error) => Msg::LookupFailed { generation, message: said(error) },
+            }),
+            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.zone),
+            Effect::CreateTicket(new) => Ok(self.create(&new).unwrap_or_else(|e| Msg::CreateFailed(said(e)))),
             // The console's own effects never come here.
             Effect::OpenEditor { .. }
             | Effect::Suspend
@@ -211,6 +208,14 @@ impl Worker {
             | Effect::Bell
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// The new-ticket form's ticket, its priority raised for the customer's tier.
+    fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
+        let me = &self.settings.agent.login;
+        let created = self.store.create_ticket(new, me)?;
+        let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
+        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps, me)?))
     }
 
     /// Change each marked ticket in its own write, if it is still at the version the agent saw.
@@ -270,12 +275,12 @@ impl Worker {
         Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, facts })
     }
 
-    fn ticket(&self, id: i64, now: Timestamp) -> Result<Msg, StoreError> {
+    fn ticket(&self, id: i64, now: Timestamp, zone: crate::domain::when::Zone) -> Result<Msg, StoreError> {
         let store = &self.store;
         let detail = store.ticket_detail(id)?;
         let customer_tickets = store.customer_tickets(detail.ticket.customer_id, 50)?;
         let draft = store.draft(id, &self.settings.agent.login)?;
-        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now)?;
+        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now, zone)?;
         Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, facts })
     }
 
@@ -341,6 +346,12 @@ impl Worker {
             mail.send(MailJob::Survey { ticket: ticket.id });
         }
     }
+}
+
+/// The sentence for a failed write that its own message carries; logged like any failure.
+fn said(error: StoreError) -> String {
+    tracing::warn!(%error, "action failed");
+    error.to_string()
 }
 
 fn failure(error: StoreError) -> Msg {

@@ -3,8 +3,8 @@
 
 use crate::app::model::message::{Effect, Msg};
 use crate::domain::undo::changed_since_sentence;
+use crate::domain::when::Zone;
 use crate::store::{Store, StoreError};
-use chrono::FixedOffset;
 
 /// The agent's own changes of one ticket that `u` can undo.
 pub fn undoable(effect: &Effect) -> bool {
@@ -28,11 +28,11 @@ pub fn mark(msg: Msg) -> Msg {
 }
 
 /// Undo the agent's change that left `ticket` at `version`: someone's write since is a conflict,
-/// named with the agent's clock (`offset`). A store that fails is the caller's error.
-pub fn undo(store: &Store, ticket: i64, version: i64, me: &str, offset: FixedOffset) -> Result<Msg, StoreError> {
+/// named on the agent's clock. A store that fails is the caller's error.
+pub fn undo(store: &Store, ticket: i64, version: i64, me: &str, zone: Zone) -> Result<Msg, StoreError> {
     let result = match store.undo_own(ticket, me, version) {
         Ok(done) => Ok((done.ticket.version, done.sentence())),
-        Err(StoreError::Conflict { changes, .. }) => Err(changed_since_sentence(ticket, &changes, &offset)),
+        Err(StoreError::Conflict { changes, .. }) => Err(changed_since_sentence(ticket, &changes, zone)),
         Err(StoreError::Invalid(why)) => Err(why),
         Err(StoreError::TicketNotFound(_)) => Err(format!("#{ticket} no longer exists; nothing was undone")),
         Err(other) => return Err(other),

@@ -164,6 +164,18 @@ pub enum Msg {
     },
     /// The new-ticket form's ticket was created.
     TicketCreated(Ticket),
+    /// A message could not be stored (nothing was written): the composer keeps its text.
+    SendFailed {
+        ticket: i64,
+        message: String,
+    },
+    /// The new-ticket form's ticket could not be created: the form stays, to fix and send again.
+    CreateFailed(String),
+    /// The new-ticket form's customer lookup failed.
+    LookupFailed {
+        generation: u64,
+        message: String,
+    },
     /// The answer `then` to one of the agent's own changes, which left `ticket` at `version`:
     /// `u` can undo it.
     Undoable {

@@ -171,10 +171,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Delivered { ticket, result } => mail::on_delivered(state, ticket, result),
         Msg::SurveySent { ticket, result } => mail::on_survey_sent(state, ticket, result),
         Msg::DraftSaved => vec![],
-        Msg::DraftLoaded { ticket, draft } => {
-            composer::resume_draft(state, ticket, draft);
-            vec![]
-        }
+        Msg::DraftLoaded { ticket, draft } => composer::resume_draft(state, ticket, draft),
         Msg::DraftDue => composer::flush_draft(state),
         Msg::EditorDone(text) => on_editor_done(state, text),
         Msg::SendStopped { ticket, newest, message } => reply_check::on_send_stopped(state, ticket, newest, message),
@@ -184,8 +181,17 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(message) => {
             state.set_error(message);
+            vec![]
+        }
+        Msg::SendFailed { ticket, message } => composer::on_send_failed(state, ticket, message),
+        Msg::CreateFailed(message) => {
+            state.set_error(message);
             ticket_form::on_failed(state);
             vec![]
+        }
+        Msg::LookupFailed { generation, message } => {
+            state.set_error(message);
+            ticket_form::on_customers(state, generation, Vec::new())
         }
         Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
         Msg::FoundRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),

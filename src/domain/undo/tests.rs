@@ -93,10 +93,13 @@ fn reverted_changes_read_as_what_comes_back() {
 fn a_change_since_names_who_and_what() {
     let changes = [event(9, "bob", "status", Some("solved"), Some("open"), 5)];
     assert_eq!(
-        changed_since_sentence(12, &changes, &Utc),
+        changed_since_sentence(12, &changes, Zone::Named(chrono_tz::UTC)),
         "#12 changed since your change (status solved → open by bob at 13:05); nothing was undone"
     );
-    assert_eq!(changed_since_sentence(12, &[], &Utc), "#12 changed since your change; nothing was undone");
+    assert_eq!(
+        changed_since_sentence(12, &[], Zone::Named(chrono_tz::UTC)),
+        "#12 changed since your change; nothing was undone"
+    );
 }
 
 #[test]

@@ -9,5 +9,6 @@ mod no_false_conflicts;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod time_zone;
 mod undo;
 mod waiting;

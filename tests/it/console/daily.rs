@@ -64,7 +64,7 @@ fn a_typed_time_is_shown_as_understood_and_confirmed_in_local_time() {
     assert!(!ana.state.queue.rows.iter().any(|t| t.id == id), "it left the Open tab");
     let under_cursor = ana.state.queue.selected_ticket().map(|t| t.id);
     assert_eq!(ana.state.open_ticket().map(|t| t.id), under_cursor, "the ticket now under the cursor is shown");
-    let clock = frontdesk::app::model::conversation::Clock { now, offset: ana.state.utc_offset, zone: ana.state.zone };
+    let clock = frontdesk::app::model::conversation::Clock { now, zone: ana.state.zone };
     let lines = frontdesk::app::model::conversation::build_lines(&store.ticket_detail(id).unwrap(), 200, clock);
     let shown: String = lines.iter().map(|l| format!("{l:?}")).collect();
     assert!(shown.contains(&format!("ana snoozed until {}", BERLIN.short(until, now))), "{shown}");

@@ -9,5 +9,6 @@ mod mail;
 mod marks;
 mod output_safety;
 mod several_agents;
+mod text_kept;
 mod tickets;
 mod undo;

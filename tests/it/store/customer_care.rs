@@ -111,7 +111,9 @@ fn ticket_from(store: &Store, email: &str, subject: &str, body: &str) -> Ticket 
 }
 
 fn search(store: &mut Store, text: &str) -> Vec<i64> {
-    let query = frontdesk::domain::search::SearchQuery::parse(text, chrono::FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query =
+        frontdesk::domain::search::SearchQuery::parse(text, frontdesk::domain::when::Zone::Named(chrono_tz::UTC))
+            .unwrap();
     store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
 }
 

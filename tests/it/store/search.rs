@@ -1,7 +1,7 @@
 //! Full-text search on real database files: what is found, that the index follows every write,
 //! the filters, the index build for tickets that predate it, and `frontdesk search`.
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use frontdesk::domain::search::SearchQuery;
 use frontdesk::domain::{Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
 use frontdesk::store::Store;
@@ -52,7 +52,7 @@ fn frontdesk_binary(db: &std::path::Path, args: &[&str]) -> std::process::Output
 
 /// The ticket numbers `text` finds, newest first.
 fn find(store: &mut Store, text: &str) -> Vec<i64> {
-    let query = SearchQuery::parse(text, FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse(text, frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
 }
 
@@ -144,7 +144,7 @@ fn more_and_a_stopped_search_are_said() {
     let mut d = desk();
     let opts = frontdesk::demo::DemoOptions { tickets: 400, seed: 3, now: Utc::now(), agents: vec![] };
     frontdesk::demo::generate(&d.store, &opts, &mut |_| {}).unwrap();
-    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("order", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let found = d.store.search(&query, "ana", 5).unwrap();
     assert_eq!(found.tickets.len(), 5);
     assert!(found.more && !found.stopped_early);
@@ -153,7 +153,9 @@ fn more_and_a_stopped_search_are_said() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(ids, sorted, "newest first");
     // A search that runs out of time says so and keeps what it found.
-    let query = SearchQuery::parse("from:nobody-at-all status:closed", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query =
+        SearchQuery::parse("from:nobody-at-all status:closed", frontdesk::domain::when::Zone::Named(chrono_tz::UTC))
+            .unwrap();
     let found = d.store.search_within(&query, "ana", 5, Duration::ZERO).unwrap();
     assert!(found.stopped_early, "a zero budget stops the search");
 }
@@ -173,7 +175,7 @@ fn tickets_that_predate_the_index_are_indexed_by_the_build() {
     let fresh = create(&d.store, "new@shop.example", "New Person", "Parcel order lost", "where?");
     let pending = d.store.search_index_pending().unwrap().expect("tickets wait for the build");
     assert_eq!(pending.total, 51);
-    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("order", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let partial = d.store.search(&query, "ana", 100).unwrap();
     assert!(partial.unindexed > 0, "a search says what it could not see yet");
 
@@ -288,7 +290,7 @@ fn a_long_open_connection_sees_what_another_one_indexed() {
     drop(other);
     assert_eq!(find(&mut d.store, "part299"), vec![made[299]], "the old connection reads the new index");
     assert!(find(&mut d.store, "part10").is_empty());
-    let query = SearchQuery::parse("sparks", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("sparks", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let found = d.store.search(&query, "ana", 500).unwrap();
     assert_eq!(found.tickets.len(), 299);
     assert_eq!(find(&mut d.store, "whistles"), vec![first.id]);
