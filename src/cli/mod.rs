@@ -24,6 +24,7 @@ mod search;
 mod sla_view;
 mod ticket;
 mod ticket_set;
+mod ticket_undo;
 mod ticket_view;
 
 pub use error::CliError;

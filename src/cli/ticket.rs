@@ -88,6 +88,9 @@ pub enum TicketCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Undo the last change to a ticket (status, priority, owner, tags, snooze, rating, a ticket
+    /// merge); again to undo the one before. Sent messages and customer merges stay.
+    Undo(super::ticket_undo::UndoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +217,7 @@ pub fn run(
             writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
             Ok(())
         }
+        TicketCommand::Undo(args) => super::ticket_undo::run(store, agent, args, out),
     }
 }
 

@@ -18,10 +18,13 @@ pub fn describe(e: &Event) -> String {
         "assignee" => format!("owner {} → {}", who(&e.old), who(&e.new)),
         "tag" if e.old.is_none() => format!("tag #{} added", value(&e.new)),
         "tag" => format!("tag #{} removed", value(&e.old)),
+        "satisfaction" if e.new.is_none() => "rating removed".into(),
+        "snoozed_until" if e.new.is_none() => "snooze removed".into(),
         "satisfaction" => format!("rated {}", value(&e.new)),
         "snoozed_until" => format!("snoozed until {}", value(&e.new)),
         "merged" => format!("ticket #{} merged in", value(&e.new)),
         "merged_into" => format!("merged into #{}", value(&e.new)),
+        "undo" => "an undo".into(),
         field => format!("{} {} → {}", for_display_line(field), value(&e.old), value(&e.new)),
     }
 }

@@ -14,6 +14,7 @@ pub mod search;
 pub mod sla;
 pub mod template;
 pub mod text;
+pub mod undo;
 pub mod when;
 
 pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};

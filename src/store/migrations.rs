@@ -1,7 +1,8 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT];
+pub const MIGRATIONS: &[&str] =
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -407,4 +408,15 @@ CREATE TRIGGER audit_is_kept BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+"#;
+
+/// What a change replaced or moved, beyond its event's old and new values, so that an undo can put
+/// it back exactly (`store::undo`): a status change's solved and waiting times, a snooze's end to
+/// the millisecond, the rating a new one replaced, the messages, tags and ratings a ticket merge
+/// moved. One JSON object per event; it goes with its event.
+const UNDO: &str = r#"
+CREATE TABLE IF NOT EXISTS undo_details (
+    event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+    details  TEXT NOT NULL
+);
 "#;

@@ -30,6 +30,7 @@ mod stale_pending;
 mod tags;
 mod tickets;
 mod tier_priority;
+mod undo;
 mod waiting;
 mod wal;
 

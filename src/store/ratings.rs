@@ -39,17 +39,21 @@ impl Store {
                 return Ok(());
             }
             let now = now_millis();
+            let replaced = super::undo::csat_row(conn, id)?;
             conn.execute("DELETE FROM ratings WHERE ticket_id = ?1 AND kind = 'csat'", [id])?;
             conn.execute(
                 "INSERT INTO ratings (customer_id, ticket_id, kind, score, good, comment, actor, created_at)
                  VALUES (?1, ?2, 'csat', ?3, ?4, ?5, ?6, ?7)",
                 params![ticket.customer_id, id, csat.score(), csat.is_good(), comment.trim(), actor, now],
             )?;
+            let added = conn.last_insert_rowid();
             conn.execute(
                 "UPDATE tickets SET satisfaction = ?1, satisfaction_comment = ?2, version = version + 1 WHERE id = ?3",
                 params![csat.score(), comment.trim(), id],
             )?;
-            log_event(conn, id, actor, "satisfaction", None, Some(&csat.label()), now)?;
+            let old = replaced.as_ref().map(super::undo::csat_label);
+            log_event(conn, id, actor, "satisfaction", old.as_deref(), Some(&csat.label()), now)?;
+            super::undo::keep(conn, &super::undo::Details::Rating { added, replaced })?;
             Ok(())
         })?;
         self.ticket(id)

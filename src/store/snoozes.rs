@@ -43,11 +43,13 @@ impl Store {
                 return Ok(());
             }
             let until_text = until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let before = super::undo::snooze_before(conn, id)?;
             conn.execute(
                 "UPDATE tickets SET snoozed_until = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
                 params![to_millis(until), now, id],
             )?;
-            log_event(conn, id, actor, "snoozed_until", None, Some(&until_text), now)?;
+            log_event(conn, id, actor, "snoozed_until", before.text.as_deref(), Some(&until_text), now)?;
+            before.keep(conn)?;
             Ok(())
         })?;
         self.ticket(id)

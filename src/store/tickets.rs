@@ -381,6 +381,7 @@ pub(crate) fn apply_status(
         params![to.as_str(), solved_at, current.id],
     )?;
     log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
+    super::undo::keep_status(conn, current)?;
     super::waiting::after_status(conn, current.id, to)?;
     Ok(true)
 }

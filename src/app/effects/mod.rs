@@ -11,6 +11,7 @@ mod mail;
 mod profile_facts;
 pub mod queue_page;
 mod store;
+mod undo;
 pub mod watcher;
 
 pub use store::SEARCH_LIMIT;
@@ -326,5 +327,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::UpdateMarked { .. }
             | Effect::DeleteTicket { .. }
             | Effect::CreateTicket(_)
+            | Effect::Undo { .. }
     )
 }

@@ -65,7 +65,9 @@ impl StoreWorker {
         let mut worker = Worker { store, settings, due, answers, mail };
         let spawned = std::thread::Builder::new().name("store".into()).spawn(move || {
             for job in rx {
-                let msg = worker.perform(job).unwrap_or_else(failure);
+                let undoable = super::undo::undoable(&job.effect);
+                let msg = worker.perform(job).map(|m| if undoable { super::undo::mark(m) } else { m });
+                let msg = msg.unwrap_or_else(failure);
                 let _ = worker.answers.send(Msg::Answered { by: Answering::Store, msg: Box::new(msg) });
             }
         });
@@ -213,6 +215,7 @@ impl Worker {
                 Ok(found) => Msg::CustomersFound { generation, found },
                 Err(error) => Msg::LookupFailed { generation, message: said(error) },
             }),
+            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.zone),
             Effect::CreateTicket(new) => Ok(self.create(&new).unwrap_or_else(|e| Msg::CreateFailed(said(e)))),
             // The console's own effects never come here.
             Effect::OpenEditor { .. }

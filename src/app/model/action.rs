@@ -96,4 +96,5 @@ actions! {
     OpenAttachment => "open_attachment", "Open an attachment", "open an attachment of the conversation (by its number) with the system's opener";
     DeleteTicket => "delete_ticket", "Delete the ticket", "delete the ticket with its conversation and history, after a y (admins)";
     MarkSpam => "spam", "Close as spam", "close the ticket as spam, tagged spam, after a y (admins)";
+    Undo => "undo", "Undo my last change", "undo your last change made in this console (status, priority, owner, tags, snooze, rating, a ticket merge); again for the one before";
 }

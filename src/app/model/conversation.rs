@@ -155,6 +155,8 @@ fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
         ("tag", Some(tag), _) => format!("removed tag {tag}"),
         ("assignee", _, None) => "unassigned the ticket".to_string(),
         ("assignee", _, Some(to)) => format!("assigned to {to}"),
+        ("snoozed_until", _, None) => "ended the snooze".into(),
+        ("satisfaction", _, None) => "removed the rating".into(),
         ("snoozed_until", _, Some(until)) if until.starts_with("9999-") => {
             "snoozed it until the customer writes".into()
         }

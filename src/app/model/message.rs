@@ -185,6 +185,20 @@ pub enum Msg {
         days: u32,
         owners: Vec<(Option<String>, u64)>,
     },
+    /// The answer `then` to one of the agent's own changes, which left `ticket` at `version`:
+    /// `u` can undo it.
+    Undoable {
+        ticket: i64,
+        version: i64,
+        then: Box<Msg>,
+    },
+    /// An undo of the change that left `ticket` at `version` was done (the ticket's version after
+    /// it, and what it changed back, in words) or refused (why, in one sentence).
+    Undone {
+        ticket: i64,
+        version: i64,
+        result: Result<(i64, String), String>,
+    },
 }
 
 /// The workers that answer effects.
@@ -362,6 +376,11 @@ pub enum Effect {
     CreateTicket(crate::domain::NewTicket),
     /// Count the pending tickets unanswered for days per owner, to ask before solving them.
     OfferStale,
+    /// Undo the agent's change that left `ticket` at `version`, if nobody wrote since.
+    Undo {
+        ticket: i64,
+        version: i64,
+    },
 }
 
 /// What a change of the marked tickets does to each.

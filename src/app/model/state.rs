@@ -180,6 +180,8 @@ pub struct State {
     pub choosing_for_marked: bool,
     /// Tickets marked in the queue, with the version each had when marked.
     pub marked: std::collections::BTreeMap<i64, i64>,
+    /// The agent's changes made in this console, newest last: what `u` can undo.
+    pub undo: super::undo::UndoStack,
 }
 
 /// Where the console goes after a reply is sent.
@@ -240,6 +242,7 @@ impl State {
             waiting: None,
             zone: Default::default(),
             bell: false,
+            undo: Default::default(),
             arrivals_mark: None,
             ticket_form: None,
         }

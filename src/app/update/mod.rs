@@ -25,6 +25,7 @@ mod send;
 mod snooze;
 mod stale;
 mod ticket_form;
+mod undo;
 
 pub use copy::ticket_text;
 pub use preview::PREVIEW_DELAY;
@@ -227,6 +228,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::CustomersFound { generation, found } => ticket_form::on_customers(state, generation, found),
         Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
+        Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
+        Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
     }
 }
 
@@ -309,6 +312,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NewTicket => ticket_form::open(state),
         Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
         Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
+        Action::Undo => undo::undo(state),
     }
 }
 

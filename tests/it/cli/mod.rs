@@ -11,4 +11,5 @@ mod packaging;
 mod several_agents;
 mod snooze_times;
 mod time_zone;
+mod undo;
 mod waiting;

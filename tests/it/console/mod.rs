@@ -14,3 +14,4 @@ mod output_safety;
 mod several_agents;
 mod text_kept;
 mod tickets;
+mod undo;

@@ -9,4 +9,5 @@ mod demo_promises;
 mod replies;
 mod search;
 mod tickets;
+mod undo;
 mod waiting;

@@ -64,6 +64,7 @@ fn forget_waits(path: &Path) {
          DROP TABLE audit;",
     )
     .unwrap();
+    // `waiting_since` came with the seventh migration; the later ones run again.
     conn.pragma_update(None, "user_version", 6).unwrap();
 }
 
