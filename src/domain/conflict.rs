@@ -35,7 +35,7 @@ pub fn writes(events: &[Event]) -> Vec<&[Event]> {
     events.chunk_by(|a, b| a.actor == b.actor && a.created_at == b.created_at).collect()
 }
 
-/// `ticket #12 changed while you were editing: status open → pending by alice at 14:02; nothing was
+/// `ticket #12 changed since you last looked: status open → pending by alice at 14:02; nothing was
 /// saved`, with times on the clock of `zone` (the agent's). `changes` are the events of the writes
 /// since the agent's version, oldest first.
 pub fn sentence(ticket: i64, changes: &[Event], zone: Zone) -> String {
@@ -53,9 +53,9 @@ pub fn sentence(ticket: i64, changes: &[Event], zone: Zone) -> String {
         parts.insert(0, format!("{older} earlier change{}", if older == 1 { "" } else { "s" }));
     }
     if parts.is_empty() {
-        return format!("ticket #{ticket} changed while you were editing; nothing was saved");
+        return format!("ticket #{ticket} changed since you last looked; nothing was changed");
     }
-    format!("ticket #{ticket} changed while you were editing: {}; nothing was saved", parts.join(", then "))
+    format!("ticket #{ticket} changed since you last looked: {}; nothing was changed", parts.join(", then "))
 }
 
 #[cfg(test)]
@@ -81,7 +81,7 @@ mod tests {
         let paris = Zone::Named(chrono_tz::Europe::Paris);
         assert_eq!(
             sentence(12, &changes, paris),
-            "ticket #12 changed while you were editing: status open → pending by alice at 14:02; nothing was saved"
+            "ticket #12 changed since you last looked: status open → pending by alice at 14:02; nothing was changed"
         );
     }
 
@@ -95,8 +95,8 @@ mod tests {
         ];
         assert_eq!(
             sentence(12, &changes, Zone::Named(chrono_tz::UTC)),
-            "ticket #12 changed while you were editing: priority normal → high, tag #vip added by alice at 13:02, \
-             then a note by bob at 13:03, then owner ana → nobody by bob at 13:04; nothing was saved"
+            "ticket #12 changed since you last looked: priority normal → high, tag #vip added by alice at 13:02, \
+             then a note by bob at 13:03, then owner ana → nobody by bob at 13:04; nothing was changed"
         );
     }
 

@@ -68,10 +68,10 @@ fn a_change_on_a_stale_version_names_what_the_other_agent_changed_and_exits_3() 
     let run = desk.by("ana").run(&["ticket", "set", "1", "--priority", "urgent", "--expect-version", &version]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     let said = run.stderr.trim();
-    assert!(said.contains("ticket #1 changed while you were editing: "), "{said}");
+    assert!(said.contains("ticket #1 changed since you last looked: "), "{said}");
     assert!(said.contains("status new → pending, tag #vip added by bob at "), "{said}");
     assert!(said.contains(", then a note by bob at "), "{said}");
-    assert!(said.ends_with("; nothing was saved"), "{said}");
+    assert!(said.ends_with("; nothing was changed"), "{said}");
     assert_eq!(ticket(&desk)["priority"], "normal", "nothing of ana's was applied");
     // With the version as it is now, the change goes through.
     let version = ticket(&desk)["version"].as_i64().unwrap().to_string();

@@ -51,8 +51,8 @@ fn ana_makes_urgent(ana: &mut App, id: i64) {
 fn refused(hiro: &App, id: i64) {
     let said = status(hiro);
     assert!(
-        said.contains(&format!("ticket #{id} changed while you were editing: priority normal → urgent by ana"))
-            && said.ends_with("nothing was saved"),
+        said.contains(&format!("ticket #{id} changed since you last looked: priority normal → urgent by ana"))
+            && said.ends_with("nothing was changed"),
         "{said}"
     );
     assert!(hiro.state.status.as_ref().unwrap().is_error);
@@ -221,8 +221,8 @@ fn a_ticket_merge_is_refused_when_the_ticket_merged_into_changed_after_the_quest
     assert_eq!(store_of(&hiro).ticket(from.id).unwrap().status, Status::New, "not merged");
     assert_eq!((events(&path, from.id), events(&path, into.id)), before, "nothing written");
     let said = status(&hiro);
-    assert!(said.starts_with(&format!("ticket #{} changed while you were editing: priority", into.id)), "{said}");
-    assert!(said.ends_with("nothing was saved"), "{said}");
+    assert!(said.starts_with(&format!("ticket #{} changed since you last looked: priority", into.id)), "{said}");
+    assert!(said.ends_with("nothing was changed"), "{said}");
 }
 
 #[test]

@@ -212,7 +212,7 @@ fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
     type_text(&mut d.app, "low");
     press(&mut d.app, "enter");
     let status = d.app.state.status.clone().unwrap();
-    assert!(status.is_error && status.text.contains("changed while you were editing: priority"), "{status:?}");
+    assert!(status.is_error && status.text.contains("changed since you last looked: priority"), "{status:?}");
     assert!(status.text.contains(" → high by hiro at "), "{status:?}");
     assert_eq!(store_of(&d.app).ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
     assert_eq!(

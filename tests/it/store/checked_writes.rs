@@ -36,7 +36,7 @@ fn made_urgent(store: &Store, t: &Ticket) -> Ticket {
 fn is_conflict(result: Result<impl std::fmt::Debug, StoreError>, id: i64) {
     match result {
         Err(e @ StoreError::Conflict { .. }) => {
-            assert!(e.to_string().starts_with(&format!("ticket #{id} changed while you were editing: priority")), "{e}")
+            assert!(e.to_string().starts_with(&format!("ticket #{id} changed since you last looked: priority")), "{e}")
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
