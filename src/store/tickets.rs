@@ -95,8 +95,17 @@ impl Store {
     /// Delete a ticket and everything that hangs off it (messages, events, tags, drafts), leaving
     /// in the audit log its events and a tombstone: who deleted what. Returns the ticket as it was.
     pub fn delete_ticket(&self, id: i64, actor: &str) -> Result<Ticket> {
+        self.delete_ticket_seen(id, None, actor)
+    }
+
+    /// Delete the ticket if it is still at `seen` (the version the deleting agent saw; `None`:
+    /// whatever it is now), leaving its tombstone in the audit log.
+    pub fn delete_ticket_seen(&self, id: i64, seen: Option<i64>, actor: &str) -> Result<Ticket> {
         self.write(|conn| {
             let ticket = read_ticket(conn, id)?.ok_or_else(|| super::audit::missing_ticket(conn, id))?;
+            if let Some(seen) = seen {
+                check_version(conn, &ticket, seen)?;
+            }
             super::audit::bury_ticket(conn, &ticket, actor, now_millis())?;
             conn.execute("DELETE FROM tickets WHERE id = ?1", [id])?;
             Ok(ticket)

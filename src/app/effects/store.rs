@@ -205,8 +205,8 @@ impl Worker {
             Effect::ResumeDraft { ticket, .. } => Ok(Msg::DraftLoaded { ticket, draft: store.draft(ticket, &me)? }),
             Effect::BuildIndex => Ok(Msg::IndexBuild(background::start_index_build(store, &self.answers).then_some(0))),
             Effect::FindArrivals { after } => super::arrivals::find(store, after, &me, &job.filters),
-            Effect::DeleteTicket { id } if self.settings.agent.is_admin() => {
-                Ok(Msg::TicketDeleted(store.delete_ticket(id, &me)?))
+            Effect::DeleteTicket { id, version } if self.settings.agent.is_admin() => {
+                Ok(Msg::TicketDeleted(store.delete_ticket_seen(id, version, &me)?))
             }
             Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
             Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),

@@ -356,9 +356,10 @@ pub enum Effect {
     },
     /// Ring the terminal's bell.
     Bell,
-    /// Delete the ticket (admins).
+    /// Delete the ticket (admins), if it is still at the version the agent saw.
     DeleteTicket {
         id: i64,
+        version: Option<i64>,
     },
     /// Save the attachment to the download folder.
     SaveAttachment {

@@ -91,7 +91,7 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
         _ => None,
     };
     match choice {
-        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
+        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id, version: overlay.seen_version }],
         Some(Choice::Spam(id)) => spam(state, id, overlay.seen_version),
         Some(Choice::Do { effects, said }) => {
             state.set_status(said);

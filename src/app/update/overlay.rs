@@ -120,7 +120,7 @@ fn chosen(state: &mut State, overlay: Overlay) -> Vec<Effect> {
         }
         Some(Choice::SaveAttachment(id)) => vec![Effect::SaveAttachment { id }],
         Some(Choice::OpenAttachment(id)) => vec![Effect::OpenAttachment { id }],
-        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
+        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id, version: overlay.seen_version }],
         Some(Choice::Spam(id)) => super::confirm::spam(state, id, overlay.seen_version),
         Some(Choice::Do { effects, said }) => {
             state.set_status(said);

@@ -200,6 +200,15 @@ fn spam_is_checked_against_the_ticket_the_question_named() {
 }
 
 #[test]
+fn a_delete_is_checked_against_the_ticket_the_question_named() {
+    let (_dir, path, mut hiro, id) = both_open_then_ana_changes(|_, _| {});
+    deliver(&mut hiro, Msg::Action(Action::DeleteTicket));
+    press(&mut hiro, "y");
+    assert!(store_of(&hiro).ticket(id).is_ok(), "not deleted: the ticket changed since hiro saw it");
+    refused(&hiro, id);
+}
+
+#[test]
 fn a_ticket_merge_is_refused_when_the_ticket_merged_into_changed_after_the_question() {
     let (_dir, path) = desk();
     let store = Store::open(&path).unwrap();
