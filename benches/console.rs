@@ -190,12 +190,12 @@ fn search_queries(store: &Store) -> Vec<String> {
 }
 
 fn searches(store: &mut Store, me: &str, queries: &[String]) -> (Vec<Duration>, usize) {
-    let offset = chrono::FixedOffset::east_opt(0).expect("utc");
+    let zone = frontdesk::domain::when::Zone::Named(chrono_tz::UTC);
     let mut stopped = 0;
     let samples = queries
         .iter()
         .map(|q| {
-            let query = SearchQuery::parse(q, offset).expect("a valid query");
+            let query = SearchQuery::parse(q, zone).expect("a valid query");
             let start = Instant::now();
             let found = store.search(&query, me, 50).expect("search");
             stopped += usize::from(found.stopped_early);
@@ -445,7 +445,7 @@ fn main() {
     let mut store = open(&db);
     let me = common::agent(&store).login;
     for text in ["order", "refund order", "ord*", "48213"] {
-        let query = SearchQuery::parse(text, chrono::FixedOffset::east_opt(0).expect("utc")).expect("query");
+        let query = SearchQuery::parse(text, frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).expect("query");
         c.bench_function(&format!("search '{text}', first 50"), |b| b.iter(|| store.search(&query, &me, 50)));
     }
     c.final_summary();

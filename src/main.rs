@@ -34,6 +34,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 fn desk(cli: Cli, paths: &config::Paths) -> Result<(), Error> {
     let config = cli::load_config(paths)?;
+    frontdesk::domain::when::set_agent_zone(config.ui.zone());
     match cli::dispatch(cli, paths, config)? {
         Next::Done => Ok(()),
         Next::Console(console) => app::run(console.store, console.config, console.agent, paths),

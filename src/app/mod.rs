@@ -29,8 +29,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     state.views = model::views::custom_views(&config.views, &state.agent.login);
     state.counts = vec![None; state.tabs().len()];
     state.view = state.view_named(&config.queue.default_view).unwrap_or(model::views::View::Open);
-    state.utc_offset = *chrono::Local::now().offset();
-    state.zone = crate::config::local_zone();
+    state.zone = crate::domain::when::agent_zone();
     state.bell = config.ui.bell;
     state.profile_min_width = config.ui.profile_min_width;
     if config.ui.after_send == "stay" {

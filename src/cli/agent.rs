@@ -34,7 +34,7 @@ pub fn run(store: &Store, acting: &Agent, cmd: AgentCommand, out: &mut dyn Write
         AgentCommand::Add { login, name, admin } => {
             require_admin(acting, "add agents")?;
             let role = if admin { Role::Admin } else { Role::Agent };
-            let agent = store.add_agent(&login, name.as_deref(), role)?;
+            let agent = store.add_agent_by(&login, name.as_deref(), role, &acting.login)?;
             let (login, name) = (for_display_line(&agent.login), for_display_line(&agent.name));
             writeln!(out, "added {} {login} ({name})", agent.role)?;
             Ok(())

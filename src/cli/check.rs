@@ -9,7 +9,11 @@ use std::path::Path;
 pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     let problems = store.check()?;
     if problems.is_empty() {
-        writeln!(out, "{}: ok (integrity, messages, search index, versions and events)", store.path().display())?;
+        writeln!(
+            out,
+            "{}: ok (integrity, messages, search index, versions and events, audit log)",
+            store.path().display()
+        )?;
         return Ok(());
     }
     for problem in &problems {

@@ -68,7 +68,7 @@ pub fn run(
             if tier.is_none() && notes.is_none() {
                 return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));
             }
-            let c = store.update_customer(id, tier, notes.as_deref())?;
+            let c = store.update_customer(id, tier, notes.as_deref(), &agent.login)?;
             writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
             Ok(())
         }
@@ -140,7 +140,7 @@ fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), C
     if !customer.notes.is_empty() {
         writeln!(out, "notes: {}", for_display_line(&customer.notes))?;
     }
-    writeln!(out, "since {}", customer.created_at.format("%Y-%m-%d"))?;
+    writeln!(out, "since {}", crate::domain::when::agent_zone().format(customer.created_at, "%Y-%m-%d"))?;
     super::satisfaction_view::write(&ratings, out)?;
     writeln!(out)?;
     let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "CREATED", "SUBJECT"]);
@@ -149,7 +149,7 @@ fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), C
             t.id.to_string(),
             t.status.to_string(),
             t.priority.to_string(),
-            t.created_at.format("%Y-%m-%d").to_string(),
+            crate::domain::when::agent_zone().format(t.created_at, "%Y-%m-%d"),
             t.subject.clone(),
         ]);
     }

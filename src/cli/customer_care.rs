@@ -58,7 +58,7 @@ pub fn stale(
     let days = settings.stale_days;
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
     if solve {
-        let solved = store.solve_stale_pending(before, &agent.login)?;
+        let solved = store.solve_stale_pending(before, None, &agent.login)?;
         if solved.is_empty() {
             writeln!(out, "no pending ticket has waited {days} days for the customer")?;
         }
@@ -75,7 +75,12 @@ pub fn stale(
     }
     for t in &tickets {
         let subject = crate::domain::text::for_display_line(&t.subject);
-        writeln!(out, "#{} {subject} (pending since {})", t.id, t.updated_at.format("%Y-%m-%d"))?;
+        writeln!(
+            out,
+            "#{} {subject} (pending since {})",
+            t.id,
+            crate::domain::when::agent_zone().format(t.updated_at, "%Y-%m-%d")
+        )?;
     }
     writeln!(
         out,

@@ -22,6 +22,9 @@ pub enum CliError {
     /// A request that cannot be carried out as given, e.g. an empty reply.
     #[error("{0}")]
     Refused(String),
+    /// A message the store refused, its text saved as the writer's draft on the ticket.
+    #[error("{error}; your {kind} is kept as a draft on #{ticket} (open it in the console and press r)")]
+    Kept { error: StoreError, ticket: i64, kind: crate::domain::MessageKind },
     #[error("cannot read the message from stdin: {0}")]
     Stdin(std::io::Error),
     #[error("cannot write the output: {0}")]
@@ -34,6 +37,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Store(StoreError::NewerMessages { .. } | StoreError::Conflict { .. }) => 3,
+            CliError::Kept { error: StoreError::NewerMessages { .. } | StoreError::Conflict { .. }, .. } => 3,
             _ => 1,
         }
     }

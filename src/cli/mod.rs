@@ -2,6 +2,7 @@
 
 mod agent;
 mod attachment;
+mod audit;
 mod check;
 mod config_cmd;
 mod customer;
@@ -23,6 +24,7 @@ mod search;
 mod sla_view;
 mod ticket;
 mod ticket_set;
+mod ticket_undo;
 mod ticket_view;
 
 pub use error::CliError;
@@ -101,6 +103,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `frontdesk man > frontdesk.1`.
     Man,
+    /// The desk's history, oldest first: every change to tickets, customers and agents, and every
+    /// deletion, who made it and when, before → after.
+    Audit(audit::AuditArgs),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -218,6 +223,11 @@ fn run_command(
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
             agent::run(&store, &agent, cmd, out)
+        }
+        Command::Audit(args) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            audit::run(&store, &args, out)
         }
     }
 }

@@ -63,7 +63,7 @@ fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(),
     }
     let mut table = Table::new(&["ID", "SIZE", "WHEN", "SOURCE", "REASON"]);
     for q in &rows {
-        let when = q.created_at.format("%Y-%m-%d %H:%M").to_string();
+        let when = crate::domain::when::agent_zone().format(q.created_at, "%Y-%m-%d %H:%M");
         let reason = if q.released { format!("{} (released)", q.reason) } else { q.reason.clone() };
         table.row(vec![q.id.to_string(), q.size.to_string(), when, q.source.clone(), reason]);
     }

@@ -61,7 +61,12 @@ pub fn write(ratings: &[Rating], out: &mut dyn Write) -> io::Result<()> {
     for r in ratings {
         let on = r.ticket_id.map(|t| format!(" on #{t}")).unwrap_or_default();
         let comment = if r.comment.is_empty() { String::new() } else { format!(": {}", for_display_line(&r.comment)) };
-        writeln!(out, "  {} {}{on}{comment}", r.created_at.format("%Y-%m-%d"), r.label())?;
+        writeln!(
+            out,
+            "  {} {}{on}{comment}",
+            crate::domain::when::agent_zone().format(r.created_at, "%Y-%m-%d"),
+            r.label()
+        )?;
     }
     Ok(())
 }

@@ -34,8 +34,7 @@ struct SearchJson {
 
 pub fn run(store: &mut Store, agent: &Agent, args: &SearchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let text = args.query.join(" ");
-    let offset = *chrono::Local::now().offset();
-    let query = SearchQuery::parse(&text, offset).map_err(CliError::Refused)?;
+    let query = SearchQuery::parse(&text, crate::domain::when::agent_zone()).map_err(CliError::Refused)?;
     if query.is_empty() {
         return Err(CliError::Refused(format!("\"{text}\" has nothing to search for: give a word or a filter")));
     }

@@ -85,5 +85,6 @@ pub fn due_cell(clocks: Option<&[Clock]>) -> String {
 
 /// One line per clock for `ticket show`.
 pub fn lines(clocks: &[Clock], hours: &Hours) -> Vec<String> {
-    clocks.iter().map(|c| format!("sla: {} ({})", explain(c, hours), c.state.as_str())).collect()
+    let zone = crate::domain::when::agent_zone();
+    clocks.iter().map(|c| format!("sla: {} ({})", explain(c, hours, zone), c.state.as_str())).collect()
 }

@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::domain::{AssigneeFilter, Sort, TicketFilter};
 use crate::mail::outbound::{Outbound, SendError};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
@@ -88,6 +88,9 @@ pub enum TicketCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Undo the last change to a ticket (status, priority, owner, tags, snooze, rating, a ticket
+    /// merge); again to undo the one before. Sent messages and customer merges stay.
+    Undo(super::ticket_undo::UndoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -172,7 +175,7 @@ pub fn run(
             Ok(())
         }
         TicketCommand::Snooze { id, until } => {
-            let zone = crate::config::local_zone();
+            let zone = crate::domain::when::agent_zone();
             let until = match until.trim() {
                 "reply" => crate::domain::sla::until_reply(),
                 text => zone.parse(text, Utc::now()).map_err(|problem| {
@@ -210,10 +213,11 @@ pub fn run(
                     "deleting #{id} cannot be undone: run it again with --yes if you mean it"
                 )));
             }
-            let ticket = store.delete_ticket(id)?;
+            let ticket = store.delete_ticket(id, &agent.login)?;
             writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
             Ok(())
         }
+        TicketCommand::Undo(args) => super::ticket_undo::run(store, agent, args, out),
     }
 }
 
@@ -234,7 +238,7 @@ fn new(
         tags: args.tags,
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
-    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier), &agent.login)?;
+    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier))?;
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
 }
@@ -317,6 +321,25 @@ fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn W
     Ok(())
 }
 
+/// The store refused the message: its text (perhaps typed into stdin) is saved as the writer's
+/// draft on the ticket, so nothing is lost, and the error says so. A ticket that is gone keeps
+/// nothing.
+fn keep_text(
+    store: &Store,
+    agent: &Agent,
+    (ticket, kind): (i64, MessageKind),
+    body: &str,
+    error: StoreError,
+) -> CliError {
+    if matches!(error, StoreError::TicketNotFound(_)) {
+        return error.into();
+    }
+    match store.save_draft(ticket, &agent.login, kind, body) {
+        Ok(()) => CliError::Kept { error, ticket, kind },
+        Err(_) => error.into(),
+    }
+}
+
 /// Which ticket a `ticket reply` answers, how, the last message its writer read, and what it
 /// changes on the ticket (whose status was `before`) in the same write.
 struct Answer {
@@ -354,13 +377,14 @@ fn reply(
     };
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
-        let (message, ticket) = store.reply_and_change(id, kind, &agent.login, &body, expect_last, &change)?;
+        let stored = store.reply_and_change(id, kind, &agent.login, &body, expect_last, &change);
+        let (message, ticket) = stored.map_err(|e| keep_text(store, agent, (id, kind), &body, e))?;
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         return Ok(changed(&ticket, out)?);
     };
     let (message, ticket, delivered) = match outbound.send_reply(store, agent, id, &body, expect_last, Some(&change)) {
         Ok(sent) => sent,
-        Err(SendError::Store(e)) => return Err(CliError::Store(e)),
+        Err(SendError::Store(e)) => return Err(keep_text(store, agent, (id, kind), &body, e)),
         Err(other) => {
             // Nothing was stored or sent; the text (perhaps typed into stdin) must not be lost.
             store.save_draft(id, &agent.login, MessageKind::Reply, &body)?;

@@ -6,8 +6,9 @@ use crate::domain::TicketDetail;
 use crate::domain::{Event, Message, Timestamp};
 use std::io::{self, Write};
 
+/// A time in the agent's zone, with the zone's name: `2026-11-23 15:00 CET`.
 fn when(t: Timestamp) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    crate::domain::when::agent_zone().format(t, "%Y-%m-%d %H:%M %Z")
 }
 
 pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
@@ -39,7 +40,7 @@ pub fn write(detail: &TicketDetail, out: &mut dyn Write) -> io::Result<()> {
     if !detail.events.is_empty() {
         writeln!(out, "\nhistory:")?;
         for event in &detail.events {
-            write_event(event, out)?;
+            write_event(event, &detail.events, out)?;
         }
     }
     Ok(())
@@ -54,14 +55,27 @@ fn write_message(m: &Message, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn write_event(e: &Event, out: &mut dyn Write) -> io::Result<()> {
+fn write_event(e: &Event, history: &[Event], out: &mut dyn Write) -> io::Result<()> {
     let value = |v: &Option<String>| for_display_line(v.as_deref().unwrap_or("-")).into_owned();
     let change = match e.field.as_str() {
         "created" => format!("created: {}", value(&e.new)),
         "reply" | "note" | "customer" => format!("added {} {}", e.field, value(&e.new)),
         "tag" if e.old.is_none() => format!("tagged {}", value(&e.new)),
         "tag" => format!("untagged {}", value(&e.old)),
+        "undo" => undid(e, history),
         field => format!("{field} {} → {}", value(&e.old), value(&e.new)),
     };
     writeln!(out, "  {} {} {}", when(e.created_at), for_display_line(&e.actor), change)
+}
+
+/// `undid root's change of 15:35`: the write an undo reverted, named by its newest event.
+fn undid(e: &Event, history: &[Event]) -> String {
+    let undone = e.new.as_deref().and_then(|id| id.parse::<i64>().ok());
+    match history.iter().find(|h| Some(h.id) == undone) {
+        Some(h) => {
+            let at = crate::domain::when::agent_zone().format(h.created_at, "%H:%M:%S");
+            format!("undid {}'s change of {at}", for_display_line(&h.actor))
+        }
+        None => "undid a change".into(),
+    }
 }

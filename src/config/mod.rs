@@ -73,6 +73,19 @@ pub struct UiConfig {
     pub opener: String,
     /// Where attachments are saved (empty: the download folder, else the home folder).
     pub download_dir: String,
+    /// The zone human times are shown and read in, an IANA name (`Europe/Paris`); empty: the
+    /// machine's (`TZ`, else `/etc/localtime`).
+    pub time_zone: String,
+}
+
+impl UiConfig {
+    /// The agent's time zone: the configured one, else the machine's.
+    pub fn zone(&self) -> crate::domain::when::Zone {
+        match self.time_zone.trim() {
+            "" => local_zone(),
+            name => crate::domain::when::Zone::named(name).unwrap_or_else(|_| local_zone()),
+        }
+    }
 }
 
 impl Default for UiConfig {
@@ -85,6 +98,7 @@ impl Default for UiConfig {
             bell: false,
             opener: String::new(),
             download_dir: String::new(),
+            time_zone: String::new(),
         }
     }
 }
@@ -182,6 +196,12 @@ impl Config {
         }
         if !matches!(self.ui.after_send.as_str(), "next" | "stay") {
             return invalid(format!("ui.after_send is '{}'; expected 'next' or 'stay'", self.ui.after_send));
+        }
+        if let Err(problem) = Some(self.ui.time_zone.trim())
+            .filter(|name| !name.is_empty())
+            .map_or(Ok(()), |name| crate::domain::when::Zone::named(name).map(drop))
+        {
+            return invalid(format!("ui.time_zone: {problem}"));
         }
         let mut names: Vec<String> = ["needs reply", "mine", "unassigned", "open", "all"].map(String::from).to_vec();
         for (i, view) in self.views.iter().enumerate() {

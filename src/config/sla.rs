@@ -93,9 +93,7 @@ impl SlaConfig {
             let target = |name: &str, text: &str| -> Result<Option<i64>, String> {
                 match text.trim() {
                     "" => Ok(None),
-                    t => parse_duration(t)
-                        .map(Some)
-                        .ok_or_else(|| format!("{at}: {name} '{t}' is not a duration like 30m, 4h or 2d")),
+                    t => parse_duration(t).map(Some).map_err(|problem| format!("{at}: {name} '{t}' {problem}")),
                 }
             };
             let targets = Targets {
@@ -122,6 +120,9 @@ impl SlaConfig {
     pub fn problem(&self) -> Option<String> {
         if !matches!(self.hours.as_str(), "" | "calendar" | "business") {
             return Some(format!("sla.hours is '{}'; expected calendar or business", self.hours));
+        }
+        if let Some(days) = self.solve_pending_after_days.filter(|d| *d > 3650) {
+            return Some(format!("sla.solve_pending_after_days is {days}; expected 0 to 3650 days"));
         }
         if let Some(tier) = self.raise_priority.keys().find(|t| t.parse::<Tier>().is_err()) {
             return Some(format!(
@@ -197,5 +198,8 @@ mod tests {
         assert!(bad("[business_hours]\nopen = \"18:00\"\n").contains("close must be after open"));
         assert!(bad("[raise_priority]\nplatinum = 1\n").contains("platinum"));
         assert!(bad("hours = \"office\"\n").contains("office"));
+        let huge = bad("[[policies]]\npriority = \"low\"\nresolution = \"99999999999999999999d\"\n");
+        assert!(huge.contains("resolution '99999999999999999999d' is longer than a target can be"), "{huge}");
+        assert!(bad("solve_pending_after_days = 4000000000\n").contains("expected 0 to 3650 days"));
     }
 }

@@ -1,9 +1,8 @@
 //! A lost race in words: what another agent changed on a ticket, read from its event log.
 
 use super::text::for_display_line;
+use super::when::Zone;
 use super::Event;
-use chrono::TimeZone;
-use std::fmt::Display;
 
 /// Writes shown in full; older ones are counted.
 const SHOWN: usize = 3;
@@ -19,10 +18,13 @@ pub fn describe(e: &Event) -> String {
         "assignee" => format!("owner {} → {}", who(&e.old), who(&e.new)),
         "tag" if e.old.is_none() => format!("tag #{} added", value(&e.new)),
         "tag" => format!("tag #{} removed", value(&e.old)),
+        "satisfaction" if e.new.is_none() => "rating removed".into(),
+        "snoozed_until" if e.new.is_none() => "snooze removed".into(),
         "satisfaction" => format!("rated {}", value(&e.new)),
         "snoozed_until" => format!("snoozed until {}", value(&e.new)),
         "merged" => format!("ticket #{} merged in", value(&e.new)),
         "merged_into" => format!("merged into #{}", value(&e.new)),
+        "undo" => "an undo".into(),
         field => format!("{} {} → {}", for_display_line(field), value(&e.old), value(&e.new)),
     }
 }
@@ -33,20 +35,17 @@ pub fn writes(events: &[Event]) -> Vec<&[Event]> {
     events.chunk_by(|a, b| a.actor == b.actor && a.created_at == b.created_at).collect()
 }
 
-/// `ticket #12 changed while you were editing: status open → pending by alice at 14:02; nothing was
-/// saved`, with times on `tz`'s clock. `changes` are the events of the writes since the agent's
-/// version, oldest first.
-pub fn sentence<Tz: TimeZone>(ticket: i64, changes: &[Event], tz: &Tz) -> String
-where
-    Tz::Offset: Display,
-{
+/// `ticket #12 changed since you last looked: status open → pending by alice at 14:02; nothing was
+/// saved`, with times on the clock of `zone` (the agent's). `changes` are the events of the writes
+/// since the agent's version, oldest first.
+pub fn sentence(ticket: i64, changes: &[Event], zone: Zone) -> String {
     let writes = writes(changes);
     let older = writes.len().saturating_sub(SHOWN);
     let mut parts: Vec<String> = writes[older..]
         .iter()
         .map(|write| {
             let what: Vec<String> = write.iter().map(describe).collect();
-            let at = write[0].created_at.with_timezone(tz).format("%H:%M");
+            let at = zone.format(write[0].created_at, "%H:%M");
             format!("{} by {} at {at}", what.join(", "), for_display_line(&write[0].actor))
         })
         .collect();
@@ -54,15 +53,15 @@ where
         parts.insert(0, format!("{older} earlier change{}", if older == 1 { "" } else { "s" }));
     }
     if parts.is_empty() {
-        return format!("ticket #{ticket} changed while you were editing; nothing was saved");
+        return format!("ticket #{ticket} changed since you last looked; nothing was changed");
     }
-    format!("ticket #{ticket} changed while you were editing: {}; nothing was saved", parts.join(", then "))
+    format!("ticket #{ticket} changed since you last looked: {}; nothing was changed", parts.join(", then "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{FixedOffset, TimeZone, Utc};
+    use chrono::{TimeZone, Utc};
 
     fn event(id: i64, actor: &str, field: &str, old: Option<&str>, new: Option<&str>, minute: u32) -> Event {
         Event {
@@ -79,10 +78,10 @@ mod tests {
     #[test]
     fn one_change_names_who_and_when() {
         let changes = [event(1, "alice", "status", Some("open"), Some("pending"), 2)];
-        let paris = FixedOffset::east_opt(3600).unwrap();
+        let paris = Zone::Named(chrono_tz::Europe::Paris);
         assert_eq!(
-            sentence(12, &changes, &paris),
-            "ticket #12 changed while you were editing: status open → pending by alice at 14:02; nothing was saved"
+            sentence(12, &changes, paris),
+            "ticket #12 changed since you last looked: status open → pending by alice at 14:02; nothing was changed"
         );
     }
 
@@ -95,9 +94,9 @@ mod tests {
             event(4, "bob", "assignee", Some("ana"), None, 4),
         ];
         assert_eq!(
-            sentence(12, &changes, &Utc),
-            "ticket #12 changed while you were editing: priority normal → high, tag #vip added by alice at 13:02, \
-             then a note by bob at 13:03, then owner ana → nobody by bob at 13:04; nothing was saved"
+            sentence(12, &changes, Zone::Named(chrono_tz::UTC)),
+            "ticket #12 changed since you last looked: priority normal → high, tag #vip added by alice at 13:02, \
+             then a note by bob at 13:03, then owner ana → nobody by bob at 13:04; nothing was changed"
         );
     }
 
@@ -105,7 +104,7 @@ mod tests {
     fn old_writes_are_counted_and_hostile_names_are_shown_as_text() {
         let changes: Vec<Event> =
             (0..5).map(|i| event(i, "m\x1b]0;x\x07", "tag", Some("a\u{9b}b"), None, i as u32)).collect();
-        let said = sentence(12, &changes, &Utc);
+        let said = sentence(12, &changes, Zone::Named(chrono_tz::UTC));
         assert!(said.contains(": 2 earlier changes, then tag #a<U+009B>b removed by m^[]0;x^G at 13:02"), "{said}");
         assert!(!said.contains(['\x1b', '\x07', '\u{9b}']), "{said}");
     }

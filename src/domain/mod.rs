@@ -1,6 +1,7 @@
 //! Plain types and rules of the support desk. No I/O, no terminal.
 
 pub mod arrivals;
+pub mod audit;
 pub mod conflict;
 mod conversation;
 pub mod fuzzy;
@@ -13,6 +14,7 @@ pub mod search;
 pub mod sla;
 pub mod template;
 pub mod text;
+pub mod undo;
 pub mod when;
 
 pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};

@@ -1,8 +1,9 @@
 //! The search query language: words, `"phrases"`, `prefix*`, `#N`, and filters
 //! `from:`, `status:`, `priority:`, `tag:`, `assignee:`, `before:`, `after:`.
 
+use super::when::Zone;
 use super::{normalize_tag, Priority, Status, Ticket, Timestamp};
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::NaiveDate;
 
 /// One piece of text to find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,7 @@ pub const FILTERS: &[&str] = &["from", "status", "priority", "tag", "assignee", 
 
 impl SearchQuery {
     /// Parse what the agent typed. Dates in `before:`/`after:` are days in the agent's time zone.
-    pub fn parse(text: &str, offset: FixedOffset) -> Result<SearchQuery, String> {
+    pub fn parse(text: &str, zone: Zone) -> Result<SearchQuery, String> {
         let mut query = SearchQuery::default();
         for token in tokens(text) {
             match token {
@@ -50,7 +51,7 @@ impl SearchQuery {
                         query.terms.push(Term::Phrase(phrase));
                     }
                 }
-                Token::Bare(word) => query.add_bare(&word, offset)?,
+                Token::Bare(word) => query.add_bare(&word, zone)?,
             }
         }
         Ok(query)
@@ -61,10 +62,10 @@ impl SearchQuery {
         *self == SearchQuery::default()
     }
 
-    fn add_bare(&mut self, word: &str, offset: FixedOffset) -> Result<(), String> {
+    fn add_bare(&mut self, word: &str, zone: Zone) -> Result<(), String> {
         if let Some((key, value)) = word.split_once(':') {
             if FILTERS.contains(&key.to_ascii_lowercase().as_str()) {
-                return self.add_filter(&key.to_ascii_lowercase(), value, offset);
+                return self.add_filter(&key.to_ascii_lowercase(), value, zone);
             }
             if key.chars().all(|c| c.is_ascii_alphabetic()) && !key.is_empty() && !value.is_empty() {
                 return Err(format!(
@@ -89,7 +90,7 @@ impl SearchQuery {
         Ok(())
     }
 
-    fn add_filter(&mut self, key: &str, value: &str, offset: FixedOffset) -> Result<(), String> {
+    fn add_filter(&mut self, key: &str, value: &str, zone: Zone) -> Result<(), String> {
         if value.is_empty() {
             return Err(format!("\"{key}:\" needs a value, as in {}", example(key)));
         }
@@ -136,11 +137,8 @@ impl SearchQuery {
                 let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
                     .map_err(|_| format!("\"{value}\" is not a date; write {key}:YYYY-MM-DD"))?;
                 let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-                let at = offset
-                    .from_local_datetime(&midnight)
-                    .single()
-                    .map(|t| t.with_timezone(&chrono::Utc))
-                    .ok_or_else(|| format!("\"{value}\" is not a date this desk can use"))?;
+                let at =
+                    zone.instant(midnight).ok_or_else(|| format!("\"{value}\" is not a date this desk can use"))?;
                 if key == "before" {
                     self.before = Some(at);
                 } else {
@@ -247,10 +245,10 @@ pub struct IndexProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
+    use chrono::{TimeZone, Utc};
 
     fn parse(text: &str) -> Result<SearchQuery, String> {
-        SearchQuery::parse(text, FixedOffset::east_opt(3600).unwrap())
+        SearchQuery::parse(text, Zone::Named(chrono_tz::Europe::Paris))
     }
 
     #[test]
@@ -293,6 +291,9 @@ mod tests {
         let q = parse("after:2026-11-01 before:2026-11-23").unwrap();
         assert_eq!(q.after.unwrap(), Utc.with_ymd_and_hms(2026, 10, 31, 23, 0, 0).unwrap());
         assert_eq!(q.before.unwrap(), Utc.with_ymd_and_hms(2026, 11, 22, 23, 0, 0).unwrap());
+        // In summer Paris is two hours ahead: each day's own offset, not the one of today.
+        let summer = parse("after:2026-07-01").unwrap();
+        assert_eq!(summer.after.unwrap(), Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap());
     }
 
     #[test]

@@ -216,11 +216,12 @@ pub fn countdown(seconds: i64) -> String {
     format!("{sign}{body}")
 }
 
-/// One sentence that explains a clock, e.g. "first response due Tue 10:30, 45 business minutes left".
-pub fn explain(clock: &Clock, hours: &Hours) -> String {
+/// One sentence that explains a clock, e.g. "first response due Tue 10:30 CET, 45 business minutes
+/// left"; the due time on the agent's clock (`zone`), whatever zone the business hours are in.
+pub fn explain(clock: &Clock, hours: &Hours, zone: super::when::Zone) -> String {
     let unit = if matches!(hours, Hours::Business(_)) { "business minutes" } else { "minutes" };
     let minutes = clock.remaining_seconds.abs() / 60;
-    let due = clock.due_at.map(|t| hours.local_label(t)).unwrap_or_else(|| "paused".into());
+    let due = clock.due_at.map(|t| zone.format(t, "%a %H:%M %Z")).unwrap_or_else(|| "paused".into());
     let label = clock.kind.label();
     match clock.state {
         ClockState::Met => format!("{label} met, {minutes} {unit} to spare"),
@@ -230,7 +231,6 @@ pub fn explain(clock: &Clock, hours: &Hours) -> String {
     }
 }
 
-/// A time given on the command line: RFC 3339, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (UTC), or a
 /// A snooze with no time: the ticket sleeps until the customer writes (stored as the last second
 /// of the year 9999, so the store's ordering and queries need no special case).
 pub fn until_reply() -> Timestamp {
@@ -242,21 +242,31 @@ pub fn is_until_reply(t: Timestamp) -> bool {
     t >= until_reply()
 }
 
-/// Parse a target like `30m`, `4h`, `2d` or `90s` into seconds.
-pub fn parse_duration(text: &str) -> Option<i64> {
+/// Parse a target like `30m`, `4h`, `2d` or `90s` into seconds (checked, at most a year); the
+/// error says what is wrong with it, to follow the text quoted.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let not_one = || "is not a duration like 30m, 4h or 2d".to_string();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(not_one)?;
     let (number, unit) = text.split_at(split);
-    let n: i64 = number.parse().ok()?;
     let scale = match unit {
         "s" => 1,
         "m" => 60,
         "h" => 3_600,
         "d" => 86_400,
-        _ => return None,
+        _ => return Err(not_one()),
     };
-    (n > 0).then_some(n * scale)
+    let too_long = || format!("is longer than a target can be (at most {}d)", MAX_TARGET_SECONDS / 86_400);
+    let n: i64 = number.parse().map_err(|_| if number.is_empty() { not_one() } else { too_long() })?;
+    match n.checked_mul(scale) {
+        Some(0) => Err("is no time at all; give a target above zero".into()),
+        Some(seconds) if seconds <= MAX_TARGET_SECONDS => Ok(seconds),
+        _ => Err(too_long()),
+    }
 }
+
+/// The longest SLA target: a year (longer ones are a typo, and would run clocks past any date).
+pub const MAX_TARGET_SECONDS: i64 = 366 * 86_400;
 
 #[cfg(test)]
 mod tests;

@@ -51,6 +51,58 @@ impl Zone {
             Zone::Named(tz) => full_in(t, &tz),
         }
     }
+
+    /// `t` on the zone's wall clock, in a `chrono` format (`%Z` is the zone's abbreviation where it
+    /// has one). The offset is the one in force at `t`, so a daylight-saving change is honoured.
+    pub fn format(self, t: Timestamp, format: &str) -> String {
+        match self {
+            Zone::Local => t.with_timezone(&chrono::Local).format(format).to_string(),
+            Zone::Named(tz) => t.with_timezone(&tz).format(format).to_string(),
+        }
+    }
+
+    /// The calendar day `t` falls on in this zone.
+    pub fn date_of(self, t: Timestamp) -> NaiveDate {
+        match self {
+            Zone::Local => t.with_timezone(&chrono::Local).date_naive(),
+            Zone::Named(tz) => t.with_timezone(&tz).date_naive(),
+        }
+    }
+
+    /// The instant a wall-clock time in this zone is (the earlier one when the clocks go back, the
+    /// time moved on by the gap when they go forward).
+    pub fn instant(self, local: NaiveDateTime) -> Option<Timestamp> {
+        match self {
+            Zone::Local => instant(&chrono::Local, local),
+            Zone::Named(tz) => instant(&tz, local),
+        }
+    }
+
+    /// The zone named `name` (an IANA name such as `Europe/Paris`, or `UTC`), or `local` for the
+    /// machine's.
+    pub fn named(name: &str) -> Result<Zone, String> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("local") {
+            return Ok(Zone::Local);
+        }
+        name.parse::<chrono_tz::Tz>().map(Zone::Named).map_err(|_| {
+            format!("'{name}' is not a time zone; give an IANA name such as Europe/Paris, America/New_York or UTC")
+        })
+    }
+}
+
+/// The zone this process shows and reads human times in, chosen once at start-up from the config
+/// (`ui.time_zone`); the machine's zone until then. Store errors that name a time use it.
+static AGENT_ZONE: std::sync::OnceLock<Zone> = std::sync::OnceLock::new();
+
+/// Choose the process's zone (the first choice stays).
+pub fn set_agent_zone(zone: Zone) {
+    let _ = AGENT_ZONE.set(zone);
+}
+
+/// The process's zone: the configured one, else the machine's.
+pub fn agent_zone() -> Zone {
+    AGENT_ZONE.get().copied().unwrap_or(Zone::Local)
 }
 
 /// `text` as a time, in `zone`, after `now`. See the module's documentation for what it reads.

@@ -44,11 +44,7 @@ impl<'a> Importer<'a> {
             Ok(created @ ImportOutcome::Created { ticket, .. }) => {
                 // A customer's tier raises the priority of their new tickets, as the config says.
                 if let Some(sla) = &self.sla {
-                    self.store.raise_priority_for_tier(
-                        ticket,
-                        &|tier| sla.priority_raise(tier),
-                        crate::store::MAIL_ACTOR,
-                    )?;
+                    self.store.raise_priority_for_tier(ticket, &|tier| sla.priority_raise(tier))?;
                 }
                 Ok(created)
             }

@@ -46,12 +46,18 @@ impl Store {
             if count > 0 {
                 return Ok(false);
             }
-            insert_agent(conn, login, login, Role::Admin)?;
+            insert_agent(conn, login, login, Role::Admin, login)?;
             Ok(true)
         })
     }
 
+    /// Add an agent, in the audit log as added by themself (the demo's setup, tests).
     pub fn add_agent(&self, login: &str, name: Option<&str>, role: Role) -> Result<Agent> {
+        self.add_agent_by(login, name, role, login)
+    }
+
+    /// Add an agent; `actor` (who added them) is in the audit log.
+    pub fn add_agent_by(&self, login: &str, name: Option<&str>, role: Role, actor: &str) -> Result<Agent> {
         let login = login.trim();
         if login.is_empty() || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(StoreError::Invalid(format!("'{login}' is not a valid login")));
@@ -62,16 +68,18 @@ impl Store {
             if exists {
                 return Err(StoreError::AgentExists(login.to_string()));
             }
-            insert_agent(conn, login, name.unwrap_or(login), role)
+            insert_agent(conn, login, name.unwrap_or(login), role, actor)
         })?;
         self.agent(login)?.ok_or_else(|| StoreError::AgentNotFound(login.to_string()))
     }
 }
 
-fn insert_agent(conn: &Connection, login: &str, name: &str, role: Role) -> Result<()> {
+fn insert_agent(conn: &Connection, login: &str, name: &str, role: Role, actor: &str) -> Result<()> {
+    let now = now_millis();
     conn.execute(
         "INSERT INTO agents (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![login, name, role.as_str(), now_millis()],
+        params![login, name, role.as_str(), now],
     )?;
-    Ok(())
+    let what = format!("{} ({name})", role.as_str());
+    super::audit::record(conn, &super::audit::AuditRow::agent(actor, login, "created", None, Some(&what)), now)
 }

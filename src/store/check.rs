@@ -32,6 +32,17 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE t.version < 1
             OR t.version - 1 > (SELECT count(*) FROM events e WHERE e.ticket_id = t.id AND e.field <> 'created')",
     ),
+    (
+        // A deleted ticket's number is never given to another (`audit::next_ticket_id`).
+        "tickets numbered like a deleted ticket",
+        "SELECT count(*) FROM tickets
+         WHERE id IN (SELECT ticket_id FROM audit WHERE subject_kind = 'ticket' AND field = 'deleted')",
+    ),
+    (
+        "customers numbered like a customer merged away",
+        "SELECT count(*) FROM customers
+         WHERE id IN (SELECT customer_id FROM audit WHERE subject_kind = 'customer' AND field = 'merged_into')",
+    ),
 ];
 
 impl Store {

@@ -1,5 +1,6 @@
 //! Customers and their addresses.
 
+use super::audit::AuditRow;
 use super::rows::{named, split_tags, time};
 use super::{from_millis, now_millis, Result, Store, StoreError};
 use crate::domain::CustomerSummary;
@@ -7,7 +8,7 @@ use crate::domain::{is_plausible_email, Customer, Tier, Timestamp};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 /// The customer owning `email` (any of their addresses, any case), created when there is none.
-pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>) -> Result<i64> {
+pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>, actor: &str) -> Result<i64> {
     let email = email.trim();
     if !is_plausible_email(email) {
         return Err(StoreError::Invalid(format!("'{email}' is not an email address")));
@@ -22,12 +23,12 @@ pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Opti
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
-    conn.execute("INSERT INTO customers (name, created_at) VALUES (?1, ?2)", params![name, now_millis()])?;
-    let id = conn.last_insert_rowid();
-    conn.execute(
-        "INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, 0)",
-        params![email.to_lowercase(), id],
-    )?;
+    let (id, now) = (super::audit::next_customer_id(conn)?, now_millis());
+    conn.execute("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)", params![id, name, now])?;
+    let email = email.to_lowercase();
+    conn.execute("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, 0)", params![email, id])?;
+    let (subject, created) = (id.to_string(), format!("{name} <{email}>"));
+    super::audit::record(conn, &AuditRow::customer(actor, &subject, "created", None, Some(&created)), now)?;
     Ok(id)
 }
 
@@ -155,7 +156,7 @@ impl Store {
     }
 
     /// The customers with these ids as lists show them, in the order given.
-    fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+    pub(super) fn summaries_in_order(&self, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -190,15 +191,27 @@ fn summary(row: &rusqlite::Row) -> rusqlite::Result<CustomerSummary> {
 }
 
 impl Store {
-    /// Change a customer's tier and/or notes; `None` leaves a field as it is.
-    pub fn update_customer(&self, id: i64, tier: Option<Tier>, notes: Option<&str>) -> Result<Customer> {
-        self.customer(id)?;
+    /// Change a customer's tier and/or notes; `None` leaves a field as it is, and so does a value
+    /// it already has. Each change is in the audit log, before and after.
+    pub fn update_customer(&self, id: i64, tier: Option<Tier>, notes: Option<&str>, actor: &str) -> Result<Customer> {
         self.write(|conn| {
-            if let Some(tier) = tier {
-                conn.execute("UPDATE customers SET tier = ?1 WHERE id = ?2", params![tier.as_str(), id])?;
+            let (old_tier, old_notes): (String, String) = conn
+                .query_row("SELECT tier, notes FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or(StoreError::CustomerNotFound(id))?;
+            let (subject, now) = (id.to_string(), now_millis());
+            if let Some(tier) = tier.map(Tier::as_str).filter(|t| *t != old_tier) {
+                conn.execute("UPDATE customers SET tier = ?1 WHERE id = ?2", params![tier, id])?;
+                let row = AuditRow::customer(actor, &subject, "tier", Some(&old_tier), Some(tier));
+                super::audit::record(conn, &row, now)?;
             }
-            if let Some(notes) = notes {
+            if let Some(notes) = notes.filter(|n| *n != old_notes) {
                 conn.execute("UPDATE customers SET notes = ?1 WHERE id = ?2", params![notes, id])?;
+                super::audit::record(
+                    conn,
+                    &AuditRow::customer(actor, &subject, "notes", Some(&old_notes), Some(notes)),
+                    now,
+                )?;
             }
             Ok(())
         })?;

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("ticket #{0} does not exist")]
     TicketNotFound(i64),
+    #[error("{}", deleted_sentence(.0))]
+    TicketDeleted(Box<crate::domain::audit::Tombstone>),
     #[error("customer {0} does not exist")]
     CustomerNotFound(i64),
     #[error("agent '{0}' does not exist")]
@@ -16,12 +18,16 @@ pub enum StoreError {
     AgentExists(String),
     /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
     /// writes since, oldest first, and `by` the last writer.
-    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, &chrono::Local))]
+    #[error("{}", crate::domain::conflict::sentence(*ticket, changes, crate::domain::when::agent_zone()))]
     Conflict { ticket: i64, expected: i64, actual: i64, by: String, changes: Vec<crate::domain::Event> },
     #[error("{}", newer_messages_sentence(*ticket, newer))]
     NewerMessages { ticket: i64, newer: Vec<crate::domain::Message> },
-    #[error("ticket #{ticket} was just taken by {by}")]
+    #[error("ticket #{ticket} was just taken by {by}; nothing was changed")]
     Taken { ticket: i64, by: String },
+    /// A customer is no longer as the agent saw them (customers have no version: their name,
+    /// first address and number of tickets are compared).
+    #[error("customer {name} changed while you were looking: {what}; nothing was merged")]
+    CustomerChanged { customer: i64, name: String, what: String },
     #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]
@@ -42,6 +48,17 @@ fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> Str
         newer.len(),
         if newer.len() == 1 { "" } else { "s" },
         who.join(", ")
+    )
+}
+
+fn deleted_sentence(stone: &crate::domain::audit::Tombstone) -> String {
+    use crate::domain::text::for_display_line;
+    format!(
+        "ticket #{} was deleted by {} at {}; it was {}",
+        stone.ticket,
+        for_display_line(&stone.by),
+        crate::domain::when::agent_zone().full(stone.at),
+        for_display_line(&stone.what)
     )
 }
 

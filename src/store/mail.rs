@@ -126,16 +126,16 @@ fn new_ticket(conn: &Connection, mail: &IncomingMail, rule: ThreadRule, now: i64
     if mail.from_email.is_empty() {
         return Err(StoreError::Invalid("no sender address, and it belongs to no ticket".into()));
     }
-    let customer = find_or_create_customer(conn, &mail.from_email, mail.from_name.as_deref())?;
+    let customer = find_or_create_customer(conn, &mail.from_email, mail.from_name.as_deref(), MAIL_ACTOR)?;
     // Kept as sent (a trailing space too): only an empty subject is replaced.
     let subject = if mail.subject.trim().is_empty() { "(no subject)" } else { mail.subject.as_str() };
     // The ticket starts when the mail was sent (an old mailbox keeps its history's order).
+    let id = super::audit::next_ticket_id(conn)?;
     conn.prepare_cached(
-        "INSERT INTO tickets (subject, customer_id, status, priority, channel, created_at, updated_at)
-         VALUES (?1, ?2, 'new', 'normal', 'email', ?3, ?3)",
+        "INSERT INTO tickets (id, subject, customer_id, status, priority, channel, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'new', 'normal', 'email', ?4, ?4)",
     )?
-    .execute(params![subject, customer, mail.time(now)])?;
-    let id = conn.last_insert_rowid();
+    .execute(params![id, subject, customer, mail.time(now)])?;
     log_event(conn, id, MAIL_ACTOR, "created", None, Some(subject), now)?;
     let message = insert_message(conn, id, mail, Some(customer), rule, now)?;
     super::waiting::after_message(conn, id, mail.kind(), mail.time(now), Status::New)?;
@@ -155,7 +155,7 @@ fn append(
     let author = match (sender, kind) {
         (Some(id), _) => Some(id),
         (None, MessageKind::Customer) => {
-            Some(find_or_create_customer(conn, &mail.from_email, mail.from_name.as_deref())?)
+            Some(find_or_create_customer(conn, &mail.from_email, mail.from_name.as_deref(), MAIL_ACTOR)?)
         }
         _ => None,
     };

@@ -1,7 +1,8 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING];
+pub const MIGRATIONS: &[&str] =
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -376,4 +377,46 @@ DROP INDEX tickets_by_due;
 CREATE INDEX tickets_by_due
     ON tickets(due_at, id, warn_at, waiting_since, status, snoozed_until, updated_at, assignee)
     WHERE due_at IS NOT NULL;
+"#;
+
+/// The audit log of what is not a ticket's own event: changes to customers and agents, and
+/// deletions (a deleted ticket's tombstone and its events, copied here before the delete cascades
+/// them away). Append-only and kept when what it names is gone; `ticket_id` and `customer_id` say
+/// which ticket and customer a row concerns, so a number once used is never given out again.
+const AUDIT: &str = r#"
+CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('ticket', 'customer', 'agent', 'organization', 'config')),
+    subject_id   TEXT NOT NULL,
+    field        TEXT NOT NULL,
+    old          TEXT,
+    new          TEXT,
+    ticket_id    INTEGER,
+    customer_id  INTEGER
+);
+CREATE INDEX audit_by_subject ON audit(subject_kind, subject_id, id);
+CREATE INDEX audit_by_time ON audit(at, id);
+CREATE INDEX audit_by_ticket ON audit(ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX audit_by_customer ON audit(customer_id) WHERE customer_id IS NOT NULL;
+CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_is_kept BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+"#;
+
+/// What a change replaced or moved, beyond its event's old and new values, so that an undo can put
+/// it back exactly (`store::undo`): a status change's solved and waiting times, a snooze's end to
+/// the millisecond, the rating a new one replaced, the messages, tags and ratings a ticket merge
+/// moved. One JSON object per event; it goes with its event.
+const UNDO: &str = r#"
+CREATE TABLE IF NOT EXISTS undo_details (
+    event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+    details  TEXT NOT NULL
+);
 "#;

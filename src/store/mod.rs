@@ -3,6 +3,7 @@
 mod agents;
 mod arrivals;
 mod attachments;
+mod audit;
 pub mod bulk;
 mod bulk_change;
 mod check;
@@ -29,6 +30,7 @@ mod stale_pending;
 mod tags;
 mod tickets;
 mod tier_priority;
+mod undo;
 mod waiting;
 mod wal;
 

@@ -1,6 +1,7 @@
 //! Ratings: CSAT per solved ticket, NPS per customer, the surveys that ask for them and the risk
 //! they show.
 
+use super::audit::AuditRow;
 use super::tickets::{log_event, read_ticket};
 use super::{from_millis, now_millis, to_millis, Result, Store, StoreError};
 use crate::domain::satisfaction::{nps_too_soon, Csat, Rating, RatingKind};
@@ -10,26 +11,49 @@ use rusqlite::{params, OptionalExtension};
 impl Store {
     /// Record the customer's CSAT for a solved ticket; a new rating replaces an earlier one.
     pub fn rate_ticket(&self, id: i64, csat: Csat, comment: &str, actor: &str) -> Result<Ticket> {
+        self.rate_ticket_seen(id, None, csat, comment, actor)
+    }
+
+    /// [`Store::rate_ticket`] if the ticket is still at `seen_version` (when given): the console's
+    /// rating of the ticket as drawn.
+    pub fn rate_ticket_seen(
+        &self,
+        id: i64,
+        seen_version: Option<i64>,
+        csat: Csat,
+        comment: &str,
+        actor: &str,
+    ) -> Result<Ticket> {
         self.write(|conn| {
             let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if let Some(seen) = seen_version {
+                super::tickets::check_version(conn, &ticket, seen)?;
+            }
             if !matches!(ticket.status, Status::Solved | Status::Closed) {
                 return Err(StoreError::Invalid(format!(
                     "ticket #{id} is {}; CSAT is recorded for solved tickets",
                     ticket.status
                 )));
             }
+            if same_csat(conn, id, csat, comment)? {
+                return Ok(());
+            }
             let now = now_millis();
+            let replaced = super::undo::csat_row(conn, id)?;
             conn.execute("DELETE FROM ratings WHERE ticket_id = ?1 AND kind = 'csat'", [id])?;
             conn.execute(
                 "INSERT INTO ratings (customer_id, ticket_id, kind, score, good, comment, actor, created_at)
                  VALUES (?1, ?2, 'csat', ?3, ?4, ?5, ?6, ?7)",
                 params![ticket.customer_id, id, csat.score(), csat.is_good(), comment.trim(), actor, now],
             )?;
+            let added = conn.last_insert_rowid();
             conn.execute(
                 "UPDATE tickets SET satisfaction = ?1, satisfaction_comment = ?2, version = version + 1 WHERE id = ?3",
                 params![csat.score(), comment.trim(), id],
             )?;
-            log_event(conn, id, actor, "satisfaction", None, Some(&csat.label()), now)?;
+            let old = replaced.as_ref().map(super::undo::csat_label);
+            log_event(conn, id, actor, "satisfaction", old.as_deref(), Some(&csat.label()), now)?;
+            super::undo::keep(conn, &super::undo::Details::Rating { added, replaced })?;
             Ok(())
         })?;
         self.ticket(id)
@@ -51,7 +75,7 @@ impl Store {
             if let Some(last) = last.map(from_millis).filter(|last| nps_too_soon(*last, from_millis(now))) {
                 return Err(StoreError::Invalid(format!(
                     "customer {customer_id} gave an NPS score on {}; NPS is asked at most once in 30 days",
-                    last.format("%Y-%m-%d")
+                    crate::domain::when::agent_zone().format(last, "%Y-%m-%d")
                 )));
             }
             conn.execute(
@@ -59,7 +83,8 @@ impl Store {
                  VALUES (?1, 'nps', ?2, ?3, ?4, ?5)",
                 params![customer_id, score, comment.trim(), actor, now],
             )?;
-            Ok(())
+            let (subject, score) = (customer_id.to_string(), score.to_string());
+            super::audit::record(conn, &AuditRow::customer(actor, &subject, "nps", None, Some(&score)), now)
         })
     }
 
@@ -82,6 +107,15 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// Whether the ticket already has this rating with this comment: rating it again changes nothing.
+fn same_csat(conn: &rusqlite::Connection, id: i64, csat: Csat, comment: &str) -> Result<bool> {
+    let (score, said): (Option<i64>, Option<String>) =
+        conn.query_row("SELECT satisfaction, satisfaction_comment FROM tickets WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(score == Some(i64::from(csat.score())) && said.as_deref().unwrap_or("") == comment.trim())
 }
 
 impl Store {

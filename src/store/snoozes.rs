@@ -10,8 +10,23 @@ impl Store {
     /// Snooze an active ticket until `until`: it leaves the working views until then, or until the
     /// customer writes.
     pub fn snooze_ticket(&self, id: i64, until: Timestamp, actor: &str) -> Result<Ticket> {
+        self.snooze_ticket_seen(id, None, until, actor)
+    }
+
+    /// [`Store::snooze_ticket`] if the ticket is still at `seen_version` (when given): the
+    /// console's snooze of the ticket as drawn.
+    pub fn snooze_ticket_seen(
+        &self,
+        id: i64,
+        seen_version: Option<i64>,
+        until: Timestamp,
+        actor: &str,
+    ) -> Result<Ticket> {
         self.write(|conn| {
             let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            if let Some(seen) = seen_version {
+                super::tickets::check_version(conn, &ticket, seen)?;
+            }
             if !ticket.status.is_active() {
                 return Err(StoreError::Invalid(format!(
                     "ticket #{id} is {}; only active tickets snooze",
@@ -22,12 +37,19 @@ impl Store {
             if to_millis(until) <= now {
                 return Err(StoreError::Invalid("a snooze ends in the future; give a later time".into()));
             }
+            let current: Option<i64> =
+                conn.query_row("SELECT snoozed_until FROM tickets WHERE id = ?1", [id], |r| r.get(0))?;
+            if current == Some(to_millis(until)) {
+                return Ok(());
+            }
             let until_text = until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let before = super::undo::snooze_before(conn, id)?;
             conn.execute(
                 "UPDATE tickets SET snoozed_until = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
                 params![to_millis(until), now, id],
             )?;
-            log_event(conn, id, actor, "snoozed_until", None, Some(&until_text), now)?;
+            log_event(conn, id, actor, "snoozed_until", before.text.as_deref(), Some(&until_text), now)?;
+            before.keep(conn)?;
             Ok(())
         })?;
         self.ticket(id)

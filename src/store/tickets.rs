@@ -67,14 +67,14 @@ impl Store {
             return Err(StoreError::Invalid("a ticket needs a subject".into()));
         }
         let id = self.write(|conn| {
-            let customer = find_or_create_customer(conn, &new.customer_email, new.customer_name.as_deref())?;
+            let customer = find_or_create_customer(conn, &new.customer_email, new.customer_name.as_deref(), actor)?;
             let now = now_millis();
+            let id = super::audit::next_ticket_id(conn)?;
             conn.execute(
-                "INSERT INTO tickets (subject, customer_id, status, priority, channel, created_at, updated_at)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?5)",
-                params![subject, customer, new.priority.as_str(), new.channel.as_str(), now],
+                "INSERT INTO tickets (id, subject, customer_id, status, priority, channel, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?6)",
+                params![id, subject, customer, new.priority.as_str(), new.channel.as_str(), now],
             )?;
-            let id = conn.last_insert_rowid();
             for tag in new.tags.iter().filter_map(|t| normalize_tag(t)) {
                 conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])?;
             }
@@ -92,18 +92,28 @@ impl Store {
         self.ticket(id)
     }
 
-    /// Delete a ticket and everything that hangs off it (messages, events, tags, drafts).
-    /// Returns the ticket as it was.
-    pub fn delete_ticket(&self, id: i64) -> Result<Ticket> {
+    /// Delete a ticket and everything that hangs off it (messages, events, tags, drafts), leaving
+    /// in the audit log its events and a tombstone: who deleted what. Returns the ticket as it was.
+    pub fn delete_ticket(&self, id: i64, actor: &str) -> Result<Ticket> {
+        self.delete_ticket_seen(id, None, actor)
+    }
+
+    /// Delete the ticket if it is still at `seen` (the version the deleting agent saw; `None`:
+    /// whatever it is now), leaving its tombstone in the audit log.
+    pub fn delete_ticket_seen(&self, id: i64, seen: Option<i64>, actor: &str) -> Result<Ticket> {
         self.write(|conn| {
-            let ticket = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
+            let ticket = read_ticket(conn, id)?.ok_or_else(|| super::audit::missing_ticket(conn, id))?;
+            if let Some(seen) = seen {
+                check_version(conn, &ticket, seen)?;
+            }
+            super::audit::bury_ticket(conn, &ticket, actor, now_millis())?;
             conn.execute("DELETE FROM tickets WHERE id = ?1", [id])?;
             Ok(ticket)
         })
     }
 
     pub fn ticket(&self, id: i64) -> Result<Ticket> {
-        read_ticket(&self.conn, id)?.ok_or(StoreError::TicketNotFound(id))
+        read_ticket(&self.conn, id)?.ok_or_else(|| super::audit::missing_ticket(&self.conn, id))
     }
 
     /// The ticket, its whole conversation, its event log and its customer.
@@ -380,6 +390,7 @@ pub(crate) fn apply_status(
         params![to.as_str(), solved_at, current.id],
     )?;
     log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
+    super::undo::keep_status(conn, current)?;
     super::waiting::after_status(conn, current.id, to)?;
     Ok(true)
 }

@@ -42,7 +42,7 @@ impl Widget for ConversationView<'_> {
         let lines = if conversation.width == inner.width && !conversation.lines.is_empty() {
             &conversation.lines
         } else {
-            let clock = Clock { now: self.state.now, offset: self.state.utc_offset, zone: self.state.zone };
+            let clock = Clock { now: self.state.now, zone: self.state.zone };
             rewrapped = build_lines(&conversation.detail, inner.width as usize, clock);
             &rewrapped
         };

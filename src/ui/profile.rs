@@ -52,13 +52,13 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
     }
     let org = c.organization.as_deref().map(|o| format!("{} · ", for_display_line(o))).unwrap_or_default();
     push(format!("{org}{}", c.tier), theme.bold());
-    push(format!("customer since {}", c.created_at.format("%b %Y")), theme.dim());
+    push(format!("customer since {}", state.zone.format(c.created_at, "%b %Y")), theme.dim());
     let plural = if tickets.len() == 1 { "" } else { "s" };
     push(format!("{} ticket{plural} · {open} open", tickets.len()), theme.dim());
     if !c.tags.is_empty() {
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
-    lines.extend(super::sla::profile_lines(&state.profile.facts, width, theme));
+    lines.extend(super::sla::profile_lines(&state.profile.facts, width, theme, state.zone));
     if !c.notes.trim().is_empty() {
         lines.push(Line::default());
         lines.push(Line::from("Notes").style(theme.heading()));
@@ -75,12 +75,18 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
             last_group = Some(group);
         }
         let selected = focused && i == state.profile.selected;
-        lines.push(ticket_line(ticket, ticket.id == current, selected, width, theme));
+        lines.push(ticket_line(ticket, (ticket.id == current, selected), width, theme, state.zone));
     }
     lines
 }
 
-fn ticket_line(ticket: &Ticket, current: bool, selected: bool, width: usize, theme: &Theme) -> Line<'static> {
+fn ticket_line(
+    ticket: &Ticket,
+    (current, selected): (bool, bool),
+    width: usize,
+    theme: &Theme,
+    zone: crate::domain::when::Zone,
+) -> Line<'static> {
     let marker = if selected {
         "▌"
     } else if current {
@@ -90,7 +96,7 @@ fn ticket_line(ticket: &Ticket, current: bool, selected: bool, width: usize, the
     };
     let head = format!("{marker}#{} ", ticket.id);
     let status = format!("{:<4} ", super::queue::status_short(ticket.status));
-    let date = ticket.created_at.format("%d %b ").to_string();
+    let date = zone.format(ticket.created_at, "%d %b ");
     let used = crate::app::model::text::width(&head) + status.len() + date.len();
     let subject = truncate(&for_display_line(&ticket.subject), width.saturating_sub(used));
     let line = Line::from(vec![

@@ -53,6 +53,7 @@ pub fn profile_lines(
     facts: &crate::app::model::profile::ProfileFacts,
     width: usize,
     theme: &Theme,
+    zone: crate::domain::when::Zone,
 ) -> Vec<ratatui::text::Line<'static>> {
     use crate::app::model::text::truncate;
     use crate::domain::text::for_display_line;
@@ -63,7 +64,9 @@ pub fn profile_lines(
         lines.push(Line::from(truncate(&summary, width)).style(theme.bold()));
     }
     if let Some(at) = facts.last_contact {
-        lines.push(Line::from(truncate(&format!("last contact {}", at.format("%d %b %Y")), width)).style(theme.dim()));
+        lines.push(
+            Line::from(truncate(&format!("last contact {}", zone.format(at, "%d %b %Y")), width)).style(theme.dim()),
+        );
     }
     for clock in &facts.sla {
         lines.extend(crate::app::model::text::wrap(&format!("SLA: {clock}"), width).into_iter().map(Line::from));
@@ -83,7 +86,7 @@ pub fn profile_lines(
         let on = r.ticket_id.map(|t| format!(" #{t}")).unwrap_or_default();
         let comment =
             if r.comment.is_empty() { String::new() } else { format!(" “{}”", for_display_line(&r.comment)) };
-        let text = format!("{} {}{on}{comment}", r.created_at.format("%d %b"), r.label());
+        let text = format!("{} {}{on}{comment}", zone.format(r.created_at, "%d %b"), r.label());
         lines.push(Line::from(truncate(&text, width)));
     }
     lines

@@ -91,6 +91,10 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     if let Some(overlay) = &state.overlay {
         let list = match overlay.kind {
             crate::app::model::overlay::OverlayKind::Help => parts(&["type to filter", "↑/↓ move", "Esc close"]),
+            // A question: typing answers it, there is nothing to filter.
+            crate::app::model::overlay::OverlayKind::Confirm => {
+                parts(&["the key before an answer picks it", "n, Esc or any other key: nothing changes"])
+            }
             _ => parts(&["type to filter", "↑/↓ move", "Enter choose", "Esc cancel"]),
         };
         return (list, " · ");

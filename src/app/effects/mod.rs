@@ -11,6 +11,7 @@ mod mail;
 mod profile_facts;
 pub mod queue_page;
 mod store;
+mod undo;
 pub mod watcher;
 
 pub use store::SEARCH_LIMIT;
@@ -309,7 +310,7 @@ fn job_for(state: &State, effect: Effect) -> Job {
         }
         _ => Vec::new(),
     };
-    Job { effect, now: state.now, offset: state.utc_offset, page_size: state.page_size, filters }
+    Job { effect, now: state.now, zone: state.zone, page_size: state.page_size, filters }
 }
 
 /// Effects after which the filter's copy of the tickets is out of date.
@@ -320,11 +321,12 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::MergeCustomers { .. }
             | Effect::MergeTickets { .. }
             | Effect::UpdateTicket { .. }
-            | Effect::SolveStale
+            | Effect::SolveStale { .. }
             | Effect::Send { .. }
             | Effect::Claim { .. }
             | Effect::UpdateMarked { .. }
             | Effect::DeleteTicket { .. }
             | Effect::CreateTicket(_)
+            | Effect::Undo { .. }
     )
 }

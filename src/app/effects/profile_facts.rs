@@ -3,6 +3,7 @@
 
 use crate::app::model::profile::{ProfileFacts, RISK_DAYS};
 use crate::domain::sla::{ClockState, Policies};
+use crate::domain::when::Zone;
 use crate::domain::{Ticket, Timestamp};
 use crate::store::{Store, StoreError};
 
@@ -12,6 +13,7 @@ pub fn load(
     open: &Ticket,
     tickets: &[Ticket],
     now: Timestamp,
+    zone: Zone,
 ) -> Result<ProfileFacts, StoreError> {
     let customer_id = open.customer_id;
     let ratings = store.customer_ratings(customer_id)?;
@@ -29,7 +31,7 @@ pub fn load(
         at_risk = breached.map(|t| format!("SLA breached on #{}", t.id));
     }
     let last_contact = store.last_contact(customer_id)?;
-    let sla = explain_clocks(store, policies, open, now)?;
+    let sla = explain_clocks(store, policies, open, now, zone)?;
     Ok(ProfileFacts { ratings, at_risk, last_contact, sla, editing_notes: None })
 }
 
@@ -38,6 +40,7 @@ fn explain_clocks(
     policies: &Policies,
     ticket: &Ticket,
     now: Timestamp,
+    zone: Zone,
 ) -> Result<Vec<String>, StoreError> {
     if policies.is_empty() {
         return Ok(Vec::new());
@@ -45,5 +48,5 @@ fn explain_clocks(
     let timelines = store.sla_timelines(std::slice::from_ref(ticket))?;
     let Some((tier, timeline)) = timelines.get(&ticket.id) else { return Ok(Vec::new()) };
     let (clocks, hours) = policies.clocks_for(ticket.priority, *tier, timeline, now);
-    Ok(clocks.iter().map(|c| crate::domain::sla::explain(c, &hours)).collect())
+    Ok(clocks.iter().map(|c| crate::domain::sla::explain(c, &hours, zone)).collect())
 }

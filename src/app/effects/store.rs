@@ -12,7 +12,6 @@ use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
-use chrono::FixedOffset;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 
@@ -23,7 +22,8 @@ pub const SEARCH_LIMIT: usize = 100;
 pub struct Job {
     pub effect: Effect,
     pub now: Timestamp,
-    pub offset: FixedOffset,
+    /// The agent's time zone, for dates typed in a search.
+    pub zone: crate::domain::when::Zone,
     pub page_size: usize,
     /// The view's filter for a queue load; every tab's, in order, for the counts.
     pub filters: Vec<TicketFilter>,
@@ -65,7 +65,9 @@ impl StoreWorker {
         let mut worker = Worker { store, settings, due, answers, mail };
         let spawned = std::thread::Builder::new().name("store".into()).spawn(move || {
             for job in rx {
-                let msg = worker.perform(job).unwrap_or_else(failure);
+                let undoable = super::undo::undoable(&job.effect);
+                let msg = worker.perform(job).map(|m| if undoable { super::undo::mark(m) } else { m });
+                let msg = msg.unwrap_or_else(failure);
                 let _ = worker.answers.send(Msg::Answered { by: Answering::Store, msg: Box::new(msg) });
             }
         });
@@ -115,27 +117,40 @@ impl Worker {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
                 Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()? })
             }
-            Effect::LoadTicket(id) => self.ticket(id, job.now),
+            Effect::LoadTicket(id) => self.ticket(id, job.now, job.zone),
             Effect::LoadDirectory => {
                 Ok(Msg::DirectoryLoaded { agents: store.agents()?, tags: store.popular_tags(200)? })
             }
-            Effect::Snooze { id, until } => Ok(Msg::Snoozed { ticket: store.snooze_ticket(id, until, &me)?, until }),
+            Effect::Snooze { id, version, until } => {
+                Ok(Msg::Snoozed { ticket: store.snooze_ticket_seen(id, Some(version), until, &me)?, until })
+            }
             Effect::SaveNotes { customer, notes, ticket } => {
-                store.update_customer(customer, None, Some(&notes))?;
+                store.update_customer(customer, None, Some(&notes), &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
             }
             Effect::Nps { customer, score, ticket } => {
                 store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))
             }
-            Effect::FindSimilarCustomers { customer } => {
-                Ok(Msg::SimilarCustomers { customer, found: store.similar_customers(customer, 20)? })
+            Effect::FindSimilarCustomers { customer } => Ok(Msg::SimilarCustomers {
+                customer,
+                this: Box::new(store.customer_summary(customer)?),
+                found: store.similar_customers(customer, 20)?,
+            }),
+            Effect::MergeCustomers { from, into, ticket, seen } => {
+                match store.merge_customers_seen(from, into, Some((&seen.0, &seen.1)), &me) {
+                    Ok(into) => Ok(Msg::CustomersMerged { from, into, ticket }),
+                    // The customers are shown again as they now are.
+                    Err(e @ StoreError::CustomerChanged { .. }) => Ok(Msg::Conflict { ticket, message: e.to_string() }),
+                    Err(e) => Err(e),
+                }
             }
-            Effect::MergeCustomers { from, into, ticket } => {
-                Ok(Msg::CustomersMerged { from, into: store.merge_customers(from, into, &me)?, ticket })
+            Effect::MergeTickets { from, into, seen } => {
+                Ok(Msg::TicketChanged(store.merge_tickets_seen(from, into, Some(seen), &me)?))
             }
-            Effect::MergeTickets { from, into } => Ok(Msg::TicketChanged(store.merge_tickets(from, into, &me)?)),
-            Effect::Rate { id, csat } => Ok(Msg::TicketChanged(store.rate_ticket(id, csat, "", &me)?)),
+            Effect::Rate { id, version, csat } => {
+                Ok(Msg::TicketChanged(store.rate_ticket_seen(id, Some(version), csat, "", &me)?))
+            }
             Effect::UpdateTicket { id, version, change } => {
                 let before = store.ticket(id)?.status;
                 let ticket = store.update_ticket(id, version, &change, &me)?;
@@ -143,11 +158,17 @@ impl Worker {
                 Ok(Msg::TicketChanged(ticket))
             }
             Effect::FindStale => {
-                let count = store.count_stale_pending(self.stale_before())? as usize;
+                let count = store.count_stale_pending(self.stale_before(), Some(&me))? as usize;
                 Ok(Msg::Stale { count, days: self.settings.stale_days, solved: false })
             }
-            Effect::SolveStale => {
-                let solved = store.solve_stale_pending(self.stale_before(), &me)?;
+            Effect::OfferStale => {
+                let before = self.stale_before();
+                let owners = store.stale_pending_owners(before)?;
+                Ok(Msg::StaleOffer { before, days: self.settings.stale_days, owners })
+            }
+            // Solved as counted for the question: the time it was asked stays the line.
+            Effect::SolveStale { before, owner } => {
+                let solved = store.solve_stale_pending(before, owner.as_deref(), &me)?;
                 for ticket in &solved {
                     self.survey_if_solved(ticket, Status::Pending);
                 }
@@ -160,21 +181,22 @@ impl Worker {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
             }
             Effect::Search { generation, text } => {
-                let result = match SearchQuery::parse(&text, job.offset) {
+                let result = match SearchQuery::parse(&text, job.zone) {
                     Ok(query) => Ok(self.store.search(&query, &me, SEARCH_LIMIT)?),
                     Err(problem) => Err(problem),
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
             Effect::Send { ticket, kind, body, expect_last, change } => {
-                self.send(ticket, kind, &body, expect_last, &change)
+                let sent = self.send(ticket, kind, &body, expect_last, &change);
+                Ok(sent.unwrap_or_else(|error| Msg::SendFailed { ticket, message: said(error) }))
             }
             Effect::DeleteDraft { ticket } => {
                 store.delete_draft(ticket, &me)?;
                 Ok(Msg::DraftSaved)
             }
-            Effect::Claim { ticket, seen_owner } => {
-                Ok(Msg::TicketChanged(store.claim_ticket(ticket, &me, seen_owner.as_deref())?))
+            Effect::Claim { ticket, seen_owner, version } => {
+                Ok(Msg::TicketChanged(store.claim_ticket_seen(ticket, &me, seen_owner.as_deref(), Some(version))?))
             }
             Effect::SaveDraft { ticket, kind, body } => {
                 store.save_draft(ticket, &me, kind, &body)?;
@@ -183,21 +205,18 @@ impl Worker {
             Effect::ResumeDraft { ticket, .. } => Ok(Msg::DraftLoaded { ticket, draft: store.draft(ticket, &me)? }),
             Effect::BuildIndex => Ok(Msg::IndexBuild(background::start_index_build(store, &self.answers).then_some(0))),
             Effect::FindArrivals { after } => super::arrivals::find(store, after, &me, &job.filters),
-            Effect::DeleteTicket { id } if self.settings.agent.is_admin() => {
-                Ok(Msg::TicketDeleted(store.delete_ticket(id)?))
+            Effect::DeleteTicket { id, version } if self.settings.agent.is_admin() => {
+                Ok(Msg::TicketDeleted(store.delete_ticket_seen(id, version, &me)?))
             }
             Effect::DeleteTicket { .. } => Ok(Msg::Failed("only an admin can delete tickets".into())),
             Effect::SaveAttachment { id } => super::attachments::save(store, id, &self.settings.download_dir),
             Effect::OpenAttachment { id } => super::attachments::open(store, id, &self.settings.opener, &self.answers),
-            Effect::FindCustomers { generation, text } => {
-                Ok(Msg::CustomersFound { generation, found: store.find_customers(&text, 8)? })
-            }
-            Effect::CreateTicket(new) => {
-                let created = store.create_ticket(&new, &me)?;
-                let steps =
-                    |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-                Ok(Msg::TicketCreated(store.raise_priority_for_tier(created.id, &steps, &me)?))
-            }
+            Effect::FindCustomers { generation, text } => Ok(match store.find_customers(&text, 8) {
+                Ok(found) => Msg::CustomersFound { generation, found },
+                Err(error) => Msg::LookupFailed { generation, message: said(error) },
+            }),
+            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.zone),
+            Effect::CreateTicket(new) => Ok(self.create(&new).unwrap_or_else(|e| Msg::CreateFailed(said(e)))),
             // The console's own effects never come here.
             Effect::OpenEditor { .. }
             | Effect::Suspend
@@ -208,6 +227,14 @@ impl Worker {
             | Effect::Bell
             | Effect::Filter { .. } => Ok(Msg::DraftSaved),
         }
+    }
+
+    /// The new-ticket form's ticket, its priority raised for the customer's tier.
+    fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
+        let me = &self.settings.agent.login;
+        let created = self.store.create_ticket(new, me)?;
+        let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
+        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps)?))
     }
 
     /// Change each marked ticket in its own write, if it is still at the version the agent saw.
@@ -224,11 +251,8 @@ impl Worker {
             };
             let written = match change {
                 BulkChange::Ticket(change) => self.store.update_ticket(id, seen, change, me),
-                BulkChange::Snooze(_) if before.version != seen => {
-                    outcome.meanwhile.push((id, before.version));
-                    continue;
-                }
-                BulkChange::Snooze(until) => self.store.snooze_ticket(id, *until, me),
+                // Checked in the snooze's own write, so a change landing just before it is seen.
+                BulkChange::Snooze(until) => self.store.snooze_ticket_seen(id, Some(seen), *until, me),
             };
             match written {
                 Ok(ticket) => {
@@ -267,12 +291,12 @@ impl Worker {
         Ok(Msg::QueueLoaded { view, rows, append: after.is_some(), has_more, facts })
     }
 
-    fn ticket(&self, id: i64, now: Timestamp) -> Result<Msg, StoreError> {
+    fn ticket(&self, id: i64, now: Timestamp, zone: crate::domain::when::Zone) -> Result<Msg, StoreError> {
         let store = &self.store;
         let detail = store.ticket_detail(id)?;
         let customer_tickets = store.customer_tickets(detail.ticket.customer_id, 50)?;
         let draft = store.draft(id, &self.settings.agent.login)?;
-        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now)?;
+        let facts = profile_facts::load(store, self.due.policies(), &detail.ticket, &customer_tickets, now, zone)?;
         Ok(Msg::TicketLoaded { detail: Box::new(detail), customer_tickets, draft, facts })
     }
 
@@ -338,6 +362,12 @@ impl Worker {
             mail.send(MailJob::Survey { ticket: ticket.id });
         }
     }
+}
+
+/// The sentence for a failed write that its own message carries; logged like any failure.
+fn said(error: StoreError) -> String {
+    tracing::warn!(%error, "action failed");
+    error.to_string()
 }
 
 fn failure(error: StoreError) -> Msg {

@@ -83,7 +83,7 @@ actions! {
     EditNotes => "edit_notes", "Edit customer notes", "edit the customer's notes in $EDITOR";
     MergeTicket => "merge_ticket", "Merge ticket", "merge this ticket into another of the customer's (admins)";
     MergeCustomer => "merge_customer", "Merge customer", "merge the open ticket's customer into another of the same name or address (admins)";
-    SolveStale => "solve_stale", "Solve stale pending tickets", "solve the pending tickets whose customer has not answered for days";
+    SolveStale => "solve_stale", "Solve stale pending tickets", "solve your pending tickets whose customer has not answered for days, or everyone's (asks first)";
     Copy => "copy", "Copy the conversation", "copy the ticket's conversation to the clipboard (OSC 52, works over SSH)";
     SendSolved => "send_solved", "Send and solve", "send the reply and solve the ticket, in one write";
     SendPending => "send_pending", "Send and set pending", "send the reply and set the ticket pending (waiting on the customer)";
@@ -96,4 +96,5 @@ actions! {
     OpenAttachment => "open_attachment", "Open an attachment", "open an attachment of the conversation (by its number) with the system's opener";
     DeleteTicket => "delete_ticket", "Delete the ticket", "delete the ticket with its conversation and history, after a y (admins)";
     MarkSpam => "spam", "Close as spam", "close the ticket as spam, tagged spam, after a y (admins)";
+    Undo => "undo", "Undo my last change", "undo your last change made in this console (status, priority, owner, tags, snooze, rating, a ticket merge); again for the one before";
 }

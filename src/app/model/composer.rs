@@ -22,6 +22,11 @@ pub struct Composer {
     pub actions: Vec<(String, TicketChange)>,
     /// The last send was stopped by the reply guard: the next one sends anyway.
     pub stopped: bool,
+    /// A send is on its way to the store: no draft is saved meanwhile (it would outlive the sent
+    /// message); if the send fails the text is saved as a draft again.
+    pub sending: bool,
+    /// `e` opened this composer: the editor opens once the saved draft (if any) is back in it.
+    pub editor_on_load: bool,
 }
 
 impl Composer {
@@ -42,6 +47,8 @@ impl Composer {
             last_seen: None,
             actions: Vec::new(),
             stopped: false,
+            sending: false,
+            editor_on_load: false,
         }
     }
 

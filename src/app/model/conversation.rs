@@ -5,7 +5,7 @@ use super::text::{fit, width, wrap};
 use crate::domain::mail::ThreadRule;
 use crate::domain::text::{for_display, for_display_line};
 use crate::domain::{Delivery, Event, Message, MessageKind, MessageMail, TicketDetail, Timestamp};
-use chrono::FixedOffset;
+use chrono::Datelike;
 
 /// How a piece of a line is drawn; the theme says what each looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +38,7 @@ impl ConversationLine {
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     pub now: Timestamp,
-    pub offset: FixedOffset,
-    /// The agent's time zone, for times that may lie across a clock change (a snooze's end).
+    /// The agent's time zone: every time is shown with the offset in force at that time.
     pub zone: crate::domain::when::Zone,
 }
 
@@ -156,6 +155,8 @@ fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
         ("tag", Some(tag), _) => format!("removed tag {tag}"),
         ("assignee", _, None) => "unassigned the ticket".to_string(),
         ("assignee", _, Some(to)) => format!("assigned to {to}"),
+        ("snoozed_until", _, None) => "ended the snooze".into(),
+        ("satisfaction", _, None) => "removed the rating".into(),
         ("snoozed_until", _, Some(until)) if until.starts_with("9999-") => {
             "snoozed it until the customer writes".into()
         }
@@ -221,13 +222,12 @@ pub fn human_size(bytes: u64) -> String {
 
 /// `14:02` today, `23 Nov 14:02` this year, `23 Nov 2025` before.
 pub fn format_time(t: Timestamp, clock: Clock) -> String {
-    let local = t.with_timezone(&clock.offset);
-    let now = clock.now.with_timezone(&clock.offset);
-    if local.date_naive() == now.date_naive() {
-        local.format("%H:%M").to_string()
-    } else if local.format("%Y").to_string() == now.format("%Y").to_string() {
-        local.format("%d %b %H:%M").to_string()
+    let (day, today) = (clock.zone.date_of(t), clock.zone.date_of(clock.now));
+    if day == today {
+        clock.zone.format(t, "%H:%M")
+    } else if day.year() == today.year() {
+        clock.zone.format(t, "%d %b %H:%M")
     } else {
-        local.format("%d %b %Y").to_string()
+        clock.zone.format(t, "%d %b %Y")
     }
 }

@@ -528,6 +528,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "ctrl-l", A::Redraw),
     (Q, "c", A::NewTicket),
     (Cv, "d", A::SaveAttachment),
+    (G, "u", A::Undo),
     (Cv, "o", A::OpenAttachment),
 ];
 

@@ -80,9 +80,11 @@ pub enum Msg {
         into: crate::domain::Customer,
         ticket: i64,
     },
-    /// Customers who may be the same person as `customer`, to merge into.
+    /// Customers who may be the same person as `customer` (as lists show it: `this`), to merge
+    /// into.
     SimilarCustomers {
         customer: i64,
+        this: Box<crate::domain::CustomerSummary>,
         found: Vec<crate::domain::CustomerSummary>,
     },
     /// Pending tickets whose customer has not answered for `days`: offered for solving, or solved.
@@ -164,6 +166,39 @@ pub enum Msg {
     },
     /// The new-ticket form's ticket was created.
     TicketCreated(Ticket),
+    /// A message could not be stored (nothing was written): the composer keeps its text.
+    SendFailed {
+        ticket: i64,
+        message: String,
+    },
+    /// The new-ticket form's ticket could not be created: the form stays, to fix and send again.
+    CreateFailed(String),
+    /// The new-ticket form's customer lookup failed.
+    LookupFailed {
+        generation: u64,
+        message: String,
+    },
+    /// Pending tickets unanswered since `before` (`days`), per owner (`None`: nobody's), most
+    /// first: to ask which to solve.
+    StaleOffer {
+        before: crate::domain::Timestamp,
+        days: u32,
+        owners: Vec<(Option<String>, u64)>,
+    },
+    /// The answer `then` to one of the agent's own changes, which left `ticket` at `version`:
+    /// `u` can undo it.
+    Undoable {
+        ticket: i64,
+        version: i64,
+        then: Box<Msg>,
+    },
+    /// An undo of the change that left `ticket` at `version` was done (the ticket's version after
+    /// it, and what it changed back, in words) or refused (why, in one sentence).
+    Undone {
+        ticket: i64,
+        version: i64,
+        result: Result<(i64, String), String>,
+    },
 }
 
 /// The workers that answer effects.
@@ -186,9 +221,10 @@ pub enum Effect {
         rows: usize,
     },
     LoadCounts,
-    /// Snooze a ticket until a time.
+    /// Snooze a ticket until a time, if it is still at the version the agent saw.
     Snooze {
         id: i64,
+        version: i64,
         until: crate::domain::Timestamp,
     },
     /// Save a customer's notes, then show the open ticket again.
@@ -203,24 +239,29 @@ pub enum Effect {
         score: u8,
         ticket: i64,
     },
-    /// Merge ticket `from` into ticket `into` (admins).
+    /// Merge ticket `from` into ticket `into` (admins), if both are still at the versions the
+    /// agent saw (`seen`: from's, into's).
     MergeTickets {
         from: i64,
         into: i64,
+        seen: (i64, i64),
     },
     /// Customers who may be the same person as `customer`.
     FindSimilarCustomers {
         customer: i64,
     },
-    /// Merge customer `from` into `into`; `ticket` is the open ticket, shown again after.
+    /// Merge customer `from` into `into` if both are still as the agent saw them (`seen`: from,
+    /// into); `ticket` is the open ticket, shown again after.
     MergeCustomers {
         from: i64,
         into: i64,
         ticket: i64,
+        seen: Box<(crate::domain::CustomerSummary, crate::domain::CustomerSummary)>,
     },
-    /// Record a CSAT rating for a solved ticket.
+    /// Record a CSAT rating for a solved ticket, if it is still at the version the agent saw.
     Rate {
         id: i64,
+        version: i64,
         csat: crate::domain::satisfaction::Csat,
     },
     LoadTicket(i64),
@@ -230,10 +271,14 @@ pub enum Effect {
         version: i64,
         change: TicketChange,
     },
-    /// Count the pending tickets the customer has left unanswered for days, to offer solving them.
+    /// Count the agent's pending tickets the customer has left unanswered for days, to offer
+    /// solving them.
     FindStale,
-    /// Solve those tickets.
-    SolveStale,
+    /// Solve the pending tickets unanswered since `before` (`owner`'s only, when given).
+    SolveStale {
+        before: crate::domain::Timestamp,
+        owner: Option<String>,
+    },
     /// Change every marked ticket (`tickets` with the version seen when marked), each in its own
     /// write; `what` says what, for the status line.
     UpdateMarked {
@@ -255,10 +300,11 @@ pub enum Effect {
     DeleteDraft {
         ticket: i64,
     },
-    /// Assign the ticket to me if its owner is still the one I saw.
+    /// Assign the ticket to me if its owner and its version are still the ones I saw.
     Claim {
         ticket: i64,
         seen_owner: Option<String>,
+        version: i64,
     },
     SaveDraft {
         ticket: i64,
@@ -310,9 +356,10 @@ pub enum Effect {
     },
     /// Ring the terminal's bell.
     Bell,
-    /// Delete the ticket (admins).
+    /// Delete the ticket (admins), if it is still at the version the agent saw.
     DeleteTicket {
         id: i64,
+        version: Option<i64>,
     },
     /// Save the attachment to the download folder.
     SaveAttachment {
@@ -328,6 +375,13 @@ pub enum Effect {
         text: String,
     },
     CreateTicket(crate::domain::NewTicket),
+    /// Count the pending tickets unanswered for days per owner, to ask before solving them.
+    OfferStale,
+    /// Undo the agent's change that left `ticket` at `version`, if nobody wrote since.
+    Undo {
+        ticket: i64,
+        version: i64,
+    },
 }
 
 /// What a change of the marked tickets does to each.

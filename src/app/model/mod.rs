@@ -15,4 +15,5 @@ pub mod queue;
 pub mod state;
 pub mod text;
 pub mod ticket_form;
+pub mod undo;
 pub mod views;

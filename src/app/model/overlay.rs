@@ -20,10 +20,6 @@ pub enum Choice {
     Rate(crate::domain::satisfaction::Csat),
     /// Record the customer's NPS answer (0–10).
     Nps(u8),
-    /// Merge the open ticket into this one.
-    MergeInto(i64),
-    /// Merge the open ticket's customer into this customer.
-    MergeCustomerInto(i64),
     /// Insert the canned reply at this index of `State::macros`.
     Macro(usize),
     /// Help lines choose nothing.
@@ -40,6 +36,21 @@ pub enum Choice {
     DeleteTicket(i64),
     /// Close this ticket as spam (admins, after a y).
     Spam(i64),
+    /// Ask this y/N question before doing what it says (a merge).
+    Ask(Box<Question>),
+    /// An answer of a question: carry out these effects, saying `said` meanwhile.
+    Do {
+        effects: Vec<super::message::Effect>,
+        said: String,
+    },
+}
+
+/// A one-line question that says exactly what will happen, and its answers: each item's label
+/// starts with the key that picks it (`y  merge them`), the last is "no".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub title: String,
+    pub answers: Vec<Item>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +127,9 @@ pub struct Overlay {
     pub pinned: usize,
     /// A title naming what it is about, instead of the kind's.
     pub title: Option<String>,
+    /// The version of the ticket it was opened for, as the agent saw it drawn: its choice is
+    /// written against that version.
+    pub seen_version: Option<i64>,
 }
 
 impl Overlay {
@@ -131,6 +145,7 @@ impl Overlay {
             for_marked: false,
             pinned: 0,
             title: None,
+            seen_version: None,
         };
         overlay.refilter();
         overlay.selected = selected.min(overlay.matches.len().saturating_sub(1));

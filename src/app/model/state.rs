@@ -144,8 +144,6 @@ pub struct State {
     pub page_size: usize,
     pub size: (u16, u16),
     pub now: Timestamp,
-    /// The agent's time zone offset, for showing times.
-    pub utc_offset: chrono::FixedOffset,
     pub known_tags: Vec<String>,
     /// An action asked for in the queue on a ticket not yet open: it runs once that ticket loads.
     pub pending_action: Option<(i64, crate::app::model::action::Action)>,
@@ -182,6 +180,8 @@ pub struct State {
     pub choosing_for_marked: bool,
     /// Tickets marked in the queue, with the version each had when marked.
     pub marked: std::collections::BTreeMap<i64, i64>,
+    /// The agent's changes made in this console, newest last: what `u` can undo.
+    pub undo: super::undo::UndoStack,
 }
 
 /// Where the console goes after a reply is sent.
@@ -224,7 +224,6 @@ impl State {
             page_size: 200,
             size,
             now,
-            utc_offset: chrono::Offset::fix(&chrono::Utc),
             known_tags: Vec::new(),
             pending_action: None,
             seen_row: None,
@@ -243,6 +242,7 @@ impl State {
             waiting: None,
             zone: Default::default(),
             bell: false,
+            undo: Default::default(),
             arrivals_mark: None,
             ticket_form: None,
         }
@@ -286,7 +286,7 @@ impl State {
     /// it after every message, so drawing and scrolling find the lines ready.
     pub fn wrap_conversation(&mut self) {
         let Some(inner) = super::layout::conversation_inner(self) else { return };
-        let clock = Clock { now: self.now, offset: self.utc_offset, zone: self.zone };
+        let clock = Clock { now: self.now, zone: self.zone };
         if let Some(conversation) = self.conversation.as_mut() {
             conversation.wrap_to(inner.width, clock);
         }

@@ -20,8 +20,9 @@ impl TerminalGuard {
     pub fn enter(mouse: bool) -> io::Result<(TerminalGuard, Term, FrameOutput)> {
         MOUSE.store(mouse, Ordering::SeqCst);
         install_panic_hook();
-        enter_modes()?;
+        // The guard first: a mode that fails half-way is undone when it drops with the error.
         let guard = TerminalGuard { active: true };
+        enter_modes()?;
         let (writer, output) = frame_pipe();
         let term = Terminal::new(ByteSavingBackend::new(writer))?;
         Ok((guard, term, output))

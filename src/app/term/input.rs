@@ -100,7 +100,11 @@ pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
             match event::poll(Duration::from_millis(50)) {
                 Ok(true) => {}
                 Ok(false) => continue,
-                Err(_) => break,
+                Err(error) => {
+                    // Without input the console cannot be used: save and quit rather than hang.
+                    tracing::error!(%error, "reading the terminal failed");
+                    return terminal_gone(&tx);
+                }
             }
             let msg = match event::read() {
                 Ok(Event::Key(key)) => match key_press(key) {
@@ -110,7 +114,10 @@ pub fn spawn_input_thread(tx: Sender<Msg>, control: InputControl) {
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
-                Err(_) => return terminal_gone(&tx),
+                Err(error) => {
+                    tracing::error!(%error, "reading the terminal failed");
+                    return terminal_gone(&tx);
+                }
             };
             if tx.send(msg).is_err() {
                 break;

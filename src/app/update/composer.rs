@@ -37,7 +37,7 @@ pub fn mark_dirty(state: &mut State) -> Vec<Effect> {
 pub fn flush_draft(state: &mut State) -> Vec<Effect> {
     let Some(composer) = state.composer.as_mut() else { return vec![] };
     composer.save_scheduled = false;
-    if !composer.dirty {
+    if !composer.dirty || composer.sending {
         return vec![];
     }
     composer.dirty = false;
@@ -71,25 +71,48 @@ pub fn open_composer(state: &mut State, kind: MessageKind) -> Vec<Effect> {
 
 pub fn open_editor(state: &mut State) -> Vec<Effect> {
     if state.composer.is_none() {
+        // The editor waits for the saved draft, so it opens with the agent's unsent text.
         let effects = open_composer(state, MessageKind::Reply);
-        if state.composer.is_none() {
-            return effects;
+        if let Some(composer) = state.composer.as_mut() {
+            composer.editor_on_load = true;
         }
+        return effects;
     }
     let body = state.composer.as_ref().map(Composer::body).unwrap_or_default();
     vec![Effect::OpenEditor { body }]
 }
 
-/// Put a saved draft back into the composer that was just opened for its ticket.
-pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<Draft>) {
-    let Some(draft) = draft else { return };
-    let Some(composer) = state.composer.as_mut() else { return };
-    if composer.ticket_id != ticket || !composer.body().is_empty() {
-        return;
+/// A send failed and nothing was written: the composer keeps the text, marked to be saved as a
+/// draft again, and the ticket is shown as it now is.
+pub fn on_send_failed(state: &mut State, ticket: i64, message: String) -> Vec<Effect> {
+    state.set_error(format!("{message}; your text is kept"));
+    let mut effects = Vec::new();
+    if let Some(composer) = state.composer.as_mut().filter(|c| c.ticket_id == ticket) {
+        composer.sending = false;
+        effects.extend(mark_dirty(state));
     }
-    // A draft keeps its kind: a note must never turn into a reply the customer sees.
-    let last_seen = composer.last_seen;
-    *composer = Composer::new(ticket, draft.kind, &draft.body);
-    composer.last_seen = last_seen;
-    state.set_status(format!("your unsent {} is back", kind_name(draft.kind)));
+    if state.open_ticket().map(|t| t.id) == Some(ticket) {
+        effects.push(Effect::LoadTicket(ticket));
+    }
+    effects
+}
+
+/// Put a saved draft back into the composer that was just opened for its ticket.
+/// Then open the editor on it when `e` asked for it.
+pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<Draft>) -> Vec<Effect> {
+    let Some(composer) = state.composer.as_mut().filter(|c| c.ticket_id == ticket) else { return vec![] };
+    let editor = std::mem::take(&mut composer.editor_on_load);
+    if let Some(draft) = draft.filter(|_| composer.body().is_empty()) {
+        // A draft keeps its kind: a note must never turn into a reply the customer sees.
+        let last_seen = composer.last_seen;
+        *composer = Composer::new(ticket, draft.kind, &draft.body);
+        composer.last_seen = last_seen;
+        state.set_status(format!("your unsent {} is back", kind_name(draft.kind)));
+    }
+    let body = state.composer.as_ref().map(Composer::body).unwrap_or_default();
+    if editor {
+        vec![Effect::OpenEditor { body }]
+    } else {
+        vec![]
+    }
 }

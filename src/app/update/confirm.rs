@@ -1,10 +1,11 @@
-//! Deleting a ticket and closing one as spam (admins), each after a y/N question that names the
-//! ticket; any key but y keeps it.
+//! The irreversible asks first: deleting a ticket and closing one as spam (admins), merges and
+//! changes of several marked tickets, each after a one-line question that says what will happen;
+//! any key but y (or another answer's key) changes nothing.
 
 use crate::app::model::action::Action;
 use crate::app::model::key::{KeyCode, KeyEvent};
 use crate::app::model::message::Effect;
-use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
+use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind, Question};
 use crate::app::model::state::State;
 use crate::app::model::text::truncate;
 use crate::domain::text::for_display_line;
@@ -41,18 +42,45 @@ pub fn ask(state: &mut State, action: Action) -> Vec<Effect> {
             ..Item::new("n  no, keep it (any other key too)".into(), String::new(), Choice::Nothing)
         },
     ];
-    let mut overlay = Overlay::new(OverlayKind::Confirm, items);
-    overlay.title = Some(title);
-    state.overlay = Some(overlay);
+    let seen = super::seen_version(state);
+    ask_question(state, Question { title, answers: items });
+    if let Some(overlay) = state.overlay.as_mut() {
+        overlay.seen_version = seen;
+    }
     vec![]
 }
 
-/// A key while the question is asked: y does it, Enter takes the highlighted answer (no at
-/// first), anything else keeps the ticket.
+/// Show `question`; "no" is highlighted, so Enter alone changes nothing.
+pub fn ask_question(state: &mut State, question: Question) {
+    let no = question.answers.iter().position(|a| a.choice == Choice::Nothing);
+    let mut overlay = Overlay::new(OverlayKind::Confirm, question.answers);
+    if let Some(no) = no {
+        overlay.selected = no;
+    }
+    overlay.title = Some(question.title);
+    state.overlay = Some(overlay);
+}
+
+/// A question's answer that does `effects`, labelled `y  {label}`.
+pub fn yes(label: String, effects: Vec<Effect>, said: String) -> Item {
+    Item::new(format!("y  {label}"), String::new(), Choice::Do { effects, said })
+}
+
+/// The answer that keeps things as they are.
+pub fn no() -> Item {
+    Item::new("n  no (any other key too)".into(), String::new(), Choice::Nothing)
+}
+
+/// A key while the question is asked: the key an answer starts with picks it (y, a), Enter takes
+/// the highlighted answer (no at first), anything else changes nothing.
 pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     let Some(overlay) = state.overlay.take() else { return vec![] };
     let choice = match event.code {
-        KeyCode::Char('y' | 'Y') => overlay.items.first().map(|i| i.choice.clone()),
+        // Each answer's label starts with its key.
+        KeyCode::Char(c) => {
+            let key = format!("{}  ", c.to_ascii_lowercase());
+            overlay.items.iter().find(|i| i.label.starts_with(&key)).map(|i| i.choice.clone())
+        }
         KeyCode::Enter => overlay.chosen(),
         KeyCode::Down | KeyCode::Up | KeyCode::Tab | KeyCode::BackTab => {
             let mut overlay = overlay;
@@ -63,8 +91,12 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
         _ => None,
     };
     match choice {
-        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
-        Some(Choice::Spam(id)) => spam(state, id),
+        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id, version: overlay.seen_version }],
+        Some(Choice::Spam(id)) => spam(state, id, overlay.seen_version),
+        Some(Choice::Do { effects, said }) => {
+            state.set_status(said);
+            effects
+        }
         _ => {
             state.set_status("nothing changed");
             vec![]
@@ -73,14 +105,15 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
 }
 
 /// Close the open ticket as spam: status closed and the spam tag, in one version-checked write.
-pub fn spam(state: &mut State, id: i64) -> Vec<Effect> {
+pub fn spam(state: &mut State, id: i64, seen: Option<i64>) -> Vec<Effect> {
     let Some(ticket) = state.open_ticket().filter(|t| t.id == id) else { return vec![] };
+    let version = seen.unwrap_or(ticket.version);
     let change = TicketChange {
         status: (ticket.status != Status::Closed).then_some(Status::Closed),
         add_tags: vec![SPAM_TAG.into()],
         ..Default::default()
     };
-    vec![Effect::UpdateTicket { id, version: ticket.version, change }]
+    vec![Effect::UpdateTicket { id, version, change }]
 }
 
 /// The store deleted it: it leaves the panes, the queue and the counts.

@@ -12,7 +12,7 @@ pub const CLIPBOARD_LIMIT: usize = 64 * 1024;
 pub fn ticket_text(state: &State) -> Option<(String, bool)> {
     let conversation = state.conversation.as_ref()?;
     let detail = &conversation.detail;
-    let when = |t: Timestamp| t.with_timezone(&state.utc_offset).format("%Y-%m-%d %H:%M").to_string();
+    let when = |t: Timestamp| state.zone.format(t, "%Y-%m-%d %H:%M %Z");
     let mut text = format!("#{} {}\n", detail.ticket.id, detail.ticket.subject);
     for m in &detail.messages {
         text.push_str(&format!("\n{} ({}) · {}\n{}\n", m.author, m.kind, when(m.created_at), m.body.trim_end()));

@@ -103,7 +103,7 @@ fn search(state: &mut State) -> Vec<Effect> {
         state.prompt = None;
         return clear(state);
     }
-    match SearchQuery::parse(&text, state.utc_offset) {
+    match SearchQuery::parse(&text, state.zone) {
         Err(problem) => {
             // The prompt stays open so the mistake can be fixed.
             state.set_error(problem);

@@ -1,11 +1,12 @@
 //! Marking tickets in the queue (Space, `*`) and changing every marked one at once: status,
 //! priority, assignee, tags and snooze apply to all of them, each its own write checked against
-//! the version the agent saw when marking it.
+//! the version the agent saw when marking it. A change of more than one asks first.
 
 use crate::app::model::action::Action;
 use crate::app::model::message::{BulkChange, BulkOutcome, Effect};
-use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
+use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind, Question};
 use crate::app::model::state::State;
+use crate::domain::text::for_display_line;
 use crate::domain::TicketChange;
 
 /// Space: mark the ticket under the cursor, or unmark it, and move down.
@@ -95,35 +96,36 @@ fn open_picker(state: &mut State, kind: OverlayKind, mut items: Vec<Item>) {
 
 /// A picker's choice, for every marked ticket.
 pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
+    let n = state.marked.len();
     let mut change = TicketChange::default();
-    let (change, what) = match choice {
+    let (change, what, ask) = match choice {
         Choice::Status(s) => {
             change.status = Some(s);
-            (BulkChange::Ticket(change), format!("status {s}"))
+            (change, format!("status {s}"), format!("set {n} marked tickets to {s}"))
         }
         Choice::Priority(p) => {
             change.priority = Some(p);
-            (BulkChange::Ticket(change), format!("priority {p}"))
+            (change, format!("priority {p}"), format!("set {n} marked tickets to priority {p}"))
         }
         Choice::Assignee(who) => {
-            let what = format!("assigned to {}", who.as_deref().unwrap_or("nobody"));
+            let who_text = for_display_line(who.as_deref().unwrap_or("nobody")).into_owned();
             change.assignee = Some(who);
-            (BulkChange::Ticket(change), what)
+            (change, format!("assigned to {who_text}"), format!("assign {n} marked tickets to {who_text}"))
         }
         Choice::Tag(tag) => match tag.strip_prefix('-') {
             Some(removed) => {
                 change.remove_tags.push(removed.to_string());
-                (BulkChange::Ticket(change), format!("tag {removed} removed"))
+                (change, format!("tag {removed} removed"), format!("remove tag {removed} from {n} marked tickets"))
             }
             None => {
-                let what = format!("tag {tag} added");
+                let (what, ask) = (format!("tag {tag} added"), format!("add tag {tag} to {n} marked tickets"));
                 change.add_tags.push(tag);
-                (BulkChange::Ticket(change), what)
+                (change, what, ask)
             }
         },
         _ => return vec![],
     };
-    change_marked(state, change, what)
+    change_marked(state, BulkChange::Ticket(change), what, ask)
 }
 
 /// Snooze every marked ticket until `until` (the snooze picker's choice or a typed time).
@@ -133,13 +135,23 @@ pub fn snooze(state: &mut State, until: crate::domain::Timestamp) -> Vec<Effect>
     } else {
         format!("snoozed until {}", state.zone.full(until))
     };
-    change_marked(state, BulkChange::Snooze(until), what)
+    let ask = format!("snooze {} marked tickets {}", state.marked.len(), what.trim_start_matches("snoozed "));
+    change_marked(state, BulkChange::Snooze(until), what, ask)
 }
 
-fn change_marked(state: &mut State, change: BulkChange, what: String) -> Vec<Effect> {
+/// Change the marked tickets; more than one only after the question `ask` (`set 14 marked
+/// tickets to solved`) is answered y.
+fn change_marked(state: &mut State, change: BulkChange, what: String, ask: String) -> Vec<Effect> {
     let tickets: Vec<(i64, i64)> = state.marked.iter().map(|(id, version)| (*id, *version)).collect();
-    state.set_status(format!("changing {} tickets…", tickets.len()));
-    vec![Effect::UpdateMarked { tickets, change, what }]
+    let said = format!("changing {} tickets…", tickets.len());
+    let effects = vec![Effect::UpdateMarked { tickets, change, what }];
+    if state.marked.len() <= 1 {
+        state.set_status(said);
+        return effects;
+    }
+    let answers = vec![super::confirm::yes("yes, change them all".into(), effects, said), super::confirm::no()];
+    super::confirm::ask_question(state, Question { title: format!("{ask}? y/N"), answers });
+    vec![]
 }
 
 /// The store's answer: the changed tickets are unmarked; those that had changed since they were

@@ -25,6 +25,7 @@ mod send;
 mod snooze;
 mod stale;
 mod ticket_form;
+mod undo;
 
 pub use copy::ticket_text;
 pub use preview::PREVIEW_DELAY;
@@ -61,6 +62,13 @@ fn coming_ticket(state: &mut State, effects: &mut Vec<Effect>) {
     effects.dedup();
 }
 
+/// The version of the open ticket as the agent saw it: the queue row an action was asked on from
+/// the queue (before the load that opened it), or the ticket as the conversation pane draws it.
+fn seen_version(state: &State) -> Option<i64> {
+    let open = state.open_ticket()?;
+    Some(state.seen_row.as_ref().filter(|row| row.id == open.id).unwrap_or(open).version)
+}
+
 /// The open ticket, or `None` after telling the agent to pick one.
 fn open_ticket_or_say(state: &mut State) -> Option<Ticket> {
     let ticket = state.open_ticket().cloned();
@@ -95,7 +103,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             ));
             refresh_after_write(state, ticket)
         }
-        Msg::SimilarCustomers { customer, found } => merges::on_similar_customers(state, customer, found),
+        Msg::SimilarCustomers { customer, this, found } => merges::on_similar_customers(state, customer, *this, found),
         Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
         Msg::CountsLoaded { counts, waiting } => {
             state.counts = counts.into_iter().map(Some).collect();
@@ -170,10 +178,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Delivered { ticket, result } => mail::on_delivered(state, ticket, result),
         Msg::SurveySent { ticket, result } => mail::on_survey_sent(state, ticket, result),
         Msg::DraftSaved => vec![],
-        Msg::DraftLoaded { ticket, draft } => {
-            composer::resume_draft(state, ticket, draft);
-            vec![]
-        }
+        Msg::DraftLoaded { ticket, draft } => composer::resume_draft(state, ticket, draft),
         Msg::DraftDue => composer::flush_draft(state),
         Msg::EditorDone(text) => on_editor_done(state, text),
         Msg::SendStopped { ticket, newest, message } => reply_check::on_send_stopped(state, ticket, newest, message),
@@ -183,8 +188,17 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(message) => {
             state.set_error(message);
+            vec![]
+        }
+        Msg::SendFailed { ticket, message } => composer::on_send_failed(state, ticket, message),
+        Msg::CreateFailed(message) => {
+            state.set_error(message);
             ticket_form::on_failed(state);
             vec![]
+        }
+        Msg::LookupFailed { generation, message } => {
+            state.set_error(message);
+            ticket_form::on_customers(state, generation, Vec::new())
         }
         Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
         Msg::FoundRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
@@ -213,6 +227,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::CustomersFound { generation, found } => ticket_form::on_customers(state, generation, found),
         Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
+        Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
+        Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
+        Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
     }
 }
 
@@ -289,12 +306,13 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::InsertMacro => canned_replies::open(state),
         Action::EditNotes => notes::edit_notes(state),
         Action::MergeTicket => merges::open(state),
-        Action::SolveStale => vec![Effect::SolveStale],
+        Action::SolveStale => vec![Effect::OfferStale],
         Action::MergeCustomer => merges::find_similar_customers(state),
         Action::Copy => copy::copy(state),
         Action::NewTicket => ticket_form::open(state),
         Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
         Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
+        Action::Undo => undo::undo(state),
     }
 }
 

@@ -104,13 +104,15 @@ fn chosen(state: &mut State, overlay: Overlay) -> Vec<Effect> {
             state.overlay = Some(overlay);
             vec![]
         }
-        Some(Choice::Snooze(secs)) => super::snooze::apply(state, secs),
-        Some(Choice::Rate(csat)) => super::ratings::apply_csat(state, csat),
+        Some(Choice::Snooze(secs)) => super::snooze::apply(state, secs, overlay.seen_version),
+        Some(Choice::Rate(csat)) => super::ratings::apply_csat(state, csat, overlay.seen_version),
         Some(Choice::Nps(score)) => super::ratings::apply_nps(state, score),
         Some(Choice::Macro(i)) => super::canned_replies::insert(state, i),
-        Some(Choice::MergeInto(into)) => super::merges::into_ticket(state, into),
-        Some(Choice::MergeCustomerInto(into)) => super::merges::into_customer(state, into),
-        Some(Choice::SnoozeUntil(until)) => super::snooze::until_time(state, until),
+        Some(Choice::Ask(question)) => {
+            super::confirm::ask_question(state, *question);
+            vec![]
+        }
+        Some(Choice::SnoozeUntil(until)) => super::snooze::until_time(state, until, overlay.seen_version),
         Some(Choice::Say(text)) => {
             state.set_status(text);
             state.overlay = Some(overlay);
@@ -118,9 +120,13 @@ fn chosen(state: &mut State, overlay: Overlay) -> Vec<Effect> {
         }
         Some(Choice::SaveAttachment(id)) => vec![Effect::SaveAttachment { id }],
         Some(Choice::OpenAttachment(id)) => vec![Effect::OpenAttachment { id }],
-        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id }],
-        Some(Choice::Spam(id)) => super::confirm::spam(state, id),
-        Some(choice) => super::pickers::apply(state, choice),
+        Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id, version: overlay.seen_version }],
+        Some(Choice::Spam(id)) => super::confirm::spam(state, id, overlay.seen_version),
+        Some(Choice::Do { effects, said }) => {
+            state.set_status(said);
+            effects
+        }
+        Some(choice) => super::pickers::apply(state, choice, overlay.seen_version),
         None if overlay.kind == OverlayKind::Palette => {
             // Nothing was named: nothing runs, and the palette stays for another try.
             let typed = crate::domain::text::for_display_line(overlay.query()).into_owned();

@@ -12,7 +12,9 @@ pub fn open(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let (kind, items) = items(state, action, ticket);
-    state.overlay = Some(Overlay::new(kind, items));
+    let mut overlay = Overlay::new(kind, items);
+    overlay.seen_version = super::seen_version(state);
+    state.overlay = Some(overlay);
     vec![]
 }
 
@@ -106,12 +108,15 @@ pub fn take(state: &mut State) -> Vec<Effect> {
         state.set_status("no ticket is open: pick one in the queue");
         return vec![];
     };
-    // Taken from the queue, the owner checked is the one its row showed when T was pressed.
+    // Taken from the queue, the owner and version checked are the ones its row showed when T was
+    // pressed, not what the load that opened it brought.
     let seen = state.seen_row.as_ref().filter(|row| row.id == ticket.id).unwrap_or(ticket);
-    vec![Effect::Claim { ticket: ticket.id, seen_owner: seen.assignee.clone() }]
+    vec![Effect::Claim { ticket: ticket.id, seen_owner: seen.assignee.clone(), version: seen.version }]
 }
 
-pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
+/// The picker's choice for the open ticket, written against `seen`, the version the picker was
+/// opened on (the ticket's own when not known).
+pub fn apply(state: &mut State, choice: Choice, seen: Option<i64>) -> Vec<Effect> {
     if super::marks::applies(state) {
         return super::marks::apply(state, choice);
     }
@@ -133,8 +138,8 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
         | Choice::Rate(_)
         | Choice::Nps(_)
         | Choice::Macro(_)
-        | Choice::MergeInto(_)
-        | Choice::MergeCustomerInto(_)
+        | Choice::Ask(_)
+        | Choice::Do { .. }
         | Choice::SnoozeUntil(_)
         | Choice::Say(_)
         | Choice::SaveAttachment(_)
@@ -142,5 +147,5 @@ pub fn apply(state: &mut State, choice: Choice) -> Vec<Effect> {
         | Choice::DeleteTicket(_)
         | Choice::Spam(_) => return vec![],
     }
-    vec![Effect::UpdateTicket { id: ticket.id, version: ticket.version, change }]
+    vec![Effect::UpdateTicket { id: ticket.id, version: seen.unwrap_or(ticket.version), change }]
 }

@@ -10,7 +10,9 @@ use crate::domain::Status;
 pub fn open(state: &mut State) -> Vec<Effect> {
     let Some(ticket) = super::open_ticket_or_say(state) else { return vec![] };
     let solved = matches!(ticket.status, Status::Solved | Status::Closed);
-    state.overlay = Some(Overlay::new(OverlayKind::Rate, rate_items(solved)));
+    let mut overlay = Overlay::new(OverlayKind::Rate, rate_items(solved));
+    overlay.seen_version = super::seen_version(state);
+    state.overlay = Some(overlay);
     vec![]
 }
 
@@ -36,10 +38,13 @@ fn rate_items(solved: bool) -> Vec<Item> {
     items
 }
 
-pub fn apply_csat(state: &State, csat: Csat) -> Vec<Effect> {
-    state.open_ticket().map(|t| vec![Effect::Rate { id: t.id, csat }]).unwrap_or_default()
+/// Rate the open ticket, if it is still at `seen`, the version the picker was opened on.
+pub fn apply_csat(state: &State, csat: Csat, seen: Option<i64>) -> Vec<Effect> {
+    let Some(t) = state.open_ticket() else { return vec![] };
+    vec![Effect::Rate { id: t.id, version: seen.unwrap_or(t.version), csat }]
 }
 
+/// NPS is the customer's, not the ticket's: no version to check (at most one in 30 days).
 pub fn apply_nps(state: &State, score: u8) -> Vec<Effect> {
     let Some(t) = state.open_ticket() else { return vec![] };
     vec![Effect::Nps { customer: t.customer_id, score, ticket: t.id }]

@@ -16,6 +16,7 @@ pub fn on_send_stopped(state: &mut State, ticket: i64, newest: i64, message: Str
     let mut effects = crate::app::update::composer::flush_draft(state);
     if let Some(composer) = state.composer.as_mut().filter(|c| c.ticket_id == ticket) {
         composer.last_seen = Some(newest);
+        composer.sending = false;
         composer.dirty = true;
         composer.stopped = true;
         effects.extend(crate::app::update::composer::flush_draft(state));

@@ -21,6 +21,7 @@ pub fn send(state: &mut State, status: Option<Status>) -> Vec<Effect> {
         return vec![];
     }
     composer.dirty = false;
+    composer.sending = true;
     let mut change = merged(composer.actions.iter().map(|(_, change)| change));
     if status.is_some() {
         change.status = status;

@@ -26,7 +26,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.set_error(format!("#{} is {}; only active tickets snooze", ticket.id, ticket.status));
         return vec![];
     }
-    state.overlay = Some(Overlay::new(OverlayKind::Snooze, snooze_items()));
+    let mut overlay = Overlay::new(OverlayKind::Snooze, snooze_items());
+    overlay.seen_version = super::seen_version(state);
+    state.overlay = Some(overlay);
     vec![]
 }
 
@@ -84,22 +86,23 @@ fn matches_a_choice(overlay: &Overlay, typed: &str) -> bool {
     !typed.is_empty() && !fixed.matches.is_empty()
 }
 
-/// Snooze the open ticket for `secs` seconds; 0 means until the customer writes.
-pub fn apply(state: &mut State, secs: i64) -> Vec<Effect> {
+/// Snooze the open ticket for `secs` seconds (0: until the customer writes), if it is still at
+/// `seen`, the version the picker was opened on.
+pub fn apply(state: &mut State, secs: i64, seen: Option<i64>) -> Vec<Effect> {
     let until = match secs {
         0 => crate::domain::sla::until_reply(),
         secs => state.now + chrono::Duration::seconds(secs),
     };
-    until_time(state, until)
+    until_time(state, until, seen)
 }
 
-/// Snooze the open ticket until `until`.
-pub fn until_time(state: &mut State, until: Timestamp) -> Vec<Effect> {
+/// Snooze the open ticket until `until`, if it is still at `seen`.
+pub fn until_time(state: &mut State, until: Timestamp, seen: Option<i64>) -> Vec<Effect> {
     if super::marks::applies(state) {
         return super::marks::snooze(state, until);
     }
     let Some(ticket) = state.open_ticket() else { return vec![] };
-    vec![Effect::Snooze { id: ticket.id, until }]
+    vec![Effect::Snooze { id: ticket.id, version: seen.unwrap_or(ticket.version), until }]
 }
 
 /// The store snoozed it: say until when, in the agent's own time.

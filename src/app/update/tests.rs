@@ -254,3 +254,46 @@ fn a_change_seen_while_the_next_ticket_loads_reloads_the_next_not_the_answered_o
     assert!(seen.contains(&Effect::LoadTicket(4)), "{seen:?}");
     assert!(!seen.contains(&Effect::LoadTicket(1)), "the answered ticket must not come back: {seen:?}");
 }
+
+/// The queue's row 1 is at version 1; the load that opens it for an action brings version 4.
+fn opened_from_the_queue_at_a_newer_version(state: &mut State) -> Vec<Effect> {
+    let mut newer = ticket(1);
+    newer.version = 4;
+    let detail = Box::new(detail(newer));
+    update(state, Msg::TicketLoaded { detail, customer_tickets: vec![], draft: None, facts: Default::default() })
+}
+
+#[test]
+fn a_choice_made_from_the_queue_is_written_against_the_row_the_agent_saw() {
+    let mut state = console(3);
+    assert_eq!(press(&mut state, 's'), vec![Effect::LoadTicket(1)]);
+    opened_from_the_queue_at_a_newer_version(&mut state);
+    let effects = update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    assert!(matches!(effects[..], [Effect::UpdateTicket { id: 1, version: 1, .. }]), "{effects:?}");
+
+    let mut state = console(3);
+    assert_eq!(press(&mut state, 'T'), vec![Effect::LoadTicket(1)]);
+    let effects = opened_from_the_queue_at_a_newer_version(&mut state);
+    assert!(effects.contains(&Effect::Claim { ticket: 1, seen_owner: None, version: 1 }), "{effects:?}");
+}
+
+#[test]
+fn a_change_of_two_marked_tickets_waits_for_y() {
+    let mut state = console(3);
+    press(&mut state, ' ');
+    press(&mut state, ' ');
+    press(&mut state, 's');
+    assert!(update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter))).is_empty(), "nothing before the answer");
+    let asked = state.overlay.as_ref().and_then(|o| o.title.clone());
+    assert_eq!(asked.as_deref(), Some("set 2 marked tickets to new? y/N"));
+    assert!(press(&mut state, 'n').is_empty());
+    assert_eq!(state.status.as_ref().map(|s| s.text.as_str()), Some("nothing changed"));
+    assert!(state.overlay.is_none());
+    press(&mut state, 's');
+    update(&mut state, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    let effects = press(&mut state, 'y');
+    assert!(
+        matches!(&effects[..], [Effect::UpdateMarked { tickets, .. }] if tickets == &[(1, 1), (2, 1)]),
+        "{effects:?}"
+    );
+}

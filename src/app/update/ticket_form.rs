@@ -268,4 +268,29 @@ mod tests {
         assert!(on_customers(&mut state, *generation, found).is_empty());
         assert_eq!(state.ticket_form.as_ref().unwrap().found.len(), 1);
     }
+
+    #[test]
+    fn only_the_creates_own_failure_lets_the_form_send_again() {
+        use crate::app::model::message::Msg;
+        let mut state = state();
+        state.ticket_form.as_mut().unwrap().creating = true;
+        crate::app::update::update(&mut state, Msg::Failed("could not save invoice.pdf".into()));
+        assert!(state.ticket_form.as_ref().unwrap().creating, "another failure does not unlock a second create");
+        crate::app::update::update(&mut state, Msg::CreateFailed("the database is busy".into()));
+        assert!(!state.ticket_form.as_ref().unwrap().creating);
+        assert!(state.status.as_ref().is_some_and(|s| s.text.contains("busy")));
+    }
+
+    #[test]
+    fn a_failed_lookup_says_so_and_ends_the_lookup() {
+        use crate::app::model::message::Msg;
+        let mut state = state();
+        let first = typed(&mut state, 'c');
+        let Effect::FindCustomers { generation, .. } = first[0].clone() else { panic!("{first:?}") };
+        assert!(typed(&mut state, 'a').is_empty(), "waits for the lookup on its way");
+        let message = "the database is busy".to_string();
+        let next = crate::app::update::update(&mut state, Msg::LookupFailed { generation, message });
+        assert!(matches!(&next[..], [Effect::FindCustomers { text, .. }] if text == "ca"), "{next:?}");
+        assert!(state.status.as_ref().is_some_and(|s| s.text.contains("busy")));
+    }
 }

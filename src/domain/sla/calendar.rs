@@ -140,12 +140,4 @@ impl Hours {
         }
         from - Duration::seconds(seconds)
     }
-
-    /// A short local time for explanations, e.g. `Tue 10:30`.
-    pub fn local_label(&self, t: Timestamp) -> String {
-        match self {
-            Hours::Calendar => t.format("%a %H:%M UTC").to_string(),
-            Hours::Business(bh) => t.with_timezone(&bh.time_zone).format("%a %H:%M").to_string(),
-        }
-    }
 }

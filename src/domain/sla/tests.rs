@@ -167,7 +167,11 @@ fn business_clocks_explain_themselves() {
     let t = timeline(at(2026, 11, 23, 15, 0));
     let c = clocks(&p, &t, at(2026, 11, 24, 10, 15)).remove(0);
     assert_eq!(c.due_at, Some(at(2026, 11, 24, 11, 0)));
-    assert_eq!(explain(&c, &h), "first response due Tue 11:00, 45 business minutes left");
+    let utc = crate::domain::when::Zone::Named(chrono_tz::UTC);
+    assert_eq!(explain(&c, &h, utc), "first response due Tue 11:00 UTC, 45 business minutes left");
+    // The agent reads the due time on their own clock, whatever zone the business hours are in.
+    let tokyo = crate::domain::when::Zone::Named(chrono_tz::Asia::Tokyo);
+    assert_eq!(explain(&c, &h, tokyo), "first response due Tue 20:00 JST, 45 business minutes left");
 }
 
 #[test]
@@ -207,11 +211,15 @@ fn countdowns_and_durations_are_short() {
     }
     assert_eq!(countdown(-20 * 60), "-20m");
     assert_eq!(countdown(-10), "-1m");
-    assert_eq!(parse_duration("30m"), Some(1_800));
-    assert_eq!(parse_duration("4h"), Some(14_400));
-    assert_eq!(parse_duration("2d"), Some(172_800));
-    assert_eq!(parse_duration("soon"), None);
-    assert_eq!(parse_duration("0m"), None);
+    assert_eq!(parse_duration("30m"), Ok(1_800));
+    assert_eq!(parse_duration("4h"), Ok(14_400));
+    assert_eq!(parse_duration("2d"), Ok(172_800));
+    assert!(parse_duration("soon").unwrap_err().contains("is not a duration like 30m"));
+    assert!(parse_duration("0m").unwrap_err().contains("above zero"));
+    assert_eq!(parse_duration("366d"), Ok(366 * 86_400));
+    for huge in ["367d", "99999999999999999d", "9223372036854775807s", "999999999999999999999999h"] {
+        assert!(parse_duration(huge).unwrap_err().contains("longer than a target can be"), "{huge}");
+    }
 }
 
 /// Working time counted minute by minute (the desk is open at `m` when no wait is needed there),

@@ -98,3 +98,22 @@ fn times_are_shown_in_the_zone() {
     assert_eq!(zone.full(utc(2026, 12, 7, 8, 0)), "Mon 7 Dec 2026 09:00 CET");
     assert_eq!(zone.full(utc(2026, 7, 6, 7, 0)), "Mon 6 Jul 2026 09:00 CEST");
 }
+
+#[test]
+fn each_time_is_shown_with_the_offset_in_force_at_that_time() {
+    let zone = Zone::Named(Berlin);
+    // Clocks go back at 03:00 CEST on 25 Oct 2026: an hour apart in UTC, the same hour on the wall.
+    assert_eq!(zone.format(utc(2026, 10, 25, 0, 30), "%H:%M %Z"), "02:30 CEST");
+    assert_eq!(zone.format(utc(2026, 10, 25, 1, 30), "%H:%M %Z"), "02:30 CET");
+    assert_eq!(zone.date_of(utc(2026, 12, 31, 23, 30)), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    let midnight = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    assert_eq!(zone.instant(midnight), Some(utc(2026, 6, 30, 22, 0)));
+}
+
+#[test]
+fn zones_are_named_as_iana_names_or_local() {
+    assert_eq!(Zone::named("Asia/Tokyo"), Ok(Zone::Named(chrono_tz::Asia::Tokyo)));
+    assert_eq!(Zone::named(" local "), Ok(Zone::Local));
+    let error = Zone::named("Mars/Olympus").unwrap_err();
+    assert!(error.starts_with("'Mars/Olympus' is not a time zone"), "{error}");
+}

@@ -1,5 +1,6 @@
 //! The command line, through the built binary on temporary desks.
 
+mod audit;
 mod commands;
 mod customer_care;
 mod demo;
@@ -9,4 +10,6 @@ mod no_false_conflicts;
 mod packaging;
 mod several_agents;
 mod snooze_times;
+mod time_zone;
+mod undo;
 mod waiting;

@@ -45,6 +45,21 @@ fn a_reply_that_would_cross_another_is_stopped_with_exit_3() {
 }
 
 #[test]
+fn a_stopped_reply_typed_on_stdin_is_kept_as_a_draft() {
+    let desk = desk();
+    let seen = last_message(&desk).to_string();
+    desk.by("bob").ok(&["ticket", "reply", "1", "--body", "bob was faster", "--expect-last", &seen]);
+    let typed = "A long answer typed into stdin.\nSecond line.\n";
+    let run = desk.by("ana").run_with_stdin(&["ticket", "reply", "1", "--expect-last", &seen], typed);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was sent; your reply is kept as a draft on #1"), "{}", run.stderr);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+    let store = frontdesk::store::Store::open(&desk.db).unwrap();
+    let draft = store.draft(1, "ana").unwrap().expect("a draft");
+    assert_eq!(draft.body.trim_end(), typed.trim_end());
+}
+
+#[test]
 fn a_change_on_a_stale_version_names_what_the_other_agent_changed_and_exits_3() {
     let desk = desk();
     let version = ticket(&desk)["version"].as_i64().unwrap().to_string();
@@ -53,10 +68,10 @@ fn a_change_on_a_stale_version_names_what_the_other_agent_changed_and_exits_3() 
     let run = desk.by("ana").run(&["ticket", "set", "1", "--priority", "urgent", "--expect-version", &version]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     let said = run.stderr.trim();
-    assert!(said.contains("ticket #1 changed while you were editing: "), "{said}");
+    assert!(said.contains("ticket #1 changed since you last looked: "), "{said}");
     assert!(said.contains("status new → pending, tag #vip added by bob at "), "{said}");
     assert!(said.contains(", then a note by bob at "), "{said}");
-    assert!(said.ends_with("; nothing was saved"), "{said}");
+    assert!(said.ends_with("; nothing was changed"), "{said}");
     assert_eq!(ticket(&desk)["priority"], "normal", "nothing of ana's was applied");
     // With the version as it is now, the change goes through.
     let version = ticket(&desk)["version"].as_i64().unwrap().to_string();

@@ -277,6 +277,11 @@ fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
     deliver(&mut app, frontdesk::app::model::message::Msg::Action(frontdesk::app::model::action::Action::MergeTicket));
     assert!(app.state.overlay.is_some(), "{:?}", app.state.status);
     press(&mut app, "enter");
+    let asked = app.state.overlay.as_ref().and_then(|o| o.title.clone());
+    let question = format!("merge #{} \"Lamp again\" into #{} \"Broken lamp\"? y/N", second.id, first.id);
+    assert_eq!(asked.as_deref(), Some(question.as_str()), "it asks first");
+    assert_eq!(store_of(&app).ticket(second.id).unwrap().status, Status::New, "nothing merged before y");
+    press(&mut app, "y");
     assert_eq!(app.state.open_ticket().map(|t| t.id), Some(first.id), "the merged-into ticket is shown");
     assert_eq!(store_of(&app).ticket(second.id).unwrap().status, Status::Closed);
     assert!(app.state.queue.rows.iter().all(|t| t.id != second.id));
@@ -288,7 +293,8 @@ fn an_admin_merges_the_open_ticket_into_another_of_the_customer() {
 fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     let (_dir, store) = desk();
     let waiting = new_ticket(&store, "Which size?", Priority::Normal);
-    let pending = TicketChange { status: Some(Status::Pending), ..TicketChange::default() };
+    let pending =
+        TicketChange { status: Some(Status::Pending), assignee: Some(Some("ana".into())), ..TicketChange::default() };
     store.update_ticket(waiting.id, waiting.version, &pending, "ana").unwrap();
     let open = new_ticket(&store, "Broken lamp", Priority::Normal);
     std::thread::sleep(std::time::Duration::from_millis(5));
@@ -297,10 +303,12 @@ fn pending_tickets_left_unanswered_are_offered_for_solving_in_the_console() {
     app.after_first_frame();
     app.wait_idle();
     let status = app.state.status.clone().unwrap().text;
-    assert_eq!(status, "1 pending ticket unanswered 0+ days (:solve_stale)");
+    assert_eq!(status, "1 pending ticket of yours unanswered 0+ days (:solve_stale)");
     press(&mut app, ":");
     type_text(&mut app, "solve_stale");
     press(&mut app, "enter");
+    assert_eq!(store_of(&app).ticket(waiting.id).unwrap().status, Status::Pending, "it asks first");
+    press(&mut app, "y");
     assert_eq!(store_of(&app).ticket(waiting.id).unwrap().status, Status::Solved);
     assert_eq!(store_of(&app).ticket(open.id).unwrap().status, Status::New, "only pending tickets");
     let status = app.state.status.clone().unwrap().text;
@@ -336,6 +344,10 @@ fn capital_m_in_the_profile_merges_the_customer_into_the_same_person_elsewhere()
     let overlay = app.state.overlay.as_ref().expect("a picker of customers alike");
     assert_eq!(overlay.items.len(), 1, "the same name in another case; not Otto, not herself");
     press(&mut app, "enter");
+    let asked = app.state.overlay.as_ref().and_then(|o| o.title.clone());
+    assert_eq!(asked.as_deref(), Some("merge carla núñez (1 ticket) into Carla Núñez (1 ticket)? y/N"));
+    assert_eq!(store_of(&app).ticket(home.id).unwrap().customer_id, home.customer_id, "nothing merged before y");
+    press(&mut app, "y");
     let customer = store_of(&app).customer(work.customer_id).unwrap();
     assert_eq!(store_of(&app).ticket(home.id).unwrap().customer_id, work.customer_id);
     assert!(customer.emails.iter().any(|e| e == "carla.nunez@home.example"), "{customer:?}");

@@ -64,7 +64,7 @@ fn a_typed_time_is_shown_as_understood_and_confirmed_in_local_time() {
     assert!(!ana.state.queue.rows.iter().any(|t| t.id == id), "it left the Open tab");
     let under_cursor = ana.state.queue.selected_ticket().map(|t| t.id);
     assert_eq!(ana.state.open_ticket().map(|t| t.id), under_cursor, "the ticket now under the cursor is shown");
-    let clock = frontdesk::app::model::conversation::Clock { now, offset: ana.state.utc_offset, zone: ana.state.zone };
+    let clock = frontdesk::app::model::conversation::Clock { now, zone: ana.state.zone };
     let lines = frontdesk::app::model::conversation::build_lines(&store.ticket_detail(id).unwrap(), 200, clock);
     let shown: String = lines.iter().map(|l| format!("{l:?}")).collect();
     assert!(shown.contains(&format!("ana snoozed until {}", BERLIN.short(until, now))), "{shown}");
@@ -99,7 +99,7 @@ fn text_that_is_not_a_time_says_why_and_snoozes_nothing() {
 fn a_new_ticket_for_a_customer_picked_by_name_opens_when_created() {
     let (_dir, path) = desk();
     let gold = Store::open(&path).unwrap().customer_by_email("customer1@shop.example").unwrap().unwrap();
-    Store::open(&path).unwrap().update_customer(gold.id, Some(Tier::Gold), None).unwrap();
+    Store::open(&path).unwrap().update_customer(gold.id, Some(Tier::Gold), None, "ana").unwrap();
     let mut ana = console(&path, "ana", |app| app.tier_raise = [("gold".to_string(), 1)].into());
     press(&mut ana, "c");
     assert!(ana.state.ticket_form.is_some());
@@ -300,6 +300,9 @@ fn a_typed_time_snoozes_every_marked_ticket() {
     type_text(&mut ana, "mon 8:30");
     let until = BERLIN.parse("mon 8:30", ana.state.now).unwrap();
     press(&mut ana, "enter");
+    let asked = ana.state.overlay.as_ref().and_then(|o| o.title.clone()).unwrap_or_default();
+    assert_eq!(asked, format!("snooze 2 marked tickets until {}? y/N", BERLIN.full(until)));
+    press(&mut ana, "y");
     let store = store_of(&ana);
     let tickets: Vec<Ticket> = marked.iter().map(|id| store.ticket(*id).unwrap()).collect();
     let snoozes = store.snoozes(&tickets).unwrap();

@@ -37,6 +37,10 @@ fn space_marks_and_s_solves_every_marked_ticket_but_one_changed_meanwhile() {
     assert!(app.state.overlay.is_some(), "the status picker, for the marked tickets");
     type_text(&mut app, "solved");
     press(&mut app, "enter");
+    let asked = app.state.overlay.as_ref().and_then(|o| o.title.clone());
+    assert_eq!(asked.as_deref(), Some("set 3 marked tickets to solved? y/N"), "more than one: it asks first");
+    assert_eq!(store_of(&app).ticket(rows[0]).unwrap().status, Status::New, "nothing before y");
+    press(&mut app, "y");
     let store = store_of(&app);
     assert_eq!(store.ticket(rows[0]).unwrap().status, Status::Solved);
     assert_eq!(store.ticket(rows[3]).unwrap().status, Status::Solved);

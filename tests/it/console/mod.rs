@@ -2,6 +2,9 @@
 
 mod agent_loop;
 mod arrivals;
+mod asks_first;
+mod audit;
+mod checked_writes;
 mod customer_care;
 mod daily;
 mod demo_desk;
@@ -10,4 +13,6 @@ mod mail;
 mod marks;
 mod output_safety;
 mod several_agents;
+mod text_kept;
 mod tickets;
+mod undo;

@@ -306,9 +306,9 @@ fn a_lost_race_says_what_the_other_agent_changed() {
     press(&mut ana, "enter");
     let said = status(&ana);
     let expected =
-        format!("ticket #{id} changed while you were editing: priority normal → high, tag #vip added by hiro at ");
+        format!("ticket #{id} changed since you last looked: priority normal → high, tag #vip added by hiro at ");
     assert!(said.starts_with(&expected), "{said}");
-    assert!(said.ends_with("; nothing was saved"), "{said}");
+    assert!(said.ends_with("; nothing was changed"), "{said}");
     assert_eq!(store_of(&ana).ticket(id).unwrap().status, Status::New);
 }
 

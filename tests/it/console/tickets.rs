@@ -212,7 +212,7 @@ fn a_change_made_elsewhere_is_a_conflict_not_an_overwrite() {
     type_text(&mut d.app, "low");
     press(&mut d.app, "enter");
     let status = d.app.state.status.clone().unwrap();
-    assert!(status.is_error && status.text.contains("changed while you were editing: priority"), "{status:?}");
+    assert!(status.is_error && status.text.contains("changed since you last looked: priority"), "{status:?}");
     assert!(status.text.contains(" → high by hiro at "), "{status:?}");
     assert_eq!(store_of(&d.app).ticket(id).unwrap().priority, Priority::High, "hiro's change stands");
     assert_eq!(
@@ -486,12 +486,12 @@ fn a_filters_first_results_start_at_the_top_even_when_they_are_the_whole_tab() {
 fn the_palette_runs_only_a_command_that_was_named() {
     let mut d = desk(3, 200);
     press(&mut d.app, ":");
-    type_text(&mut d.app, "undo");
-    assert!(d.app.state.overlay.as_ref().unwrap().matches.is_empty(), "no command is called undo");
+    type_text(&mut d.app, "unsend");
+    assert!(d.app.state.overlay.as_ref().unwrap().matches.is_empty(), "no command is called unsend");
     press(&mut d.app, "enter");
     assert!(d.app.terminal_requests.is_empty(), "nothing ran: no suspend, no editor");
     assert!(d.app.state.overlay.is_some(), "the palette stays for another try");
-    assert!(crate::support::console::status(&d.app).contains("no command is called “undo”"));
+    assert!(crate::support::console::status(&d.app).contains("no command is called “unsend”"));
     press(&mut d.app, "esc :");
     type_text(&mut d.app, "next pane");
     let overlay = d.app.state.overlay.as_ref().unwrap();

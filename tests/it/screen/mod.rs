@@ -7,5 +7,6 @@ mod layout;
 mod mail;
 mod palette;
 mod presence;
+mod questions;
 mod ticket_form;
 mod wide_text;

@@ -111,7 +111,9 @@ fn ticket_from(store: &Store, email: &str, subject: &str, body: &str) -> Ticket 
 }
 
 fn search(store: &mut Store, text: &str) -> Vec<i64> {
-    let query = frontdesk::domain::search::SearchQuery::parse(text, chrono::FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query =
+        frontdesk::domain::search::SearchQuery::parse(text, frontdesk::domain::when::Zone::Named(chrono_tz::UTC))
+            .unwrap();
     store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
 }
 
@@ -148,7 +150,7 @@ fn merging_customers_moves_addresses_tickets_and_ratings() {
     let (_dir, mut store) = store();
     let home = ticket_from(&store, "carla@home.example", "Lamp", "Broken");
     let work = ticket_from(&store, "c.nunez@work.example", "Invoice", "Wrong VAT");
-    store.update_customer(home.customer_id, None, Some("Prefers email")).unwrap();
+    store.update_customer(home.customer_id, None, Some("Prefers email"), "ana").unwrap();
     let v = store.ticket(home.id).unwrap().version;
     store
         .update_ticket(home.id, v, &TicketChange { status: Some(Status::Solved), ..Default::default() }, "ana")

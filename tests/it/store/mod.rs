@@ -1,10 +1,13 @@
 //! The store on temporary database files.
 
 mod arrivals;
+mod audit;
+mod checked_writes;
 mod customer_care;
 mod demo;
 mod demo_promises;
 mod replies;
 mod search;
 mod tickets;
+mod undo;
 mod waiting;

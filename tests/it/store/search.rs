@@ -1,7 +1,7 @@
 //! Full-text search on real database files: what is found, that the index follows every write,
 //! the filters, the index build for tickets that predate it, and `frontdesk search`.
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use frontdesk::domain::search::SearchQuery;
 use frontdesk::domain::{Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
 use frontdesk::store::Store;
@@ -52,7 +52,7 @@ fn frontdesk_binary(db: &std::path::Path, args: &[&str]) -> std::process::Output
 
 /// The ticket numbers `text` finds, newest first.
 fn find(store: &mut Store, text: &str) -> Vec<i64> {
-    let query = SearchQuery::parse(text, FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse(text, frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     store.search(&query, "ana", 50).unwrap().tickets.iter().map(|t| t.id).collect()
 }
 
@@ -101,7 +101,7 @@ fn the_index_follows_replies_notes_changes_and_deletes() {
     assert_eq!(d.store.index_queued().unwrap(), 0);
     assert_eq!(find(&mut d.store, "glad happy"), vec![other.id]);
 
-    d.store.delete_ticket(t.id).unwrap();
+    d.store.delete_ticket(t.id, "ana").unwrap();
     assert!(find(&mut d.store, "voucher").is_empty(), "a deleted ticket is gone from the index");
     assert!(find(&mut d.store, "olu").is_empty());
     assert_eq!(find(&mut d.store, "thanks"), vec![other.id]);
@@ -144,7 +144,7 @@ fn more_and_a_stopped_search_are_said() {
     let mut d = desk();
     let opts = frontdesk::demo::DemoOptions { tickets: 400, seed: 3, now: Utc::now(), agents: vec![] };
     frontdesk::demo::generate(&d.store, &opts, &mut |_| {}).unwrap();
-    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("order", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let found = d.store.search(&query, "ana", 5).unwrap();
     assert_eq!(found.tickets.len(), 5);
     assert!(found.more && !found.stopped_early);
@@ -153,7 +153,9 @@ fn more_and_a_stopped_search_are_said() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(ids, sorted, "newest first");
     // A search that runs out of time says so and keeps what it found.
-    let query = SearchQuery::parse("from:nobody-at-all status:closed", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query =
+        SearchQuery::parse("from:nobody-at-all status:closed", frontdesk::domain::when::Zone::Named(chrono_tz::UTC))
+            .unwrap();
     let found = d.store.search_within(&query, "ana", 5, Duration::ZERO).unwrap();
     assert!(found.stopped_early, "a zero budget stops the search");
 }
@@ -173,7 +175,7 @@ fn tickets_that_predate_the_index_are_indexed_by_the_build() {
     let fresh = create(&d.store, "new@shop.example", "New Person", "Parcel order lost", "where?");
     let pending = d.store.search_index_pending().unwrap().expect("tickets wait for the build");
     assert_eq!(pending.total, 51);
-    let query = SearchQuery::parse("order", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("order", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let partial = d.store.search(&query, "ana", 100).unwrap();
     assert!(partial.unindexed > 0, "a search says what it could not see yet");
 
@@ -212,7 +214,7 @@ fn a_desk_from_before_search_gets_its_index_built() {
     }
     conn.execute_batch(
         "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
-         ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state;\n         PRAGMA user_version = 2;",
+         ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state; DROP TABLE audit;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);
@@ -283,12 +285,12 @@ fn a_long_open_connection_sees_what_another_one_indexed() {
         made.push(t.id);
     }
     other.index_queued().unwrap();
-    other.delete_ticket(made[10]).unwrap();
+    other.delete_ticket(made[10], "ana").unwrap();
     other.index_queued().unwrap();
     drop(other);
     assert_eq!(find(&mut d.store, "part299"), vec![made[299]], "the old connection reads the new index");
     assert!(find(&mut d.store, "part10").is_empty());
-    let query = SearchQuery::parse("sparks", FixedOffset::east_opt(0).unwrap()).unwrap();
+    let query = SearchQuery::parse("sparks", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
     let found = d.store.search(&query, "ana", 500).unwrap();
     assert_eq!(found.tickets.len(), 299);
     assert_eq!(find(&mut d.store, "whistles"), vec![first.id]);

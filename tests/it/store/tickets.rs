@@ -96,13 +96,10 @@ fn a_stale_version_is_a_conflict() {
     assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2, .. }), "{err:?}");
     let said = err.to_string();
     assert!(
-        said.starts_with(&format!(
-            "ticket #{} changed while you were editing: priority normal → high by ana at ",
-            t.id
-        )),
+        said.starts_with(&format!("ticket #{} changed since you last looked: priority normal → high by ana at ", t.id)),
         "{said}"
     );
-    assert!(said.ends_with("; nothing was saved"), "{said}");
+    assert!(said.ends_with("; nothing was changed"), "{said}");
     let StoreError::Conflict { changes, .. } = err else { unreachable!() };
     assert_eq!(changes.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["priority"], "only the write since");
     let err = d.store.add_message(t.id, MessageKind::Reply, "ana", "hi", Some(t.version)).unwrap_err();

@@ -1,0 +1,41 @@
+//! Undo on the store worker: the agent's own changes are marked undoable as they are answered,
+//! and `u`'s undo is checked against the version the agent's change left.
+
+use crate::app::model::message::{Effect, Msg};
+use crate::domain::undo::changed_since_sentence;
+use crate::domain::when::Zone;
+use crate::store::{Store, StoreError};
+
+/// The agent's own changes of one ticket that `u` can undo.
+pub fn undoable(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::UpdateTicket { .. }
+            | Effect::Claim { .. }
+            | Effect::Snooze { .. }
+            | Effect::Rate { .. }
+            | Effect::MergeTickets { .. }
+    )
+}
+
+/// The answer to an undoable change, marked with the version the change left.
+pub fn mark(msg: Msg) -> Msg {
+    let (ticket, version) = match &msg {
+        Msg::TicketChanged(t) | Msg::Snoozed { ticket: t, .. } => (t.id, t.version),
+        _ => return msg,
+    };
+    Msg::Undoable { ticket, version, then: Box::new(msg) }
+}
+
+/// Undo the agent's change that left `ticket` at `version`: someone's write since is a conflict,
+/// named on the agent's clock. A store that fails is the caller's error.
+pub fn undo(store: &Store, ticket: i64, version: i64, me: &str, zone: Zone) -> Result<Msg, StoreError> {
+    let result = match store.undo_own(ticket, me, version) {
+        Ok(done) => Ok((done.ticket.version, done.sentence())),
+        Err(StoreError::Conflict { changes, .. }) => Err(changed_since_sentence(ticket, &changes, zone)),
+        Err(StoreError::Invalid(why)) => Err(why),
+        Err(StoreError::TicketNotFound(_)) => Err(format!("#{ticket} no longer exists; nothing was undone")),
+        Err(other) => return Err(other),
+    };
+    Ok(Msg::Undone { ticket, version, result })
+}
