@@ -204,6 +204,22 @@ pub struct TicketChange {
     pub remove_tags: Vec<String>,
 }
 
+/// What the writer of a message had seen of the ticket: a message newer than `last_message`
+/// stops it (the reply guard), and when the message also changes the ticket, so does a version
+/// other than `version` (the change was chosen against what was on screen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeenTicket {
+    pub last_message: Option<i64>,
+    pub version: Option<i64>,
+}
+
+impl From<Option<i64>> for SeenTicket {
+    /// Only the newest message seen (a script's `--expect-last`).
+    fn from(last_message: Option<i64>) -> SeenTicket {
+        SeenTicket { last_message, version: None }
+    }
+}
+
 impl TicketChange {
     pub fn is_empty(&self) -> bool {
         self.status.is_none()

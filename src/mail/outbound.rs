@@ -60,7 +60,7 @@ impl<'a> Outbound<'a> {
         agent: &Agent,
         ticket: i64,
         body: &str,
-        last_seen: Option<i64>,
+        last_seen: impl Into<crate::domain::SeenTicket>,
         change: Option<&TicketChange>,
     ) -> Result<(Message, Ticket, Result<(), String>), SendError> {
         let (message, changed, queued) = self.queue_reply(store, agent, ticket, body, last_seen, change)?;
@@ -77,7 +77,7 @@ impl<'a> Outbound<'a> {
         agent: &Agent,
         ticket: i64,
         body: &str,
-        last_seen: Option<i64>,
+        last_seen: impl Into<crate::domain::SeenTicket>,
         change: Option<&TicketChange>,
     ) -> Result<(Message, Ticket, QueuedMail), SendError> {
         let context = store.reply_context(ticket)?;

@@ -76,19 +76,18 @@ impl Store {
         ticket: i64,
         actor: &str,
         body: &str,
-        last_seen: Option<i64>,
+        seen: impl Into<crate::domain::SeenTicket>,
         mail: &OutgoingMail,
         change: Option<&TicketChange>,
     ) -> Result<(Message, Ticket, i64)> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
+        let seen = seen.into();
         let (id, outbox) = self.write(|conn| {
-            if let Some(last_seen) = last_seen {
-                super::reply_check::refuse_newer(conn, ticket, last_seen)?;
-            }
             let no_change = TicketChange::default();
             let change = change.unwrap_or(&no_change);
+            super::reply_check::refuse_unseen(conn, ticket, seen, change)?;
             let id = super::reply_check::insert_with_change(conn, ticket, MessageKind::Reply, actor, body, change)?;
             conn.execute(
                 "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",

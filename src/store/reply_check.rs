@@ -6,7 +6,7 @@ use super::messages::{insert_message, insert_message_at, read_message};
 use super::rows::{self, MESSAGE_COLUMNS};
 use super::tickets::{apply_change, read_ticket};
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::{Message, MessageKind, Ticket, TicketChange};
+use crate::domain::{Message, MessageKind, SeenTicket, Ticket, TicketChange};
 use rusqlite::{params, Connection};
 
 impl Store {
@@ -49,16 +49,15 @@ impl Store {
         kind: MessageKind,
         actor: &str,
         body: &str,
-        last_seen: Option<i64>,
+        seen: impl Into<SeenTicket>,
         change: &TicketChange,
     ) -> Result<(Message, Ticket)> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
+        let seen = seen.into();
         let id = self.write(|conn| {
-            if let Some(last_seen) = last_seen {
-                refuse_newer(conn, ticket, last_seen)?;
-            }
+            refuse_unseen(conn, ticket, seen, change)?;
             insert_with_change(conn, ticket, kind, actor, body, change)
         })?;
         Ok((read_message(&self.conn, id)?, self.ticket(ticket)?))
@@ -83,6 +82,19 @@ pub(crate) fn insert_with_change(
         apply_change(conn, &current, change, actor, now)?;
     }
     Ok(id)
+}
+
+/// In the caller's write transaction: the reply guard (nothing newer than the last message seen),
+/// and for a message that changes the ticket, the version seen ([`StoreError::Conflict`]).
+pub(crate) fn refuse_unseen(conn: &Connection, ticket: i64, seen: SeenTicket, change: &TicketChange) -> Result<()> {
+    if let Some(last_seen) = seen.last_message {
+        refuse_newer(conn, ticket, last_seen)?;
+    }
+    if let Some(version) = seen.version.filter(|_| !change.is_empty()) {
+        let current = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
+        super::tickets::check_version(conn, &current, version)?;
+    }
+    Ok(())
 }
 
 /// In the caller's write transaction: [`StoreError::NewerMessages`] when the ticket has a customer

@@ -9,7 +9,7 @@ use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as
 use crate::config::MailConfig;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
-use crate::domain::{Agent, MessageKind, PageCursor, Status, Ticket, TicketFilter, Timestamp};
+use crate::domain::{Agent, MessageKind, PageCursor, SeenTicket, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
@@ -187,8 +187,9 @@ impl Worker {
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
-            Effect::Send { ticket, kind, body, expect_last, change } => {
-                let sent = self.send(ticket, kind, &body, expect_last, &change);
+            Effect::Send { ticket, kind, body, expect_last, version, change } => {
+                let seen = SeenTicket { last_message: expect_last, version };
+                let sent = self.send(ticket, kind, &body, seen, &change);
                 Ok(sent.unwrap_or_else(|error| Msg::SendFailed { ticket, message: said(error) }))
             }
             Effect::DeleteDraft { ticket } => {
@@ -307,11 +308,11 @@ impl Worker {
         ticket: i64,
         kind: MessageKind,
         body: &str,
-        expect_last: Option<i64>,
+        seen: SeenTicket,
         change: &crate::domain::TicketChange,
     ) -> Result<Msg, StoreError> {
         let before = self.store.ticket(ticket)?.status;
-        let stored = self.store_message(ticket, kind, body, expect_last, change);
+        let stored = self.store_message(ticket, kind, body, seen, change);
         let (mailing, changed) = match stored {
             Err(StoreError::NewerMessages { ticket, newer }) => {
                 let newest = newer.last().map_or(0, |m| m.id);
@@ -326,25 +327,25 @@ impl Worker {
     }
 
     /// The message, its mail when replies are mailed, and `change` in one write (nothing newer
-    /// than `expect_last` may have come in); returns whether the mail went to the mail worker, and
+    /// than the last message seen may have come in, nor, with a change, a newer version); returns whether the mail went to the mail worker, and
     /// the ticket as the write left it.
     fn store_message(
         &self,
         ticket: i64,
         kind: MessageKind,
         body: &str,
-        expect_last: Option<i64>,
+        seen: SeenTicket,
         change: &crate::domain::TicketChange,
     ) -> Result<(bool, Ticket), StoreError> {
         let me = &self.settings.agent.login;
         let outbound = Outbound::from_config(self.settings.mail.as_ref(), &self.settings.data_dir)
             .filter(|_| kind == MessageKind::Reply);
         let (Some(outbound), Some(mail)) = (outbound, &self.mail) else {
-            let (_, changed) = self.store.reply_and_change(ticket, kind, me, body, expect_last, change)?;
+            let (_, changed) = self.store.reply_and_change(ticket, kind, me, body, seen, change)?;
             return Ok((false, changed));
         };
         let change = Some(change).filter(|c| !c.is_empty());
-        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, expect_last, change) {
+        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, seen, change) {
             Ok((_, changed, queued)) => {
                 mail.send(MailJob::Deliver(queued));
                 Ok((true, changed))

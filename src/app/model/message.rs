@@ -292,6 +292,9 @@ pub enum Effect {
         body: String,
         /// The newest message the agent had seen: newer ones stop the send.
         expect_last: Option<i64>,
+        /// The ticket's version on screen: when the message also changes the ticket, a newer
+        /// version stops it too.
+        version: Option<i64>,
         /// What the message changes on the ticket (canned replies' actions, a chosen status), in
         /// the same write.
         change: TicketChange,

@@ -22,17 +22,14 @@ pub fn send(state: &mut State, status: Option<Status>) -> Vec<Effect> {
     }
     composer.dirty = false;
     composer.sending = true;
+    let (ticket, kind, expect_last) = (composer.ticket_id, composer.kind, composer.last_seen);
     let mut change = merged(composer.actions.iter().map(|(_, change)| change));
     if status.is_some() {
         change.status = status;
     }
-    vec![Effect::Send {
-        ticket: composer.ticket_id,
-        kind: composer.kind,
-        body,
-        expect_last: composer.last_seen,
-        change,
-    }]
+    // A change that comes with the message was chosen against the ticket on screen.
+    let version = state.open_ticket().filter(|t| t.id == ticket).map(|t| t.version);
+    vec![Effect::Send { ticket, kind, body, expect_last, version, change }]
 }
 
 /// The canned replies' changes as one: a later one's status, priority or owner wins; tags add up.

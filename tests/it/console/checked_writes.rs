@@ -201,7 +201,7 @@ fn spam_is_checked_against_the_ticket_the_question_named() {
 
 #[test]
 fn a_delete_is_checked_against_the_ticket_the_question_named() {
-    let (_dir, path, mut hiro, id) = both_open_then_ana_changes(|_, _| {});
+    let (_dir, _path, mut hiro, id) = both_open_then_ana_changes(|_, _| {});
     deliver(&mut hiro, Msg::Action(Action::DeleteTicket));
     press(&mut hiro, "y");
     assert!(store_of(&hiro).ticket(id).is_ok(), "not deleted: the ticket changed since hiro saw it");
@@ -280,4 +280,32 @@ fn a_bulk_snooze_leaves_the_ticket_changed_since_it_was_marked() {
         )),
         "{said}"
     );
+}
+
+#[test]
+fn a_reply_that_also_sets_the_status_is_checked_and_keeps_its_text() {
+    let (_dir, path, mut hiro, id) = both_open_then_ana_changes(|_, _| {});
+    press(&mut hiro, "r");
+    type_text(&mut hiro, "Solved on our side");
+    let before = events(&path, id);
+    let alt_s = frontdesk::app::model::key::KeyEvent::new(
+        frontdesk::app::model::key::KeyCode::Char('s'),
+        frontdesk::app::model::key::KeyModifiers::ALT,
+    );
+    deliver(&mut hiro, Msg::Key(alt_s));
+    press(&mut hiro, "s");
+    let said = status(&hiro);
+    assert!(
+        said.contains(&format!("ticket #{id} changed since you last looked: priority normal → urgent by ana")),
+        "{said}"
+    );
+    assert!(said.ends_with("your text is kept"), "{said}");
+    assert_eq!(events(&path, id), before, "neither the reply nor the status was written");
+    assert_eq!(hiro.state.composer.as_ref().map(|c| c.body()).as_deref(), Some("Solved on our side"));
+    assert_eq!(hiro.state.open_ticket().map(|t| t.priority), Some(Priority::Urgent), "the ticket as it now is");
+    // Having seen ana's change, hiro sends again, and it goes through.
+    deliver(&mut hiro, Msg::Key(alt_s));
+    press(&mut hiro, "s");
+    let now = store_of(&hiro).ticket(id).unwrap();
+    assert_eq!((now.status, now.priority), (Status::Solved, Priority::Urgent), "{}", status(&hiro));
 }

@@ -135,3 +135,19 @@ fn stale_pending_tickets_are_counted_and_solved_by_owner() {
     assert_eq!(store.ticket(nobodys.id).unwrap().status, Status::Pending);
     assert_eq!(store.solve_stale_pending(before, None, "ana").unwrap().len(), 3, "everyone's");
 }
+
+#[test]
+fn a_message_that_changes_the_ticket_is_checked_against_the_version_seen_and_one_that_does_not_is_not() {
+    let (_dir, store) = store();
+    let t = ticket(&store, "carla@shop.example", "Refund");
+    made_urgent(&store, &t);
+    let solve = TicketChange { status: Some(Status::Solved), ..Default::default() };
+    let stale = SeenTicket { last_message: None, version: Some(t.version) };
+    is_conflict(store.reply_and_change(t.id, MessageKind::Reply, "ana", "Done", stale, &solve), t.id);
+    let kept = store.ticket_detail(t.id).unwrap();
+    assert_eq!((kept.ticket.status, kept.messages.len()), (Status::New, 1), "neither the reply nor the status");
+    // The same reply without a change does not depend on the version: it goes through.
+    let (_, after) =
+        store.reply_and_change(t.id, MessageKind::Reply, "ana", "Done", stale, &TicketChange::default()).unwrap();
+    assert_eq!(store.ticket_detail(after.id).unwrap().messages.len(), 2);
+}
