@@ -1,7 +1,7 @@
 //! Overlays drawn over the panes: help, the palette, the pickers.
 
 use super::theme::Theme;
-use crate::app::model::overlay::Overlay;
+use crate::app::model::overlay::{Overlay, OverlayKind};
 use crate::app::model::text::{fit, truncate};
 use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
@@ -13,8 +13,10 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
     let width = screen.width.saturating_sub(4).min(76);
     let preview = preview_lines(overlay, width.saturating_sub(2) as usize);
     let preview_rows = if preview.is_empty() { 0 } else { preview.len() as u16 + 1 };
+    // A question is answered by a key: it has no text to type, and its answers read whole.
+    let question = overlay.kind == OverlayKind::Confirm;
     // Borders, the query line, the list and a blank row; the preview replaces the blank row.
-    let wanted = overlay.items.len() as u16 + 4 + preview_rows.saturating_sub(1);
+    let wanted = overlay.items.len() as u16 + 4 + preview_rows.saturating_sub(1) - u16::from(question);
     let height = wanted.min(screen.height.saturating_sub(2)).max(5.min(screen.height));
     let area = Rect {
         x: screen.x + (screen.width - width) / 2,
@@ -23,26 +25,32 @@ pub fn render_overlay(overlay: &Overlay, theme: &Theme, screen: Rect, buf: &mut 
         height,
     };
     Clear.render(area, buf);
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_type(theme.border_type(true))
         .border_style(theme.border(true))
-        .title(format!(" {} ", for_display_line(overlay.title())))
-        .title_bottom(Line::from(format!(" {} of {} ", overlay.matches.len(), overlay.items.len())).right_aligned());
+        .title(format!(" {} ", for_display_line(overlay.title())));
+    if !question {
+        let count = format!(" {} of {} ", overlay.matches.len(), overlay.items.len());
+        block = block.title_bottom(Line::from(count).right_aligned());
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     let mut rows = inner.rows();
-    if let Some(row) = rows.next() {
+    let query_rows = u16::from(!question);
+    if let Some(row) = (!question).then(|| rows.next()).flatten() {
         let query = for_display_line(overlay.query()).into_owned();
         Line::from(vec![Span::styled("> ", theme.bold()), Span::raw(query), Span::styled("▏", theme.bold())])
             .render(row, buf);
     }
     // The preview takes the rows under the list, as many as leave the list three (or all of it).
     let list_least = overlay.matches.len().clamp(1, 3) as u16;
-    let preview_rows = preview_rows.min(inner.height.saturating_sub(1 + list_least));
-    let list_height = inner.height.saturating_sub(1 + preview_rows) as usize;
-    // One column for the labels, as wide as the longest (at most two thirds of the overlay).
+    let preview_rows = preview_rows.min(inner.height.saturating_sub(query_rows + list_least));
+    let list_height = inner.height.saturating_sub(query_rows + preview_rows) as usize;
+    // One column for the labels, as wide as the longest (at most two thirds of the overlay, all
+    // of it for a question's answers, which have nothing beside them).
     let longest = overlay.items.iter().map(|i| crate::app::model::text::width(&for_display_line(&i.label))).max();
-    let label_w = longest.unwrap_or(0).min(inner.width as usize * 2 / 3);
+    let widest = if question { inner.width as usize } else { inner.width as usize * 2 / 3 };
+    let label_w = longest.unwrap_or(0).min(widest);
     let first = overlay.selected.saturating_sub(list_height.saturating_sub(1));
     let listed = overlay.matches.iter().enumerate().skip(first).take(list_height);
     for (row, (n, (index, hits))) in rows.by_ref().zip(listed) {

@@ -26,7 +26,7 @@ pub fn ask(state: &mut State, action: Action) -> Vec<Effect> {
     let (title, yes, choice) = match verb {
         "delete" => (
             format!("Delete #{} {subject}? y/N", ticket.id),
-            "delete it with its conversation and history: it cannot be undone",
+            "delete it and its conversation (the audit log keeps its history): no undo",
             Choice::DeleteTicket(ticket.id),
         ),
         _ => (

@@ -7,7 +7,9 @@ pub fn undo(state: &mut State) -> Vec<Effect> {
     match state.undo.last() {
         Some((ticket, version)) => vec![Effect::Undo { ticket, version }],
         None => {
-            state.set_status("nothing to undo: you have changed no ticket in this console");
+            state.set_status(
+                "nothing left to undo: your changes in this console are all undone (ticket undo N undoes older ones)",
+            );
             vec![]
         }
     }

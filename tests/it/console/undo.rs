@@ -74,7 +74,10 @@ fn u_undoes_priority_owner_take_and_tags_one_after_another() {
     let t = store_of(&app).ticket(id).unwrap();
     assert_eq!((t.priority, t.tags.len()), (Priority::Normal, 0), "{}", status(&app));
     press(&mut app, "u");
-    assert_eq!(status(&app), "nothing to undo: you have changed no ticket in this console");
+    assert_eq!(
+        status(&app),
+        "nothing left to undo: your changes in this console are all undone (ticket undo N undoes older ones)"
+    );
 }
 
 #[test]
@@ -128,7 +131,10 @@ fn another_consoles_write_since_makes_u_a_conflict_that_changes_nothing() {
     assert_eq!((t.status, t.priority), (Status::Pending, Priority::High), "both changes stand");
     assert_eq!(ana.state.open_ticket().unwrap().priority, Priority::High, "the screen shows the ticket as it is");
     press(&mut ana, "u");
-    assert_eq!(status(&ana), "nothing to undo: you have changed no ticket in this console");
+    assert_eq!(
+        status(&ana),
+        "nothing left to undo: your changes in this console are all undone (ticket undo N undoes older ones)"
+    );
 }
 
 #[test]
@@ -136,7 +142,10 @@ fn nothing_to_undo_says_so_and_the_palette_runs_undo_by_name() {
     let (_dir, path) = desk();
     let (mut app, id) = opened(&path);
     deliver(&mut app, Msg::Action(Action::Undo));
-    assert_eq!(status(&app), "nothing to undo: you have changed no ticket in this console");
+    assert_eq!(
+        status(&app),
+        "nothing left to undo: your changes in this console are all undone (ticket undo N undoes older ones)"
+    );
     pick(&mut app, "s", "pend");
     press(&mut app, ":");
     type_text(&mut app, "undo");
