@@ -96,6 +96,8 @@ impl AuditEntry {
             }
             (SubjectKind::Ticket, "tag") if self.old.is_none() => format!("tagged {}", value(&self.new)),
             (SubjectKind::Ticket, "tag") => format!("untagged {}", value(&self.old)),
+            // The changes logged with it put back what that earlier write had changed.
+            (SubjectKind::Ticket, "undo") => format!("undid an earlier change (event {})", value(&self.new)),
             (SubjectKind::Ticket, "merged") => format!("#{} merged into it", value(&self.new)),
             (SubjectKind::Ticket, "merged_into") => format!("merged into #{}", value(&self.new)),
             (SubjectKind::Customer, "merged_into") => {
@@ -216,6 +218,8 @@ mod tests {
             entry(SubjectKind::Customer, "merged_into", Some("Carla"), Some("3")).change(),
             "merged into customer 3: was Carla"
         );
+        let undo = entry(SubjectKind::Ticket, "undo", None, Some("5064")).change();
+        assert_eq!(undo, "undid an earlier change (event 5064)");
         assert_eq!(entry(SubjectKind::Ticket, "x", None, None).subject_label(), "#7");
         assert_eq!(entry(SubjectKind::Agent, "role", None, None).subject_label(), "agent 7");
     }
