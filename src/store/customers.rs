@@ -7,6 +7,39 @@ use crate::domain::CustomerSummary;
 use crate::domain::{is_plausible_email, Customer, Tier, Timestamp};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
+/// In the caller's write: set the customer's tier and notes where given and different, each
+/// change audited; with `seen_notes`, only if the notes are still those.
+fn change_customer(
+    conn: &Connection,
+    id: i64,
+    (tier, notes): (Option<Tier>, Option<&str>),
+    seen_notes: Option<&str>,
+    actor: &str,
+) -> Result<()> {
+    let (name, old_tier, old_notes): (String, String, String) = conn
+        .query_row("SELECT name, tier, notes FROM customers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .ok_or(StoreError::CustomerNotFound(id))?;
+    if seen_notes.is_some_and(|seen| seen != old_notes) {
+        let name = crate::domain::text::for_display_line(&name).into_owned();
+        return Err(StoreError::NotesChanged { customer: id, name });
+    }
+    let (subject, now) = (id.to_string(), now_millis());
+    if let Some(tier) = tier.map(Tier::as_str).filter(|t| *t != old_tier) {
+        conn.execute("UPDATE customers SET tier = ?1 WHERE id = ?2", params![tier, id])?;
+        let row = AuditRow::customer(actor, &subject, "tier", Some(&old_tier), Some(tier));
+        super::audit::record(conn, &row, now)?;
+    }
+    if let Some(notes) = notes.filter(|n| *n != old_notes) {
+        conn.execute("UPDATE customers SET notes = ?1 WHERE id = ?2", params![notes, id])?;
+        let row = AuditRow::customer(actor, &subject, "notes", Some(&old_notes), Some(notes));
+        super::audit::record(conn, &row, now)?;
+    }
+    Ok(())
+}
+
 /// The customer owning `email` (any of their addresses, any case), created when there is none.
 pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>, actor: &str) -> Result<i64> {
     let email = email.trim();
@@ -194,27 +227,14 @@ impl Store {
     /// Change a customer's tier and/or notes; `None` leaves a field as it is, and so does a value
     /// it already has. Each change is in the audit log, before and after.
     pub fn update_customer(&self, id: i64, tier: Option<Tier>, notes: Option<&str>, actor: &str) -> Result<Customer> {
-        self.write(|conn| {
-            let (old_tier, old_notes): (String, String) = conn
-                .query_row("SELECT tier, notes FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .ok_or(StoreError::CustomerNotFound(id))?;
-            let (subject, now) = (id.to_string(), now_millis());
-            if let Some(tier) = tier.map(Tier::as_str).filter(|t| *t != old_tier) {
-                conn.execute("UPDATE customers SET tier = ?1 WHERE id = ?2", params![tier, id])?;
-                let row = AuditRow::customer(actor, &subject, "tier", Some(&old_tier), Some(tier));
-                super::audit::record(conn, &row, now)?;
-            }
-            if let Some(notes) = notes.filter(|n| *n != old_notes) {
-                conn.execute("UPDATE customers SET notes = ?1 WHERE id = ?2", params![notes, id])?;
-                super::audit::record(
-                    conn,
-                    &AuditRow::customer(actor, &subject, "notes", Some(&old_notes), Some(notes)),
-                    now,
-                )?;
-            }
-            Ok(())
-        })?;
+        self.write(|conn| change_customer(conn, id, (tier, notes), None, actor))?;
+        self.customer(id)
+    }
+
+    /// Save the customer's notes if they are still `seen` (what the agent opened to edit): one
+    /// agent's edit never silently replaces another's. Audited like any notes change.
+    pub fn save_notes_seen(&self, id: i64, seen: &str, notes: &str, actor: &str) -> Result<Customer> {
+        self.write(|conn| change_customer(conn, id, (None, Some(notes)), Some(seen), actor))?;
         self.customer(id)
     }
 

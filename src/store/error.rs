@@ -28,6 +28,9 @@ pub enum StoreError {
     /// first address and number of tickets are compared).
     #[error("customer {name} changed while you were looking: {what}; nothing was merged")]
     CustomerChanged { customer: i64, name: String, what: String },
+    /// Someone saved a customer's notes while the agent was editing them.
+    #[error("the notes of {name} changed since you opened them; yours were not saved")]
+    NotesChanged { customer: i64, name: String },
     #[error("the database {path} was written by a newer frontdesk (schema {found}, this one knows {known}); upgrade frontdesk to change it")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("the database is busy: another frontdesk kept it locked for more than 5 seconds")]

@@ -32,7 +32,7 @@ pub fn load(
     }
     let last_contact = store.last_contact(customer_id)?;
     let sla = explain_clocks(store, policies, open, now, zone)?;
-    Ok(ProfileFacts { ratings, at_risk, last_contact, sla, editing_notes: None })
+    Ok(ProfileFacts { ratings, at_risk, last_contact, sla })
 }
 
 fn explain_clocks(

@@ -124,10 +124,15 @@ impl Worker {
             Effect::Snooze { id, version, until } => {
                 Ok(Msg::Snoozed { ticket: store.snooze_ticket_seen(id, Some(version), until, &me)?, until })
             }
-            Effect::SaveNotes { customer, notes, ticket } => {
-                store.update_customer(customer, None, Some(&notes), &me)?;
-                Ok(Msg::TicketChanged(store.ticket(ticket)?))
-            }
+            Effect::SaveNotes { customer, seen, notes, ticket } => match store
+                .save_notes_seen(customer, &seen, &notes, &me)
+            {
+                Err(e @ StoreError::NotesChanged { .. }) => Ok(Msg::NotesRefused { customer, notes, message: said(e) }),
+                saved => {
+                    saved?;
+                    Ok(Msg::TicketChanged(store.ticket(ticket)?))
+                }
+            },
             Effect::Nps { customer, score, ticket } => {
                 store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))

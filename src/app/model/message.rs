@@ -173,6 +173,12 @@ pub enum Msg {
     },
     /// The new-ticket form's ticket could not be created: the form stays, to fix and send again.
     CreateFailed(String),
+    /// The customer's notes were not saved: someone saved theirs since the agent opened them.
+    NotesRefused {
+        customer: i64,
+        notes: String,
+        message: String,
+    },
     /// The new-ticket form's customer lookup failed.
     LookupFailed {
         generation: u64,
@@ -230,6 +236,8 @@ pub enum Effect {
     /// Save a customer's notes, then show the open ticket again.
     SaveNotes {
         customer: i64,
+        /// The notes the agent opened: someone else's save since stops this one.
+        seen: String,
         notes: String,
         ticket: i64,
     },

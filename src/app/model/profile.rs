@@ -17,6 +17,14 @@ pub struct ProfileFacts {
     pub last_contact: Option<Timestamp>,
     /// The open ticket's SLA clocks explained, e.g. "first response due Tue 10:30, 45 business minutes left".
     pub sla: Vec<String>,
-    /// The customer whose notes are in `$EDITOR` (the editor's text goes to them, not the composer).
-    pub editing_notes: Option<i64>,
+}
+
+/// A customer's notes being edited in `$EDITOR`, or an edit that could not be saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotesEdit {
+    pub customer: i64,
+    /// The notes as they were when the editor opened: the save is checked against them.
+    pub seen: String,
+    /// The agent's text that was not saved because someone else saved the notes first.
+    pub unsaved: Option<String>,
 }

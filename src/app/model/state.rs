@@ -47,6 +47,9 @@ pub struct ProfileState {
     pub selected: usize,
     /// Ratings and the at-risk mark.
     pub facts: ProfileFacts,
+    /// The customer's notes in `$EDITOR` (the editor's text goes to them, not the composer), or
+    /// an edit someone else's save stopped. Kept apart from `facts`, which every load replaces.
+    pub notes: Option<super::profile::NotesEdit>,
 }
 
 /// What the line at the bottom is asking for.

@@ -190,6 +190,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.set_error(message);
             vec![]
         }
+        Msg::NotesRefused { customer, notes, message } => notes::on_refused(state, customer, notes, message),
         Msg::SendFailed { ticket, message } => composer::on_send_failed(state, ticket, message),
         Msg::CreateFailed(message) => {
             state.set_error(message);

@@ -249,6 +249,28 @@ fn capital_e_in_the_profile_edits_the_customer_notes_in_the_editor() {
 }
 
 #[test]
+fn notes_saved_by_someone_else_meanwhile_are_not_overwritten_and_the_edit_is_kept() {
+    use frontdesk::app::model::message::{Effect, Msg};
+    let (_dir, store) = desk();
+    let lamp = new_ticket(&store, "Broken lamp", Priority::Normal);
+    let mut app = open_app(store, chrono::Utc::now(), Policies::default());
+    press(&mut app, "enter 3 E");
+    // While the editor is open, another agent saves the notes.
+    store_of(&app).update_customer(lamp.customer_id, None, Some("Call after 5 pm."), "bob").unwrap();
+    deliver(&mut app, Msg::EditorDone(Some("Prefers email.\n".into())));
+    assert_eq!(store_of(&app).customer(lamp.customer_id).unwrap().notes, "Call after 5 pm.", "bob's notes stay");
+    let said = app.state.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("changed since you opened them; yours were not saved"), "{said}");
+    // The next E opens bob's notes with the agent's edit below them; what is saved then is kept.
+    press(&mut app, "E");
+    let Some(Effect::OpenEditor { body }) = app.terminal_requests.last() else { panic!("{:?}", app.terminal_requests) };
+    assert!(body.starts_with("Call after 5 pm.\n\n-----") && body.ends_with("\nPrefers email."), "{body}");
+    deliver(&mut app, Msg::EditorDone(Some("Call after 5 pm. Prefers email.\n".into())));
+    assert_eq!(store_of(&app).customer(lamp.customer_id).unwrap().notes, "Call after 5 pm. Prefers email.");
+    assert!(app.state.composer.is_none(), "the composer was not touched");
+}
+
+#[test]
 fn capital_r_on_an_open_ticket_records_an_nps_answer_once_in_30_days() {
     let (_dir, store) = desk();
     new_ticket(&store, "Broken lamp", Priority::Normal);
