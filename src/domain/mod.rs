@@ -245,7 +245,19 @@ pub struct NewTicket {
 /// Normalise a tag: trimmed, lowercase, inner spaces as dashes.
 pub fn normalize_tag(tag: &str) -> Option<String> {
     let t: String = tag.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
-    (!t.is_empty()).then_some(t)
+    // A tag is a word to filter by: control characters and invisible direction marks are no part of one.
+    let invisible = |c: char| {
+        c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    (!t.is_empty() && !t.chars().any(invisible)).then_some(t)
+}
+
+/// The tag as stored, or the sentence that says why it is not one.
+pub fn tag_or_why(tag: &str) -> Result<String, String> {
+    normalize_tag(tag).ok_or_else(|| {
+        let shown = text::for_display_line(tag);
+        format!("'{shown}' is not a tag: a tag is a word or words, without control characters or direction marks")
+    })
 }
 
 /// A plausible email address: one `@`, something on each side, no spaces.
@@ -297,6 +309,9 @@ mod tests {
     fn tags_are_normalized() {
         assert_eq!(normalize_tag("  Refund Request "), Some("refund-request".into()));
         assert_eq!(normalize_tag("   "), None);
+        assert_eq!(normalize_tag("vip\u{1b}]0;owned\u{7}"), None, "control characters");
+        assert_eq!(normalize_tag("\u{202e}pudnef"), None, "a direction override");
+        assert!(tag_or_why("a\u{0}b").unwrap_err().starts_with("'a"), "named, made safe");
     }
 
     #[test]

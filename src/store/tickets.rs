@@ -75,7 +75,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6, ?6)",
                 params![id, subject, customer, new.priority.as_str(), new.channel.as_str(), now],
             )?;
-            for tag in new.tags.iter().filter_map(|t| normalize_tag(t)) {
+            for tag in new.tags.iter().map(|t| crate::domain::tag_or_why(t).map_err(StoreError::Invalid)) {
+                let tag = tag?;
                 conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])?;
             }
             if !new.body.is_empty() {
@@ -397,13 +398,15 @@ pub(crate) fn apply_status(
 
 fn apply_tags(conn: &Connection, id: i64, change: &TicketChange, actor: &str, now: i64) -> Result<bool> {
     let mut changed = false;
-    for tag in change.add_tags.iter().filter_map(|t| normalize_tag(t)) {
+    for tag in change.add_tags.iter().map(|t| crate::domain::tag_or_why(t).map_err(StoreError::Invalid)) {
+        let tag = tag?;
         if conn.execute("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)", params![id, tag])? > 0 {
             log_event(conn, id, actor, "tag", None, Some(&tag), now)?;
             changed = true;
         }
     }
-    for tag in change.remove_tags.iter().filter_map(|t| normalize_tag(t)) {
+    for tag in change.remove_tags.iter().map(|t| crate::domain::tag_or_why(t).map_err(StoreError::Invalid)) {
+        let tag = tag?;
         if conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2", params![id, tag])? > 0 {
             log_event(conn, id, actor, "tag", Some(&tag), None, now)?;
             changed = true;

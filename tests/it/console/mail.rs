@@ -89,7 +89,10 @@ fn a_relay_that_stalls_does_not_stall_the_console() {
     assert!(sent.elapsed() < Duration::from_secs(5), "the keys were answered while the relay stalled");
     times.sort();
     let (median, slowest) = (times[times.len() / 2], times[times.len() - 1]);
-    assert!(slowest <= Duration::from_millis(16), "key to frame: median {median:?}, slowest {slowest:?}");
+    // No key waits for the relay (it stalls 10 s). How fast a key is answered is the console
+    // bench's figure (key to frame, p99 ≤ 16 ms, release build): a debug build sharing two cores
+    // with the rest of the suite measured 18–60 ms here without any relay involved.
+    assert!(slowest < Duration::from_secs(1), "a key waited for the relay: median {median:?}, slowest {slowest:?}");
     assert!(relay.received().is_empty(), "nothing delivered yet");
     // Then the relay speaks, and the outcome reaches the console.
     console.app.wait_idle();
