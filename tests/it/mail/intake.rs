@@ -146,3 +146,13 @@ fn inline_uuencode_becomes_an_attachment() {
     assert_eq!(atts[0].name, "invoice 4711.txt");
     assert_eq!(desk.store.attachment(atts[0].id).unwrap().1, "Invoice 4711\ntotal: 42.00 EUR\n".repeat(5).as_bytes());
 }
+
+#[test]
+fn an_inner_multipart_left_open_before_the_next_outer_part_is_decoded() {
+    let (desk, d) = imported(&intake("nested-inner-left-open.eml"));
+    let body = &d.messages[0].body;
+    assert_eq!(body, "Die Lieferung kam beschädigt an.");
+    let atts = &d.mail.of(d.messages[0].id).unwrap().attachments;
+    assert_eq!(atts.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["photo-note.txt"]);
+    assert_eq!(desk.store.attachment(atts[0].id).unwrap().1, "dent on the left – see photo".as_bytes());
+}
