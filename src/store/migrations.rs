@@ -423,11 +423,11 @@ CREATE TABLE IF NOT EXISTS undo_details (
 
 /// Headers a mail sent as raw 8-bit bytes with no charset: the bytes beside the text read from them.
 const RAW_HEADERS: &str = r#"
-CREATE TABLE message_raw_headers (
+CREATE TABLE IF NOT EXISTS message_raw_headers (
     message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
     field      TEXT NOT NULL,
     charset    TEXT NOT NULL,
     raw        BLOB NOT NULL
 );
-CREATE INDEX message_raw_headers_by_message ON message_raw_headers(message_id);
+CREATE INDEX IF NOT EXISTS message_raw_headers_by_message ON message_raw_headers(message_id);
 "#;
