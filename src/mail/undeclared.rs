@@ -51,23 +51,16 @@ impl<'m> Undeclared<'m> {
     }
 
     /// A part's Content-Type and Content-Disposition values as text: read again when they held
-    /// undeclared bytes (with those bytes), else as sent.
+    /// undeclared bytes, else as sent; and the raw bytes of the one the name comes from
+    /// (Content-Disposition first, as for the name).
     pub fn part_headers(&self, part: &MessagePart, field: &str) -> (Option<String>, Option<String>, Option<RawHeader>) {
-        let mut raw_kept = None;
-        let mut value = |name: HeaderName<'static>| -> Option<String> {
-            if let Some((text, raw)) = self.redecode(part, name.clone(), field) {
-                let kept: &mut Option<RawHeader> = &mut raw_kept;
-                match kept {
-                    Some(k) => k.raw.extend_from_slice(&raw.raw),
-                    None => *kept = Some(raw),
-                }
-                return Some(text);
-            }
-            raw_value(self.message, part, &name).map(|r| String::from_utf8_lossy(r).into_owned())
+        let value = |name: HeaderName<'static>| match self.redecode(part, name.clone(), field) {
+            Some((text, raw)) => (Some(text), Some(raw)),
+            None => (raw_value(self.message, part, &name).map(|r| String::from_utf8_lossy(r).into_owned()), None),
         };
-        let content_type = value(HeaderName::ContentType);
-        let disposition = value(HeaderName::ContentDisposition);
-        (content_type, disposition, raw_kept)
+        let (content_type, type_raw) = value(HeaderName::ContentType);
+        let (disposition, disposition_raw) = value(HeaderName::ContentDisposition);
+        (content_type, disposition, disposition_raw.or(type_raw))
     }
 
     fn redecode(&self, part: &MessagePart, name: HeaderName<'static>, field: &str) -> Option<(String, RawHeader)> {
