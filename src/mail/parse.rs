@@ -71,8 +71,9 @@ pub fn parse_mail_from(
     // A parser bug must not take the whole import down: the mail is quarantined instead.
     let parsed = crate::panics::catch_quietly(|| MessageParser::default().parse(raw));
     let message = parsed.map_err(|_| Refusal::ParserFailed)?.ok_or(Refusal::Unparseable)?;
-    // Multiparts left open are closed at the end and read again, so their last parts decode.
-    let closed = boundaries::closed(raw, &message);
+    // Multiparts left open are closed where they end and the mail read again, so every part
+    // decodes; not for a mail past the part limit, which is refused below anyway.
+    let closed = (message.parts.len() <= limits.max_parts).then(|| boundaries::closed(raw, &message)).flatten();
     let message = match &closed {
         Some(bytes) => crate::panics::catch_quietly(|| MessageParser::default().parse(&bytes[..]))
             .ok()
