@@ -24,7 +24,12 @@ pub enum QuarantineCommand {
     /// Why a mail was quarantined, and its start (made safe to show).
     Show { id: i64 },
     /// Import it after all, without the size, depth and part limits.
-    Release { id: i64 },
+    Release {
+        id: i64,
+        /// The sender to import it as, when its own is missing or unusable.
+        #[arg(long, value_name = "ADDR")]
+        from: Option<String>,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -41,7 +46,7 @@ pub fn run(store: &Store, config: &Config, cmd: QuarantineCommand, out: &mut dyn
     match cmd {
         QuarantineCommand::List { all, json } => list(store, all, json, out),
         QuarantineCommand::Show { id } => show(store, id, out),
-        QuarantineCommand::Release { id } => release(store, config, id, out),
+        QuarantineCommand::Release { id, from } => release(store, config, id, from.as_deref(), out),
     }
 }
 
@@ -88,14 +93,17 @@ fn show(store: &Store, id: i64, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
-fn release(store: &Store, config: &Config, id: i64, out: &mut dyn Write) -> Result<(), CliError> {
+fn release(store: &Store, config: &Config, id: i64, from: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+    if let Some(from) = from.filter(|f| !crate::domain::is_mail_address(&crate::mail::sender::normalize(f))) {
+        return Err(CliError::Refused(format!("--from '{}' is not an email address", for_display_line(from))));
+    }
     let (q, raw) = store.quarantined_mail(id)?;
     if q.released {
         return Err(CliError::Refused(format!("quarantined mail {id} was already released")));
     }
     let mut importer = Importer::new(store, config);
     importer.limits = Limits::none();
-    match importer.import(&raw, &q.source)? {
+    match importer.import_from(&raw, &q.source, from)? {
         ImportOutcome::Quarantined { reason, .. } => Err(CliError::Refused(format!(
             "quarantined mail {id} still cannot be imported: {}",
             for_display_line(&reason)

@@ -21,6 +21,19 @@ pub struct IncomingMail {
     pub content_hash: String,
     /// When the sender says it was sent (its Date header), unix milliseconds.
     pub sent_at: Option<i64>,
+    /// Headers written in raw 8-bit bytes with no charset: their bytes, beside the guessed text.
+    pub raw_headers: Vec<RawHeader>,
+}
+
+/// A header (or an attachment's name) whose raw bytes declared no charset: the bytes as sent and
+/// the charset they were read in, so a wrong guess can be seen and read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHeader {
+    /// `Subject`, `From`, or `attachment N name`.
+    pub field: String,
+    /// The encoding's name (`GBK`, `Shift_JIS`, `KOI8-R`).
+    pub charset: String,
+    pub raw: Vec<u8>,
 }
 
 impl IncomingMail {

@@ -276,6 +276,17 @@ pub fn is_plausible_email(s: &str) -> bool {
     }
 }
 
+/// An address as RFC 5322 allows it in mail: a dot-atom or quoted local part, and a host that
+/// needs no dot (`root@localhost`). Looser than [`is_plausible_email`], which guards typed input.
+pub fn is_mail_address(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    let bad = |c: char| c.is_whitespace() || c.is_control();
+    let local_ok =
+        if quoted { !local.chars().any(char::is_control) } else { !local.is_empty() && !local.chars().any(bad) };
+    local_ok && !domain.is_empty() && !domain.starts_with('.') && !domain.ends_with('.') && !domain.chars().any(bad)
+}
+
 /// Short age like `45s`, `12m`, `3h`, `2d`, `5w`.
 pub fn short_age(from: Timestamp, now: Timestamp) -> String {
     let secs = (now - from).num_seconds().max(0);
@@ -320,6 +331,8 @@ mod tests {
         assert!(!is_plausible_email("carla"));
         assert!(!is_plausible_email("a b@c.de"));
         assert!(!is_plausible_email("a@nodot"));
+        assert!(is_mail_address("root@localhost") && is_mail_address("\"john smith\"@example.com"));
+        assert!(!is_mail_address("a b@c.de") && !is_mail_address("a@b.") && !is_mail_address("mailer-daemon"));
     }
 
     #[test]

@@ -13,7 +13,12 @@ pub fn detect(message: &Message) -> Option<Automatic> {
     let from =
         message.from().and_then(|a| a.first()).and_then(|a| a.address.as_deref()).unwrap_or("").to_ascii_lowercase();
     let local = from.split('@').next().unwrap_or("");
-    if is_report || header("X-Failed-Recipients").is_some() || matches!(local, "mailer-daemon" | "postmaster") {
+    let bare_mail_system = super::sender::is_mail_system(message);
+    if is_report
+        || header("X-Failed-Recipients").is_some()
+        || matches!(local, "mailer-daemon" | "postmaster")
+        || bare_mail_system
+    {
         return Some(Automatic::Bounce);
     }
     let auto_submitted = header("Auto-Submitted").is_some_and(|v| !v.is_empty() && !v.starts_with("no"));

@@ -1,6 +1,6 @@
 //! Parse and import one mail: the body shared by `frontdesk import`, quarantine release and the fuzz target.
 
-use super::parse::{parse_mail, Limits};
+use super::parse::{parse_mail_from, Limits};
 use crate::domain::mail::ImportOutcome;
 use crate::store::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -28,8 +28,13 @@ impl<'a> Importer<'a> {
     /// Import `raw` (one transaction), or quarantine it whole with the reason. Only a store failure
     /// (a locked or broken database) is an error.
     pub fn import(&self, raw: &[u8], source: &str) -> Result<ImportOutcome, StoreError> {
+        self.import_from(raw, source, None)
+    }
+
+    /// As [`Importer::import`], with `sender` (when given) in place of the one the mail names.
+    pub fn import_from(&self, raw: &[u8], source: &str, sender: Option<&str>) -> Result<ImportOutcome, StoreError> {
         let hash = content_hash(raw);
-        let mail = match parse_mail(raw, &self.limits, hash.clone()) {
+        let mail = match parse_mail_from(raw, &self.limits, hash.clone(), sender) {
             Ok(mail) => mail,
             Err(refusal) => return self.quarantine(raw, &hash, &refusal.to_string(), source),
         };

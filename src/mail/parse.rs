@@ -1,9 +1,10 @@
 //! Raw bytes to an [`IncomingMail`]: MIME structure, charsets, encoded words, HTML to text, attachments.
 //! Mail past the limits, or that does not parse, is refused with a reason (and quarantined by import).
 
-use super::{auto, html};
-use crate::domain::mail::{Automatic, IncomingMail, MailAttachment};
-use mail_parser::{Address, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use super::undeclared::{self, Undeclared};
+use super::{auto, boundaries, charset, html, rfc2231, sender, uuencode};
+use crate::domain::mail::{Automatic, IncomingMail, MailAttachment, RawHeader};
+use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use std::fmt;
 
 /// How big and how deep a mail may be before it is quarantined instead of imported.
@@ -54,23 +55,72 @@ impl fmt::Display for Refusal {
 
 /// Decode `raw` within `limits`; `content_hash` identifies it when it has no Message-ID.
 pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<IncomingMail, Refusal> {
+    parse_mail_from(raw, limits, content_hash, None)
+}
+
+/// As [`parse_mail`], with the sender given by hand (an agent releasing a quarantined mail).
+pub fn parse_mail_from(
+    raw: &[u8],
+    limits: &Limits,
+    content_hash: String,
+    given_sender: Option<&str>,
+) -> Result<IncomingMail, Refusal> {
     if raw.len() as u64 > limits.max_size {
         return Err(Refusal::TooLarge { size: raw.len() as u64, limit: limits.max_size });
     }
     // A parser bug must not take the whole import down: the mail is quarantined instead.
     let parsed = crate::panics::catch_quietly(|| MessageParser::default().parse(raw));
     let message = parsed.map_err(|_| Refusal::ParserFailed)?.ok_or(Refusal::Unparseable)?;
+    // Multiparts left open are closed where they end and the mail read again, so every part
+    // decodes; not for a mail past the part limit, which is refused below anyway.
+    let closed = (message.parts.len() <= limits.max_parts).then(|| boundaries::closed(raw, &message)).flatten();
+    let message = match &closed {
+        Some(bytes) => crate::panics::catch_quietly(|| MessageParser::default().parse(&bytes[..]))
+            .ok()
+            .flatten()
+            .unwrap_or(message),
+        None => message,
+    };
     if message.headers().is_empty() {
         return Err(Refusal::Unparseable);
     }
     check_shape(&message, limits)?;
     let automatic = auto::detect(&message);
-    let (from_email, from_name) = sender(&message);
+    let undeclared = Undeclared::new(&message);
+    let mut raw_headers = Vec::new();
+    let (mut from_email, mut from_name) = sender::sender(&message);
+    if let Some((name, raw)) = undeclared.from_name() {
+        from_name = Some(name).filter(|n| !n.is_empty());
+        raw_headers.push(raw);
+    } else if let Some(name) = utf7_header(&message, "From", |m| Some(m.from()?.first()?.name.as_deref()?.to_string()))
+    {
+        from_name = Some(name.trim().to_string());
+    }
+    if let Some(given) = given_sender {
+        (from_email, from_name) = (sender::normalize(given), None);
+    }
     // A machine may send without an address (a bounce); it can still thread onto its ticket.
     let machine_without_address = automatic.is_some() && from_email.is_empty();
-    if !machine_without_address && !crate::domain::is_plausible_email(&from_email) {
+    if !machine_without_address && !crate::domain::is_mail_address(&from_email) {
         return Err(Refusal::NoSender(from_email));
     }
+    let subject = match undeclared.subject() {
+        Some((subject, raw)) => {
+            raw_headers.push(raw);
+            subject
+        }
+        None => utf7_header(&message, "Subject", |m| m.subject().map(str::to_string))
+            .unwrap_or_else(|| message.subject().unwrap_or("").to_string()),
+    };
+    let (body, uu_files) = uuencode::extract(&body_text(&message));
+    let mut attachments = attachments(&message, &undeclared, &mut raw_headers);
+    attachments.extend(uu_files.into_iter().map(|f| MailAttachment {
+        content_type: content_type_of_name(&f.name).into(),
+        name: f.name,
+        inline: false,
+        content_id: None,
+        data: f.data,
+    }));
     let mut in_reply_to = ids(message.in_reply_to());
     if automatic == Some(Automatic::Bounce) {
         // A bounce carries the mail it bounces: its Message-ID says which ticket it belongs to.
@@ -82,12 +132,13 @@ pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<I
         references: ids(message.references()),
         from_email,
         from_name,
-        subject: message.subject().unwrap_or("").to_string(),
-        body: body_text(&message),
-        attachments: attachments(&message),
+        subject,
+        body,
+        attachments,
         automatic,
         content_hash,
         sent_at: message.date().map(|d| d.to_timestamp().saturating_mul(1000)),
+        raw_headers,
     })
 }
 
@@ -118,21 +169,12 @@ fn count_parts(message: &Message) -> usize {
     message.parts.iter().map(|p| if let PartType::Message(m) = &p.body { 1 + count_parts(m) } else { 1 }).sum()
 }
 
-/// The From address (lower-cased) and display name; Sender when From has no address.
-fn sender(message: &Message) -> (String, Option<String>) {
-    let addr = first_address(message.from()).or_else(|| first_address(message.sender()));
-    let Some(addr) = addr else { return (String::new(), None) };
-    let email = addr.address.as_deref().unwrap_or("").trim().to_lowercase();
-    let name = addr
-        .name
-        .as_deref()
-        .map(|n| n.trim().trim_matches('"').trim().to_string())
-        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&email));
-    (email, name)
-}
-
-fn first_address<'x>(a: Option<&Address<'x>>) -> Option<mail_parser::Addr<'x>> {
-    a.and_then(|a| a.iter().find(|x| x.address.is_some()).cloned())
+/// A header whose encoded words are UTF-7 under a label mail-parser does not know, decoded
+/// through a parse of the words rewritten as UTF-8; `None` when it has no UTF-7 words.
+fn utf7_header(message: &Message, name: &str, read: impl Fn(&Message) -> Option<String>) -> Option<String> {
+    let rewritten = charset::utf7_words_as_utf8(message.header_raw(name)?)?;
+    let head = format!("{name}: {rewritten}\r\n\r\n");
+    read(&MessageParser::default().parse(head.as_bytes())?)
 }
 
 fn ids(value: &HeaderValue) -> Vec<String> {
@@ -159,21 +201,40 @@ fn returned_message_ids(message: &Message) -> Vec<String> {
         .collect()
 }
 
-/// The readable text: the plain-text bodies, or the HTML ones turned into text.
+/// The readable text: the plain-text bodies, or the HTML ones turned into text; the HTML also
+/// when the plain alternative is blank.
 fn body_text(message: &Message) -> String {
+    let mut text = joined_text(message, &message.text_body);
+    if text.trim().is_empty() && message.html_body != message.text_body {
+        let html = joined_text(message, &message.html_body);
+        if !html.trim().is_empty() {
+            text = html;
+        }
+    }
+    collapse_blank_runs(text.trim_end().trim_start_matches(['\r', '\n']))
+}
+
+/// One body part as text: UTF-7 under a label mail-parser does not know decoded, HTML laid out.
+fn part_text(part: &MessagePart) -> Option<String> {
+    let utf7 = part.content_type().and_then(|ct| ct.attribute("charset")).is_some_and(charset::utf7_left_undecoded);
+    let text = |t: &str| if utf7 { charset::decode_utf7(t) } else { t.to_string() };
+    match &part.body {
+        PartType::Text(t) => Some(text(t)),
+        PartType::Html(h) => Some(html::to_text(&text(h))),
+        _ => None,
+    }
+}
+
+fn joined_text(message: &Message, ids: &[u32]) -> String {
     let mut text = String::new();
-    for id in &message.text_body {
-        let piece = match message.parts.get(*id as usize).map(|p| &p.body) {
-            Some(PartType::Text(t)) => t.to_string(),
-            Some(PartType::Html(h)) => html::to_text(h),
-            _ => continue,
-        };
+    for id in ids {
+        let Some(piece) = message.parts.get(*id as usize).and_then(part_text) else { continue };
         if !text.is_empty() && !piece.trim().is_empty() {
             text.push('\n');
         }
         text.push_str(&piece);
     }
-    collapse_blank_runs(text.trim_end().trim_start_matches(['\r', '\n']))
+    text
 }
 
 /// At most two blank lines in a row: HTML mail often carries screens of empty (or zero-width) lines.
@@ -196,8 +257,9 @@ fn is_body(message: &Message, id: u32) -> bool {
     message.text_body.contains(&id) || message.html_body.contains(&id)
 }
 
-/// Attachments and inline images, with names (generated when missing), types and bytes.
-fn attachments(message: &Message) -> Vec<MailAttachment> {
+/// Attachments and inline images, with names (generated when missing), types and bytes; the raw
+/// bytes of names that declared no charset go to `raw_headers`.
+fn attachments(message: &Message, undeclared: &Undeclared, raw_headers: &mut Vec<RawHeader>) -> Vec<MailAttachment> {
     let mut found = Vec::new();
     for (id, part) in message.parts.iter().enumerate() {
         let id = id as u32;
@@ -207,13 +269,30 @@ fn attachments(message: &Message) -> Vec<MailAttachment> {
             PartType::Multipart(_) => false,
         };
         if is_attachment {
-            found.push(attachment(message, part, found.len() + 1));
+            let n = found.len() + 1;
+            let (name, raw) = attachment_name(part, undeclared, n);
+            raw_headers.extend(raw);
+            found.push(attachment(message, part, name, n));
         }
     }
     found
 }
 
-fn attachment(message: &Message, part: &MessagePart, n: usize) -> MailAttachment {
+/// The file name as sent: RFC 2231 segments joined, undeclared 8-bit bytes read in their charset.
+fn attachment_name(part: &MessagePart, undeclared: &Undeclared, n: usize) -> (Option<String>, Option<RawHeader>) {
+    let (content_type, disposition, raw) = undeclared.part_headers(part, &format!("attachment {n} name"));
+    let continued = [&disposition, &content_type]
+        .into_iter()
+        .flatten()
+        .filter(|v| v.contains("*="))
+        .find_map(|v| rfc2231::file_name(v));
+    let name = continued.or_else(|| {
+        raw.as_ref().and_then(|_| undeclared::name_from_headers(content_type.as_deref(), disposition.as_deref()))
+    });
+    (name.or_else(|| part.attachment_name().map(str::to_string)), raw)
+}
+
+fn attachment(message: &Message, part: &MessagePart, name: Option<String>, n: usize) -> MailAttachment {
     let content_type = part
         .content_type()
         .map(|ct| match ct.subtype() {
@@ -226,8 +305,8 @@ fn attachment(message: &Message, part: &MessagePart, n: usize) -> MailAttachment
             _ => "application/octet-stream".into(),
         })
         .to_ascii_lowercase();
-    let name = part
-        .attachment_name()
+    let name = name
+        .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string)
@@ -244,6 +323,19 @@ fn attachment(message: &Message, part: &MessagePart, n: usize) -> MailAttachment
         matches!(part.body, PartType::InlineBinary(_)) || part.content_disposition().is_some_and(|d| d.is_inline());
     let content_id = part.content_id().map(|c| c.trim_matches(['<', '>']).to_string());
     MailAttachment { name, content_type, inline, content_id, data }
+}
+
+/// A type for a uuencoded file, by its name's extension.
+fn content_type_of_name(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+        Some("txt") => "text/plain",
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
 }
 
 fn extension(content_type: &str) -> &'static str {

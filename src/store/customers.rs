@@ -4,7 +4,7 @@ use super::audit::AuditRow;
 use super::rows::{named, split_tags, time};
 use super::{from_millis, now_millis, Result, Store, StoreError};
 use crate::domain::CustomerSummary;
-use crate::domain::{is_plausible_email, Customer, Tier, Timestamp};
+use crate::domain::{is_mail_address, Customer, Tier, Timestamp};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 /// In the caller's write: set the customer's tier and notes where given and different, each
@@ -43,7 +43,7 @@ fn change_customer(
 /// The customer owning `email` (any of their addresses, any case), created when there is none.
 pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>, actor: &str) -> Result<i64> {
     let email = email.trim();
-    if !is_plausible_email(email) {
+    if !is_mail_address(email) {
         return Err(StoreError::Invalid(format!("'{email}' is not an email address")));
     }
     let existing: Option<i64> =
@@ -69,7 +69,7 @@ impl Store {
     pub fn customer(&self, id: i64) -> Result<Customer> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.name, c.phone, o.name, c.tier, c.notes, c.created_at,
-                    COALESCE((SELECT group_concat(e.email, ' ' ORDER BY e.position, e.email)
+                    COALESCE((SELECT group_concat(e.email, char(10) ORDER BY e.position, e.email)
                               FROM customer_emails e WHERE e.customer_id = c.id), ''),
                     COALESCE((SELECT group_concat(g.tag, ' ' ORDER BY g.tag)
                               FROM customer_tags g WHERE g.customer_id = c.id), '')
@@ -85,7 +85,8 @@ impl Store {
                     tier: named(row, 4)?,
                     notes: row.get(5)?,
                     created_at: time(row, 6)?,
-                    emails: split_tags(row.get(7)?),
+                    // One a line: a quoted local part may hold spaces (`"john smith"@example.com`).
+                    emails: row.get::<_, String>(7)?.lines().map(str::to_string).collect(),
                     tags: split_tags(row.get(8)?),
                 })
             })

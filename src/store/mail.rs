@@ -202,5 +202,6 @@ fn insert_message(
     for a in &mail.attachments {
         stmt.execute(params![message, a.name, a.content_type, a.data.len() as i64, a.inline, a.content_id, a.data])?;
     }
+    super::raw_headers::insert(conn, message, &mail.raw_headers)?;
     Ok(message)
 }

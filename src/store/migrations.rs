@@ -2,7 +2,7 @@
 
 /// Each entry moves the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] =
-    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO];
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, RAW_HEADERS];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -419,4 +419,15 @@ CREATE TABLE IF NOT EXISTS undo_details (
     event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
     details  TEXT NOT NULL
 );
+"#;
+
+/// Headers a mail sent as raw 8-bit bytes with no charset: the bytes beside the text read from them.
+const RAW_HEADERS: &str = r#"
+CREATE TABLE IF NOT EXISTS message_raw_headers (
+    message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    field      TEXT NOT NULL,
+    charset    TEXT NOT NULL,
+    raw        BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_raw_headers_by_message ON message_raw_headers(message_id);
 "#;

@@ -21,6 +21,7 @@ mod outbox;
 mod presence;
 mod quarantine;
 mod ratings;
+mod raw_headers;
 mod reply_check;
 mod rows;
 pub mod search;

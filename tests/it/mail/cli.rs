@@ -217,3 +217,21 @@ fn a_reply_that_cannot_be_made_into_mail_is_kept_as_a_draft() {
     assert_eq!(store.draft(1, &login).unwrap().unwrap().body, "A long answer typed into stdin.");
     assert_eq!(store.ticket_detail(1).unwrap().messages.len(), 1, "nothing half-sent is stored");
 }
+
+#[test]
+fn a_mail_without_a_usable_sender_is_released_with_one_given_by_hand() {
+    let desk = Desk::with_config("");
+    let raw = "From: nobody\r\nSubject: Where is my parcel\r\nMessage-ID: <p1@x>\r\n\r\nStill waiting.\r\n";
+    let run = desk.run(&["import", "-"], raw);
+    assert!(run.stdout.contains("quarantined as 1: no sender address"), "{}", run.stdout);
+    assert_eq!(desk.run(&["quarantine", "release", "1"], "").code, 1, "no sender: it stays");
+    let bad = desk.run(&["quarantine", "release", "1", "--from", "not an address"], "");
+    assert_eq!((bad.code, bad.stderr.trim()), (1, "frontdesk: --from 'not an address' is not an email address"));
+    let out = desk.ok(&["quarantine", "release", "1", "--from", "Carla@Shop.example"]);
+    assert!(out.contains("released 1: imported into #1"), "{out}");
+    let ticket = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!(ticket["subject"], "Where is my parcel");
+    assert_eq!(ticket["messages"][0]["body"], "Still waiting.");
+    let customer = desk.ok(&["customer", "list"]);
+    assert!(customer.contains("carla@shop.example"), "{customer}");
+}
