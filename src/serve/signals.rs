@@ -49,6 +49,9 @@ impl Signals {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
             libc::sigemptyset(&mut action.sa_mask);
+            // A delivery under way carries on (its reads and writes restart); poll(2) never restarts
+            // and the pipe wakes it anyway.
+            action.sa_flags = libc::SA_RESTART;
             for signal in [libc::SIGTERM, libc::SIGINT] {
                 if libc::sigaction(signal, &action, std::ptr::null_mut()) != 0 {
                     return Err(std::io::Error::last_os_error());
