@@ -122,6 +122,8 @@ fn a_failing_relay_counts_attempts_and_waits_twice_as_long_each_time() {
     assert!(row.contains(" 3 ") && row.contains("not sent: SMTP delivery"), "{listed}");
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     assert!(row.contains(&today) || row.contains(" now "), "the next try is shown: {listed}");
+    let shown = desk.ok(&["ticket", "show", "1"]);
+    assert!(shown.contains("✉ not mailed yet: 3 attempts, next try 20"), "{shown}");
 }
 
 #[test]
