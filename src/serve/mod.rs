@@ -21,6 +21,9 @@ use std::time::Duration;
 /// service runs.
 pub const HEARTBEAT: Duration = Duration::from_secs(60);
 
+/// The wait after a round that failed (the store refused), before the next one.
+const RETRY_AFTER_ERROR: Duration = Duration::from_secs(10);
+
 /// A console says no service runs when the heartbeat is older than this.
 pub const SERVICE_GONE_AFTER: Duration = Duration::from_secs(5 * 60);
 
@@ -41,12 +44,24 @@ pub trait MailboxReader: Send {
 /// Run rounds until SIGTERM or SIGINT (or one round with `once`); returns the last round's report.
 pub fn serve(store: &Store, round: &mut Round<'_>, signals: &Signals, once: bool) -> Result<RoundReport, StoreError> {
     loop {
-        let report = round.run(store, || signals.stop_requested())?;
+        let report = match round.run(store, || signals.stop_requested()) {
+            Ok(report) => report,
+            Err(error) if once => return Err(error),
+            // A desk busy for long or a disk full now and then is no reason to stop serving.
+            Err(error) => {
+                tracing::warn!(%error, "the round failed; the next one tries again");
+                signals.wait(RETRY_AFTER_ERROR);
+                if signals.stop_requested() {
+                    return Ok(RoundReport::default());
+                }
+                continue;
+            }
+        };
         tracing::info!("{}", report.describe());
         if once || signals.stop_requested() {
             return Ok(report);
         }
-        let sleep = round.next_wait(store, &report)?;
+        let sleep = round.next_wait(store, &report).unwrap_or(RETRY_AFTER_ERROR);
         signals.wait(sleep);
         if signals.stop_requested() {
             return Ok(report);

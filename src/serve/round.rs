@@ -37,11 +37,18 @@ impl RoundReport {
     /// One line for the log and `serve --once`.
     pub fn describe(&self) -> String {
         format!(
-            "round done: {} replies mailed, {} not (they wait for their next try), {} surveys mailed, \
-             {} mails read, {} snoozes ended",
-            self.mailed, self.failed, self.surveys, self.read, self.snoozes_ended
+            "round done: {} mailed, {} not (they wait for their next try), {} mailed, {} read, {} ended",
+            count(self.mailed as i64, "reply", "replies"),
+            self.failed,
+            count(self.surveys as i64, "survey", "surveys"),
+            count(self.read as i64, "mail", "mails"),
+            count(self.snoozes_ended, "snooze", "snoozes"),
         )
     }
+}
+
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl<'a> Round<'a> {

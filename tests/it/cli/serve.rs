@@ -80,7 +80,7 @@ fn serve_once_delivers_the_waiting_outbox_to_the_relay() {
     point_relay_at(&desk, server.port);
     make_due(&desk);
     let out = desk.ok(&["serve", "--once"]);
-    assert!(out.contains("1 replies mailed, 0 not"), "{out}");
+    assert!(out.contains("1 reply mailed, 0 not"), "{out}");
     let received = server.received();
     assert_eq!(received.len(), 1, "one mail arrives");
     assert!(received[0].contains("Your refund is on its way."), "{}", received[0]);
@@ -186,7 +186,7 @@ fn a_survey_due_from_a_solve_without_mail_is_mailed_by_the_service() {
     assert!(out.contains("0 surveys mailed"), "a fresh solve is left to the process that solved it: {out}");
     solved_ten_minutes_ago(&desk);
     let out = desk.ok(&["serve", "--once"]);
-    assert!(out.contains("1 surveys mailed"), "{out}");
+    assert!(out.contains("1 survey mailed"), "{out}");
     let received = server.received();
     assert_eq!(received.len(), 1);
     assert!(received[0].contains("How did we do? [#1]"), "{}", received[0]);
