@@ -61,8 +61,12 @@ fn start_service(desk: &Desk) -> Child {
 }
 
 fn terminate(child: &mut Child) -> i32 {
+    signal(child, libc::SIGTERM)
+}
+
+fn signal(child: &mut Child, signal: libc::c_int) -> i32 {
     // SAFETY: a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    unsafe { libc::kill(child.id() as i32, signal) };
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -203,4 +207,24 @@ fn solved_ten_minutes_ago(desk: &Desk) {
     conn.execute_batch("DROP TRIGGER events_are_append_only; UPDATE events SET created_at = created_at - 600000;")
         .unwrap();
     conn.execute_batch(&guard).unwrap();
+}
+
+#[test]
+fn sigterm_during_a_delivery_finishes_that_mail_then_exits_0() {
+    let desk = desk_with_a_failed_reply();
+    let relay = SmtpServer::stalling(Duration::from_millis(1500));
+    point_relay_at(&desk, relay.port);
+    make_due(&desk);
+    let mut service = start_service(&desk);
+    std::thread::sleep(Duration::from_millis(500)); // connected; the relay has not spoken yet
+    assert_eq!(terminate(&mut service), 0);
+    assert_eq!(relay.received().len(), 1, "the mail at hand was delivered");
+    assert!(outbox(&desk).is_empty(), "and recorded as sent");
+}
+
+#[test]
+fn sigint_stops_an_idle_service_with_exit_0() {
+    let desk = Desk::with_config(&smtp_config(dead_port(), ""));
+    let mut service = start_service(&desk);
+    assert_eq!(signal(&mut service, libc::SIGINT), 0);
 }
