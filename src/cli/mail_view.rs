@@ -31,11 +31,11 @@ fn retry_text(retry: &crate::domain::DeliveryRetry) -> String {
         Some(at) if at > chrono::Utc::now() => crate::domain::when::agent_zone().format(at, "%Y-%m-%d %H:%M"),
         _ => "due now".to_string(),
     };
-    format!(
-        "not mailed yet: {} attempts, next try {next}, last error: {}",
-        retry.attempts,
-        for_display_line(&retry.last_error)
-    )
+    let attempts = match retry.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    format!("not mailed yet: {attempts}, next try {next}, last error: {}", for_display_line(&retry.last_error))
 }
 
 /// `name (type, N bytes)`, made safe to print.

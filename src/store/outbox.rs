@@ -49,8 +49,7 @@ pub struct OutboxEntry {
 }
 
 const COLUMNS: &str =
-    "o.id, o.message_id, o.ticket_id, o.recipient, o.attempts, o.last_error, o.created_at, o.sent_at, \
-                       r.next_try_at";
+    "o.id, o.message_id, o.ticket_id, o.recipient, o.attempts, o.last_error, o.created_at, o.sent_at, r.next_try_at";
 const FROM: &str = "outbox o LEFT JOIN outbox_retries r ON r.outbox_id = o.id";
 
 fn entry(r: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
