@@ -10,6 +10,7 @@
 //! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, search queries, text made safe for display |
 //! | [`store`] | the only module that speaks SQL: one file per aggregate, migrations, the WAL's upkeep |
 //! | [`mail`] | intake (parse, thread, import) and outbound mail (SMTP, sendmail, Maildir), surveys |
+//! | [`serve`] | the desk service (`frontdesk serve`): outbox delivery with retries, surveys due, inbound mailboxes, one per desk |
 //! | [`demo`] | generated desks for the demo and the benchmarks, and the demo's own config (`assets/demo-config/`) |
 //! | [`app`] | the console: [`app::model`] what it shows, [`app::update`] pure changes to it, [`app::effects`] its I/O on workers, [`app::term`] the terminal; [`app::headless`] runs it without one |
 //! | [`ui`] | drawing only, from the model |
@@ -32,6 +33,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod panics;
+pub mod serve;
 pub mod store;
 pub mod ui;
 

@@ -13,6 +13,9 @@ pub fn write_message_mail(mail: &MessageMail, out: &mut dyn Write) -> io::Result
     for a in &mail.attachments {
         writeln!(out, "  📎 attachment {}: {}", a.id, describe_attachment(a))?;
     }
+    if let Some(retry) = mail.retry.as_ref().filter(|_| !matches!(mail.delivery, Some(Delivery::Sent))) {
+        return writeln!(out, "  ✉ {}", retry_text(retry));
+    }
     match &mail.delivery {
         Some(Delivery::Sent) => writeln!(out, "  ✉ mailed")?,
         Some(Delivery::Waiting) => writeln!(out, "  ✉ waiting in the outbox")?,
@@ -20,6 +23,19 @@ pub fn write_message_mail(mail: &MessageMail, out: &mut dyn Write) -> io::Result
         None => {}
     }
     Ok(())
+}
+
+/// `not mailed yet: 3 attempts, next try 2026-12-01 14:05, last error: …`, in the agent's zone.
+fn retry_text(retry: &crate::domain::DeliveryRetry) -> String {
+    let next = match retry.next_try {
+        Some(at) if at > chrono::Utc::now() => crate::domain::when::agent_zone().format(at, "%Y-%m-%d %H:%M"),
+        _ => "due now".to_string(),
+    };
+    let attempts = match retry.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    format!("not mailed yet: {attempts}, next try {next}, last error: {}", for_display_line(&retry.last_error))
 }
 
 /// `name (type, N bytes)`, made safe to print.

@@ -21,6 +21,7 @@ mod quarantine;
 pub mod report;
 mod satisfaction_view;
 mod search;
+mod serve;
 mod sla_view;
 mod ticket;
 mod ticket_set;
@@ -106,6 +107,9 @@ pub enum Command {
     /// The desk's history, oldest first: every change to tickets, customers and agents, and every
     /// deletion, who made it and when, before → after.
     Audit(audit::AuditArgs),
+    /// The desk service, in the foreground: delivers the outbox with retries, mails surveys that
+    /// are due, reads the inbound mailboxes; one per desk. SIGTERM stops it after the mail at hand.
+    Serve(serve::ServeArgs),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -229,6 +233,8 @@ fn run_command(
             identity::acting_agent(&store, as_login)?;
             audit::run(&store, &args, out)
         }
+        // The service runs as whoever systemd or cron runs it as, like the intake: no agent.
+        Command::Serve(args) => serve::run(&open_store(paths, demo)?, config, paths, &args, out),
     }
 }
 

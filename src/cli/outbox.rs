@@ -33,6 +33,8 @@ struct OutboxJson {
     error: Option<String>,
     created_at: String,
     sent_at: Option<String>,
+    /// When the desk service tries it next (unsent ones; null for one due now).
+    next_try_at: Option<String>,
 }
 
 pub fn run(
@@ -88,22 +90,31 @@ fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(),
                 error: e.last_error.clone(),
                 created_at: rfc3339(e.created_at),
                 sent_at: e.sent_at.map(rfc3339),
+                next_try_at: e.next_try_at.filter(|_| e.sent_at.is_none()).map(rfc3339),
             })
             .collect();
         return write_json(out, &rows);
     }
-    let mut table = Table::new(&["ID", "TICKET", "TO", "TRIES", "STATE"]);
+    let mut table = Table::new(&["ID", "TICKET", "TO", "TRIES", "NEXT TRY", "STATE"]);
     for e in &rows {
         let state = match (&e.sent_at, &e.last_error) {
             (Some(_), _) => "sent".to_string(),
-            (None, Some(error)) => format!("not sent: {error}"),
+            (None, Some(error)) => format!("not sent: {}", for_display_line(error)),
             (None, None) => "waiting".to_string(),
+        };
+        let next = match (e.sent_at, e.next_try_at) {
+            (Some(_), _) => "—".to_string(),
+            (None, Some(at)) if at > chrono::Utc::now() => {
+                crate::domain::when::agent_zone().format(at, "%Y-%m-%d %H:%M")
+            }
+            (None, _) => "now".to_string(),
         };
         table.row(vec![
             e.id.to_string(),
             format!("#{}", e.ticket_id),
-            e.recipient.clone(),
+            for_display_line(&e.recipient).into_owned(),
             e.attempts.to_string(),
+            next,
             state,
         ]);
     }

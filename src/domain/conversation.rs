@@ -32,6 +32,8 @@ pub struct MessageMail {
     pub attachments: Vec<AttachmentInfo>,
     /// For a reply sent as mail: `Ok(sent)` or the error that keeps it in the outbox.
     pub delivery: Option<Delivery>,
+    /// For a reply whose mail failed: its attempts, when the next one is due, the last error.
+    pub retry: Option<super::DeliveryRetry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@ pub mod arrivals;
 pub mod audit;
 pub mod conflict;
 mod conversation;
+pub mod delivery;
 pub mod fuzzy;
 pub mod lifecycle;
 mod listing;
@@ -18,6 +19,7 @@ pub mod undo;
 pub mod when;
 
 pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, TicketMail};
+pub use delivery::DeliveryRetry;
 pub use listing::{AssigneeFilter, CustomerSummary, PageCursor, Sort, TicketFilter};
 pub use presence::{Draft, Presence, PresenceState};
 

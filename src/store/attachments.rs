@@ -33,6 +33,7 @@ pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> 
         };
         mail.messages.entry(id).or_default().delivery = Some(delivery);
     }
+    super::outbox::add_retries(conn, ticket, &mut mail)?;
     mail.follows = conn
         .prepare_cached("SELECT follows FROM ticket_follow_ups WHERE ticket_id = ?1")?
         .query_row([ticket], |r| r.get(0))

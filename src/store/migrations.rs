@@ -2,7 +2,7 @@
 
 /// Each entry moves the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] =
-    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, RAW_HEADERS];
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, RAW_HEADERS, DESK_SERVICE];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -430,4 +430,27 @@ CREATE TABLE IF NOT EXISTS message_raw_headers (
     raw        BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS message_raw_headers_by_message ON message_raw_headers(message_id);
+"#;
+
+/// The desk service (`frontdesk serve`): when each waiting mail is tried next (a new one after the
+/// process that queued it had its go, a failed one later each time), and the service's heartbeat,
+/// so a console can tell whether one runs. Kept last and self-contained (`IF NOT EXISTS`, no change
+/// to older tables), so it can take another number when migrations are merged.
+const DESK_SERVICE: &str = r#"
+CREATE TABLE IF NOT EXISTS outbox_retries (
+    outbox_id   INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,
+    next_try_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_retries_by_time ON outbox_retries(next_try_at);
+CREATE INDEX IF NOT EXISTS surveys_by_ticket ON surveys(ticket_id);
+-- pid is NULL once the service stopped; survey_mark: the last event the service looked at for
+-- solved tickets whose survey is due.
+CREATE TABLE IF NOT EXISTS service (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    pid          INTEGER,
+    host         TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL,
+    survey_mark  INTEGER
+);
 "#;

@@ -25,6 +25,7 @@ mod raw_headers;
 mod reply_check;
 mod rows;
 pub mod search;
+mod service;
 mod sla;
 mod snoozes;
 mod stale_pending;
@@ -39,8 +40,9 @@ pub use bulk_change::ChangeOutcomes;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;
-pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext};
+pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use quarantine::QuarantinedMail;
+pub use service::ServiceState;
 
 use crate::domain::Timestamp;
 use chrono::{TimeZone, Utc};

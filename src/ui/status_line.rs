@@ -58,6 +58,11 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(format!(" {text} "), style));
         spans.push(Span::styled("│", theme.dim()));
     }
+    // After the message: what just happened comes first, this stays until a service runs.
+    if let Some(unserved) = unserved_outbox(state).filter(|_| state.prompt.is_none()) {
+        spans.push(Span::styled(unserved, theme.error()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
     let (hints, sep) = hints(state);
@@ -159,6 +164,15 @@ pub fn key_hints(state: &State, context: Context, actions: &[(Action, &str)]) ->
         .iter()
         .filter_map(|(action, label)| state.keymap.hint_for(context, *action).map(|k| format!("{k} {label}")))
         .collect()
+}
+
+/// ` 3 replies wait in the outbox and no desk service is running (frontdesk serve) `
+fn unserved_outbox(state: &State) -> Option<String> {
+    match state.unserved_outbox {
+        0 => None,
+        1 => Some(" 1 reply waits in the outbox and no desk service is running (frontdesk serve) ".into()),
+        n => Some(format!(" {n} replies wait in the outbox and no desk service is running (frontdesk serve) ")),
+    }
 }
 
 /// How many customers wait on us desk-wide and the longest wait: ` ⏳ 12 waiting, longest 3h `.

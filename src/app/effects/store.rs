@@ -98,6 +98,17 @@ impl Drop for StoreWorker {
     }
 }
 
+/// Replies that have waited in the outbox (past the grace the sending console has) while no desk
+/// service has renewed its heartbeat for a while; 0 while one runs. Two small reads.
+fn unserved_outbox(store: &Store, now: crate::domain::Timestamp) -> Result<u64, StoreError> {
+    let gone = chrono::Duration::from_std(crate::serve::SERVICE_GONE_AFTER).unwrap_or_default();
+    if store.service_alive_since(now - gone)? {
+        return Ok(0);
+    }
+    let waited = chrono::Duration::milliseconds(crate::store::QUEUED_GRACE_MILLIS);
+    Ok(store.outbox_waiting(now - waited)?.max(0) as u64)
+}
+
 struct Worker {
     store: Store,
     settings: Settings,
@@ -115,7 +126,8 @@ impl Worker {
             Effect::ReloadQueue { view, rows } => self.queue(view, None, rows.max(job.page_size), &job),
             Effect::LoadCounts => {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
-                Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()? })
+                let unserved_outbox = unserved_outbox(store, job.now)?;
+                Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()?, unserved_outbox })
             }
             Effect::LoadTicket(id) => self.ticket(id, job.now, job.zone),
             Effect::LoadDirectory => {

@@ -145,7 +145,7 @@ fn message_lines(
             pieces: vec![(Tone::Author(m.kind), prefix.into()), (Tone::Body(m.kind), text)],
         });
     }
-    mail_lines(detail.mail.of(m.id), width, numbers, out);
+    mail_lines(detail.mail.of(m.id), width, clock, numbers, out);
 }
 
 fn event_line(e: &Event, width: usize, clock: Clock) -> ConversationLine {
@@ -186,6 +186,7 @@ fn width_of(s: &str) -> usize {
 fn mail_lines(
     mail: Option<&MessageMail>,
     width: usize,
+    clock: Clock,
     numbers: &std::collections::HashMap<i64, usize>,
     out: &mut Vec<ConversationLine>,
 ) {
@@ -204,11 +205,28 @@ fn mail_lines(
             for_display_line(&a.content_type)
         ));
     }
+    if let Some(retry) = mail.retry.as_ref().filter(|_| !matches!(mail.delivery, Some(Delivery::Sent))) {
+        line(retry_line(retry, clock));
+        return;
+    }
     match &mail.delivery {
         Some(Delivery::Sent) | None => {}
         Some(Delivery::Waiting) => line("✉ waiting in the outbox".into()),
         Some(Delivery::Failed(e)) => line(format!("✉ not sent, in the outbox: {}", for_display_line(e))),
     }
+}
+
+/// `✉ not mailed yet: 3 attempts, next try 14:05, last error: …`
+fn retry_line(retry: &crate::domain::DeliveryRetry, clock: Clock) -> String {
+    let attempts = match retry.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    let next = match retry.next_try {
+        Some(at) if at > clock.now => format!("next try {}", format_time(at, clock)),
+        _ => "next try due now".to_string(),
+    };
+    format!("✉ not mailed yet: {attempts}, {next}, last error: {}", for_display_line(&retry.last_error))
 }
 
 /// `812 B`, `12 KB`, `3.4 MB`.

@@ -25,6 +25,8 @@ pub enum Msg {
     CountsLoaded {
         counts: Vec<u64>,
         waiting: (u64, Option<crate::domain::Timestamp>),
+        /// Replies that have waited in the outbox while no desk service runs (0 while one does).
+        unserved_outbox: u64,
     },
     TicketLoaded {
         detail: Box<TicketDetail>,

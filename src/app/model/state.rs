@@ -185,6 +185,8 @@ pub struct State {
     pub marked: std::collections::BTreeMap<i64, i64>,
     /// The agent's changes made in this console, newest last: what `u` can undo.
     pub undo: super::undo::UndoStack,
+    /// Replies that have waited in the outbox while no desk service runs (0 while one does).
+    pub unserved_outbox: u64,
 }
 
 /// Where the console goes after a reply is sent.
@@ -246,6 +248,7 @@ impl State {
             zone: Default::default(),
             bell: false,
             undo: Default::default(),
+            unserved_outbox: 0,
             arrivals_mark: None,
             ticket_form: None,
         }

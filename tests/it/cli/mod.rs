@@ -8,6 +8,7 @@ mod errors;
 mod keys_table;
 mod no_false_conflicts;
 mod packaging;
+mod serve;
 mod several_agents;
 mod snooze_times;
 mod time_zone;

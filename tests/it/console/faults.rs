@@ -327,6 +327,7 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         // Commands other branches add; swept here when the binary has them.
         ("audit", Some(vec!["audit"])),
         ("ticket undo", Some(vec!["ticket", "undo", "1"])),
+        ("serve", Some(vec!["serve", "--once"])),
     ]
 }
 

@@ -8,6 +8,7 @@ mod checked_writes;
 mod customer_care;
 mod daily;
 mod demo_desk;
+mod desk_service;
 mod faults;
 mod mail;
 mod marks;

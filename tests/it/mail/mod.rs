@@ -5,3 +5,4 @@ mod corpus;
 mod fuzz;
 mod import;
 mod intake;
+mod service;

@@ -23,6 +23,7 @@ fn conversation_lists_attachments_rules_and_undelivered_replies() {
                 inline: false,
             }],
             delivery: None,
+            ..Default::default()
         },
     );
     mail.messages.insert(
@@ -45,6 +46,7 @@ fn conversation_lists_attachments_rules_and_undelivered_replies() {
                 inline: true,
             }],
             delivery: None,
+            ..Default::default()
         },
     );
     let term = common::render(&state);

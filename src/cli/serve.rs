@@ -1,0 +1,47 @@
+//! `frontdesk serve [--once]`: the desk service in the foreground (for systemd), or one round (for cron).
+
+use super::CliError;
+use crate::config::{Config, Paths};
+use crate::serve::{self, DeskLock, Round, Signals};
+use crate::store::Store;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Do one round (deliver, survey, read mailboxes) and exit: for cron.
+    #[arg(long)]
+    pub once: bool,
+}
+
+pub fn run(
+    store: &Store,
+    config: &Config,
+    paths: &Paths,
+    args: &ServeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let pid = i64::from(std::process::id());
+    let host = serve::host_name();
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let _lock = DeskLock::take(store.path(), &format!("process {pid} on {host} (since {since})"))
+        .map_err(|e| CliError::Refused(e.to_string()))?;
+    let signals = Signals::install().map_err(|e| CliError::Refused(format!("cannot watch for signals: {e}")))?;
+    store.service_started(pid, &host)?;
+    tracing::info!(pid, %host, once = args.once, "the desk service started");
+    if !args.once {
+        writeln!(out, "serving {} as process {pid}; SIGTERM or Ctrl-C stops it", store.path().display())?;
+        out.flush()?;
+    }
+    let mut round = Round::new(pid, config, &paths.data_dir);
+    let result = serve::serve(store, &mut round, &signals, args.once);
+    let stopped = store.service_stopped(pid);
+    tracing::info!("the desk service stopped");
+    let report = result?;
+    stopped?;
+    match args.once {
+        true => writeln!(out, "{}", report.describe())?,
+        false => writeln!(out, "stopped")?,
+    }
+    Ok(())
+}
