@@ -32,6 +32,10 @@ pub struct MessageMail {
     pub attachments: Vec<AttachmentInfo>,
     /// For a reply sent as mail: `Ok(sent)` or the error that keeps it in the outbox.
     pub delivery: Option<Delivery>,
+    /// A reply's Cc, as sent and shown to the customer.
+    pub cc: Vec<String>,
+    /// A reply's Bcc: sent, never in the mail's headers, kept for agents.
+    pub bcc: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

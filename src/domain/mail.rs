@@ -21,6 +21,8 @@ pub struct IncomingMail {
     pub content_hash: String,
     /// When the sender says it was sent (its Date header), unix milliseconds.
     pub sent_at: Option<i64>,
+    /// Where the sender wants answers to go (its Reply-To), when that differs from From.
+    pub reply_to: Option<String>,
 }
 
 impl IncomingMail {

@@ -9,6 +9,7 @@ pub mod lifecycle;
 mod listing;
 pub mod mail;
 mod presence;
+pub mod recipients;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;

@@ -1,6 +1,7 @@
 //! Email intake (parse, thread, import, quarantine) and outbound replies (Maildir, sendmail, SMTP).
 
 pub mod auto;
+pub mod files;
 pub mod html;
 pub mod import;
 pub mod outbound;

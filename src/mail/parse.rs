@@ -88,6 +88,7 @@ pub fn parse_mail(raw: &[u8], limits: &Limits, content_hash: String) -> Result<I
         automatic,
         content_hash,
         sent_at: message.date().map(|d| d.to_timestamp().saturating_mul(1000)),
+        reply_to: reply_to(&message),
     })
 }
 
@@ -129,6 +130,13 @@ fn sender(message: &Message) -> (String, Option<String>) {
         .map(|n| n.trim().trim_matches('"').trim().to_string())
         .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&email));
     (email, name)
+}
+
+/// The Reply-To address (lower-cased) when it is a plausible one.
+fn reply_to(message: &Message) -> Option<String> {
+    let addr = first_address(message.reply_to())?;
+    let email = addr.address.as_deref()?.trim().to_lowercase();
+    crate::domain::is_plausible_email(&email).then_some(email)
 }
 
 fn first_address<'x>(a: Option<&Address<'x>>) -> Option<mail_parser::Addr<'x>> {

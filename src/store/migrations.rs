@@ -2,7 +2,7 @@
 
 /// Each entry moves the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] =
-    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO];
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, REPLY_ADDRESSES];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -419,4 +419,12 @@ CREATE TABLE IF NOT EXISTS undo_details (
     event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
     details  TEXT NOT NULL
 );
+"#;
+
+/// Who else a message went to: a reply's Cc (shown) and Bcc (kept for agents), one address a line;
+/// and a customer mail's Reply-To, where replies to it go.
+const REPLY_ADDRESSES: &str = r#"
+ALTER TABLE messages ADD COLUMN cc TEXT;
+ALTER TABLE messages ADD COLUMN bcc TEXT;
+ALTER TABLE messages ADD COLUMN reply_to TEXT;
 "#;
