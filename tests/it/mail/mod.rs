@@ -4,3 +4,4 @@ mod cli;
 mod corpus;
 mod fuzz;
 mod import;
+mod outbound;
