@@ -21,28 +21,51 @@ pub fn parse_addresses(text: &str, what: &str) -> Result<Vec<String>, String> {
     Ok(found)
 }
 
-/// A reply's text split from the `Cc:` and `Bcc:` lines at its top (case does not matter), so an
-/// agent sets them where they write. Returns (cc, bcc, body); the body is the text after them.
-pub fn split_copy_lines(text: &str) -> Result<(Vec<String>, Vec<String>, String), String> {
-    let (mut cc, mut bcc) = (Vec::new(), Vec::new());
+/// What the lines at the top of a reply in the console ask for: copies and files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplyHeaders {
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    /// Paths of files to attach, as typed.
+    pub attach: Vec<String>,
+}
+
+impl ReplyHeaders {
+    pub fn is_empty(&self) -> bool {
+        self.cc.is_empty() && self.bcc.is_empty() && self.attach.is_empty()
+    }
+}
+
+/// The names of the lines [`split_header_lines`] takes, as the composer writes them.
+pub const HEADER_NAMES: [&str; 3] = ["Cc", "Bcc", "Attach"];
+
+/// A reply's text split from the `Cc:`, `Bcc:` and `Attach:` lines at its top (case does not
+/// matter), so an agent sets them where they write. Returns them and the text after them; an
+/// empty header line is ignored, a bad address is one sentence.
+pub fn split_header_lines(text: &str) -> Result<(ReplyHeaders, String), String> {
+    let mut headers = ReplyHeaders::default();
     let mut rest = text;
     loop {
         let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
         let Some((name, value)) = line.split_once(':') else { break };
-        let list = match name.trim().to_ascii_lowercase().as_str() {
-            "cc" => &mut cc,
-            "bcc" => &mut bcc,
+        match name.trim().to_ascii_lowercase().as_str() {
+            "cc" => add_new(&mut headers.cc, parse_addresses(value, "Cc")?),
+            "bcc" => add_new(&mut headers.bcc, parse_addresses(value, "Bcc")?),
+            "attach" if !value.trim().is_empty() => headers.attach.push(value.trim().to_string()),
+            "attach" => {}
             _ => break,
-        };
-        let field = if name.trim().eq_ignore_ascii_case("cc") { "Cc" } else { "Bcc" };
-        for address in parse_addresses(value, field)? {
-            if !list.contains(&address) {
-                list.push(address);
-            }
         }
         rest = after;
     }
-    Ok((cc, bcc, rest.to_string()))
+    Ok((headers, rest.to_string()))
+}
+
+fn add_new(list: &mut Vec<String>, found: Vec<String>) {
+    for address in found {
+        if !list.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
+            list.push(address);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -58,13 +81,16 @@ mod tests {
     }
 
     #[test]
-    fn copy_lines_at_the_top_are_taken_out_of_the_text() {
-        let (cc, bcc, body) = split_copy_lines("Cc: a@x.example\nbcc: b@y.example\nHi Carla,\nCc: stays\n").unwrap();
-        assert_eq!((cc, bcc), (vec!["a@x.example".to_string()], vec!["b@y.example".to_string()]));
+    fn header_lines_at_the_top_are_taken_out_of_the_text() {
+        let text = "Cc: a@x.example\nbcc: b@y.example\nAttach: /tmp/März.pdf\nAttach: \nHi Carla,\nCc: stays\n";
+        let (headers, body) = split_header_lines(text).unwrap();
+        assert_eq!(headers.cc, ["a@x.example"]);
+        assert_eq!(headers.bcc, ["b@y.example"]);
+        assert_eq!(headers.attach, ["/tmp/März.pdf"]);
         assert_eq!(body, "Hi Carla,\nCc: stays\n");
-        let (cc, _, body) = split_copy_lines("Dear team: thanks").unwrap();
-        assert!(cc.is_empty());
+        let (headers, body) = split_header_lines("Dear team: thanks").unwrap();
+        assert!(headers.is_empty());
         assert_eq!(body, "Dear team: thanks");
-        assert!(split_copy_lines("Cc: nobody\nHi").unwrap_err().contains("'nobody'"));
+        assert!(split_header_lines("Cc: nobody\nHi").unwrap_err().contains("'nobody'"));
     }
 }
