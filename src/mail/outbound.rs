@@ -220,19 +220,19 @@ fn with_attachments(
     builder: lettre::message::MessageBuilder,
     text: String,
     files: &[MailAttachment],
-) -> Result<lettre::Message, lettre::error::Error> {
+) -> Result<lettre::Message, String> {
     use lettre::message::{Attachment, MultiPart, SinglePart};
     if files.is_empty() {
-        return builder.header(ContentType::TEXT_PLAIN).body(text);
+        return builder.header(ContentType::TEXT_PLAIN).body(text).map_err(|e| e.to_string());
     }
     let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text));
     for file in files {
         let kind = ContentType::parse(&file.content_type)
             .or_else(|_| ContentType::parse(super::files::content_type_of("")))
-            .map_err(|_| lettre::error::Error::MissingTo)?; // never: that type is valid
+            .map_err(|e| format!("the type of {}: {e}", file.name))?;
         parts = parts.singlepart(Attachment::new(file.name.clone()).body(file.data.clone(), kind));
     }
-    builder.multipart(parts)
+    builder.multipart(parts).map_err(|e| e.to_string())
 }
 
 /// `Re: <subject> [#N]`, without piling up `Re:` prefixes or tags.

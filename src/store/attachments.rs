@@ -13,7 +13,8 @@ pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> 
         mail.messages.entry(id).or_default().thread_rule = Some(rule);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT id, cc, bcc FROM messages WHERE ticket_id = ?1 AND (cc IS NOT NULL OR bcc IS NOT NULL)",
+        "SELECT a.message_id, a.cc, a.bcc FROM message_addresses a JOIN messages m ON m.id = a.message_id
+         WHERE m.ticket_id = ?1 AND (a.cc IS NOT NULL OR a.bcc IS NOT NULL)",
     )?;
     let rows = stmt.query_map([ticket], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))

@@ -177,8 +177,8 @@ fn insert_message(
     let kind = mail.kind();
     conn.prepare_cached(
         "INSERT INTO messages (ticket_id, kind, author_customer, body, created_at, email_message_id, in_reply_to,
-                               email_references, thread_rule, content_hash, sender_email, reply_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               email_references, thread_rule, content_hash, sender_email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         ticket,
@@ -192,9 +192,12 @@ fn insert_message(
         rule.as_str(),
         mail.content_hash,
         mail.from_email,
-        mail.reply_to.as_deref().filter(|r| !r.eq_ignore_ascii_case(&mail.from_email)),
     ])?;
     let message = conn.last_insert_rowid();
+    if let Some(reply_to) = mail.reply_to.as_deref().filter(|r| !r.eq_ignore_ascii_case(&mail.from_email)) {
+        conn.prepare_cached("INSERT INTO message_addresses (message_id, reply_to) VALUES (?1, ?2)")?
+            .execute(params![message, reply_to])?;
+    }
     log_event(conn, ticket, MAIL_ACTOR, kind.as_str(), None, Some(&message.to_string()), now)?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO attachments (message_id, name, content_type, size, inline, content_id, data)

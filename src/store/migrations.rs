@@ -422,9 +422,12 @@ CREATE TABLE IF NOT EXISTS undo_details (
 "#;
 
 /// Who else a message went to: a reply's Cc (shown) and Bcc (kept for agents), one address a line;
-/// and a customer mail's Reply-To, where replies to it go.
+/// and a customer mail's Reply-To, where replies to it go. Only messages that have one get a row.
 const REPLY_ADDRESSES: &str = r#"
-ALTER TABLE messages ADD COLUMN cc TEXT;
-ALTER TABLE messages ADD COLUMN bcc TEXT;
-ALTER TABLE messages ADD COLUMN reply_to TEXT;
+CREATE TABLE IF NOT EXISTS message_addresses (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    cc         TEXT,
+    bcc        TEXT,
+    reply_to   TEXT
+);
 "#;

@@ -64,10 +64,12 @@ fn entry(r: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
 /// A reply's Cc and Bcc (one address a line) and its attachments, beside the reply.
 fn store_addresses_and_files(conn: &rusqlite::Connection, id: i64, mail: &OutgoingMail) -> Result<()> {
     let lines = |list: &[String]| (!list.is_empty()).then(|| list.join("\n"));
-    conn.execute(
-        "UPDATE messages SET cc = ?1, bcc = ?2 WHERE id = ?3",
-        params![lines(&mail.cc), lines(&mail.bcc), id],
-    )?;
+    if !(mail.cc.is_empty() && mail.bcc.is_empty()) {
+        conn.execute(
+            "INSERT INTO message_addresses (message_id, cc, bcc) VALUES (?1, ?2, ?3)",
+            params![id, lines(&mail.cc), lines(&mail.bcc)],
+        )?;
+    }
     let mut stmt = conn.prepare_cached(
         "INSERT INTO attachments (message_id, name, content_type, size, inline, content_id, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -90,8 +92,8 @@ impl Store {
         let reply_to = self
             .conn
             .prepare_cached(
-                "SELECT reply_to FROM messages WHERE ticket_id = ?1 AND kind = 'customer'
-                 ORDER BY created_at DESC, id DESC LIMIT 1",
+                "SELECT a.reply_to FROM messages m LEFT JOIN message_addresses a ON a.message_id = m.id
+                 WHERE m.ticket_id = ?1 AND m.kind = 'customer' ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
             )?
             .query_row([ticket.id], |r| r.get::<_, Option<String>>(0))
             .optional()?
