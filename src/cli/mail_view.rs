@@ -10,6 +10,12 @@ pub fn write_message_mail(mail: &MessageMail, out: &mut dyn Write) -> io::Result
     if let Some(rule) = mail.thread_rule.as_deref().and_then(ThreadRule::from_name) {
         writeln!(out, "  ({rule})")?;
     }
+    if !mail.cc.is_empty() {
+        writeln!(out, "  Cc: {}", for_display_line(&mail.cc.join(", ")))?;
+    }
+    if !mail.bcc.is_empty() {
+        writeln!(out, "  Bcc (not shown to the customer): {}", for_display_line(&mail.bcc.join(", ")))?;
+    }
     for a in &mail.attachments {
         writeln!(out, "  📎 attachment {}: {}", a.id, describe_attachment(a))?;
     }

@@ -91,6 +91,11 @@ pub struct MessageJson {
     /// For a reply sent as mail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<super::mail_view::DeliveryJson>,
+    /// A reply's Cc and Bcc addresses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bcc: Vec<String>,
 }
 
 impl From<&Message> for MessageJson {
@@ -104,6 +109,8 @@ impl From<&Message> for MessageJson {
             thread_rule: None,
             attachments: Vec::new(),
             delivery: None,
+            cc: Vec::new(),
+            bcc: Vec::new(),
         }
     }
 }
@@ -153,6 +160,8 @@ impl From<&TicketDetail> for TicketDetailJson {
                         thread_rule: mail.and_then(|x| x.thread_rule.clone()),
                         attachments: super::mail_view::attachments_json(mail),
                         delivery: super::mail_view::delivery_json(mail),
+                        cc: mail.map(|x| x.cc.clone()).unwrap_or_default(),
+                        bcc: mail.map(|x| x.bcc.clone()).unwrap_or_default(),
                         ..MessageJson::from(m)
                     }
                 })

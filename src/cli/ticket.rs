@@ -10,7 +10,7 @@ use crate::domain::{
     lifecycle, short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange,
 };
 use crate::domain::{AssigneeFilter, Sort, TicketFilter};
-use crate::mail::outbound::{Outbound, SendError};
+use crate::mail::outbound::{Outbound, ReplyOptions, SendError};
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use clap::{Args, Subcommand};
@@ -45,6 +45,15 @@ pub enum TicketCommand {
         /// Set this status with the reply, in the same write (over a canned reply's own status).
         #[arg(long)]
         status: Option<Status>,
+        /// Send a copy to this address too (shown to the customer); repeat for more.
+        #[arg(long, value_name = "ADDRESS", conflicts_with = "note", value_parser = cc_address)]
+        cc: Vec<String>,
+        /// Send a blind copy to this address (not in the mail's headers; kept on the reply); repeat for more.
+        #[arg(long, value_name = "ADDRESS", conflicts_with = "note", value_parser = bcc_address)]
+        bcc: Vec<String>,
+        /// Attach this file to the reply (25 MB in all at most); repeat for more.
+        #[arg(long, value_name = "FILE", conflicts_with = "note")]
+        attach: Vec<std::path::PathBuf>,
     },
     /// List the canned replies (built in, and `macros/*.toml` beside the config file).
     Macros,
@@ -153,8 +162,9 @@ pub fn run(
         TicketCommand::New(args) => new(store, agent, args, settings, out),
         TicketCommand::List(args) => list(store, agent, &args, &settings.policies, out),
         TicketCommand::Show { id, json } => show(store, id, json, &settings.policies, out),
-        TicketCommand::Reply { id, note, body, macro_name, expect_last, status } => {
+        TicketCommand::Reply { id, note, body, macro_name, expect_last, status, cc, bcc, attach } => {
             let before = store.ticket(id)?.status; // an unknown ticket is named before stdin is read
+            let options = reply_options(cc, bcc, &attach, outbound)?;
             let (body, mut change) = match macro_name {
                 Some(name) => {
                     let (body, change) = super::customer_care::macro_reply(store, agent, settings, id, &name)?;
@@ -166,7 +176,8 @@ pub fn run(
                 change.status = Some(status);
             }
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
-            reply(store, agent, Answer { id, kind, expect_last, change, before }, body, outbound, out)?;
+            let answer = Answer { id, kind, expect_last, change, before, options };
+            reply(store, agent, answer, body, outbound, out)?;
             super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
         }
         TicketCommand::Rate { id, csat, comment } => {
@@ -348,12 +359,46 @@ struct Answer {
     expect_last: Option<i64>,
     change: TicketChange,
     before: Status,
+    options: ReplyOptions,
+}
+
+fn cc_address(text: &str) -> Result<String, String> {
+    one_address(text, "--cc")
+}
+
+fn bcc_address(text: &str) -> Result<String, String> {
+    one_address(text, "--bcc")
+}
+
+fn one_address(text: &str, what: &str) -> Result<String, String> {
+    match crate::domain::recipients::parse_addresses(text, what)?.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!("{what} takes one address; repeat {what} for more")),
+    }
+}
+
+/// Cc, Bcc and the files read whole, before stdin is read or anything is stored.
+fn reply_options(
+    cc: Vec<String>,
+    bcc: Vec<String>,
+    attach: &[std::path::PathBuf],
+    outbound: Option<&Outbound>,
+) -> Result<ReplyOptions, CliError> {
+    if outbound.is_none() && !(cc.is_empty() && bcc.is_empty() && attach.is_empty()) {
+        return Err(CliError::Refused(
+            "--cc, --bcc and --attach go with mail, and the config sends none (see [mail.outbound]); nothing was added"
+                .into(),
+        ));
+    }
+    let attachments = crate::mail::files::read_attachments(attach)
+        .map_err(|e| CliError::Refused(format!("{e}; nothing was added")))?;
+    Ok(ReplyOptions { cc, bcc, attachments })
 }
 
 fn reply(
     store: &Store,
     agent: &Agent,
-    Answer { id, kind, expect_last, change, before }: Answer,
+    Answer { id, kind, expect_last, change, before, options }: Answer,
     body: Option<String>,
     outbound: Option<&Outbound>,
     out: &mut dyn Write,
@@ -382,17 +427,18 @@ fn reply(
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         return Ok(changed(&ticket, out)?);
     };
-    let (message, ticket, delivered) = match outbound.send_reply(store, agent, id, &body, expect_last, Some(&change)) {
-        Ok(sent) => sent,
-        Err(SendError::Store(e)) => return Err(keep_text(store, agent, (id, kind), &body, e)),
-        Err(other) => {
-            // Nothing was stored or sent; the text (perhaps typed into stdin) must not be lost.
-            store.save_draft(id, &agent.login, MessageKind::Reply, &body)?;
-            return Err(CliError::Refused(format!(
-                "{other}; nothing was sent, and your text is kept as a draft on #{id} (open it and press r)"
-            )));
-        }
-    };
+    let (message, ticket, delivered) =
+        match outbound.send_reply_with(store, agent, (id, &body), expect_last, Some(&change), &options) {
+            Ok(sent) => sent,
+            Err(SendError::Store(e)) => return Err(keep_text(store, agent, (id, kind), &body, e)),
+            Err(other) => {
+                // Nothing was stored or sent; the text (perhaps typed into stdin) must not be lost.
+                store.save_draft(id, &agent.login, MessageKind::Reply, &body)?;
+                return Err(CliError::Refused(format!(
+                    "{other}; nothing was sent, and your text is kept as a draft on #{id} (open it and press r)"
+                )));
+            }
+        };
     match delivered {
         Ok(()) => writeln!(out, "added reply {} to ticket #{id} and mailed it", message.id)?,
         Err(e) => writeln!(

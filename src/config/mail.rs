@@ -82,6 +82,10 @@ pub struct SmtpConfig {
     /// A command whose first output line is the password: never a password in the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_command: Option<String>,
+    /// A PEM file of CA certificates trusted beside the system's and the built-in ones (a
+    /// company CA); an absolute path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
 }
 
 impl Default for SmtpConfig {
@@ -92,6 +96,7 @@ impl Default for SmtpConfig {
             security: Security::Starttls,
             username: None,
             password_command: None,
+            ca_file: None,
         }
     }
 }

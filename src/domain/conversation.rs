@@ -34,6 +34,10 @@ pub struct MessageMail {
     pub delivery: Option<Delivery>,
     /// For a reply whose mail failed: its attempts, when the next one is due, the last error.
     pub retry: Option<super::DeliveryRetry>,
+    /// A reply's Cc, as sent and shown to the customer.
+    pub cc: Vec<String>,
+    /// A reply's Bcc: sent, never in the mail's headers, kept for agents.
+    pub bcc: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,8 @@ pub struct IncomingMail {
     pub sent_at: Option<i64>,
     /// Headers written in raw 8-bit bytes with no charset: their bytes, beside the guessed text.
     pub raw_headers: Vec<RawHeader>,
+    /// Where the sender wants answers to go (its Reply-To), when that differs from From.
+    pub reply_to: Option<String>,
 }
 
 /// A header (or an attachment's name) whose raw bytes declared no charset: the bytes as sent and

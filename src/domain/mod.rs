@@ -10,6 +10,7 @@ pub mod lifecycle;
 mod listing;
 pub mod mail;
 mod presence;
+pub mod recipients;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;
@@ -249,7 +250,8 @@ pub fn normalize_tag(tag: &str) -> Option<String> {
     let t: String = tag.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
     // A tag is a word to filter by: control characters and invisible direction marks are no part of one.
     let invisible = |c: char| {
-        c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
     };
     (!t.is_empty() && !t.chars().any(invisible)).then_some(t)
 }

@@ -3,6 +3,7 @@
 pub mod auto;
 pub mod boundaries;
 pub mod charset;
+pub mod files;
 pub mod html;
 pub mod import;
 pub mod outbound;

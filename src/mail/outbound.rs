@@ -2,11 +2,13 @@
 
 use crate::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
 use crate::domain::mail::subject_tag;
+use crate::domain::mail::MailAttachment;
 use crate::domain::{Agent, Message, Ticket, TicketChange};
 use crate::store::{OutgoingMail, ReplyContext, Store, StoreError};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,15 @@ pub struct QueuedMail {
     pub recipient: String,
 }
 
+/// What goes with a reply beside its text: copies to others and files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplyOptions {
+    pub cc: Vec<String>,
+    /// Sent, never in the mail's headers; kept on the reply for agents.
+    pub bcc: Vec<String>,
+    pub attachments: Vec<MailAttachment>,
+}
+
 /// Where replies go: the `[mail]` config and the data folder a relative Maildir is in.
 pub struct Outbound<'a> {
     pub mail: &'a MailConfig,
@@ -63,7 +74,21 @@ impl<'a> Outbound<'a> {
         last_seen: impl Into<crate::domain::SeenTicket>,
         change: Option<&TicketChange>,
     ) -> Result<(Message, Ticket, Result<(), String>), SendError> {
-        let (message, changed, queued) = self.queue_reply(store, agent, ticket, body, last_seen, change)?;
+        self.send_reply_with(store, agent, (ticket, body), last_seen, change, &ReplyOptions::default())
+    }
+
+    /// [`Outbound::send_reply`] with Cc, Bcc and attachments.
+    pub fn send_reply_with(
+        &self,
+        store: &Store,
+        agent: &Agent,
+        (ticket, body): (i64, &str),
+        last_seen: impl Into<crate::domain::SeenTicket>,
+        change: Option<&TicketChange>,
+        options: &ReplyOptions,
+    ) -> Result<(Message, Ticket, Result<(), String>), SendError> {
+        let (message, changed, queued) =
+            self.queue_reply_with(store, agent, (ticket, body), last_seen, change, options)?;
         let delivered = self.deliver_queued(store, &queued)?;
         Ok((message, changed, delivered))
     }
@@ -80,8 +105,21 @@ impl<'a> Outbound<'a> {
         last_seen: impl Into<crate::domain::SeenTicket>,
         change: Option<&TicketChange>,
     ) -> Result<(Message, Ticket, QueuedMail), SendError> {
+        self.queue_reply_with(store, agent, (ticket, body), last_seen, change, &ReplyOptions::default())
+    }
+
+    /// [`Outbound::queue_reply`] with Cc, Bcc and attachments, stored with the reply.
+    pub fn queue_reply_with(
+        &self,
+        store: &Store,
+        agent: &Agent,
+        (ticket, body): (i64, &str),
+        last_seen: impl Into<crate::domain::SeenTicket>,
+        change: Option<&TicketChange>,
+        options: &ReplyOptions,
+    ) -> Result<(Message, Ticket, QueuedMail), SendError> {
         let context = store.reply_context(ticket)?;
-        let mail = self.compose(&context, agent, body)?;
+        let mail = self.compose(&context, agent, body, options)?;
         let (message, changed, outbox) =
             store.add_reply_with_mail(ticket, &agent.login, body, last_seen, &mail, change)?;
         Ok((message, changed, QueuedMail { outbox, ticket, raw: mail.raw, recipient: mail.recipient }))
@@ -107,14 +145,20 @@ impl<'a> Outbound<'a> {
         Ok(results)
     }
 
-    fn compose(&self, context: &ReplyContext, agent: &Agent, body: &str) -> Result<OutgoingMail, SendError> {
+    fn compose(
+        &self,
+        context: &ReplyContext,
+        agent: &Agent,
+        body: &str,
+        options: &ReplyOptions,
+    ) -> Result<OutgoingMail, SendError> {
         let bad = |what: &str, e: &dyn std::fmt::Display| SendError::Compose(format!("{what}: {e}"));
         let ticket = &context.ticket;
         let ours: Address = self.mail.address.parse().map_err(|e| bad("the support address is not valid", &e))?;
-        let theirs: Address = ticket
-            .customer_email
-            .parse()
-            .map_err(|e| bad(&format!("the customer's address '{}' is not valid", ticket.customer_email), &e))?;
+        // The customer's Reply-To, when their last mail had one, else their address.
+        let to = context.reply_to.as_deref().unwrap_or(&ticket.customer_email);
+        let theirs: Address =
+            to.parse().map_err(|e| bad(&format!("the customer's address '{to}' is not valid"), &e))?;
         let from_name = match self.mail.name.trim() {
             "" => agent.name.clone(),
             desk => format!("{} via {desk}", agent.name),
@@ -125,6 +169,14 @@ impl<'a> Outbound<'a> {
             .to(Mailbox::new(Some(ticket.customer_name.clone()), theirs))
             .subject(reply_subject(&ticket.subject, ticket.id))
             .message_id(Some(format!("<{message_id}>")));
+        for cc in &options.cc {
+            builder = builder
+                .cc(Mailbox::new(None, cc.parse().map_err(|e| bad(&format!("the Cc '{cc}' is not valid"), &e))?));
+        }
+        for bcc in &options.bcc {
+            let address = bcc.parse().map_err(|e| bad(&format!("the Bcc '{bcc}' is not valid"), &e))?;
+            builder = builder.bcc(Mailbox::new(None, address));
+        }
         if let Some(parent) = &context.in_reply_to {
             builder = builder.in_reply_to(format!("<{parent}>"));
         }
@@ -136,13 +188,17 @@ impl<'a> Outbound<'a> {
             "" => body.to_string(),
             signature => format!("{}\n\n-- \n{signature}\n", body.trim_end()),
         };
-        let email = builder.header(ContentType::TEXT_PLAIN).body(text).map_err(|e| bad("cannot build it", &e))?;
+        let email = with_attachments(builder, text, &options.attachments).map_err(|e| bad("cannot build it", &e))?;
+        let recipients: Vec<String> = email.envelope().to().iter().map(ToString::to_string).collect();
         Ok(OutgoingMail {
             message_id,
             in_reply_to: context.in_reply_to.clone(),
             references: context.references.clone(),
-            recipient: ticket.customer_email.clone(),
+            recipient: recipients.join(", "),
             raw: email.formatted(),
+            cc: options.cc.clone(),
+            bcc: options.bcc.clone(),
+            attachments: options.attachments.clone(),
         })
     }
 
@@ -157,6 +213,26 @@ impl<'a> Outbound<'a> {
             },
         }
     }
+}
+
+/// A plain text mail, or a mixed multipart of the text and each file.
+fn with_attachments(
+    builder: lettre::message::MessageBuilder,
+    text: String,
+    files: &[MailAttachment],
+) -> Result<lettre::Message, String> {
+    use lettre::message::{Attachment, MultiPart, SinglePart};
+    if files.is_empty() {
+        return builder.header(ContentType::TEXT_PLAIN).body(text).map_err(|e| e.to_string());
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text));
+    for file in files {
+        let kind = ContentType::parse(&file.content_type)
+            .or_else(|_| ContentType::parse(super::files::content_type_of("")))
+            .map_err(|e| format!("the type of {}: {e}", file.name))?;
+        parts = parts.singlepart(Attachment::new(file.name.clone()).body(file.data.clone(), kind));
+    }
+    builder.multipart(parts).map_err(|e| e.to_string())
 }
 
 /// `Re: <subject> [#N]`, without piling up `Re:` prefixes or tags.
@@ -210,11 +286,12 @@ fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
 
 fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
     let at = format!("{}:{}", smtp.host, smtp.port);
-    let fail = |e: &dyn std::fmt::Display| format!("SMTP delivery to {at} failed: {e}");
+    let fail = |e: &dyn std::fmt::Display| format!("SMTP delivery to {at} failed: {}", explain(&e.to_string()));
+    let builder = SmtpTransport::builder_dangerous(&smtp.host);
     let builder = match smtp.security {
-        Security::None => SmtpTransport::builder_dangerous(&smtp.host),
-        Security::Starttls => SmtpTransport::starttls_relay(&smtp.host).map_err(|e| fail(&e))?,
-        Security::Tls => SmtpTransport::relay(&smtp.host).map_err(|e| fail(&e))?,
+        Security::None => builder,
+        Security::Starttls => builder.tls(Tls::Required(tls_parameters(smtp)?)),
+        Security::Tls => builder.tls(Tls::Wrapper(tls_parameters(smtp)?)),
     };
     let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(30)));
     if let Some(user) = &smtp.username {
@@ -224,12 +301,49 @@ fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result
         };
         builder = builder.credentials(Credentials::new(user.clone(), password));
     }
-    let envelope = lettre::address::Envelope::new(
-        Some(from.parse().map_err(|e| fail(&e))?),
-        vec![recipient.parse().map_err(|e| fail(&e))?],
-    )
-    .map_err(|e| fail(&e))?;
+    let to = recipient.split(", ").map(str::parse).collect::<Result<Vec<Address>, _>>().map_err(|e| fail(&e))?;
+    let envelope =
+        lettre::address::Envelope::new(Some(from.parse().map_err(|e| fail(&e))?), to).map_err(|e| fail(&e))?;
     builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&e))
+}
+
+/// A certificate error says what to do about it; other errors are kept as they are.
+fn explain(error: &str) -> String {
+    if error.contains("certificate") || error.contains("UnknownIssuer") {
+        return format!(
+            "{error} (the relay's certificate is not signed by a CA this machine trusts; \
+             name its CA in [mail.outbound.smtp] ca_file)"
+        );
+    }
+    error.to_string()
+}
+
+/// The built-in (webpki) roots, the system's certificate store, and `ca_file`'s certificates.
+fn tls_parameters(smtp: &SmtpConfig) -> Result<TlsParameters, String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot set up TLS for {}: {e}", smtp.host);
+    let mut builder = TlsParameters::builder(smtp.host.clone()).certificate_store(CertificateStore::WebpkiRoots);
+    for der in system_roots() {
+        builder = builder.add_root_certificate(Certificate::from_der(der.clone()).map_err(|e| fail(&e))?);
+    }
+    if let Some(path) = &smtp.ca_file {
+        let pem = std::fs::read(path).map_err(|e| format!("cannot read mail.outbound.smtp.ca_file {path}: {e}"))?;
+        let certificate = Certificate::from_pem(&pem)
+            .map_err(|e| format!("mail.outbound.smtp.ca_file {path} holds no PEM certificates: {e}"))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder.build_rustls().map_err(|e| fail(&e))
+}
+
+/// The platform's trusted CA certificates (DER), read once; none when the store cannot be read.
+fn system_roots() -> &'static [Vec<u8>] {
+    static ROOTS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let found = rustls_native_certs::load_native_certs();
+        if !found.errors.is_empty() {
+            tracing::warn!("some of the system's CA certificates could not be read: {:?}", found.errors);
+        }
+        found.certs.into_iter().map(|c| c.to_vec()).collect()
+    })
 }
 
 /// The first line the password command prints.

@@ -139,6 +139,7 @@ pub fn parse_mail_from(
         content_hash,
         sent_at: message.date().map(|d| d.to_timestamp().saturating_mul(1000)),
         raw_headers,
+        reply_to: reply_to(&message),
     })
 }
 
@@ -175,6 +176,17 @@ fn utf7_header(message: &Message, name: &str, read: impl Fn(&Message) -> Option<
     let rewritten = charset::utf7_words_as_utf8(message.header_raw(name)?)?;
     let head = format!("{name}: {rewritten}\r\n\r\n");
     read(&MessageParser::default().parse(head.as_bytes())?)
+}
+
+/// The Reply-To address (lower-cased) when it is a plausible one.
+fn reply_to(message: &Message) -> Option<String> {
+    let addr = first_address(message.reply_to())?;
+    let email = addr.address.as_deref()?.trim().to_lowercase();
+    crate::domain::is_plausible_email(&email).then_some(email)
+}
+
+fn first_address<'x>(a: Option<&mail_parser::Address<'x>>) -> Option<mail_parser::Addr<'x>> {
+    a.and_then(|a| a.iter().find(|x| x.address.is_some()).cloned())
 }
 
 fn ids(value: &HeaderValue) -> Vec<String> {

@@ -13,6 +13,19 @@ pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> 
         mail.messages.entry(id).or_default().thread_rule = Some(rule);
     }
     let mut stmt = conn.prepare_cached(
+        "SELECT a.message_id, a.cc, a.bcc FROM message_addresses a JOIN messages m ON m.id = a.message_id
+         WHERE m.ticket_id = ?1 AND (a.cc IS NOT NULL OR a.bcc IS NOT NULL)",
+    )?;
+    let rows = stmt.query_map([ticket], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    for row in rows {
+        let (id, cc, bcc) = row?;
+        let lines = |v: Option<String>| v.map(|v| v.lines().map(str::to_string).collect()).unwrap_or_default();
+        let entry = mail.messages.entry(id).or_default();
+        (entry.cc, entry.bcc) = (lines(cc), lines(bcc));
+    }
+    let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.message_id, a.name, a.content_type, a.size, a.inline
          FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1 ORDER BY a.id",
     )?;

@@ -194,6 +194,10 @@ fn insert_message(
         mail.from_email,
     ])?;
     let message = conn.last_insert_rowid();
+    if let Some(reply_to) = mail.reply_to.as_deref().filter(|r| !r.eq_ignore_ascii_case(&mail.from_email)) {
+        conn.prepare_cached("INSERT INTO message_addresses (message_id, reply_to) VALUES (?1, ?2)")?
+            .execute(params![message, reply_to])?;
+    }
     log_event(conn, ticket, MAIL_ACTOR, kind.as_str(), None, Some(&message.to_string()), now)?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO attachments (message_id, name, content_type, size, inline, content_id, data)

@@ -1,8 +1,20 @@
 //! Schema migrations, applied by `PRAGMA user_version`, each in one transaction.
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] =
-    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, RAW_HEADERS, DESK_SERVICE];
+pub const MIGRATIONS: &[&str] = &[
+    DESK,
+    MAIL,
+    SEARCH_INDEX,
+    PRESENCE,
+    RATINGS_AND_SNOOZES,
+    DUE_TIMES,
+    WAITING,
+    AUDIT,
+    UNDO,
+    RAW_HEADERS,
+    DESK_SERVICE,
+    REPLY_ADDRESSES,
+];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -452,5 +464,16 @@ CREATE TABLE IF NOT EXISTS service (
     started_at   INTEGER NOT NULL,
     heartbeat_at INTEGER NOT NULL,
     survey_mark  INTEGER
+);
+"#;
+
+/// Who else a message went to: a reply's Cc (shown) and Bcc (kept for agents), one address a line;
+/// and a customer mail's Reply-To, where replies to it go. Only messages that have one get a row.
+const REPLY_ADDRESSES: &str = r#"
+CREATE TABLE IF NOT EXISTS message_addresses (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    cc         TEXT,
+    bcc        TEXT,
+    reply_to   TEXT
 );
 "#;

@@ -22,6 +22,8 @@ pub struct ReplyContext {
     pub references: Vec<String>,
     /// The Message-ID of the newest mail on the ticket.
     pub in_reply_to: Option<String>,
+    /// The Reply-To of the customer's last message, when it had one: where the answer goes.
+    pub reply_to: Option<String>,
 }
 
 /// A reply rendered as mail, to be stored with it.
@@ -30,8 +32,13 @@ pub struct OutgoingMail {
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
+    /// Every envelope recipient (To, Cc and Bcc), joined by ", ".
     pub recipient: String,
     pub raw: Vec<u8>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    /// Stored as the reply's attachments.
+    pub attachments: Vec<crate::domain::mail::MailAttachment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +73,25 @@ fn entry(r: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
     })
 }
 
+/// A reply's Cc and Bcc (one address a line) and its attachments, beside the reply.
+fn store_addresses_and_files(conn: &rusqlite::Connection, id: i64, mail: &OutgoingMail) -> Result<()> {
+    let lines = |list: &[String]| (!list.is_empty()).then(|| list.join("\n"));
+    if !(mail.cc.is_empty() && mail.bcc.is_empty()) {
+        conn.execute(
+            "INSERT INTO message_addresses (message_id, cc, bcc) VALUES (?1, ?2, ?3)",
+            params![id, lines(&mail.cc), lines(&mail.bcc)],
+        )?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO attachments (message_id, name, content_type, size, inline, content_id, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for a in &mail.attachments {
+        stmt.execute(params![id, a.name, a.content_type, a.data.len() as i64, a.inline, a.content_id, a.data])?;
+    }
+    Ok(())
+}
+
 impl Store {
     pub fn reply_context(&self, ticket: i64) -> Result<ReplyContext> {
         let ticket = read_ticket(&self.conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
@@ -75,7 +101,16 @@ impl Store {
         )?;
         let references = stmt.query_map([ticket.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
         let in_reply_to = references.last().cloned();
-        Ok(ReplyContext { ticket, references, in_reply_to })
+        let reply_to = self
+            .conn
+            .prepare_cached(
+                "SELECT a.reply_to FROM messages m LEFT JOIN message_addresses a ON a.message_id = m.id
+                 WHERE m.ticket_id = ?1 AND m.kind = 'customer' ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+            )?
+            .query_row([ticket.id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten();
+        Ok(ReplyContext { ticket, references, in_reply_to, reply_to })
     }
 
     /// Store a public reply and queue it as mail, in one transaction, with `change` applied to
@@ -110,6 +145,7 @@ impl Store {
                     id
                 ],
             )?;
+            store_addresses_and_files(conn, id, mail)?;
             conn.execute(
                 "INSERT INTO outbox (message_id, ticket_id, recipient, raw, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, ticket, mail.recipient, mail.raw, now_millis()],

@@ -150,12 +150,14 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
 }
 
 /// What the composer's keys do, for its border and the status line.
-pub const COMPOSER_HINTS: [(Action, &str); 5] = [
+pub const COMPOSER_HINTS: [(Action, &str); 7] = [
     (Action::Send, "send"),
     (Action::InsertMacro, "canned reply"),
     (Action::Back, "keep draft"),
     (Action::Editor, "$EDITOR"),
     (Action::DiscardDraft, "discard"),
+    (Action::AddCc, "Cc"),
+    (Action::AttachFile, "attach"),
 ];
 
 /// `key label` for each action bound in `context`; unbound ones are left out.

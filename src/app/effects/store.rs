@@ -7,6 +7,7 @@ use super::mail::{MailJob, MailWorker};
 use super::{profile_facts, queue_page};
 use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
+use crate::domain::recipients::ReplyHeaders;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, SeenTicket, Status, Ticket, TicketFilter, Timestamp};
@@ -204,9 +205,9 @@ impl Worker {
                 };
                 Ok(Msg::SearchDone { generation, result })
             }
-            Effect::Send { ticket, kind, body, expect_last, version, change } => {
+            Effect::Send { ticket, kind, body, expect_last, version, change, headers } => {
                 let seen = SeenTicket { last_message: expect_last, version };
-                let sent = self.send(ticket, kind, &body, seen, &change);
+                let sent = self.send(ticket, (kind, &body, &headers), seen, &change);
                 Ok(sent.unwrap_or_else(|error| Msg::SendFailed { ticket, message: said(error) }))
             }
             Effect::DeleteDraft { ticket } => {
@@ -323,13 +324,12 @@ impl Worker {
     fn send(
         &self,
         ticket: i64,
-        kind: MessageKind,
-        body: &str,
+        (kind, body, headers): (MessageKind, &str, &ReplyHeaders),
         seen: SeenTicket,
         change: &crate::domain::TicketChange,
     ) -> Result<Msg, StoreError> {
         let before = self.store.ticket(ticket)?.status;
-        let stored = self.store_message(ticket, kind, body, seen, change);
+        let stored = self.store_message(ticket, (kind, body, headers), seen, change);
         let (mailing, changed) = match stored {
             Err(StoreError::NewerMessages { ticket, newer }) => {
                 let newest = newer.last().map_or(0, |m| m.id);
@@ -349,8 +349,7 @@ impl Worker {
     fn store_message(
         &self,
         ticket: i64,
-        kind: MessageKind,
-        body: &str,
+        (kind, body, headers): (MessageKind, &str, &ReplyHeaders),
         seen: SeenTicket,
         change: &crate::domain::TicketChange,
     ) -> Result<(bool, Ticket), StoreError> {
@@ -358,11 +357,20 @@ impl Worker {
         let outbound = Outbound::from_config(self.settings.mail.as_ref(), &self.settings.data_dir)
             .filter(|_| kind == MessageKind::Reply);
         let (Some(outbound), Some(mail)) = (outbound, &self.mail) else {
+            if !headers.is_empty() {
+                return Err(StoreError::Invalid(
+                    "Cc, Bcc and Attach lines go with mail, and the config sends none (see [mail.outbound]); \
+                     nothing was sent"
+                        .into(),
+                ));
+            }
             let (_, changed) = self.store.reply_and_change(ticket, kind, me, body, seen, change)?;
             return Ok((false, changed));
         };
         let change = Some(change).filter(|c| !c.is_empty());
-        match outbound.queue_reply(&self.store, &self.settings.agent, ticket, body, seen, change) {
+        let options = reply_options(headers)?;
+        let agent = &self.settings.agent;
+        match outbound.queue_reply_with(&self.store, agent, (ticket, body), seen, change, &options) {
             Ok((_, changed, queued)) => {
                 mail.send(MailJob::Deliver(queued));
                 Ok((true, changed))
@@ -396,4 +404,21 @@ fn failure(error: StoreError) -> Msg {
         }
         other => Msg::Failed(other.to_string()),
     }
+}
+
+/// The reply's Cc and Bcc, and its files read whole (`~/` is the home folder); a file that cannot
+/// be read stops the send before anything is stored.
+fn reply_options(headers: &ReplyHeaders) -> Result<crate::mail::outbound::ReplyOptions, StoreError> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let paths: Vec<std::path::PathBuf> = headers
+        .attach
+        .iter()
+        .map(|p| match (p.strip_prefix("~/"), &home) {
+            (Some(rest), Some(home)) => home.join(rest),
+            _ => std::path::PathBuf::from(p),
+        })
+        .collect();
+    let attachments = crate::mail::files::read_attachments(&paths)
+        .map_err(|e| StoreError::Invalid(format!("{e}; nothing was sent")))?;
+    Ok(crate::mail::outbound::ReplyOptions { cc: headers.cc.clone(), bcc: headers.bcc.clone(), attachments })
 }

@@ -97,4 +97,7 @@ actions! {
     DeleteTicket => "delete_ticket", "Delete the ticket", "delete the ticket with its conversation and history, after a y (admins)";
     MarkSpam => "spam", "Close as spam", "close the ticket as spam, tagged spam, after a y (admins)";
     Undo => "undo", "Undo my last change", "undo your last change made in this console (status, priority, owner, tags, snooze, rating, a ticket merge); again for the one before";
+    AddCc => "add_cc", "Add a Cc", "add a Cc: line at the top of the reply, for addresses that get a copy";
+    AddBcc => "add_bcc", "Add a Bcc", "add a Bcc: line at the top of the reply (a blind copy: not shown to the customer)";
+    AttachFile => "attach_file", "Attach a file", "add an Attach: line at the top of the reply, for a file's path";
 }

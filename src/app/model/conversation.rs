@@ -195,6 +195,12 @@ fn mail_lines(
     if let Some(rule) = mail.thread_rule.as_deref().and_then(ThreadRule::from_name) {
         line(format!("↳ {rule}"));
     }
+    if !mail.cc.is_empty() {
+        line(format!("Cc: {}", for_display_line(&mail.cc.join(", "))));
+    }
+    if !mail.bcc.is_empty() {
+        line(format!("Bcc (not shown to the customer): {}", for_display_line(&mail.bcc.join(", "))));
+    }
     for a in &mail.attachments {
         let inline = if a.inline { " · inline" } else { "" };
         line(format!(

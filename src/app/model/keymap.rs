@@ -530,6 +530,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cv, "d", A::SaveAttachment),
     (G, "u", A::Undo),
     (Cv, "o", A::OpenAttachment),
+    (Cm, "alt-c", A::AddCc),
+    (Cm, "alt-C", A::AddBcc),
+    (Cm, "alt-a", A::AttachFile),
 ];
 
 #[cfg(test)]

@@ -308,6 +308,8 @@ pub enum Effect {
         /// What the message changes on the ticket (canned replies' actions, a chosen status), in
         /// the same write.
         change: TicketChange,
+        /// A reply's Cc, Bcc and files, from the lines at the top of the composer.
+        headers: crate::domain::recipients::ReplyHeaders,
     },
     /// Throw the agent's saved draft on this ticket away.
     DeleteDraft {

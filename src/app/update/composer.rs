@@ -116,3 +116,33 @@ pub fn resume_draft(state: &mut State, ticket: i64, draft: Option<Draft>) -> Vec
         vec![]
     }
 }
+
+/// Add a `Cc:`, `Bcc:` or `Attach:` line under the reply's other such lines at its top and put the
+/// cursor at its end, for the agent to type the address or the file's path there.
+pub fn add_header_line(state: &mut State, name: &str) -> Vec<Effect> {
+    use ratatui_textarea::CursorMove;
+    let Some(composer) = state.composer.as_mut() else {
+        state.set_status("Cc, Bcc and attachments go with a reply: press r first");
+        return vec![];
+    };
+    if composer.kind == MessageKind::Note {
+        state.set_error("a note is never mailed: it takes no Cc, Bcc or attachments");
+        return vec![];
+    }
+    let is_header = |line: &String| {
+        line.split_once(':').is_some_and(|(n, _)| {
+            crate::domain::recipients::HEADER_NAMES.iter().any(|h| h.eq_ignore_ascii_case(n.trim()))
+        })
+    };
+    let at = composer.text.lines().iter().take_while(|l| is_header(l)).count();
+    composer.text.move_cursor(CursorMove::Jump(at as u16, 0));
+    composer.text.insert_newline();
+    composer.text.move_cursor(CursorMove::Up);
+    composer.text.insert_str(format!("{name}: "));
+    let hint = match name {
+        "Attach" => "type the file's path (one file a line); Ctrl-s sends it with the reply",
+        _ => "type the addresses, separated by commas",
+    };
+    state.set_status(format!("{name}: {hint}"));
+    mark_dirty(state)
+}

@@ -315,6 +315,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
         Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
         Action::Undo => undo::undo(state),
+        Action::AddCc => composer::add_header_line(state, "Cc"),
+        Action::AddBcc => composer::add_header_line(state, "Bcc"),
+        Action::AttachFile => composer::add_header_line(state, "Attach"),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::app::model::message::Effect;
 use crate::app::model::state::{AfterSend, State};
+use crate::domain::recipients::{split_header_lines, ReplyHeaders};
 use crate::domain::text::for_display_line;
 use crate::domain::{short_age, MessageKind, Status, TicketChange};
 
@@ -11,7 +12,17 @@ use crate::domain::{short_age, MessageKind, Status, TicketChange};
 /// reply's), in the same write.
 pub fn send(state: &mut State, status: Option<Status>) -> Vec<Effect> {
     let Some(composer) = state.composer.as_mut() else { return vec![] };
-    let body = composer.body();
+    let mut body = composer.body();
+    let mut headers = ReplyHeaders::default();
+    if composer.kind == MessageKind::Reply {
+        match split_header_lines(&body) {
+            Ok((found, rest)) => (headers, body) = (found, rest),
+            Err(problem) => {
+                state.set_error(format!("{problem}; nothing was sent"));
+                return vec![];
+            }
+        }
+    }
     if body.trim().is_empty() {
         state.set_error("nothing to send: the message is empty");
         return vec![];
@@ -29,7 +40,7 @@ pub fn send(state: &mut State, status: Option<Status>) -> Vec<Effect> {
     }
     // A change that comes with the message was chosen against the ticket on screen.
     let version = state.open_ticket().filter(|t| t.id == ticket).map(|t| t.version);
-    vec![Effect::Send { ticket, kind, body, expect_last, version, change }]
+    vec![Effect::Send { ticket, kind, body, expect_last, version, change, headers }]
 }
 
 /// The canned replies' changes as one: a later one's status, priority or owner wins; tags add up.

@@ -13,6 +13,7 @@ mod faults;
 mod mail;
 mod marks;
 mod output_safety;
+mod reply_mail;
 mod several_agents;
 mod text_kept;
 mod tickets;

@@ -5,4 +5,5 @@ mod corpus;
 mod fuzz;
 mod import;
 mod intake;
+mod outbound;
 mod service;

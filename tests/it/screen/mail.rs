@@ -52,3 +52,19 @@ fn conversation_lists_attachments_rules_and_undelivered_replies() {
     let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn a_reply_shows_its_cc_and_bcc_made_safe() {
+    let mut state = common::state((100, 20), "Refund", "Please refund order 48213.");
+    let conversation = state.conversation.as_mut().unwrap();
+    conversation.detail.mail.messages.insert(
+        3,
+        MessageMail {
+            cc: vec!["boss@shop.example".into(), "ev\u{202E}il@x.example".into()],
+            bcc: vec!["audit@desk.example".into()],
+            ..Default::default()
+        },
+    );
+    let term = common::render(&state);
+    insta::assert_snapshot!(term.backend());
+}

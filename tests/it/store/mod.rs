@@ -7,6 +7,7 @@ mod customer_care;
 mod demo;
 mod demo_promises;
 mod replies;
+mod reply_mail;
 mod search;
 mod tickets;
 mod undo;

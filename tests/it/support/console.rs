@@ -40,6 +40,9 @@ pub fn key(name: &str) -> KeyEvent {
         _ if name.starts_with("ctrl-") && name.chars().count() == 6 => {
             KeyEvent::new(KeyCode::Char(name.chars().last().unwrap()), KeyModifiers::CONTROL)
         }
+        _ if name.starts_with("alt-") && name.chars().count() == 5 => {
+            KeyEvent::new(KeyCode::Char(name.chars().last().unwrap()), KeyModifiers::ALT)
+        }
         _ if name.chars().count() == 1 => KeyEvent::from(KeyCode::Char(name.chars().next().unwrap())),
         other => panic!("no such key in these tests: {other}"),
     }
