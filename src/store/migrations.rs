@@ -2,7 +2,7 @@
 
 /// Each entry moves the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] =
-    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO];
+    &[DESK, MAIL, SEARCH_INDEX, PRESENCE, RATINGS_AND_SNOOZES, DUE_TIMES, WAITING, AUDIT, UNDO, MAILBOXES];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
 /// messages, the event log and drafts.
@@ -418,5 +418,16 @@ const UNDO: &str = r#"
 CREATE TABLE IF NOT EXISTS undo_details (
     event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
     details  TEXT NOT NULL
+);
+"#;
+
+/// Per IMAP mailbox (by its name in the config): the UIDVALIDITY seen and the highest UID
+/// imported, written in the same transaction as each mail.
+const MAILBOXES: &str = r#"
+CREATE TABLE mailbox_positions (
+    mailbox     TEXT PRIMARY KEY,
+    uidvalidity INTEGER NOT NULL,
+    last_uid    INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
 );
 "#;
