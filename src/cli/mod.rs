@@ -14,6 +14,7 @@ mod identity;
 mod import;
 pub mod logging;
 mod mail_view;
+mod mailbox;
 mod outbox;
 mod output;
 pub mod panic_hook;
@@ -106,6 +107,9 @@ pub enum Command {
     /// The desk's history, oldest first: every change to tickets, customers and agents, and every
     /// deletion, who made it and when, before → after.
     Audit(audit::AuditArgs),
+    /// IMAP mailboxes ([[mail.inbound]]): check NAME reads one once.
+    #[command(subcommand)]
+    Mailbox(mailbox::MailboxCommand),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -229,6 +233,8 @@ fn run_command(
             identity::acting_agent(&store, as_login)?;
             audit::run(&store, &args, out)
         }
+        // Like `import`, the intake needs no agent.
+        Command::Mailbox(cmd) => mailbox::run(&open_store(paths, demo)?, config, cmd, out),
     }
 }
 

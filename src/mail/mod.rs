@@ -2,7 +2,9 @@
 
 pub mod auto;
 pub mod html;
+pub mod imap;
 pub mod import;
+pub mod inbound;
 pub mod outbound;
 pub mod parse;
 pub mod source;
