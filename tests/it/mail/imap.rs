@@ -186,3 +186,27 @@ fn dovecot_a_wrong_password_is_one_error_and_no_loop() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("refused the login"), "{}", run.stderr);
 }
+
+#[test]
+fn checking_a_mailbox_the_config_does_not_name_is_one_sentence_naming_those_it_does() {
+    let desk = Desk::with_config(
+        "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"sales\"\nhost = \"127.0.0.1\"\n\
+         security = \"none\"\nport = 1\nusername = \"u\"\npassword_command = \"echo p\"\n",
+    );
+    let run = desk.run(&["mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.trim(), "frontdesk: there is no [[mail.inbound]] mailbox named \"support\" (sales)");
+}
+
+#[test]
+fn a_server_that_is_not_there_is_one_sentence_and_nothing_imported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = Desk::with_config(&format!(
+        "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"support\"\nhost = \"127.0.0.1\"\n\
+         security = \"none\"\nport = {port}\nusername = \"u\"\npassword_command = \"echo p\"\n"
+    ));
+    let run = desk.run(&["mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("mailbox support: 127.0.0.1:{port}")), "{}", run.stderr);
+}
