@@ -85,7 +85,7 @@ impl Dovecot {
     /// Start the master in the foreground (`-F`) and wait until it greets on its port.
     pub fn run(&mut self) {
         let conf = self.path("dovecot.conf");
-        let master = Command::new("dovecot")
+        let master = Command::new(binary())
             .arg("-F")
             .arg("-c")
             .arg(&conf)
@@ -183,6 +183,13 @@ impl Drop for Dovecot {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// `dovecot` on the PATH, else where Debian puts it (a user's PATH often lacks /usr/sbin).
+fn binary() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("dovecot")).find(|p| p.is_file()));
+    on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/dovecot"))
 }
 
 /// A loopback port nobody listens on now.
