@@ -3,7 +3,7 @@
 
 use crate::support::cli::Desk;
 use crate::support::dovecot::{mail, Dovecot};
-use frontdesk::config::{Config, MailConfig};
+use frontdesk::config::{Config, MailConfig, Security};
 use frontdesk::mail::inbound::{poll_once, watch, InboundEvent};
 use frontdesk::store::Store;
 use std::path::Path;
@@ -209,4 +209,20 @@ fn a_server_that_is_not_there_is_one_sentence_and_nothing_imported() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("mailbox support: 127.0.0.1:{port}")), "{}", run.stderr);
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_certificate_no_authority_vouches_for_is_refused_in_one_sentence() {
+    let dovecot = Dovecot::start_with_tls();
+    let store = Store::open_in_memory().unwrap();
+    let mut mailbox = dovecot.mailbox("support");
+    (mailbox.host, mailbox.port, mailbox.security) = ("localhost".into(), dovecot.tls_port.unwrap(), Security::Tls);
+    let error = poll_once(&store, &config(), &mailbox).unwrap_err().to_string();
+    assert!(error.contains("mailbox support: localhost:") && error.contains("certificate"), "{error}");
+    assert!(!error.contains('\n'), "{error}");
+    // STARTTLS on the plain port is checked the same way.
+    (mailbox.port, mailbox.security) = (dovecot.port, Security::Starttls);
+    let error = poll_once(&store, &config(), &mailbox).unwrap_err().to_string();
+    assert!(error.contains("certificate"), "{error}");
 }

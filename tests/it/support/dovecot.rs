@@ -14,6 +14,8 @@ pub const PASSWORD: &str = "secret";
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
     pub port: u16,
+    /// The implicit-TLS port, with a self-signed certificate for `localhost`, when started so.
+    pub tls_port: Option<u16>,
     master: Option<Child>,
     /// Who owns the mail: the current user, or `nobody` when the tests run as root (Dovecot
     /// refuses mail access as UID 0).
@@ -23,13 +25,26 @@ pub struct Dovecot {
 
 impl Dovecot {
     pub fn start() -> Dovecot {
+        Dovecot::start_with(false)
+    }
+
+    /// Also listening with TLS (a self-signed certificate made by `openssl`) on `tls_port`.
+    pub fn start_with_tls() -> Dovecot {
+        Dovecot::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         // Dovecot's own users (and `nobody` under root) must reach the folder.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let root = unsafe { libc::geteuid() } == 0;
         let owner = if root { (65534, 65534) } else { unsafe { (libc::getuid(), libc::getgid()) } };
         let port = free_port();
-        let mut dovecot = Dovecot { dir, port, master: None, owner, delivered: 0 };
+        let tls_port = tls.then(free_port);
+        let mut dovecot = Dovecot { dir, port, tls_port, master: None, owner, delivered: 0 };
+        if tls {
+            dovecot.make_certificate();
+        }
         dovecot.write_config(root);
         dovecot.make_inbox();
         dovecot.run();
@@ -45,19 +60,37 @@ impl Dovecot {
             "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\n\
              instance_name = frontdesk-test-{port}\nlog_path = {d}/dovecot.log\n\
              default_internal_user = {internal}\ndefault_internal_group = {group}\ndefault_login_user = {login}\n\
-             ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nauth_verbose = yes\n\
+             {ssl}\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nauth_verbose = yes\n\
              first_valid_uid = 1\nmail_location = maildir:{d}/mail/%u\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
              userdb {{\n  driver = passwd-file\n  args = username_format=%u {d}/users\n}}\n\
-             service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps}\n  }}\n}}\n\
              service anvil {{\n  chroot =\n}}\n\
              service stats {{\n  unix_listener stats-writer {{\n    mode = 0666\n  }}\n}}\n",
             port = self.port,
+            imaps = self.tls_port.unwrap_or(0),
+            ssl = match self.tls_port {
+                Some(_) => format!("ssl = yes\nssl_cert = <{d}/cert.pem\nssl_key = <{d}/key.pem"),
+                None => "ssl = no".into(),
+            },
         );
         std::fs::write(self.path("dovecot.conf"), config).unwrap();
         let (uid, gid) = self.owner;
         std::fs::write(self.path("users"), format!("{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{d}/mail/{USER}\n"))
             .unwrap();
+    }
+
+    fn make_certificate(&self) {
+        let status = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+            .arg("-keyout")
+            .arg(self.path("key.pem"))
+            .arg("-out")
+            .arg(self.path("cert.pem"))
+            .stderr(Stdio::null())
+            .status()
+            .expect("needs openssl to make Dovecot's certificate");
+        assert!(status.success());
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
