@@ -2,16 +2,20 @@
 //! XOAUTH2, STARTTLS, SELECT (UIDVALIDITY), UID SEARCH / FETCH / STORE / MOVE / EXPUNGE, IDLE,
 //! NOOP and LOGOUT, over a TCP stream or rustls (the TLS lettre already brings).
 
+mod response;
+mod stream;
+
+pub use response::uid_set;
+use response::{exists_of, literal_size, quoted, Response};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+use stream::{connect_tcp, tls, Stream};
 
 /// How long a command's answer may take before the connection is taken for dead.
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a wait in IDLE looks at the stop flag.
-const STOP_CHECK: Duration = Duration::from_millis(250);
+const STOP_CHECK: Duration = Duration::from_secs(1);
 /// A mail larger than this is refused by the parser anyway; the literal is not read into memory.
 const MAX_LITERAL: usize = 256 * 1024 * 1024;
 
@@ -31,65 +35,6 @@ pub enum ImapError {
 }
 
 pub type Result<T> = std::result::Result<T, ImapError>;
-
-enum Stream {
-    Plain(TcpStream),
-    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
-}
-
-impl Stream {
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => s.get_ref(),
-        }
-    }
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.read(buf),
-            Stream::Tls(s) => s.read(buf),
-        }
-    }
-}
-
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.write(buf),
-            Stream::Tls(s) => s.write(buf),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Stream::Plain(s) => s.flush(),
-            Stream::Tls(s) => s.flush(),
-        }
-    }
-}
-
-/// One response: its text with each literal left as `{N}`, and the literals' bytes in order.
-#[derive(Debug, Default)]
-pub struct Response {
-    pub text: Vec<u8>,
-    pub literals: Vec<Vec<u8>>,
-}
-
-impl Response {
-    fn text_str(&self) -> String {
-        String::from_utf8_lossy(&self.text).trim_end().to_string()
-    }
-
-    /// The number after `key ` in the text (`UID 12`, `[UIDVALIDITY 3]`, `5 EXISTS` by `before`).
-    fn number_after(&self, key: &str) -> Option<u32> {
-        let text = std::str::from_utf8(&self.text).ok()?;
-        let upper = text.to_ascii_uppercase();
-        let at = upper.find(&format!("{key} "))? + key.len() + 1;
-        text[at..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
-    }
-}
 
 /// A mail fetched by UID.
 pub struct Fetched {
@@ -369,108 +314,5 @@ impl Session {
             self.reader.read_exact(&mut literal)?;
             response.literals.push(literal);
         }
-    }
-}
-
-fn connect_tcp(address: &str) -> Result<TcpStream> {
-    use std::net::ToSocketAddrs;
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
-    for addr in address.to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, Duration::from_secs(20)) {
-            Ok(tcp) => {
-                tcp.set_read_timeout(Some(ANSWER_TIMEOUT))?;
-                tcp.set_write_timeout(Some(ANSWER_TIMEOUT))?;
-                tcp.set_nodelay(true)?;
-                return Ok(tcp);
-            }
-            Err(e) => last = e,
-        }
-    }
-    Err(last.into())
-}
-
-fn tls(host: &str, tcp: TcpStream) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ImapError::Tls(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| ImapError::Tls(e.to_string()))?;
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| ImapError::Tls(e.to_string()))?;
-    Ok(rustls::StreamOwned::new(conn, tcp))
-}
-
-/// `{123}\r\n` at the end of a line: the size of the literal that follows.
-fn literal_size(line: &[u8]) -> Option<usize> {
-    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
-    let inner = line.strip_suffix(b"}")?;
-    let open = inner.iter().rposition(|b| *b == b'{')?;
-    std::str::from_utf8(&inner[open + 1..]).ok()?.trim_end_matches('+').parse().ok()
-}
-
-fn exists_of(response: &Response) -> Option<u32> {
-    let text = response.text_str();
-    let rest = text.strip_prefix("* ")?;
-    let (n, word) = rest.split_once(' ')?;
-    word.eq_ignore_ascii_case("EXISTS").then(|| n.parse().ok())?
-}
-
-/// A quoted string; CR and LF cannot be quoted (a literal would be needed, and no name needs one).
-fn quoted(text: &str) -> Result<String> {
-    if text.contains(['\r', '\n']) {
-        return Err(ImapError::Protocol("a line break in a name or password".into()));
-    }
-    Ok(format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")))
-}
-
-/// `1:3,7,9:10` for sorted UIDs.
-pub fn uid_set(uids: &[u32]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < uids.len() {
-        let mut j = i;
-        while j + 1 < uids.len() && uids[j + 1] == uids[j] + 1 {
-            j += 1;
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        out.push_str(&if i == j { uids[i].to_string() } else { format!("{}:{}", uids[i], uids[j]) });
-        i = j + 1;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uid_sets_join_runs() {
-        assert_eq!(uid_set(&[1, 2, 3, 7, 9, 10]), "1:3,7,9:10");
-        assert_eq!(uid_set(&[5]), "5");
-    }
-
-    #[test]
-    fn literals_are_found_at_the_end_of_a_line_only() {
-        assert_eq!(literal_size(b"* 1 FETCH (UID 4 BODY[] {120}\r\n"), Some(120));
-        assert_eq!(literal_size(b"* OK {not a literal} here\r\n"), None);
-        assert_eq!(literal_size(b"* 1 FETCH (BODY[] {7+}\r\n"), Some(7));
-    }
-
-    #[test]
-    fn names_are_quoted_and_line_breaks_refused() {
-        assert_eq!(quoted(r#"a"b\c"#).unwrap(), r#""a\"b\\c""#);
-        assert!(quoted("a\r\nb").is_err());
-    }
-
-    #[test]
-    fn numbers_come_from_the_text_not_the_literal() {
-        let r = Response { text: b"* 3 FETCH (BODY[] {5}\r\n UID 42)\r\n".to_vec(), literals: vec![b"UID 7".to_vec()] };
-        assert_eq!(r.number_after("UID"), Some(42));
-        let exists = Response { text: b"* 17 EXISTS\r\n".to_vec(), literals: vec![] };
-        assert_eq!(exists_of(&exists), Some(17));
     }
 }
