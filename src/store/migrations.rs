@@ -424,7 +424,7 @@ CREATE TABLE IF NOT EXISTS undo_details (
 /// Per IMAP mailbox (by its name in the config): the UIDVALIDITY seen and the highest UID
 /// imported, written in the same transaction as each mail.
 const MAILBOXES: &str = r#"
-CREATE TABLE mailbox_positions (
+CREATE TABLE IF NOT EXISTS mailbox_positions (
     mailbox     TEXT PRIMARY KEY,
     uidvalidity INTEGER NOT NULL,
     last_uid    INTEGER NOT NULL,

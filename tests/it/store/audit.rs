@@ -229,7 +229,7 @@ fn a_desk_of_schema_7_gets_the_audit_log_and_keeps_its_data() {
     drop(conn);
     let store = Store::open(&path).unwrap();
     let version: i64 = Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, 9, "the audit log (8), then what undo keeps (9)");
+    assert_eq!(version, 10, "the audit log (8), what undo keeps (9), then the mailboxes' positions (10)");
     let kept = store.ticket(t.id).unwrap();
     assert_eq!((kept.subject.as_str(), kept.status, kept.version), ("Refund", Status::Open, 2));
     assert_eq!(events(&store, t.id), 2, "created, and the status");
