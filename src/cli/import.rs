@@ -122,14 +122,14 @@ const SEARCH_BATCH: u64 = 1000;
 
 /// Index what the import queued for search. Should it fail, the mails are in already and the next
 /// search indexes them, so this only warns.
-fn index_for_search(store: &Store) {
+pub(super) fn index_for_search(store: &Store) {
     if let Err(error) = store.index_queued() {
         tracing::warn!(%error, "indexing imported mail for search");
         eprintln!("frontdesk: imported mail is not searchable yet ({error}); the next search indexes it");
     }
 }
 
-fn count(summary: &mut Summary, outcome: &ImportOutcome) {
+pub(super) fn count(summary: &mut Summary, outcome: &ImportOutcome) {
     summary.mails += 1;
     match outcome {
         ImportOutcome::Created { .. } => summary.created += 1,

@@ -14,6 +14,7 @@ mod identity;
 mod import;
 pub mod logging;
 mod mail_view;
+mod mailbox;
 mod outbox;
 mod output;
 pub mod panic_hook;
@@ -110,6 +111,9 @@ pub enum Command {
     /// The desk service, in the foreground: delivers the outbox with retries, mails surveys that
     /// are due, reads the inbound mailboxes; one per desk. SIGTERM stops it after the mail at hand.
     Serve(serve::ServeArgs),
+    /// IMAP mailboxes ([[mail.inbound]]): check NAME reads one once.
+    #[command(subcommand)]
+    Mailbox(mailbox::MailboxCommand),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -235,6 +239,8 @@ fn run_command(
         }
         // The service runs as whoever systemd or cron runs it as, like the intake: no agent.
         Command::Serve(args) => serve::run(&open_store(paths, demo)?, config, paths, &args, out),
+        // Like `import`, the intake needs no agent.
+        Command::Mailbox(cmd) => mailbox::run(&open_store(paths, demo)?, config, cmd, out),
     }
 }
 

@@ -17,6 +17,9 @@ pub struct MailConfig {
     pub max_message_size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound: Option<OutboundConfig>,
+    /// `[[mail.inbound]]`: IMAP mailboxes the desk reads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inbound: Vec<super::inbound::InboundConfig>,
 }
 
 impl Default for MailConfig {
@@ -26,6 +29,7 @@ impl Default for MailConfig {
             name: String::new(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             outbound: None,
+            inbound: Vec::new(),
         }
     }
 }
@@ -106,6 +110,9 @@ impl MailConfig {
     pub fn problem(&self) -> Option<String> {
         if self.max_message_size == 0 {
             return Some("mail.max_message_size must be more than 0".into());
+        }
+        if let Some(problem) = super::inbound::problem(&self.inbound) {
+            return Some(problem);
         }
         let outbound = self.outbound.as_ref()?;
         if !crate::domain::is_plausible_email(&self.address) {

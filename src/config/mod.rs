@@ -1,11 +1,13 @@
 //! Configuration: the TOML file, where files live, and how it is reported when wrong.
 
+pub mod inbound;
 mod macros;
 mod mail;
 mod paths;
 mod sla;
 mod zone;
 
+pub use inbound::{AfterImport, Auth, InboundConfig};
 pub use mail::{MailConfig, OutboundConfig, Security, SmtpConfig, Via, DEFAULT_MAX_MESSAGE_SIZE};
 
 pub use macros::{find as find_macro, load_macros, CannedReply, MacroActions};

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     RAW_HEADERS,
     DESK_SERVICE,
     REPLY_ADDRESSES,
+    MAILBOXES,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -475,5 +476,16 @@ CREATE TABLE IF NOT EXISTS message_addresses (
     cc         TEXT,
     bcc        TEXT,
     reply_to   TEXT
+);
+"#;
+
+/// Per IMAP mailbox (by its name in the config): the UIDVALIDITY seen and the highest UID
+/// imported, written in the same transaction as each mail.
+const MAILBOXES: &str = r#"
+CREATE TABLE IF NOT EXISTS mailbox_positions (
+    mailbox     TEXT PRIMARY KEY,
+    uidvalidity INTEGER NOT NULL,
+    last_uid    INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
 );
 "#;

@@ -14,6 +14,7 @@ mod due;
 mod error;
 mod file;
 mod mail;
+mod mailboxes;
 mod merge;
 mod messages;
 mod migrations;
@@ -40,6 +41,7 @@ pub use bulk_change::ChangeOutcomes;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;
+pub use mailboxes::MailboxPosition;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use quarantine::QuarantinedMail;
 pub use service::ServiceState;
@@ -159,9 +161,13 @@ impl Store {
         result
     }
 
-    /// Run `f` in a `BEGIN IMMEDIATE` transaction: commit on `Ok`, roll back on `Err`.
+    /// Run `f` in a `BEGIN IMMEDIATE` transaction: commit on `Ok`, roll back on `Err`. Inside an
+    /// outer write (a mail imported with its mailbox's position) it is a savepoint of that one.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.check_writable()?;
+        if !self.conn.is_autocommit() {
+            return self.savepoint(f);
+        }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(&self.conn) {
             Ok(value) => match self.conn.execute_batch("COMMIT") {
@@ -179,6 +185,19 @@ impl Store {
                 Err(e)
             }
         }
+    }
+}
+
+impl Store {
+    /// `f` as a part of the write under way: undone alone on `Err`, kept with the rest on `Ok`.
+    fn savepoint<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT part")?;
+        let result = f(&self.conn);
+        if result.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK TO part");
+        }
+        self.conn.execute_batch("RELEASE part")?;
+        result
     }
 }
 

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod fuzz;
+mod imap;
 mod import;
 mod intake;
 mod outbound;

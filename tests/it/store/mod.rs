@@ -6,6 +6,7 @@ mod checked_writes;
 mod customer_care;
 mod demo;
 mod demo_promises;
+mod mailboxes;
 mod replies;
 mod reply_mail;
 mod search;

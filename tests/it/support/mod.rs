@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod console;
+pub mod dovecot;
 pub mod fixtures;
 pub mod mail;
 pub mod smtp;

@@ -1,0 +1,228 @@
+//! IMAP mailboxes against a real Dovecot (started by `support::dovecot`): IDLE, exactly once
+//! through kill -9, a new UIDVALIDITY, a dropped connection, a wrong password.
+
+use crate::support::cli::Desk;
+use crate::support::dovecot::{mail, Dovecot};
+use frontdesk::config::{Config, MailConfig, Security};
+use frontdesk::mail::inbound::{poll_once, watch, InboundEvent};
+use frontdesk::store::Store;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Mails on the desk and how many distinct Message-IDs they carry.
+fn messages(db: &Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*), count(DISTINCT email_message_id) FROM messages", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
+}
+
+fn config() -> Config {
+    Config {
+        mail: Some(MailConfig { address: "support@desk.example".into(), ..MailConfig::default() }),
+        ..Config::default()
+    }
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    done()
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_mail_delivered_while_idle_becomes_a_ticket_within_two_seconds() {
+    let mut dovecot = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    Store::open(&db).unwrap().register_first_admin("ana").unwrap();
+    let mut mailbox = dovecot.mailbox("support");
+    (mailbox.tag, mailbox.priority, mailbox.assignee) =
+        (Some("billing".into()), Some("high".into()), Some("ana".into()));
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| watch(&db, &config(), &mailbox, &stop, |e| tx.send(format!("{e:?}")).unwrap()));
+        let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(first.starts_with("Connected"), "{first}");
+        std::thread::sleep(Duration::from_millis(300)); // in IDLE by now
+        dovecot.deliver(&mail(1));
+        let delivered = Instant::now();
+        let arrived = wait_until(Duration::from_secs(2), || messages(&db).0 == 1);
+        let took = delivered.elapsed();
+        stop.store(true, Ordering::Relaxed);
+        assert!(arrived, "no ticket 2 s after delivery");
+        eprintln!("delivered to ticket in {took:?}");
+    });
+    let store = Store::open(&db).unwrap();
+    let ticket = store.ticket(1).unwrap();
+    assert_eq!((ticket.priority.as_str(), ticket.assignee.as_deref()), ("high", Some("ana")));
+    assert!(ticket.tags.contains(&"billing".to_string()), "{:?}", ticket.tags);
+    assert!(wait_until(Duration::from_secs(2), || dovecot.seen_count() == 1), "the mail is not marked seen");
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_two_hundred_mails_through_kill_9_are_each_imported_once() {
+    let mut dovecot = Dovecot::start();
+    for n in 0..200 {
+        dovecot.deliver(&mail(n));
+    }
+    let desk = Desk::with_config(&dovecot.config_toml("support", ""));
+    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    eprintln!("seed {seed}");
+    let (mut kills, mut mid_way, mut finished) = (0, 0, false);
+    for _ in 0..100 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut child =
+            desk.command(&["mailbox", "check", "support"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(20 + (seed >> 33) % 300));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+            let (on_desk, _) = messages(&desk.db);
+            mid_way += usize::from(on_desk > 0 && on_desk < 200);
+        }
+        let status = child.wait().unwrap();
+        if status.success() {
+            finished = true;
+            break;
+        }
+    }
+    assert!(finished, "no run finished");
+    assert!(mid_way > 0, "no run was killed mid-way ({kills} kills): the test proved nothing");
+    eprintln!("{kills} kills, {mid_way} of them with part of the mail imported");
+    desk.ok(&["mailbox", "check", "support"]);
+    assert_eq!(messages(&desk.db), (200, 200), "after {kills} kills");
+    assert!(wait_until(Duration::from_secs(2), || dovecot.seen_count() == 200), "{} seen", dovecot.seen_count());
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_new_uidvalidity_reads_again_without_duplicates() {
+    let mut dovecot = Dovecot::start();
+    for n in 0..5 {
+        dovecot.deliver(&mail(n));
+    }
+    let store = Store::open_in_memory().unwrap();
+    let mailbox = dovecot.mailbox("support");
+    let first = poll_once(&store, &config(), &mailbox).unwrap();
+    assert_eq!((first.imported.len(), first.started_over), (5, false));
+    dovecot.recreate_inbox();
+    for n in 0..7 {
+        dovecot.deliver(&mail(n));
+    }
+    let again = poll_once(&store, &config(), &mailbox).unwrap();
+    assert!(again.started_over);
+    assert_ne!(again.uidvalidity, first.uidvalidity);
+    let created =
+        again.imported.iter().filter(|(_, o)| matches!(o, frontdesk::domain::mail::ImportOutcome::Created { .. }));
+    assert_eq!((again.imported.len(), created.count()), (7, 2), "{:?}", again.imported);
+    assert_eq!(poll_once(&store, &config(), &mailbox).unwrap().imported.len(), 0);
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_connection_dropped_mid_fetch_resumes_where_it_stopped() {
+    let mut dovecot = Dovecot::start();
+    for n in 0..1000 {
+        dovecot.deliver(&mail(n));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    Store::open(&db).unwrap();
+    let mailbox = dovecot.mailbox("support");
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    let killed = std::thread::scope(|s| {
+        s.spawn(|| watch(&db, &config(), &mailbox, &stop, |e| tx.send(format!("{e:?}")).unwrap()));
+        assert!(wait_until(Duration::from_secs(10), || messages(&db).0 > 0));
+        let killed = dovecot.kill_sessions();
+        let partial = messages(&db).0;
+        let done = wait_until(Duration::from_secs(20), || messages(&db).0 == 1000);
+        stop.store(true, Ordering::Relaxed);
+        assert!(done, "stuck at {} of 1000", messages(&db).0);
+        (killed, partial)
+    });
+    assert!(killed.0 > 0 && killed.1 < 1000, "killed {} sessions at {} mails: not mid-fetch", killed.0, killed.1);
+    assert_eq!(messages(&db), (1000, 1000));
+    let events: Vec<String> = rx.try_iter().collect();
+    assert!(events.iter().any(|e| e.contains("retry_in: Some")), "{events:?}");
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_wrong_password_is_one_error_and_no_loop() {
+    let dovecot = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let mut mailbox = dovecot.mailbox("support");
+    mailbox.password_command = Some("echo wrong".into());
+    let stop = AtomicBool::new(false);
+    let mut events = Vec::new();
+    let started = Instant::now();
+    // The watch ends by itself: a refused login is not retried.
+    watch(&db, &config(), &mailbox, &stop, |e| events.push(e));
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(events.len(), 1, "{events:?}");
+    let InboundEvent::Failed { error, retry_in: None } = &events[0] else { panic!("{events:?}") };
+    assert!(error.to_string().contains("refused the login of desk"), "{error}");
+    std::thread::sleep(Duration::from_secs(1));
+    let attempts = dovecot.log().matches("auth failed").count();
+    assert_eq!(attempts, 1, "{}", dovecot.log());
+
+    let desk = Desk::with_config(&dovecot.config_toml("support", "").replace("echo secret", "echo wrong"));
+    let run = desk.run(&["mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("refused the login"), "{}", run.stderr);
+}
+
+#[test]
+fn checking_a_mailbox_the_config_does_not_name_is_one_sentence_naming_those_it_does() {
+    let desk = Desk::with_config(
+        "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"sales\"\nhost = \"127.0.0.1\"\n\
+         security = \"none\"\nport = 1\nusername = \"u\"\npassword_command = \"echo p\"\n",
+    );
+    let run = desk.run(&["mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.trim(), "frontdesk: there is no [[mail.inbound]] mailbox named \"support\" (sales)");
+}
+
+#[test]
+fn a_server_that_is_not_there_is_one_sentence_and_nothing_imported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = Desk::with_config(&format!(
+        "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"support\"\nhost = \"127.0.0.1\"\n\
+         security = \"none\"\nport = {port}\nusername = \"u\"\npassword_command = \"echo p\"\n"
+    ));
+    let run = desk.run(&["mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("mailbox support: 127.0.0.1:{port}")), "{}", run.stderr);
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_certificate_no_authority_vouches_for_is_refused_in_one_sentence() {
+    let dovecot = Dovecot::start_with_tls();
+    let store = Store::open_in_memory().unwrap();
+    let mut mailbox = dovecot.mailbox("support");
+    (mailbox.host, mailbox.port, mailbox.security) = ("localhost".into(), dovecot.tls_port.unwrap(), Security::Tls);
+    let error = poll_once(&store, &config(), &mailbox).unwrap_err().to_string();
+    assert!(error.contains("mailbox support: localhost:") && error.contains("certificate"), "{error}");
+    assert!(!error.contains('\n'), "{error}");
+    // STARTTLS on the plain port is checked the same way.
+    (mailbox.port, mailbox.security) = (dovecot.port, Security::Starttls);
+    let error = poll_once(&store, &config(), &mailbox).unwrap_err().to_string();
+    assert!(error.contains("certificate"), "{error}");
+}
