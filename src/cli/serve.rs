@@ -34,6 +34,7 @@ pub fn run(
         out.flush()?;
     }
     let mut round = Round::new(pid, config, &paths.data_dir);
+    round.inbound = serve::ImapMailbox::all(config);
     let result = serve::serve(store, &mut round, &signals, args.once);
     let stopped = store.service_stopped(pid);
     tracing::info!("the desk service stopped");

@@ -6,10 +6,12 @@
 //! Snoozes end by time in every query (`snoozed_until <= now`), and a console's queue reloads
 //! itself when the next one runs out, so the service only reports them.
 
+mod imap;
 mod lock;
 mod round;
 mod signals;
 
+pub use imap::ImapMailbox;
 pub use lock::{host_name, lock_path, DeskLock, LockError};
 pub use round::{Round, RoundReport};
 pub use signals::{Signals, Waker};

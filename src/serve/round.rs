@@ -16,7 +16,7 @@ pub struct Round<'a> {
     pub pid: i64,
     pub outbound: Option<Outbound<'a>>,
     pub surveys: bool,
-    /// The inbound mailboxes (none until IMAP is wired in).
+    /// The inbound mailboxes: the config's IMAP ones (`ImapMailbox`), or test readers.
     pub inbound: Vec<Box<dyn MailboxReader>>,
     last_round: chrono::DateTime<Utc>,
 }

@@ -226,3 +226,20 @@ fn dovecot_a_certificate_no_authority_vouches_for_is_refused_in_one_sentence() {
     let error = poll_once(&store, &config(), &mailbox).unwrap_err().to_string();
     assert!(error.contains("certificate"), "{error}");
 }
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_serve_once_reads_the_mailbox_and_a_second_round_reads_nothing_twice() {
+    let mut dovecot = Dovecot::start();
+    for n in 0..3 {
+        dovecot.deliver(&mail(n));
+    }
+    let desk = Desk::with_config(&dovecot.config_toml("support", ""));
+    let said = desk.ok(&["serve", "--once"]);
+    assert!(said.contains("3 mails read"), "{said}");
+    assert_eq!(messages(&desk.db), (3, 3));
+    dovecot.deliver(&mail(3));
+    let said = desk.ok(&["serve", "--once"]);
+    assert!(said.contains(" 1 mail read"), "{said}");
+    assert_eq!(messages(&desk.db), (4, 4), "each mail once");
+}
