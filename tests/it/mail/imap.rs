@@ -243,3 +243,17 @@ fn dovecot_serve_once_reads_the_mailbox_and_a_second_round_reads_nothing_twice()
     assert!(said.contains(" 1 mail read"), "{said}");
     assert_eq!(messages(&desk.db), (4, 4), "each mail once");
 }
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_running_service_tries_a_refused_login_once() {
+    let dovecot = Dovecot::start();
+    let toml = dovecot.config_toml("support", "poll_seconds = 1").replace("echo secret", "echo wrong");
+    let desk = Desk::with_config(&toml);
+    let mut serve = desk.command(&["serve"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(4)); // four polls' worth
+    let attempts = dovecot.log().matches("auth failed").count();
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert_eq!(attempts, 1, "one refused login, then the mailbox is left alone: {}", dovecot.log());
+}
