@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     DESK_SERVICE,
     REPLY_ADDRESSES,
     MAILBOXES,
+    MAILBOX_PROBLEMS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -487,5 +488,16 @@ CREATE TABLE IF NOT EXISTS mailbox_positions (
     uidvalidity INTEGER NOT NULL,
     last_uid    INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
+);
+"#;
+
+/// What keeps each IMAP mailbox from being read, as the service last saw it (cleared when it
+/// logs in again): the console's status line tells the agents.
+const MAILBOX_PROBLEMS: &str = r#"
+CREATE TABLE IF NOT EXISTS mailbox_problems (
+    mailbox   TEXT PRIMARY KEY,
+    problem   TEXT NOT NULL,
+    since     INTEGER NOT NULL,
+    permanent INTEGER NOT NULL
 );
 "#;

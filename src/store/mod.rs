@@ -41,7 +41,7 @@ pub use bulk_change::ChangeOutcomes;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;
-pub use mailboxes::MailboxPosition;
+pub use mailboxes::{MailboxPosition, MailboxProblem};
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use quarantine::QuarantinedMail;
 pub use service::ServiceState;
