@@ -55,6 +55,8 @@ pub struct Session {
     pub capabilities: Vec<String>,
     /// LOGOUT was sent: its BYE is expected.
     closing: bool,
+    /// The server said the folder has new mail (EXISTS) outside IDLE, since [`Session::take_news`].
+    news: bool,
 }
 
 /// How to reach the server.
@@ -79,6 +81,7 @@ impl Session {
             next_tag: 1,
             capabilities: vec![],
             closing: false,
+            news: false,
         };
         let greeting = session.read_response()?;
         let text = greeting.text_str();
@@ -94,10 +97,17 @@ impl Session {
                 next_tag: 100,
                 capabilities: vec![],
                 closing: false,
+                news: false,
             };
         }
         session.refresh_capabilities()?;
         Ok(session)
+    }
+
+    /// Whether the server told of new mail (an EXISTS in the answer to some command) since the
+    /// last call: mail that arrived while the folder was being read, which IDLE will not repeat.
+    pub fn take_news(&mut self) -> bool {
+        std::mem::take(&mut self.news)
     }
 
     pub fn has(&self, capability: &str) -> bool {
@@ -292,6 +302,9 @@ impl Session {
             }
             if response.text.starts_with(b"* BYE") && !self.closing {
                 return Err(ImapError::Bye(response.text_str()));
+            }
+            if exists_of(&response).is_some() {
+                self.news = true;
             }
             each(self, response)?;
         }

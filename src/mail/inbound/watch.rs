@@ -69,9 +69,14 @@ fn watch_session(
     on_event(InboundEvent::Connected { mailbox: mailbox.name.clone() });
     let idle = reader.session.has("IDLE");
     while !stop.load(Ordering::Relaxed) {
+        reader.session.take_news();
         let outcome = reader.take_new()?;
         if !outcome.imported.is_empty() || outcome.started_over {
             on_event(InboundEvent::Imported(outcome));
+        }
+        // Mail that came while the folder was read was told then; IDLE would not tell it again.
+        if reader.session.take_news() {
+            continue;
         }
         if idle {
             reader.session.idle(IDLE_LIMIT, stop).map_err(|e| reader.connection_error(e))?;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod desk_loop;
 mod fuzz;
 mod imap;
 mod import;
