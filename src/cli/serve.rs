@@ -41,11 +41,11 @@ pub fn run(
             round.inbound = serve::ImapMailbox::all(config);
             None
         }
-        false => Some(serve::Watchers::start(store.path(), config, signals.stop_flag())),
+        false => Some(serve::Watchers::start(store.path(), config)),
     };
     let result = serve::serve(store, &mut round, &signals, args.once);
     if let Some(watchers) = watchers {
-        watchers.join();
+        watchers.stop();
     }
     let stopped = store.service_stopped(pid);
     tracing::info!("the desk service stopped");

@@ -65,11 +65,6 @@ impl Signals {
         STOP.load(Ordering::SeqCst)
     }
 
-    /// The flag a signal sets, for threads that watch it themselves (the IMAP watchers).
-    pub fn stop_flag(&self) -> &'static AtomicBool {
-        &STOP
-    }
-
     pub fn waker(&self) -> Waker {
         Waker
     }

@@ -5,46 +5,45 @@
 
 use crate::config::{Config, InboundConfig};
 use crate::domain::text::for_display_line;
-use crate::mail::inbound::{watch, InboundEvent};
+use crate::mail::inbound::{watch, InboundEvent, Wakeup};
 use crate::store::Store;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::thread::JoinHandle;
 
-/// The watching threads; they end once the stop flag is set (after the mail at hand).
+/// The watching threads; [`Watchers::stop`] ends them (each after the mail at hand).
 pub struct Watchers {
     threads: Vec<JoinHandle<()>>,
+    stop: Wakeup,
 }
 
 impl Watchers {
     /// One thread per `[[mail.inbound]]` entry of `config`.
-    pub fn start(store_path: &Path, config: &Config, stop: &'static AtomicBool) -> Watchers {
+    pub fn start(store_path: &Path, config: &Config) -> Watchers {
+        let stop = Wakeup::new();
         let mailboxes = config.mail.iter().flat_map(|m| m.inbound.iter());
         let threads = mailboxes
             .map(|mailbox| {
                 let (path, config, mailbox) = (store_path.to_path_buf(), config.clone(), mailbox.clone());
+                let stop = stop.clone();
                 std::thread::Builder::new()
                     .name(format!("mailbox {}", mailbox.name))
                     .spawn(move || watch_one(path, config, mailbox, stop))
                     .expect("a thread for a mailbox")
             })
             .collect();
-        Watchers { threads }
+        Watchers { threads, stop }
     }
 
-    pub fn count(&self) -> usize {
-        self.threads.len()
-    }
-
-    /// Wait for every watcher to end (the stop flag must be set first).
-    pub fn join(self) {
+    /// End every watcher (one in IDLE at once, one reading after the mail at hand) and wait.
+    pub fn stop(self) {
+        self.stop.wake();
         for thread in self.threads {
             let _ = thread.join();
         }
     }
 }
 
-fn watch_one(store_path: PathBuf, config: Config, mailbox: InboundConfig, stop: &'static AtomicBool) {
+fn watch_one(store_path: PathBuf, config: Config, mailbox: InboundConfig, stop: Wakeup) {
     let store = match Store::open(&store_path) {
         Ok(store) => store,
         Err(error) => {
@@ -53,7 +52,7 @@ fn watch_one(store_path: PathBuf, config: Config, mailbox: InboundConfig, stop: 
         }
     };
     let name = mailbox.name.clone();
-    watch(&store_path, &config, &mailbox, stop, |event| {
+    watch(&store_path, &config, &mailbox, &stop, |event| {
         let recorded = match event {
             InboundEvent::Connected { .. } => {
                 tracing::info!(mailbox = name, "watching the mailbox");

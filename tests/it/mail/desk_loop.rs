@@ -203,3 +203,51 @@ fn dovecot_mail_in_a_reply_with_cc_and_file_out_and_the_answer_threads_back() {
     console.child.wait().unwrap();
     terminate(service);
 }
+
+/// Wake-ups of every thread of `pid` so far (voluntary context switches) and its CPU ticks.
+fn wakeups_and_ticks(pid: u32) -> (u64, u64) {
+    let mut wakeups = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let line = status.lines().find(|l| l.starts_with("voluntary_ctxt_switches:")).unwrap_or("x 0");
+        wakeups += line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap();
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    (wakeups, fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap())
+}
+
+fn resident_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_service_waiting_in_idle_sleeps_and_sigterm_ends_it_at_once() {
+    let dovecot = Dovecot::start();
+    // Dovecot says "still here" in IDLE every 2 minutes by default; the test is shorter.
+    let desk = Desk::with_config(&dovecot.config_toml("support", "poll_seconds = 600"));
+    let service = serve(&desk);
+    let pid = service.id();
+    assert!(logged_in(&dovecot, 1), "the service did not log in: {}", dovecot.log());
+    std::thread::sleep(Duration::from_millis(500));
+    let (wakeups, ticks) = wakeups_and_ticks(pid);
+    std::thread::sleep(Duration::from_secs(5));
+    let (wakeups_after, ticks_after) = wakeups_and_ticks(pid);
+    let resident = resident_kb(pid);
+    let stopping = Instant::now();
+    terminate(service);
+    let stopped_in = stopping.elapsed();
+    eprintln!(
+        "idle 5 s: {} wake-ups, {} CPU ticks, {resident} kB resident; SIGTERM to exit {stopped_in:?}",
+        wakeups_after - wakeups,
+        ticks_after - ticks
+    );
+    assert!(wakeups_after - wakeups <= 2, "an idle service woke {} times in 5 s", wakeups_after - wakeups);
+    assert_eq!(ticks_after - ticks, 0, "an idle service used CPU");
+    assert!(resident <= 32 * 1024, "an idle service holds {resident} kB resident");
+    assert!(stopped_in < Duration::from_secs(1), "SIGTERM took {stopped_in:?} to end a service in IDLE");
+    assert!(dovecot.log().contains("Disconnected"), "{}", dovecot.log());
+}
