@@ -8,6 +8,7 @@ pub mod bulk;
 mod bulk_change;
 mod check;
 mod claims;
+mod counts;
 mod customers;
 mod drafts;
 mod due;
@@ -38,6 +39,7 @@ mod waiting;
 mod wal;
 
 pub use bulk_change::ChangeOutcomes;
+pub use counts::CountDrift;
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use mail::MAIL_ACTOR;
