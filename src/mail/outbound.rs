@@ -1,13 +1,13 @@
 //! Replies as RFC 5322 mail, queued in the outbox with the reply and delivered by Maildir, sendmail or SMTP.
 
-use crate::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
+use crate::config::{Auth, MailConfig, OutboundConfig, Security, SmtpConfig, Via};
 use crate::domain::mail::subject_tag;
 use crate::domain::mail::MailAttachment;
 use crate::domain::{Agent, Message, Ticket, TicketChange};
 use crate::store::{OutgoingMail, ReplyContext, Store, StoreError};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 use std::io::Write;
@@ -295,11 +295,11 @@ fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result
     };
     let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(30)));
     if let Some(user) = &smtp.username {
-        let password = match &smtp.password_command {
-            Some(command) => password_from(command)?,
-            None => String::new(),
+        let (mechanisms, secret) = match smtp.auth {
+            Auth::Password => (vec![Mechanism::Plain, Mechanism::Login], password(smtp)?),
+            Auth::Xoauth2 => (vec![Mechanism::Xoauth2], token(smtp)?),
         };
-        builder = builder.credentials(Credentials::new(user.clone(), password));
+        builder = builder.authentication(mechanisms).credentials(Credentials::new(user.clone(), secret));
     }
     let to = recipient.split(", ").map(str::parse).collect::<Result<Vec<Address>, _>>().map_err(|e| fail(&e))?;
     let envelope =
@@ -346,16 +346,34 @@ fn system_roots() -> &'static [Vec<u8>] {
     })
 }
 
-/// The first line the password command prints.
-fn password_from(command: &str) -> Result<String, String> {
+/// The password `password_command` prints; none without one.
+fn password(smtp: &SmtpConfig) -> Result<String, String> {
+    match &smtp.password_command {
+        Some(command) => first_line_of("password", command),
+        None => Ok(String::new()),
+    }
+}
+
+/// The access token `token_command` prints, fresh for each delivery (tokens live about an hour).
+fn token(smtp: &SmtpConfig) -> Result<String, String> {
+    let command = smtp.token_command.as_deref().unwrap_or("");
+    let token = first_line_of("token", command)?;
+    if token.trim().is_empty() {
+        return Err(format!("the SMTP token command '{command}' printed no token"));
+    }
+    Ok(token.trim().to_string())
+}
+
+/// The first line `command` prints; `what` names it in the error.
+fn first_line_of(what: &str, command: &str) -> Result<String, String> {
     let output = Command::new("sh")
         .arg("-c")
         .arg(command)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("the SMTP password command '{command}' could not run: {e}"))?;
+        .map_err(|e| format!("the SMTP {what} command '{command}' could not run: {e}"))?;
     if !output.status.success() {
-        return Err(format!("the SMTP password command '{command}' failed ({})", output.status));
+        return Err(format!("the SMTP {what} command '{command}' failed ({})", output.status));
     }
     Ok(String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string())
 }

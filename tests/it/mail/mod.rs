@@ -6,5 +6,6 @@ mod fuzz;
 mod imap;
 mod import;
 mod intake;
+mod oauth;
 mod outbound;
 mod service;
