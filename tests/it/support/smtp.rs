@@ -199,11 +199,18 @@ impl Relay {
             session.greeting().write_to(stream.get_mut())?;
             stream.get_mut().flush()?;
         }
+        // With STARTTLS offered, the stretch that greets is the clear one.
+        let must_upgrade = greet && matches!(self.options.tls, Some((_, TlsStart::OnStarttls)));
         let mut line = Vec::new();
         loop {
             line.clear();
             if stream.read_until(b'\n', &mut line)? == 0 {
                 return Ok(Ended::Closed);
+            }
+            if must_upgrade && line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"MAIL") {
+                stream.get_mut().write_all(b"530 5.7.0 Must issue a STARTTLS command first\r\n")?;
+                stream.get_mut().flush()?;
+                continue;
             }
             if let Some(answer) = self.xoauth2_answer(session, authed, &line) {
                 stream.get_mut().write_all(&answer)?;
