@@ -50,7 +50,8 @@ pub struct OutboundConfig {
     pub via: Via,
     /// A Maildir folder, relative to the data folder unless absolute.
     pub maildir: String,
-    /// A sendmail-compatible command that reads the mail on stdin.
+    /// A sendmail-compatible command that reads the mail on stdin; the envelope's recipients
+    /// (To, Cc and Bcc) are added as its arguments after `--`.
     pub sendmail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpConfig>,
@@ -61,7 +62,7 @@ impl Default for OutboundConfig {
         OutboundConfig {
             via: Via::Maildir,
             maildir: "outbox".into(),
-            sendmail: "/usr/sbin/sendmail -t -i".into(),
+            sendmail: "/usr/sbin/sendmail -i".into(),
             smtp: None,
         }
     }

@@ -206,7 +206,7 @@ impl<'a> Outbound<'a> {
     pub fn deliver(&self, raw: &[u8], recipient: &str) -> Result<(), String> {
         match self.outbound.via {
             Via::Maildir => to_maildir(&self.outbound.maildir_path(&self.data_dir), raw),
-            Via::Sendmail => to_sendmail(&self.outbound.sendmail, raw),
+            Via::Sendmail => to_sendmail(&self.outbound.sendmail, recipient, raw),
             Via::Smtp => match &self.outbound.smtp {
                 Some(smtp) => to_smtp(smtp, &self.mail.address, recipient, raw),
                 None => Err("there is no [mail.outbound.smtp] in the config".into()),
@@ -264,11 +264,21 @@ fn to_maildir(dir: &Path, raw: &[u8]) -> Result<(), String> {
     std::fs::rename(&tmp, dir.join("new").join(&name)).map_err(fail)
 }
 
-fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
+/// Pipe `raw` to the command with the envelope's recipients as its arguments (`sendmail -i --
+/// a@x b@y`): the Bcc reaches its recipients without being in the headers. A `-t` in the command
+/// is left out, as it would take the recipients from the headers instead.
+fn to_sendmail(command: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("sendmail command '{command}' failed: {e}");
+    let recipients: Vec<&str> = recipient.split(", ").filter(|r| !r.trim().is_empty()).collect();
+    if recipients.is_empty() {
+        return Err(fail(&"the mail has no recipient"));
+    }
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(command)
+        .arg(format!("{} \"$@\"", without_t(command)))
+        .arg("sendmail") // $0; the recipients follow "--" as $1, $2, …
+        .arg("--")
+        .args(&recipients)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -282,6 +292,13 @@ fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     Err(fail(&format!("{} {}", output.status, stderr.lines().next().unwrap_or("")).trim()))
+}
+
+/// The command without its `-t` (recipients from the headers, where a Bcc is not), as a word of
+/// its own or in `-ti` / `-it`.
+fn without_t(command: &str) -> String {
+    let words = command.split(' ').filter(|word| *word != "-t");
+    words.map(|word| if word == "-ti" || word == "-it" { "-i" } else { word }).collect::<Vec<_>>().join(" ")
 }
 
 fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
@@ -380,7 +397,16 @@ fn first_line_of(what: &str, command: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::reply_subject;
+    use super::{reply_subject, without_t};
+
+    #[test]
+    fn sendmail_takes_the_recipients_from_us_not_the_headers() {
+        assert_eq!(without_t("/usr/sbin/sendmail -t -i"), "/usr/sbin/sendmail -i");
+        assert_eq!(without_t("/usr/sbin/sendmail -i"), "/usr/sbin/sendmail -i");
+        assert_eq!(without_t("msmtp -t --account=desk"), "msmtp --account=desk");
+        assert_eq!(without_t("/opt/-t/sendmail -ti"), "/opt/-t/sendmail -i", "only the flag");
+        assert_eq!(without_t("sendmail -it -bm"), "sendmail -i -bm");
+    }
 
     #[test]
     fn reply_subjects_do_not_pile_up() {

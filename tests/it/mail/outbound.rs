@@ -231,3 +231,45 @@ fn the_system_store_is_trusted_as_ssl_cert_file_points_at_it() {
     assert!(out.contains("and mailed it"), "{out}");
     assert_eq!(wait_for_mail(&server).len(), 1);
 }
+
+#[test]
+fn with_sendmail_the_recipients_are_arguments_so_the_bcc_arrives_unseen() {
+    let bin = tempfile::tempdir().unwrap();
+    let script = bin.path().join("fake-sendmail");
+    // A real process standing in for sendmail: it keeps its arguments and the mail it reads.
+    let (argv, mail) = (bin.path().join("argv"), bin.path().join("mail"));
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncat > '{}'\n", argv.display(), mail.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let desk = Desk::with_config(&format!(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"sendmail\"\n\
+         sendmail = \"{} -t -i\"\n",
+        script.display()
+    ));
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let out = desk.ok(&[
+        "ticket",
+        "reply",
+        "1",
+        "--body",
+        "Your refund is on its way.",
+        "--cc",
+        "boss@shop.example",
+        "--bcc",
+        "audit@desk.example",
+    ]);
+    assert!(out.contains("and mailed it"), "{out}");
+    let argv = std::fs::read_to_string(&argv).unwrap();
+    let argv: Vec<&str> = argv.lines().collect();
+    assert_eq!(argv[..2], ["-i", "--"], "no -t: the recipients are ours, not the headers': {argv:?}");
+    let mut recipients = argv[2..].to_vec();
+    recipients.sort();
+    assert_eq!(recipients, ["audit@desk.example", "boss@shop.example", "orders@shop.example"]);
+    let raw = std::fs::read_to_string(&mail).unwrap();
+    assert!(raw.contains("Your refund is on its way."), "{raw}");
+    assert!(raw.contains("boss@shop.example"), "the Cc is in the headers: {raw}");
+    assert!(!raw.contains("audit@desk.example"), "the Bcc is nowhere in the mail: {raw}");
+}
