@@ -1,8 +1,14 @@
-//! OAuth 2 for SMTP: `auth = "xoauth2"` with a `token_command`, run by the binary against the
-//! in-process relay that takes mail only after `AUTH XOAUTH2` with the right access token.
+//! OAuth 2 (`auth = "xoauth2"` with a `token_command`): SMTP run by the binary against the
+//! in-process relay that takes mail only after `AUTH XOAUTH2` with the right access token, and
+//! IMAP against a real Dovecot whose oauth2 passdb checks signed JWT access tokens itself.
 
 use crate::support::cli::Desk;
+use crate::support::dovecot::{self, access_token, mail, Dovecot, OAUTH_KEY};
 use crate::support::smtp::SmtpServer;
+use frontdesk::config::{Auth, Config, MailConfig};
+use frontdesk::mail::inbound::{poll_once, watch, InboundError, InboundEvent};
+use frontdesk::store::Store;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 const USER: &str = "support@desk.example";
@@ -118,4 +124,76 @@ fn xoauth2_without_a_token_command_is_one_config_error() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("auth = \"xoauth2\" but no token_command"), "{}", run.stderr);
     assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+}
+
+/// The Dovecot's mailbox as a config's text, logging in with the token in `token_file`.
+fn oauth_mailbox_toml(dovecot: &Dovecot, token_file: &std::path::Path) -> String {
+    let password = format!("password_command = \"echo {}\"", dovecot::PASSWORD);
+    let toml = dovecot.config_toml("support", "");
+    assert!(toml.contains(&password), "{toml}");
+    toml.replace(&password, &format!("auth = \"xoauth2\"\ntoken_command = \"cat '{}'\"", token_file.display()))
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_mailbox_with_xoauth2_imports_its_mail() {
+    let mut dovecot = Dovecot::start_with_oauth();
+    for n in 0..3 {
+        dovecot.deliver(&mail(n));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, access_token(dovecot::USER, OAUTH_KEY, 600) + "\n").unwrap();
+    let desk = Desk::with_config(&oauth_mailbox_toml(&dovecot, &token_file));
+    let said = desk.ok(&["serve", "--once"]);
+    assert!(said.contains("3 mails read"), "{said}");
+    let tickets = desk.json(&["ticket", "list", "--json"]);
+    assert_eq!(tickets.as_array().unwrap().len(), 3, "{tickets}");
+    let log = dovecot.log();
+    assert!(log.contains("method=XOAUTH2") && log.contains("user=<desk>"), "{log}");
+    assert!(!log.contains("Login: user=<desk>, method=PLAIN"), "no password login: {log}");
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_an_expired_or_forged_token_is_one_login_error_and_no_loop() {
+    let dovecot = Dovecot::start_with_oauth();
+    let config = Config {
+        mail: Some(MailConfig { address: "support@desk.example".into(), ..MailConfig::default() }),
+        ..Config::default()
+    };
+    let mut mailbox = dovecot.mailbox("support");
+    (mailbox.auth, mailbox.password_command) = (Auth::Xoauth2, None);
+    let expired = access_token(dovecot::USER, OAUTH_KEY, -60);
+    mailbox.token_command = Some(format!("echo {expired}"));
+
+    // Watching the mailbox ends by itself after one refused login: it is not tried again.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (stop, mut events, started) = (AtomicBool::new(false), Vec::new(), Instant::now());
+    watch(&db, &config, &mailbox, &stop, |e| events.push(e));
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(events.len(), 1, "{events:?}");
+    let InboundEvent::Failed { error, retry_in: None } = &events[0] else { panic!("{events:?}") };
+    assert!(matches!(error, InboundError::Login { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("refused the login of desk") && !text.contains('\n'), "{text}");
+    assert!(!text.contains(&expired), "the token is never shown: {text}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(dovecot.log().matches("auth failed").count(), 1, "{}", dovecot.log());
+    assert!(dovecot.log().contains("Token has expired"), "Dovecot says why: {}", dovecot.log());
+
+    // A token signed with another key, or for another user, is refused the same way.
+    // (Dovecot waits longer after each failure from one address: two more are enough.)
+    let store = Store::open_in_memory().unwrap();
+    let forged = access_token(dovecot::USER, b"a key the server does not know", 600);
+    let someone_else = access_token("mallory", OAUTH_KEY, 600);
+    for token in [&forged, &someone_else] {
+        mailbox.token_command = Some(format!("echo {token}"));
+        let error = poll_once(&store, &config, &mailbox).unwrap_err();
+        assert!(matches!(error, InboundError::Login { .. }), "{error:?}");
+        assert!(error.to_string().contains("refused the login of desk"), "{error}");
+    }
+    let log = dovecot.log();
+    assert!(log.contains("Incorrect JWT signature") && log.contains("did not match 'mallory'"), "{log}");
 }
