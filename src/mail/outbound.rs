@@ -321,7 +321,16 @@ fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result
     let to = recipient.split(", ").map(str::parse).collect::<Result<Vec<Address>, _>>().map_err(|e| fail(&e))?;
     let envelope =
         lettre::address::Envelope::new(Some(from.parse().map_err(|e| fail(&e))?), to).map_err(|e| fail(&e))?;
-    builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&e))
+    builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&refused_token(smtp, e.to_string())))
+}
+
+/// A relay that refuses an XOAUTH2 token with a challenge first (Gmail) leaves lettre saying only
+/// that it expected none: say what it means.
+fn refused_token(smtp: &SmtpConfig, error: String) -> String {
+    if smtp.auth == Auth::Xoauth2 && error.contains("does not expect a challenge") {
+        return "the relay refused the access token (XOAUTH2): token_command must print a fresh, valid one".into();
+    }
+    error
 }
 
 /// A certificate error says what to do about it; other errors are kept as they are.

@@ -197,3 +197,16 @@ fn dovecot_an_expired_or_forged_token_is_one_login_error_and_no_loop() {
     let log = dovecot.log();
     assert!(log.contains("Incorrect JWT signature") && log.contains("did not match 'mallory'"), "{log}");
 }
+
+#[test]
+fn a_token_refused_with_a_challenge_as_gmail_does_is_named_as_refused() {
+    let server = SmtpServer::requiring_xoauth2_like_gmail(USER, TOKEN);
+    let desk = oauth_desk(server.port, "echo ya29.expired-token");
+    let out = desk.ok(&["ticket", "reply", "1", "--body", "First try."]);
+    assert!(out.contains("not mailed yet"), "{out}");
+    assert!(out.contains("refused the access token"), "{out}");
+    assert!(!out.contains("expired-token"), "{out}");
+    assert!(server.received().is_empty());
+    let good = oauth_desk(server.port, &format!("echo {TOKEN}"));
+    assert!(good.ok(&["ticket", "reply", "1", "--body", "Second try."]).contains("and mailed it"));
+}

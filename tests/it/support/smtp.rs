@@ -31,6 +31,16 @@ struct Options {
     tls: Option<(Arc<rustls::ServerConfig>, TlsStart)>,
     /// `AUTH XOAUTH2` with this user and token is needed before MAIL.
     xoauth2: Option<(String, String)>,
+    /// A refused token first gets a 334 challenge with the error as JSON, as Gmail answers.
+    challenge_refusals: bool,
+}
+
+/// Where one connection's XOAUTH2 login stands.
+#[derive(Default)]
+struct Login {
+    authed: bool,
+    /// A refusal was sent as a 334 challenge: the client's next (empty) line gets the 535.
+    challenged: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -67,6 +77,13 @@ impl SmtpServer {
     /// sent `user` and the access token `token` with it (235; else 535, and MAIL gets 530).
     pub fn requiring_xoauth2(user: &str, token: &str) -> SmtpServer {
         SmtpServer::listen(Options { xoauth2: Some((user.into(), token.into())), ..Options::default() })
+    }
+
+    /// [`SmtpServer::requiring_xoauth2`] answering a wrong token as Gmail does: first a 334
+    /// challenge holding the error as base64 JSON, then, after the client's empty line, 535.
+    pub fn requiring_xoauth2_like_gmail(user: &str, token: &str) -> SmtpServer {
+        let xoauth2 = Some((user.into(), token.into()));
+        SmtpServer::listen(Options { xoauth2, challenge_refusals: true, ..Options::default() })
     }
 
     fn listen(options: Options) -> SmtpServer {
@@ -167,13 +184,13 @@ impl Relay {
             builder.enable_start_tls();
         }
         let mut session = builder.build(peer, collect);
-        let mut authed = self.options.xoauth2.is_none();
+        let mut login = Login { authed: self.options.xoauth2.is_none(), challenged: false };
         let Some((config, start)) = tls else {
-            return self.talk(&mut session, &mut authed, stream, true).map(|_| ());
+            return self.talk(&mut session, &mut login, stream, true).map(|_| ());
         };
         let stream = match start {
             TlsStart::Implicit => stream,
-            TlsStart::OnStarttls => match self.talk(&mut session, &mut authed, stream, true)? {
+            TlsStart::OnStarttls => match self.talk(&mut session, &mut login, stream, true)? {
                 Ended::Closed => return Ok(()),
                 Ended::Upgrade(stream) => stream,
             },
@@ -183,13 +200,13 @@ impl Relay {
             session.tls_active();
         }
         let greet = start == TlsStart::Implicit;
-        self.talk(&mut session, &mut authed, rustls::StreamOwned::new(conn, stream), greet).map(|_| ())
+        self.talk(&mut session, &mut login, rustls::StreamOwned::new(conn, stream), greet).map(|_| ())
     }
 
     fn talk<S: Read + Write>(
         &self,
         session: &mut Session<Collect>,
-        authed: &mut bool,
+        login: &mut Login,
         stream: S,
         greet: bool,
     ) -> io::Result<Ended<S>> {
@@ -212,7 +229,7 @@ impl Relay {
                 stream.get_mut().flush()?;
                 continue;
             }
-            if let Some(answer) = self.xoauth2_answer(session, authed, &line) {
+            if let Some(answer) = self.xoauth2_answer(session, login, &line) {
                 stream.get_mut().write_all(&answer)?;
                 stream.get_mut().flush()?;
                 continue;
@@ -235,8 +252,11 @@ impl Relay {
 
     /// What this relay answers itself when it requires XOAUTH2: EHLO (to advertise it), AUTH
     /// XOAUTH2, and MAIL before a login. `None` leaves the line to mailin.
-    fn xoauth2_answer(&self, session: &mut Session<Collect>, authed: &mut bool, line: &[u8]) -> Option<Vec<u8>> {
+    fn xoauth2_answer(&self, session: &mut Session<Collect>, login: &mut Login, line: &[u8]) -> Option<Vec<u8>> {
         let (user, token) = self.options.xoauth2.as_ref()?;
+        if std::mem::take(&mut login.challenged) {
+            return Some(b"535 5.7.8 Username and Password not accepted (the access token is not valid)\r\n".to_vec());
+        }
         let text = String::from_utf8_lossy(line);
         let words: Vec<&str> = text.split_whitespace().collect();
         let verb = words.first().map(|w| w.to_ascii_uppercase()).unwrap_or_default();
@@ -255,13 +275,17 @@ impl Relay {
                 let expected = format!("user={user}\x01auth=Bearer {token}\x01\x01");
                 let given = words.get(2).and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
                 if given.as_deref() == Some(expected.as_bytes()) {
-                    *authed = true;
+                    login.authed = true;
                     Some(b"235 2.7.0 Accepted\r\n".to_vec())
+                } else if self.options.challenge_refusals {
+                    login.challenged = true;
+                    let error = r#"{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}"#;
+                    Some(format!("334 {}\r\n", base64::engine::general_purpose::STANDARD.encode(error)).into_bytes())
                 } else {
                     Some(b"535 5.7.8 Username and Password not accepted (the access token is not valid)\r\n".to_vec())
                 }
             }
-            "MAIL" if !*authed => Some(b"530 5.7.0 Authentication required\r\n".to_vec()),
+            "MAIL" if !login.authed => Some(b"530 5.7.0 Authentication required\r\n".to_vec()),
             _ => None,
         }
     }
