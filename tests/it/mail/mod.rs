@@ -7,5 +7,6 @@ mod fuzz;
 mod imap;
 mod import;
 mod intake;
+mod oauth;
 mod outbound;
 mod service;
