@@ -8,7 +8,6 @@ use crate::support::smtp::SmtpServer;
 use frontdesk::config::{Auth, Config, MailConfig};
 use frontdesk::mail::inbound::{poll_once, watch, InboundError, InboundEvent};
 use frontdesk::store::Store;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 const USER: &str = "support@desk.example";
@@ -170,7 +169,7 @@ fn dovecot_an_expired_or_forged_token_is_one_login_error_and_no_loop() {
     // Watching the mailbox ends by itself after one refused login: it is not tried again.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
-    let (stop, mut events, started) = (AtomicBool::new(false), Vec::new(), Instant::now());
+    let (stop, mut events, started) = (frontdesk::mail::inbound::Wakeup::new(), Vec::new(), Instant::now());
     watch(&db, &config, &mailbox, &stop, |e| events.push(e));
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     assert_eq!(events.len(), 1, "{events:?}");
