@@ -164,6 +164,8 @@ fn dovecot_mail_in_a_reply_with_cc_and_file_out_and_the_answer_threads_back() {
     console.wait_for_within(b"Question number 1", Duration::from_secs(2));
     eprintln!("appended to shown in the console: {:?}", delivered.elapsed());
 
+    console.keys(b"\r"); // open it
+    console.wait_for(b"this is question 1");
     console.keys(b"r");
     console.wait_for(b"Ctrl-s");
     console.keys(b"Here is your return label.");
