@@ -600,6 +600,10 @@ CREATE TRIGGER IF NOT EXISTS tag_counts_on_update AFTER UPDATE ON ticket_tags BE
                FROM tickets t WHERE t.id = NEW.ticket_id);
 END;
 
+-- Stale pending tickets are counted from the front of their own small index, not the active ones'.
+CREATE INDEX IF NOT EXISTS tickets_pending_by_updated ON tickets(updated_at, assignee, status)
+    WHERE status = 'pending';
+
 DELETE FROM ticket_counts;
 INSERT INTO ticket_counts
     SELECT status, coalesce(assignee, ''), priority, waiting_since IS NOT NULL, count(*)
