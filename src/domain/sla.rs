@@ -135,6 +135,28 @@ pub fn clocks(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<Clock
     out
 }
 
+/// One clock of `kind` from `start` to `stop` (or `now`), timed like the ticket's own clocks:
+/// reports time every wait of a ticket with it, not only the one its next-response clock shows.
+pub fn clock_between(
+    kind: ClockKind,
+    target: i64,
+    (start, stop): (Timestamp, Option<Timestamp>),
+    policy: &Policy,
+    timeline: &Timeline,
+    now: Timestamp,
+) -> Clock {
+    clock(kind, target, start, stop, policy, timeline, now)
+}
+
+/// Working seconds in [start, end) with the pauses (pending, on hold, solved, closed) taken out:
+/// what a clock over that span has used, `target_seconds - remaining_seconds` of its [`Clock`].
+pub fn working_elapsed(hours: &Hours, start: Timestamp, end: Timestamp, timeline: &Timeline) -> i64 {
+    running_segments(start, end.max(start), timeline)
+        .into_iter()
+        .map(|(from, to)| hours.working_seconds(from, to))
+        .sum()
+}
+
 /// The clock the queue shows: breached or soonest due among those still running.
 pub fn next_due(clocks: &[Clock]) -> Option<&Clock> {
     clocks
