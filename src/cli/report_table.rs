@@ -42,7 +42,7 @@ pub fn change(row: &Row) -> String {
         (_, None, _) => String::new(),
         (Unit::Percent | Unit::Score, Some(d), _) => format!("{} {:.1} pts", arrow(d), d.abs()),
         (_, Some(d), Some(p)) => format!("{} {:.0} %", arrow(d), p.abs()),
-        (_, Some(d), None) if d == 0.0 => "=".into(),
+        (_, Some(0.0), None) => "=".into(),
         (_, Some(d), None) => format!("{} from 0", arrow(d)),
     }
 }

@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
         let section =
             |key: String, pair: &Pair| Section { key, figures: rows(&pair.current, compare.then_some(&pair.previous)) };
         let mut bad_ratings = self.desk.current.csat_bad.clone();
-        bad_ratings.sort_by(|a, b| b.at.cmp(&a.at));
+        bad_ratings.sort_by_key(|b| std::cmp::Reverse(b.at));
         Report {
             period: self.request.period,
             previous_period: self.previous(),

@@ -92,7 +92,7 @@ pub fn buckets(period: Period, step: SeriesStep, zone: Zone) -> Vec<Timestamp> {
     }
     let step_days = if step == SeriesStep::Day { 1 } else { 7 };
     loop {
-        date = date + Duration::days(step_days);
+        date += Duration::days(step_days);
         let Some(start) = zone.instant(NaiveDateTime::new(date, NaiveTime::MIN)) else { continue };
         if start >= period.until {
             return starts;

@@ -130,7 +130,7 @@ impl Story {
     }
 
     fn status_at(&self, t: DateTime<Utc>) -> String {
-        self.statuses.iter().filter(|(w, _)| *w <= t).last().map_or("new".into(), |(_, s)| s.clone())
+        self.statuses.iter().rfind(|(w, _)| *w <= t).map_or("new".into(), |(_, s)| s.clone())
     }
 
     /// When the current run of solved/closed began, if it is solved or closed now.
