@@ -1,7 +1,7 @@
 //! What the store gives a report of each ticket, and what the report makes of it: the same
 //! timeline and the same clocks the queue and `ticket show` use.
 
-use crate::domain::sla::{clock_between, clocks, working_elapsed, ClockKind, ClockState, Hours, Policies, Timeline};
+use crate::domain::sla::{clock_uses, working_elapsed, ClockKind, ClockState, ClockUse, Hours, Policies, Timeline};
 use crate::domain::{Channel, Priority, Status, Tier, Timestamp};
 
 /// What a ticket is grouped by (`--by`), as it is now.
@@ -101,40 +101,37 @@ pub fn facts(record: &TicketRecord, rules: &Rules) -> TicketFacts {
     let t = &record.timeline;
     let policy = rules.policies.for_ticket(record.groups.priority, record.groups.tier);
     let hours = policy.map_or(rules.default_hours, |p| &p.hours);
+    let uses = policy.map(|p| clock_uses(p, t, rules.now)).unwrap_or_default();
+    // A span's working time: what its clock used when it has one, else the same sum over the hours.
+    let timed = |kind: ClockKind, start: Timestamp, end: Timestamp| {
+        let clock = uses.iter().find(|u| u.kind == kind && u.start == start && u.stopped_at == Some(end));
+        let seconds = clock.map_or_else(|| working_elapsed(hours, start, end, t), |u| u.target_seconds - u.remaining_seconds);
+        Measure { at: end, seconds }
+    };
     let solved = t.solved_at();
     let first_reply = t.messages.iter().find(|(_, reply)| *reply).map(|(at, _)| *at);
     let waits = t.next_response_waits();
-    let timed = |start, end: Timestamp| Measure { at: end, seconds: working_elapsed(hours, start, end, t) };
-    let mut facts = TicketFacts {
-        first_response: first_reply.map(|r| timed(t.created_at, r)),
-        next_responses: waits.iter().filter_map(|(start, stop)| stop.map(|s| timed(*start, s))).collect(),
-        resolution: solved.map(|s| timed(t.created_at, s)),
+    let reopens = reopens(t);
+    let answered = waits.iter().filter_map(|(start, stop)| stop.map(|s| timed(ClockKind::NextResponse, *start, s)));
+    TicketFacts {
+        first_response: first_reply.map(|r| timed(ClockKind::FirstResponse, t.created_at, r)),
+        next_responses: answered.collect(),
+        resolution: solved.map(|s| timed(ClockKind::Resolution, t.created_at, s)),
         customer_wait: solved.map(|s| customer_wait(t, first_reply, &waits, s)),
-        outcomes: Vec::new(),
-        breaching_now: Vec::new(),
-        reopens: reopens(t),
+        outcomes: uses.iter().filter_map(outcome).collect(),
+        breaching_now: uses
+            .iter()
+            .filter(|u| u.stopped_at.is_none() && u.state == ClockState::Breached && is_active(t.status_now()))
+            .map(|u| u.kind)
+            .collect(),
         replies_before_solve: solved.map_or(0, |s| t.messages.iter().filter(|(at, r)| *r && *at <= s).count()),
-        reopened_before_solve: false,
-    };
-    facts.reopened_before_solve = solved.is_some_and(|s| facts.reopens.iter().any(|r| *r < s));
-    if let Some(policy) = policy {
-        let active = is_active(t.status_now());
-        let mut stopped = |kind, c: &crate::domain::sla::Clock| match c.stopped_at {
-            Some(at) => facts.outcomes.push(Outcome { kind, at, breached: c.state == ClockState::Breached }),
-            None if active && c.state == ClockState::Breached => facts.breaching_now.push(kind),
-            None => {}
-        };
-        for c in clocks(policy, t, rules.now).iter().filter(|c| c.kind != ClockKind::NextResponse) {
-            stopped(c.kind, c);
-        }
-        if let Some(target) = policy.targets.next_response {
-            for (start, stop) in &waits {
-                let kind = ClockKind::NextResponse;
-                stopped(kind, &clock_between(kind, target, (*start, stop.or(solved)), policy, t, rules.now));
-            }
-        }
+        reopened_before_solve: solved.is_some_and(|s| reopens.iter().any(|r| *r < s)),
+        reopens,
     }
-    facts
+}
+
+fn outcome(u: &ClockUse) -> Option<Outcome> {
+    u.stopped_at.map(|at| Outcome { kind: u.kind, at, breached: u.state == ClockState::Breached })
 }
 
 /// Calendar time the customer waited: from creation to our first reply, then each wait, up to

@@ -72,9 +72,29 @@ fn times_count_business_hours_like_the_clocks() {
     let kinds: Vec<(ClockKind, bool)> = f.outcomes.iter().map(|o| (o.kind, o.breached)).collect();
     assert_eq!(
         kinds,
-        vec![(ClockKind::FirstResponse, false), (ClockKind::Resolution, false), (ClockKind::NextResponse, true)]
+        vec![(ClockKind::FirstResponse, false), (ClockKind::NextResponse, true), (ClockKind::Resolution, false)]
     );
     assert_eq!(f.replies_before_solve, 2);
+}
+
+#[test]
+fn every_wait_is_timed_and_the_last_like_the_next_response_clock() {
+    let p = policies(business());
+    let mut t = weekend_ticket();
+    // A second wait, still unanswered: Monday 15:00 to now.
+    t.statuses.push((at(7, 15, 0), Status::Open));
+    t.messages.push((at(7, 15, 0), false));
+    let now = at(8, 12, 0);
+    let uses = crate::domain::sla::clock_uses(&p.policies[0], &t, now);
+    let waits: Vec<_> = uses.iter().filter(|u| u.kind == ClockKind::NextResponse).collect();
+    assert_eq!(waits.len(), 2);
+    let shown = clocks(&p.policies[0], &t, now).into_iter().find(|c| c.kind == ClockKind::NextResponse).unwrap();
+    let last = waits[1];
+    assert_eq!((last.state, last.remaining_seconds, last.stopped_at), (shown.state, shown.remaining_seconds, shown.stopped_at));
+    // Monday 15:00–17:00 and Tuesday 9:00–12:00: 5 business hours of a 2-hour target.
+    assert_eq!(last.remaining_seconds, 7_200 - 5 * 3_600);
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now };
+    assert_eq!(facts(&record(4, t), &rules).breaching_now, vec![ClockKind::NextResponse, ClockKind::Resolution]);
 }
 
 #[test]
