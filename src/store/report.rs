@@ -71,7 +71,8 @@ impl Store {
         self.report_chunk(&mut chunk, builder)
     }
 
-    /// Read the chunk's timelines (as `sla_timelines` does), count each ticket, empty the chunk.
+    /// Read the chunk's timelines (as `sla_timelines` does, sorted here rather than by SQLite),
+    /// count each ticket, empty the chunk.
     fn report_chunk(&self, chunk: &mut Vec<TicketRecord>, builder: &mut Builder) -> Result<()> {
         if chunk.is_empty() {
             return Ok(());
@@ -80,7 +81,7 @@ impl Store {
         let mut events = self.conn.prepare_cached(&format!(
             "SELECT ticket_id, field, new, created_at FROM events
              WHERE ticket_id IN ({marks}) AND field IN ('status', 'reply', 'customer')
-             ORDER BY ticket_id, created_at, id"
+             ORDER BY ticket_id, id"
         ))?;
         let mut rows = events.query(params_from_iter(chunk.iter().map(|t| t.id)))?;
         let mut at = 0;
@@ -103,7 +104,10 @@ impl Store {
                 _ => timeline.messages.push((when, false)),
             }
         }
-        for record in chunk.drain(..) {
+        for mut record in chunk.drain(..) {
+            // In the index's order (by id); by time, ties by id, as the clocks read them.
+            record.timeline.statuses.sort_by_key(|(at, _)| *at);
+            record.timeline.messages.sort_by_key(|(at, _)| *at);
             builder.add_ticket(&record);
         }
         Ok(())

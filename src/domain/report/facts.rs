@@ -105,7 +105,8 @@ pub fn facts(record: &TicketRecord, rules: &Rules) -> TicketFacts {
     // A span's working time: what its clock used when it has one, else the same sum over the hours.
     let timed = |kind: ClockKind, start: Timestamp, end: Timestamp| {
         let clock = uses.iter().find(|u| u.kind == kind && u.start == start && u.stopped_at == Some(end));
-        let seconds = clock.map_or_else(|| working_elapsed(hours, start, end, t), |u| u.target_seconds - u.remaining_seconds);
+        let seconds =
+            clock.map_or_else(|| working_elapsed(hours, start, end, t), |u| u.target_seconds - u.remaining_seconds);
         Measure { at: end, seconds }
     };
     let solved = t.solved_at();

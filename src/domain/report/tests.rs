@@ -90,7 +90,10 @@ fn every_wait_is_timed_and_the_last_like_the_next_response_clock() {
     assert_eq!(waits.len(), 2);
     let shown = clocks(&p.policies[0], &t, now).into_iter().find(|c| c.kind == ClockKind::NextResponse).unwrap();
     let last = waits[1];
-    assert_eq!((last.state, last.remaining_seconds, last.stopped_at), (shown.state, shown.remaining_seconds, shown.stopped_at));
+    assert_eq!(
+        (last.state, last.remaining_seconds, last.stopped_at),
+        (shown.state, shown.remaining_seconds, shown.stopped_at)
+    );
     // Monday 15:00–17:00 and Tuesday 9:00–12:00: 5 business hours of a 2-hour target.
     assert_eq!(last.remaining_seconds, 7_200 - 5 * 3_600);
     let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now };
