@@ -384,3 +384,16 @@ fn wrong_flags_get_one_clear_error() {
         }
     }
 }
+
+#[test]
+fn a_bad_ratings_comment_reaches_the_table_as_text() {
+    let desk = Desk::with_config(CALENDAR_SLA);
+    desk.ok(&["ticket", "new", "--from", "carla@example.com", "--subject", "Broken", "--body", "It broke"]);
+    desk.ok(&["ticket", "reply", "1", "--body", "Sorry", "--status", "solved"]);
+    desk.ok(&["ticket", "rate", "1", "--csat", "bad", "--comment", "slow\x1b[2J\u{202e}reply"]);
+    let out = desk.ok(&["report"]);
+    assert!(out.contains("#1 1/5"), "{out}");
+    assert!(out.contains("slow^[[2J<U+202E>reply"), "{out}");
+    assert!(!out.contains('\x1b'), "{out}");
+    assert_eq!(desk.json(&["report", "--json"])["bad_ratings"][0]["comment"], "slow\x1b[2J\u{202e}reply");
+}
