@@ -284,8 +284,12 @@ fn in_business_hours_each_first_response_is_the_time_its_clock_used() {
 #[test]
 fn csv_and_json_carry_the_same_figures() {
     let desk = demo_desk(CALENDAR_SLA, 60);
-    let json = desk.json(&["report", "--by", "priority", "--series", "week", "--json"]);
-    let csv = desk.ok(&["report", "--by", "priority", "--series", "week", "--csv"]);
+    // The same period for both runs.
+    let until = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let since = (Utc::now() - chrono::Duration::days(30)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let args = ["report", "--since", &since, "--until", &until, "--by", "priority", "--series", "week"];
+    let json = desk.json(&[&args[..], &["--json"]].concat());
+    let csv = desk.ok(&[&args[..], &["--csv"]].concat());
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("section,key,figure,unit,value,previous,change,change_percent"));
     let mut sections = vec![("desk", json["desk"].clone())];
