@@ -90,14 +90,9 @@ fn is_sla(f: Figure) -> bool {
 pub fn write(report: &Report, has_sla: bool, zone: Zone, out: &mut dyn Write) -> io::Result<()> {
     header(report, zone, out)?;
     let compare = report.previous_period.is_some();
-    writeln!(
-        out,
-        "{:<42}{:>12}{:>12}{:>12}",
-        "",
-        "this period",
-        if compare { "before" } else { "" },
-        if compare { "change" } else { "" }
-    )?;
+    let (before, change_title) = if compare { ("before", "change") } else { ("", "") };
+    let titles = format!("{:<42}{:>12}{:>12}{:>12}", "", "this period", before, change_title);
+    writeln!(out, "{}", titles.trim_end())?;
     let rows = &report.desk.figures;
     let empty = |f: Figure| rows.iter().find(|r| r.figure == f).is_some_and(|r| r.value.is_none());
     for row in rows {
@@ -120,14 +115,9 @@ pub fn write(report: &Report, has_sla: bool, zone: Zone, out: &mut dyn Write) ->
             continue;
         }
         let previous = if compare { value(row.unit, row.previous) } else { String::new() };
-        writeln!(
-            out,
-            "  {}{:>12}{:>12}{:>12}",
-            pad(row.figure.label(), 40),
-            value(row.unit, row.value),
-            previous,
-            change(row)
-        )?;
+        let (label, now) = (pad(row.figure.label(), 40), value(row.unit, row.value));
+        let line = format!("  {label}{now:>12}{previous:>12}{:>12}", change(row));
+        writeln!(out, "{}", line.trim_end())?;
         if row.figure == Figure::BacklogOld || row.figure == Figure::CustomerWaitMean {
             writeln!(out)?;
         }
