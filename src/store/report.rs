@@ -96,7 +96,8 @@ impl Store {
             match row.get_ref(1)?.as_str().unwrap_or_default() {
                 "status" => {
                     let new = row.get_ref(2)?.as_str_or_null().ok().flatten();
-                    if let Some(status) = new.and_then(|s| s.parse::<Status>().ok()) {
+                    // As stored, lowercase: found without the allocations of `str::parse`.
+                    if let Some(status) = new.and_then(|s| Status::ALL.iter().copied().find(|x| x.as_str() == s)) {
                         timeline.statuses.push((when, status));
                     }
                 }

@@ -2,7 +2,7 @@
 
 use super::facts::{CsatRecord, NpsRecord, SurveyRecord};
 use super::figure::Figure;
-use super::stats::{distinct, percent, spread, Samples};
+use super::stats::{distinct, percent, spread, Samples, Spread};
 use crate::domain::sla::ClockKind;
 use serde::Serialize;
 
@@ -92,12 +92,17 @@ impl Tally {
         self.nps.push((n.score, n.customer_id));
     }
 
-    /// Every figure, in [`Figure::ALL`]'s order.
+    /// Every figure, in [`Figure::ALL`]'s order; each set of times is sorted once.
     pub fn values(&self) -> Vec<(Figure, Value)> {
-        Figure::ALL.iter().map(|f| (*f, self.value(*f))).collect()
+        let spreads = self.spreads();
+        Figure::ALL.iter().map(|f| (*f, self.value_with(*f, &spreads))).collect()
     }
 
-    pub fn value(&self, figure: Figure) -> Value {
+    fn spreads(&self) -> [Spread; 4] {
+        [&self.first_response, &self.next_response, &self.resolution, &self.customer_wait].map(spread)
+    }
+
+    fn value_with(&self, figure: Figure, spreads: &[Spread; 4]) -> Value {
         use Figure::*;
         let count = |ids: &[i64]| Value { value: Some(ids.len() as f64), behind: ids.to_vec() };
         let backlog: Vec<i64> = self.backlog.iter().flatten().copied().collect();
@@ -113,10 +118,10 @@ impl Tally {
             BacklogDays => count(&self.backlog[1]),
             BacklogWeek => count(&self.backlog[2]),
             BacklogOld => count(&self.backlog[3]),
-            FirstResponseMedian | FirstResponseP90 | FirstResponseMean => times(&self.first_response, figure),
-            NextResponseMedian | NextResponseP90 | NextResponseMean => times(&self.next_response, figure),
-            ResolutionMedian | ResolutionP90 | ResolutionMean => times(&self.resolution, figure),
-            CustomerWaitMedian | CustomerWaitP90 | CustomerWaitMean => times(&self.customer_wait, figure),
+            FirstResponseMedian | FirstResponseP90 | FirstResponseMean => times(&spreads[0], figure),
+            NextResponseMedian | NextResponseP90 | NextResponseMean => times(&spreads[1], figure),
+            ResolutionMedian | ResolutionP90 | ResolutionMean => times(&spreads[2], figure),
+            CustomerWaitMedian | CustomerWaitP90 | CustomerWaitMean => times(&spreads[3], figure),
             FirstResponseMet => self.met_percent(0),
             NextResponseMet => self.met_percent(1),
             ResolutionMet => self.met_percent(2),
@@ -171,14 +176,13 @@ impl Value {
     }
 }
 
-fn times(samples: &Samples, figure: Figure) -> Value {
-    let s = spread(samples);
+fn times(s: &Spread, figure: Figure) -> Value {
     let name = figure.name();
     if name.ends_with("_p90") {
-        Value { value: s.p90, behind: s.tail }
+        Value { value: s.p90, behind: s.tail.clone() }
     } else if name.ends_with("_mean") {
-        Value { value: s.mean, behind: s.all }
+        Value { value: s.mean, behind: s.all.clone() }
     } else {
-        Value { value: s.median, behind: s.all }
+        Value { value: s.median, behind: s.all.clone() }
     }
 }
