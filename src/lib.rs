@@ -7,7 +7,7 @@
 //! | `main.rs` | the composition root: parse args, find the files, start logging, load the config, run a command or the console |
 //! | [`cli`] | one thin function per command over domain and store; `--json` output; the error report and panic hook |
 //! | [`config`] | the config file (serde + toml), paths, SLA policies, mail settings, canned replies |
-//! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, search queries, text made safe for display |
+//! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, reports' figures from the same clocks ([`domain::report`]), search queries, text made safe for display |
 //! | [`store`] | the only module that speaks SQL: one file per aggregate, migrations, the WAL's upkeep |
 //! | [`mail`] | intake (parse, thread, import) and outbound mail (SMTP, sendmail, Maildir), surveys |
 //! | [`serve`] | the desk service (`frontdesk serve`): outbox delivery with retries, surveys due, inbound mailboxes, one per desk |

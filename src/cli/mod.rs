@@ -20,6 +20,8 @@ mod output;
 pub mod panic_hook;
 mod quarantine;
 pub mod report;
+mod report_cmd;
+mod report_table;
 mod satisfaction_view;
 mod search;
 mod serve;
@@ -118,6 +120,9 @@ pub enum Command {
     /// IMAP mailboxes ([[mail.inbound]]): check NAME reads one once.
     #[command(subcommand)]
     Mailbox(mailbox::MailboxCommand),
+    /// How the desk is doing: volume, response and resolution times, SLA, satisfaction, beside the
+    /// period before; --explain says what each figure counts, --tickets which tickets it counts.
+    Report(report_cmd::ReportArgs),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -248,6 +253,11 @@ fn run_command(
         Command::Serve(args) => serve::run(&open_store(paths, demo)?, config, paths, &args, out),
         // Like `import`, the intake needs no agent.
         Command::Mailbox(cmd) => mailbox::run(&open_store(paths, demo)?, config, cmd, out),
+        Command::Report(args) => {
+            let store = open_store(paths, demo)?;
+            identity::acting_agent(&store, as_login)?;
+            report_cmd::run(&store, config, &args, out)
+        }
     }
 }
 

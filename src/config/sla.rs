@@ -69,6 +69,16 @@ impl super::Config {
         self.sla.as_ref().and_then(|s| s.policies().ok()).unwrap_or_default()
     }
 
+    /// The hours of tickets no SLA policy names (`sla.hours`; round the clock without `[sla]`).
+    pub fn sla_hours(&self) -> Hours {
+        match self.sla.as_ref() {
+            Some(s) if s.hours == "business" => {
+                s.business_hours.hours().map(Hours::Business).unwrap_or(Hours::Calendar)
+            }
+            _ => Hours::Calendar,
+        }
+    }
+
     /// Days a pending ticket may wait for the customer before it is offered for solving.
     pub fn stale_days(&self) -> u32 {
         self.sla.as_ref().and_then(|s| s.solve_pending_after_days).unwrap_or(DEFAULT_STALE_DAYS)

@@ -11,6 +11,7 @@ mod listing;
 pub mod mail;
 mod presence;
 pub mod recipients;
+pub mod report;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;

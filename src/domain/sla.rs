@@ -119,20 +119,73 @@ pub struct Clock {
 
 /// Every clock the policy asks for, as of `now`.
 pub fn clocks(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<Clock> {
+    spans(policy, timeline, false)
+        .into_iter()
+        .map(|(kind, target, start, stop)| clock(kind, target, start, stop, policy, timeline, now))
+        .collect()
+}
+
+/// A clock's kind, target, start and stop.
+type Span = (ClockKind, i64, Timestamp, Option<Timestamp>);
+
+/// What each clock times. The next-response clock times the latest wait; with `every_wait`,
+/// there is one for each wait of the ticket, oldest first.
+fn spans(policy: &Policy, timeline: &Timeline, every_wait: bool) -> Vec<Span> {
     let solved = timeline.solved_at();
     let first_reply = timeline.messages.iter().find(|(_, reply)| *reply).map(|(at, _)| *at);
     let mut out = Vec::new();
     if let Some(target) = policy.targets.first_response {
         let stop = first_reply.or(solved);
-        out.push(clock(ClockKind::FirstResponse, target, timeline.created_at, stop, policy, timeline, now));
+        out.push((ClockKind::FirstResponse, target, timeline.created_at, stop));
     }
-    if let (Some(target), Some((start, stop))) = (policy.targets.next_response, timeline.next_response_wait()) {
-        out.push(clock(ClockKind::NextResponse, target, start, stop.or(solved), policy, timeline, now));
+    if let Some(target) = policy.targets.next_response {
+        let waits = match every_wait {
+            true => timeline.next_response_waits(),
+            false => timeline.next_response_wait().into_iter().collect(),
+        };
+        for (start, stop) in waits {
+            out.push((ClockKind::NextResponse, target, start, stop.or(solved)));
+        }
     }
     if let Some(target) = policy.targets.resolution {
-        out.push(clock(ClockKind::Resolution, target, timeline.created_at, solved, policy, timeline, now));
+        out.push((ClockKind::Resolution, target, timeline.created_at, solved));
     }
     out
+}
+
+/// A clock without its due time (which costs a walk through the calendar): its state and the
+/// working time it has used; what a report needs of each clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockUse {
+    pub kind: ClockKind,
+    pub state: ClockState,
+    pub target_seconds: i64,
+    /// As [`Clock::remaining_seconds`]: `target_seconds - remaining_seconds` is the time used.
+    pub remaining_seconds: i64,
+    pub start: Timestamp,
+    pub stopped_at: Option<Timestamp>,
+}
+
+/// The clocks of [`clocks`], with a next-response clock for every wait of the ticket (not only
+/// the latest), without due times: the same rules, state for state and second for second.
+pub fn clock_uses(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<ClockUse> {
+    spans(policy, timeline, true)
+        .into_iter()
+        .map(|(kind, target, start, stop)| {
+            let u = usage(target, start, stop, policy, timeline, now);
+            let remaining_seconds = u.remaining;
+            ClockUse { kind, state: u.state, target_seconds: target, remaining_seconds, start, stopped_at: stop }
+        })
+        .collect()
+}
+
+/// Working seconds in [start, end) with the pauses (pending, on hold, solved, closed) taken out:
+/// what a clock over that span has used, `target_seconds - remaining_seconds` of its [`Clock`].
+pub fn working_elapsed(hours: &Hours, start: Timestamp, end: Timestamp, timeline: &Timeline) -> i64 {
+    running_segments(start, end.max(start), timeline)
+        .into_iter()
+        .map(|(from, to)| hours.working_seconds(from, to))
+        .sum()
 }
 
 /// The clock the queue shows: breached or soonest due among those still running.
@@ -163,22 +216,31 @@ fn running_segments(start: Timestamp, end: Timestamp, timeline: &Timeline) -> Ve
     segments
 }
 
-fn clock(
-    kind: ClockKind,
+/// What a clock has used: its state, the working seconds left, and where it ran out (the
+/// running segment's start and what was left of the target there).
+struct Usage {
+    state: ClockState,
+    remaining: i64,
+    paused: bool,
+    end: Timestamp,
+    ran_out: Option<(Timestamp, i64)>,
+}
+
+fn usage(
     target: i64,
     start: Timestamp,
     stop: Option<Timestamp>,
     policy: &Policy,
     timeline: &Timeline,
     now: Timestamp,
-) -> Clock {
+) -> Usage {
     let end = stop.unwrap_or(now).max(start);
     let mut elapsed = 0;
-    let mut due_at = None;
+    let mut ran_out = None;
     for (from, to) in running_segments(start, end, timeline) {
         let worked = policy.hours.working_seconds(from, to);
-        if due_at.is_none() && elapsed + worked >= target {
-            due_at = Some(policy.hours.add_working(from, target - elapsed));
+        if ran_out.is_none() && elapsed + worked >= target {
+            ran_out = Some((from, target - elapsed));
         }
         elapsed += worked;
     }
@@ -193,10 +255,25 @@ fn clock(
         (None, r) if r * 4 <= target => ClockState::Warning,
         _ => ClockState::Ok,
     };
-    if due_at.is_none() && !paused {
-        due_at = Some(policy.hours.add_working(end, remaining));
-    }
-    Clock { kind, state, target_seconds: target, remaining_seconds: remaining, due_at, stopped_at: stop }
+    Usage { state, remaining, paused, end, ran_out }
+}
+
+fn clock(
+    kind: ClockKind,
+    target: i64,
+    start: Timestamp,
+    stop: Option<Timestamp>,
+    policy: &Policy,
+    timeline: &Timeline,
+    now: Timestamp,
+) -> Clock {
+    let u = usage(target, start, stop, policy, timeline, now);
+    let due_at = match u.ran_out {
+        Some((from, left)) => Some(policy.hours.add_working(from, left)),
+        None if !u.paused => Some(policy.hours.add_working(u.end, u.remaining)),
+        None => None,
+    };
+    Clock { kind, state: u.state, target_seconds: target, remaining_seconds: u.remaining, due_at, stopped_at: stop }
 }
 
 /// A countdown like `12m`, `3h`, `2d`, `5w`, `2y`, or `-20m` once overdue: four characters at most.

@@ -25,6 +25,7 @@ mod quarantine;
 mod ratings;
 mod raw_headers;
 mod reply_check;
+mod report;
 mod rows;
 pub mod search;
 mod service;

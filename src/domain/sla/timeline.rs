@@ -33,12 +33,12 @@ impl Timeline {
         timeline
     }
 
-    pub(super) fn status_now(&self) -> Status {
+    pub fn status_now(&self) -> Status {
         self.statuses.last().map(|(_, s)| *s).unwrap_or(Status::New)
     }
 
     /// Intervals in which no clock runs: pending, on hold, solved or closed.
-    pub(super) fn pauses(&self) -> Vec<(Timestamp, Option<Timestamp>)> {
+    pub fn pauses(&self) -> Vec<(Timestamp, Option<Timestamp>)> {
         let mut out = Vec::new();
         let mut since: Option<Timestamp> = None;
         for &(at, status) in &self.statuses {
@@ -59,7 +59,7 @@ impl Timeline {
     }
 
     /// When the ticket was last solved, if it is solved or closed now.
-    pub(super) fn solved_at(&self) -> Option<Timestamp> {
+    pub fn solved_at(&self) -> Option<Timestamp> {
         if !matches!(self.status_now(), Status::Solved | Status::Closed) {
             return None;
         }
@@ -91,5 +91,32 @@ impl Timeline {
             replied |= is_reply;
         }
         waiting.map(|start| (start, None)).or(last)
+    }
+
+    /// Every wait for a next reply, oldest first: from the oldest customer message after one of
+    /// our replies to our next reply (`None` while unanswered). The next-response clock times the
+    /// last of them ([`Timeline::next_response_wait`]); reports time them all the same way.
+    pub fn next_response_waits(&self) -> Vec<(Timestamp, Option<Timestamp>)> {
+        let mut out = Vec::new();
+        let mut replied = false;
+        let mut waiting: Option<Timestamp> = None;
+        for &(at, is_reply) in &self.messages {
+            match (is_reply, waiting) {
+                (true, Some(start)) => {
+                    out.push((start, Some(at)));
+                    waiting = None;
+                }
+                (false, None) if replied => waiting = Some(at),
+                _ => {}
+            }
+            replied |= is_reply;
+        }
+        out.extend(waiting.map(|start| (start, None)));
+        out
+    }
+
+    /// The status at instant `at` (`new` before the first change).
+    pub fn status_at(&self, at: Timestamp) -> Status {
+        self.statuses.iter().take_while(|(t, _)| *t <= at).last().map(|(_, s)| *s).unwrap_or(Status::New)
     }
 }

@@ -8,6 +8,7 @@ mod errors;
 mod keys_table;
 mod no_false_conflicts;
 mod packaging;
+mod report;
 mod serve;
 mod several_agents;
 mod snooze_times;

@@ -10,6 +10,7 @@ mod demo_promises;
 mod mailboxes;
 mod replies;
 mod reply_mail;
+mod report;
 mod search;
 mod tickets;
 mod undo;

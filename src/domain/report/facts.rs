@@ -1,0 +1,171 @@
+//! What the store gives a report of each ticket, and what the report makes of it: the same
+//! timeline and the same clocks the queue and `ticket show` use.
+
+use crate::domain::sla::{clock_uses, working_elapsed, ClockKind, ClockState, ClockUse, Hours, Policies, Timeline};
+use crate::domain::{Channel, Priority, Status, Tier, Timestamp};
+
+/// What a ticket is grouped by (`--by`), as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketGroups {
+    pub assignee: Option<String>,
+    pub tier: Tier,
+    pub organization: Option<String>,
+    pub tags: Vec<String>,
+    pub channel: Channel,
+    pub priority: Priority,
+}
+
+/// One ticket as the store reads it for a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRecord {
+    pub id: i64,
+    pub groups: TicketGroups,
+    /// It was opened because its customer wrote to a closed ticket.
+    pub follows: bool,
+    pub timeline: Timeline,
+}
+
+/// A ticket's CSAT rating (its latest).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsatRecord {
+    pub ticket_id: i64,
+    pub score: u8,
+    pub good: bool,
+    pub comment: String,
+    pub at: Timestamp,
+    pub groups: TicketGroups,
+}
+
+/// A customer's NPS answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpsRecord {
+    pub customer_id: i64,
+    pub score: u8,
+    pub at: Timestamp,
+}
+
+/// A CSAT survey mailed for a ticket, and whether the ticket has a CSAT rating now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyRecord {
+    pub ticket_id: i64,
+    pub sent_at: Timestamp,
+    pub rated: bool,
+    pub groups: TicketGroups,
+}
+
+/// A time measured on a ticket, and when the measure was taken (the reply, the solve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub at: Timestamp,
+    pub seconds: i64,
+}
+
+/// An SLA clock that stopped, and whether it was late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub kind: ClockKind,
+    pub at: Timestamp,
+    pub breached: bool,
+}
+
+/// What a report counts of one ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketFacts {
+    pub first_response: Option<Measure>,
+    pub next_responses: Vec<Measure>,
+    pub resolution: Option<Measure>,
+    /// Calendar seconds its customer waited on us, measured when it was solved.
+    pub customer_wait: Option<Measure>,
+    pub outcomes: Vec<Outcome>,
+    /// Running clocks past due now, on a ticket neither solved nor closed.
+    pub breaching_now: Vec<ClockKind>,
+    pub reopens: Vec<Timestamp>,
+    /// Public replies up to the solve.
+    pub replies_before_solve: usize,
+    pub reopened_before_solve: bool,
+}
+
+/// The clocks' rules a report times tickets by.
+pub struct Rules<'a> {
+    pub policies: &'a Policies,
+    /// The hours of a ticket without a policy (`sla.hours`).
+    pub default_hours: &'a Hours,
+    pub now: Timestamp,
+}
+
+pub fn is_active(status: Status) -> bool {
+    !matches!(status, Status::Solved | Status::Closed)
+}
+
+pub fn facts(record: &TicketRecord, rules: &Rules) -> TicketFacts {
+    let t = &record.timeline;
+    let policy = rules.policies.for_ticket(record.groups.priority, record.groups.tier);
+    let hours = policy.map_or(rules.default_hours, |p| &p.hours);
+    let uses = policy.map(|p| clock_uses(p, t, rules.now)).unwrap_or_default();
+    // A span's working time: what its clock used when it has one, else the same sum over the hours.
+    let timed = |kind: ClockKind, start: Timestamp, end: Timestamp| {
+        let clock = uses.iter().find(|u| u.kind == kind && u.start == start && u.stopped_at == Some(end));
+        let seconds =
+            clock.map_or_else(|| working_elapsed(hours, start, end, t), |u| u.target_seconds - u.remaining_seconds);
+        Measure { at: end, seconds }
+    };
+    let solved = t.solved_at();
+    let first_reply = t.messages.iter().find(|(_, reply)| *reply).map(|(at, _)| *at);
+    let waits = t.next_response_waits();
+    let reopens = reopens(t);
+    let answered = waits.iter().filter_map(|(start, stop)| stop.map(|s| timed(ClockKind::NextResponse, *start, s)));
+    TicketFacts {
+        first_response: first_reply.map(|r| timed(ClockKind::FirstResponse, t.created_at, r)),
+        next_responses: answered.collect(),
+        resolution: solved.map(|s| timed(ClockKind::Resolution, t.created_at, s)),
+        customer_wait: solved.map(|s| customer_wait(t, first_reply, &waits, s)),
+        outcomes: uses.iter().filter_map(outcome).collect(),
+        breaching_now: uses
+            .iter()
+            .filter(|u| u.stopped_at.is_none() && u.state == ClockState::Breached && is_active(t.status_now()))
+            .map(|u| u.kind)
+            .collect(),
+        replies_before_solve: solved.map_or(0, |s| t.messages.iter().filter(|(at, r)| *r && *at <= s).count()),
+        reopened_before_solve: solved.is_some_and(|s| reopens.iter().any(|r| *r < s)),
+        reopens,
+    }
+}
+
+fn outcome(u: &ClockUse) -> Option<Outcome> {
+    u.stopped_at.map(|at| Outcome { kind: u.kind, at, breached: u.state == ClockState::Breached })
+}
+
+/// Calendar time the customer waited: from creation to our first reply, then each wait, up to
+/// the solve for one we never answered; pauses not counted.
+fn customer_wait(
+    t: &Timeline,
+    first_reply: Option<Timestamp>,
+    waits: &[(Timestamp, Option<Timestamp>)],
+    solved: Timestamp,
+) -> Measure {
+    let end = |stop: Option<Timestamp>| stop.unwrap_or(solved).min(solved);
+    let mut seconds = working_elapsed(&Hours::Calendar, t.created_at, end(first_reply), t);
+    for (start, stop) in waits {
+        seconds += working_elapsed(&Hours::Calendar, *start, end(*stop), t);
+    }
+    Measure { at: solved, seconds }
+}
+
+/// When the ticket went from solved or closed back to work.
+fn reopens(t: &Timeline) -> Vec<Timestamp> {
+    let mut out = Vec::new();
+    let mut before = Status::New;
+    for &(at, status) in &t.statuses {
+        if !is_active(before) && is_active(status) {
+            out.push(at);
+        }
+        before = status;
+    }
+    out
+}
+
+/// Whether the ticket was in the backlog at `at`, and since when it had existed.
+pub fn backlog_age(record: &TicketRecord, at: Timestamp) -> Option<i64> {
+    let t = &record.timeline;
+    (t.created_at < at && is_active(t.status_at(at))).then(|| (at - t.created_at).num_seconds())
+}

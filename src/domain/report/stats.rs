@@ -1,0 +1,115 @@
+//! Median, 90th percentile and mean of a set of durations, with the tickets behind each.
+
+/// Measured seconds, each with the ticket it was measured on.
+pub type Samples = Vec<(i64, i64)>;
+
+/// The middle value (the mean of the two middle ones for an even count); `None` when empty.
+pub fn median(sorted: &[i64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
+        _ => Some((sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0),
+    }
+}
+
+/// The nearest-rank percentile: the smallest value with at least `p` % of the values at or below it.
+pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = (n * p as usize).div_ceil(100).clamp(1, n);
+    Some(sorted[rank - 1])
+}
+
+pub fn mean(values: &[i64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().map(|v| *v as f64).sum::<f64>() / values.len() as f64)
+}
+
+/// `part` of `whole` in per cent; `None` when the whole is empty.
+pub fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// Ticket numbers once each, in the order first seen.
+pub fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+}
+
+/// The three figures of a set of samples and the tickets behind each: every ticket measured
+/// (slowest first) for the median and the mean, the tail at or above the p90 for the p90.
+pub struct Spread {
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    pub mean: Option<f64>,
+    pub all: Vec<i64>,
+    pub tail: Vec<i64>,
+}
+
+pub fn spread(samples: &Samples) -> Spread {
+    let mut by_time = samples.clone();
+    by_time.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut values: Vec<i64> = samples.iter().map(|s| s.0).collect();
+    values.sort_unstable();
+    let p90 = percentile(&values, 90);
+    let tail = distinct(by_time.iter().filter(|s| p90.is_some_and(|p| s.0 >= p)).map(|s| s.1));
+    Spread {
+        median: median(&values),
+        p90: p90.map(|v| v as f64),
+        mean: mean(&values),
+        all: distinct(by_time.iter().map(|s| s.1)),
+        tail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_sets_have_no_figures() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(percentile(&[], 90), None);
+        assert_eq!(mean(&[]), None);
+        assert_eq!(percent(0, 0), None);
+    }
+
+    #[test]
+    fn one_value_is_every_figure() {
+        assert_eq!(median(&[7]), Some(7.0));
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(mean(&[7]), Some(7.0));
+    }
+
+    #[test]
+    fn an_even_count_takes_the_mean_of_the_middle_two() {
+        assert_eq!(median(&[1, 2, 3, 10]), Some(2.5));
+    }
+
+    #[test]
+    fn the_p90_is_the_nearest_rank() {
+        let ten: Vec<i64> = (1..=10).collect();
+        assert_eq!(percentile(&ten, 90), Some(9));
+        let eleven: Vec<i64> = (1..=11).collect();
+        assert_eq!(percentile(&eleven, 90), Some(10)); // rank ceil(9.9) = 10
+        assert_eq!(percentile(&[5, 5, 5], 90), Some(5));
+    }
+
+    #[test]
+    fn the_tail_holds_the_tickets_at_or_over_the_p90_slowest_first() {
+        let samples: Samples = (1..=10).map(|i| (i * 60, 100 + i)).collect();
+        let s = spread(&samples);
+        assert_eq!(s.p90, Some(540.0));
+        assert_eq!(s.tail, vec![110, 109]);
+        assert_eq!(s.all.first(), Some(&110));
+        assert_eq!(s.mean, Some(330.0));
+    }
+
+    #[test]
+    fn a_ticket_measured_twice_is_listed_once() {
+        let s = spread(&vec![(10, 1), (20, 1), (30, 2)]);
+        assert_eq!(s.all, vec![2, 1]);
+    }
+}

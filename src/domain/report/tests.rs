@@ -1,0 +1,181 @@
+//! The report's maths on hand-made timelines: business hours, pauses, every wait, empty periods.
+
+use super::*;
+use crate::domain::sla::{clocks, BusinessHours, ClockKind, Hours, Policies, Policy, Targets, Timeline};
+use crate::domain::{Channel, Priority, Status, Tier, Timestamp};
+use chrono::{NaiveTime, TimeZone, Utc, Weekday};
+
+fn at(day: u32, hour: u32, min: u32) -> Timestamp {
+    // December 2026: the 7th is a Monday.
+    Utc.with_ymd_and_hms(2026, 12, day, hour, min, 0).unwrap()
+}
+
+fn business() -> Hours {
+    Hours::Business(BusinessHours {
+        time_zone: chrono_tz::Tz::UTC,
+        weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        holidays: vec![],
+    })
+}
+
+fn policies(hours: Hours) -> Policies {
+    let targets = Targets { first_response: Some(3_600), next_response: Some(7_200), resolution: Some(8 * 3_600) };
+    Policies { policies: vec![Policy { priority: Priority::Normal, tier: None, targets, hours }] }
+}
+
+fn record(id: i64, timeline: Timeline) -> TicketRecord {
+    let groups = TicketGroups {
+        assignee: Some("ana".into()),
+        tier: Tier::Standard,
+        organization: None,
+        tags: vec![],
+        channel: Channel::Email,
+        priority: Priority::Normal,
+    };
+    TicketRecord { id, groups, follows: false, timeline }
+}
+
+/// Created Friday 16:30, answered Monday 9:15, the customer writes at 10:00 and is answered at
+/// 13:00, solved at 14:00.
+fn weekend_ticket() -> Timeline {
+    Timeline {
+        created_at: at(4, 16, 30),
+        statuses: vec![(at(7, 9, 15), Status::Open), (at(7, 14, 0), Status::Solved)],
+        messages: vec![(at(4, 16, 30), false), (at(7, 9, 15), true), (at(7, 10, 0), false), (at(7, 13, 0), true)],
+    }
+}
+
+#[test]
+fn times_count_business_hours_like_the_clocks() {
+    let p = policies(business());
+    let now = at(8, 12, 0);
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now };
+    let f = facts(&record(1, weekend_ticket()), &rules);
+    // Friday 16:30–17:00 and Monday 9:00–9:15.
+    assert_eq!(f.first_response.map(|m| m.seconds), Some(45 * 60));
+    assert_eq!(f.next_responses.iter().map(|m| m.seconds).collect::<Vec<_>>(), vec![3 * 3_600]);
+    assert_eq!(f.resolution.map(|m| m.seconds), Some(30 * 60 + 5 * 3_600));
+    // The customer's wait counts every hour: the weekend too.
+    assert_eq!(f.customer_wait.map(|m| m.seconds), Some((2 * 86_400 + 16 * 3_600 + 45 * 60) + 3 * 3_600));
+    // Each figure is what the ticket's own clock used.
+    for c in clocks(&p.policies[0], &weekend_ticket(), now) {
+        let used = c.target_seconds - c.remaining_seconds;
+        let measured = match c.kind {
+            ClockKind::FirstResponse => f.first_response,
+            ClockKind::NextResponse => f.next_responses.last().copied(),
+            ClockKind::Resolution => f.resolution,
+        };
+        assert_eq!(measured.map(|m| m.seconds), Some(used), "{:?}", c.kind);
+    }
+    let kinds: Vec<(ClockKind, bool)> = f.outcomes.iter().map(|o| (o.kind, o.breached)).collect();
+    assert_eq!(
+        kinds,
+        vec![(ClockKind::FirstResponse, false), (ClockKind::NextResponse, true), (ClockKind::Resolution, false)]
+    );
+    assert_eq!(f.replies_before_solve, 2);
+}
+
+#[test]
+fn every_wait_is_timed_and_the_last_like_the_next_response_clock() {
+    let p = policies(business());
+    let mut t = weekend_ticket();
+    // A second wait, still unanswered: Monday 15:00 to now.
+    t.statuses.push((at(7, 15, 0), Status::Open));
+    t.messages.push((at(7, 15, 0), false));
+    let now = at(8, 12, 0);
+    let uses = crate::domain::sla::clock_uses(&p.policies[0], &t, now);
+    let waits: Vec<_> = uses.iter().filter(|u| u.kind == ClockKind::NextResponse).collect();
+    assert_eq!(waits.len(), 2);
+    let shown = clocks(&p.policies[0], &t, now).into_iter().find(|c| c.kind == ClockKind::NextResponse).unwrap();
+    let last = waits[1];
+    assert_eq!(
+        (last.state, last.remaining_seconds, last.stopped_at),
+        (shown.state, shown.remaining_seconds, shown.stopped_at)
+    );
+    // Monday 15:00–17:00 and Tuesday 9:00–12:00: 5 business hours of a 2-hour target.
+    assert_eq!(last.remaining_seconds, 7_200 - 5 * 3_600);
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now };
+    assert_eq!(facts(&record(4, t), &rules).breaching_now, vec![ClockKind::NextResponse, ClockKind::Resolution]);
+}
+
+#[test]
+fn pending_time_is_not_counted_and_a_reopen_is_seen() {
+    let timeline = Timeline {
+        created_at: at(7, 9, 0),
+        statuses: vec![
+            (at(7, 10, 0), Status::Pending),
+            (at(7, 12, 0), Status::Open),
+            (at(7, 13, 0), Status::Solved),
+            (at(7, 15, 0), Status::Open),
+            (at(7, 16, 0), Status::Solved),
+        ],
+        messages: vec![(at(7, 9, 0), false), (at(7, 10, 0), true)],
+    };
+    let p = Policies::default();
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now: at(8, 0, 0) };
+    let f = facts(&record(2, timeline), &rules);
+    // 9–10, 12–13 and 15–16: the pending and the first solved stretch are pauses.
+    assert_eq!(f.resolution.map(|m| (m.at, m.seconds)), Some((at(7, 16, 0), 3 * 3_600)));
+    assert_eq!(f.reopens, vec![at(7, 15, 0)]);
+    assert!(f.reopened_before_solve);
+    assert!(f.outcomes.is_empty(), "no policy, no clocks");
+}
+
+#[test]
+fn a_late_unanswered_ticket_is_breaching_now() {
+    let timeline = Timeline { created_at: at(7, 9, 0), statuses: vec![], messages: vec![(at(7, 9, 0), false)] };
+    let p = policies(Hours::Calendar);
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now: at(7, 12, 0) };
+    let f = facts(&record(3, timeline), &rules);
+    assert_eq!(f.breaching_now, vec![ClockKind::FirstResponse]);
+    assert_eq!(f.first_response, None);
+}
+
+fn builder_report(tickets: &[TicketRecord], compare: bool) -> Report {
+    let p = policies(Hours::Calendar);
+    let period = Period { since: at(7, 0, 0), until: at(14, 0, 0) };
+    let request = Request {
+        period,
+        compare,
+        by: Some(Dimension::Agent),
+        series: Some(SeriesStep::Day),
+        zone: Default::default(),
+    };
+    let mut b = Builder::new(request, Rules { policies: &p, default_hours: &Hours::Calendar, now: at(14, 0, 0) });
+    for t in tickets {
+        b.add_ticket(t);
+    }
+    b.finish("calendar hours".into())
+}
+
+#[test]
+fn an_empty_period_has_counts_of_zero_and_no_times() {
+    let r = builder_report(&[], true);
+    assert_eq!(r.row(Figure::New).value, Some(0.0));
+    for f in [Figure::FirstResponseMedian, Figure::ResolutionP90, Figure::Csat, Figure::Nps, Figure::OneTouch] {
+        assert_eq!(r.row(f).value, None, "{f:?}");
+        assert_eq!(r.row(f).change_percent, None, "{f:?}");
+    }
+    assert!(r.groups.is_empty());
+    assert_eq!(r.series.len(), 7);
+}
+
+#[test]
+fn each_figure_lands_in_its_period_group_and_day() {
+    let mut older = weekend_ticket();
+    older.created_at = at(1, 10, 0);
+    let tickets = [record(1, weekend_ticket()), record(2, older)];
+    let r = builder_report(&tickets, true);
+    // Both were answered and solved on Monday the 7th; the first was created in the period before.
+    assert_eq!(r.row(Figure::New).value, Some(0.0));
+    assert_eq!(r.row(Figure::New).previous, Some(2.0));
+    assert_eq!(r.row(Figure::Solved).value, Some(2.0));
+    assert_eq!(r.row(Figure::Solved).change_percent, None, "nothing was solved before");
+    assert_eq!(r.groups.len(), 1);
+    assert_eq!(r.groups[0].key, "ana");
+    let solved_monday = r.series[0].figures.iter().find(|row| row.figure == Figure::Solved).unwrap();
+    assert_eq!(solved_monday.value, Some(2.0));
+    assert_eq!(r.row(Figure::NextResponseBreached).value, Some(2.0), "answered 3 hours after, of 2");
+}

@@ -1,0 +1,162 @@
+//! What a report reads: the tickets that can count in its periods, each with its timeline, then
+//! the ratings and surveys of those periods; streamed into the report's builder a chunk of
+//! tickets at a time, so the desk's events are never all in memory at once.
+
+use super::rows::{named, split_tags, time};
+use super::{to_millis, Result, Store};
+use crate::domain::report::{Builder, CsatRecord, NpsRecord, SurveyRecord, TicketGroups, TicketRecord};
+use crate::domain::sla::Timeline;
+use crate::domain::{Status, Timestamp};
+use rusqlite::{params_from_iter, Row};
+
+/// Tickets whose events are read per query.
+const CHUNK: usize = 500;
+
+/// The grouping columns, over `tickets t JOIN customers c LEFT JOIN organizations o`.
+const GROUP_COLUMNS: &str = "t.assignee, c.tier, o.name,
+    COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), ''),
+    t.channel, t.priority";
+
+const FROM_TICKETS: &str = "tickets t JOIN customers c ON c.id = t.customer_id";
+const WITH_ORGANIZATION: &str = "LEFT JOIN organizations o ON o.id = c.organization_id";
+
+fn groups(row: &Row, at: usize) -> rusqlite::Result<TicketGroups> {
+    Ok(TicketGroups {
+        assignee: row.get(at)?,
+        tier: named(row, at + 1)?,
+        organization: row.get(at + 2)?,
+        tags: split_tags(row.get(at + 3)?),
+        channel: named(row, at + 4)?,
+        priority: named(row, at + 5)?,
+    })
+}
+
+impl Store {
+    /// When the desk's first ticket came in; `None` on an empty desk.
+    pub fn first_ticket_at(&self) -> Result<Option<Timestamp>> {
+        let first: Option<i64> = self.conn.query_row("SELECT min(created_at) FROM tickets", [], |r| r.get(0))?;
+        Ok(first.map(super::from_millis))
+    }
+
+    /// Feed `builder` everything its periods count, from one snapshot of the desk. A ticket can
+    /// count when it changed since the builder's earliest moment (every status change, message and
+    /// follow-up moves `updated_at`) or is not solved now (the backlog, the clocks breaching now).
+    pub fn read_report(&self, builder: &mut Builder) -> Result<()> {
+        let since = to_millis(builder.reaches_back_to());
+        self.read(|| {
+            self.report_tickets(since, builder)?;
+            self.report_ratings(since, builder)?;
+            self.report_surveys(since, builder)
+        })
+    }
+
+    /// Two small index reads (changed since, not solved) rather than a scan of every ticket.
+    fn report_tickets(&self, since: i64, builder: &mut Builder) -> Result<()> {
+        let mut tickets = self.conn.prepare(&format!(
+            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {GROUP_COLUMNS}
+             FROM {FROM_TICKETS} {WITH_ORGANIZATION}
+             WHERE t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
+                            UNION SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold'))
+             ORDER BY t.id"
+        ))?;
+        let mut rows = tickets.query([since])?;
+        let mut chunk: Vec<TicketRecord> = Vec::with_capacity(CHUNK);
+        while let Some(row) = rows.next()? {
+            let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
+            chunk.push(TicketRecord { id: row.get(0)?, follows: row.get(2)?, groups: groups(row, 3)?, timeline });
+            if chunk.len() == CHUNK {
+                self.report_chunk(&mut chunk, builder)?;
+            }
+        }
+        self.report_chunk(&mut chunk, builder)
+    }
+
+    /// Read the chunk's timelines (as `sla_timelines` does, sorted here rather than by SQLite),
+    /// count each ticket, empty the chunk.
+    fn report_chunk(&self, chunk: &mut Vec<TicketRecord>, builder: &mut Builder) -> Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut events = self.conn.prepare_cached(&format!(
+            "SELECT ticket_id, field, new, created_at FROM events
+             WHERE ticket_id IN ({marks}) AND field IN ('status', 'reply', 'customer')
+             ORDER BY ticket_id, id"
+        ))?;
+        let mut rows = events.query(params_from_iter(chunk.iter().map(|t| t.id)))?;
+        let mut at = 0;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            // Both are in id order: move along the chunk to this event's ticket.
+            while chunk[at].id != id {
+                at += 1;
+            }
+            let timeline = &mut chunk[at].timeline;
+            let when = time(row, 3)?;
+            match row.get_ref(1)?.as_str().unwrap_or_default() {
+                "status" => {
+                    let new = row.get_ref(2)?.as_str_or_null().ok().flatten();
+                    // As stored, lowercase: found without the allocations of `str::parse`.
+                    if let Some(status) = new.and_then(|s| Status::ALL.iter().copied().find(|x| x.as_str() == s)) {
+                        timeline.statuses.push((when, status));
+                    }
+                }
+                "reply" => timeline.messages.push((when, true)),
+                _ => timeline.messages.push((when, false)),
+            }
+        }
+        for mut record in chunk.drain(..) {
+            // In the index's order (by id); by time, ties by id, as the clocks read them.
+            record.timeline.statuses.sort_by_key(|(at, _)| *at);
+            record.timeline.messages.sort_by_key(|(at, _)| *at);
+            builder.add_ticket(&record);
+        }
+        Ok(())
+    }
+
+    fn report_ratings(&self, since: i64, builder: &mut Builder) -> Result<()> {
+        let mut nps = self.conn.prepare(
+            "SELECT customer_id, score, created_at FROM ratings WHERE kind = 'nps' AND created_at >= ?1 ORDER BY id",
+        )?;
+        let mut rows = nps.query([since])?;
+        while let Some(row) = rows.next()? {
+            builder.add_nps(&NpsRecord { customer_id: row.get(0)?, score: row.get(1)?, at: time(row, 2)? });
+        }
+        let mut csat = self.conn.prepare(&format!(
+            "SELECT r.ticket_id, r.score, r.good, r.comment, r.created_at, {GROUP_COLUMNS}
+             FROM ratings r JOIN {FROM_TICKETS} AND t.id = r.ticket_id {WITH_ORGANIZATION}
+             WHERE r.kind = 'csat' AND r.created_at >= ?1 ORDER BY r.id"
+        ))?;
+        let mut rows = csat.query([since])?;
+        while let Some(row) = rows.next()? {
+            builder.add_csat(&CsatRecord {
+                ticket_id: row.get(0)?,
+                score: row.get(1)?,
+                good: row.get(2)?,
+                comment: row.get(3)?,
+                at: time(row, 4)?,
+                groups: groups(row, 5)?,
+            });
+        }
+        Ok(())
+    }
+
+    fn report_surveys(&self, since: i64, builder: &mut Builder) -> Result<()> {
+        let mut surveys = self.conn.prepare(&format!(
+            "SELECT s.ticket_id, s.sent_at,
+                    EXISTS (SELECT 1 FROM ratings x WHERE x.ticket_id = s.ticket_id AND x.kind = 'csat'), {GROUP_COLUMNS}
+             FROM surveys s JOIN {FROM_TICKETS} AND t.id = s.ticket_id {WITH_ORGANIZATION}
+             WHERE s.sent_at >= ?1 ORDER BY s.sent_at"
+        ))?;
+        let mut rows = surveys.query([since])?;
+        while let Some(row) = rows.next()? {
+            builder.add_survey(&SurveyRecord {
+                ticket_id: row.get(0)?,
+                sent_at: time(row, 1)?,
+                rated: row.get(2)?,
+                groups: groups(row, 3)?,
+            });
+        }
+        Ok(())
+    }
+}
