@@ -4,7 +4,7 @@ use super::{secret, InboundError};
 use crate::config::{AfterImport, Auth, Config, InboundConfig, Security};
 use crate::domain::mail::ImportOutcome;
 use crate::domain::TicketChange;
-use crate::mail::imap::{ImapError, Selected, Session, Transport};
+use crate::mail::imap::{ImapError, Selected, Session, TlsTarget, Transport};
 use crate::mail::Importer;
 use crate::store::{MailboxPosition, Store, StoreError, MAIL_ACTOR};
 
@@ -183,10 +183,11 @@ fn give_meaning(store: &Store, mailbox: &InboundConfig, ticket: i64) -> Result<(
 
 fn connect(mailbox: &InboundConfig) -> Result<Session, InboundError> {
     let host = mailbox.host.trim().trim_start_matches('[').trim_end_matches(']');
+    let target = TlsTarget { host, ca_file: mailbox.ca_file.as_deref() };
     let transport = match mailbox.security {
         Security::None => Transport::Plain,
-        Security::Tls => Transport::Tls(host),
-        Security::Starttls => Transport::StartTls(host),
+        Security::Tls => Transport::Tls(target),
+        Security::Starttls => Transport::StartTls(target),
     };
     let address = if host.contains(':') { format!("[{host}]:{}", mailbox.port) } else { server(mailbox) };
     Session::connect(&address, transport).map_err(|e| connection(mailbox, e))

@@ -257,3 +257,49 @@ fn dovecot_a_running_service_tries_a_refused_login_once() {
     serve.wait().unwrap();
     assert_eq!(attempts, 1, "one refused login, then the mailbox is left alone: {}", dovecot.log());
 }
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_a_certificate_signed_by_the_ca_in_ca_file_is_trusted_over_tls_and_starttls() {
+    let mut dovecot = Dovecot::start_with_tls();
+    dovecot.deliver(&mail(1));
+    let store = Store::open_in_memory().unwrap();
+    let mut mailbox = dovecot.mailbox("support");
+    (mailbox.host, mailbox.port, mailbox.security) = ("localhost".into(), dovecot.tls_port.unwrap(), Security::Tls);
+    mailbox.ca_file = Some(dovecot.ca_file().display().to_string());
+    let over_tls = poll_once(&store, &config(), &mailbox).unwrap();
+    assert_eq!(over_tls.imported.iter().map(|(uid, _)| *uid).collect::<Vec<_>>(), [1]);
+    dovecot.deliver(&mail(2));
+    (mailbox.port, mailbox.security) = (dovecot.port, Security::Starttls);
+    let over_starttls = poll_once(&store, &config(), &mailbox).unwrap();
+    assert_eq!(over_starttls.imported.iter().map(|(uid, _)| *uid).collect::<Vec<_>>(), [2]);
+
+    // The binary reads ca_file from the config file.
+    let ca_file = format!("ca_file = {:?}", dovecot.ca_file().display().to_string());
+    let toml = dovecot.config_toml("support", &ca_file).replace("127.0.0.1", "localhost");
+    let toml = toml.replace("security = \"none\"", "security = \"starttls\"");
+    let desk = Desk::with_config(&toml);
+    let said = desk.ok(&["mailbox", "check", "support"]);
+    assert!(said.contains("2 mails: 2 new tickets"), "{said}");
+}
+
+#[test]
+fn a_ca_file_that_cannot_be_read_is_one_config_error_and_nothing_is_fetched() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("company-ca.pem").display().to_string();
+    let desk = Desk::empty();
+    let config = desk.path("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"support\"\n\
+             host = \"imap.example.com\"\nusername = \"u\"\npassword_command = \"echo p\"\nca_file = {missing:?}\n"
+        ),
+    )
+    .unwrap();
+    let run = desk.run(&["--config", config.to_str().unwrap(), "mailbox", "check", "support"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("mail.inbound \"support\": cannot read its ca_file"), "{}", run.stderr);
+    assert!(!desk.db.exists(), "the desk was opened");
+}
