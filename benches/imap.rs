@@ -4,6 +4,9 @@
 //!
 //!     cargo bench --bench imap          (FRONTDESK_IMAP_BENCH_MAILS=N for another size)
 //!
+//! FRONTDESK_IMAP_BENCH_RUNS=N for another number of runs;
+//! FRONTDESK_IMAP_BENCH_BIN names another frontdesk binary (one built with symbols, for `perf`).
+//!
 //! Each way runs on a fresh desk once to warm up (Dovecot's first read indexes the Maildir), then
 //! five times; the medians are printed. Without Dovecot it says so and exits 0. Exits 1 when a
 //! target is missed.
@@ -19,7 +22,6 @@ use std::time::Instant;
 
 const TARGET_RATE: f64 = 1_000.0;
 const TARGET_RSS_MB: f64 = 64.0;
-const RUNS: usize = 5;
 
 fn main() {
     if !dovecot::installed() {
@@ -27,6 +29,7 @@ fn main() {
         return;
     }
     let mails: usize = std::env::var("FRONTDESK_IMAP_BENCH_MAILS").ok().and_then(|n| n.parse().ok()).unwrap_or(2_000);
+    let runs: usize = std::env::var("FRONTDESK_IMAP_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(5);
     let mut server = dovecot::Dovecot::start();
     let work = tempfile::tempdir().expect("a temp dir");
     let files = work.path().join("maildir");
@@ -48,7 +51,7 @@ fn main() {
     let mut missed = false;
     for way in [&imap, &file] {
         way.run(work.path(), &config, mails); // warm-up
-        let mut runs: Vec<(f64, f64)> = (0..RUNS).map(|_| way.run(work.path(), &config, mails)).collect();
+        let mut runs: Vec<(f64, f64)> = (0..runs.max(1)).map(|_| way.run(work.path(), &config, mails)).collect();
         let rates: Vec<String> = runs.iter().map(|(rate, _)| format!("{rate:.0}")).collect();
         let rate = median(runs.iter_mut().map(|r| r.0).collect());
         let rss = median(runs.iter_mut().map(|r| r.1).collect());
@@ -80,7 +83,8 @@ impl Way {
         let started = Instant::now();
         // Reaped by wait4 below, which also reports the child's peak memory.
         #[allow(clippy::zombie_processes)]
-        let child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        let binary = std::env::var_os("FRONTDESK_IMAP_BENCH_BIN");
+        let child = Command::new(binary.as_deref().unwrap_or(env!("CARGO_BIN_EXE_frontdesk").as_ref()))
             .arg("--db")
             .arg(&db)
             .arg("--config")
