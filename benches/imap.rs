@@ -81,9 +81,9 @@ impl Way {
         let home = tempfile::tempdir_in(work).expect("a desk folder");
         let db = home.path().join("desk.db");
         let started = Instant::now();
+        let binary = std::env::var_os("FRONTDESK_IMAP_BENCH_BIN");
         // Reaped by wait4 below, which also reports the child's peak memory.
         #[allow(clippy::zombie_processes)]
-        let binary = std::env::var_os("FRONTDESK_IMAP_BENCH_BIN");
         let child = Command::new(binary.as_deref().unwrap_or(env!("CARGO_BIN_EXE_frontdesk").as_ref()))
             .arg("--db")
             .arg(&db)
