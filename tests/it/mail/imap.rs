@@ -314,3 +314,26 @@ fn a_ca_file_that_cannot_be_read_is_one_config_error_and_nothing_is_fetched() {
     assert!(run.stderr.contains("mail.inbound \"support\": cannot read its ca_file"), "{}", run.stderr);
     assert!(!desk.db.exists(), "the desk was opened");
 }
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_mails_across_several_groups_and_fetches_each_get_the_mailbox_meaning_and_the_position() {
+    let mut dovecot = Dovecot::start();
+    // Fetched 100 at a time and imported 50 to a transaction: 130 cross both.
+    for n in 0..130 {
+        dovecot.deliver(&mail(n));
+    }
+    let store = Store::open_in_memory().unwrap();
+    let mut mailbox = dovecot.mailbox("support");
+    mailbox.tag = Some("billing".into());
+    let first = poll_once(&store, &config(), &mailbox).unwrap();
+    let uids: Vec<u32> = first.imported.iter().map(|(uid, _)| *uid).collect();
+    assert_eq!(uids, (1..=130).collect::<Vec<u32>>());
+    let position = store.mailbox_position("support").unwrap().unwrap();
+    assert_eq!((position.uidvalidity, position.last_uid), (first.uidvalidity, 130));
+    for ticket in 1..=130 {
+        assert!(store.ticket(ticket).unwrap().tags.contains(&"billing".to_string()), "#{ticket}");
+    }
+    assert!(wait_until(Duration::from_secs(2), || dovecot.seen_count() == 130), "{} seen", dovecot.seen_count());
+    assert_eq!(poll_once(&store, &config(), &mailbox).unwrap().imported.len(), 0);
+}
