@@ -299,7 +299,7 @@ fn sla_figures(db: &Path) {
 }
 
 fn figures(db: &Path) {
-    println!("\nfrontdesk figures on {} ({} tickets)\n", db.display(), common::TICKETS);
+    println!("\nfrontdesk figures on {} ({} tickets)\n", db.display(), common::tickets());
     common::header();
 
     let keys = spread(keys_to_frames(db));
@@ -364,7 +364,7 @@ fn figures(db: &Path) {
     row("  (loading the tickets for the filter, once per tab)", ms(load), "-", true);
     if std::env::var_os("FRONTDESK_BENCH_LIBRARIES").is_some() {
         let haystacks: Vec<String> = store
-            .list_tickets(&TicketFilter::default(), None, common::TICKETS)
+            .list_tickets(&TicketFilter::default(), None, common::tickets())
             .expect("tickets")
             .iter()
             .map(|t| format!("#{} {} {} {}", t.id, t.subject, t.customer_name, t.customer_email))

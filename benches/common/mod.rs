@@ -1,28 +1,43 @@
-//! The database the benchmarks run on: the 100,000-ticket demo desk.
+//! The database the benchmarks run on: the demo desk of 100,000 tickets, or of as many as
+//! `FRONTDESK_BENCH_TICKETS` says (`1000000` for the million-ticket desk).
 //!
-//! `FRONTDESK_BENCH_DB` names an existing one; otherwise `target/bench/demo-100k.db` is made once
-//! with `frontdesk demo --tickets 100000 --seed 7` (about half a minute) and reused.
+//! `FRONTDESK_BENCH_DB` names an existing one; otherwise `target/bench/demo-100k.db` (or
+//! `demo-1m.db`, `demo-N.db`) is made once with `frontdesk demo --tickets N --seed 7` (about half
+//! a minute for 100k, 10 minutes for 1M) and reused.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-pub const TICKETS: usize = 100_000;
+/// The desk's size: `FRONTDESK_BENCH_TICKETS`, 100,000 unless set.
+pub fn tickets() -> usize {
+    std::env::var("FRONTDESK_BENCH_TICKETS").ok().and_then(|n| n.replace('_', "").parse().ok()).unwrap_or(100_000)
+}
+
+/// `100k`, `1m`, or the number.
+pub fn size_name(n: usize) -> String {
+    match n {
+        n if n % 1_000_000 == 0 => format!("{}m", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
 
 pub fn bench_db() -> PathBuf {
     if let Ok(path) = std::env::var("FRONTDESK_BENCH_DB") {
         return PathBuf::from(path);
     }
+    let tickets = tickets();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("bench");
-    let path = dir.join("demo-100k.db");
+    let path = dir.join(format!("demo-{}.db", size_name(tickets)));
     if !path.exists() {
         std::fs::create_dir_all(&dir).expect("target/bench");
-        let partial = dir.join("demo-100k.partial.db");
+        let partial = dir.join(format!("demo-{}.partial.db", size_name(tickets)));
         let _ = std::fs::remove_file(&partial);
-        eprintln!("making the 100k-ticket demo desk at {} (once)…", path.display());
+        eprintln!("making the {}-ticket demo desk at {} (once)…", size_name(tickets), path.display());
         let status = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-            .args(["demo", "--tickets", &TICKETS.to_string(), "--seed", "7", "--db"])
+            .args(["demo", "--tickets", &tickets.to_string(), "--seed", "7", "--db"])
             .arg(&partial)
             .env("USER", "bench")
             .status()

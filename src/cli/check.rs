@@ -11,7 +11,7 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     if problems.is_empty() {
         writeln!(
             out,
-            "{}: ok (integrity, messages, search index, versions and events, audit log)",
+            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts)",
             store.path().display()
         )?;
         return Ok(());
@@ -20,6 +20,14 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
         writeln!(out, "problem: {problem}")?;
     }
     Err(CliError::Refused(format!("{} has {} problem(s); see above", store.path().display(), problems.len())))
+}
+
+/// Rebuild the kept counts from the tickets and their tags.
+pub fn repair(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
+    let drift = store.count_drift()?.len();
+    store.rebuild_counts()?;
+    writeln!(out, "rebuilt the kept counts ({drift} cell(s) differed)")?;
+    Ok(())
 }
 
 /// Copy the database to `to`, consistently, while other agents keep working.

@@ -66,7 +66,11 @@ pub enum Command {
         group: Option<String>,
     },
     /// Check the database: SQLite's integrity check and frontdesk's own invariants.
-    Check,
+    Check {
+        /// Rebuild what can be rebuilt from the tickets (the kept counts), then check.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Copy the database to PATH, consistently, while others keep working.
     Backup { path: PathBuf },
     /// Fill the database with realistic generated data.
@@ -182,9 +186,12 @@ fn run_command(
             }
             Ok(())
         }
-        Command::Check => {
+        Command::Check { repair } => {
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
+            if repair {
+                check::repair(&store, out)?;
+            }
             check::check(&store, out)
         }
         Command::Backup { path } => {

@@ -28,14 +28,25 @@ pub fn run(
         .map_err(|e| CliError::Refused(e.to_string()))?;
     let signals = Signals::install().map_err(|e| CliError::Refused(format!("cannot watch for signals: {e}")))?;
     store.service_started(pid, &host)?;
+    store.forget_mailbox_problems()?;
     tracing::info!(pid, %host, once = args.once, "the desk service started");
     if !args.once {
         writeln!(out, "serving {} as process {pid}; SIGTERM or Ctrl-C stops it", store.path().display())?;
         out.flush()?;
     }
     let mut round = Round::new(pid, config, &paths.data_dir);
-    round.inbound = serve::ImapMailbox::all(config);
+    // One round reads each mailbox once; a running service watches them in IDLE, each on a thread.
+    let watchers = match args.once {
+        true => {
+            round.inbound = serve::ImapMailbox::all(config);
+            None
+        }
+        false => Some(serve::Watchers::start(store.path(), config)),
+    };
     let result = serve::serve(store, &mut round, &signals, args.once);
+    if let Some(watchers) = watchers {
+        watchers.stop();
+    }
     let stopped = store.service_stopped(pid);
     tracing::info!("the desk service stopped");
     let report = result?;

@@ -1,5 +1,6 @@
 //! `[mail]`: the support address, import limits, and how replies leave.
 
+use super::inbound::Auth;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -49,7 +50,8 @@ pub struct OutboundConfig {
     pub via: Via,
     /// A Maildir folder, relative to the data folder unless absolute.
     pub maildir: String,
-    /// A sendmail-compatible command that reads the mail on stdin.
+    /// A sendmail-compatible command that reads the mail on stdin; the envelope's recipients
+    /// (To, Cc and Bcc) are added as its arguments after `--`.
     pub sendmail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpConfig>,
@@ -60,7 +62,7 @@ impl Default for OutboundConfig {
         OutboundConfig {
             via: Via::Maildir,
             maildir: "outbox".into(),
-            sendmail: "/usr/sbin/sendmail -t -i".into(),
+            sendmail: "/usr/sbin/sendmail -i".into(),
             smtp: None,
         }
     }
@@ -86,6 +88,11 @@ pub struct SmtpConfig {
     /// A command whose first output line is the password: never a password in the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_command: Option<String>,
+    /// How to log in: the password, or an OAuth 2 access token (XOAUTH2: Google, Microsoft 365).
+    pub auth: Auth,
+    /// A command whose first output line is a fresh access token (for `auth = "xoauth2"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_command: Option<String>,
     /// A PEM file of CA certificates trusted beside the system's and the built-in ones (a
     /// company CA); an absolute path.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +107,8 @@ impl Default for SmtpConfig {
             security: Security::Starttls,
             username: None,
             password_command: None,
+            auth: Auth::Password,
+            token_command: None,
             ca_file: None,
         }
     }
@@ -122,10 +131,27 @@ impl MailConfig {
             Via::Smtp => match &outbound.smtp {
                 None => Some("mail.outbound.via is \"smtp\" but there is no [mail.outbound.smtp] table".into()),
                 Some(smtp) if smtp.host.trim().is_empty() => Some("mail.outbound.smtp.host is empty".into()),
-                Some(_) => None,
+                Some(smtp) => smtp.auth_problem(),
             },
             Via::Sendmail if outbound.sendmail.trim().is_empty() => Some("mail.outbound.sendmail is empty".into()),
             Via::Maildir if outbound.maildir.trim().is_empty() => Some("mail.outbound.maildir is empty".into()),
+            _ => None,
+        }
+    }
+}
+
+impl SmtpConfig {
+    /// XOAUTH2 needs the account's name and a command that prints its token.
+    fn auth_problem(&self) -> Option<String> {
+        let empty = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        match self.auth {
+            Auth::Xoauth2 if empty(&self.token_command) => Some(
+                "mail.outbound.smtp has auth = \"xoauth2\" but no token_command (a command that prints an access token)"
+                    .into(),
+            ),
+            Auth::Xoauth2 if empty(&self.username) => {
+                Some("mail.outbound.smtp has auth = \"xoauth2\" but no username (the account the token is for)".into())
+            }
             _ => None,
         }
     }
@@ -145,7 +171,7 @@ impl OutboundConfig {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::parse;
+    use crate::config::{parse, Auth};
     use std::path::Path;
 
     #[test]
@@ -177,6 +203,29 @@ password_command = "pass show support-smtp"
     fn a_password_in_the_file_is_refused() {
         let err = parse("[mail.outbound.smtp]\npassword = 'x'\n", Path::new("c.toml")).unwrap_err().to_string();
         assert!(err.contains("line 2") && err.contains("password"), "{err}");
+    }
+
+    #[test]
+    fn xoauth2_needs_a_token_command_and_a_username() {
+        let smtp = |extra: &str| {
+            let text = format!(
+                "[mail]\naddress = 'a@b.example'\n[mail.outbound]\nvia = 'smtp'\n\
+                 [mail.outbound.smtp]\nhost = 'smtp.example.com'\n{extra}\n"
+            );
+            parse(&text, Path::new("c")).unwrap().mail.unwrap().problem()
+        };
+        let without = smtp("auth = 'xoauth2'\nusername = 'support@b.example'").unwrap();
+        assert!(without.contains("auth = \"xoauth2\" but no token_command"), "{without}");
+        let nobody = smtp("auth = 'xoauth2'\ntoken_command = 'oauth2-token support'").unwrap();
+        assert!(nobody.contains("no username"), "{nobody}");
+        let good = "auth = 'xoauth2'\nusername = 'support@b.example'\ntoken_command = 'oauth2-token support'";
+        assert_eq!(smtp(good), None);
+        let config = parse(&format!("[mail.outbound.smtp]\n{good}\n"), Path::new("c")).unwrap();
+        let parsed = config.mail.unwrap().outbound.unwrap().smtp.unwrap();
+        assert_eq!((parsed.auth, parsed.token_command.as_deref()), (Auth::Xoauth2, Some("oauth2-token support")));
+        assert_eq!(smtp("username = 'support@b.example'"), None, "a password login is still the default");
+        let err = parse("[mail.outbound.smtp]\nauth = 'oauth'\n", Path::new("c")).unwrap_err().to_string();
+        assert!(err.contains("oauth"), "{err}");
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Replies as RFC 5322 mail, queued in the outbox with the reply and delivered by Maildir, sendmail or SMTP.
 
-use crate::config::{MailConfig, OutboundConfig, Security, SmtpConfig, Via};
+use crate::config::{Auth, MailConfig, OutboundConfig, Security, SmtpConfig, Via};
 use crate::domain::mail::subject_tag;
 use crate::domain::mail::MailAttachment;
 use crate::domain::{Agent, Message, Ticket, TicketChange};
 use crate::store::{OutgoingMail, ReplyContext, Store, StoreError};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 use std::io::Write;
@@ -206,7 +206,7 @@ impl<'a> Outbound<'a> {
     pub fn deliver(&self, raw: &[u8], recipient: &str) -> Result<(), String> {
         match self.outbound.via {
             Via::Maildir => to_maildir(&self.outbound.maildir_path(&self.data_dir), raw),
-            Via::Sendmail => to_sendmail(&self.outbound.sendmail, raw),
+            Via::Sendmail => to_sendmail(&self.outbound.sendmail, recipient, raw),
             Via::Smtp => match &self.outbound.smtp {
                 Some(smtp) => to_smtp(smtp, &self.mail.address, recipient, raw),
                 None => Err("there is no [mail.outbound.smtp] in the config".into()),
@@ -264,11 +264,21 @@ fn to_maildir(dir: &Path, raw: &[u8]) -> Result<(), String> {
     std::fs::rename(&tmp, dir.join("new").join(&name)).map_err(fail)
 }
 
-fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
+/// Pipe `raw` to the command with the envelope's recipients as its arguments (`sendmail -i --
+/// a@x b@y`): the Bcc reaches its recipients without being in the headers. A `-t` in the command
+/// is left out, as it would take the recipients from the headers instead.
+fn to_sendmail(command: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("sendmail command '{command}' failed: {e}");
+    let recipients: Vec<&str> = recipient.split(", ").filter(|r| !r.trim().is_empty()).collect();
+    if recipients.is_empty() {
+        return Err(fail(&"the mail has no recipient"));
+    }
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(command)
+        .arg(format!("{} \"$@\"", without_t(command)))
+        .arg("sendmail") // $0; the recipients follow "--" as $1, $2, …
+        .arg("--")
+        .args(&recipients)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -284,6 +294,13 @@ fn to_sendmail(command: &str, raw: &[u8]) -> Result<(), String> {
     Err(fail(&format!("{} {}", output.status, stderr.lines().next().unwrap_or("")).trim()))
 }
 
+/// The command without its `-t` (recipients from the headers, where a Bcc is not), as a word of
+/// its own or in `-ti` / `-it`.
+fn without_t(command: &str) -> String {
+    let words = command.split(' ').filter(|word| *word != "-t");
+    words.map(|word| if word == "-ti" || word == "-it" { "-i" } else { word }).collect::<Vec<_>>().join(" ")
+}
+
 fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result<(), String> {
     let at = format!("{}:{}", smtp.host, smtp.port);
     let fail = |e: &dyn std::fmt::Display| format!("SMTP delivery to {at} failed: {}", explain(&e.to_string()));
@@ -295,16 +312,25 @@ fn to_smtp(smtp: &SmtpConfig, from: &str, recipient: &str, raw: &[u8]) -> Result
     };
     let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(30)));
     if let Some(user) = &smtp.username {
-        let password = match &smtp.password_command {
-            Some(command) => password_from(command)?,
-            None => String::new(),
+        let (mechanisms, secret) = match smtp.auth {
+            Auth::Password => (vec![Mechanism::Plain, Mechanism::Login], password(smtp)?),
+            Auth::Xoauth2 => (vec![Mechanism::Xoauth2], token(smtp)?),
         };
-        builder = builder.credentials(Credentials::new(user.clone(), password));
+        builder = builder.authentication(mechanisms).credentials(Credentials::new(user.clone(), secret));
     }
     let to = recipient.split(", ").map(str::parse).collect::<Result<Vec<Address>, _>>().map_err(|e| fail(&e))?;
     let envelope =
         lettre::address::Envelope::new(Some(from.parse().map_err(|e| fail(&e))?), to).map_err(|e| fail(&e))?;
-    builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&e))
+    builder.build().send_raw(&envelope, raw).map(|_| ()).map_err(|e| fail(&refused_token(smtp, e.to_string())))
+}
+
+/// A relay that refuses an XOAUTH2 token with a challenge first (Gmail) leaves lettre saying only
+/// that it expected none: say what it means.
+fn refused_token(smtp: &SmtpConfig, error: String) -> String {
+    if smtp.auth == Auth::Xoauth2 && error.contains("does not expect a challenge") {
+        return "the relay refused the access token (XOAUTH2): token_command must print a fresh, valid one".into();
+    }
+    error
 }
 
 /// A certificate error says what to do about it; other errors are kept as they are.
@@ -332,23 +358,50 @@ fn tls_parameters(smtp: &SmtpConfig) -> Result<TlsParameters, String> {
     builder.build_rustls().map_err(|e| fail(&e))
 }
 
-/// The first line the password command prints.
-fn password_from(command: &str) -> Result<String, String> {
+/// The password `password_command` prints; none without one.
+fn password(smtp: &SmtpConfig) -> Result<String, String> {
+    match &smtp.password_command {
+        Some(command) => first_line_of("password", command),
+        None => Ok(String::new()),
+    }
+}
+
+/// The access token `token_command` prints, fresh for each delivery (tokens live about an hour).
+fn token(smtp: &SmtpConfig) -> Result<String, String> {
+    let command = smtp.token_command.as_deref().unwrap_or("");
+    let token = first_line_of("token", command)?;
+    if token.trim().is_empty() {
+        return Err(format!("the SMTP token command '{command}' printed no token"));
+    }
+    Ok(token.trim().to_string())
+}
+
+/// The first line `command` prints; `what` names it in the error.
+fn first_line_of(what: &str, command: &str) -> Result<String, String> {
     let output = Command::new("sh")
         .arg("-c")
         .arg(command)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("the SMTP password command '{command}' could not run: {e}"))?;
+        .map_err(|e| format!("the SMTP {what} command '{command}' could not run: {e}"))?;
     if !output.status.success() {
-        return Err(format!("the SMTP password command '{command}' failed ({})", output.status));
+        return Err(format!("the SMTP {what} command '{command}' failed ({})", output.status));
     }
     Ok(String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::reply_subject;
+    use super::{reply_subject, without_t};
+
+    #[test]
+    fn sendmail_takes_the_recipients_from_us_not_the_headers() {
+        assert_eq!(without_t("/usr/sbin/sendmail -t -i"), "/usr/sbin/sendmail -i");
+        assert_eq!(without_t("/usr/sbin/sendmail -i"), "/usr/sbin/sendmail -i");
+        assert_eq!(without_t("msmtp -t --account=desk"), "msmtp --account=desk");
+        assert_eq!(without_t("/opt/-t/sendmail -ti"), "/opt/-t/sendmail -i", "only the flag");
+        assert_eq!(without_t("sendmail -it -bm"), "sendmail -i -bm");
+    }
 
     #[test]
     fn reply_subjects_do_not_pile_up() {

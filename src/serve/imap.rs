@@ -1,4 +1,4 @@
-//! The config's IMAP mailboxes (`[[mail.inbound]]`) as the service's mailbox readers: each is read
+//! The config's IMAP mailboxes (`[[mail.inbound]]`) as the mailbox readers of `serve --once`: each is read
 //! with one login, fetch and logout (`mail::inbound::poll_once`) at most every `poll_seconds`. A
 //! mailbox whose login is refused (or whose folder or assignee is wrong) is not tried again until
 //! the service restarts: one error in the log, not one a minute.
@@ -39,14 +39,27 @@ impl MailboxReader for ImapMailbox {
             return Ok(0);
         }
         self.last_read = Some(Instant::now());
-        match crate::mail::inbound::poll_once(store, &self.config, &self.mailbox) {
+        let read = match crate::mail::inbound::poll_once(store, &self.config, &self.mailbox) {
             Ok(outcome) => Ok(outcome.imported.len()),
             Err(error) if error.is_permanent() => {
                 self.stopped = Some(error.to_string());
                 Err(format!("{error}; not read again until the service restarts"))
             }
             Err(error) => Err(error.to_string()),
+        };
+        // The consoles' status line says what keeps a mailbox from being read.
+        let recorded = match &read {
+            Ok(_) => store.mailbox_read(&self.mailbox.name),
+            Err(problem) => store.mailbox_failed(
+                &self.mailbox.name,
+                &crate::domain::text::for_display_line(problem),
+                self.stopped.is_some(),
+            ),
+        };
+        if let Err(error) = recorded {
+            tracing::warn!(mailbox = self.mailbox.name, %error, "the mailbox's state was not recorded for the consoles");
         }
+        read
     }
 
     fn poll_every(&self) -> Option<Duration> {

@@ -2,6 +2,8 @@
 //! round it reads the inbound mailboxes, delivers the outbox mail that is due (failures come back
 //! later, each wait twice the one before), mails the satisfaction surveys that are due, and notes
 //! the snoozes that ran out; then it sleeps until the next due time, a signal or a mailbox's wake.
+//! A running service watches each IMAP mailbox on a thread of its own, in IDLE ([`Watchers`]);
+//! `--once` reads them in its one round.
 //!
 //! Snoozes end by time in every query (`snoozed_until <= now`), and a console's queue reloads
 //! itself when the next one runs out, so the service only reports them.
@@ -10,11 +12,13 @@ mod imap;
 mod lock;
 mod round;
 mod signals;
+mod watchers;
 
 pub use imap::ImapMailbox;
 pub use lock::{host_name, lock_path, DeskLock, LockError};
 pub use round::{Round, RoundReport};
 pub use signals::{Signals, Waker};
+pub use watchers::Watchers;
 
 use crate::store::{Store, StoreError};
 use std::time::Duration;
@@ -29,8 +33,8 @@ const RETRY_AFTER_ERROR: Duration = Duration::from_secs(10);
 /// A console says no service runs when the heartbeat is older than this.
 pub const SERVICE_GONE_AFTER: Duration = Duration::from_secs(5 * 60);
 
-/// An inbound mailbox the service reads each round. The IMAP mailboxes of `[[mail.inbound]]`
-/// plug in here; until they do the service has none.
+/// An inbound mailbox the service reads each round: with `--once` the IMAP mailboxes of
+/// `[[mail.inbound]]` (a running service watches them on their own threads instead: [`Watchers`]).
 pub trait MailboxReader: Send {
     /// The mailbox's name, for the log.
     fn name(&self) -> &str;

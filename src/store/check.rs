@@ -63,6 +63,12 @@ impl Store {
                 problems.push(format!("{count} {what}"));
             }
         }
+        for drift in self.count_drift()? {
+            problems.push(format!(
+                "the kept {} say {} where the tickets count {} (frontdesk check --repair rebuilds them)",
+                drift.what, drift.kept, drift.counted
+            ));
+        }
         Ok(problems)
     }
 

@@ -1,7 +1,8 @@
 //! Where each IMAP mailbox's intake stands: its UIDVALIDITY and the highest UID imported, moved
 //! in the same transaction as the mail it took, so a kill never loses or doubles a mail.
 
-use super::{now_millis, Result, Store};
+use super::{from_millis, now_millis, to_millis, Result, Store};
+use crate::domain::Timestamp;
 use rusqlite::{params, OptionalExtension};
 
 /// How far a mailbox has been read: every mail up to `last_uid` under `uidvalidity` is on the desk.
@@ -39,5 +40,65 @@ impl Store {
             .execute(params![mailbox, at.uidvalidity, at.last_uid, now_millis()])?;
             Ok(done)
         })
+    }
+}
+
+/// Why a mailbox is not being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxProblem {
+    pub mailbox: String,
+    /// One sentence, as the log has it.
+    pub problem: String,
+    /// When the problem began (a problem that goes on keeps its first time).
+    pub since: Timestamp,
+    /// The service gave up on the mailbox until it restarts (a refused login, a missing folder).
+    pub permanent: bool,
+}
+
+impl Store {
+    /// The mailbox cannot be read: `problem`, and whether the service gave up on it.
+    pub fn mailbox_failed(&self, mailbox: &str, problem: &str, permanent: bool) -> Result<()> {
+        self.write(|conn| {
+            conn.prepare_cached(
+                "INSERT INTO mailbox_problems (mailbox, problem, since, permanent) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (mailbox) DO UPDATE SET problem = ?2, permanent = ?4",
+            )?
+            .execute(params![mailbox, problem, now_millis(), permanent])?;
+            Ok(())
+        })
+    }
+
+    /// The mailbox was read (or logged in): whatever kept it from being read is over.
+    pub fn mailbox_read(&self, mailbox: &str) -> Result<()> {
+        self.write(|conn| {
+            conn.prepare_cached("DELETE FROM mailbox_problems WHERE mailbox = ?1")?.execute([mailbox])?;
+            Ok(())
+        })
+    }
+
+    /// A service starting forgets what the last one saw: it tries every mailbox again.
+    pub fn forget_mailbox_problems(&self) -> Result<()> {
+        self.write(|conn| {
+            conn.execute("DELETE FROM mailbox_problems", [])?;
+            Ok(())
+        })
+    }
+
+    /// The problems that keep mailboxes from being read: each permanent one, and each passing
+    /// one (a server that is down) that has gone on since before `lasting_since`.
+    pub fn mailbox_problems(&self, lasting_since: Timestamp) -> Result<Vec<MailboxProblem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT mailbox, problem, since, permanent FROM mailbox_problems
+             WHERE permanent OR since <= ?1 ORDER BY mailbox",
+        )?;
+        let rows = stmt.query_map([to_millis(lasting_since)], |r| {
+            Ok(MailboxProblem {
+                mailbox: r.get(0)?,
+                problem: r.get(1)?,
+                since: from_millis(r.get(2)?),
+                permanent: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -15,6 +15,8 @@ pub const MIGRATIONS: &[&str] = &[
     DESK_SERVICE,
     REPLY_ADDRESSES,
     MAILBOXES,
+    MAILBOX_PROBLEMS,
+    TICKET_COUNTS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -488,4 +490,126 @@ CREATE TABLE IF NOT EXISTS mailbox_positions (
     last_uid    INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
+"#;
+
+/// What keeps each IMAP mailbox from being read, as the service last saw it (cleared when it
+/// logs in again): the console's status line tells the agents.
+const MAILBOX_PROBLEMS: &str = r#"
+CREATE TABLE IF NOT EXISTS mailbox_problems (
+    mailbox   TEXT PRIMARY KEY,
+    problem   TEXT NOT NULL,
+    since     INTEGER NOT NULL,
+    permanent INTEGER NOT NULL
+);
+"#;
+
+/// Counts that cost nothing to read: how many tickets there are per status, assignee (`''` for
+/// nobody), priority and whether the customer waits on us, and the same per tag. Triggers keep
+/// them in the same transaction as every write to `tickets` and `ticket_tags`, whichever code
+/// path writes, so a tab's count is a sum over a few hundred rows, not a scan of the desk.
+/// `frontdesk check` compares them with a full count; `check --repair` rebuilds them.
+const TICKET_COUNTS: &str = r#"
+CREATE TABLE IF NOT EXISTS ticket_counts (
+    status   TEXT NOT NULL,
+    assignee TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    waiting  INTEGER NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (status, assignee, priority, waiting)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tag_counts (
+    tag      TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    assignee TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    waiting  INTEGER NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (tag, status, assignee, priority, waiting)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS ticket_counts_on_insert AFTER INSERT ON tickets BEGIN
+    INSERT OR IGNORE INTO ticket_counts
+        VALUES (NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL, 0);
+    UPDATE ticket_counts SET n = n + 1
+        WHERE (status, assignee, priority, waiting)
+            = (NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL);
+END;
+
+CREATE TRIGGER IF NOT EXISTS ticket_counts_on_update
+AFTER UPDATE OF status, assignee, priority, waiting_since ON tickets
+WHEN OLD.status IS NOT NEW.status OR coalesce(OLD.assignee, '') IS NOT coalesce(NEW.assignee, '')
+    OR OLD.priority IS NOT NEW.priority OR (OLD.waiting_since IS NULL) IS NOT (NEW.waiting_since IS NULL)
+BEGIN
+    UPDATE ticket_counts SET n = n - 1
+        WHERE (status, assignee, priority, waiting)
+            = (OLD.status, coalesce(OLD.assignee, ''), OLD.priority, OLD.waiting_since IS NOT NULL);
+    INSERT OR IGNORE INTO ticket_counts
+        VALUES (NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL, 0);
+    UPDATE ticket_counts SET n = n + 1
+        WHERE (status, assignee, priority, waiting)
+            = (NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL);
+    UPDATE tag_counts SET n = n - 1
+        WHERE (status, assignee, priority, waiting)
+            = (OLD.status, coalesce(OLD.assignee, ''), OLD.priority, OLD.waiting_since IS NOT NULL)
+          AND tag IN (SELECT g.tag FROM ticket_tags g WHERE g.ticket_id = NEW.id);
+    INSERT OR IGNORE INTO tag_counts
+        SELECT g.tag, NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL, 0
+        FROM ticket_tags g WHERE g.ticket_id = NEW.id;
+    UPDATE tag_counts SET n = n + 1
+        WHERE (status, assignee, priority, waiting)
+            = (NEW.status, coalesce(NEW.assignee, ''), NEW.priority, NEW.waiting_since IS NOT NULL)
+          AND tag IN (SELECT g.tag FROM ticket_tags g WHERE g.ticket_id = NEW.id);
+END;
+
+-- The ticket's tags go first, while the ticket still says what they are counted under.
+CREATE TRIGGER IF NOT EXISTS ticket_counts_on_delete BEFORE DELETE ON tickets BEGIN
+    DELETE FROM ticket_tags WHERE ticket_id = OLD.id;
+    UPDATE ticket_counts SET n = n - 1
+        WHERE (status, assignee, priority, waiting)
+            = (OLD.status, coalesce(OLD.assignee, ''), OLD.priority, OLD.waiting_since IS NOT NULL);
+END;
+
+CREATE TRIGGER IF NOT EXISTS tag_counts_on_insert AFTER INSERT ON ticket_tags BEGIN
+    INSERT OR IGNORE INTO tag_counts
+        SELECT NEW.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, 0
+        FROM tickets t WHERE t.id = NEW.ticket_id;
+    UPDATE tag_counts SET n = n + 1
+        WHERE tag = NEW.tag AND (status, assignee, priority, waiting)
+            = (SELECT t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL
+               FROM tickets t WHERE t.id = NEW.ticket_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS tag_counts_on_delete AFTER DELETE ON ticket_tags BEGIN
+    UPDATE tag_counts SET n = n - 1
+        WHERE tag = OLD.tag AND (status, assignee, priority, waiting)
+            = (SELECT t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL
+               FROM tickets t WHERE t.id = OLD.ticket_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS tag_counts_on_update AFTER UPDATE ON ticket_tags BEGIN
+    UPDATE tag_counts SET n = n - 1
+        WHERE tag = OLD.tag AND (status, assignee, priority, waiting)
+            = (SELECT t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL
+               FROM tickets t WHERE t.id = OLD.ticket_id);
+    INSERT OR IGNORE INTO tag_counts
+        SELECT NEW.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, 0
+        FROM tickets t WHERE t.id = NEW.ticket_id;
+    UPDATE tag_counts SET n = n + 1
+        WHERE tag = NEW.tag AND (status, assignee, priority, waiting)
+            = (SELECT t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL
+               FROM tickets t WHERE t.id = NEW.ticket_id);
+END;
+
+-- Stale pending tickets are counted from the front of their own small index, not the active ones'.
+CREATE INDEX IF NOT EXISTS tickets_pending_by_updated ON tickets(updated_at, assignee, status)
+    WHERE status = 'pending';
+
+DELETE FROM ticket_counts;
+INSERT INTO ticket_counts
+    SELECT status, coalesce(assignee, ''), priority, waiting_since IS NOT NULL, count(*)
+    FROM tickets GROUP BY 1, 2, 3, 4;
+DELETE FROM tag_counts;
+INSERT INTO tag_counts
+    SELECT g.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, count(*)
+    FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id GROUP BY 1, 2, 3, 4, 5;
 "#;

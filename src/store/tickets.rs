@@ -20,13 +20,30 @@ fn priority_rank(priority: Priority) -> i64 {
 
 const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";
 
+/// Which of the snoozed tickets a filter's terms take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Snoozed {
+    Out,
+    Only,
+}
+
 impl TicketFilter {
     pub(super) fn where_clause(&self, params: &mut Vec<Box<dyn ToSql>>) -> String {
+        self.where_clause_of(params, Snoozed::Out)
+    }
+
+    /// The filter's terms, with the snoozed tickets it leaves out (`Out`), or only those (`Only`:
+    /// what a count kept without time in it must take off).
+    pub(super) fn where_clause_of(&self, params: &mut Vec<Box<dyn ToSql>>, snoozed: Snoozed) -> String {
+        let snooze_term = match snoozed {
+            // A snoozed ticket leaves the working views until its time comes.
+            Snoozed::Out => "(t.snoozed_until IS NULL OR t.snoozed_until <= ?)",
+            Snoozed::Only => "t.snoozed_until > ?",
+        };
         let mut terms = vec!["1 = 1".to_string()];
         if self.active_only {
             terms.push(ACTIVE_SQL.to_string());
-            // A snoozed ticket leaves the working views until its time comes.
-            terms.push("(t.snoozed_until IS NULL OR t.snoozed_until <= ?)".into());
+            terms.push(snooze_term.into());
             params.push(Box::new(super::now_millis()));
         }
         if !self.statuses.is_empty() {
@@ -52,7 +69,7 @@ impl TicketFilter {
             params.extend(self.priorities.iter().map(|p| Box::new(p.as_str()) as Box<dyn ToSql>));
         }
         if self.needs_reply {
-            terms.push(super::waiting::NEEDS_REPLY.into());
+            terms.push(format!("{} AND {snooze_term}", super::waiting::WAITING_ON_US));
             params.push(Box::new(super::now_millis()));
         }
         terms.join(" AND ")
@@ -241,13 +258,6 @@ impl Store {
             each(id, &text);
         }
         Ok(())
-    }
-
-    pub fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
-        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-        let sql = format!("SELECT COUNT(*) FROM tickets t WHERE {}", filter.where_clause(&mut params));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        Ok(stmt.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// Apply `change` if the ticket is still at `expected_version`; every changed field is logged.

@@ -3,22 +3,28 @@
 
 use super::{from_millis, now_millis, to_millis, Result, Store};
 use crate::domain::{lifecycle, MessageKind, Status, Timestamp};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// [`lifecycle::needs_reply`] as SQL over `tickets t`, with one `?` for now. The first term lets
 /// SQLite read the small partial index `tickets_by_waiting`.
 pub(crate) const NEEDS_REPLY: &str = "(t.waiting_since IS NOT NULL AND t.status IN ('new', 'open')
      AND (t.snoozed_until IS NULL OR t.snoozed_until <= ?))";
 
+/// The same without the snooze: the customer waits on us (the kept counts' `waiting` and status).
+pub(crate) const WAITING_ON_US: &str = "t.waiting_since IS NOT NULL AND t.status IN ('new', 'open')";
+
 impl Store {
-    /// How many tickets need a reply (any assignee), and since when the longest of them waits.
+    /// How many tickets need a reply (any assignee), and since when the longest of them waits:
+    /// the kept count, and the oldest wait from the front of the index of waiting tickets.
     pub fn needs_reply_summary(&self) -> Result<(u64, Option<Timestamp>)> {
+        let filter = crate::domain::TicketFilter { needs_reply: true, ..Default::default() };
+        let count = self.count_tickets(&filter)?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT count(*), min(t.waiting_since) FROM tickets t INDEXED BY tickets_by_waiting WHERE {NEEDS_REPLY}"
+            "SELECT t.waiting_since FROM tickets t INDEXED BY tickets_by_waiting WHERE {NEEDS_REPLY}
+             ORDER BY t.waiting_since LIMIT 1"
         ))?;
-        let (count, since) =
-            stmt.query_row([now_millis()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))?;
-        Ok((count as u64, since.map(from_millis)))
+        let since = stmt.query_row([now_millis()], |r| r.get::<_, i64>(0)).optional()?;
+        Ok((count, since.map(from_millis)))
     }
 }
 

@@ -63,6 +63,13 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(unserved, theme.error()));
         spans.push(Span::styled("│", theme.dim()));
     }
+    // A mailbox the service cannot read (a refused login) stays until it is read again.
+    if let Some(problem) = state.unread_mailbox.as_ref().filter(|_| state.prompt.is_none()) {
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = (area.width as usize).saturating_sub(used + 3);
+        spans.push(Span::styled(format!(" {} ", shorten(&for_display_line(problem), room)), theme.error()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
     let (hints, sep) = hints(state);

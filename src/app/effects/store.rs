@@ -110,6 +110,23 @@ fn unserved_outbox(store: &Store, now: crate::domain::Timestamp) -> Result<u64, 
     Ok(store.outbox_waiting(now - waited)?.max(0) as u64)
 }
 
+/// A passing mailbox problem (the server restarting) is told once it has lasted this long.
+const MAILBOX_PROBLEM_TOLD_AFTER: chrono::Duration = chrono::Duration::minutes(2);
+
+/// What keeps a running service from reading a mailbox: the first problem, and how many more.
+/// Nothing while no service runs (the outbox hint says so) or every mailbox is read.
+fn unread_mailbox(store: &Store, now: crate::domain::Timestamp) -> Result<Option<String>, StoreError> {
+    let gone = chrono::Duration::from_std(crate::serve::SERVICE_GONE_AFTER).unwrap_or_default();
+    if !store.service_alive_since(now - gone)? {
+        return Ok(None);
+    }
+    let problems = store.mailbox_problems(now - MAILBOX_PROBLEM_TOLD_AFTER)?;
+    Ok(problems.first().map(|first| match problems.len() {
+        1 => first.problem.clone(),
+        n => format!("{} (and {} more mailboxes not read)", first.problem, n - 1),
+    }))
+}
+
 struct Worker {
     store: Store,
     settings: Settings,
@@ -128,7 +145,8 @@ impl Worker {
             Effect::LoadCounts => {
                 let counts = job.filters.iter().map(|f| store.count_tickets(f)).collect::<Result<_, _>>()?;
                 let unserved_outbox = unserved_outbox(store, job.now)?;
-                Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()?, unserved_outbox })
+                let unread_mailbox = unread_mailbox(store, job.now)?;
+                Ok(Msg::CountsLoaded { counts, waiting: store.needs_reply_summary()?, unserved_outbox, unread_mailbox })
             }
             Effect::LoadTicket(id) => self.ticket(id, job.now, job.zone),
             Effect::LoadDirectory => {

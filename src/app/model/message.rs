@@ -27,6 +27,8 @@ pub enum Msg {
         waiting: (u64, Option<crate::domain::Timestamp>),
         /// Replies that have waited in the outbox while no desk service runs (0 while one does).
         unserved_outbox: u64,
+        /// What keeps the service from reading a mailbox (a refused login), while one runs.
+        unread_mailbox: Option<String>,
     },
     TicketLoaded {
         detail: Box<TicketDetail>,

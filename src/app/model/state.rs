@@ -187,6 +187,8 @@ pub struct State {
     pub undo: super::undo::UndoStack,
     /// Replies that have waited in the outbox while no desk service runs (0 while one does).
     pub unserved_outbox: u64,
+    /// What keeps the desk service from reading a mailbox, one sentence (`None` when all are read).
+    pub unread_mailbox: Option<String>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -249,6 +251,7 @@ impl State {
             bell: false,
             undo: Default::default(),
             unserved_outbox: 0,
+            unread_mailbox: None,
             arrivals_mark: None,
             ticket_form: None,
         }

@@ -105,10 +105,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SimilarCustomers { customer, this, found } => merges::on_similar_customers(state, customer, *this, found),
         Msg::Stale { count, days, solved } => stale::on_stale(state, count, days, solved),
-        Msg::CountsLoaded { counts, waiting, unserved_outbox } => {
+        Msg::CountsLoaded { counts, waiting, unserved_outbox, unread_mailbox } => {
             state.counts = counts.into_iter().map(Some).collect();
             state.waiting = Some(waiting);
             state.unserved_outbox = unserved_outbox;
+            state.unread_mailbox = unread_mailbox;
             vec![]
         }
         Msg::TicketLoaded { detail, customer_tickets, draft, facts } => {

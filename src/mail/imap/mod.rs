@@ -4,18 +4,17 @@
 
 mod response;
 mod stream;
+mod wakeup;
 
 pub use response::uid_set;
 use response::{exists_of, literal_size, quoted, Response};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use stream::{connect_tcp, tls, Stream};
+pub use wakeup::Wakeup;
 
 /// How long a command's answer may take before the connection is taken for dead.
 pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
-/// How often a wait in IDLE looks at the stop flag.
-const STOP_CHECK: Duration = Duration::from_secs(1);
 /// A mail larger than this is refused by the parser anyway; the literal is not read into memory.
 const MAX_LITERAL: usize = 256 * 1024 * 1024;
 
@@ -32,6 +31,9 @@ pub enum ImapError {
     Bye(String),
     #[error("the server's answer makes no sense: {0}")]
     Protocol(String),
+    /// The wait was ended by [`Wakeup::wake`]: the watcher is stopping.
+    #[error("stopped")]
+    Stopped,
 }
 
 pub type Result<T> = std::result::Result<T, ImapError>;
@@ -55,6 +57,8 @@ pub struct Session {
     pub capabilities: Vec<String>,
     /// LOGOUT was sent: its BYE is expected.
     closing: bool,
+    /// The server said the folder has new mail (EXISTS) outside IDLE, since [`Session::take_news`].
+    news: bool,
 }
 
 /// How to reach the server.
@@ -88,6 +92,7 @@ impl Session {
             next_tag: 1,
             capabilities: vec![],
             closing: false,
+            news: false,
         };
         let greeting = session.read_response()?;
         let text = greeting.text_str();
@@ -103,10 +108,17 @@ impl Session {
                 next_tag: 100,
                 capabilities: vec![],
                 closing: false,
+                news: false,
             };
         }
         session.refresh_capabilities()?;
         Ok(session)
+    }
+
+    /// Whether the server told of new mail (an EXISTS in the answer to some command) since the
+    /// last call: mail that arrived while the folder was being read, which IDLE will not repeat.
+    pub fn take_news(&mut self) -> bool {
+        std::mem::take(&mut self.news)
     }
 
     pub fn has(&self, capability: &str) -> bool {
@@ -220,14 +232,22 @@ impl Session {
         let _ = self.command("LOGOUT");
     }
 
-    /// Wait in IDLE until the folder has new mail (`true`), `limit` passes or `stop` is set (`false`).
-    pub fn idle(&mut self, limit: Duration, stop: &AtomicBool) -> Result<bool> {
+    /// Wait in IDLE until the folder has new mail (`true`) or `limit` passes (`false`). Nothing
+    /// but the server (or `wakeup`) ends the wait: no timer wakes the process meanwhile. Woken,
+    /// it ends with [`ImapError::Stopped`] and the connection is closed.
+    pub fn idle(&mut self, limit: Duration, wakeup: &Wakeup) -> Result<bool> {
         let tag = self.send("IDLE")?;
         let first = self.read_response()?;
         if !first.text.starts_with(b"+") {
             return Err(ImapError::Refused(first.text_str()));
         }
-        let news = self.wait_for_exists(limit, stop);
+        let news = match wakeup.idling(self.reader.get_ref().tcp()) {
+            true => self.wait_for_exists(limit),
+            false => Ok(false),
+        };
+        if wakeup.done_idling() {
+            return Err(ImapError::Stopped);
+        }
         self.reader.get_ref().tcp().set_read_timeout(Some(ANSWER_TIMEOUT))?;
         let news = news?;
         self.write_line(b"DONE")?;
@@ -235,11 +255,15 @@ impl Session {
         Ok(news)
     }
 
-    fn wait_for_exists(&mut self, limit: Duration, stop: &AtomicBool) -> Result<bool> {
-        self.reader.get_ref().tcp().set_read_timeout(Some(STOP_CHECK))?;
+    fn wait_for_exists(&mut self, limit: Duration) -> Result<bool> {
         let deadline = Instant::now() + limit;
         let mut line = Vec::new();
-        while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            self.reader.get_ref().tcp().set_read_timeout(Some(left))?;
             match self.reader.read_until(b'\n', &mut line) {
                 Ok(0) => return Err(ImapError::Bye("end of stream in IDLE".into())),
                 Ok(_) if line.ends_with(b"\n") => {
@@ -252,12 +276,11 @@ impl Session {
                     }
                 }
                 Ok(_) => {}
-                // The partial line stays in `line` and goes on after the timeout.
+                // The partial line stays in `line`; the loop ends at the deadline.
                 Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(false)
     }
 
     /// Send a command and collect every response up to its tagged OK.
@@ -301,6 +324,9 @@ impl Session {
             }
             if response.text.starts_with(b"* BYE") && !self.closing {
                 return Err(ImapError::Bye(response.text_str()));
+            }
+            if exists_of(&response).is_some() {
+                self.news = true;
             }
             each(self, response)?;
         }

@@ -5,6 +5,7 @@
 mod reader;
 mod watch;
 
+pub use crate::mail::imap::Wakeup;
 pub use reader::{poll_once, PollOutcome};
 pub use watch::{watch, InboundEvent};
 

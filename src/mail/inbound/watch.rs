@@ -5,9 +5,9 @@
 use super::reader::{PollOutcome, Reader};
 use super::InboundError;
 use crate::config::{Config, InboundConfig};
+use crate::mail::imap::{ImapError, Wakeup};
 use crate::store::Store;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// RFC 2177: IDLE is left and entered again before servers' 30-minute timeout.
@@ -25,22 +25,26 @@ pub enum InboundEvent {
     Failed { error: InboundError, retry_in: Option<Duration> },
 }
 
-/// Watch `mailbox` until `stop` is set, reporting what happens to `on_event`.
+/// Watch `mailbox` until `stop` is woken, reporting what happens to `on_event`.
 pub fn watch(
     store_path: &Path,
     config: &Config,
     mailbox: &InboundConfig,
-    stop: &AtomicBool,
+    stop: &Wakeup,
     mut on_event: impl FnMut(InboundEvent),
 ) {
     let mut retry = FIRST_RETRY;
-    while !stop.load(Ordering::Relaxed) {
+    while !stop.woken() {
         let mut connected = false;
         let result = watch_session(store_path, config, mailbox, stop, &mut |event| {
             connected |= matches!(event, InboundEvent::Imported(_) | InboundEvent::Connected { .. });
             on_event(event)
         });
         let Err(error) = result else { return };
+        // Stopping closes the connection under a wait in IDLE: that is no failure.
+        if stop.woken() {
+            return;
+        }
         if error.is_permanent() {
             tracing::error!("{error}; this mailbox is not read until the config or the account is fixed");
             on_event(InboundEvent::Failed { error, retry_in: None });
@@ -51,7 +55,7 @@ pub fn watch(
         }
         tracing::warn!("{error}; trying again in {}s", retry.as_secs());
         on_event(InboundEvent::Failed { error, retry_in: Some(retry) });
-        sleep_unless_stopped(retry, stop);
+        stop.sleep(retry);
         retry = (retry * 2).min(LAST_RETRY);
     }
 }
@@ -60,7 +64,7 @@ fn watch_session(
     store_path: &Path,
     config: &Config,
     mailbox: &InboundConfig,
-    stop: &AtomicBool,
+    stop: &Wakeup,
     on_event: &mut dyn FnMut(InboundEvent),
 ) -> Result<(), InboundError> {
     let store =
@@ -68,26 +72,26 @@ fn watch_session(
     let mut reader = Reader::open(&store, config, mailbox)?;
     on_event(InboundEvent::Connected { mailbox: mailbox.name.clone() });
     let idle = reader.session.has("IDLE");
-    while !stop.load(Ordering::Relaxed) {
+    while !stop.woken() {
+        reader.session.take_news();
         let outcome = reader.take_new()?;
         if !outcome.imported.is_empty() || outcome.started_over {
             on_event(InboundEvent::Imported(outcome));
         }
+        // Mail that came while the folder was read was told then; IDLE would not tell it again.
+        if reader.session.take_news() {
+            continue;
+        }
         if idle {
-            reader.session.idle(IDLE_LIMIT, stop).map_err(|e| reader.connection_error(e))?;
+            match reader.session.idle(IDLE_LIMIT, stop) {
+                // The connection was closed under the wait: no LOGOUT to send.
+                Err(ImapError::Stopped) => return Ok(()),
+                other => other.map_err(|e| reader.connection_error(e))?,
+            };
         } else {
-            sleep_unless_stopped(Duration::from_secs(mailbox.poll_seconds), stop);
+            stop.sleep(Duration::from_secs(mailbox.poll_seconds));
         }
     }
     reader.session.logout();
     Ok(())
-}
-
-fn sleep_unless_stopped(wait: Duration, stop: &AtomicBool) {
-    let step = Duration::from_millis(100);
-    let mut waited = Duration::ZERO;
-    while waited < wait && !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(step);
-        waited += step;
-    }
 }

@@ -86,3 +86,28 @@ fn a_reply_just_queued_is_no_reason_for_the_hint() {
     desk_changed(&mut app);
     assert_eq!(app.state.unserved_outbox, 0, "the sending console has its go first");
 }
+
+#[test]
+fn the_status_line_says_which_mailbox_the_running_service_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    ticket_from(&store, "carla@shop.example", "Carla", "Refund", Priority::Normal);
+    let problem = "mailbox support: 127.0.0.1:143 refused the login of desk (Authentication failed.); \
+                   not read again until the service restarts";
+    store.mailbox_failed("support", problem, true).unwrap();
+    let mut app = open_with(store, "ana", chrono::Utc::now(), |_| {});
+    deliver(&mut app, Msg::Resize(200, 40));
+    assert_eq!(app.state.unread_mailbox, None, "with no service running the outbox hint speaks, not this");
+
+    let store = store_of(&app);
+    store.service_started(4242, "alpha").unwrap();
+    desk_changed(&mut app);
+    assert_eq!(app.state.unread_mailbox.as_deref(), Some(problem));
+    let screen = screen_text(&render(&app.state));
+    assert!(screen.contains("mailbox support: 127.0.0.1:143 refused the login of desk"), "{screen}");
+
+    store.mailbox_read("support").unwrap();
+    desk_changed(&mut app);
+    assert_eq!(app.state.unread_mailbox, None, "read again: nothing to tell");
+}

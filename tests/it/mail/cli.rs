@@ -161,7 +161,7 @@ fn a_failed_delivery_waits_in_the_outbox_until_a_flush() {
     assert!(list.contains("not sent: sendmail command 'exit 75' failed"), "{list}");
     assert!(desk.ok(&["ticket", "show", "1"]).contains("not mailed yet: 1 attempt, next try"));
     assert_eq!(desk.run(&["outbox", "flush"], "").code, 1);
-    std::fs::write(desk.config.as_ref().unwrap(), "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"sendmail\"\nsendmail = \"cat >/dev/null\"\n").unwrap();
+    std::fs::write(desk.config.as_ref().unwrap(), "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"sendmail\"\nsendmail = \"cat >/dev/null; true\"\n").unwrap();
     assert!(desk.ok(&["outbox", "flush"]).contains("1 sent, 0 still waiting"));
     assert!(desk.json(&["outbox", "list", "--json"]).as_array().unwrap().is_empty());
 }

@@ -4,10 +4,9 @@
 use crate::support::cli::Desk;
 use crate::support::dovecot::{mail, Dovecot};
 use frontdesk::config::{Config, MailConfig, Security};
-use frontdesk::mail::inbound::{poll_once, watch, InboundEvent};
+use frontdesk::mail::inbound::{poll_once, watch, InboundEvent, Wakeup};
 use frontdesk::store::Store;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -48,7 +47,7 @@ fn dovecot_a_mail_delivered_while_idle_becomes_a_ticket_within_two_seconds() {
     let mut mailbox = dovecot.mailbox("support");
     (mailbox.tag, mailbox.priority, mailbox.assignee) =
         (Some("billing".into()), Some("high".into()), Some("ana".into()));
-    let stop = AtomicBool::new(false);
+    let stop = Wakeup::new();
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
         s.spawn(|| watch(&db, &config(), &mailbox, &stop, |e| tx.send(format!("{e:?}")).unwrap()));
@@ -59,7 +58,7 @@ fn dovecot_a_mail_delivered_while_idle_becomes_a_ticket_within_two_seconds() {
         let delivered = Instant::now();
         let arrived = wait_until(Duration::from_secs(2), || messages(&db).0 == 1);
         let took = delivered.elapsed();
-        stop.store(true, Ordering::Relaxed);
+        stop.wake();
         assert!(arrived, "no ticket 2 s after delivery");
         eprintln!("delivered to ticket in {took:?}");
     });
@@ -152,7 +151,7 @@ fn dovecot_a_connection_dropped_mid_fetch_resumes_where_it_stopped() {
     let db = dir.path().join("desk.db");
     Store::open(&db).unwrap();
     let mailbox = dovecot.mailbox("support");
-    let stop = AtomicBool::new(false);
+    let stop = Wakeup::new();
     let (tx, rx) = mpsc::channel();
     let killed = std::thread::scope(|s| {
         s.spawn(|| watch(&db, &config(), &mailbox, &stop, |e| tx.send(format!("{e:?}")).unwrap()));
@@ -160,7 +159,7 @@ fn dovecot_a_connection_dropped_mid_fetch_resumes_where_it_stopped() {
         let killed = dovecot.kill_sessions();
         let partial = messages(&db).0;
         let done = wait_until(Duration::from_secs(20), || messages(&db).0 == 1000);
-        stop.store(true, Ordering::Relaxed);
+        stop.wake();
         assert!(done, "stuck at {} of 1000", messages(&db).0);
         (killed, partial)
     });
@@ -178,7 +177,7 @@ fn dovecot_a_wrong_password_is_one_error_and_no_loop() {
     let db = dir.path().join("desk.db");
     let mut mailbox = dovecot.mailbox("support");
     mailbox.password_command = Some("echo wrong".into());
-    let stop = AtomicBool::new(false);
+    let stop = Wakeup::new();
     let mut events = Vec::new();
     let started = Instant::now();
     // The watch ends by itself: a refused login is not retried.

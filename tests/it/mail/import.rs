@@ -263,7 +263,7 @@ fn notes_are_never_mailed_and_failed_delivery_stays_in_the_outbox() {
         Some(frontdesk::domain::Delivery::Failed(_))
     ));
     // Fixed config: a flush sends it.
-    config.outbound.as_mut().unwrap().sendmail = "cat > /dev/null".into();
+    config.outbound.as_mut().unwrap().sendmail = "cat > /dev/null; true".into(); // the recipients are arguments: `true` takes them
     let outbound = Outbound::from_config(Some(&config), dir.path()).unwrap();
     assert!(outbound.flush(&desk.store).unwrap().iter().all(|(_, r)| r.is_ok()));
     assert!(desk.store.outbox(false).unwrap().is_empty());

@@ -2,9 +2,11 @@
 
 mod cli;
 mod corpus;
+mod desk_loop;
 mod fuzz;
 mod imap;
 mod import;
 mod intake;
+mod oauth;
 mod outbound;
 mod service;

@@ -1,6 +1,7 @@
 //! Replies as the customer expects them, sent by the binary to a real SMTP server in this process:
 //! Cc in the headers, Bcc only in the envelope, attached files, the customer's Reply-To, threading,
-//! and TLS to a relay whose certificate a company CA signed.
+//! and TLS (implicit or STARTTLS) to a relay whose certificate a company CA signed, trusted through
+//! `ca_file` or the system's store.
 
 use crate::support::cli::Desk;
 use crate::support::smtp::{SmtpServer, TestCa};
@@ -172,4 +173,103 @@ fn tls_to_a_relay_signed_by_a_company_ca_works_with_ca_file() {
     let received = wait_for_mail(&server);
     assert_eq!(received.len(), 1);
     assert!(received[0].contains("First try."));
+}
+
+#[test]
+fn starttls_to_a_relay_signed_by_a_company_ca_works_with_ca_file() {
+    let ca = TestCa::new();
+    let server = SmtpServer::starttls(&ca);
+    let ca_dir = tempfile::tempdir().unwrap();
+    let ca_path = ca_dir.path().join("company-ca.pem");
+    std::fs::write(&ca_path, &ca.pem).unwrap();
+    let ca_file = format!("ca_file = {:?}\n", ca_path.display().to_string());
+    let desk = smtp_desk(server.port, "starttls", "localhost", &ca_file);
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let out = desk.ok(&["ticket", "reply", "1", "--body", "Sent inside TLS."]);
+    assert!(out.contains("and mailed it"), "{out}");
+    let received = wait_for_mail(&server);
+    assert_eq!(received.len(), 1);
+    assert!(received[0].contains("Sent inside TLS."));
+}
+
+#[test]
+fn starttls_without_the_ca_keeps_the_reply_and_names_the_certificate() {
+    let ca = TestCa::new();
+    let server = SmtpServer::starttls(&ca);
+    let desk = smtp_desk(server.port, "starttls", "localhost", "");
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let run = desk.command(&["ticket", "reply", "1", "--body", "First try."]).env_remove("SSL_CERT_FILE").output();
+    let out = String::from_utf8_lossy(&run.unwrap().stdout).into_owned();
+    assert!(out.contains("not mailed yet"), "{out}");
+    assert!(out.contains("certificate") && out.contains("ca_file"), "{out}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn the_system_store_is_trusted_as_ssl_cert_file_points_at_it() {
+    let ca = TestCa::new();
+    let server = SmtpServer::tls(&ca);
+    let desk = smtp_desk(server.port, "tls", "localhost", "");
+    let system_store = desk.path("system-ca-bundle.pem");
+    std::fs::write(&system_store, &ca.pem).unwrap();
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let reply = |env: Option<&std::path::Path>| {
+        let mut command = desk.command(&["ticket", "reply", "1", "--body", "Through the system's store."]);
+        command.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
+        if let Some(path) = env {
+            command.env("SSL_CERT_FILE", path);
+        }
+        String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+    };
+
+    // No ca_file, and a system store that does not hold the CA: refused.
+    let out = reply(None);
+    assert!(out.contains("not mailed yet") && out.contains("certificate"), "{out}");
+    assert!(server.received().is_empty());
+    // The same config, with the CA in the store rustls-native-certs reads (SSL_CERT_FILE): delivered.
+    let out = reply(Some(&system_store));
+    assert!(out.contains("and mailed it"), "{out}");
+    assert_eq!(wait_for_mail(&server).len(), 1);
+}
+
+#[test]
+fn with_sendmail_the_recipients_are_arguments_so_the_bcc_arrives_unseen() {
+    let bin = tempfile::tempdir().unwrap();
+    let script = bin.path().join("fake-sendmail");
+    // A real process standing in for sendmail: it keeps its arguments and the mail it reads.
+    let (argv, mail) = (bin.path().join("argv"), bin.path().join("mail"));
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncat > '{}'\n", argv.display(), mail.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let desk = Desk::with_config(&format!(
+        "[mail]\naddress = \"support@desk.example\"\n[mail.outbound]\nvia = \"sendmail\"\n\
+         sendmail = \"{} -t -i\"\n",
+        script.display()
+    ));
+    desk.run(&["import", "-"], CUSTOMER_MAIL);
+    let out = desk.ok(&[
+        "ticket",
+        "reply",
+        "1",
+        "--body",
+        "Your refund is on its way.",
+        "--cc",
+        "boss@shop.example",
+        "--bcc",
+        "audit@desk.example",
+    ]);
+    assert!(out.contains("and mailed it"), "{out}");
+    let argv = std::fs::read_to_string(&argv).unwrap();
+    let argv: Vec<&str> = argv.lines().collect();
+    assert_eq!(argv[..2], ["-i", "--"], "no -t: the recipients are ours, not the headers': {argv:?}");
+    let mut recipients = argv[2..].to_vec();
+    recipients.sort();
+    assert_eq!(recipients, ["audit@desk.example", "boss@shop.example", "orders@shop.example"]);
+    let raw = std::fs::read_to_string(&mail).unwrap();
+    assert!(raw.contains("Your refund is on its way."), "{raw}");
+    assert!(raw.contains("boss@shop.example"), "the Cc is in the headers: {raw}");
+    assert!(!raw.contains("audit@desk.example"), "the Bcc is nowhere in the mail: {raw}");
 }

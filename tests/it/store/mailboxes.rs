@@ -49,3 +49,26 @@ fn a_quarantined_mail_moves_the_position_too() {
     assert_eq!(store.mailbox_position("support").unwrap(), Some(at));
     assert_eq!(store.quarantined(false).unwrap().len(), 1);
 }
+
+#[test]
+fn a_mailbox_problem_is_told_when_permanent_or_lasting_and_gone_once_read() {
+    let store = Store::open_in_memory().unwrap();
+    let now = chrono::Utc::now();
+    store
+        .mailbox_failed("billing", "mailbox billing: imap.shop.example:993 is down; trying again in 2s", false)
+        .unwrap();
+    store.mailbox_failed("support", "mailbox support: the server refused the login of desk", true).unwrap();
+    let told = |since| store.mailbox_problems(since).unwrap().into_iter().map(|p| p.mailbox).collect::<Vec<_>>();
+    assert_eq!(told(now - chrono::Duration::minutes(2)), ["support"], "a passing problem is not told at once");
+    assert_eq!(told(now + chrono::Duration::seconds(1)), ["billing", "support"], "one that lasts is");
+    // The same problem again keeps its first time: it has lasted since then.
+    let first = store.mailbox_problems(now + chrono::Duration::seconds(1)).unwrap()[0].since;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.mailbox_failed("billing", "mailbox billing: still down", false).unwrap();
+    let again = &store.mailbox_problems(now + chrono::Duration::seconds(1)).unwrap()[0];
+    assert_eq!((again.since, again.problem.as_str()), (first, "mailbox billing: still down"));
+    store.mailbox_read("support").unwrap();
+    assert_eq!(told(now + chrono::Duration::seconds(1)), ["billing"]);
+    store.forget_mailbox_problems().unwrap();
+    assert!(told(now + chrono::Duration::seconds(1)).is_empty(), "a new service tries every mailbox again");
+}

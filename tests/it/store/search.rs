@@ -202,7 +202,10 @@ fn a_desk_from_before_search_gets_its_index_built() {
     // Take the file back to schema 1, as a desk made before search existed.
     let conn = rusqlite::Connection::open(&path).unwrap();
     let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'search%' OR name LIKE 'due%')")
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'search%' OR name LIKE 'due%'
+                  OR name LIKE '%counts%')",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

@@ -59,7 +59,10 @@ fn stored_waits(path: &Path) -> Vec<(i64, Option<i64>)> {
 fn forget_waits(path: &Path) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
-        "DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
+        "DROP TRIGGER ticket_counts_on_insert; DROP TRIGGER ticket_counts_on_update;
+         DROP TRIGGER ticket_counts_on_delete; DROP TRIGGER tag_counts_on_insert;
+         DROP TRIGGER tag_counts_on_delete; DROP TRIGGER tag_counts_on_update;
+         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
          CREATE INDEX tickets_by_due ON tickets(due_at, id) WHERE due_at IS NOT NULL;
          DROP TABLE audit;",
     )

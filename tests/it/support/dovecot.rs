@@ -277,3 +277,54 @@ pub fn mail(n: usize) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// The HMAC key (HS256) Dovecot's oauth2 passdb checks access tokens with, when started so.
+pub const OAUTH_KEY: &[u8] = b"frontdesk test key for HS256 access tokens";
+
+impl Dovecot {
+    /// Also taking `AUTHENTICATE XOAUTH2` (and OAUTHBEARER) with a JWT access token signed with
+    /// [`OAUTH_KEY`]: Dovecot's oauth2 passdb validates it itself (`introspection_mode = local`,
+    /// the key under `oauth-keys/default/HS256/default`), and its `sub` must be the user.
+    pub fn start_with_oauth() -> Dovecot {
+        use base64::Engine;
+        let mut dovecot = Dovecot::start();
+        dovecot.stop();
+        let keys = dovecot.path("oauth-keys");
+        // The dict path is <azp>/<alg>/<kid>: a token without azp and kid takes "default" for both.
+        std::fs::create_dir_all(keys.join("default/HS256")).unwrap();
+        let key = base64::engine::general_purpose::STANDARD.encode(OAUTH_KEY);
+        std::fs::write(keys.join("default/HS256/default"), key).unwrap();
+        let ext = dovecot.path("oauth2.conf.ext");
+        std::fs::write(
+            &ext,
+            format!(
+                "introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix={}/\nusername_attribute = sub\n",
+                keys.display()
+            ),
+        )
+        .unwrap();
+        // Appended: the later auth_mechanisms wins, and this passdb comes after the passwd-file one.
+        let mut conf = std::fs::read_to_string(dovecot.path("dovecot.conf")).unwrap();
+        conf.push_str(&format!(
+            "auth_mechanisms = plain login xoauth2 oauthbearer\n\
+             passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}\n}}\n",
+            ext.display()
+        ));
+        std::fs::write(dovecot.path("dovecot.conf"), conf).unwrap();
+        dovecot.run();
+        dovecot
+    }
+}
+
+/// A JWT access token for `user` signed (HS256) with `key`, issued now and expiring
+/// `expires_in` seconds from now (negative: already expired).
+pub fn access_token(user: &str, key: &[u8], expires_in: i64) -> String {
+    use base64::Engine;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let now = now_secs() as i64;
+    let header = url.encode(serde_json::json!({"alg": "HS256", "typ": "JWT"}).to_string());
+    let claims = serde_json::json!({"sub": user, "iat": now.min(now + expires_in), "exp": now + expires_in});
+    let signed = format!("{header}.{}", url.encode(claims.to_string()));
+    let signature = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), signed.as_bytes());
+    format!("{signed}.{}", url.encode(signature.as_ref()))
+}

@@ -8,3 +8,4 @@ pub mod dovecot;
 pub mod fixtures;
 pub mod mail;
 pub mod smtp;
+pub mod terminal;
