@@ -51,6 +51,10 @@ pub struct InboundConfig {
     pub assignee: Option<String>,
     /// Seconds between polls when the server has no IDLE.
     pub poll_seconds: u64,
+    /// A PEM file of CA certificates trusted beside the system's and the built-in ones (a company
+    /// CA), for `security = "tls"` and `"starttls"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
 }
 
 impl Default for InboundConfig {
@@ -70,6 +74,7 @@ impl Default for InboundConfig {
             priority: None,
             assignee: None,
             poll_seconds: 60,
+            ca_file: None,
         }
     }
 }
@@ -104,6 +109,7 @@ impl InboundConfig {
             .or_else(|| need("folder", &self.folder))
             .or_else(|| (self.port == 0).then(|| format!("{at}: port 0 is not a port")))
             .or_else(|| self.security_problem(&at))
+            .or_else(|| self.ca_file_problem(&at))
             .or_else(|| self.auth_problem(&at))
             .or_else(|| self.meaning_problem(&at))
     }
@@ -117,6 +123,20 @@ impl InboundConfig {
                 self.host
             )
         })
+    }
+
+    /// A `ca_file` that cannot be read or holds no certificate is named now, not at each connection.
+    fn ca_file_problem(&self, at: &str) -> Option<String> {
+        let path = self.ca_file.as_deref()?;
+        if !std::path::Path::new(path).is_absolute() {
+            return Some(format!("{at}: ca_file is '{path}'; it must be an absolute path"));
+        }
+        let text = match std::fs::read(path) {
+            Ok(text) => text,
+            Err(e) => return Some(format!("{at}: cannot read its ca_file {path}: {e}")),
+        };
+        let pem = text.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----");
+        (!pem).then(|| format!("{at}: its ca_file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"))
     }
 
     fn auth_problem(&self, at: &str) -> Option<String> {
@@ -215,6 +235,22 @@ mod tests {
     fn clear_text_is_allowed_to_loopback_and_move_names_its_folder() {
         let entry = GOOD.replace("imap.example.com", "127.0.0.1") + "\nsecurity = 'none'\nafter = 'move:Done'";
         assert_eq!(problem_of(&entry), None);
+    }
+
+    #[test]
+    fn a_ca_file_is_read_when_the_config_is_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let with = |path: &std::path::Path| problem_of(&format!("{GOOD}\nca_file = {:?}", path.display().to_string()));
+        let missing = with(&dir.path().join("missing.pem")).unwrap();
+        assert!(missing.contains("mail.inbound \"support\": cannot read its ca_file ") && !missing.contains('\n'));
+        let not_pem = dir.path().join("ca.der");
+        std::fs::write(&not_pem, [0x30, 0x82, 0x01]).unwrap();
+        assert!(with(&not_pem).unwrap().contains("holds no PEM certificate"));
+        let pem = dir.path().join("ca.pem");
+        std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").unwrap();
+        assert_eq!(with(&pem), None);
+        let relative = problem_of(&format!("{GOOD}\nca_file = 'ca.pem'")).unwrap();
+        assert!(relative.contains("must be an absolute path"), "{relative}");
     }
 
     #[test]

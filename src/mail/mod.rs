@@ -14,6 +14,7 @@ pub mod rfc2231;
 pub mod sender;
 pub mod source;
 pub mod survey;
+pub mod tls;
 pub mod undeclared;
 pub mod uuencode;
 

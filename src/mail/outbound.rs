@@ -348,28 +348,14 @@ fn explain(error: &str) -> String {
 fn tls_parameters(smtp: &SmtpConfig) -> Result<TlsParameters, String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot set up TLS for {}: {e}", smtp.host);
     let mut builder = TlsParameters::builder(smtp.host.clone()).certificate_store(CertificateStore::WebpkiRoots);
-    for der in system_roots() {
-        builder = builder.add_root_certificate(Certificate::from_der(der.clone()).map_err(|e| fail(&e))?);
-    }
-    if let Some(path) = &smtp.ca_file {
-        let pem = std::fs::read(path).map_err(|e| format!("cannot read mail.outbound.smtp.ca_file {path}: {e}"))?;
-        let certificate = Certificate::from_pem(&pem)
-            .map_err(|e| format!("mail.outbound.smtp.ca_file {path} holds no PEM certificates: {e}"))?;
-        builder = builder.add_root_certificate(certificate);
+    let company = match &smtp.ca_file {
+        Some(path) => super::tls::ca_file(path, "mail.outbound.smtp.ca_file")?,
+        None => vec![],
+    };
+    for der in super::tls::system_roots().iter().chain(&company) {
+        builder = builder.add_root_certificate(Certificate::from_der(der.to_vec()).map_err(|e| fail(&e))?);
     }
     builder.build_rustls().map_err(|e| fail(&e))
-}
-
-/// The platform's trusted CA certificates (DER), read once; none when the store cannot be read.
-fn system_roots() -> &'static [Vec<u8>] {
-    static ROOTS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
-    ROOTS.get_or_init(|| {
-        let found = rustls_native_certs::load_native_certs();
-        if !found.errors.is_empty() {
-            tracing::warn!("some of the system's CA certificates could not be read: {:?}", found.errors);
-        }
-        found.certs.into_iter().map(|c| c.to_vec()).collect()
-    })
 }
 
 /// The password `password_command` prints; none without one.

@@ -23,9 +23,14 @@ impl Store {
         Ok(row)
     }
 
-    /// Run `import` (any store writes: a ticket, a quarantined mail, a rating) and move the
+    /// Run `import` (any store writes: mails, a ticket, a quarantined mail, a rating) and move the
     /// mailbox to `at` in one transaction: both are kept, or neither.
     pub fn import_at<T>(&self, mailbox: &str, at: MailboxPosition, import: impl FnOnce() -> Result<T>) -> Result<T> {
+        // Each mail's import is a savepoint of this write: its journal stays in memory (a mail's
+        // changed pages), where it spilled to a new temporary file for almost every mail.
+        if self.conn.is_autocommit() {
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
         self.write(|conn| {
             let done = import()?;
             conn.prepare_cached(

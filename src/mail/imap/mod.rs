@@ -62,12 +62,21 @@ pub struct Session {
 }
 
 /// How to reach the server.
+#[derive(Clone, Copy)]
 pub enum Transport<'a> {
     Plain,
-    /// TLS from the first byte, checked against `host`.
-    Tls(&'a str),
-    /// Plain first, then STARTTLS checked against `host`.
-    StartTls(&'a str),
+    /// TLS from the first byte.
+    Tls(TlsTarget<'a>),
+    /// Plain first, then STARTTLS.
+    StartTls(TlsTarget<'a>),
+}
+
+/// What the server's certificate is checked against: its name, and the CAs trusted beside the
+/// built-in and the system's (a PEM file).
+#[derive(Clone, Copy)]
+pub struct TlsTarget<'a> {
+    pub host: &'a str,
+    pub ca_file: Option<&'a str>,
 }
 
 impl Session {
@@ -75,7 +84,7 @@ impl Session {
     pub fn connect(address: &str, transport: Transport) -> Result<Session> {
         let tcp = connect_tcp(address)?;
         let stream = match transport {
-            Transport::Tls(host) => Stream::Tls(Box::new(tls(host, tcp)?)),
+            Transport::Tls(target) => Stream::Tls(Box::new(tls(target, tcp)?)),
             _ => Stream::Plain(tcp),
         };
         let mut session = Session {
@@ -90,10 +99,10 @@ impl Session {
         if !text.starts_with("* OK") && !text.starts_with("* PREAUTH") {
             return Err(ImapError::Bye(text));
         }
-        if let Transport::StartTls(host) = transport {
+        if let Transport::StartTls(target) = transport {
             session.command("STARTTLS")?;
             let Stream::Plain(tcp) = session.reader.into_inner() else { unreachable!("plain before STARTTLS") };
-            let stream = Stream::Tls(Box::new(tls(host, tcp)?));
+            let stream = Stream::Tls(Box::new(tls(target, tcp)?));
             session = Session {
                 reader: BufReader::with_capacity(64 * 1024, stream),
                 next_tag: 100,

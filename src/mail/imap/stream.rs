@@ -1,9 +1,8 @@
 //! The connection under a session: plain TCP or rustls over it.
 
-use super::{ImapError, Result, ANSWER_TIMEOUT};
+use super::{ImapError, Result, TlsTarget, ANSWER_TIMEOUT};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
 use std::time::Duration;
 
 pub(super) enum Stream {
@@ -61,15 +60,15 @@ pub(super) fn connect_tcp(address: &str) -> Result<TcpStream> {
     Err(last.into())
 }
 
-pub(super) fn tls(host: &str, tcp: TcpStream) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ImapError::Tls(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| ImapError::Tls(e.to_string()))?;
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| ImapError::Tls(e.to_string()))?;
+/// TLS over `tcp` to `target.host`, trusting the built-in roots, the system's and `target.ca_file`'s.
+pub(super) fn tls(
+    target: TlsTarget,
+    tcp: TcpStream,
+) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
+    let config =
+        crate::mail::tls::client_config(target.ca_file.map(|path| (path, "ca_file"))).map_err(ImapError::Tls)?;
+    let name =
+        rustls::pki_types::ServerName::try_from(target.host.to_string()).map_err(|e| ImapError::Tls(e.to_string()))?;
+    let conn = rustls::ClientConnection::new(config, name).map_err(|e| ImapError::Tls(e.to_string()))?;
     Ok(rustls::StreamOwned::new(conn, tcp))
 }

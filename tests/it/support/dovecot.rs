@@ -14,7 +14,8 @@ pub const PASSWORD: &str = "secret";
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
     pub port: u16,
-    /// The implicit-TLS port, with a self-signed certificate for `localhost`, when started so.
+    /// The implicit-TLS port, with a certificate for `localhost` signed by a CA made for the
+    /// test ([`Dovecot::ca_file`]), when started so.
     pub tls_port: Option<u16>,
     master: Option<Child>,
     /// Who owns the mail: the current user, or `nobody` when the tests run as root (Dovecot
@@ -28,7 +29,8 @@ impl Dovecot {
         Dovecot::start_with(false)
     }
 
-    /// Also listening with TLS (a self-signed certificate made by `openssl`) on `tls_port`.
+    /// Also listening with TLS on `tls_port` (and STARTTLS on `port`), with a certificate that a CA
+    /// made for the test signed.
     pub fn start_with_tls() -> Dovecot {
         Dovecot::start_with(true)
     }
@@ -80,17 +82,26 @@ impl Dovecot {
             .unwrap();
     }
 
+    /// A CA made for this server (`ca.pem`, trusted by nobody but who is told to) and the
+    /// certificate for `localhost` it signed (`cert.pem`, `key.pem`).
     fn make_certificate(&self) {
-        let status = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
-            .arg("-keyout")
-            .arg(self.path("key.pem"))
-            .arg("-out")
-            .arg(self.path("cert.pem"))
-            .stderr(Stdio::null())
-            .status()
-            .expect("needs openssl to make Dovecot's certificate");
-        assert!(status.success());
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(DnType::CommonName, "frontdesk Dovecot test CA");
+        let ca_key = KeyPair::generate().unwrap();
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let cert =
+            CertificateParams::new(vec!["localhost".to_string()]).unwrap().signed_by(&key, &ca, &ca_key).unwrap();
+        std::fs::write(self.ca_file(), ca.pem()).unwrap();
+        std::fs::write(self.path("cert.pem"), cert.pem()).unwrap();
+        std::fs::write(self.path("key.pem"), key.serialize_pem()).unwrap();
+    }
+
+    /// The PEM file of the CA that signed the TLS certificate (when started with TLS).
+    pub fn ca_file(&self) -> PathBuf {
+        self.path("ca.pem")
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -223,6 +234,11 @@ fn binary() -> PathBuf {
     let on_path = std::env::var_os("PATH")
         .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("dovecot")).find(|p| p.is_file()));
     on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/dovecot"))
+}
+
+/// Whether a Dovecot binary is there to start.
+pub fn installed() -> bool {
+    binary().is_file()
 }
 
 /// A loopback port nobody listens on now.
