@@ -58,54 +58,41 @@ struct ReportJson {
 
 pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     store.prepare_for_import()?;
-    let importer = Importer::new(store, config);
-    let mut summary = Summary::default();
-    let mut results = Vec::new();
+    let progress = Progress::new(!args.json && std::io::stdout().is_terminal(), &args.paths);
+    let mut batch = Batch {
+        store,
+        importer: Importer::new(store, config),
+        json: args.json,
+        out,
+        progress,
+        group: Vec::new(),
+        group_bytes: 0,
+        summary: Summary::default(),
+        results: Vec::new(),
+        indexed_at: 0,
+        failure: None,
+    };
     let mut errors = Vec::new();
-    let mut progress = Progress::new(!args.json && std::io::stdout().is_terminal(), &args.paths);
-    let mut failure: Option<CliError> = None;
     for path in &args.paths {
-        let mut each = |raw: RawMail| {
-            if failure.is_some() {
-                return;
-            }
-            progress.advance(raw.bytes.len());
-            match importer.import(&raw.bytes, &raw.source) {
-                Ok(outcome) => {
-                    count(&mut summary, &outcome);
-                    if summary.mails % SEARCH_BATCH == 0 {
-                        index_for_search(store);
-                    }
-                    let row = to_json(raw.source, &outcome);
-                    if args.json {
-                        results.push(row);
-                    } else {
-                        progress.clear();
-                        let line = format!("{}: {}", for_display_line(&row.source), describe(&outcome));
-                        if let Err(e) = writeln!(out, "{line}") {
-                            failure = Some(e.into());
-                        }
-                        progress.show(summary.mails);
-                    }
-                }
-                Err(e) => failure = Some(e.into()),
-            }
-        };
-        if let Err(e) = for_each_mail(path, &mut each) {
-            summary.unreadable += 1;
-            progress.clear();
+        let read = for_each_mail(path, &mut |raw| batch.add(raw));
+        // The mails read before a broken part of the file are imported all the same.
+        batch.flush();
+        if let Err(e) = read {
+            batch.summary.unreadable += 1;
+            batch.progress.clear();
             if !args.json {
                 eprintln!("frontdesk: {}", for_display_line(&e.to_string()));
             }
             errors.push(e.to_string());
         }
-        if let Some(e) = failure.take() {
-            progress.clear();
+        if let Some(e) = batch.failure.take() {
+            batch.progress.clear();
             return Err(e);
         }
     }
     index_for_search(store);
-    progress.clear();
+    batch.progress.clear();
+    let Batch { summary, results, out, .. } = batch;
     if args.json {
         write_json(out, &ReportJson { results, errors: errors.clone(), summary })?;
     } else {
@@ -114,6 +101,80 @@ pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write
     match errors.len() {
         0 => Ok(()),
         n => Err(CliError::Refused(format!("{n} of the paths could not be read (named above); the rest was imported"))),
+    }
+}
+
+/// Mails imported in one transaction: a commit per mail rewrote the same index pages into the WAL
+/// for every mail. A kill loses at most the group in hand (a rerun imports it; what is on the
+/// desk is a duplicate by Message-ID), and each mail's line is printed once its group is kept.
+const GROUP_MAILS: usize = 50;
+const GROUP_BYTES: usize = 4 * 1024 * 1024;
+
+struct Batch<'a> {
+    store: &'a Store,
+    importer: Importer<'a>,
+    json: bool,
+    out: &'a mut dyn Write,
+    progress: Progress,
+    group: Vec<RawMail>,
+    group_bytes: usize,
+    summary: Summary,
+    results: Vec<ImportJson>,
+    /// Mails imported when the search index last caught up.
+    indexed_at: u64,
+    failure: Option<CliError>,
+}
+
+impl Batch<'_> {
+    fn add(&mut self, raw: RawMail) {
+        if self.failure.is_some() {
+            return;
+        }
+        self.progress.advance(raw.bytes.len());
+        self.group_bytes += raw.bytes.len();
+        self.group.push(raw);
+        if self.group.len() >= GROUP_MAILS || self.group_bytes >= GROUP_BYTES {
+            self.flush();
+        }
+    }
+
+    /// Import the mails in hand in one write, then tell each one's outcome.
+    fn flush(&mut self) {
+        let group = std::mem::take(&mut self.group);
+        self.group_bytes = 0;
+        if group.is_empty() || self.failure.is_some() {
+            return;
+        }
+        let importer = &self.importer;
+        let imported = self.store.import_group(|| {
+            group.iter().map(|raw| importer.import(&raw.bytes, &raw.source)).collect::<Result<Vec<_>, _>>()
+        });
+        let outcomes = match imported {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                self.failure = Some(e.into());
+                return;
+            }
+        };
+        for (raw, outcome) in group.into_iter().zip(outcomes) {
+            count(&mut self.summary, &outcome);
+            let row = to_json(raw.source, &outcome);
+            if self.json {
+                self.results.push(row);
+                continue;
+            }
+            self.progress.clear();
+            let line = format!("{}: {}", for_display_line(&row.source), describe(&outcome));
+            if let Err(e) = writeln!(self.out, "{line}") {
+                self.failure = Some(e.into());
+                return;
+            }
+            self.progress.show(self.summary.mails);
+        }
+        if self.summary.mails - self.indexed_at >= SEARCH_BATCH {
+            index_for_search(self.store);
+            self.indexed_at = self.summary.mails;
+        }
     }
 }
 

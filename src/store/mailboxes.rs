@@ -23,6 +23,15 @@ impl Store {
         Ok(row)
     }
 
+    /// Run `import` (several mails' imports, each a savepoint of its own) in one transaction: all
+    /// are kept, or none (`frontdesk import` commits its mails in groups).
+    pub fn import_group<T>(&self, import: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.conn.is_autocommit() {
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
+        self.write(|_| import())
+    }
+
     /// Run `import` (any store writes: mails, a ticket, a quarantined mail, a rating) and move the
     /// mailbox to `at` in one transaction: both are kept, or neither.
     pub fn import_at<T>(&self, mailbox: &str, at: MailboxPosition, import: impl FnOnce() -> Result<T>) -> Result<T> {
