@@ -86,8 +86,15 @@ fn dovecot_two_hundred_mails_through_kill_9_of_the_service_are_each_imported_onc
     let (mut kills, mut mid_way, mut more) = (0, 0, 0);
     while counts(&desk.db).0 < 200 && kills < 100 {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let before = counts(&desk.db).0;
         let mut service = serve(&desk);
-        std::thread::sleep(Duration::from_millis(30 + (seed >> 33) % 400));
+        if kills % 2 == 0 {
+            std::thread::sleep(Duration::from_millis(30 + (seed >> 33) % 400));
+        } else {
+            // The other half land just after a group of mails was kept: in the middle of the rest.
+            wait_until(Duration::from_secs(5), || counts(&desk.db).0 > before);
+            std::thread::sleep(Duration::from_millis((seed >> 33) % 20));
+        }
         service.kill().unwrap(); // SIGKILL
         service.wait().unwrap();
         kills += 1;
