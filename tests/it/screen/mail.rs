@@ -68,3 +68,17 @@ fn a_reply_shows_its_cc_and_bcc_made_safe() {
     let term = common::render(&state);
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn a_mailbox_the_service_cannot_read_is_on_the_status_line_at_80_columns() {
+    let mut state = common::state((80, 24), "Refund", "Please refund order 48213.");
+    state.unread_mailbox = Some(
+        "mailbox \x1b[31msupport\x1b[0m: imap.shop.example:993 refused the login of support@shop.example \
+         (AUTHENTICATIONFAILED); not read again until the service restarts"
+            .into(),
+    );
+    let term = common::render(&state);
+    let text = common::screen_text(&term);
+    assert!(!text.contains('\x1b'), "the server's text is shown as text");
+    insta::assert_snapshot!(term.backend());
+}
