@@ -116,7 +116,7 @@ impl Store {
     /// Count every ticket and tag again into the kept counts (`frontdesk check --repair`).
     pub fn rebuild_counts(&self) -> Result<()> {
         self.write(|conn| {
-            conn.execute_batch(REBUILD_COUNTS)?;
+            conn.execute_batch(super::migrations::COUNT_TICKETS_AGAIN)?;
             Ok(())
         })
     }
@@ -137,14 +137,3 @@ const FULL_TAG_COUNTS: &str = "(
            t.waiting_since IS NOT NULL AS waiting, count(*) AS n
     FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id GROUP BY 1, 2, 3, 4, 5
 ) f USING (tag, status, assignee, priority, waiting)";
-
-const REBUILD_COUNTS: &str = "
-DELETE FROM ticket_counts;
-INSERT INTO ticket_counts
-    SELECT status, coalesce(assignee, ''), priority, waiting_since IS NOT NULL, count(*)
-    FROM tickets GROUP BY 1, 2, 3, 4;
-DELETE FROM tag_counts;
-INSERT INTO tag_counts
-    SELECT g.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, count(*)
-    FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id GROUP BY 1, 2, 3, 4, 5;
-";

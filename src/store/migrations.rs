@@ -503,12 +503,32 @@ CREATE TABLE IF NOT EXISTS mailbox_problems (
 );
 "#;
 
+/// Fill the kept counts from the tickets: the migration's last step, and `check --repair`.
+macro_rules! count_tickets_again {
+    () => {
+        "
+DELETE FROM ticket_counts;
+INSERT INTO ticket_counts
+    SELECT status, coalesce(assignee, ''), priority, waiting_since IS NOT NULL, count(*)
+    FROM tickets GROUP BY 1, 2, 3, 4;
+DELETE FROM tag_counts;
+INSERT INTO tag_counts
+    SELECT g.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, count(*)
+    FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id GROUP BY 1, 2, 3, 4, 5;
+"
+    };
+}
+
+/// What `check --repair` runs to rebuild the kept counts.
+pub(super) const COUNT_TICKETS_AGAIN: &str = count_tickets_again!();
+
 /// Counts that cost nothing to read: how many tickets there are per status, assignee (`''` for
 /// nobody), priority and whether the customer waits on us, and the same per tag. Triggers keep
 /// them in the same transaction as every write to `tickets` and `ticket_tags`, whichever code
 /// path writes, so a tab's count is a sum over a few hundred rows, not a scan of the desk.
 /// `frontdesk check` compares them with a full count; `check --repair` rebuilds them.
-const TICKET_COUNTS: &str = r#"
+const TICKET_COUNTS: &str = concat!(
+    r#"
 CREATE TABLE IF NOT EXISTS ticket_counts (
     status   TEXT NOT NULL,
     assignee TEXT NOT NULL,
@@ -604,12 +624,6 @@ END;
 CREATE INDEX IF NOT EXISTS tickets_pending_by_updated ON tickets(updated_at, assignee, status)
     WHERE status = 'pending';
 
-DELETE FROM ticket_counts;
-INSERT INTO ticket_counts
-    SELECT status, coalesce(assignee, ''), priority, waiting_since IS NOT NULL, count(*)
-    FROM tickets GROUP BY 1, 2, 3, 4;
-DELETE FROM tag_counts;
-INSERT INTO tag_counts
-    SELECT g.tag, t.status, coalesce(t.assignee, ''), t.priority, t.waiting_since IS NOT NULL, count(*)
-    FROM ticket_tags g JOIN tickets t ON t.id = g.ticket_id GROUP BY 1, 2, 3, 4, 5;
-"#;
+"#,
+    count_tickets_again!()
+);

@@ -2,6 +2,7 @@
 
 use crate::support::cli::Desk;
 use crate::support::smtp::SmtpServer;
+use crate::support::{resident_kb, wakeups_and_ticks};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -153,27 +154,13 @@ fn an_idle_service_sleeps_without_using_the_cpu() {
     let mut child = start_service(&desk);
     let pid = child.id();
     std::thread::sleep(Duration::from_millis(300));
-    let before = cpu_ticks(pid);
+    let before = wakeups_and_ticks(pid).1;
     std::thread::sleep(Duration::from_secs(2));
-    let used = cpu_ticks(pid) - before;
+    let used = wakeups_and_ticks(pid).1 - before;
     let resident = resident_kb(pid);
     assert_eq!(terminate(&mut child), 0);
     assert!(used < 5, "an idle serve used {used} ticks of CPU in 2 s");
     assert!(resident <= 32 * 1024, "an idle serve holds {resident} kB resident");
-}
-
-/// utime + stime of a process, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // The command name may hold spaces: fields are counted after its closing parenthesis.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
-}
-
-fn resident_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::support::console::open_with;
 use crate::support::dovecot::{mail, Dovecot};
 use crate::support::smtp::SmtpServer;
 use crate::support::terminal::start_with;
+use crate::support::{resident_kb, wait_until, wakeups_and_ticks};
 use frontdesk::store::Store;
 use mail_parser::MimeHeaders;
 use std::io::Write;
@@ -24,17 +25,6 @@ fn counts(db: &Path) -> (i64, i64, i64) {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
     .unwrap()
-}
-
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    done()
 }
 
 fn serve(desk: &Desk) -> Child {
@@ -211,25 +201,6 @@ fn dovecot_mail_in_a_reply_with_cc_and_file_out_and_the_answer_threads_back() {
     console.child.kill().unwrap();
     console.child.wait().unwrap();
     terminate(service);
-}
-
-/// Wake-ups of every thread of `pid` so far (voluntary context switches) and its CPU ticks.
-fn wakeups_and_ticks(pid: u32) -> (u64, u64) {
-    let mut wakeups = 0;
-    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().flatten() {
-        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
-        let line = status.lines().find(|l| l.starts_with("voluntary_ctxt_switches:")).unwrap_or("x 0");
-        wakeups += line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap();
-    }
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    (wakeups, fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap())
-}
-
-fn resident_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use crate::support::cli::Desk;
 use crate::support::dovecot::{mail, Dovecot};
+use crate::support::wait_until;
 use frontdesk::config::{Config, MailConfig, Security};
 use frontdesk::mail::inbound::{poll_once, watch, InboundEvent, Wakeup};
 use frontdesk::store::Store;
@@ -24,17 +25,6 @@ fn config() -> Config {
         mail: Some(MailConfig { address: "support@desk.example".into(), ..MailConfig::default() }),
         ..Config::default()
     }
-}
-
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    done()
 }
 
 #[test]
