@@ -49,11 +49,6 @@ pub struct ReportArgs {
 pub fn run(store: &Store, config: &Config, args: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let zone = crate::domain::when::agent_zone();
     let now = chrono::Utc::now();
-    if args.by == Some(Dimension::Mailbox) {
-        return Err(CliError::Refused(
-            "--by mailbox: the desk does not record which mailbox a ticket came in by yet; use --by channel".into(),
-        ));
-    }
     let (period, compare) = period(store, args, now, zone)?;
     let policies = config.sla_policies();
     let default_hours = config.sla_hours();

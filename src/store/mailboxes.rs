@@ -23,6 +23,22 @@ impl Store {
         Ok(row)
     }
 
+    /// Note that `ticket` came in by `mailbox` (for `report --by mailbox`); a ticket keeps the
+    /// first mailbox it was noted with.
+    pub fn note_mailbox(&self, ticket: i64, mailbox: &str) -> Result<()> {
+        self.write(|conn| {
+            conn.prepare_cached("INSERT OR IGNORE INTO ticket_mailboxes (ticket_id, mailbox) VALUES (?1, ?2)")?
+                .execute(params![ticket, mailbox])?;
+            Ok(())
+        })
+    }
+
+    /// The mailbox `ticket` came in by, if it came by one.
+    pub fn ticket_mailbox(&self, ticket: i64) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT mailbox FROM ticket_mailboxes WHERE ticket_id = ?1")?;
+        Ok(stmt.query_row([ticket], |r| r.get(0)).optional()?)
+    }
+
     /// Run `import` (several mails' imports, each a savepoint of its own) in one transaction: all
     /// are kept, or none (`frontdesk import` commits its mails in groups).
     pub fn import_group<T>(&self, import: impl FnOnce() -> Result<T>) -> Result<T> {

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     MAILBOXES,
     MAILBOX_PROBLEMS,
     TICKET_COUNTS,
+    TICKET_MAILBOXES,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -500,6 +501,15 @@ CREATE TABLE IF NOT EXISTS mailbox_problems (
     problem   TEXT NOT NULL,
     since     INTEGER NOT NULL,
     permanent INTEGER NOT NULL
+);
+"#;
+
+/// The IMAP mailbox each ticket came in by (`report --by mailbox`); a ticket made by hand, by
+/// `frontdesk import` or before this migration has none.
+const TICKET_MAILBOXES: &str = r#"
+CREATE TABLE IF NOT EXISTS ticket_mailboxes (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+    mailbox   TEXT NOT NULL
 );
 "#;
 

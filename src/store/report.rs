@@ -15,7 +15,7 @@ const CHUNK: usize = 500;
 /// The grouping columns, over `tickets t JOIN customers c LEFT JOIN organizations o`.
 const GROUP_COLUMNS: &str = "t.assignee, c.tier, o.name,
     COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), ''),
-    t.channel, t.priority";
+    t.channel, t.priority, (SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)";
 
 const FROM_TICKETS: &str = "tickets t JOIN customers c ON c.id = t.customer_id";
 const WITH_ORGANIZATION: &str = "LEFT JOIN organizations o ON o.id = c.organization_id";
@@ -28,6 +28,7 @@ fn groups(row: &Row, at: usize) -> rusqlite::Result<TicketGroups> {
         tags: split_tags(row.get(at + 3)?),
         channel: named(row, at + 4)?,
         priority: named(row, at + 5)?,
+        mailbox: row.get(at + 6)?,
     })
 }
 

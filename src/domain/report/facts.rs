@@ -13,6 +13,8 @@ pub struct TicketGroups {
     pub tags: Vec<String>,
     pub channel: Channel,
     pub priority: Priority,
+    /// The IMAP mailbox the ticket came in by.
+    pub mailbox: Option<String>,
 }
 
 /// One ticket as the store reads it for a report.

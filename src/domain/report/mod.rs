@@ -32,7 +32,8 @@ pub enum Dimension {
     Tag,
     Channel,
     Priority,
-    /// The IMAP mailbox a ticket came in by (the desk does not record it yet).
+    /// The IMAP mailbox a ticket came in by ("no mailbox": made by hand, by `frontdesk import`,
+    /// or before the desk recorded it).
     Mailbox,
 }
 
@@ -79,7 +80,7 @@ impl Dimension {
             Dimension::Tag => g.tags.clone(),
             Dimension::Channel => vec![g.channel.to_string()],
             Dimension::Priority => vec![g.priority.to_string()],
-            Dimension::Mailbox => vec!["unknown".into()],
+            Dimension::Mailbox => vec![g.mailbox.clone().unwrap_or_else(|| "no mailbox".into())],
         }
     }
 }

@@ -33,6 +33,7 @@ fn record(id: i64, timeline: Timeline) -> TicketRecord {
         tags: vec![],
         channel: Channel::Email,
         priority: Priority::Normal,
+        mailbox: None,
     };
     TicketRecord { id, groups, follows: false, timeline }
 }

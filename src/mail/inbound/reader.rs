@@ -206,8 +206,9 @@ impl Group<'_> {
     }
 }
 
-/// The mailbox's tag, priority (as the least) and assignee on a ticket it just created.
+/// The mailbox's name, tag, priority (as the least) and assignee on a ticket it just created.
 fn give_meaning(store: &Store, mailbox: &InboundConfig, ticket: i64) -> Result<(), StoreError> {
+    store.note_mailbox(ticket, &mailbox.name)?;
     let current = store.ticket(ticket)?;
     let change = TicketChange {
         priority: mailbox.priority().filter(|p| *p > current.priority),

@@ -242,6 +242,13 @@ fn dovecot_serve_once_reads_the_mailbox_and_a_second_round_reads_nothing_twice()
     let said = desk.ok(&["serve", "--once"]);
     assert!(said.contains(" 1 mail read"), "{said}");
     assert_eq!(messages(&desk.db), (4, 4), "each mail once");
+    // Each ticket remembers the mailbox it came in by, and a report groups by it.
+    let report = desk.json(&["report", "--by", "mailbox", "--json"]);
+    let groups = report["groups"].as_array().unwrap();
+    let keys: Vec<&str> = groups.iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["support"], "{report}");
+    let new = groups[0]["figures"].as_array().unwrap().iter().find(|f| f["figure"] == "new").unwrap();
+    assert_eq!(new["value"], 4.0, "{report}");
 }
 
 #[test]

@@ -123,3 +123,21 @@ fn by_tag_counts_a_ticket_under_each_of_its_tags() {
     let new = |key: &str| r.groups.iter().find(|g| g.key == key).unwrap().figures[0].value;
     assert_eq!((new("refund"), new("vip")), (Some(2.0), Some(1.0)));
 }
+
+#[test]
+fn by_mailbox_counts_each_ticket_under_the_mailbox_it_came_in_by() {
+    let (_dir, _path, store) = desk();
+    let sales = [ticket(&store, "carla@example.com"), ticket(&store, "hiro@example.com")];
+    let support = ticket(&store, "ines@example.com");
+    ticket(&store, "li@example.com");
+    for t in &sales {
+        store.note_mailbox(t.id, "sales").unwrap();
+    }
+    store.note_mailbox(support.id, "support").unwrap();
+    // A ticket keeps the first mailbox it was noted with.
+    store.note_mailbox(support.id, "sales").unwrap();
+    assert_eq!(store.ticket_mailbox(support.id).unwrap().as_deref(), Some("support"));
+    let r = report(&store, Some(frontdesk::domain::report::Dimension::Mailbox));
+    let new = |key: &str| r.groups.iter().find(|g| g.key == key).map(|g| g.figures[0].value);
+    assert_eq!((new("sales"), new("support"), new("no mailbox")), (Some(Some(2.0)), Some(Some(1.0)), Some(Some(1.0))));
+}
