@@ -46,8 +46,10 @@ pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Opti
     if !is_mail_address(email) {
         return Err(StoreError::Invalid(format!("'{email}' is not an email address")));
     }
-    let existing: Option<i64> =
-        conn.query_row("SELECT customer_id FROM customer_emails WHERE email = ?1", [email], |r| r.get(0)).optional()?;
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT customer_id FROM customer_emails WHERE email = ?1")?
+        .query_row([email], |r| r.get(0))
+        .optional()?;
     if let Some(id) = existing {
         return Ok(id);
     }
@@ -57,24 +59,28 @@ pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Opti
         .map(str::to_string)
         .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
     let (id, now) = (super::audit::next_customer_id(conn)?, now_millis());
-    conn.execute("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)", params![id, name, now])?;
+    conn.prepare_cached("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, name, now])?;
     let email = email.to_lowercase();
-    conn.execute("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, 0)", params![email, id])?;
+    conn.prepare_cached("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, 0)")?
+        .execute(params![email, id])?;
     let (subject, created) = (id.to_string(), format!("{name} <{email}>"));
     super::audit::record(conn, &AuditRow::customer(actor, &subject, "created", None, Some(&created)), now)?;
     Ok(id)
 }
 
+/// A customer by id. Each part from one table (the organization's name as a subquery): joined,
+/// the plan depended on the bound id, and SQLite re-prepared the query for every other customer.
+pub(crate) const CUSTOMER_BY_ID: &str = "SELECT c.id, c.name, c.phone,
+        (SELECT o.name FROM organizations o WHERE o.id = c.organization_id), c.tier, c.notes, c.created_at,
+        COALESCE((SELECT group_concat(e.email, char(10) ORDER BY e.position, e.email)
+                  FROM customer_emails e WHERE e.customer_id = c.id), ''),
+        COALESCE((SELECT group_concat(g.tag, ' ' ORDER BY g.tag) FROM customer_tags g WHERE g.customer_id = c.id), '')
+    FROM customers c WHERE c.id = ?1";
+
 impl Store {
     pub fn customer(&self, id: i64) -> Result<Customer> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name, c.phone, o.name, c.tier, c.notes, c.created_at,
-                    COALESCE((SELECT group_concat(e.email, char(10) ORDER BY e.position, e.email)
-                              FROM customer_emails e WHERE e.customer_id = c.id), ''),
-                    COALESCE((SELECT group_concat(g.tag, ' ' ORDER BY g.tag)
-                              FROM customer_tags g WHERE g.customer_id = c.id), '')
-             FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?1",
-        )?;
+        let mut stmt = self.conn.prepare_cached(CUSTOMER_BY_ID)?;
         let customer = stmt
             .query_row([id], |row| {
                 Ok(Customer {

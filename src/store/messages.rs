@@ -88,7 +88,8 @@ pub(crate) fn apply_message_effect(
             .execute([ticket.id])?;
     }
     if effect.first_response {
-        conn.execute("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2", params![now, ticket.id])?;
+        conn.prepare_cached("UPDATE tickets SET first_response_at = ?1 WHERE id = ?2")?
+            .execute(params![now, ticket.id])?;
     }
     Ok(())
 }

@@ -306,11 +306,18 @@ impl Store {
     }
 }
 
+/// A ticket by id, from the tickets table alone (the customer's name as a subquery): joined to
+/// customers, the plan depended on the bound id, so SQLite re-prepared the query for every other
+/// ticket (an eighth of an import's time, and on every conversation the console opened).
+pub(crate) fn ticket_by_id() -> String {
+    let columns = TICKET_COLUMNS.replacen("c.name", "(SELECT c.name FROM customers c WHERE c.id = t.customer_id)", 1);
+    format!("SELECT {columns} FROM tickets t WHERE t.id = ?1")
+}
+
 pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1"
-    ))?;
-    Ok(stmt.query_row([id], rows::ticket).optional()?)
+    let mut stmt = conn.prepare_cached(&ticket_by_id())?;
+    let found = stmt.query_row([id], rows::ticket).optional()?;
+    Ok(found)
 }
 
 pub(crate) fn check_version(conn: &Connection, current: &Ticket, expected: i64) -> Result<()> {
@@ -439,4 +446,43 @@ pub(crate) fn log_event(
     )?
     .execute(params![ticket, actor, field, old, new, at])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Channel, NewTicket, Priority};
+    use rusqlite::StatementStatus;
+
+    /// How often SQLite re-prepared the cached statement for `sql`.
+    fn reprepares(store: &Store, sql: &str) -> i32 {
+        store.conn.prepare_cached(sql).unwrap().get_status(StatementStatus::RePrepare)
+    }
+
+    #[test]
+    fn reading_tickets_and_customers_by_id_does_not_re_prepare_for_each_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.db")).unwrap();
+        store.register_first_admin("ana").unwrap();
+        let mut ids = Vec::new();
+        for n in 0..12 {
+            let new = NewTicket {
+                customer_email: format!("c{n}@example.com"),
+                customer_name: None,
+                subject: format!("Order {n}"),
+                body: "Where is it?".into(),
+                priority: Priority::Normal,
+                channel: Channel::Email,
+                tags: vec![],
+            };
+            ids.push(store.create_ticket(&new, "ana").unwrap());
+        }
+        for ticket in &ids {
+            assert_eq!(store.ticket(ticket.id).unwrap().subject, ticket.subject);
+            assert_eq!(store.customer(ticket.customer_id).unwrap().id, ticket.customer_id);
+            store.ticket_detail(ticket.id).unwrap();
+        }
+        assert_eq!(reprepares(&store, &ticket_by_id()), 0);
+        assert_eq!(reprepares(&store, super::super::customers::CUSTOMER_BY_ID), 0);
+    }
 }
