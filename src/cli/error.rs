@@ -13,6 +13,10 @@ pub enum CliError {
     Paths(#[from] PathsError),
     #[error("you ({0}) are not an agent on this desk; an admin can add you with: frontdesk agent add {0}")]
     NotAnAgent(String),
+    #[error(
+        "your login ({0}) is deactivated on this desk; an admin can let you back in with: frontdesk agent activate {0}"
+    )]
+    Deactivated(String),
     #[error("only an admin can {0}; you ({1}) are an agent")]
     NotAdmin(&'static str, String),
     #[error("cannot tell who you are: set USER to your login")]

@@ -49,7 +49,8 @@ pub fn acting_agent(store: &Store, as_login: Option<&str>) -> Result<Agent, CliE
         Some(_) if !me.is_admin() => Err(CliError::NotAdmin("act as another agent (--as)", me.login)),
         Some(other) => match store.agent(other)? {
             Some(agent) if agent.active => Ok(agent),
-            _ => Err(StoreError::AgentNotFound(other.to_string()).into()),
+            Some(_) => Err(StoreError::AgentInactive(other.to_string()).into()),
+            None => Err(StoreError::AgentNotFound(other.to_string()).into()),
         },
     }
 }
@@ -57,7 +58,8 @@ pub fn acting_agent(store: &Store, as_login: Option<&str>) -> Result<Agent, CliE
 fn active_agent(store: &Store, login: &str) -> Result<Agent, CliError> {
     match store.agent(login)? {
         Some(agent) if agent.active => Ok(agent),
-        _ => Err(CliError::NotAnAgent(login.to_string())),
+        Some(_) => Err(CliError::Deactivated(login.to_string())),
+        None => Err(CliError::NotAnAgent(login.to_string())),
     }
 }
 

@@ -260,6 +260,7 @@ pub struct AgentJson {
     pub name: String,
     pub email: Option<String>,
     pub role: &'static str,
+    pub signature: String,
     pub active: bool,
 }
 
@@ -270,6 +271,7 @@ impl From<&Agent> for AgentJson {
             name: a.name.clone(),
             email: a.email.clone(),
             role: a.role.as_str(),
+            signature: a.signature.clone(),
             active: a.active,
         }
     }

@@ -208,6 +208,23 @@ pub struct TicketChange {
     pub remove_tags: Vec<String>,
 }
 
+/// A change asked of an agent's record; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentChange {
+    pub name: Option<String>,
+    /// `Some(None)` removes the address.
+    pub email: Option<Option<String>>,
+    /// Put under each reply they write (and in canned replies' `{{agent.signature}}`).
+    pub signature: Option<String>,
+    pub role: Option<Role>,
+}
+
+impl AgentChange {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.email.is_none() && self.signature.is_none() && self.role.is_none()
+    }
+}
+
 /// What the writer of a message had seen of the ticket: a message newer than `last_message`
 /// stops it (the reply guard), and when the message also changes the ticket, so does a version
 /// other than `version` (the change was chosen against what was on screen).

@@ -2,7 +2,8 @@
 
 use super::rows::named;
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::{Agent, Role};
+use crate::domain::text::for_display_line;
+use crate::domain::{is_mail_address, Agent, AgentChange, Role};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const AGENT_COLUMNS: &str = "login, name, email, role, signature, active";
@@ -23,7 +24,8 @@ pub(crate) fn require_active_agent(conn: &Connection, login: &str) -> Result<()>
         conn.query_row("SELECT active FROM agents WHERE login = ?1", [login], |r| r.get(0)).optional()?;
     match active {
         Some(true) => Ok(()),
-        _ => Err(StoreError::AgentNotFound(login.to_string())),
+        Some(false) => Err(StoreError::AgentInactive(login.to_string())),
+        None => Err(StoreError::AgentNotFound(login.to_string())),
     }
 }
 
@@ -71,6 +73,93 @@ impl Store {
             insert_agent(conn, login, name.unwrap_or(login), role, actor)
         })?;
         self.agent(login)?.ok_or_else(|| StoreError::AgentNotFound(login.to_string()))
+    }
+
+    /// Change an agent's name, address, signature or role; each changed field is in the audit log
+    /// as changed by `actor`. The desk keeps at least one active admin.
+    pub fn set_agent(&self, login: &str, change: &AgentChange, actor: &str) -> Result<Agent> {
+        let name = change.name.as_deref().map(str::trim);
+        if name == Some("") {
+            return Err(StoreError::Invalid("an agent's name cannot be empty".into()));
+        }
+        if let Some(Some(email)) = &change.email {
+            if !is_mail_address(email.trim()) {
+                return Err(StoreError::Invalid(format!("'{}' is not an email address", for_display_line(email))));
+            }
+        }
+        self.write(|conn| {
+            let before = read_agent(conn, login)?;
+            if change.role == Some(Role::Agent) && before.is_admin() && before.active {
+                require_another_admin(conn, login)?;
+            }
+            let email = change.email.as_ref().map(|e| e.as_deref().map(|e| e.trim().to_lowercase()));
+            let signature = change.signature.as_deref().map(|s| s.trim_end().to_string());
+            let fields: [(&str, Option<String>, Option<Option<String>>); 4] = [
+                ("name", Some(before.name.clone()), name.map(|n| Some(n.to_string()))),
+                ("email", before.email.clone(), email),
+                ("signature", Some(before.signature.clone()), signature.map(Some)),
+                ("role", Some(before.role.as_str().to_string()), change.role.map(|r| Some(r.as_str().to_string()))),
+            ];
+            let now = now_millis();
+            for (field, old, new) in fields {
+                let Some(new) = new else { continue };
+                if new == old {
+                    continue;
+                }
+                // `field` is one of four fixed column names.
+                conn.execute(&format!("UPDATE agents SET {field} = ?1 WHERE login = ?2"), params![new, login])?;
+                let row = super::audit::AuditRow::agent(actor, login, field, old.as_deref(), new.as_deref());
+                super::audit::record(conn, &row, now)?;
+            }
+            read_agent(conn, login)
+        })
+    }
+
+    /// Let an agent work on the desk again, or stop them: a deactivated login is refused by every
+    /// command and the console. Returns the agent and, when deactivated, the tickets still
+    /// assigned to them that are not solved or closed (for someone to take over).
+    pub fn set_agent_active(&self, login: &str, active: bool, actor: &str) -> Result<(Agent, Vec<i64>)> {
+        self.write(|conn| {
+            let before = read_agent(conn, login)?;
+            if !active && before.is_admin() && before.active {
+                require_another_admin(conn, login)?;
+            }
+            if before.active != active {
+                conn.execute("UPDATE agents SET active = ?1 WHERE login = ?2", params![active, login])?;
+                let (old, new) = if active { ("inactive", "active") } else { ("active", "inactive") };
+                let row = super::audit::AuditRow::agent(actor, login, "active", Some(old), Some(new));
+                super::audit::record(conn, &row, now_millis())?;
+            }
+            let open = if active {
+                Vec::new()
+            } else {
+                let mut stmt = conn.prepare(
+                    "SELECT id FROM tickets WHERE assignee = ?1 AND status IN ('new', 'open', 'pending', 'on_hold')
+                     ORDER BY id",
+                )?;
+                let ids = stmt.query_map([login], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+                ids
+            };
+            Ok((read_agent(conn, login)?, open))
+        })
+    }
+}
+
+fn read_agent(conn: &Connection, login: &str) -> Result<Agent> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE login = ?1"))?;
+    stmt.query_row([login], agent_row).optional()?.ok_or_else(|| StoreError::AgentNotFound(login.to_string()))
+}
+
+/// Refuse a change that would take away `login`'s admin rights when no other active admin is left.
+fn require_another_admin(conn: &Connection, login: &str) -> Result<()> {
+    let others: i64 = conn.query_row(
+        "SELECT count(*) FROM agents WHERE role = 'admin' AND active = 1 AND login <> ?1",
+        [login],
+        |r| r.get(0),
+    )?;
+    match others {
+        0 => Err(StoreError::LastAdmin(login.to_string())),
+        _ => Ok(()),
     }
 }
 

@@ -16,6 +16,11 @@ pub enum StoreError {
     AgentNotFound(String),
     #[error("agent '{0}' already exists")]
     AgentExists(String),
+    #[error("agent '{0}' is deactivated; an admin can let them back in with: frontdesk agent activate {0}")]
+    AgentInactive(String),
+    /// The change would leave the desk with no active admin.
+    #[error("{0} is the desk's only active admin; make another agent an admin first")]
+    LastAdmin(String),
     /// The ticket's version moved on since the agent loaded it; `changes` are the events of the
     /// writes since, oldest first, and `by` the last writer.
     #[error("{}", crate::domain::conflict::sentence(*ticket, changes, crate::domain::when::agent_zone()))]

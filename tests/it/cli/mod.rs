@@ -1,5 +1,6 @@
 //! The command line, through the built binary on temporary desks.
 
+mod agents;
 mod audit;
 mod commands;
 mod customer_care;
