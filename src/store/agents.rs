@@ -94,7 +94,7 @@ impl Store {
             }
             let email = change.email.as_ref().map(|e| e.as_deref().map(|e| e.trim().to_lowercase()));
             let signature = change.signature.as_deref().map(|s| s.trim_end().to_string());
-            let fields: [(&str, Option<String>, Option<Option<String>>); 4] = [
+            let fields: [FieldChange; 4] = [
                 ("name", Some(before.name.clone()), name.map(|n| Some(n.to_string()))),
                 ("email", before.email.clone(), email),
                 ("signature", Some(before.signature.clone()), signature.map(Some)),
@@ -144,6 +144,9 @@ impl Store {
         })
     }
 }
+
+/// A field's name, its value now, and the value asked (`None`: left as it is).
+type FieldChange = (&'static str, Option<String>, Option<Option<String>>);
 
 fn read_agent(conn: &Connection, login: &str) -> Result<Agent> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE login = ?1"))?;
