@@ -9,6 +9,7 @@ mod figure;
 mod heat;
 mod hours;
 mod period;
+mod shown;
 mod stats;
 mod tally;
 
@@ -18,6 +19,7 @@ pub use figure::{Behind, Figure, Unit};
 pub use heat::HeatMap;
 pub use hours::{desk_zone, hours_text};
 pub use period::{buckets, last_period, parse_last, Last, Period, SeriesStep};
+pub use shown::{change, duration, value};
 pub use stats::{mean, median, percentile};
 pub use tally::BadRating;
 
