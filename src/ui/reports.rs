@@ -11,7 +11,7 @@ use crate::domain::text::for_display_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Row, Sparkline, Table, Widget};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Clear, Paragraph, Row, Sparkline, Table, Widget};
 
 /// The heat map's grades, from nobody to the busiest hour.
 const GRADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
@@ -20,7 +20,7 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const CHARTS_MIN_HEIGHT: u16 = 8;
 
 pub fn render_reports(screen: &ReportsScreen, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    Block::new().render(area, buf); // the queue underneath is not shown through
+    Clear.render(area, buf); // the queue underneath is not shown through
     let [head, rest] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
     render_head(screen, theme, head, buf);
     let Some(report) = &screen.report else {

@@ -194,8 +194,8 @@ pub struct State {
     /// The reports screen, while it is shown.
     pub reports: Option<super::reports::ReportsScreen>,
     /// The reports screen a group's tickets were opened from, with the generation of those
-    /// findings: Esc from them comes back to it.
-    pub reports_behind: Option<(u64, super::reports::ReportsScreen)>,
+    /// findings and the queue as it was: Esc from them comes back to it.
+    pub reports_behind: Option<(u64, super::reports::ReportsScreen, QueueState)>,
 }
 
 /// Where the console goes after a reply is sent.

@@ -5,7 +5,7 @@
 use crate::app::model::action::Action;
 use crate::app::model::message::Effect;
 use crate::app::model::reports::{group_tickets, period_label, ReportsScreen, GROUPINGS, PERIODS};
-use crate::app::model::state::{Findings, Pane, PromptKind, State};
+use crate::app::model::state::{Findings, Pane, PromptKind, QueueState, State};
 use crate::domain::report::Report;
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     let screen = state.reports.take().unwrap_or_default();
     state.reports = Some(screen);
     state.prompt = None;
+    state.status = None;
     read(state)
 }
 
@@ -103,7 +104,7 @@ fn open_group(state: &mut State) -> Vec<Effect> {
     let first: Vec<i64> = ids.iter().take(crate::app::update::find::PAGE).copied().collect();
     findings.ids = Some(ids);
     state.findings = Some(findings);
-    state.reports_behind = Some((generation, screen));
+    state.reports_behind = Some((generation, screen, state.queue.clone()));
     state.focus = Pane::Queue;
     state.queue.loading = true;
     let mut keys = state.keymap.naming(crate::app::model::keymap::Context::Filtered);
@@ -119,9 +120,11 @@ pub fn back_to_screen(state: &mut State) -> Option<Vec<Effect>> {
     if state.focus != Pane::Queue || !state.marked.is_empty() || state.composer.is_some() {
         return None;
     }
-    state.reports_behind.as_ref().filter(|(g, _)| *g == generation)?;
-    let (_, screen) = state.reports_behind.take()?;
+    state.reports_behind.as_ref().filter(|(g, _, _)| *g == generation)?;
+    let (_, screen, queue) = state.reports_behind.take()?;
     let mut effects = crate::app::update::find::clear(state);
+    // The tab's rows as they were, so its reload keeps the cursor on the ticket it was on.
+    state.queue = QueueState { loading: true, ..queue };
     state.reports = Some(screen);
     effects.extend(read(state));
     Some(effects)

@@ -211,11 +211,13 @@ impl<'a> Builder<'a> {
         self.add_heat(r);
     }
 
-    /// The ticket's customer messages written in this period.
+    /// The ticket's opening (its customer's first message, logged as `created`) and its later
+    /// customer messages, written in this period.
     fn add_heat(&mut self, r: &TicketRecord) {
-        let (period, zone) = (self.request.period, self.heat_zone);
-        for (at, _) in r.timeline.messages.iter().filter(|(at, reply)| !reply && period.contains(*at)) {
-            self.heat.add(*at, zone);
+        let (period, zone, created) = (self.request.period, self.heat_zone, r.timeline.created_at);
+        let later = r.timeline.messages.iter().filter(|(at, reply)| !reply && *at != created).map(|(at, _)| *at);
+        for at in std::iter::once(created).chain(later).filter(|at| period.contains(*at)) {
+            self.heat.add(at, zone);
         }
     }
 

@@ -1,5 +1,5 @@
-//! When customers write: their messages of the period counted by weekday and hour, in one time
-//! zone (the desk's business hours' when it has them), for staffing.
+//! When customers write: tickets opened and customer messages of the period counted by weekday
+//! and hour, in one time zone (the desk's business hours' when it has them), for staffing.
 
 use crate::domain::when::Zone;
 use crate::domain::Timestamp;

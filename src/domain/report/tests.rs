@@ -192,8 +192,8 @@ fn the_heat_map_counts_customer_messages_of_the_period_by_weekday_and_hour_in_it
     let timeline = Timeline {
         created_at: at(7, 23, 30),
         statuses: vec![],
-        // Monday 23:30 UTC is Tuesday 08:30 in Tokyo; our reply is not counted, nor the message
-        // before the period.
+        // Opened Monday 23:30 UTC, Tuesday 08:30 in Tokyo (its first message, logged with the
+        // opening, counts once); our reply is not counted, nor the message before the period.
         messages: vec![(at(6, 10, 0), false), (at(7, 23, 30), false), (at(8, 1, 0), true), (at(9, 1, 15), false)],
     };
     b.add_ticket(&record(1, timeline));
