@@ -18,6 +18,8 @@ const GRADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 /// Below this height the charts give way to the table.
 const CHARTS_MIN_HEIGHT: u16 = 8;
+/// The charts' band on a wide screen: the heat map's rows with room for the bars.
+const CHARTS_WIDE_HEIGHT: u16 = 16;
 
 pub fn render_reports(screen: &ReportsScreen, theme: &Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf); // the queue underneath is not shown through
@@ -32,8 +34,13 @@ pub fn render_reports(screen: &ReportsScreen, theme: &Theme, area: Rect, buf: &m
         return;
     };
     let rows = screen.rows().len() as u16;
-    let wide = rest.width >= 160;
-    let table_h = if wide { (rows + 3).min(rest.height / 2) } else { (rows + 3).min(rest.height.saturating_sub(10)) };
+    // Wide: the charts get a fixed band and the table the rest; narrow: the table what it needs,
+    // leaving the charts the rest (or nothing, below their least height).
+    let table_h = if rest.width >= 160 {
+        rest.height.saturating_sub(CHARTS_WIDE_HEIGHT).max((rows + 3).min(rest.height / 2))
+    } else {
+        (rows + 3).min(rest.height.saturating_sub(10))
+    };
     let table_h = table_h.max(4.min(rest.height));
     let [table, charts] = Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(rest);
     render_table(screen, theme, table, buf);
@@ -145,7 +152,7 @@ fn render_volume(report: &Report, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let step = if report.series_step == Some(crate::domain::report::SeriesStep::Week) { "week" } else { "day" };
     let shown =
         if points.len() < report.series.len() { format!(", last {} shown", points.len()) } else { String::new() };
-    let title = format!(" Volume per {step}: new {new_total} (left) · solved {solved_total} (right){shown} ");
+    let title = format!(" Per {step}: new {new_total} (left) · solved {solved_total} (right){shown} ");
     let groups: Vec<BarGroup> = points
         .iter()
         .map(|p| {
@@ -182,7 +189,7 @@ fn render_first_response(report: &Report, theme: &Theme, area: Rect, buf: &mut B
         .fold(None, |m, v| Some(m.map_or(v, |m: f64| m.max(v))));
     let title = format!(" 1st reply median: {} · slowest {} ", value(row.unit, row.value), value(row.unit, most));
     let block = Block::bordered().border_style(theme.border(false)).title(truncate(&title, inner_w));
-    Sparkline::default().block(block).data(values.iter().copied()).absent_value_symbol("·").render(area, buf);
+    Sparkline::default().block(block).data(values.iter().copied()).render(area, buf);
 }
 
 /// Hour × weekday of customer messages in graded blocks; the busiest hour named in the title.
@@ -192,9 +199,9 @@ fn render_heat(heat: &HeatMap, cols: u16, theme: &Theme, area: Rect, buf: &mut B
         .flat_map(|d| (0..24).map(move |h| (d, h)))
         .max_by_key(|(d, h)| (heat.counts[*d][*h], std::cmp::Reverse((*d, *h))))
         .filter(|_| most > 0)
-        .map(|(d, h)| format!(" · most {} {h:02}h ({most})", WEEKDAYS[d]))
+        .map(|(d, h)| format!(" · most {} {h:02}h", WEEKDAYS[d]))
         .unwrap_or_default();
-    let title = format!(" Customers write ({}){busiest} ", for_display_line(&heat.zone));
+    let title = format!(" When customers write ({}) ", for_display_line(&heat.zone));
     let block = Block::bordered().border_style(theme.border(false)).title(truncate(&title, area.width as usize - 2));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -209,7 +216,7 @@ fn render_heat(heat: &HeatMap, cols: u16, theme: &Theme, area: Rect, buf: &mut B
         let cells: String = heat.counts[d].iter().flat_map(|c| std::iter::repeat_n(grade(*c, most), width)).collect();
         lines.push(Line::from(format!("{name} {cells}")));
     }
-    lines.push(Line::from(Span::styled(format!("░ few  █ {most} an hour"), theme.dim())));
+    lines.push(Line::from(Span::styled(format!("░ few █ {most}/h{busiest}"), theme.dim())));
     Paragraph::new(lines).render(inner, buf);
 }
 
