@@ -45,11 +45,12 @@ impl Context {
 
     /// Where the keys the agent types now go.
     pub fn of(state: &State) -> Context {
-        if state.composer.is_some() && state.focus == Pane::Conversation {
-            return Context::Composer;
-        }
+        // The screen covers the panes, a composer's too (the palette can open it while writing).
         if state.reports.is_some() {
             return Context::Reports;
+        }
+        if state.composer.is_some() && state.focus == Pane::Conversation {
+            return Context::Composer;
         }
         match state.focus {
             Pane::Queue if state.findings.is_some() => Context::Filtered,

@@ -2,7 +2,7 @@
 //! report`), period and grouping keys read it again, Enter opens a group's tickets in the queue,
 //! Esc comes back to the screen and then to the queue as it was.
 
-use crate::support::console::{key, numbered_ticket, open_with, press, status};
+use crate::support::console::{deliver, key, numbered_ticket, open_with, press, status};
 use frontdesk::app::effects::App;
 use frontdesk::app::model::message::Msg;
 use frontdesk::app::model::state::PromptKind;
@@ -190,4 +190,17 @@ fn the_palette_and_help_know_the_reports_screen() {
             .as_deref(),
         Some("b")
     );
+}
+
+#[test]
+fn opened_from_the_palette_while_writing_the_screen_takes_the_keys_and_esc_returns_to_the_draft() {
+    let (_dir, mut app, _) = desk();
+    press(&mut app, "enter r");
+    assert!(app.state.composer.is_some());
+    deliver(&mut app, Msg::Action(frontdesk::app::model::action::Action::Reports));
+    press(&mut app, "b");
+    assert_eq!(app.state.reports.as_ref().unwrap().by(), Dimension::Tier, "b is the screen's, not typed");
+    assert_eq!(app.state.composer.as_ref().unwrap().text.lines().concat(), "");
+    press(&mut app, "esc");
+    assert!(app.state.reports.is_none() && app.state.composer.is_some(), "the draft is still open");
 }
