@@ -54,6 +54,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     app.answer_to(tx.clone());
     app.mail = config.mail.clone();
     app.sla = config.sla_policies();
+    app.sla_hours = config.sla_hours();
     app.csat_survey = config.sla.as_ref().is_some_and(|s| s.csat_survey);
     app.stale_days = config.stale_days();
     app.data_dir = paths.data_dir.clone();

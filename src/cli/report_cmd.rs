@@ -6,9 +6,9 @@ use super::CliError;
 use crate::config::Config;
 use crate::domain::audit::parse_bound;
 use crate::domain::report::{
-    last_period, Behind, Builder, Dimension, Figure, Last, Period, Report, Request, Rules, SeriesStep,
+    desk_zone, hours_text, last_period, Behind, Builder, Dimension, Figure, Last, Period, Report, Request, Rules,
+    SeriesStep,
 };
-use crate::domain::sla::Hours;
 use crate::domain::when::Zone;
 use crate::domain::Timestamp;
 use crate::store::Store;
@@ -53,7 +53,9 @@ pub fn run(store: &Store, config: &Config, args: &ReportArgs, out: &mut dyn Writ
     let policies = config.sla_policies();
     let default_hours = config.sla_hours();
     let request = Request { period, compare, by: args.by, series: args.series, zone };
-    let mut builder = Builder::new(request, Rules { policies: &policies, default_hours: &default_hours, now });
+    let heat_zone = desk_zone(&policies, &default_hours).unwrap_or(zone);
+    let mut builder =
+        Builder::new(request, Rules { policies: &policies, default_hours: &default_hours, now }).heat_in(heat_zone);
     store.read_report(&mut builder)?;
     let report = builder.finish(hours_text(&policies, &default_hours));
     if let Some(figure) = args.tickets {
@@ -96,36 +98,6 @@ fn period(store: &Store, args: &ReportArgs, now: Timestamp, zone: Zone) -> Resul
         )));
     }
     Ok((Period { since, until }, true))
-}
-
-/// Which hours the times are in, for the report's header and `--explain`.
-fn hours_text(policies: &crate::domain::sla::Policies, default_hours: &Hours) -> String {
-    let business = policies.policies.iter().map(|p| &p.hours).chain(std::iter::once(default_hours)).find_map(|h| {
-        if let Hours::Business(b) = h {
-            Some(b)
-        } else {
-            None
-        }
-    });
-    let calendar_too = policies.policies.iter().any(|p| p.hours == Hours::Calendar);
-    match business {
-        None => "calendar hours (every hour counts)".into(),
-        Some(b) => {
-            let days: Vec<String> = b.weekdays.iter().map(|d| d.to_string().to_lowercase()).collect();
-            let mut text = format!(
-                "business hours ({}, {} {}–{}{})",
-                b.time_zone.name(),
-                days.join(" "),
-                b.open.format("%H:%M"),
-                b.close.format("%H:%M"),
-                if b.holidays.is_empty() { "" } else { ", holidays off" }
-            );
-            if calendar_too {
-                text.push_str("; calendar hours for tickets whose SLA policy says so");
-            }
-            text
-        }
-    }
 }
 
 /// `--tickets FIGURE`: the numbers behind it, one a line (`--json`: an object).

@@ -4,6 +4,7 @@ pub mod conversation;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
+pub mod reports;
 pub mod sla;
 pub mod status_line;
 pub mod tabs;
@@ -40,6 +41,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if let (Some(area), Some(composer)) = (areas.composer, &state.composer) {
         render_composer(state, composer, theme, area, buf);
+    }
+    if let Some(screen) = &state.reports {
+        let (w, h) = (frame.area().width, frame.area().height);
+        let main = Rect::new(0, 1.min(h), w, h.saturating_sub(2));
+        reports::render_reports(screen, theme, main, frame.buffer_mut());
     }
     if let Some(form) = &state.ticket_form {
         ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());

@@ -142,6 +142,10 @@ fn title(state: &State) -> String {
             let found = found.map(|f| format!(" · {f} found")).unwrap_or_default();
             format!(" Search “{text}”{found}{busy}{marked} ")
         }
+        PromptKind::Report => {
+            let found = found.map(|f| format!(" · {f} tickets")).unwrap_or_default();
+            format!(" Report · {text}{found}{marked} ")
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
     if let Some(prompt) = &state.prompt {
         let label = match prompt.kind {
             PromptKind::Filter => "/",
-            PromptKind::Search => " search: ",
+            PromptKind::Search | PromptKind::Report => " search: ",
         };
         let room = (area.width as usize).saturating_sub(label.len() + 40).max(10);
         let value = for_display_line(prompt.input.value());
@@ -90,7 +90,7 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     if let Some(prompt) = &state.prompt {
         let list = match prompt.kind {
             PromptKind::Filter => parts(&["Enter keep", "Esc clear", "↑/↓ move"]),
-            PromptKind::Search => parts(&[
+            PromptKind::Search | PromptKind::Report => parts(&[
                 "Enter search",
                 "Esc cancel",
                 "words \"phrase\" pre*",
@@ -137,6 +137,15 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
         Context::Profile => &[
             (Action::SelectNext, "down"),
             (Action::Open, "open ticket"),
+            (Action::Back, "queue"),
+            (Action::Help, "help"),
+        ],
+        Context::Reports => &[
+            (Action::SelectNext, "down"),
+            (Action::Open, "group's tickets"),
+            (Action::ReportShorter, "shorter"),
+            (Action::ReportLonger, "longer"),
+            (Action::ReportGrouping, "group by"),
             (Action::Back, "queue"),
             (Action::Help, "help"),
         ],

@@ -10,6 +10,7 @@ pub mod filter;
 mod mail;
 mod profile_facts;
 pub mod queue_page;
+mod report;
 mod store;
 mod undo;
 pub mod watcher;
@@ -76,6 +77,10 @@ pub struct App {
     pub opener: Option<String>,
     /// Steps a customer's tier raises a new ticket's priority (`[sla.raise_priority]`).
     pub tier_raise: std::collections::BTreeMap<String, u8>,
+    /// The hours of tickets no SLA policy names (`sla.hours`), for the reports screen.
+    pub sla_hours: crate::domain::sla::Hours,
+    /// The reports screen's reads, started with the first one.
+    reports: Option<report::ReportWorker>,
 }
 
 impl App {
@@ -104,6 +109,8 @@ impl App {
             download_dir: None,
             opener: None,
             tier_raise: Default::default(),
+            sla_hours: crate::domain::sla::Hours::Calendar,
+            reports: None,
         }
     }
 
@@ -245,7 +252,7 @@ impl App {
     /// What the runtime itself keeps track of in the messages that pass.
     fn before_update(&mut self, msg: &Msg) {
         match msg {
-            Msg::FilterMatched { .. } => self.awaiting = self.awaiting.saturating_sub(1),
+            Msg::FilterMatched { .. } | Msg::ReportLoaded { .. } => self.awaiting = self.awaiting.saturating_sub(1),
             Msg::SlaTick => self.sla_tick_scheduled = false,
             // Another process wrote: the filter's copy of the tab's tickets may be out of date.
             Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,
@@ -277,6 +284,14 @@ impl App {
                 worker.request(FilterRequest { generation, filter, query, refresh });
                 self.awaiting += 1;
             }
+            Effect::LoadReport { generation, last, by } => {
+                let request =
+                    report::ReportRequest { generation, last, by, now: self.state.now, zone: self.state.zone };
+                if !self.report_worker().request(request) {
+                    return Some(Msg::ReportLoaded { generation, result: Err("the report worker stopped".into()) });
+                }
+                self.awaiting += 1;
+            }
             effect => {
                 self.filter_stale |= writes_tickets(&effect);
                 let job = job_for(&self.state, effect);
@@ -287,6 +302,12 @@ impl App {
             }
         }
         None
+    }
+
+    fn report_worker(&mut self) -> &report::ReportWorker {
+        let rules = report::ReportRules { policies: self.sla.clone(), hours: self.sla_hours.clone() };
+        let (tx, db) = (self.background_tx.clone(), self.db.clone());
+        self.reports.get_or_insert_with(|| report::ReportWorker::spawn(db, rules, tx))
     }
 
     fn schedule(&self, msg: Msg, after: Duration) {

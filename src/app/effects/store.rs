@@ -262,7 +262,8 @@ impl Worker {
             | Effect::ScheduleDraftSave
             | Effect::SchedulePreview { .. }
             | Effect::Bell
-            | Effect::Filter { .. } => Ok(Msg::DraftSaved),
+            | Effect::Filter { .. }
+            | Effect::LoadReport { .. } => Ok(Msg::DraftSaved),
         }
     }
 

@@ -100,4 +100,8 @@ actions! {
     AddCc => "add_cc", "Add a Cc", "add a Cc: line at the top of the reply, for addresses that get a copy";
     AddBcc => "add_bcc", "Add a Bcc", "add a Bcc: line at the top of the reply (a blind copy: not shown to the customer)";
     AttachFile => "attach_file", "Attach a file", "add an Attach: line at the top of the reply, for a file's path";
+    Reports => "reports", "Reports", "how the desk is doing: volume, response times, SLA, CSAT, when customers write, per agent or group";
+    ReportLonger => "report_longer", "Report: longer period", "reports screen: the next longer period (7 days, 30 days, 90 days, 12 months)";
+    ReportShorter => "report_shorter", "Report: shorter period", "reports screen: the next shorter period";
+    ReportGrouping => "report_grouping", "Report: next grouping", "reports screen: group the table by agent, tier, organization, tag, channel or priority, in turn";
 }

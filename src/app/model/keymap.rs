@@ -15,16 +15,19 @@ pub enum Context {
     Composer,
     /// The queue while it shows a filter's or a search's results; falls back to the queue's keys.
     Filtered,
+    /// The reports screen.
+    Reports,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Queue,
         Context::Conversation,
         Context::Profile,
         Context::Composer,
         Context::Filtered,
+        Context::Reports,
     ];
 
     /// The contexts whose bindings apply here, first match wins.
@@ -36,11 +39,16 @@ impl Context {
             Context::Profile => &[Context::Profile, Context::Global],
             Context::Composer => &[Context::Composer],
             Context::Filtered => &[Context::Filtered, Context::Queue, Context::Global],
+            Context::Reports => &[Context::Reports, Context::Global],
         }
     }
 
     /// Where the keys the agent types now go.
     pub fn of(state: &State) -> Context {
+        // The screen covers the panes, a composer's too (the palette can open it while writing).
+        if state.reports.is_some() {
+            return Context::Reports;
+        }
         if state.composer.is_some() && state.focus == Pane::Conversation {
             return Context::Composer;
         }
@@ -60,6 +68,7 @@ impl Context {
             Context::Profile => "profile",
             Context::Composer => "composer",
             Context::Filtered => "filtered",
+            Context::Reports => "reports",
         }
     }
 }
@@ -283,7 +292,7 @@ impl Keymap {
         for (context_name, table) in overrides {
             let Some(context) = Context::ALL.iter().copied().find(|c| c.name() == context_name) else {
                 problems.push(format!(
-                    "[keys.{context_name}]: unknown context (expected global, queue, conversation, profile, composer or filtered)"
+                    "[keys.{context_name}]: unknown context (expected global, queue, conversation, profile, composer, filtered or reports)"
                 ));
                 continue;
             };
@@ -442,7 +451,7 @@ impl Keymap {
 }
 
 use Action as A;
-use Context::{Composer as Cm, Conversation as Cv, Global as G, Profile as Pf, Queue as Q};
+use Context::{Composer as Cm, Conversation as Cv, Global as G, Profile as Pf, Queue as Q, Reports as Rp};
 
 const DEFAULTS: &[(Context, &str, Action)] = &[
     (G, "q", A::Quit),
@@ -533,6 +542,19 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Cm, "alt-c", A::AddCc),
     (Cm, "alt-C", A::AddBcc),
     (Cm, "alt-a", A::AttachFile),
+    (G, "g r", A::Reports),
+    (Rp, "j", A::SelectNext),
+    (Rp, "down", A::SelectNext),
+    (Rp, "k", A::SelectPrev),
+    (Rp, "up", A::SelectPrev),
+    (Rp, "g g", A::SelectFirst),
+    (Rp, "G", A::SelectLast),
+    (Rp, "enter", A::Open),
+    (Rp, "l", A::ReportLonger),
+    (Rp, "right", A::ReportLonger),
+    (Rp, "h", A::ReportShorter),
+    (Rp, "left", A::ReportShorter),
+    (Rp, "b", A::ReportGrouping),
 ];
 
 #[cfg(test)]

@@ -202,6 +202,11 @@ pub enum Msg {
         version: i64,
         then: Box<Msg>,
     },
+    /// The reports screen's read `generation`: the report, or why it could not be read.
+    ReportLoaded {
+        generation: u64,
+        result: Result<Box<crate::domain::report::Report>, String>,
+    },
     /// An undo of the change that left `ticket` at `version` was done (the ticket's version after
     /// it, and what it changed back, in words) or refused (why, in one sentence).
     Undone {
@@ -398,6 +403,12 @@ pub enum Effect {
     Undo {
         ticket: i64,
         version: i64,
+    },
+    /// Read the report of the last `last`, grouped `by`, on a worker of its own.
+    LoadReport {
+        generation: u64,
+        last: crate::domain::report::Last,
+        by: crate::domain::report::Dimension,
     },
 }
 

@@ -12,6 +12,7 @@ pub mod overlay;
 pub mod presence;
 pub mod profile;
 pub mod queue;
+pub mod reports;
 pub mod state;
 pub mod text;
 pub mod ticket_form;

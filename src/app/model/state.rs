@@ -59,6 +59,8 @@ pub enum PromptKind {
     Filter,
     /// Full-text search, run on Enter.
     Search,
+    /// A group's tickets, opened from the reports screen (never typed).
+    Report,
 }
 
 /// A one-line input at the bottom of the screen.
@@ -189,6 +191,11 @@ pub struct State {
     pub unserved_outbox: u64,
     /// What keeps the desk service from reading a mailbox, one sentence (`None` when all are read).
     pub unread_mailbox: Option<String>,
+    /// The reports screen, while it is shown.
+    pub reports: Option<super::reports::ReportsScreen>,
+    /// The reports screen a group's tickets were opened from, with the generation of those
+    /// findings and the queue as it was: Esc from them comes back to it.
+    pub reports_behind: Option<(u64, super::reports::ReportsScreen, QueueState)>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -254,6 +261,8 @@ impl State {
             unread_mailbox: None,
             arrivals_mark: None,
             ticket_form: None,
+            reports: None,
+            reports_behind: None,
         }
     }
 

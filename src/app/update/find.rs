@@ -12,7 +12,7 @@ use crate::domain::Ticket;
 use std::sync::Arc;
 
 /// Rows of results loaded at a time.
-const PAGE: usize = 200;
+pub const PAGE: usize = 200;
 
 pub fn start(state: &mut State, kind: PromptKind) -> Vec<Effect> {
     let text = state.findings.as_ref().filter(|n| n.kind == kind).map(|n| n.text.clone()).unwrap_or_default();
@@ -53,6 +53,7 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
             PromptKind::Search => search(state),
+            PromptKind::Report => vec![],
         },
         KeyCode::Down => crate::app::update::navigation::move_by(state, 1),
         KeyCode::Up => crate::app::update::navigation::move_by(state, -1),
@@ -77,7 +78,7 @@ pub fn on_paste(state: &mut State, pasted: &str) -> Vec<Effect> {
     prompt.input = tui_input::Input::new(text.clone());
     match prompt.kind {
         PromptKind::Filter => refilter(state, &text),
-        PromptKind::Search => vec![],
+        PromptKind::Search | PromptKind::Report => vec![],
     }
 }
 

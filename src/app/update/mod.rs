@@ -21,6 +21,7 @@ mod pickers;
 mod preview;
 mod ratings;
 mod reply_check;
+mod reports;
 mod send;
 mod snooze;
 mod stale;
@@ -233,11 +234,20 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
         Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
         Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
+        Msg::ReportLoaded { generation, result } => reports::on_loaded(state, generation, result),
     }
 }
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use navigation as nav;
+    if let Some(effects) = reports::on_action(state, action) {
+        return effects;
+    }
+    if action == Action::Back {
+        if let Some(effects) = reports::back_to_screen(state) {
+            return effects;
+        }
+    }
     if !state.marked.is_empty() && state.focus == Pane::Queue {
         if let Some(effects) = marks::picker_for(state, action) {
             return effects;
@@ -319,6 +329,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::AddCc => composer::add_header_line(state, "Cc"),
         Action::AddBcc => composer::add_header_line(state, "Bcc"),
         Action::AttachFile => composer::add_header_line(state, "Attach"),
+        Action::Reports | Action::ReportLonger | Action::ReportShorter | Action::ReportGrouping => reports::open(state),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::facts::{backlog_age, facts, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketGroups, TicketRecord};
 use super::figure::{Figure, Unit};
+use super::heat::HeatMap;
 use super::period::{bucket_of, buckets, Period, SeriesStep};
 use super::tally::{kind_index, BadRating, Tally};
 use super::Dimension;
@@ -72,6 +73,8 @@ pub struct Report {
     pub series: Vec<SeriesPoint>,
     /// This period's bad CSAT ratings, newest first.
     pub bad_ratings: Vec<BadRating>,
+    /// When customers wrote in this period (hour × weekday).
+    pub heat: HeatMap,
 }
 
 /// This period's and the previous one's tallies.
@@ -98,6 +101,9 @@ pub struct Builder<'a> {
     groups: BTreeMap<String, Pair>,
     starts: Vec<Timestamp>,
     series: Vec<Tally>,
+    heat: HeatMap,
+    /// The zone the heat map's hours are read in.
+    heat_zone: Zone,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -110,7 +116,15 @@ impl<'a> Builder<'a> {
     pub fn new(request: Request, rules: Rules<'a>) -> Builder<'a> {
         let starts = request.series.map(|step| buckets(request.period, step, request.zone)).unwrap_or_default();
         let series = vec![Tally::default(); starts.len()];
-        Builder { request, rules, desk: Pair::default(), groups: BTreeMap::new(), starts, series }
+        let (heat, heat_zone) = (HeatMap::new(request.zone), request.zone);
+        Builder { request, rules, desk: Pair::default(), groups: BTreeMap::new(), starts, series, heat, heat_zone }
+    }
+
+    /// Read the heat map's hours in `zone` (the desk's business hours' zone) instead of the request's.
+    pub fn heat_in(mut self, zone: Zone) -> Builder<'a> {
+        self.heat = HeatMap::new(zone);
+        self.heat_zone = zone;
+        self
     }
 
     /// The earliest moment anything counted can have happened.
@@ -194,6 +208,17 @@ impl<'a> Builder<'a> {
             self.each(o.at, g, |t| if o.breached { t.breached[k].push(id) } else { t.met[k].push(id) });
         }
         self.add_backlog(r, &facts.breaching_now);
+        self.add_heat(r);
+    }
+
+    /// The ticket's opening (its customer's first message, logged as `created`) and its later
+    /// customer messages, written in this period.
+    fn add_heat(&mut self, r: &TicketRecord) {
+        let (period, zone, created) = (self.request.period, self.heat_zone, r.timeline.created_at);
+        let later = r.timeline.messages.iter().filter(|(at, reply)| !reply && *at != created).map(|(at, _)| *at);
+        for at in std::iter::once(created).chain(later).filter(|at| period.contains(*at)) {
+            self.heat.add(at, zone);
+        }
     }
 
     /// The backlog at the end of each period, and the clocks breaching now (this period only).
@@ -260,6 +285,7 @@ impl<'a> Builder<'a> {
                 .map(|(s, t)| SeriesPoint { start: *s, figures: rows(t, None) })
                 .collect(),
             bad_ratings,
+            heat: self.heat,
         }
     }
 }

@@ -6,14 +6,20 @@
 mod build;
 mod facts;
 mod figure;
+mod heat;
+mod hours;
 mod period;
+mod shown;
 mod stats;
 mod tally;
 
 pub use build::{Builder, Report, Request, Row, Section, SeriesPoint};
 pub use facts::{facts, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketFacts, TicketGroups, TicketRecord};
 pub use figure::{Behind, Figure, Unit};
+pub use heat::HeatMap;
+pub use hours::{desk_zone, hours_text};
 pub use period::{buckets, last_period, parse_last, Last, Period, SeriesStep};
+pub use shown::{change, duration, value};
 pub use stats::{mean, median, percentile};
 pub use tally::BadRating;
 

@@ -180,3 +180,27 @@ fn each_figure_lands_in_its_period_group_and_day() {
     assert_eq!(solved_monday.value, Some(2.0));
     assert_eq!(r.row(Figure::NextResponseBreached).value, Some(2.0), "answered 3 hours after, of 2");
 }
+
+#[test]
+fn the_heat_map_counts_customer_messages_of_the_period_by_weekday_and_hour_in_its_zone() {
+    let p = policies(Hours::Calendar);
+    let period = Period { since: at(7, 0, 0), until: at(14, 0, 0) };
+    let request = Request { period, compare: false, by: None, series: None, zone: Default::default() };
+    let rules = Rules { policies: &p, default_hours: &Hours::Calendar, now: at(14, 0, 0) };
+    let tokyo = crate::domain::when::Zone::Named(chrono_tz::Asia::Tokyo);
+    let mut b = Builder::new(request, rules).heat_in(tokyo);
+    let timeline = Timeline {
+        created_at: at(7, 23, 30),
+        statuses: vec![],
+        // Opened Monday 23:30 UTC, Tuesday 08:30 in Tokyo (its first message, logged with the
+        // opening, counts once); our reply is not counted, nor the message before the period.
+        messages: vec![(at(6, 10, 0), false), (at(7, 23, 30), false), (at(8, 1, 0), true), (at(9, 1, 15), false)],
+    };
+    b.add_ticket(&record(1, timeline));
+    let heat = b.finish("calendar hours".into()).heat;
+    assert_eq!(heat.zone, "Asia/Tokyo");
+    assert_eq!(heat.counts[1][8], 1, "Tuesday 08:00 in Tokyo");
+    assert_eq!(heat.counts[2][10], 1, "Wednesday 01:15 UTC is Wednesday 10:15 in Tokyo");
+    assert_eq!(heat.total(), 2);
+    assert_eq!(heat.most(), 1);
+}

@@ -14,6 +14,7 @@ mod mail;
 mod marks;
 mod output_safety;
 mod reply_mail;
+mod reports;
 mod several_agents;
 mod text_kept;
 mod tickets;

@@ -8,5 +8,6 @@ mod mail;
 mod palette;
 mod presence;
 mod questions;
+mod reports;
 mod ticket_form;
 mod wide_text;
