@@ -4,6 +4,7 @@
 //! with `None` as soon as the worker notices (it checks while scoring). A query that extends the
 //! previous one (`ref` → `refu`) only re-scores what the previous one matched.
 
+use super::large_tab_filter::LargeTab;
 use crate::app::model::message::Msg;
 use crate::domain::fuzzy::{fold, Query};
 use crate::domain::TicketFilter;
@@ -36,12 +37,18 @@ pub struct FilterWorker {
 
 impl FilterWorker {
     pub fn spawn(db: PathBuf, reply: Sender<Msg>) -> FilterWorker {
+        FilterWorker::spawn_with(db, reply, IN_MEMORY_UP_TO)
+    }
+
+    /// A worker that matches tabs of up to `in_memory_up_to` tickets in memory, larger ones
+    /// through the index.
+    pub fn spawn_with(db: PathBuf, reply: Sender<Msg>, in_memory_up_to: usize) -> FilterWorker {
         let (tx, rx) = mpsc::channel();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = latest.clone();
         let thread = std::thread::Builder::new()
             .name("filter".into())
-            .spawn(move || run(db, rx, reply, seen))
+            .spawn(move || run(db, rx, reply, seen, in_memory_up_to))
             .expect("the filter thread starts");
         FilterWorker { tx: Some(tx), latest, thread: Some(thread) }
     }
@@ -96,7 +103,7 @@ impl Candidates {
         self.ids.is_empty()
     }
 
-    fn text(&self, i: usize) -> &[u8] {
+    pub fn text(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
@@ -201,7 +208,55 @@ fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -
     }
 }
 
-fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>) {
+/// Tabs up to this many tickets are matched whole in memory; larger ones through the index.
+pub const IN_MEMORY_UP_TO: usize = super::large_tab_filter::WINDOW;
+
+/// What the worker holds of the tab being filtered.
+enum Loaded {
+    /// Every ticket of a small tab.
+    Whole { filter: TicketFilter, candidates: Candidates, matcher: Matcher },
+    /// A large tab's newest tickets, and how many it has.
+    Large { tab: LargeTab, total: usize },
+}
+
+impl Loaded {
+    fn filter(&self) -> &TicketFilter {
+        match self {
+            Loaded::Whole { filter, .. } => filter,
+            Loaded::Large { tab, .. } => &tab.filter,
+        }
+    }
+
+    fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<Loaded> {
+        let total = store.count_tickets(filter)? as usize;
+        if total > in_memory_up_to {
+            return Ok(Loaded::Large { tab: LargeTab::load(store, filter)?, total });
+        }
+        let candidates = Candidates::load(store, filter)?;
+        Ok(Loaded::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })
+    }
+
+    /// The answer to `request`: ids best first (`None` when overtaken), what was looked at, and
+    /// whether every match is there.
+    fn answer(&mut self, store: &Store, query: &str, cancelled: &dyn Fn() -> bool) -> crate::store::Result<Answer> {
+        Ok(match self {
+            Loaded::Whole { candidates, matcher, .. } => {
+                let ids = matcher
+                    .run(candidates, query, cancelled)
+                    .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
+                (ids, candidates.len(), true)
+            }
+            Loaded::Large { tab, total } => match tab.run(store, query, cancelled)? {
+                Some(found) => (Some(found.ids.into()), *total, found.complete),
+                None => (None, *total, false),
+            },
+        })
+    }
+}
+
+type Answer = (Option<std::sync::Arc<[i64]>>, usize, bool);
+
+fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>, in_memory_up_to: usize) {
     let store = match Store::open(&db) {
         Ok(store) => store,
         Err(e) => {
@@ -209,35 +264,56 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
             return;
         }
     };
-    let mut loaded: Option<(TicketFilter, Candidates)> = None;
-    let mut matcher = Matcher::default();
-    while let Ok(mut request) = rx.recv() {
+    let mut loaded: Option<Loaded> = None;
+    let mut building = !store.filter_index_complete().unwrap_or(true);
+    while let Some(mut request) = next_request(&store, &rx, &mut building) {
         // Only the newest request matters; answer the ones it overtook.
         while let Ok(newer) = rx.try_recv() {
-            let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
+            let _ =
+                reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0, complete: true });
             request.refresh |= newer.refresh;
             request = FilterRequest { refresh: request.refresh, ..newer };
         }
-        let stale = request.refresh || !matches!(&loaded, Some((filter, _)) if *filter == request.filter);
+        let generation = request.generation;
+        let stale = request.refresh || !loaded.as_ref().is_some_and(|l| *l.filter() == request.filter);
         if stale {
-            matcher.forget();
-            loaded = match Candidates::load(&store, &request.filter) {
-                Ok(c) => Some((request.filter.clone(), c)),
+            loaded = None;
+            match Loaded::load(&store, &request.filter, in_memory_up_to) {
+                Ok(l) => loaded = Some(l),
                 Err(e) => {
                     let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
-                    let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
+                    let _ = reply.send(Msg::FilterMatched { generation, ids: None, total: 0, complete: true });
                     continue;
                 }
-            };
+            }
         }
-        let Some((_, candidates)) = &loaded else { continue };
-        let generation = request.generation;
+        let Some(tab) = loaded.as_mut() else { continue };
         let cancelled = || latest.load(Ordering::SeqCst) != generation;
-        let ids = matcher
-            .run(candidates, &request.query, &cancelled)
-            .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
-        let _ = reply.send(Msg::FilterMatched { generation, ids, total: candidates.ids.len() });
+        let (ids, total, complete) = match tab.answer(&store, &request.query, &cancelled) {
+            Ok(answer) => answer,
+            Err(e) => {
+                let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
+                (None, 0, true)
+            }
+        };
+        let _ = reply.send(Msg::FilterMatched { generation, ids, total, complete });
     }
+}
+
+/// The next request; while none waits and the filter index is not complete, build it a batch
+/// at a time (each a short write, so the console's own writes hardly wait).
+fn next_request(store: &Store, rx: &Receiver<FilterRequest>, building: &mut bool) -> Option<FilterRequest> {
+    while *building {
+        match rx.try_recv() {
+            Ok(request) => return Some(request),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) => {
+                // A failed step (a read-only desk) leaves the index as it is: the filter still works.
+                *building = matches!(store.build_filter_index_step(crate::store::FILTER_INDEX_BATCH), Ok(false));
+            }
+        }
+    }
+    rx.recv().ok()
 }
 
 #[cfg(test)]
@@ -322,7 +398,7 @@ mod tests {
         let mut answered = Vec::new();
         while answered.len() < 3 {
             match rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap() {
-                Msg::FilterMatched { generation, ids, total } => answered.push((generation, ids, total)),
+                Msg::FilterMatched { generation, ids, total, .. } => answered.push((generation, ids, total)),
                 other => panic!("unexpected {other:?}"),
             }
         }

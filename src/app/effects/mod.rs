@@ -7,6 +7,7 @@ mod arrivals;
 pub mod attachments;
 mod background;
 pub mod filter;
+pub mod large_tab_filter;
 mod mail;
 mod profile_facts;
 pub mod queue_page;
@@ -76,6 +77,8 @@ pub struct App {
     pub opener: Option<String>,
     /// Steps a customer's tier raises a new ticket's priority (`[sla.raise_priority]`).
     pub tier_raise: std::collections::BTreeMap<String, u8>,
+    /// Tabs of up to this many tickets are filtered in memory, larger ones through the filter index.
+    pub filter_in_memory_up_to: usize,
 }
 
 impl App {
@@ -104,6 +107,7 @@ impl App {
             download_dir: None,
             opener: None,
             tier_raise: Default::default(),
+            filter_in_memory_up_to: filter::IN_MEMORY_UP_TO,
         }
     }
 
@@ -273,7 +277,8 @@ impl App {
                 let refresh = std::mem::take(&mut self.filter_stale);
                 let filter = self.state.view_filter(view);
                 let (tx, path) = (self.background_tx.clone(), self.db.clone());
-                let worker = self.filter.get_or_insert_with(|| FilterWorker::spawn(path, tx));
+                let up_to = self.filter_in_memory_up_to;
+                let worker = self.filter.get_or_insert_with(|| FilterWorker::spawn_with(path, tx, up_to));
                 worker.request(FilterRequest { generation, filter, query, refresh });
                 self.awaiting += 1;
             }

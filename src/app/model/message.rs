@@ -118,6 +118,8 @@ pub enum Msg {
         generation: u64,
         ids: Option<std::sync::Arc<[i64]>>,
         total: usize,
+        /// Every match is among `ids` (on a large tab there may be more: "≥ N").
+        complete: bool,
     },
     /// Rows of the filter's or search's results, loaded from the store.
     FoundRowsLoaded {
