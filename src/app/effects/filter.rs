@@ -269,8 +269,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
     while let Some(mut request) = next_request(&store, &rx, &mut building) {
         // Only the newest request matters; answer the ones it overtook.
         while let Ok(newer) = rx.try_recv() {
-            let _ =
-                reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0, complete: true });
+            let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
             request.refresh |= newer.refresh;
             request = FilterRequest { refresh: request.refresh, ..newer };
         }
@@ -282,7 +281,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
                 Ok(l) => loaded = Some(l),
                 Err(e) => {
                     let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
-                    let _ = reply.send(Msg::FilterMatched { generation, ids: None, total: 0, complete: true });
+                    let _ = reply.send(Msg::FilterMatched { generation, ids: None, total: 0 });
                     continue;
                 }
             }
@@ -296,7 +295,11 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
                 (None, 0, true)
             }
         };
-        let _ = reply.send(Msg::FilterMatched { generation, ids, total, complete });
+        let answer = match ids {
+            Some(ids) if !complete => Msg::FilterMatchedSome { generation, ids, total },
+            ids => Msg::FilterMatched { generation, ids, total },
+        };
+        let _ = reply.send(answer);
     }
 }
 
@@ -398,7 +401,7 @@ mod tests {
         let mut answered = Vec::new();
         while answered.len() < 3 {
             match rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap() {
-                Msg::FilterMatched { generation, ids, total, .. } => answered.push((generation, ids, total)),
+                Msg::FilterMatched { generation, ids, total } => answered.push((generation, ids, total)),
                 other => panic!("unexpected {other:?}"),
             }
         }

@@ -249,7 +249,9 @@ impl App {
     /// What the runtime itself keeps track of in the messages that pass.
     fn before_update(&mut self, msg: &Msg) {
         match msg {
-            Msg::FilterMatched { .. } => self.awaiting = self.awaiting.saturating_sub(1),
+            Msg::FilterMatched { .. } | Msg::FilterMatchedSome { .. } => {
+                self.awaiting = self.awaiting.saturating_sub(1)
+            }
             Msg::SlaTick => self.sla_tick_scheduled = false,
             // Another process wrote: the filter's copy of the tab's tickets may be out of date.
             Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,

@@ -203,8 +203,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.set_error(message);
             ticket_form::on_customers(state, generation, Vec::new())
         }
-        Msg::FilterMatched { generation, ids, total, complete } => {
-            find::on_matched(state, generation, ids, (total, complete))
+        Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, (total, true)),
+        Msg::FilterMatchedSome { generation, ids, total } => {
+            find::on_matched(state, generation, Some(ids), (total, false))
         }
         Msg::FoundRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
         Msg::SearchDone { generation, result } => find::on_search_done(state, generation, result),
