@@ -208,7 +208,8 @@ fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -
     }
 }
 
-/// Tabs up to this many tickets are matched whole in memory; larger ones through the index.
+/// Tabs up to this many tickets are matched whole in memory; of larger ones as many of the newest,
+/// and the rest through the index.
 pub const IN_MEMORY_UP_TO: usize = super::large_tab_filter::WINDOW;
 
 /// What the worker holds of the tab being filtered.
@@ -230,7 +231,7 @@ impl Loaded {
     fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<Loaded> {
         let total = store.count_tickets(filter)? as usize;
         if total > in_memory_up_to {
-            return Ok(Loaded::Large { tab: LargeTab::load(store, filter)?, total });
+            return Ok(Loaded::Large { tab: LargeTab::load(store, filter, in_memory_up_to)?, total });
         }
         let candidates = Candidates::load(store, filter)?;
         Ok(Loaded::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })

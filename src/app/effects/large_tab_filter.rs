@@ -2,7 +2,7 @@
 //! tickets are matched in memory as a small tab's are, and the rest through the trigram index,
 //! whose hits are scored by the same matcher. Memory stays bounded at any desk size.
 //!
-//! What the agent sees: among the tab's newest [`WINDOW`] tickets a word matches scattered
+//! What the agent sees: among the tab's newest tickets ([`WINDOW`] of them) a word matches scattered
 //! (`rfnd` finds "Refund"), as on a small tab; beyond them a word of three letters or more is
 //! found as written, anywhere in the number, subject, customer name or address. A query of one
 //! or two letters looks at the newest tickets only. The count reads "≥ N" when there may be more.
@@ -35,9 +35,13 @@ pub struct Found {
 }
 
 impl LargeTab {
-    pub fn load(store: &Store, filter: &TicketFilter) -> crate::store::Result<LargeTab> {
-        let mut window = Candidates::default();
-        store.filter_window(filter, WINDOW, &mut |id, text| window.push(id, text))?;
+    /// The tab's newest `window` tickets, for matching in memory.
+    pub fn load(store: &Store, filter: &TicketFilter, window: usize) -> crate::store::Result<LargeTab> {
+        let window = {
+            let mut newest = Candidates::default();
+            store.filter_window(filter, window, &mut |id, text| newest.push(id, text))?;
+            newest
+        };
         let seen = window.ids.iter().copied().collect();
         Ok(LargeTab { filter: filter.clone(), window, seen, matcher: Matcher::default() })
     }
@@ -77,7 +81,8 @@ impl LargeTab {
                 Some((score, i as usize, self.window.ids[i as usize]))
             })
             .collect();
-        ranked.extend(hits.iter().enumerate().map(|(n, &(score, _, id))| (score, WINDOW + n, id)));
+        let after = self.window.len();
+        ranked.extend(hits.iter().enumerate().map(|(n, &(score, _, id))| (score, after + n, id)));
         ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let as_written = needles.len() == query.word_count() && !more;
         let complete = as_written && store.filter_index_complete()?;
