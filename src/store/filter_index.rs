@@ -69,6 +69,38 @@ impl Store {
         Ok(found >= limit)
     }
 
+    /// What [`Store::filter_index_hits`] finds, by a `LIKE` scan of the tickets instead of the
+    /// index, newest ticket first: the alternative the benchmark weighs the index against.
+    pub fn filter_scan_hits(
+        &self,
+        filter: &TicketFilter,
+        needles: &[String],
+        limit: usize,
+        each: &mut dyn FnMut(FilterHit),
+    ) -> Result<bool> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut terms = vec![filter.where_clause(&mut params)];
+        for needle in needles {
+            let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            terms.push("d.text LIKE ? ESCAPE '\\'".into());
+            params.push(Box::new(format!("%{escaped}%")));
+        }
+        let sql = format!(
+            "SELECT t.id, t.updated_at, d.text FROM tickets t JOIN ticket_filter_docs d ON d.id = t.id
+             WHERE {} ORDER BY t.id DESC LIMIT ?",
+            terms.join(" AND ")
+        );
+        params.push(Box::new(limit as i64));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        let mut found = 0;
+        while let Some(row) = rows.next()? {
+            found += 1;
+            each(FilterHit { id: row.get(0)?, updated_at: row.get(1)?, text: row.get(2)? });
+        }
+        Ok(found >= limit)
+    }
+
     /// Whether every ticket is in the filter index (older ones are added by
     /// [`Store::build_filter_index_step`]).
     pub fn filter_index_complete(&self) -> Result<bool> {

@@ -213,41 +213,41 @@ fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -
 pub const IN_MEMORY_UP_TO: usize = super::large_tab_filter::WINDOW;
 
 /// What the worker holds of the tab being filtered.
-enum Loaded {
+pub enum TabFilter {
     /// Every ticket of a small tab.
     Whole { filter: TicketFilter, candidates: Candidates, matcher: Matcher },
     /// A large tab's newest tickets, and how many it has.
     Large { tab: LargeTab, total: usize },
 }
 
-impl Loaded {
-    fn filter(&self) -> &TicketFilter {
+impl TabFilter {
+    pub fn filter(&self) -> &TicketFilter {
         match self {
-            Loaded::Whole { filter, .. } => filter,
-            Loaded::Large { tab, .. } => &tab.filter,
+            TabFilter::Whole { filter, .. } => filter,
+            TabFilter::Large { tab, .. } => &tab.filter,
         }
     }
 
-    fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<Loaded> {
+    /// The tab's tickets: all of them when it has up to `in_memory_up_to`, else its newest.
+    pub fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<TabFilter> {
         let total = store.count_tickets(filter)? as usize;
         if total > in_memory_up_to {
-            return Ok(Loaded::Large { tab: LargeTab::load(store, filter, in_memory_up_to)?, total });
+            return Ok(TabFilter::Large { tab: LargeTab::load(store, filter, in_memory_up_to)?, total });
         }
         let candidates = Candidates::load(store, filter)?;
-        Ok(Loaded::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })
+        Ok(TabFilter::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })
     }
 
-    /// The answer to `request`: ids best first (`None` when overtaken), what was looked at, and
-    /// whether every match is there.
-    fn answer(&mut self, store: &Store, query: &str, cancelled: &dyn Fn() -> bool) -> crate::store::Result<Answer> {
+    /// What `query` matches.
+    pub fn answer(&mut self, store: &Store, query: &str, cancelled: &dyn Fn() -> bool) -> crate::store::Result<Answer> {
         Ok(match self {
-            Loaded::Whole { candidates, matcher, .. } => {
+            TabFilter::Whole { candidates, matcher, .. } => {
                 let ids = matcher
                     .run(candidates, query, cancelled)
                     .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
                 (ids, candidates.len(), true)
             }
-            Loaded::Large { tab, total } => match tab.run(store, query, cancelled)? {
+            TabFilter::Large { tab, total } => match tab.run(store, query, cancelled)? {
                 Some(found) => (Some(found.ids.into()), *total, found.complete),
                 None => (None, *total, false),
             },
@@ -255,7 +255,8 @@ impl Loaded {
     }
 }
 
-type Answer = (Option<std::sync::Arc<[i64]>>, usize, bool);
+/// Ids best first (`None` when overtaken), the tab's size, and whether every match is there.
+pub type Answer = (Option<std::sync::Arc<[i64]>>, usize, bool);
 
 fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>, in_memory_up_to: usize) {
     let store = match Store::open(&db) {
@@ -265,7 +266,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
             return;
         }
     };
-    let mut loaded: Option<Loaded> = None;
+    let mut loaded: Option<TabFilter> = None;
     let mut building = !store.filter_index_complete().unwrap_or(true);
     while let Some(mut request) = next_request(&store, &rx, &mut building) {
         // Only the newest request matters; answer the ones it overtook.
@@ -278,7 +279,7 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
         let stale = request.refresh || !loaded.as_ref().is_some_and(|l| *l.filter() == request.filter);
         if stale {
             loaded = None;
-            match Loaded::load(&store, &request.filter, in_memory_up_to) {
+            match TabFilter::load(&store, &request.filter, in_memory_up_to) {
                 Ok(l) => loaded = Some(l),
                 Err(e) => {
                     let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));

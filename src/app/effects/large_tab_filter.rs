@@ -13,8 +13,8 @@ use crate::domain::TicketFilter;
 use crate::store::Store;
 use std::collections::HashSet;
 
-/// The newest tickets of a large tab kept in memory (about 1.5 MB).
-pub const WINDOW: usize = 20_000;
+/// The newest tickets of a large tab kept in memory (about 0.4 MB).
+pub const WINDOW: usize = 5_000;
 /// Index hits read per keystroke: past the window, the newest of them are scored.
 pub const INDEX_HITS: usize = 500;
 
