@@ -11,7 +11,7 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     if problems.is_empty() {
         writeln!(
             out,
-            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts)",
+            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts, filter index)",
             store.path().display()
         )?;
         return Ok(());

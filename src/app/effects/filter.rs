@@ -3,6 +3,10 @@
 //! Requests carry a generation; the newest one wins. A request overtaken by a newer one is answered
 //! with `None` as soon as the worker notices (it checks while scoring). A query that extends the
 //! previous one (`ref` → `refu`) only re-scores what the previous one matched.
+//!
+//! A tab of up to [`IN_MEMORY_UP_TO`] tickets is loaded and matched whole; a larger one goes
+//! through [`LargeTab`] (its newest tickets in memory, the rest through the filter index). While
+//! no request waits, the worker adds the tickets that predate the filter index to it in batches.
 
 use super::large_tab_filter::LargeTab;
 use crate::app::model::message::Msg;
@@ -208,9 +212,10 @@ fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -
     }
 }
 
-/// Tabs up to this many tickets are matched whole in memory; of larger ones as many of the newest,
-/// and the rest through the index.
-pub const IN_MEMORY_UP_TO: usize = super::large_tab_filter::WINDOW;
+/// Tabs up to this many tickets (the active tabs, the agent's working set: up to about 5 MB) are
+/// matched whole in memory; larger ones (All, closed tickets) through the index. A selective tab
+/// through the index would read many hits of other tabs before its own.
+pub const IN_MEMORY_UP_TO: usize = 65_536;
 
 /// What the worker holds of the tab being filtered.
 pub enum TabFilter {
@@ -232,7 +237,8 @@ impl TabFilter {
     pub fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<TabFilter> {
         let total = store.count_tickets(filter)? as usize;
         if total > in_memory_up_to {
-            return Ok(TabFilter::Large { tab: LargeTab::load(store, filter, in_memory_up_to)?, total });
+            let window = in_memory_up_to.min(super::large_tab_filter::WINDOW);
+            return Ok(TabFilter::Large { tab: LargeTab::load(store, filter, window)?, total });
         }
         let candidates = Candidates::load(store, filter)?;
         Ok(TabFilter::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })

@@ -73,7 +73,7 @@ impl LargeTab {
             }
         })?;
         // Equal scores keep the tab's order: the window's tickets are newer than any hit.
-        hits.sort_unstable_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)));
+        hits.sort_unstable_by_key(|h| std::cmp::Reverse((h.1, h.2)));
         let mut ranked: Vec<(u32, usize, i64)> = in_window
             .iter()
             .filter_map(|&i| {
