@@ -464,7 +464,7 @@ fn tab_filter_figures(db: &Path) {
             first <= Duration::from_millis(16),
         );
         row(
-            &format!("  per keystroke p95, ASCII / non-ASCII"),
+            "  per keystroke p95, ASCII / non-ASCII",
             format!("{} / {} (p99 {})", ms(ascii.p95), ms(other.p95), ms(ascii.p99.max(other.p99))),
             "≤ 16 ms",
             ascii.p95.max(other.p95) <= Duration::from_millis(16),
