@@ -9,7 +9,7 @@ mod common;
 
 use common::{ms, row, spread};
 use criterion::Criterion;
-use frontdesk::app::effects::filter::{Candidates, Matcher};
+use frontdesk::app::effects::filter::{Candidates, Matcher, TabFilter, IN_MEMORY_UP_TO};
 use frontdesk::app::headless::{key, Headless};
 use frontdesk::app::model::conversation::ConversationState;
 use frontdesk::app::model::views::View;
@@ -387,6 +387,7 @@ fn figures(db: &Path) {
         );
     }
     drop(store);
+    tab_filter_figures(db);
 
     let mut store = open(db);
     let me = common::agent(&store).login;
@@ -410,6 +411,100 @@ fn figures(db: &Path) {
     );
     sla_figures(db);
     println!();
+}
+
+/// The filter as the console runs it on each tab (whole in memory up to IN_MEMORY_UP_TO tickets,
+/// else the newest in memory and the rest through the filter index): the first results after `/`
+/// and each keystroke; and on All, the index's lookups against a `LIKE` scan of the tickets.
+fn tab_filter_figures(db: &Path) {
+    let store = open(db);
+    let start = Instant::now();
+    let mut batches = 0;
+    while !store.build_filter_index_step(frontdesk::store::FILTER_INDEX_BATCH).expect("the filter index builds") {
+        batches += 1;
+    }
+    if batches > 0 {
+        let what = format!("  (building the filter index: {batches} batches, once per desk)");
+        row(&what, ms(start.elapsed()), "-", true);
+    }
+    let me = common::agent(&store).login;
+    let closed = TicketFilter {
+        statuses: vec![frontdesk::domain::Status::Solved, frontdesk::domain::Status::Closed],
+        ..TicketFilter::default()
+    };
+    let tabs = View::BUILT_IN.iter().map(|v| (format!("{v:?}"), v.built_in_filter(&me)));
+    for (name, filter) in tabs.chain([("solved and closed".to_string(), closed)]) {
+        let start = Instant::now();
+        let mut tab = TabFilter::load(&store, &filter, IN_MEMORY_UP_TO).expect("the tab loads");
+        tab.answer(&store, "r", &|| false).expect("an answer");
+        let first = start.elapsed();
+        let how = match tab {
+            TabFilter::Whole { .. } => "in memory",
+            TabFilter::Large { .. } => "index",
+        };
+        let mut keystrokes = |queries: &[&str]| {
+            let mut samples = Vec::new();
+            for query in queries {
+                let chars: Vec<char> = query.chars().collect();
+                for n in 1..=chars.len() {
+                    let typed: String = chars[..n].iter().collect();
+                    let start = Instant::now();
+                    black_box(tab.answer(&store, &typed, &|| false).expect("an answer"));
+                    samples.push(start.elapsed());
+                }
+            }
+            spread(samples)
+        };
+        let (ascii, other) = (keystrokes(ASCII_QUERIES), keystrokes(NON_ASCII_QUERIES));
+        let size = store.count_tickets(&filter).expect("count");
+        row(
+            &format!("filter on {name} ({size}, {how}): first results after /"),
+            ms(first),
+            "≤ 16 ms",
+            first <= Duration::from_millis(16),
+        );
+        row(
+            "  per keystroke p95, ASCII / non-ASCII",
+            format!("{} / {} (p99 {})", ms(ascii.p95), ms(other.p95), ms(ascii.p99.max(other.p99))),
+            "≤ 16 ms",
+            ascii.p95.max(other.p95) <= Duration::from_millis(16),
+        );
+    }
+    let all = TicketFilter::default();
+    let lookups = |scan: bool| {
+        let mut samples = Vec::new();
+        for query in ASCII_QUERIES {
+            let chars: Vec<char> = query.chars().collect();
+            for n in 3..=chars.len() {
+                let typed: String = chars[..n].iter().collect();
+                let needles = frontdesk::domain::fuzzy::Query::new(&typed).index_needles();
+                let start = Instant::now();
+                let mut found = 0;
+                let limit = frontdesk::app::effects::large_tab_filter::INDEX_HITS;
+                if scan {
+                    store.filter_scan_hits(&all, &needles, limit, &mut |_| found += 1).expect("scan");
+                } else {
+                    store.filter_index_hits(&all, &needles, limit, &mut |_| found += 1).expect("index");
+                }
+                black_box(found);
+                samples.push(start.elapsed());
+            }
+        }
+        spread(samples)
+    };
+    let (index, scan) = (lookups(false), lookups(true));
+    row(
+        "  All: 500 newest hits per keystroke, trigram index, p95",
+        format!("{} (p50 {})", ms(index.p95), ms(index.p50)),
+        "-",
+        true,
+    );
+    row(
+        "  All: the same by a LIKE scan of the tickets, p95",
+        format!("{} (p50 {})", ms(scan.p95), ms(scan.p50)),
+        "-",
+        true,
+    );
 }
 
 fn main() {

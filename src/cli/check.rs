@@ -11,7 +11,7 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     if problems.is_empty() {
         writeln!(
             out,
-            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts)",
+            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts, filter index)",
             store.path().display()
         )?;
         return Ok(());
@@ -22,11 +22,14 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     Err(CliError::Refused(format!("{} has {} problem(s); see above", store.path().display(), problems.len())))
 }
 
-/// Rebuild the kept counts from the tickets and their tags.
+/// Rebuild the kept counts from the tickets and their tags, and the filter index from the tickets.
 pub fn repair(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     let drift = store.count_drift()?.len();
     store.rebuild_counts()?;
     writeln!(out, "rebuilt the kept counts ({drift} cell(s) differed)")?;
+    let (wrong, orphans) = store.filter_index_drift()?;
+    store.rebuild_filter_index()?;
+    writeln!(out, "rebuilt the filter index ({} entry(ies) were out of step)", wrong + orphans)?;
     Ok(())
 }
 

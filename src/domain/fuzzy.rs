@@ -62,12 +62,30 @@ impl Query {
         self.words.is_empty()
     }
 
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
     /// Every text this query matches is also matched by `self`: `refund` narrows `ref`, so
     /// `refund` only needs to look at what `ref` matched.
     pub fn narrows(&self, earlier: &Query) -> bool {
         !earlier.is_empty()
             && earlier.words.len() <= self.words.len()
             && earlier.words.iter().zip(&self.words).all(|(a, b)| is_subsequence(a, b))
+    }
+
+    /// What a trigram index can look for: of each word, its longest run of ASCII characters, when
+    /// that run has three or more. A ticket whose words all match as written (not scattered)
+    /// holds every one of them; the index folds case and accents the way [`fold`] does for those.
+    pub fn index_needles(&self) -> Vec<String> {
+        let mut needles = Vec::new();
+        for word in &self.words {
+            let longest = word.split(|b| !b.is_ascii()).max_by_key(|run| run.len()).unwrap_or_default();
+            if longest.len() >= 3 {
+                needles.push(String::from_utf8_lossy(longest).into_owned());
+            }
+        }
+        needles
     }
 
     /// A score when every word matches `haystack` (folded text), higher is better.
@@ -201,6 +219,15 @@ mod tests {
         assert!(Query::new("rfd").narrows(&Query::new("rd")));
         assert!(!Query::new("ref").narrows(&Query::new("refund")));
         assert!(!Query::new("abc").narrows(&Query::new("")));
+    }
+
+    #[test]
+    fn index_needles_are_the_words_ascii_runs_of_three_or_more() {
+        assert_eq!(Query::new("Refund  Carla").index_needles(), vec!["refund", "carla"]);
+        assert_eq!(Query::new("re núñez").index_needles(), vec!["nunez"], "two letters give the index nothing");
+        assert_eq!(Query::new("ødegård").index_needles(), vec!["degard"]);
+        assert!(Query::new("ログイン").index_needles().is_empty());
+        assert!(Query::new("").index_needles().is_empty());
     }
 
     #[test]

@@ -69,6 +69,17 @@ impl Store {
                 drift.what, drift.kept, drift.counted
             ));
         }
+        let (wrong, orphans) = self.filter_index_drift()?;
+        if wrong > 0 {
+            problems.push(format!(
+                "{wrong} tickets missing from the filter index or out of step with it (frontdesk check --repair rebuilds it)"
+            ));
+        }
+        if orphans > 0 {
+            problems.push(format!(
+                "{orphans} filter index entries for tickets that do not exist (frontdesk check --repair rebuilds it)"
+            ));
+        }
         Ok(problems)
     }
 

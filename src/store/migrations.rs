@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     MAILBOX_PROBLEMS,
     TICKET_COUNTS,
     TICKET_MAILBOXES,
+    FILTER_INDEX,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -637,3 +638,74 @@ CREATE INDEX IF NOT EXISTS tickets_pending_by_updated ON tickets(updated_at, ass
 "#,
     count_tickets_again!()
 );
+
+/// The `/` filter's index for large tabs: each ticket's filter text (number, subject, customer name
+/// and first address, as `Store::filter_candidates` gives it) in an FTS5 trigram table, so a word
+/// of three letters or more is found as a substring without reading the desk. Triggers keep it in
+/// the same transaction as every write to tickets, customers and their addresses. Tickets below
+/// `filter_index_state.pending_below` predate it: they are added in short batches
+/// (`Store::build_filter_index_step`), so the migration itself takes no time at any desk size.
+const FILTER_INDEX: &str = r#"
+CREATE VIRTUAL TABLE IF NOT EXISTS ticket_filter USING fts5(
+    text,
+    tokenize = 'trigram remove_diacritics 1'
+);
+
+CREATE VIEW IF NOT EXISTS ticket_filter_docs (id, text) AS
+SELECT t.id,
+       '#' || t.id || ' ' || t.subject || ' ' || c.name || ' '
+           || coalesce((SELECT e.email FROM customer_emails e WHERE e.customer_id = t.customer_id
+                        ORDER BY e.position LIMIT 1), '')
+FROM tickets t JOIN customers c ON c.id = t.customer_id;
+
+CREATE TABLE IF NOT EXISTS filter_index_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    pending_below INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO filter_index_state (id, pending_below) SELECT 1, ifnull(max(id), 0) + 1 FROM tickets;
+
+CREATE TRIGGER IF NOT EXISTS filter_ticket_added AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_filter (rowid, text) SELECT id, text FROM ticket_filter_docs WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_ticket_changed AFTER UPDATE OF subject, customer_id ON tickets
+WHEN OLD.subject IS NOT NEW.subject OR OLD.customer_id IS NOT NEW.customer_id
+BEGIN
+    DELETE FROM ticket_filter WHERE rowid = NEW.id;
+    INSERT INTO ticket_filter (rowid, text) SELECT id, text FROM ticket_filter_docs WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_ticket_removed AFTER DELETE ON tickets BEGIN
+    DELETE FROM ticket_filter WHERE rowid = OLD.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_customer_renamed AFTER UPDATE OF name ON customers
+WHEN OLD.name IS NOT NEW.name
+BEGIN
+    DELETE FROM ticket_filter WHERE rowid IN (SELECT id FROM tickets WHERE customer_id = NEW.id);
+    INSERT INTO ticket_filter (rowid, text)
+        SELECT id, text FROM ticket_filter_docs WHERE id IN (SELECT id FROM tickets WHERE customer_id = NEW.id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_email_added AFTER INSERT ON customer_emails BEGIN
+    DELETE FROM ticket_filter WHERE rowid IN (SELECT id FROM tickets WHERE customer_id = NEW.customer_id);
+    INSERT INTO ticket_filter (rowid, text)
+        SELECT id, text FROM ticket_filter_docs
+        WHERE id IN (SELECT id FROM tickets WHERE customer_id = NEW.customer_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_email_removed AFTER DELETE ON customer_emails BEGIN
+    DELETE FROM ticket_filter WHERE rowid IN (SELECT id FROM tickets WHERE customer_id = OLD.customer_id);
+    INSERT INTO ticket_filter (rowid, text)
+        SELECT id, text FROM ticket_filter_docs
+        WHERE id IN (SELECT id FROM tickets WHERE customer_id = OLD.customer_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS filter_email_changed AFTER UPDATE ON customer_emails BEGIN
+    DELETE FROM ticket_filter
+        WHERE rowid IN (SELECT id FROM tickets WHERE customer_id IN (OLD.customer_id, NEW.customer_id));
+    INSERT INTO ticket_filter (rowid, text)
+        SELECT id, text FROM ticket_filter_docs
+        WHERE id IN (SELECT id FROM tickets WHERE customer_id IN (OLD.customer_id, NEW.customer_id));
+END;
+"#;

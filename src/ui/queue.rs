@@ -133,7 +133,8 @@ fn title(state: &State) -> String {
     match findings.kind {
         PromptKind::Filter => {
             let found = match (found, findings.total) {
-                (Some(found), Some(total)) => format!(" {found} of {total}"),
+                (Some(found), Some(total)) if findings.complete => format!(" {found} of {total}"),
+                (Some(found), Some(total)) => format!(" ≥{found} of {total}"),
                 _ => String::new(),
             };
             format!(" Queue · {view} · /{text}{found}{busy}{marked} ")

@@ -3,7 +3,12 @@
 //! Requests carry a generation; the newest one wins. A request overtaken by a newer one is answered
 //! with `None` as soon as the worker notices (it checks while scoring). A query that extends the
 //! previous one (`ref` → `refu`) only re-scores what the previous one matched.
+//!
+//! A tab of up to [`IN_MEMORY_UP_TO`] tickets is loaded and matched whole; a larger one goes
+//! through [`LargeTab`] (its newest tickets in memory, the rest through the filter index). While
+//! no request waits, the worker adds the tickets that predate the filter index to it in batches.
 
+use super::large_tab_filter::LargeTab;
 use crate::app::model::message::Msg;
 use crate::domain::fuzzy::{fold, Query};
 use crate::domain::TicketFilter;
@@ -36,12 +41,18 @@ pub struct FilterWorker {
 
 impl FilterWorker {
     pub fn spawn(db: PathBuf, reply: Sender<Msg>) -> FilterWorker {
+        FilterWorker::spawn_with(db, reply, IN_MEMORY_UP_TO)
+    }
+
+    /// A worker that matches tabs of up to `in_memory_up_to` tickets in memory, larger ones
+    /// through the index.
+    pub fn spawn_with(db: PathBuf, reply: Sender<Msg>, in_memory_up_to: usize) -> FilterWorker {
         let (tx, rx) = mpsc::channel();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = latest.clone();
         let thread = std::thread::Builder::new()
             .name("filter".into())
-            .spawn(move || run(db, rx, reply, seen))
+            .spawn(move || run(db, rx, reply, seen, in_memory_up_to))
             .expect("the filter thread starts");
         FilterWorker { tx: Some(tx), latest, thread: Some(thread) }
     }
@@ -96,7 +107,7 @@ impl Candidates {
         self.ids.is_empty()
     }
 
-    fn text(&self, i: usize) -> &[u8] {
+    pub fn text(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
@@ -201,7 +212,59 @@ fn score_all(query: &Query, c: &Candidates, pool: &[u32], cancelled: &dyn Fn() -
     }
 }
 
-fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>) {
+/// Tabs up to this many tickets (the active tabs, the agent's working set: up to about 5 MB) are
+/// matched whole in memory; larger ones (All, closed tickets) through the index. A selective tab
+/// through the index would read many hits of other tabs before its own.
+pub const IN_MEMORY_UP_TO: usize = 65_536;
+
+/// What the worker holds of the tab being filtered.
+pub enum TabFilter {
+    /// Every ticket of a small tab.
+    Whole { filter: TicketFilter, candidates: Candidates, matcher: Matcher },
+    /// A large tab's newest tickets, and how many it has.
+    Large { tab: LargeTab, total: usize },
+}
+
+impl TabFilter {
+    pub fn filter(&self) -> &TicketFilter {
+        match self {
+            TabFilter::Whole { filter, .. } => filter,
+            TabFilter::Large { tab, .. } => &tab.filter,
+        }
+    }
+
+    /// The tab's tickets: all of them when it has up to `in_memory_up_to`, else its newest.
+    pub fn load(store: &Store, filter: &TicketFilter, in_memory_up_to: usize) -> crate::store::Result<TabFilter> {
+        let total = store.count_tickets(filter)? as usize;
+        if total > in_memory_up_to {
+            let window = in_memory_up_to.min(super::large_tab_filter::WINDOW);
+            return Ok(TabFilter::Large { tab: LargeTab::load(store, filter, window)?, total });
+        }
+        let candidates = Candidates::load(store, filter)?;
+        Ok(TabFilter::Whole { filter: filter.clone(), candidates, matcher: Matcher::default() })
+    }
+
+    /// What `query` matches.
+    pub fn answer(&mut self, store: &Store, query: &str, cancelled: &dyn Fn() -> bool) -> crate::store::Result<Answer> {
+        Ok(match self {
+            TabFilter::Whole { candidates, matcher, .. } => {
+                let ids = matcher
+                    .run(candidates, query, cancelled)
+                    .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
+                (ids, candidates.len(), true)
+            }
+            TabFilter::Large { tab, total } => match tab.run(store, query, cancelled)? {
+                Some(found) => (Some(found.ids.into()), *total, found.complete),
+                None => (None, *total, false),
+            },
+        })
+    }
+}
+
+/// Ids best first (`None` when overtaken), the tab's size, and whether every match is there.
+pub type Answer = (Option<std::sync::Arc<[i64]>>, usize, bool);
+
+fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>, in_memory_up_to: usize) {
     let store = match Store::open(&db) {
         Ok(store) => store,
         Err(e) => {
@@ -209,35 +272,59 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
             return;
         }
     };
-    let mut loaded: Option<(TicketFilter, Candidates)> = None;
-    let mut matcher = Matcher::default();
-    while let Ok(mut request) = rx.recv() {
+    let mut loaded: Option<TabFilter> = None;
+    let mut building = !store.filter_index_complete().unwrap_or(true);
+    while let Some(mut request) = next_request(&store, &rx, &mut building) {
         // Only the newest request matters; answer the ones it overtook.
         while let Ok(newer) = rx.try_recv() {
             let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
             request.refresh |= newer.refresh;
             request = FilterRequest { refresh: request.refresh, ..newer };
         }
-        let stale = request.refresh || !matches!(&loaded, Some((filter, _)) if *filter == request.filter);
+        let generation = request.generation;
+        let stale = request.refresh || !loaded.as_ref().is_some_and(|l| *l.filter() == request.filter);
         if stale {
-            matcher.forget();
-            loaded = match Candidates::load(&store, &request.filter) {
-                Ok(c) => Some((request.filter.clone(), c)),
+            loaded = None;
+            match TabFilter::load(&store, &request.filter, in_memory_up_to) {
+                Ok(l) => loaded = Some(l),
                 Err(e) => {
                     let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
-                    let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
+                    let _ = reply.send(Msg::FilterMatched { generation, ids: None, total: 0 });
                     continue;
                 }
-            };
+            }
         }
-        let Some((_, candidates)) = &loaded else { continue };
-        let generation = request.generation;
+        let Some(tab) = loaded.as_mut() else { continue };
         let cancelled = || latest.load(Ordering::SeqCst) != generation;
-        let ids = matcher
-            .run(candidates, &request.query, &cancelled)
-            .map(|ranked| ranked.iter().map(|&i| candidates.ids[i as usize]).collect());
-        let _ = reply.send(Msg::FilterMatched { generation, ids, total: candidates.ids.len() });
+        let (ids, total, complete) = match tab.answer(&store, &request.query, &cancelled) {
+            Ok(answer) => answer,
+            Err(e) => {
+                let _ = reply.send(Msg::Failed(format!("the filter cannot read the tickets: {e}")));
+                (None, 0, true)
+            }
+        };
+        let answer = match ids {
+            Some(ids) if !complete => Msg::FilterMatchedSome { generation, ids, total },
+            ids => Msg::FilterMatched { generation, ids, total },
+        };
+        let _ = reply.send(answer);
     }
+}
+
+/// The next request; while none waits and the filter index is not complete, build it a batch
+/// at a time (each a short write, so the console's own writes hardly wait).
+fn next_request(store: &Store, rx: &Receiver<FilterRequest>, building: &mut bool) -> Option<FilterRequest> {
+    while *building {
+        match rx.try_recv() {
+            Ok(request) => return Some(request),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) => {
+                // A failed step (a read-only desk) leaves the index as it is: the filter still works.
+                *building = matches!(store.build_filter_index_step(crate::store::FILTER_INDEX_BATCH), Ok(false));
+            }
+        }
+    }
+    rx.recv().ok()
 }
 
 #[cfg(test)]

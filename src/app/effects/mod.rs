@@ -7,6 +7,7 @@ mod arrivals;
 pub mod attachments;
 mod background;
 pub mod filter;
+pub mod large_tab_filter;
 mod mail;
 mod profile_facts;
 pub mod queue_page;
@@ -81,6 +82,8 @@ pub struct App {
     pub sla_hours: crate::domain::sla::Hours,
     /// The reports screen's reads, started with the first one.
     reports: Option<report::ReportWorker>,
+    /// Tabs of up to this many tickets are filtered in memory, larger ones through the filter index.
+    pub filter_in_memory_up_to: usize,
 }
 
 impl App {
@@ -111,6 +114,7 @@ impl App {
             tier_raise: Default::default(),
             sla_hours: crate::domain::sla::Hours::Calendar,
             reports: None,
+            filter_in_memory_up_to: filter::IN_MEMORY_UP_TO,
         }
     }
 
@@ -252,7 +256,9 @@ impl App {
     /// What the runtime itself keeps track of in the messages that pass.
     fn before_update(&mut self, msg: &Msg) {
         match msg {
-            Msg::FilterMatched { .. } | Msg::ReportLoaded { .. } => self.awaiting = self.awaiting.saturating_sub(1),
+            Msg::FilterMatched { .. } | Msg::FilterMatchedSome { .. } | Msg::ReportLoaded { .. } => {
+                self.awaiting = self.awaiting.saturating_sub(1)
+            }
             Msg::SlaTick => self.sla_tick_scheduled = false,
             // Another process wrote: the filter's copy of the tab's tickets may be out of date.
             Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,
@@ -280,7 +286,8 @@ impl App {
                 let refresh = std::mem::take(&mut self.filter_stale);
                 let filter = self.state.view_filter(view);
                 let (tx, path) = (self.background_tx.clone(), self.db.clone());
-                let worker = self.filter.get_or_insert_with(|| FilterWorker::spawn(path, tx));
+                let up_to = self.filter_in_memory_up_to;
+                let worker = self.filter.get_or_insert_with(|| FilterWorker::spawn_with(path, tx, up_to));
                 worker.request(FilterRequest { generation, filter, query, refresh });
                 self.awaiting += 1;
             }

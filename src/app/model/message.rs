@@ -119,6 +119,13 @@ pub enum Msg {
         ids: Option<std::sync::Arc<[i64]>>,
         total: usize,
     },
+    /// The filter worker's answer on a large tab, where more tickets may match than it found
+    /// (the count reads "≥ N").
+    FilterMatchedSome {
+        generation: u64,
+        ids: std::sync::Arc<[i64]>,
+        total: usize,
+    },
     /// Rows of the filter's or search's results, loaded from the store.
     FoundRowsLoaded {
         generation: u64,

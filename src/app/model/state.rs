@@ -84,6 +84,8 @@ pub struct Findings {
     pub ids: Option<std::sync::Arc<[i64]>>,
     /// Tickets the filter looked at (the tab's).
     pub total: Option<usize>,
+    /// Every match is in `ids`; a large tab's filter may have found only some ("≥ N").
+    pub complete: bool,
     /// A newer request is being worked on.
     pub working: bool,
     /// What the agent should know about these results ("stopped early: refine your search").
@@ -102,6 +104,7 @@ impl Findings {
             generation,
             ids: None,
             total: None,
+            complete: true,
             working: false,
             note: None,
             fresh: false,

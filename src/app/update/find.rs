@@ -137,13 +137,21 @@ pub fn clear(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadQueue { view: state.view, after: None }]
 }
 
-pub fn on_matched(state: &mut State, generation: u64, ids: Option<Arc<[i64]>>, total: usize) -> Vec<Effect> {
+/// The filter's answer; `looked_at` is how many tickets the tab has and whether every match is in `ids`.
+pub fn on_matched(
+    state: &mut State,
+    generation: u64,
+    ids: Option<Arc<[i64]>>,
+    looked_at: (usize, bool),
+) -> Vec<Effect> {
+    let (total, complete) = looked_at;
     let (Some(findings), Some(ids)) = (state.findings.as_mut(), ids) else { return vec![] };
     if findings.generation != generation {
         return vec![];
     }
     findings.working = false;
     findings.total = Some(total);
+    findings.complete = complete;
     let first: Vec<i64> = ids.iter().take(PAGE).copied().collect();
     findings.ids = Some(ids);
     findings.fresh = true;

@@ -204,7 +204,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.set_error(message);
             ticket_form::on_customers(state, generation, Vec::new())
         }
-        Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, total),
+        Msg::FilterMatched { generation, ids, total } => find::on_matched(state, generation, ids, (total, true)),
+        Msg::FilterMatchedSome { generation, ids, total } => {
+            find::on_matched(state, generation, Some(ids), (total, false))
+        }
         Msg::FoundRowsLoaded { generation, rows, append } => find::on_rows(state, generation, rows, append),
         Msg::SearchDone { generation, result } => find::on_search_done(state, generation, result),
         Msg::StoreChanged { desk_changed, presence } => desk_changes::on_store_changed(state, desk_changed, presence),

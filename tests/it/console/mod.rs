@@ -10,6 +10,7 @@ mod daily;
 mod demo_desk;
 mod desk_service;
 mod faults;
+mod large_tab_filter;
 mod mail;
 mod marks;
 mod output_safety;

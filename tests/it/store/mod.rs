@@ -7,6 +7,7 @@ mod counts;
 mod customer_care;
 mod demo;
 mod demo_promises;
+mod filter_index;
 mod mailboxes;
 mod replies;
 mod reply_mail;
