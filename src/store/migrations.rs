@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     MAILBOX_PROBLEMS,
     TICKET_COUNTS,
     TICKET_MAILBOXES,
+    REPORT_EVENTS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -637,3 +638,10 @@ CREATE INDEX IF NOT EXISTS tickets_pending_by_updated ON tickets(updated_at, ass
 "#,
     count_tickets_again!()
 );
+
+/// A report reads every clock event of thousands of tickets: this index holds them in the order
+/// they are read (by ticket, then as logged) with the columns read, so no table row is visited.
+const REPORT_EVENTS: &str = r#"
+CREATE INDEX IF NOT EXISTS events_clock_by_ticket ON events(ticket_id, id, field, created_at, new)
+    WHERE field IN ('status', 'reply', 'customer');
+"#;
