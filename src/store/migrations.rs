@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     TICKET_COUNTS,
     TICKET_MAILBOXES,
     FILTER_INDEX,
+    REPORT_EVENTS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -708,4 +709,9 @@ CREATE TRIGGER IF NOT EXISTS filter_email_changed AFTER UPDATE ON customer_email
         SELECT id, text FROM ticket_filter_docs
         WHERE id IN (SELECT id FROM tickets WHERE customer_id IN (OLD.customer_id, NEW.customer_id));
 END;
+/// A report reads every clock event of thousands of tickets: this index holds them in the order
+/// they are read (by ticket, then as logged) with the columns read, so no table row is visited.
+const REPORT_EVENTS: &str = r#"
+CREATE INDEX IF NOT EXISTS events_clock_by_ticket ON events(ticket_id, id, field, created_at, new)
+    WHERE field IN ('status', 'reply', 'customer');
 "#;

@@ -141,3 +141,25 @@ fn by_mailbox_counts_each_ticket_under_the_mailbox_it_came_in_by() {
     let new = |key: &str| r.groups.iter().find(|g| g.key == key).map(|g| g.figures[0].value);
     assert_eq!((new("sales"), new("support"), new("no mailbox")), (Some(Some(2.0)), Some(Some(1.0)), Some(Some(1.0))));
 }
+
+#[test]
+fn a_reports_clock_events_are_read_from_their_covering_index_alone() {
+    let (_dir, path, _store) = desk();
+    let conn = Connection::open(&path).unwrap();
+    // The report's and the SLA clocks' read of a chunk of tickets' events.
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT ticket_id, field, new, created_at FROM events
+             WHERE ticket_id IN (1, 2, 3) AND field IN ('status', 'reply', 'customer') ORDER BY ticket_id, id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter().any(|p| p.contains("COVERING INDEX events_clock_by_ticket")),
+        "the events are read from the index, not the table: {plan:?}"
+    );
+    assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "no sort of its own: {plan:?}");
+}
