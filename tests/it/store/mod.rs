@@ -9,6 +9,7 @@ mod demo;
 mod demo_promises;
 mod filter_index;
 mod mailboxes;
+mod pages;
 mod replies;
 mod reply_mail;
 mod report;
