@@ -59,14 +59,7 @@ impl Store {
             filter.where_clause(&mut params)
         );
         params.push(Box::new(limit as i64));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params_from_iter(params.iter()))?;
-        let mut found = 0;
-        while let Some(row) = rows.next()? {
-            found += 1;
-            each(FilterHit { id: row.get(0)?, updated_at: row.get(1)?, text: row.get(2)? });
-        }
-        Ok(found >= limit)
+        self.hits(&sql, &params, limit, each)
     }
 
     /// What [`Store::filter_index_hits`] finds, by a `LIKE` scan of the tickets instead of the
@@ -91,7 +84,19 @@ impl Store {
             terms.join(" AND ")
         );
         params.push(Box::new(limit as i64));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        self.hits(&sql, &params, limit, each)
+    }
+
+    /// Run a hits query (id, updated_at, text), handing each row to `each`; `true` when it
+    /// stopped at `limit` (there may be more).
+    fn hits(
+        &self,
+        sql: &str,
+        params: &[Box<dyn ToSql>],
+        limit: usize,
+        each: &mut dyn FnMut(FilterHit),
+    ) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params_from_iter(params.iter()))?;
         let mut found = 0;
         while let Some(row) = rows.next()? {
@@ -118,12 +123,7 @@ impl Store {
     pub fn build_filter_index_step(&self, batch: usize) -> Result<bool> {
         self.write(|conn| {
             let below: i64 = conn.query_row("SELECT pending_below FROM filter_index_state", [], |r| r.get(0))?;
-            let lowest: Option<i64> = conn.query_row(
-                "SELECT min(id) FROM (SELECT id FROM tickets WHERE id < ?1 ORDER BY id DESC LIMIT ?2)",
-                params![below, batch as i64],
-                |r| r.get(0),
-            )?;
-            let Some(lowest) = lowest else {
+            let Some(lowest) = super::search::next_batch(conn, below, batch)? else {
                 conn.execute("UPDATE filter_index_state SET pending_below = 0", [])?;
                 return Ok(true);
             };

@@ -35,12 +35,7 @@ impl Store {
     pub fn build_search_index_step(&self, batch: usize) -> Result<bool> {
         self.write(|conn| {
             let below: i64 = conn.query_row("SELECT pending_below FROM search_state", [], |r| r.get(0))?;
-            let lowest: Option<i64> = conn.query_row(
-                "SELECT min(id) FROM (SELECT id FROM tickets WHERE id < ?1 ORDER BY id DESC LIMIT ?2)",
-                params![below, batch as i64],
-                |r| r.get(0),
-            )?;
-            let Some(lowest) = lowest else {
+            let Some(lowest) = next_batch(conn, below, batch)? else {
                 conn.execute("UPDATE search_state SET pending_below = 0", [])?;
                 return Ok(true);
             };
@@ -209,4 +204,14 @@ fn filter_terms(query: &SearchQuery, me: &str, terms: &mut Vec<String>, params: 
         terms.push("t.created_at >= ?".into());
         params.push(Box::new(to_millis(after)));
     }
+}
+
+/// The lowest id of the newest `batch` tickets below `below`: the next batch an index built in
+/// the background (search, filter) takes, newest first. `None` when no ticket is left.
+pub(crate) fn next_batch(conn: &rusqlite::Connection, below: i64, batch: usize) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT min(id) FROM (SELECT id FROM tickets WHERE id < ?1 ORDER BY id DESC LIMIT ?2)",
+        params![below, batch as i64],
+        |r| r.get(0),
+    )?)
 }

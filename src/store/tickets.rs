@@ -326,13 +326,16 @@ impl Store {
 /// A ticket by id, from the tickets table alone (the customer's name as a subquery): joined to
 /// customers, the plan depended on the bound id, so SQLite re-prepared the query for every other
 /// ticket (an eighth of an import's time, and on every conversation the console opened).
-pub(crate) fn ticket_by_id() -> String {
-    let columns = TICKET_COLUMNS.replacen("c.name", "(SELECT c.name FROM customers c WHERE c.id = t.customer_id)", 1);
-    format!("SELECT {columns} FROM tickets t WHERE t.id = ?1")
+pub(crate) fn ticket_by_id() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let name = "(SELECT c.name FROM customers c WHERE c.id = t.customer_id)";
+        format!("SELECT {} FROM tickets t WHERE t.id = ?1", TICKET_COLUMNS.replacen("c.name", name, 1))
+    });
+    &SQL
 }
 
 pub(crate) fn read_ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
-    let mut stmt = conn.prepare_cached(&ticket_by_id())?;
+    let mut stmt = conn.prepare_cached(ticket_by_id())?;
     let found = stmt.query_row([id], rows::ticket).optional()?;
     Ok(found)
 }
@@ -499,7 +502,7 @@ mod tests {
             assert_eq!(store.customer(ticket.customer_id).unwrap().id, ticket.customer_id);
             store.ticket_detail(ticket.id).unwrap();
         }
-        assert_eq!(reprepares(&store, &ticket_by_id()), 0);
+        assert_eq!(reprepares(&store, ticket_by_id()), 0);
         assert_eq!(reprepares(&store, super::super::customers::CUSTOMER_BY_ID), 0);
     }
 }
