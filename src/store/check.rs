@@ -80,6 +80,12 @@ impl Store {
                 "{orphans} filter index entries for tickets that do not exist (frontdesk check --repair rebuilds it)"
             ));
         }
+        if self.filter_index_held_back()? {
+            problems.push(
+                "the filter index is held back though no write is under way (frontdesk check --repair rebuilds it)"
+                    .to_string(),
+            );
+        }
         Ok(problems)
     }
 

@@ -45,7 +45,7 @@ impl Store {
         if self.conn.is_autocommit() {
             self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         }
-        self.write(|_| import())
+        self.deferring_filter_index(import)
     }
 
     /// Run `import` (any store writes: mails, a ticket, a quarantined mail, a rating) and move the
@@ -56,13 +56,14 @@ impl Store {
         if self.conn.is_autocommit() {
             self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         }
-        self.write(|conn| {
+        self.deferring_filter_index(|| {
             let done = import()?;
-            conn.prepare_cached(
-                "INSERT INTO mailbox_positions (mailbox, uidvalidity, last_uid, updated_at) VALUES (?1, ?2, ?3, ?4)
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO mailbox_positions (mailbox, uidvalidity, last_uid, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = ?2, last_uid = ?3, updated_at = ?4",
-            )?
-            .execute(params![mailbox, at.uidvalidity, at.last_uid, now_millis()])?;
+                )?
+                .execute(params![mailbox, at.uidvalidity, at.last_uid, now_millis()])?;
             Ok(done)
         })
     }
