@@ -51,8 +51,8 @@ impl BulkWriter<'_> {
     /// Insert an organization; its domains are stored space-separated. Returns its id.
     pub fn insert_organization(&mut self, org: &Organization) -> Result<i64> {
         self.conn
-            .prepare_cached("INSERT INTO organizations (name, domains) VALUES (?1, ?2)")?
-            .execute(params![org.name, org.domains.join(" ")])?;
+            .prepare_cached("INSERT INTO organizations (name, domains, tier, notes) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![org.name, org.domains.join(" "), org.tier.as_str(), org.notes])?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -285,7 +285,13 @@ mod tests {
         let mut bulk = store.bulk().unwrap();
         assert!(bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
         assert!(!bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
-        let org = Organization { id: 0, name: "Núñez Imports".into(), domains: vec!["nunez.example".into()] };
+        let org = Organization {
+            id: 0,
+            name: "Núñez Imports".into(),
+            domains: vec!["nunez.example".into()],
+            tier: Tier::Standard,
+            notes: String::new(),
+        };
         let org_id = bulk.insert_organization(&org).unwrap();
         let customer_id = bulk.insert_customer(&customer("Carla@Nunez.example"), Some(org_id)).unwrap();
         let ticket_id = bulk.insert_ticket(&ticket(customer_id)).unwrap();
