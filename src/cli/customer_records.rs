@@ -117,8 +117,11 @@ pub fn set(store: &Store, agent: &Agent, args: SetArgs, out: &mut dyn Write) -> 
     said(store, &before, &after, args.json, out)
 }
 
+/// One of the store's address changes: customer, address, who.
+type AddressChange = fn(&Store, i64, &str, &str) -> Result<Customer, crate::store::StoreError>;
+
 pub fn email(store: &Store, agent: &Agent, cmd: EmailCommand, out: &mut dyn Write) -> Result<(), CliError> {
-    let (args, change): (EmailArgs, fn(&Store, i64, &str, &str) -> _) = match cmd {
+    let (args, change): (EmailArgs, AddressChange) = match cmd {
         EmailCommand::Add(args) => (args, Store::add_customer_email),
         EmailCommand::Remove(args) => (args, Store::remove_customer_email),
         EmailCommand::Primary(args) => (args, Store::make_primary_email),
