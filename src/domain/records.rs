@@ -84,6 +84,15 @@ impl OrganizationChange {
     }
 }
 
+/// The open tickets of a customer's organization that are not the customer's own: how many,
+/// and the most recently changed few, for the profile.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrganizationTickets {
+    pub name: String,
+    pub open: u64,
+    pub first: Vec<super::Ticket>,
+}
+
 /// An email domain as organizations list it: lowercase letters, digits and hyphens in labels
 /// separated by dots, at least two labels (`shop.example`). `None` when it is not one.
 pub fn normalize_domain(domain: &str) -> Option<String> {

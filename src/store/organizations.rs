@@ -4,7 +4,7 @@ use super::audit::AuditRow;
 use super::rows::named;
 use super::{now_millis, Result, Store, StoreError};
 use crate::domain::audit::SubjectKind;
-use crate::domain::records::{address_domain, normalize_domain};
+use crate::domain::records::{address_domain, normalize_domain, OrganizationTickets};
 use crate::domain::text::for_display_line;
 use crate::domain::{NewOrganization, Organization, OrganizationChange, Tier};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -216,6 +216,34 @@ impl Store {
             found.extend(self.summaries_in_order(chunk)?);
         }
         Ok(found)
+    }
+
+    /// The open tickets of the customer's organization that are not theirs: how many, and the
+    /// first `limit`, most recently changed first. `None` when they belong to no organization.
+    pub fn organization_tickets_besides(&self, customer_id: i64, limit: usize) -> Result<Option<OrganizationTickets>> {
+        use super::rows::{self, TICKET_COLUMNS};
+        let org: Option<(i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT o.id, o.name FROM customers c JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?1",
+            )?
+            .query_row([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((org, name)) = org else { return Ok(None) };
+        const OTHERS: &str = "t.customer_id IN (SELECT id FROM customers WHERE organization_id = ?1 AND id <> ?2)
+             AND t.status IN ('new', 'open', 'pending', 'on_hold')";
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+             WHERE {OTHERS} ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
+        ))?;
+        let first = stmt
+            .query_map(params![org, customer_id, limit as i64], rows::ticket)?
+            .collect::<rusqlite::Result<_>>()?;
+        let open: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM tickets t WHERE {OTHERS}"))?
+            .query_row(params![org, customer_id], |r| r.get(0))?;
+        Ok(Some(OrganizationTickets { name, open: open as u64, first }))
     }
 
     /// The open tickets of the organization's customers, most recently changed first, at most

@@ -10,6 +10,7 @@ pub mod status_line;
 pub mod tabs;
 pub mod theme;
 pub mod ticket_form;
+pub mod customer_form;
 pub mod wide_cells;
 
 use crate::app::model::composer::Composer;
@@ -49,6 +50,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if let Some(form) = &state.ticket_form {
         ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
+    }
+    if let Some(form) = &state.customer_form {
+        customer_form::render_customer_form(form, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());

@@ -18,3 +18,4 @@ pub mod text;
 pub mod ticket_form;
 pub mod undo;
 pub mod views;
+pub mod customer_form;
