@@ -236,9 +236,8 @@ impl Store {
             "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
              WHERE {OTHERS} ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
         ))?;
-        let first = stmt
-            .query_map(params![org, customer_id, limit as i64], rows::ticket)?
-            .collect::<rusqlite::Result<_>>()?;
+        let first =
+            stmt.query_map(params![org, customer_id, limit as i64], rows::ticket)?.collect::<rusqlite::Result<_>>()?;
         let open: i64 = self
             .conn
             .prepare_cached(&format!("SELECT count(*) FROM tickets t WHERE {OTHERS}"))?

@@ -1,6 +1,7 @@
 //! Drawing only: from the console's model (`&State`) and the domain; never the store or the effects.
 
 pub mod conversation;
+pub mod customer_form;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
@@ -10,7 +11,6 @@ pub mod status_line;
 pub mod tabs;
 pub mod theme;
 pub mod ticket_form;
-pub mod customer_form;
 pub mod wide_cells;
 
 use crate::app::model::composer::Composer;

@@ -3,8 +3,8 @@
 use super::theme::Theme;
 use crate::app::model::state::{Pane, State};
 use crate::app::model::text::{truncate, wrap};
-use crate::domain::text::{for_display, for_display_line};
 use crate::domain::records::OrganizationTickets;
+use crate::domain::text::{for_display, for_display_line};
 use crate::domain::Ticket;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -85,7 +85,8 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
 /// The organization's other open tickets: how many, and the first few with whose they are.
 fn organization_lines(org: Option<&OrganizationTickets>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let Some(org) = org.filter(|o| o.open > 0) else { return Vec::new() };
-    let heading = format!("{} · {} other open", for_display_line(&org.name), org.open);
+    // The count first: the organization's name is on the line above, and may not fit here.
+    let heading = format!("{} more open · {}", org.open, for_display_line(&org.name));
     let mut lines = vec![Line::default(), Line::from(truncate(&heading, width)).style(theme.heading())];
     for t in &org.first {
         let text = format!(" #{} {} · {}", t.id, for_display_line(&t.customer_name), for_display_line(&t.subject));

@@ -35,7 +35,7 @@ impl CustomerField {
     pub fn label(self) -> &'static str {
         match self {
             CustomerField::Name => "Name",
-            CustomerField::Addresses => "Addresses",
+            CustomerField::Addresses => "Emails",
             CustomerField::Phone => "Phone",
             CustomerField::Organization => "Org",
             CustomerField::Tier => "Tier",

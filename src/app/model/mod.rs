@@ -4,6 +4,7 @@
 pub mod action;
 pub mod composer;
 pub mod conversation;
+pub mod customer_form;
 pub mod key;
 pub mod keymap;
 pub mod layout;
@@ -18,4 +19,3 @@ pub mod text;
 pub mod ticket_form;
 pub mod undo;
 pub mod views;
-pub mod customer_form;

@@ -8,6 +8,7 @@ mod clocks;
 mod composer;
 mod confirm;
 mod copy;
+mod customer_form;
 mod desk_changes;
 mod find;
 mod keys;
@@ -26,7 +27,6 @@ mod send;
 mod snooze;
 mod stale;
 mod ticket_form;
-mod customer_form;
 mod undo;
 
 pub use copy::ticket_text;

@@ -330,6 +330,12 @@ fn an_organizations_open_tickets_are_counted_and_listed_newest_change_first() {
     assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), vec![b.id, a.id]);
     let listed = store.organizations().unwrap();
     assert_eq!((listed[0].customers, listed[0].open_tickets), (2, 2));
+    // The profile of a's customer lists the organization's tickets that are not theirs.
+    let besides = store.organization_tickets_besides(a.customer_id, 3).unwrap().unwrap();
+    assert_eq!((besides.name.as_str(), besides.open), ("Shop Inc", 1));
+    assert_eq!(besides.first.iter().map(|t| t.id).collect::<Vec<_>>(), vec![b.id]);
+    let nobodys = store.customer(ticket_from(&store, "y@other.example").customer_id).unwrap();
+    assert_eq!(store.organization_tickets_besides(nobodys.id, 3).unwrap(), None);
 }
 
 #[test]
