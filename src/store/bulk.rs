@@ -51,9 +51,13 @@ impl BulkWriter<'_> {
     /// Insert an organization; its domains are stored space-separated. Returns its id.
     pub fn insert_organization(&mut self, org: &Organization) -> Result<i64> {
         self.conn
-            .prepare_cached("INSERT INTO organizations (name, domains, tier, notes) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![org.name, org.domains.join(" "), org.tier.as_str(), org.notes])?;
-        Ok(self.conn.last_insert_rowid())
+            .prepare_cached("INSERT INTO organizations (name, domains) VALUES (?1, ?2)")?
+            .execute(params![org.name, org.domains.join(" ")])?;
+        let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, org.tier.as_str(), org.notes])?;
+        Ok(id)
     }
 
     /// Insert a customer with their addresses (lowercased, first is primary) and tags. Returns their id.

@@ -737,14 +737,17 @@ CREATE INDEX IF NOT EXISTS events_clock_by_ticket ON events(ticket_id, id, field
     WHERE field IN ('status', 'reply', 'customer');
 "#;
 
-/// Organizations as a shop keeps them: a tier and notes, and each email domain in a table of its
-/// own, so a new customer's address finds its organization through an index at any desk size.
+/// Organizations as a shop keeps them: a tier and notes (in a table beside theirs, so this
+/// migration can run again on a desk that has it), and each email domain in a table of its own,
+/// so a new customer's address finds its organization through an index at any desk size.
 /// `organizations.domains` (space-separated) stays what is written; triggers keep the table in step
 /// with it in the same transaction, whoever writes.
 const ORGANIZATION_RECORDS: &str = r#"
-ALTER TABLE organizations ADD COLUMN tier TEXT NOT NULL DEFAULT 'standard'
-    CHECK (tier IN ('standard', 'silver', 'gold', 'vip'));
-ALTER TABLE organizations ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS organization_details (
+    organization_id INTEGER PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+    tier            TEXT NOT NULL DEFAULT 'standard' CHECK (tier IN ('standard', 'silver', 'gold', 'vip')),
+    notes           TEXT NOT NULL DEFAULT ''
+);
 
 CREATE TABLE IF NOT EXISTS organization_domains (
     domain          TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,

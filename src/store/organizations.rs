@@ -17,7 +17,9 @@ pub struct OrganizationSummary {
     pub open_tickets: u64,
 }
 
-const ORGANIZATION: &str = "SELECT id, name, domains, tier, notes FROM organizations";
+/// An organization, read by [`organization_row`]; a `WHERE` clause on `o` follows.
+const ORGANIZATION: &str = "SELECT o.id, o.name, o.domains, coalesce(d.tier, 'standard'), coalesce(d.notes, '')
+    FROM organizations o LEFT JOIN organization_details d ON d.organization_id = o.id";
 
 fn organization_row(row: &rusqlite::Row) -> rusqlite::Result<Organization> {
     Ok(Organization {
@@ -30,7 +32,7 @@ fn organization_row(row: &rusqlite::Row) -> rusqlite::Result<Organization> {
 }
 
 pub(crate) fn read_organization(conn: &Connection, id: i64) -> Result<Organization> {
-    conn.prepare_cached(&format!("{ORGANIZATION} WHERE id = ?1"))?
+    conn.prepare_cached(&format!("{ORGANIZATION} WHERE o.id = ?1"))?
         .query_row([id], organization_row)
         .optional()?
         .ok_or_else(|| StoreError::OrganizationNotFound(id.to_string()))
@@ -130,11 +132,12 @@ impl Store {
             let name = valid_name(conn, &new.name, None)?;
             let domains = valid_domains(conn, &new.domains, None)?.join(" ");
             let tier = new.tier.unwrap_or(Tier::Standard);
-            conn.execute(
-                "INSERT INTO organizations (name, domains, tier, notes) VALUES (?1, ?2, ?3, ?4)",
-                params![name, domains, tier.as_str(), new.notes.trim_end()],
-            )?;
+            conn.execute("INSERT INTO organizations (name, domains) VALUES (?1, ?2)", params![name, domains])?;
             let id = conn.last_insert_rowid();
+            conn.execute(
+                "INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)",
+                params![id, tier.as_str(), new.notes.trim_end()],
+            )?;
             audit(conn, actor, id, "created", None, Some(&format!("{name} ({domains})")))?;
             read_organization(conn, id)
         })
@@ -148,11 +151,12 @@ impl Store {
     /// Every organization by name, with its customers and their open tickets counted.
     pub fn organizations(&self) -> Result<Vec<OrganizationSummary>> {
         let mut stmt = self.conn.prepare(
-            "SELECT o.id, o.name, o.domains, o.tier, o.notes,
+            "SELECT o.id, o.name, o.domains, coalesce(d.tier, 'standard'), coalesce(d.notes, ''),
                     (SELECT count(*) FROM customers c WHERE c.organization_id = o.id),
                     (SELECT count(*) FROM customers c JOIN tickets t ON t.customer_id = c.id
                      WHERE c.organization_id = o.id AND t.status IN ('new', 'open', 'pending', 'on_hold'))
-             FROM organizations o ORDER BY o.name COLLATE NOCASE, o.id",
+             FROM organizations o LEFT JOIN organization_details d ON d.organization_id = o.id
+             ORDER BY o.name COLLATE NOCASE, o.id",
         )?;
         let rows = stmt.query_map([], |row| {
             Ok(OrganizationSummary {
@@ -192,12 +196,19 @@ impl Store {
                 conn.execute("UPDATE organizations SET domains = ?1 WHERE id = ?2", params![new, id])?;
                 audit(conn, actor, id, "domains", Some(&old), Some(&new))?;
             }
+            conn.execute("INSERT OR IGNORE INTO organization_details (organization_id) VALUES (?1)", [id])?;
             if let Some(tier) = change.tier.filter(|t| *t != before.tier) {
-                conn.execute("UPDATE organizations SET tier = ?1 WHERE id = ?2", params![tier.as_str(), id])?;
+                conn.execute(
+                    "UPDATE organization_details SET tier = ?1 WHERE organization_id = ?2",
+                    params![tier.as_str(), id],
+                )?;
                 audit(conn, actor, id, "tier", Some(before.tier.as_str()), Some(tier.as_str()))?;
             }
             if let Some(notes) = change.notes.as_deref().map(str::trim_end).filter(|n| *n != before.notes) {
-                conn.execute("UPDATE organizations SET notes = ?1 WHERE id = ?2", params![notes, id])?;
+                conn.execute(
+                    "UPDATE organization_details SET notes = ?1 WHERE organization_id = ?2",
+                    params![notes, id],
+                )?;
                 audit(conn, actor, id, "notes", Some(&before.notes), Some(notes))?;
             }
             read_organization(conn, id)

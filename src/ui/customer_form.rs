@@ -63,7 +63,7 @@ pub fn render_customer_form(form: &CustomerForm, theme: &Theme, screen: Rect, bu
         height: inner.bottom().saturating_sub(inner.y + used + 1),
     };
     form.notes.render(notes, buf);
-    if let Some(last) = inner.rows().last().filter(|_| !hint.is_empty() && inner.height > used + 1) {
+    if let Some(last) = inner.rows().next_back().filter(|_| !hint.is_empty() && inner.height > used + 1) {
         Line::from(Span::styled(truncate(hint, cols), theme.dim())).render(last, buf);
     }
 }

@@ -199,3 +199,16 @@ fn a_renamed_customer_and_a_new_address_are_searched_and_reports_group_by_their_
     let keys: Vec<&str> = report["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["Núñez Imports", "no organization"]);
 }
+
+#[test]
+fn the_customer_form_is_on_c_in_the_profile_in_the_key_map_the_help_and_the_palette_read() {
+    let desk = Desk::with_admin();
+    let keys = desk.json(&["keys", "--json"]);
+    let bound: Vec<&Value> = keys.as_array().unwrap().iter().filter(|k| k["action"] == "edit_customer").collect();
+    assert_eq!(bound.len(), 1, "{bound:?}");
+    assert_eq!((&bound[0]["context"], &bound[0]["keys"]), (&json!("profile"), &json!("c")));
+    assert!(bound[0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("name, addresses, phone, organization, tier, tags, notes"));
+}

@@ -349,8 +349,7 @@ fn a_desk_of_schema_19_gets_its_organizations_domains_indexed_and_keeps_them() {
          DROP TRIGGER organization_domains_changed;
          DROP TABLE organization_domains;
          DROP INDEX customers_by_organization;
-         ALTER TABLE organizations DROP COLUMN tier;
-         ALTER TABLE organizations DROP COLUMN notes;
+         DROP TABLE organization_details;
          INSERT INTO organizations (name, domains) VALUES ('Shop Inc', 'shop.example  Shop-EU.example'), ('Bare', '');
          PRAGMA user_version = 19;",
     )
