@@ -1,4 +1,4 @@
-//! `frontdesk customer …`: list and show customers.
+//! `frontdesk customer …`: list and show customers; their records are changed in `customer_records`.
 
 use super::output::{or_dash, write_json, CustomerJson, CustomerSummaryJson, Table};
 use super::satisfaction_view::{CustomerShowJson, SatisfactionJson};
@@ -27,14 +27,13 @@ pub enum CustomerCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Change a customer's tier or notes.
-    Set {
-        id: i64,
-        #[arg(long)]
-        tier: Option<crate::domain::Tier>,
-        #[arg(long)]
-        notes: Option<String>,
-    },
+    /// Create a customer; an address in an organization's domain makes them join it.
+    New(super::customer_records::NewArgs),
+    /// Change a customer's name, phone, organization, tier, tags or notes.
+    Set(super::customer_records::SetArgs),
+    /// Add, remove or make primary one of a customer's addresses.
+    #[command(subcommand)]
+    Email(super::customer_records::EmailCommand),
     /// Merge a customer into another (the same person with two addresses; admins only).
     Merge {
         id: i64,
@@ -64,14 +63,9 @@ pub fn run(
             writeln!(out, "merged customer {id} into {} ({})", c.id, for_display_line(&c.name))?;
             Ok(())
         }
-        CustomerCommand::Set { id, tier, notes } => {
-            if tier.is_none() && notes.is_none() {
-                return Err(CliError::Refused("nothing to change; give --tier or --notes".into()));
-            }
-            let c = store.update_customer(id, tier, notes.as_deref(), &agent.login)?;
-            writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
-            Ok(())
-        }
+        CustomerCommand::New(args) => super::customer_records::new(store, agent, args, out),
+        CustomerCommand::Set(args) => super::customer_records::set(store, agent, args, out),
+        CustomerCommand::Email(cmd) => super::customer_records::email(store, agent, cmd, out),
         CustomerCommand::Rate { id, nps, comment } => {
             store.rate_nps(id, nps, comment.as_deref().unwrap_or(""), &agent.login)?;
             writeln!(out, "customer {id}: NPS {nps} recorded")?;
@@ -115,7 +109,7 @@ fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> 
     Ok(table.write(out)?)
 }
 
-fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let customer = store.customer(id)?;
     let tickets = store.customer_tickets(id, HISTORY)?;
     let ratings = store.customer_ratings(id)?;

@@ -7,6 +7,7 @@ mod check;
 mod config_cmd;
 mod customer;
 mod customer_care;
+mod customer_records;
 mod demo;
 mod error;
 mod generate;
@@ -15,6 +16,7 @@ mod import;
 pub mod logging;
 mod mail_view;
 mod mailbox;
+mod org;
 mod outbox;
 mod output;
 pub mod panic_hook;
@@ -80,12 +82,15 @@ pub enum Command {
     /// Create, list, show, answer and change tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
-    /// List and show customers.
+    /// Customers: list, show, create, change, their addresses, merge, rate.
     #[command(subcommand)]
     Customer(customer::CustomerCommand),
     /// Add and list agents.
     #[command(subcommand)]
     Agent(agent::AgentCommand),
+    /// Organizations: their name, email domains, tier and notes; who belongs to them.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// Show where files are and the effective config.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -243,6 +248,11 @@ fn run_command(
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;
             agent::run(&store, &agent, cmd, out)
+        }
+        Command::Org(cmd) => {
+            let store = open_store(paths, demo)?;
+            let agent = identity::acting_agent(&store, as_login)?;
+            org::run(&store, &agent, cmd, out)
         }
         Command::Audit(args) => {
             let store = open_store(paths, demo)?;

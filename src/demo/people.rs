@@ -82,7 +82,13 @@ pub(crate) fn insert_organizations(
         if !names.insert(name.clone()) {
             continue;
         }
-        let id = bulk.insert_organization(&Organization { id: 0, name, domains: vec![domain.clone()] })?;
+        let id = bulk.insert_organization(&Organization {
+            id: 0,
+            name,
+            domains: vec![domain.clone()],
+            tier: Tier::Standard,
+            notes: String::new(),
+        })?;
         orgs.push(DemoOrganization { id, domain });
     }
     Ok(orgs)

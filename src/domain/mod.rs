@@ -11,6 +11,7 @@ mod listing;
 pub mod mail;
 mod presence;
 pub mod recipients;
+pub mod records;
 pub mod report;
 pub mod satisfaction;
 pub mod search;
@@ -24,6 +25,7 @@ pub use conversation::{AttachmentInfo, Delivery, MessageMail, TicketDetail, Tick
 pub use delivery::DeliveryRetry;
 pub use listing::{AssigneeFilter, CustomerSummary, PageCursor, Sort, TicketFilter};
 pub use presence::{Draft, Presence, PresenceState};
+pub use records::{CustomerChange, NewCustomer, NewOrganization, OrganizationChange};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -113,6 +115,9 @@ pub struct Organization {
     pub id: i64,
     pub name: String,
     pub domains: Vec<String>,
+    /// The tier a new customer joining it gets.
+    pub tier: Tier,
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -53,7 +53,11 @@ impl BulkWriter<'_> {
         self.conn
             .prepare_cached("INSERT INTO organizations (name, domains) VALUES (?1, ?2)")?
             .execute(params![org.name, org.domains.join(" ")])?;
-        Ok(self.conn.last_insert_rowid())
+        let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, org.tier.as_str(), org.notes])?;
+        Ok(id)
     }
 
     /// Insert a customer with their addresses (lowercased, first is primary) and tags. Returns their id.
@@ -285,7 +289,13 @@ mod tests {
         let mut bulk = store.bulk().unwrap();
         assert!(bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
         assert!(!bulk.insert_agent(&agent("ana"), Utc::now()).unwrap());
-        let org = Organization { id: 0, name: "Núñez Imports".into(), domains: vec!["nunez.example".into()] };
+        let org = Organization {
+            id: 0,
+            name: "Núñez Imports".into(),
+            domains: vec!["nunez.example".into()],
+            tier: Tier::Standard,
+            notes: String::new(),
+        };
         let org_id = bulk.insert_organization(&org).unwrap();
         let customer_id = bulk.insert_customer(&customer("Carla@Nunez.example"), Some(org_id)).unwrap();
         let ticket_id = bulk.insert_ticket(&ticket(customer_id)).unwrap();

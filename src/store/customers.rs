@@ -1,10 +1,12 @@
 //! Customers and their addresses.
 
 use super::audit::AuditRow;
+use super::organizations::{organization_for_addresses, resolve_organization};
 use super::rows::{named, split_tags, time};
 use super::{from_millis, now_millis, Result, Store, StoreError};
+use crate::domain::text::for_display_line;
 use crate::domain::CustomerSummary;
-use crate::domain::{is_mail_address, Customer, Tier, Timestamp};
+use crate::domain::{is_mail_address, tag_or_why, Customer, NewCustomer, Tier, Timestamp};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 /// In the caller's write: set the customer's tier and notes where given and different, each
@@ -40,17 +42,14 @@ fn change_customer(
     Ok(())
 }
 
-/// The customer owning `email` (any of their addresses, any case), created when there is none.
+/// The customer owning `email` (any of their addresses, any case), created when there is none
+/// (named `name`, else the address's local part), through [`insert_customer`].
 pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Option<&str>, actor: &str) -> Result<i64> {
     let email = email.trim();
     if !is_mail_address(email) {
         return Err(StoreError::Invalid(format!("'{email}' is not an email address")));
     }
-    let existing: Option<i64> = conn
-        .prepare_cached("SELECT customer_id FROM customer_emails WHERE email = ?1")?
-        .query_row([email], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = existing {
+    if let Some(id) = address_owner(conn, email)? {
         return Ok(id);
     }
     let name = name
@@ -58,15 +57,99 @@ pub(crate) fn find_or_create_customer(conn: &Connection, email: &str, name: Opti
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
+    let new = NewCustomer { name, emails: vec![email.to_string()], ..NewCustomer::default() };
+    insert_customer(conn, &new, actor)
+}
+
+/// Who owns `email`, in any case.
+pub(crate) fn address_owner(conn: &Connection, email: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT customer_id FROM customer_emails WHERE email = ?1")?
+        .query_row([email.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Refuse `email` when another customer has it, naming them and the way to make them one.
+pub(crate) fn refuse_owned_address(conn: &Connection, email: &str, me: Option<i64>) -> Result<()> {
+    let Some(owner) = address_owner(conn, email)?.filter(|owner| Some(*owner) != me) else { return Ok(()) };
+    let name: String = conn.query_row("SELECT name FROM customers WHERE id = ?1", [owner], |r| r.get(0))?;
+    let (email, name) = (for_display_line(email), for_display_line(&name));
+    Err(StoreError::Invalid(match me {
+        Some(me) => format!(
+            "{email} belongs to customer {owner} ({name}); if they are the same person: frontdesk customer merge {owner} --into {me}"
+        ),
+        None => format!("{email} belongs to customer {owner} ({name}) already; see frontdesk customer show {owner}"),
+    }))
+}
+
+/// In the caller's write: the one way a customer is created (mail intake, `ticket new`, `import`,
+/// `customer new`, CSV import). Addresses are lowercased, the first primary, each refused when
+/// another customer has it. Without an organization given, the first address whose domain an
+/// organization lists makes them join it, with its tier unless one is given. Audited.
+pub(crate) fn insert_customer(conn: &Connection, new: &NewCustomer, actor: &str) -> Result<i64> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("a customer's name cannot be empty".into()));
+    }
+    let emails = valid_new_addresses(&new.emails)?;
+    for email in &emails {
+        refuse_owned_address(conn, email, None)?;
+    }
+    let tags = new.tags.iter().map(|t| tag_or_why(t).map_err(StoreError::Invalid)).collect::<Result<Vec<_>>>()?;
+    let organization = match new.organization.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(org) => Some(resolve_organization(conn, org)?),
+        None => organization_for_addresses(conn, &emails)?,
+    };
+    let tier = new.tier.or(organization.as_ref().map(|o| o.tier)).unwrap_or(Tier::Standard);
+    let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let (id, now) = (super::audit::next_customer_id(conn)?, now_millis());
-    conn.prepare_cached("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, name, now])?;
-    let email = email.to_lowercase();
-    conn.prepare_cached("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, 0)")?
-        .execute(params![email, id])?;
-    let (subject, created) = (id.to_string(), format!("{name} <{email}>"));
+    conn.prepare_cached(
+        "INSERT INTO customers (id, name, phone, organization_id, tier, notes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        name,
+        phone,
+        organization.as_ref().map(|o| o.id),
+        tier.as_str(),
+        new.notes.trim_end(),
+        now
+    ])?;
+    let mut add =
+        conn.prepare_cached("INSERT INTO customer_emails (email, customer_id, position) VALUES (?1, ?2, ?3)")?;
+    for (position, email) in emails.iter().enumerate() {
+        add.execute(params![email, id, position as i64])?;
+    }
+    let mut tag = conn.prepare_cached("INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?1, ?2)")?;
+    for t in &tags {
+        tag.execute(params![id, t])?;
+    }
+    let (subject, created) = (id.to_string(), format!("{name} <{}>", emails[0]));
     super::audit::record(conn, &AuditRow::customer(actor, &subject, "created", None, Some(&created)), now)?;
+    if let Some(org) = &organization {
+        let row = AuditRow::customer(actor, &subject, "organization", None, Some(&org.name));
+        super::audit::record(conn, &row, now)?;
+    }
     Ok(id)
+}
+
+/// At least one address, each an address, lowercased, none twice.
+fn valid_new_addresses(emails: &[String]) -> Result<Vec<String>> {
+    let mut valid: Vec<String> = Vec::new();
+    for email in emails.iter().map(|e| e.trim()) {
+        if !is_mail_address(email) {
+            return Err(StoreError::Invalid(format!("'{}' is not an email address", for_display_line(email))));
+        }
+        let email = email.to_lowercase();
+        if !valid.contains(&email) {
+            valid.push(email);
+        }
+    }
+    if valid.is_empty() {
+        return Err(StoreError::Invalid("a customer needs an email address".into()));
+    }
+    Ok(valid)
 }
 
 /// A customer by id. Each part from one table (the organization's name as a subquery): joined,
@@ -78,26 +161,37 @@ pub(crate) const CUSTOMER_BY_ID: &str = "SELECT c.id, c.name, c.phone,
         COALESCE((SELECT group_concat(g.tag, ' ' ORDER BY g.tag) FROM customer_tags g WHERE g.customer_id = c.id), '')
     FROM customers c WHERE c.id = ?1";
 
-impl Store {
-    pub fn customer(&self, id: i64) -> Result<Customer> {
-        let mut stmt = self.conn.prepare_cached(CUSTOMER_BY_ID)?;
-        let customer = stmt
-            .query_row([id], |row| {
-                Ok(Customer {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    phone: row.get(2)?,
-                    organization: row.get(3)?,
-                    tier: named(row, 4)?,
-                    notes: row.get(5)?,
-                    created_at: time(row, 6)?,
-                    // One a line: a quoted local part may hold spaces (`"john smith"@example.com`).
-                    emails: row.get::<_, String>(7)?.lines().map(str::to_string).collect(),
-                    tags: split_tags(row.get(8)?),
-                })
+/// A customer by id, in the caller's connection or transaction.
+pub(crate) fn read_customer(conn: &Connection, id: i64) -> Result<Customer> {
+    let mut stmt = conn.prepare_cached(CUSTOMER_BY_ID)?;
+    let customer = stmt
+        .query_row([id], |row| {
+            Ok(Customer {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                phone: row.get(2)?,
+                organization: row.get(3)?,
+                tier: named(row, 4)?,
+                notes: row.get(5)?,
+                created_at: time(row, 6)?,
+                // One a line: a quoted local part may hold spaces (`"john smith"@example.com`).
+                emails: row.get::<_, String>(7)?.lines().map(str::to_string).collect(),
+                tags: split_tags(row.get(8)?),
             })
-            .optional()?;
-        customer.ok_or(StoreError::CustomerNotFound(id))
+        })
+        .optional()?;
+    customer.ok_or(StoreError::CustomerNotFound(id))
+}
+
+impl Store {
+    /// Create a customer (see [`insert_customer`]: addresses, organization by domain, audit).
+    pub fn create_customer(&self, new: &NewCustomer, actor: &str) -> Result<Customer> {
+        let id = self.write(|conn| insert_customer(conn, new, actor))?;
+        self.customer(id)
+    }
+
+    pub fn customer(&self, id: i64) -> Result<Customer> {
+        read_customer(&self.conn, id)
     }
 
     /// The customer who owns `email`, in any case.

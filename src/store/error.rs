@@ -46,6 +46,11 @@ pub enum StoreError {
     Open { path: PathBuf, source: DatabaseError },
     #[error("database error: {0}")]
     Database(#[source] DatabaseError),
+    #[error("organization {0} does not exist; see frontdesk org list")]
+    OrganizationNotFound(String),
+    /// A customer's record is no longer as the agent opened it to edit.
+    #[error("customer {name} changed while you were editing: {what}; yours was not saved")]
+    CustomerEdited { customer: i64, name: String, what: String },
 }
 
 fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {

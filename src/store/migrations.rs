@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     REPORT_EVENTS,
     PRIORITY_PAGES,
     FILTER_INDEX_DEFERRED,
+    ORGANIZATION_RECORDS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -859,4 +860,44 @@ END;
 const REPORT_EVENTS: &str = r#"
 CREATE INDEX IF NOT EXISTS events_clock_by_ticket ON events(ticket_id, id, field, created_at, new)
     WHERE field IN ('status', 'reply', 'customer');
+"#;
+
+/// Organizations as a shop keeps them: a tier and notes (in a table beside theirs, so this
+/// migration can run again on a desk that has it), and each email domain in a table of its own,
+/// so a new customer's address finds its organization through an index at any desk size.
+/// `organizations.domains` (space-separated) stays what is written; triggers keep the table in step
+/// with it in the same transaction, whoever writes.
+const ORGANIZATION_RECORDS: &str = r#"
+CREATE TABLE IF NOT EXISTS organization_details (
+    organization_id INTEGER PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+    tier            TEXT NOT NULL DEFAULT 'standard' CHECK (tier IN ('standard', 'silver', 'gold', 'vip')),
+    notes           TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS organization_domains (
+    domain          TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS organization_domains_by_organization ON organization_domains(organization_id);
+CREATE INDEX IF NOT EXISTS customers_by_organization ON customers(organization_id) WHERE organization_id IS NOT NULL;
+
+-- A domain listed twice keeps its first organization (the store refuses the second with a sentence).
+INSERT OR IGNORE INTO organization_domains (domain, organization_id)
+    SELECT lower(j.value), o.id FROM organizations o, json_each('["' || replace(trim(o.domains), ' ', '","') || '"]') j
+    WHERE j.value <> '' ORDER BY o.id;
+
+CREATE TRIGGER IF NOT EXISTS organization_domains_added AFTER INSERT ON organizations BEGIN
+    INSERT OR IGNORE INTO organization_domains (domain, organization_id)
+        SELECT lower(value), NEW.id FROM json_each('["' || replace(trim(NEW.domains), ' ', '","') || '"]')
+        WHERE value <> '';
+END;
+
+CREATE TRIGGER IF NOT EXISTS organization_domains_changed AFTER UPDATE OF domains ON organizations
+WHEN OLD.domains IS NOT NEW.domains
+BEGIN
+    DELETE FROM organization_domains WHERE organization_id = NEW.id;
+    INSERT OR IGNORE INTO organization_domains (domain, organization_id)
+        SELECT lower(value), NEW.id FROM json_each('["' || replace(trim(NEW.domains), ' ', '","') || '"]')
+        WHERE value <> '';
+END;
 "#;

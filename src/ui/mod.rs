@@ -1,6 +1,7 @@
 //! Drawing only: from the console's model (`&State`) and the domain; never the store or the effects.
 
 pub mod conversation;
+pub mod customer_form;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
@@ -49,6 +50,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if let Some(form) = &state.ticket_form {
         ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
+    }
+    if let Some(form) = &state.customer_form {
+        customer_form::render_customer_form(form, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());

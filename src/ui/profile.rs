@@ -3,6 +3,7 @@
 use super::theme::Theme;
 use crate::app::model::state::{Pane, State};
 use crate::app::model::text::{truncate, wrap};
+use crate::domain::records::OrganizationTickets;
 use crate::domain::text::{for_display, for_display_line};
 use crate::domain::Ticket;
 use ratatui::buffer::Buffer;
@@ -59,6 +60,7 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
         push(c.tags.iter().map(|t| format!("#{}", for_display_line(t))).collect::<Vec<_>>().join(" "), theme.dim());
     }
     lines.extend(super::sla::profile_lines(&state.profile.facts, width, theme, state.zone));
+    lines.extend(organization_lines(state.profile.facts.organization.as_ref(), width, theme));
     if !c.notes.trim().is_empty() {
         lines.push(Line::default());
         lines.push(Line::from("Notes").style(theme.heading()));
@@ -76,6 +78,19 @@ fn profile_lines(state: &State, width: usize, theme: &Theme, focused: bool) -> V
         }
         let selected = focused && i == state.profile.selected;
         lines.push(ticket_line(ticket, (ticket.id == current, selected), width, theme, state.zone));
+    }
+    lines
+}
+
+/// The organization's other open tickets: how many, and the first few with whose they are.
+fn organization_lines(org: Option<&OrganizationTickets>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(org) = org.filter(|o| o.open > 0) else { return Vec::new() };
+    // The count first: the organization's name is on the line above, and may not fit here.
+    let heading = format!("{} more open · {}", org.open, for_display_line(&org.name));
+    let mut lines = vec![Line::default(), Line::from(truncate(&heading, width)).style(theme.heading())];
+    for t in &org.first {
+        let text = format!(" #{} {} · {}", t.id, for_display_line(&t.customer_name), for_display_line(&t.subject));
+        lines.push(Line::from(truncate(&text, width)));
     }
     lines
 }

@@ -87,6 +87,9 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     if state.ticket_form.is_some() {
         return (parts(&["Tab next field", "↑/↓ pick a customer", "Ctrl-S create", "Esc cancel"]), " · ");
     }
+    if state.customer_form.is_some() {
+        return (parts(&["Tab next field", "Ctrl-S save", "Esc cancel"]), " · ");
+    }
     if let Some(prompt) = &state.prompt {
         let list = match prompt.kind {
             PromptKind::Filter => parts(&["Enter keep", "Esc clear", "↑/↓ move"]),

@@ -58,12 +58,12 @@ pub fn render_ticket_form(form: &TicketForm, theme: &Theme, screen: Rect, buf: &
     form.body.render(body, buf);
 }
 
-fn label(name: &str, focused: bool) -> String {
+pub(super) fn label(name: &str, focused: bool) -> String {
     format!("{}{name:<width$}", if focused { "▸" } else { " " }, width = LABEL - 1)
 }
 
 /// `▸Customer carla▏`: the focused field is marked and shows where the agent types.
-fn field_line(name: &str, value: &str, focused: bool, cols: usize, theme: &Theme) -> Line<'static> {
+pub(super) fn field_line(name: &str, value: &str, focused: bool, cols: usize, theme: &Theme) -> Line<'static> {
     let room = cols.saturating_sub(LABEL + 1);
     let value = for_display_line(value);
     let chars: Vec<char> = value.chars().collect();

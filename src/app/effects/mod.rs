@@ -356,5 +356,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::DeleteTicket { .. }
             | Effect::CreateTicket(_)
             | Effect::Undo { .. }
+            | Effect::SaveCustomer { .. }
     )
 }

@@ -7,6 +7,9 @@ use crate::domain::when::Zone;
 use crate::domain::{Ticket, Timestamp};
 use crate::store::{Store, StoreError};
 
+/// The organization's other open tickets the profile lists at most.
+const ORGANIZATION_TICKETS_SHOWN: usize = 3;
+
 pub fn load(
     store: &Store,
     policies: &Policies,
@@ -32,7 +35,8 @@ pub fn load(
     }
     let last_contact = store.last_contact(customer_id)?;
     let sla = explain_clocks(store, policies, open, now, zone)?;
-    Ok(ProfileFacts { ratings, at_risk, last_contact, sla })
+    let organization = store.organization_tickets_besides(customer_id, ORGANIZATION_TICKETS_SHOWN)?;
+    Ok(ProfileFacts { ratings, at_risk, last_contact, sla, organization })
 }
 
 fn explain_clocks(

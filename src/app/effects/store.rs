@@ -164,6 +164,15 @@ impl Worker {
                     Ok(Msg::TicketChanged(store.ticket(ticket)?))
                 }
             },
+            Effect::SaveCustomer { seen, change, ticket } => match store.edit_customer_seen(&seen, &change, &me) {
+                Ok(customer) => Ok(Msg::CustomerSaved { customer: Box::new(customer), ticket }),
+                Err(e @ StoreError::CustomerEdited { .. }) => {
+                    let now = store.customer(seen.id)?;
+                    Ok(Msg::CustomerRefused { message: said(e), now: Some(Box::new(now)) })
+                }
+                // Any other failure leaves the form too, to fix or try again.
+                Err(e) => Ok(Msg::CustomerRefused { message: said(e), now: None }),
+            },
             Effect::Nps { customer, score, ticket } => {
                 store.rate_nps(customer, score, "", &me)?;
                 Ok(Msg::TicketChanged(store.ticket(ticket)?))

@@ -104,4 +104,5 @@ actions! {
     ReportLonger => "report_longer", "Report: longer period", "reports screen: the next longer period (7 days, 30 days, 90 days, 12 months)";
     ReportShorter => "report_shorter", "Report: shorter period", "reports screen: the next shorter period";
     ReportGrouping => "report_grouping", "Report: next grouping", "reports screen: group the table by agent, tier, organization, tag, channel or priority, in turn";
+    EditCustomer => "edit_customer", "Edit the customer", "edit the open ticket's customer: name, addresses, phone, organization, tier, tags, notes";
 }

@@ -555,6 +555,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Rp, "h", A::ReportShorter),
     (Rp, "left", A::ReportShorter),
     (Rp, "b", A::ReportGrouping),
+    (Pf, "c", A::EditCustomer),
 ];
 
 #[cfg(test)]

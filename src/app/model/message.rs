@@ -221,6 +221,17 @@ pub enum Msg {
         version: i64,
         result: Result<(i64, String), String>,
     },
+    /// The customer form was saved: the customer as they now are, and the open ticket.
+    CustomerSaved {
+        customer: Box<crate::domain::Customer>,
+        ticket: i64,
+    },
+    /// The customer form was not saved: why, and the customer as they now are when someone
+    /// changed them meanwhile (the form then shows their changes beside the agent's).
+    CustomerRefused {
+        message: String,
+        now: Option<Box<crate::domain::Customer>>,
+    },
 }
 
 /// The workers that answer effects.
@@ -416,6 +427,12 @@ pub enum Effect {
         generation: u64,
         last: crate::domain::report::Last,
         by: crate::domain::report::Dimension,
+    },
+    /// Save the customer form's change, if the customer is still as `seen`; then show `ticket`.
+    SaveCustomer {
+        seen: Box<crate::domain::Customer>,
+        change: crate::domain::CustomerChange,
+        ticket: i64,
     },
 }
 

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod composer;
 pub mod conversation;
+pub mod customer_form;
 pub mod key;
 pub mod keymap;
 pub mod layout;

@@ -17,6 +17,8 @@ pub struct ProfileFacts {
     pub last_contact: Option<Timestamp>,
     /// The open ticket's SLA clocks explained, e.g. "first response due Tue 10:30, 45 business minutes left".
     pub sla: Vec<String>,
+    /// The customer's organization's other open tickets, when they belong to one.
+    pub organization: Option<crate::domain::records::OrganizationTickets>,
 }
 
 /// A customer's notes being edited in `$EDITOR`, or an edit that could not be saved.

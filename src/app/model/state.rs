@@ -199,6 +199,8 @@ pub struct State {
     /// The reports screen a group's tickets were opened from, with the generation of those
     /// findings and the queue as it was: Esc from them comes back to it.
     pub reports_behind: Option<(u64, super::reports::ReportsScreen, QueueState)>,
+    /// The customer form (`c` in the profile), while it is open.
+    pub customer_form: Option<super::customer_form::CustomerForm>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -266,6 +268,7 @@ impl State {
             ticket_form: None,
             reports: None,
             reports_behind: None,
+            customer_form: None,
         }
     }
 

@@ -17,6 +17,9 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     if state.ticket_form.is_some() {
         return crate::app::update::ticket_form::on_key(state, event);
     }
+    if state.customer_form.is_some() {
+        return crate::app::update::customer_form::on_key(state, event);
+    }
     if state.prompt.is_some() {
         return crate::app::update::find::on_key(state, event);
     }
@@ -51,6 +54,9 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if state.ticket_form.is_some() && state.overlay.is_none() {
         return crate::app::update::ticket_form::on_paste(state, text);
+    }
+    if state.customer_form.is_some() && state.overlay.is_none() {
+        return crate::app::update::customer_form::on_paste(state, text);
     }
     if state.prompt.is_some() && state.overlay.is_none() {
         return crate::app::update::find::on_paste(state, text);

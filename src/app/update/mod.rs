@@ -8,6 +8,7 @@ mod clocks;
 mod composer;
 mod confirm;
 mod copy;
+mod customer_form;
 mod desk_changes;
 mod find;
 mod keys;
@@ -234,6 +235,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::CustomersFound { generation, found } => ticket_form::on_customers(state, generation, found),
         Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
+        Msg::CustomerSaved { customer, ticket } => customer_form::on_saved(state, &customer, ticket),
+        Msg::CustomerRefused { message, now } => customer_form::on_refused(state, message, now.map(|c| *c)),
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
         Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
         Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
@@ -326,6 +329,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MergeCustomer => merges::find_similar_customers(state),
         Action::Copy => copy::copy(state),
         Action::NewTicket => ticket_form::open(state),
+        Action::EditCustomer => customer_form::open(state),
         Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
         Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
         Action::Undo => undo::undo(state),

@@ -9,6 +9,7 @@ mod errors;
 mod keys_table;
 mod no_false_conflicts;
 mod packaging;
+mod records;
 mod report;
 mod serve;
 mod several_agents;

@@ -335,6 +335,13 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("mailbox check", Some(vec!["mailbox", "check", "support"])),
         // The bad ratings' comments are customer text.
         ("report", Some(vec!["report"])),
+        // Customer and organization records: names and notes typed by agents, shown back.
+        ("customer new", Some(vec!["customer", "new", "--name", "{hostile}", "--email", "new@evil.example"])),
+        ("customer email", Some(vec!["customer", "email", "add", "1", "second@evil.example"])),
+        ("org new", Some(vec!["org", "new", "{hostile}", "--domain", "evil.example", "--notes", "{hostile}"])),
+        ("org list", Some(vec!["org", "list"])),
+        ("org show", Some(vec!["org", "show", "1"])),
+        ("org set", Some(vec!["org", "set", "1", "--notes", "{hostile}"])),
     ]
 }
 

@@ -6,6 +6,7 @@ mod asks_first;
 mod audit;
 mod checked_writes;
 mod customer_care;
+mod customer_records;
 mod daily;
 mod demo_desk;
 mod desk_service;

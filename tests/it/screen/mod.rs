@@ -1,6 +1,7 @@
 //! Snapshots of the screen at fixed sizes (insta on ratatui's `TestBackend`).
 
 mod customer_care;
+mod customer_records;
 mod desk;
 mod keys;
 mod layout;
