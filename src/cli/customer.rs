@@ -40,6 +40,9 @@ pub enum CustomerCommand {
         id: i64,
         #[arg(long, value_name = "ID")]
         into: i64,
+        /// Print the customer merged into, as `customer show --json` does.
+        #[arg(long)]
+        json: bool,
     },
     /// Record a customer's NPS answer (0 to 10; at most one in 30 days).
     Rate {
@@ -48,6 +51,9 @@ pub enum CustomerCommand {
         nps: u8,
         #[arg(long)]
         comment: Option<String>,
+        /// Print the customer with their ratings, as `customer show --json` does.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -58,9 +64,12 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        CustomerCommand::Merge { id, into } => {
+        CustomerCommand::Merge { id, into, json } => {
             super::identity::require_admin(agent, "merge customers")?;
             let c = store.merge_customers(id, into, &agent.login)?;
+            if json {
+                return write_json(out, &shown(store, c.id)?);
+            }
             writeln!(out, "merged customer {id} into {} ({})", c.id, for_display_line(&c.name))?;
             Ok(())
         }
@@ -72,8 +81,11 @@ pub fn run(
             writeln!(out, "customer {}: {} · {}", c.id, for_display_line(&c.name), c.tier)?;
             Ok(())
         }
-        CustomerCommand::Rate { id, nps, comment } => {
+        CustomerCommand::Rate { id, nps, comment, json } => {
             store.rate_nps(id, nps, comment.as_deref().unwrap_or(""), &agent.login)?;
+            if json {
+                return write_json(out, &shown(store, id)?);
+            }
             writeln!(out, "customer {id}: NPS {nps} recorded")?;
             Ok(())
         }
@@ -115,15 +127,22 @@ fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> 
     Ok(table.write(out)?)
 }
 
-fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+/// The customer as `customer show --json` prints them.
+pub fn shown(store: &Store, id: i64) -> Result<CustomerShowJson, CliError> {
     let customer = store.customer(id)?;
     let tickets = store.customer_tickets(id, HISTORY)?;
     let ratings = store.customer_ratings(id)?;
+    let satisfaction = SatisfactionJson::from(ratings.as_slice());
+    Ok(CustomerShowJson { customer: CustomerJson::new(&customer, &tickets), satisfaction })
+}
+
+fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     if json {
-        let customer = CustomerJson::new(&customer, &tickets);
-        let satisfaction = SatisfactionJson::from(ratings.as_slice());
-        return write_json(out, &CustomerShowJson { customer, satisfaction });
+        return write_json(out, &shown(store, id)?);
     }
+    let customer = store.customer(id)?;
+    let tickets = store.customer_tickets(id, HISTORY)?;
+    let ratings = store.customer_ratings(id)?;
     writeln!(out, "{} (customer {}, {})", for_display_line(&customer.name), customer.id, customer.tier)?;
     for email in &customer.emails {
         writeln!(out, "email: {}", for_display_line(email))?;

@@ -27,6 +27,8 @@ mod search;
 mod serve;
 mod sla_view;
 mod ticket;
+mod ticket_json;
+mod ticket_list;
 mod ticket_set;
 mod ticket_undo;
 mod ticket_view;

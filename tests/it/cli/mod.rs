@@ -10,6 +10,7 @@ mod keys_table;
 mod no_false_conflicts;
 mod packaging;
 mod report;
+mod scripts;
 mod serve;
 mod several_agents;
 mod snooze_times;
