@@ -55,6 +55,12 @@ pub enum CustomerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write everything the desk holds about a customer to one JSON file, their attachments in a
+    /// folder beside it (what GDPR article 15 asks for).
+    Export(super::privacy::ExportArgs),
+    /// Remove a customer's personal data; their tickets' statuses, times and scores stay for
+    /// reports (what GDPR article 17 asks for; admins only).
+    Erase(super::privacy::EraseArgs),
 }
 
 pub fn run(
@@ -90,6 +96,8 @@ pub fn run(
             Ok(())
         }
         CustomerCommand::List { json } => list(store, json, out),
+        CustomerCommand::Export(args) => super::privacy::export(store, agent, args, out),
+        CustomerCommand::Erase(args) => super::privacy::erase(store, agent, args, out),
         CustomerCommand::Show { id, json } => show(store, id, json, out),
     }
 }

@@ -18,6 +18,7 @@ mod mailbox;
 mod outbox;
 mod output;
 pub mod panic_hook;
+mod privacy;
 mod quarantine;
 pub mod report;
 mod report_cmd;

@@ -57,6 +57,7 @@ pub struct RatedJson {
 pub fn rated(store: &Store, policies: &Policies, t: &Ticket) -> Result<RatedJson, CliError> {
     let ratings = store.customer_ratings(t.customer_id)?;
     let all = super::satisfaction_view::SatisfactionJson::from(ratings.as_slice());
-    let rating = all.ratings.into_iter().filter(|r| r.kind == "csat" && r.ticket_id == Some(t.id)).last();
+    // The newest first: the rating the ticket has now.
+    let rating = all.ratings.into_iter().find(|r| r.kind == "csat" && r.ticket_id == Some(t.id));
     Ok(RatedJson { ticket: ticket(store, policies, t)?, rating })
 }

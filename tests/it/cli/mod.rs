@@ -9,6 +9,7 @@ mod errors;
 mod keys_table;
 mod no_false_conflicts;
 mod packaging;
+mod privacy;
 mod report;
 mod scripts;
 mod serve;

@@ -120,6 +120,12 @@ fn rate_snooze_merge_and_delete_print_the_ticket_as_changed() {
         (&rated["id"], &rated["rating"]["score"], &rated["rating"]["comment"]),
         (&Value::from(1), &Value::from(5), &"Quick!".into())
     );
+    let again = desk.json(&["ticket", "rate", "1", "--csat", "2", "--json"]);
+    assert_eq!(
+        (&again["rating"]["score"], &again["rating"]["good"]),
+        (&Value::from(2), &Value::from(false)),
+        "the rating it has now"
+    );
     let snoozed = desk.json(&["ticket", "snooze", "2", "--until", "2030-01-02T09:00:00Z", "--json"]);
     assert_eq!(snoozed["snoozed_until"], "2030-01-02T09:00:00.000Z");
     let until_reply = desk.json(&["ticket", "snooze", "2", "--until", "reply", "--json"]);
