@@ -224,3 +224,27 @@ fn ticket_list_json_has_the_snooze_and_the_wait() {
     assert_eq!((&listed[0]["snoozed_until"], listed[0]["waiting_since"].is_string()), (&Value::Null, true), "{listed}");
     assert_eq!(desk.json(&["ticket", "show", "1", "--json"])["snoozed_until"], "2030-01-02T09:00:00.000Z");
 }
+
+#[test]
+fn init_and_check_print_what_they_did() {
+    let desk = Desk::empty();
+    let made = desk.json(&["init", "--json"]);
+    assert_eq!((&made["first_admin"]["login"], &made["first_admin"]["role"]), (&"ana".into(), &"admin".into()));
+    assert_eq!(made["database"], desk.db.display().to_string());
+    assert_eq!(desk.json(&["init", "--json"])["first_admin"], Value::Null, "registered once");
+    new_ticket(&desk, "carla@shop.example", "Broken lamp");
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    conn.execute("UPDATE ticket_counts SET n = n + 5", []).unwrap();
+    drop(conn);
+    let run = desk.run(&["check", "--json"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&found["ok"], found["problems"].as_array().unwrap().is_empty()),
+        (&Value::from(false), false),
+        "{found}"
+    );
+    let repaired = desk.json(&["check", "--repair", "--json"]);
+    assert_eq!((&repaired["ok"], &repaired["problems"]), (&Value::from(true), &serde_json::json!([])), "{repaired}");
+    assert!(repaired["repaired"]["counts_differed"].as_u64().unwrap() > 0, "{repaired}");
+}
