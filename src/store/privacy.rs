@@ -33,6 +33,9 @@ pub struct Erasure {
 const PLAIN_FIELDS: &[&str] =
     &["tier", "status", "priority", "assignee", "satisfaction", "snoozed_until", "customer_id"];
 
+/// Index pages an erasure merges per write while it purges the search indexes' old segments.
+const MERGE_PAGES: i64 = 1000;
+
 impl Store {
     pub fn customer_surveys(&self, customer: i64) -> Result<Vec<Survey>> {
         let mut stmt = self.conn.prepare_cached(
@@ -54,19 +57,31 @@ impl Store {
         self.conn.pragma_update(None, "secure_delete", 1)?;
         let erased = self.write(|conn| erase(conn, id, actor)).and_then(|mut erased| {
             self.index_queued()?;
-            // Merged into one segment each, so no old segment keeps their words.
-            self.write(|conn| {
-                conn.execute_batch(
-                    "INSERT INTO ticket_search (ticket_search) VALUES ('optimize');
-                     INSERT INTO ticket_filter (ticket_filter) VALUES ('optimize');",
-                )?;
-                Ok(())
-            })?;
+            for index in ["ticket_search", "ticket_filter"] {
+                self.merge_all_segments(index)?;
+            }
             erased.log_emptied = self.empty_log();
             Ok(erased)
         });
         let _ = self.conn.pragma_update(None, "secure_delete", before);
         erased
+    }
+
+    /// Merge the FTS5 table `index` into one segment, so no old segment keeps an erased
+    /// customer's words, in short writes of `MERGE_PAGES` pages each (a whole `optimize` of a large
+    /// desk's index would hold the write lock for seconds): the first one starts an incremental
+    /// optimize, the next ones go on until one does no work (fewer than two changes).
+    fn merge_all_segments(&self, index: &str) -> Result<()> {
+        let sql = format!("INSERT INTO {index} ({index}, rank) VALUES ('merge', ?1)");
+        let mut pages = -MERGE_PAGES;
+        loop {
+            let before = self.conn.total_changes();
+            self.write(|conn| Ok(conn.execute(&sql, [pages])?))?;
+            if pages > 0 && self.conn.total_changes() - before < 2 {
+                return Ok(());
+            }
+            pages = MERGE_PAGES;
+        }
     }
 
     /// Rewrite the whole file without its free space (`VACUUM`): old copies of rows written before
