@@ -121,7 +121,7 @@ fn local_time(t: Timestamp, zone: Zone) -> String {
 
 /// One entry of `audit --json`.
 #[derive(Debug, Serialize)]
-struct EntryJson<'a> {
+pub struct EntryJson<'a> {
     /// `event` (a ticket's event log) or `audit` (the audit log).
     source: &'static str,
     id: i64,
@@ -137,12 +137,19 @@ struct EntryJson<'a> {
 }
 
 fn write_json(out: &mut dyn Write, e: &AuditEntry, count: usize) -> std::io::Result<()> {
+    write!(out, "{}\n  ", if count > 0 { "," } else { "" })?;
+    serde_json::to_writer(&mut *out, &entry_json(e))?;
+    Ok(())
+}
+
+/// The entry as `audit --json` prints it.
+pub fn entry_json(e: &AuditEntry) -> EntryJson<'_> {
     let subject = match e.kind {
         SubjectKind::Config => serde_json::Value::Null,
         SubjectKind::Agent => e.subject.clone().into(),
         _ => e.subject.parse::<i64>().map_or_else(|_| e.subject.clone().into(), Into::into),
     };
-    let json = EntryJson {
+    EntryJson {
         source: if e.source == Source::Event { "event" } else { "audit" },
         id: e.id,
         at: rfc3339(e.at),
@@ -152,8 +159,5 @@ fn write_json(out: &mut dyn Write, e: &AuditEntry, count: usize) -> std::io::Res
         field: &e.field,
         old: e.old.as_deref(),
         new: e.new.as_deref(),
-    };
-    write!(out, "{}\n  ", if count > 0 { "," } else { "" })?;
-    serde_json::to_writer(&mut *out, &json)?;
-    Ok(())
+    }
 }

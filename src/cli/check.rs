@@ -33,6 +33,59 @@ pub fn repair(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
+/// What `check --repair` rebuilt.
+#[derive(serde::Serialize)]
+struct RepairedJson {
+    counts_differed: usize,
+    filter_entries_out_of_step: i64,
+}
+
+/// `check --json`: the problems found (after the repair, with `--repair`); exit 1 when any.
+pub fn check_json(store: &Store, repair: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    #[derive(serde::Serialize)]
+    struct CheckJson {
+        database: String,
+        ok: bool,
+        problems: Vec<String>,
+        repaired: Option<RepairedJson>,
+    }
+    let repaired = match repair {
+        false => None,
+        true => {
+            let counts_differed = store.count_drift()?.len();
+            store.rebuild_counts()?;
+            let (wrong, orphans) = store.filter_index_drift()?;
+            store.rebuild_filter_index()?;
+            Some(RepairedJson { counts_differed, filter_entries_out_of_step: wrong + orphans })
+        }
+    };
+    let problems: Vec<String> = store.check()?.iter().map(|p| p.to_string()).collect();
+    let database = store.path().display().to_string();
+    let n = problems.len();
+    super::output::write_json(out, &CheckJson { database: database.clone(), ok: n == 0, problems, repaired })?;
+    match n {
+        0 => Ok(()),
+        n => Err(CliError::Refused(format!("{database} has {n} problem(s)"))),
+    }
+}
+
+/// `init --json`: the database, the first admin this run registered (else null), the group.
+pub fn init_json(
+    store: &Store,
+    admin: Option<&crate::domain::Agent>,
+    group: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    #[derive(serde::Serialize)]
+    struct InitJson<'a> {
+        database: String,
+        first_admin: Option<super::output::AgentJson>,
+        group: Option<&'a str>,
+    }
+    let first_admin = admin.map(super::output::AgentJson::from);
+    super::output::write_json(out, &InitJson { database: store.path().display().to_string(), first_admin, group })
+}
+
 /// Copy the database to `to`, consistently, while other agents keep working.
 pub fn backup(store: &Store, to: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     store.backup_to(to)?;

@@ -39,6 +39,9 @@ pub enum CustomerCommand {
         id: i64,
         #[arg(long, value_name = "ID")]
         into: i64,
+        /// Print the customer merged into, as `customer show --json` does.
+        #[arg(long)]
+        json: bool,
     },
     /// Record a customer's NPS answer (0 to 10; at most one in 30 days).
     Rate {
@@ -47,7 +50,16 @@ pub enum CustomerCommand {
         nps: u8,
         #[arg(long)]
         comment: Option<String>,
+        /// Print the customer with their ratings, as `customer show --json` does.
+        #[arg(long)]
+        json: bool,
     },
+    /// Write everything the desk holds about a customer to one JSON file, their attachments in a
+    /// folder beside it (what GDPR article 15 asks for).
+    Export(super::privacy::ExportArgs),
+    /// Remove a customer's personal data; their tickets' statuses, times and scores stay for
+    /// reports (what GDPR article 17 asks for; admins only).
+    Erase(super::privacy::EraseArgs),
 }
 
 pub fn run(
@@ -57,21 +69,29 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        CustomerCommand::Merge { id, into } => {
+        CustomerCommand::Merge { id, into, json } => {
             super::identity::require_admin(agent, "merge customers")?;
             let c = store.merge_customers(id, into, &agent.login)?;
+            if json {
+                return write_json(out, &shown(store, c.id)?);
+            }
             writeln!(out, "merged customer {id} into {} ({})", c.id, for_display_line(&c.name))?;
             Ok(())
         }
         CustomerCommand::New(args) => super::customer_records::new(store, agent, args, out),
         CustomerCommand::Set(args) => super::customer_records::set(store, agent, args, out),
         CustomerCommand::Email(cmd) => super::customer_records::email(store, agent, cmd, out),
-        CustomerCommand::Rate { id, nps, comment } => {
+        CustomerCommand::Rate { id, nps, comment, json } => {
             store.rate_nps(id, nps, comment.as_deref().unwrap_or(""), &agent.login)?;
+            if json {
+                return write_json(out, &shown(store, id)?);
+            }
             writeln!(out, "customer {id}: NPS {nps} recorded")?;
             Ok(())
         }
         CustomerCommand::List { json } => list(store, json, out),
+        CustomerCommand::Export(args) => super::privacy::export(store, agent, args, out),
+        CustomerCommand::Erase(args) => super::privacy::erase(store, agent, args, out),
         CustomerCommand::Show { id, json } => show(store, id, json, out),
     }
 }
@@ -109,15 +129,22 @@ fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> 
     Ok(table.write(out)?)
 }
 
-pub(super) fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+/// The customer as `customer show --json` prints them.
+pub fn shown(store: &Store, id: i64) -> Result<CustomerShowJson, CliError> {
     let customer = store.customer(id)?;
     let tickets = store.customer_tickets(id, HISTORY)?;
     let ratings = store.customer_ratings(id)?;
+    let satisfaction = SatisfactionJson::from(ratings.as_slice());
+    Ok(CustomerShowJson { customer: CustomerJson::new(&customer, &tickets), satisfaction })
+}
+
+pub(super) fn show(store: &Store, id: i64, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     if json {
-        let customer = CustomerJson::new(&customer, &tickets);
-        let satisfaction = SatisfactionJson::from(ratings.as_slice());
-        return write_json(out, &CustomerShowJson { customer, satisfaction });
+        return write_json(out, &shown(store, id)?);
     }
+    let customer = store.customer(id)?;
+    let tickets = store.customer_tickets(id, HISTORY)?;
+    let ratings = store.customer_ratings(id)?;
     writeln!(out, "{} (customer {}, {})", for_display_line(&customer.name), customer.id, customer.tier)?;
     for email in &customer.emails {
         writeln!(out, "email: {}", for_display_line(email))?;

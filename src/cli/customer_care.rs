@@ -19,6 +19,8 @@ pub struct CareSettings {
     pub sla: Option<crate::config::SlaConfig>,
     /// Days a pending ticket waits for the customer before it is offered for solving.
     pub stale_days: u32,
+    /// The config's `[[views]]`, for `ticket list --view`.
+    pub views: Vec<crate::config::ViewConfig>,
 }
 
 impl CareSettings {
@@ -29,6 +31,7 @@ impl CareSettings {
             macros_dir: folder.join("macros"),
             sla: config.sla.clone(),
             stale_days: config.stale_days(),
+            views: config.views.clone(),
         }
     }
 
@@ -52,11 +55,24 @@ pub fn stale(
     agent: &Agent,
     settings: &CareSettings,
     outbound: Option<&Outbound>,
-    solve: bool,
+    (solve, json): (bool, bool),
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
     let days = settings.stale_days;
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+    if json {
+        let tickets = match solve {
+            true => store.solve_stale_pending(before, None, &agent.login)?,
+            false => store.stale_pending(before)?,
+        };
+        let shown: Result<Vec<_>, CliError> =
+            tickets.iter().map(|t| super::ticket_json::ticket(store, &settings.policies, t)).collect();
+        super::output::write_json(out, &shown?)?;
+        for t in tickets.iter().filter(|_| solve) {
+            survey_if_solved(store, settings, outbound, t.id, crate::domain::Status::Pending, &mut std::io::stderr())?;
+        }
+        return Ok(());
+    }
     if solve {
         let solved = store.solve_stale_pending(before, None, &agent.login)?;
         if solved.is_empty() {

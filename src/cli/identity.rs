@@ -72,11 +72,17 @@ pub fn require_admin(agent: &Agent, what: &'static str) -> Result<(), CliError> 
 }
 
 /// `frontdesk init`: the database exists once opened; register the first admin if there is none.
-pub fn init(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
+/// Returns the admin registered by this run; says so unless `quiet` (for `--json`).
+pub fn init(store: &Store, quiet: bool, out: &mut dyn Write) -> Result<Option<Agent>, CliError> {
     let login = os_login()?;
-    writeln!(out, "database {} is ready", store.path().display())?;
-    if register_if_first(store, &login)? {
+    if !quiet {
+        writeln!(out, "database {} is ready", store.path().display())?;
+    }
+    if !register_if_first(store, &login)? {
+        return Ok(None);
+    }
+    if !quiet {
         writeln!(out, "registered {login} as its first admin")?;
     }
-    Ok(())
+    Ok(store.agent(&login)?)
 }

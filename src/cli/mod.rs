@@ -20,6 +20,7 @@ mod org;
 mod outbox;
 mod output;
 pub mod panic_hook;
+mod privacy;
 mod quarantine;
 pub mod report;
 mod report_cmd;
@@ -29,6 +30,8 @@ mod search;
 mod serve;
 mod sla_view;
 mod ticket;
+mod ticket_json;
+mod ticket_list;
 mod ticket_set;
 mod ticket_undo;
 mod ticket_view;
@@ -68,12 +71,18 @@ pub enum Command {
         /// Share the database with this group (mode 0660) instead of keeping it to yourself (0600).
         #[arg(long, value_name = "NAME")]
         group: Option<String>,
+        /// Print the database, its first admin (when this run registered one) and group, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Check the database: SQLite's integrity check and frontdesk's own invariants.
     Check {
         /// Rebuild what can be rebuilt from the tickets (the kept counts), then check.
         #[arg(long)]
         repair: bool,
+        /// Print the problems found and what was rebuilt, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the database to PATH, consistently, while others keep working.
     Backup { path: PathBuf },
@@ -187,18 +196,26 @@ fn run_command(
         Command::Keys { json } => config_cmd::keys(config, json, out),
         Command::Completions { shell } => generate::completions(shell, out),
         Command::Man => generate::man(out),
-        Command::Init { group } => {
+        Command::Init { group, json } => {
             let store = open_store(paths, demo)?;
-            identity::init(&store, out)?;
-            if let Some(group) = group {
-                store.share_with_group(&group)?;
-                writeln!(out, "shared with the group {group} (mode 0660)")?;
+            let admin = identity::init(&store, json, out)?;
+            if let Some(group) = &group {
+                store.share_with_group(group)?;
+                if !json {
+                    writeln!(out, "shared with the group {group} (mode 0660)")?;
+                }
             }
-            Ok(())
+            match json {
+                true => check::init_json(&store, admin.as_ref(), group.as_deref(), out),
+                false => Ok(()),
+            }
         }
-        Command::Check { repair } => {
+        Command::Check { repair, json } => {
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
+            if json {
+                return check::check_json(&store, repair, out);
+            }
             if repair {
                 check::repair(&store, out)?;
             }

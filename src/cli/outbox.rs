@@ -20,7 +20,11 @@ pub enum OutboxCommand {
         json: bool,
     },
     /// Try to deliver every waiting reply again.
-    Flush,
+    Flush {
+        /// Print each reply tried, as `outbox list --json` shows it after the try.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -37,6 +41,22 @@ struct OutboxJson {
     next_try_at: Option<String>,
 }
 
+impl From<&crate::store::OutboxEntry> for OutboxJson {
+    fn from(e: &crate::store::OutboxEntry) -> Self {
+        OutboxJson {
+            id: e.id,
+            ticket: e.ticket_id,
+            message: e.message_id,
+            recipient: e.recipient.clone(),
+            attempts: e.attempts,
+            error: e.last_error.clone(),
+            created_at: rfc3339(e.created_at),
+            sent_at: e.sent_at.map(rfc3339),
+            next_try_at: e.next_try_at.filter(|_| e.sent_at.is_none()).map(rfc3339),
+        }
+    }
+}
+
 pub fn run(
     store: &Store,
     outbound: Option<&Outbound>,
@@ -45,7 +65,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     match cmd {
         OutboxCommand::List { all, json } => list(store, all, json, out),
-        OutboxCommand::Flush => {
+        OutboxCommand::Flush { json } => {
             let Some(outbound) = outbound else {
                 return Err(CliError::Refused(
                     "no mail is sent: the config has no [mail.outbound] section (see config.example.toml)".into(),
@@ -53,6 +73,17 @@ pub fn run(
             };
             let results = outbound.flush(store)?;
             let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+            if json {
+                let tried: Vec<i64> = results.iter().map(|(e, _)| e.id).collect();
+                let rows = store.outbox(true)?;
+                let rows: Vec<OutboxJson> =
+                    rows.iter().filter(|e| tried.contains(&e.id)).map(OutboxJson::from).collect();
+                write_json(out, &rows)?;
+                return match failed {
+                    0 => Ok(()),
+                    n => Err(CliError::Refused(format!("{n} replies could not be delivered; they stay in the outbox"))),
+                };
+            }
             for (entry, result) in &results {
                 match result {
                     Ok(()) => {
@@ -79,20 +110,7 @@ pub fn run(
 fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let rows = store.outbox(all)?;
     if json {
-        let rows: Vec<_> = rows
-            .iter()
-            .map(|e| OutboxJson {
-                id: e.id,
-                ticket: e.ticket_id,
-                message: e.message_id,
-                recipient: e.recipient.clone(),
-                attempts: e.attempts,
-                error: e.last_error.clone(),
-                created_at: rfc3339(e.created_at),
-                sent_at: e.sent_at.map(rfc3339),
-                next_try_at: e.next_try_at.filter(|_| e.sent_at.is_none()).map(rfc3339),
-            })
-            .collect();
+        let rows: Vec<_> = rows.iter().map(OutboxJson::from).collect();
         return write_json(out, &rows);
     }
     let mut table = Table::new(&["ID", "TICKET", "TO", "TRIES", "NEXT TRY", "STATE"]);

@@ -38,6 +38,9 @@ pub struct TicketJson {
     pub version: i64,
     /// Since when the customer has waited on us, while the ticket needs a reply; else null.
     pub waiting_since: Option<String>,
+    /// When the ticket comes back from a snooze; `9999-12-31T23:59:59.000Z` when it waits for the
+    /// customer to write; null when it is not snoozed.
+    pub snoozed_until: Option<String>,
     /// The SLA clocks, when a policy applies (`[sla]` in the config).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<super::sla_view::SlaJson>,
@@ -60,6 +63,7 @@ impl From<&Ticket> for TicketJson {
             solved_at: t.solved_at.map(rfc3339),
             version: t.version,
             waiting_since: t.waiting_since.map(rfc3339),
+            snoozed_until: None,
             sla: None,
         }
     }

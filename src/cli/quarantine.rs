@@ -29,6 +29,9 @@ pub enum QuarantineCommand {
         /// The sender to import it as, when its own is missing or unusable.
         #[arg(long, value_name = "ADDR")]
         from: Option<String>,
+        /// Print the mail as `quarantine list --json` shows it and what its import did, as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -42,28 +45,31 @@ struct QuarantineJson {
     released: bool,
 }
 
+impl From<&crate::store::QuarantinedMail> for QuarantineJson {
+    fn from(q: &crate::store::QuarantinedMail) -> Self {
+        QuarantineJson {
+            id: q.id,
+            reason: q.reason.clone(),
+            source: q.source.clone(),
+            size: q.size,
+            created_at: rfc3339(q.created_at),
+            released: q.released,
+        }
+    }
+}
+
 pub fn run(store: &Store, config: &Config, cmd: QuarantineCommand, out: &mut dyn Write) -> Result<(), CliError> {
     match cmd {
         QuarantineCommand::List { all, json } => list(store, all, json, out),
         QuarantineCommand::Show { id } => show(store, id, out),
-        QuarantineCommand::Release { id, from } => release(store, config, id, from.as_deref(), out),
+        QuarantineCommand::Release { id, from, json } => release(store, config, (id, json), from.as_deref(), out),
     }
 }
 
 fn list(store: &Store, all: bool, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     let rows = store.quarantined(all)?;
     if json {
-        let rows: Vec<_> = rows
-            .iter()
-            .map(|q| QuarantineJson {
-                id: q.id,
-                reason: q.reason.clone(),
-                source: q.source.clone(),
-                size: q.size,
-                created_at: rfc3339(q.created_at),
-                released: q.released,
-            })
-            .collect();
+        let rows: Vec<_> = rows.iter().map(QuarantineJson::from).collect();
         return write_json(out, &rows);
     }
     let mut table = Table::new(&["ID", "SIZE", "WHEN", "SOURCE", "REASON"]);
@@ -93,7 +99,13 @@ fn show(store: &Store, id: i64, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
-fn release(store: &Store, config: &Config, id: i64, from: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+fn release(
+    store: &Store,
+    config: &Config,
+    (id, json): (i64, bool),
+    from: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if let Some(from) = from.filter(|f| !crate::domain::is_mail_address(&crate::mail::sender::normalize(f))) {
         return Err(CliError::Refused(format!("--from '{}' is not an email address", for_display_line(from))));
     }
@@ -110,6 +122,16 @@ fn release(store: &Store, config: &Config, id: i64, from: Option<&str>, out: &mu
         ))),
         outcome => {
             store.mark_released(id)?;
+            if json {
+                #[derive(Serialize)]
+                struct Released {
+                    quarantine: QuarantineJson,
+                    import: import::ImportJson,
+                }
+                let (q, _) = store.quarantined_mail(id)?;
+                let import = import::to_json(q.source.clone(), &outcome);
+                return write_json(out, &Released { quarantine: QuarantineJson::from(&q), import });
+            }
             writeln!(out, "released {id}: {}", import::describe(&outcome))?;
             Ok(())
         }

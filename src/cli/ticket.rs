@@ -1,15 +1,12 @@
 //! `frontdesk ticket …`: create, list, show, answer and change tickets.
 
 use super::customer_care::CareSettings;
-use super::output::{or_dash, write_json, Table, TicketDetailJson, TicketJson};
+use super::output::{rfc3339, write_json, TicketDetailJson};
 use super::sla_view::{self, SlaJson};
 use super::{ticket_view, CliError};
 use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
-use crate::domain::{
-    lifecycle, short_age, Agent, Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange,
-};
-use crate::domain::{AssigneeFilter, Sort, TicketFilter};
+use crate::domain::{lifecycle, Agent, Channel, MessageKind, NewTicket, Priority, Status, Ticket, TicketChange};
 use crate::mail::outbound::{Outbound, ReplyOptions, SendError};
 use crate::store::{Store, StoreError};
 use chrono::Utc;
@@ -21,7 +18,7 @@ pub enum TicketCommand {
     /// Open a ticket for a customer (created when the address is new).
     New(NewArgs),
     /// List tickets, most recently updated first.
-    List(ListArgs),
+    List(super::ticket_list::ListArgs),
     /// Show a ticket with its conversation and history.
     Show {
         id: i64,
@@ -54,6 +51,9 @@ pub enum TicketCommand {
         /// Attach this file to the reply (25 MB in all at most); repeat for more.
         #[arg(long, value_name = "FILE", conflicts_with = "note")]
         attach: Vec<std::path::PathBuf>,
+        /// Print the message added and the ticket as it now is, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the canned replies (built in, and `macros/*.toml` beside the config file).
     Macros,
@@ -65,18 +65,27 @@ pub enum TicketCommand {
         csat: crate::domain::satisfaction::Csat,
         #[arg(long)]
         comment: Option<String>,
+        /// Print the ticket as rated and its rating, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Merge a ticket into another of the same customer: its conversation moves, it is closed (admins only).
     Merge {
         id: i64,
         #[arg(long, value_name = "N")]
         into: i64,
+        /// Print both tickets as they now are, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Pending tickets the customer has not answered for `[sla] solve_pending_after_days` (default 7).
     Stale {
         /// Solve them all.
         #[arg(long)]
         solve: bool,
+        /// Print the tickets (as solved, with --solve) as a JSON array.
+        #[arg(long)]
+        json: bool,
     },
     /// Take a ticket out of the working views until a time (or until the customer writes).
     Snooze {
@@ -86,6 +95,9 @@ pub enum TicketCommand {
         /// or `reply` (until the customer writes, however long that takes).
         #[arg(long, value_name = "TIME")]
         until: String,
+        /// Print the ticket as snoozed, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Change the status, priority, assignee or tags of one ticket or several (`set 12 15 19`, or
     /// the numbers on stdin with `-`).
@@ -96,6 +108,9 @@ pub enum TicketCommand {
         /// Say you mean it: nothing of the ticket can be brought back.
         #[arg(long)]
         yes: bool,
+        /// Print the ticket as it was before it was deleted, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Undo the last change to a ticket (status, priority, owner, tags, snooze, rating, a ticket
     /// merge); again to undo the one before. Sent messages and customer merges stay.
@@ -119,35 +134,9 @@ pub struct NewArgs {
     /// The customer's first message.
     #[arg(long, default_value = "")]
     body: String,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Only tickets in this status (repeat for several).
-    #[arg(long = "status", value_name = "STATUS")]
-    statuses: Vec<Status>,
-    /// A login, `me` or `none`.
-    #[arg(long, value_name = "LOGIN|me|none")]
-    assignee: Option<String>,
-    #[arg(long)]
-    tag: Option<String>,
-    /// `due` (back from a snooze, then breached, then nearly due SLA clocks, then the rest; in
-    /// each the customers waiting on us first, the longest wait first), `updated`, `created` or
-    /// `priority`.
-    #[arg(long, default_value = "due", value_parser = parse_sort)]
-    sort: Sort,
-    /// Only tickets that need a reply: the customer wrote last, the ticket is new or open and not
-    /// snoozed. Shows how long each has waited.
-    #[arg(long)]
-    needs_reply: bool,
-    #[arg(long, default_value_t = 50)]
-    limit: usize,
+    /// Print the ticket made, as JSON.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_sort(text: &str) -> Result<Sort, String> {
-    text.parse()
 }
 
 pub fn run(
@@ -160,9 +149,9 @@ pub fn run(
 ) -> Result<(), CliError> {
     match cmd {
         TicketCommand::New(args) => new(store, agent, args, settings, out),
-        TicketCommand::List(args) => list(store, agent, &args, &settings.policies, out),
+        TicketCommand::List(args) => super::ticket_list::run(store, agent, &args, settings, out),
         TicketCommand::Show { id, json } => show(store, id, json, &settings.policies, out),
-        TicketCommand::Reply { id, note, body, macro_name, expect_last, status, cc, bcc, attach } => {
+        TicketCommand::Reply { id, note, body, macro_name, expect_last, status, cc, bcc, attach, json } => {
             let before = store.ticket(id)?.status; // an unknown ticket is named before stdin is read
             let options = reply_options(cc, bcc, &attach, outbound)?;
             let (body, mut change) = match macro_name {
@@ -177,15 +166,24 @@ pub fn run(
             }
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
             let answer = Answer { id, kind, expect_last, change, before, options };
-            reply(store, agent, answer, body, outbound, out)?;
-            super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
+            if !json {
+                reply(store, agent, answer, body, outbound, out)?;
+                return super::customer_care::survey_if_solved(store, settings, outbound, id, before, out);
+            }
+            // What was said goes to stderr, so stdout stays one JSON document.
+            let message = reply(store, agent, answer, body, outbound, &mut std::io::stderr())?;
+            super::customer_care::survey_if_solved(store, settings, outbound, id, before, &mut std::io::stderr())?;
+            write_json(out, &super::ticket_json::reply(store, &settings.policies, message, id)?)
         }
-        TicketCommand::Rate { id, csat, comment } => {
+        TicketCommand::Rate { id, csat, comment, json } => {
             let t = store.rate_ticket(id, csat, comment.as_deref().unwrap_or(""), &agent.login)?;
+            if json {
+                return write_json(out, &super::ticket_json::rated(store, &settings.policies, &t)?);
+            }
             writeln!(out, "ticket #{}: rated {}", t.id, csat.label())?;
             Ok(())
         }
-        TicketCommand::Snooze { id, until } => {
+        TicketCommand::Snooze { id, until, json } => {
             let zone = crate::domain::when::agent_zone();
             let until = match until.trim() {
                 "reply" => crate::domain::sla::until_reply(),
@@ -195,6 +193,9 @@ pub fn run(
                 })?,
             };
             let t = store.snooze_ticket(id, until, &agent.login)?;
+            if json {
+                return write_json(out, &super::ticket_json::ticket(store, &settings.policies, &t)?);
+            }
             if crate::domain::sla::is_until_reply(until) {
                 writeln!(out, "ticket #{} snoozed until the customer writes", t.id)?;
             } else {
@@ -203,13 +204,23 @@ pub fn run(
             }
             Ok(())
         }
-        TicketCommand::Merge { id, into } => {
+        TicketCommand::Merge { id, into, json } => {
             super::identity::require_admin(agent, "merge tickets")?;
             let t = store.merge_tickets(id, into, &agent.login)?;
+            if json {
+                let (into, merged) = (&t, &store.ticket(id)?);
+                let ticket = |t| super::ticket_json::ticket(store, &settings.policies, t);
+                return write_json(
+                    out,
+                    &super::ticket_json::MergeJson { into: ticket(into)?, merged: ticket(merged)? },
+                );
+            }
             writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
             Ok(())
         }
-        TicketCommand::Stale { solve } => super::customer_care::stale(store, agent, settings, outbound, solve, out),
+        TicketCommand::Stale { solve, json } => {
+            super::customer_care::stale(store, agent, settings, outbound, (solve, json), out)
+        }
         TicketCommand::Macros => {
             for m in settings.macros() {
                 writeln!(out, "{}", for_display_line(&m.name))?;
@@ -217,14 +228,22 @@ pub fn run(
             Ok(())
         }
         TicketCommand::Set(args) => super::ticket_set::run(store, agent, args, settings, outbound, out),
-        TicketCommand::Delete { id, yes } => {
+        TicketCommand::Delete { id, yes, json } => {
             super::identity::require_admin(agent, "delete tickets")?;
             if !yes {
                 return Err(CliError::Refused(format!(
                     "deleting #{id} cannot be undone: run it again with --yes if you mean it"
                 )));
             }
+            let shown = if json {
+                Some(super::ticket_json::ticket(store, &settings.policies, &store.ticket(id)?)?)
+            } else {
+                None
+            };
             let ticket = store.delete_ticket(id, &agent.login)?;
+            if let Some(shown) = shown {
+                return write_json(out, &shown);
+            }
             writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
             Ok(())
         }
@@ -250,71 +269,11 @@ fn new(
     };
     let ticket = store.create_ticket(&new, &agent.login)?;
     let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier))?;
+    if args.json {
+        return write_json(out, &super::ticket_json::ticket(store, &settings.policies, &ticket)?);
+    }
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
     Ok(())
-}
-
-fn list(
-    store: &Store,
-    agent: &Agent,
-    args: &ListArgs,
-    policies: &Policies,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let assignee = match args.assignee.as_deref().map(|a| super::ticket_set::who(a, agent)) {
-        None => AssigneeFilter::Any,
-        Some(None) => AssigneeFilter::Nobody,
-        Some(Some(login)) => AssigneeFilter::Agent(login),
-    };
-    let filter = TicketFilter {
-        statuses: args.statuses.clone(),
-        assignee,
-        tags: args.tag.iter().cloned().collect(),
-        sort: args.sort,
-        needs_reply: args.needs_reply,
-        ..TicketFilter::default()
-    };
-    if args.sort == Sort::Due {
-        while store.refresh_due(policies, crate::store::DUE_BATCH, true)? > 0 {}
-    }
-    let tickets = store.list_tickets(&filter, None, args.limit)?;
-    let now = Utc::now();
-    let mut clocks = sla_view::clocks(store, policies, &tickets, now)?;
-    if args.json {
-        let json = tickets.iter().map(|t| TicketJson {
-            sla: clocks.remove(&t.id).map(|(c, _)| SlaJson::from(c.as_slice())),
-            ..TicketJson::from(t)
-        });
-        return write_json(out, &json.collect::<Vec<_>>());
-    }
-    let with_due = !clocks.is_empty();
-    let mut header = vec!["ID", "STATUS", "PRIORITY", "ASSIGNEE", "UPDATED", "CUSTOMER", "SUBJECT"];
-    if with_due {
-        header.insert(5, "DUE");
-    }
-    if args.needs_reply {
-        header.insert(5, "WAITING");
-    }
-    let mut table = Table::new(&header);
-    for t in &tickets {
-        let mut row = vec![
-            t.id.to_string(),
-            t.status.to_string(),
-            t.priority.to_string(),
-            or_dash(t.assignee.as_deref()),
-            short_age(t.updated_at, now),
-            t.customer_name.clone(),
-            t.subject.clone(),
-        ];
-        if with_due {
-            row.insert(5, sla_view::due_cell(clocks.get(&t.id).map(|(c, _)| c.as_slice())));
-        }
-        if args.needs_reply {
-            row.insert(5, t.waiting_since.map_or_else(|| "-".to_string(), |since| short_age(since, now)));
-        }
-        table.row(row);
-    }
-    Ok(table.write(out)?)
 }
 
 fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn Write) -> Result<(), CliError> {
@@ -323,6 +282,7 @@ fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn W
     if json {
         let mut json = TicketDetailJson::from(&detail);
         json.ticket.sla = clocks.map(|(c, _)| SlaJson::from(c.as_slice()));
+        json.ticket.snoozed_until = store.snoozes(std::slice::from_ref(&detail.ticket))?.get(&id).copied().map(rfc3339);
         return write_json(out, &json);
     }
     ticket_view::write(&detail, out)?;
@@ -402,7 +362,7 @@ fn reply(
     body: Option<String>,
     outbound: Option<&Outbound>,
     out: &mut dyn Write,
-) -> Result<(), CliError> {
+) -> Result<i64, CliError> {
     // Refused before stdin is read, so nothing typed there is lost (the store checks it again).
     if let Some(to) = change.status.filter(|to| !lifecycle::may_move(before, *to)) {
         return Err(CliError::Refused(format!(
@@ -425,7 +385,8 @@ fn reply(
         let stored = store.reply_and_change(id, kind, &agent.login, &body, expect_last, &change);
         let (message, ticket) = stored.map_err(|e| keep_text(store, agent, (id, kind), &body, e))?;
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
-        return Ok(changed(&ticket, out)?);
+        changed(&ticket, out)?;
+        return Ok(message.id);
     };
     let (message, ticket, delivered) =
         match outbound.send_reply_with(store, agent, (id, &body), expect_last, Some(&change), &options) {
@@ -448,7 +409,8 @@ fn reply(
             for_display_line(&e)
         )?,
     }
-    Ok(changed(&ticket, out)?)
+    changed(&ticket, out)?;
+    Ok(message.id)
 }
 
 fn read_stdin() -> Result<String, CliError> {

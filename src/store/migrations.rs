@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     PRIORITY_PAGES,
     FILTER_INDEX_DEFERRED,
     ORGANIZATION_RECORDS,
+    ERASURE,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -899,5 +900,32 @@ BEGIN
     INSERT OR IGNORE INTO organization_domains (domain, organization_id)
         SELECT lower(value), NEW.id FROM json_each('["' || replace(trim(NEW.domains), ' ', '","') || '"]')
         WHERE value <> '';
+END;
+"#;
+
+/// A customer's erasure (`Store::erase_customer`): the events and audit rows about them keep who,
+/// what and when, but the text in them (a subject, a name, an address) is cleared. The logs stay
+/// append-only for every other write: an update passes only while the customer is in `erasing`,
+/// which the erasure's own transaction fills and empties, and only to `old` and `new`.
+const ERASURE: &str = r#"
+CREATE TABLE IF NOT EXISTS erasing (customer_id INTEGER PRIMARY KEY);
+
+DROP TRIGGER IF EXISTS events_are_append_only;
+CREATE TRIGGER IF NOT EXISTS events_are_append_only BEFORE UPDATE ON events
+WHEN NOT (NEW.id = OLD.id AND NEW.ticket_id = OLD.ticket_id AND NEW.actor = OLD.actor AND NEW.field = OLD.field
+          AND NEW.created_at = OLD.created_at
+          AND OLD.ticket_id IN (SELECT t.id FROM tickets t JOIN erasing e ON e.customer_id = t.customer_id))
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+DROP TRIGGER IF EXISTS audit_is_append_only;
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only BEFORE UPDATE ON audit
+WHEN NOT (NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.subject_kind = OLD.subject_kind
+          AND NEW.subject_id = OLD.subject_id AND NEW.field = OLD.field AND NEW.ticket_id IS OLD.ticket_id
+          AND NEW.customer_id IS OLD.customer_id
+          AND OLD.customer_id IN (SELECT customer_id FROM erasing))
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
 "#;

@@ -24,6 +24,7 @@ mod migrations;
 mod organizations;
 mod outbox;
 mod presence;
+mod privacy;
 mod quarantine;
 mod ratings;
 mod raw_headers;
@@ -51,6 +52,7 @@ pub use mail::MAIL_ACTOR;
 pub use mailboxes::{MailboxPosition, MailboxProblem};
 pub use organizations::OrganizationSummary;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
+pub use privacy::{Erasure, Survey};
 pub use quarantine::QuarantinedMail;
 pub use service::ServiceState;
 
@@ -104,6 +106,9 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(check)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Content freed inside a page is zeroed as it is freed (no extra I/O), so an old copy of a
+        // row (a name, an address) does not linger in the file for an erasure to miss.
+        conn.pragma_update(None, "secure_delete", "FAST")?;
         // A conversation alone prepares more statements than the default cache of 16 holds: with
         // it, opening one re-prepared its queries every time (p50 0.54 ms, 0.28 ms with room).
         conn.set_prepared_statement_cache_capacity(64);

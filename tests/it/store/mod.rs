@@ -10,6 +10,7 @@ mod demo_promises;
 mod filter_index;
 mod mailboxes;
 mod pages;
+mod privacy;
 mod records;
 mod replies;
 mod reply_mail;
