@@ -22,6 +22,7 @@ mod quarantine;
 pub mod report;
 mod report_cmd;
 mod report_table;
+mod rules;
 mod satisfaction_view;
 mod search;
 mod serve;
@@ -123,6 +124,10 @@ pub enum Command {
     /// How the desk is doing: volume, response and resolution times, SLA, satisfaction, beside the
     /// period before; --explain says what each figure counts, --tickets which tickets it counts.
     Report(report_cmd::ReportArgs),
+    /// Rules ([[rules]] in the config, rules/*.toml beside it): check them, test a mail against
+    /// them, run the timed ones now.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -258,6 +263,12 @@ fn run_command(
             identity::acting_agent(&store, as_login)?;
             report_cmd::run(&store, config, &args, out)
         }
+        Command::Rules(rules::RulesCommand::Check) => rules::check(config, out, &mut std::io::stderr()),
+        Command::Rules(rules::RulesCommand::Test { mail }) => {
+            rules::test(&open_store(paths, demo)?, config, &mail, out)
+        }
+        // Like `serve`, the timed rules run as whoever cron runs them as.
+        Command::Rules(rules::RulesCommand::Run) => rules::run(&open_store(paths, demo)?, config, paths, out),
     }
 }
 

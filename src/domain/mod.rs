@@ -12,6 +12,7 @@ pub mod mail;
 mod presence;
 pub mod recipients;
 pub mod report;
+pub mod rules;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;

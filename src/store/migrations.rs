@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     FILTER_INDEX,
     REPORT_EVENTS,
     PRIORITY_PAGES,
+    RULES,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -734,4 +735,25 @@ END;
 const REPORT_EVENTS: &str = r#"
 CREATE INDEX IF NOT EXISTS events_clock_by_ticket ON events(ticket_id, id, field, created_at, new)
     WHERE field IN ('status', 'reply', 'customer');
+"#;
+
+/// Rules: the firings of each rule on each ticket (a timed trigger fires once per ticket and rule)
+/// the login a round robin picked last, and which rule wrote a message.
+const RULES: &str = r#"
+CREATE TABLE IF NOT EXISTS rule_firings (
+    rule      TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    trigger   TEXT NOT NULL,
+    fired_at  INTEGER NOT NULL,
+    PRIMARY KEY (rule, ticket_id, trigger)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rule_firings_by_ticket ON rule_firings(ticket_id);
+
+CREATE TABLE IF NOT EXISTS rule_turns (
+    rule       TEXT PRIMARY KEY,
+    last_login TEXT NOT NULL
+);
+
+-- A note or canned reply a rule wrote: `rule:NAME` (author_login names agents only).
+ALTER TABLE messages ADD COLUMN author_rule TEXT;
 "#;

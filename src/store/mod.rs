@@ -28,6 +28,7 @@ mod raw_headers;
 mod reply_check;
 mod report;
 mod rows;
+mod rules;
 pub mod search;
 mod service;
 mod sla;
@@ -49,6 +50,7 @@ pub use mail::MAIL_ACTOR;
 pub use mailboxes::{MailboxPosition, MailboxProblem};
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use quarantine::QuarantinedMail;
+pub use rules::Applied as RuleApplied;
 pub use service::ServiceState;
 
 use crate::domain::Timestamp;
