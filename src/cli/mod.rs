@@ -7,6 +7,7 @@ mod check;
 mod config_cmd;
 mod customer;
 mod customer_care;
+mod customer_import;
 mod demo;
 mod error;
 mod generate;

@@ -178,6 +178,7 @@ pub fn run(
             let kind = if note { MessageKind::Note } else { MessageKind::Reply };
             let answer = Answer { id, kind, expect_last, change, before, options };
             reply(store, agent, answer, body, outbound, out)?;
+            super::customer_care::run_rules(store, settings, outbound, id, !note, before)?;
             super::customer_care::survey_if_solved(store, settings, outbound, id, before, out)
         }
         TicketCommand::Rate { id, csat, comment } => {

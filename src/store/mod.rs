@@ -9,6 +9,7 @@ mod bulk_change;
 mod check;
 mod claims;
 mod counts;
+mod customer_import;
 mod customers;
 mod drafts;
 mod due;
@@ -43,6 +44,7 @@ mod wal;
 
 pub use bulk_change::ChangeOutcomes;
 pub use counts::CountDrift;
+pub use customer_import::{CustomerLine, LinePlan};
 pub use due::DUE_BATCH;
 pub use error::{DatabaseError, StoreError};
 pub use filter_index::{FilterHit, FILTER_INDEX_BATCH};
