@@ -91,12 +91,15 @@ pub fn test(store: &Store, config: &Config, mail: &std::path::Path, out: &mut dy
         }
         match rule.check(&facts) {
             Verdict::Fires => {
-                let actions: Vec<String> = rule.actions_for(&facts).iter().map(|a| a.describe()).collect();
+                let mut actions: Vec<String> = rule.actions_for(&facts).iter().map(|a| a.describe()).collect();
                 let left_out = if actions.len() < rule.actions.len() {
                     format!(" (no reply: the mail is {})", facts.automatic.map_or("automatic", |a| a.as_str()))
                 } else {
                     String::new()
                 };
+                if actions.is_empty() {
+                    actions.push("nothing".into());
+                }
                 writeln!(out, "  fires {name}: {}{left_out}", for_display_line(&actions.join(", ")))?;
             }
             Verdict::Skips(why) => writeln!(out, "  no    {name}: {}", for_display_line(&why))?,

@@ -253,8 +253,9 @@ fn convert(raw: RawRule, macros: &[CannedReply], problems: &mut Vec<String>) -> 
         problems.push(format!("clock is only for when = \"clock\" or \"breach\", not \"{when}\""));
     }
     let conditions = conditions(raw.conditions, problems);
+    let before = problems.len();
     let actions = actions(raw.then, macros, problems);
-    if actions.is_empty() {
+    if actions.is_empty() && problems.len() == before {
         problems.push(format!("then has no action; give one of {}", Action::ORDER.join(", ")));
     }
     Some(Rule { name: raw.name.trim().to_string(), trigger: trigger?, conditions, actions })

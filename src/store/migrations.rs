@@ -754,6 +754,9 @@ CREATE TABLE IF NOT EXISTS rule_turns (
     last_login TEXT NOT NULL
 );
 
--- A note or canned reply a rule wrote: `rule:NAME` (author_login names agents only).
-ALTER TABLE messages ADD COLUMN author_rule TEXT;
+-- The rule (`rule:NAME`) that wrote a note or canned reply: author_login names agents only.
+CREATE TABLE IF NOT EXISTS message_rules (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    rule       TEXT NOT NULL
+);
 "#;

@@ -238,11 +238,10 @@ fn insert_rule_message(
     body: &str,
     now: i64,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO messages (ticket_id, kind, author_rule, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![ticket.id, kind.as_str(), actor, body, now])?;
+    conn.prepare_cached("INSERT INTO messages (ticket_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![ticket.id, kind.as_str(), body, now])?;
     let id = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO message_rules (message_id, rule) VALUES (?1, ?2)")?.execute(params![id, actor])?;
     let field = match kind {
         MessageKind::Reply => AUTO_REPLY_FIELD,
         other => other.as_str(),

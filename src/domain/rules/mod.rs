@@ -265,7 +265,7 @@ fn first_failure(c: &Conditions, f: &Facts) -> Option<String> {
         return Some(format!("the sender {} is not {}", f.from, quoted(&c.from)));
     }
     let domain = f.from.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
-    if !c.from_domain.is_empty() && !c.from_domain.iter().any(|d| *d == domain) {
+    if !c.from_domain.is_empty() && !c.from_domain.contains(&domain) {
         return Some(format!("the sender's domain {domain} is not {}", quoted(&c.from_domain)));
     }
     if !c.organization.is_empty() {
