@@ -92,6 +92,7 @@ impl<'a> Importer<'a> {
             return Ok(());
         }
         let mut facts = super::rules::MailFacts::of(raw, mail.automatic);
+        facts.body = Some(mail.body.clone());
         facts.to.extend(self.mailbox.iter().map(|m| m.to_lowercase()));
         let outbound = super::outbound::Outbound::from_config(self.mail.as_ref(), std::path::Path::new(""));
         let rules = super::rules::Rules { rules: &self.rules, outbound };

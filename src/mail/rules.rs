@@ -16,6 +16,8 @@ pub struct MailFacts {
     /// The addresses it was sent to (To, Cc, Delivered-To), lower-cased.
     pub to: Vec<String>,
     pub automatic: Option<Automatic>,
+    /// The mail's text, for `body_words` (else the ticket's first customer message).
+    pub body: Option<String>,
 }
 
 impl MailFacts {
@@ -33,7 +35,7 @@ impl MailFacts {
             }
         }
         to.dedup();
-        MailFacts { to, automatic }
+        MailFacts { to, automatic, body: None }
     }
 }
 
@@ -64,6 +66,9 @@ impl<'a> Rules<'a> {
         if let Some(mail) = mail {
             facts.mailboxes.extend(mail.to.iter().cloned());
             facts.automatic = mail.automatic;
+            if let Some(body) = &mail.body {
+                facts.body.clone_from(body);
+            }
         }
         Ok(facts)
     }
@@ -141,11 +146,18 @@ impl<'a> Rules<'a> {
                 };
                 Ok(Some((fired, applied.status_from.is_some())))
             }
-            Err(error @ (StoreError::Invalid(_) | StoreError::TicketNotFound(_))) => {
+            // The desk failing (busy, full, broken, newer) is the caller's; anything else (an
+            // agent gone, a closed ticket) is this rule's, and the rule is left out.
+            Err(
+                error @ (StoreError::Busy
+                | StoreError::Database(_)
+                | StoreError::Open { .. }
+                | StoreError::TooNew { .. }),
+            ) => Err(error),
+            Err(error) => {
                 tracing::warn!(rule = %rule.name, ticket = id, %error, "rule not applied");
                 Ok(None)
             }
-            Err(other) => Err(other),
         }
     }
 

@@ -13,6 +13,7 @@ mod pages;
 mod replies;
 mod reply_mail;
 mod report;
+mod rules;
 mod search;
 mod tickets;
 mod undo;
