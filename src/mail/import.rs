@@ -58,8 +58,7 @@ impl<'a> Importer<'a> {
         if let Some(rated) = super::survey::take_answer(self.store, &mail)? {
             return Ok(rated);
         }
-        let stored = self.store.in_one_write(|| {
-            let outcome = self.store.import_mail(&mail)?;
+        let follow_up = |outcome: ImportOutcome| -> Result<ImportOutcome, StoreError> {
             if let ImportOutcome::Created { ticket, .. } = outcome {
                 // A customer's tier raises the priority of their new tickets, as the config says.
                 if let Some(sla) = &self.sla {
@@ -68,7 +67,12 @@ impl<'a> Importer<'a> {
             }
             self.run_rules(&outcome, raw, &mail)?;
             Ok(outcome)
-        });
+        };
+        // Nothing follows the mail: its own write is enough (no savepoint in one around it).
+        let stored = match self.sla.is_none() && self.rules.is_empty() {
+            true => self.store.import_mail(&mail),
+            false => self.store.in_one_write(|| follow_up(self.store.import_mail(&mail)?)),
+        };
         match stored {
             Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
             other => other,

@@ -335,6 +335,11 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("mailbox check", Some(vec!["mailbox", "check", "support"])),
         // The bad ratings' comments are customer text.
         ("report", Some(vec!["report"])),
+        ("rules check", Some(vec!["rules", "check"])),
+        ("rules test", Some(vec!["rules", "test", "{mail}"])),
+        ("rules run", Some(vec!["rules", "run"])),
+        // A mail read as a spreadsheet: every bad line is quoted back.
+        ("customer import", Some(vec!["customer", "import", "{mail}", "--dry-run"])),
     ]
 }
 

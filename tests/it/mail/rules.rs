@@ -66,3 +66,65 @@ fn a_rule_that_cannot_be_applied_loses_no_mail_and_stops_no_other_rule() {
     assert_eq!((detail.ticket.assignee.as_deref(), detail.ticket.tags.clone()), (None, vec!["seen".to_string()]));
     assert!(detail.events.iter().all(|e| e.actor != "rule:to nobody"));
 }
+
+/// A mailbox of the service, named `billing`, importing as the IMAP reader does (with its name).
+struct Billing {
+    config: frontdesk::config::Config,
+    mails: Vec<String>,
+}
+
+impl frontdesk::serve::MailboxReader for Billing {
+    fn name(&self) -> &str {
+        "billing"
+    }
+
+    fn poll_once(&mut self, store: &frontdesk::store::Store) -> Result<usize, String> {
+        let Some(mail) = self.mails.pop() else { return Ok(0) };
+        let importer = Importer { mailbox: Some("billing".into()), ..Importer::new(store, &self.config) };
+        importer.import(mail.as_bytes(), "billing").map_err(|e| e.to_string())?;
+        Ok(1)
+    }
+}
+
+#[test]
+fn a_service_round_runs_the_rules_of_the_mail_it_reads_and_mails_their_reply_in_the_same_round() {
+    use frontdesk::config::{Config, MailConfig, OutboundConfig, Via};
+    let dir = tempfile::tempdir().unwrap();
+    let outbound = OutboundConfig { via: Via::Maildir, maildir: "out".into(), ..OutboundConfig::default() };
+    let mail = MailConfig {
+        address: "support@desk.example".into(),
+        name: "Desk Support".into(),
+        outbound: Some(outbound),
+        ..MailConfig::default()
+    };
+    let mut config = Config { mail: Some(mail), ..Config::default() };
+    let ack = Action::Reply { name: "ack".into(), body: "Hi {{customer.first_name}}, we have it.".into() };
+    let billing = Conditions { mailbox: vec!["billing".into()], ..Conditions::default() };
+    config.rule_set.rules = vec![
+        rule("billing", Trigger::NewTicket, billing, vec![Action::Tags(vec!["billing".into()])]),
+        rule("ack", Trigger::NewTicket, Conditions::default(), vec![ack]),
+    ];
+    let store = frontdesk::store::Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    let mut round = frontdesk::serve::Round::new(7, &config, dir.path());
+    round.inbound = vec![Box::new(Billing {
+        config: config.clone(),
+        mails: vec![FIRST.into(), AUTO.replace("In-Reply-To: <c1@shop.example>\r\n", "")],
+    })];
+    let report = round.run(&store, || false).unwrap();
+    assert_eq!((report.read, report.mailed), (1, 0), "the auto-reply came first: tagged, not answered");
+    assert_eq!(store.ticket(1).unwrap().tags, ["billing"]);
+    let report = round.run(&store, || false).unwrap();
+    assert_eq!((report.read, report.mailed), (1, 1), "the customer's mail is answered in the round that read it");
+    assert_eq!(store.ticket(2).unwrap().tags, ["billing"]);
+    let sent: Vec<String> = std::fs::read_dir(dir.path().join("out/new"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].contains("Hi Carla, we have it.") && sent[0].contains("To: Carla <carla@shop.example>"),
+        "{}",
+        sent[0]
+    );
+}
