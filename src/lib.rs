@@ -6,11 +6,11 @@
 //! |---|---|
 //! | `main.rs` | the composition root: parse args, find the files, start logging, load the config, run a command or the console |
 //! | [`cli`] | one thin function per command over domain and store; `--json` output; the error report and panic hook |
-//! | [`config`] | the config file (serde + toml), paths, SLA policies, mail settings, canned replies |
-//! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, reports' figures from the same clocks ([`domain::report`]), search queries, text made safe for display |
+//! | [`config`] | the config file (serde + toml), paths, SLA policies, mail settings, canned replies, rules (`[[rules]]`, `rules/*.toml`) |
+//! | [`domain`] | plain types and rules: tickets, messages, customers, statuses and their transitions ([`domain::lifecycle`]), SLA clocks, reports' figures from the same clocks ([`domain::report`]), search queries, rules' triggers, conditions and actions ([`domain::rules`]), text made safe for display |
 //! | [`store`] | the only module that speaks SQL: one file per aggregate, migrations, the WAL's upkeep |
-//! | [`mail`] | intake (parse, thread, import) and outbound mail (SMTP, sendmail, Maildir), surveys |
-//! | [`serve`] | the desk service (`frontdesk serve`): outbox delivery with retries, surveys due, inbound mailboxes, one per desk |
+//! | [`mail`] | intake (parse, thread, import) and outbound mail (SMTP, sendmail, Maildir), surveys, rules applied to a ticket with their canned replies ([`mail::rules`]) |
+//! | [`serve`] | the desk service (`frontdesk serve`): outbox delivery with retries, surveys due, inbound mailboxes, the timed rules, one per desk |
 //! | [`demo`] | generated desks for the demo and the benchmarks, and the demo's own config (`assets/demo-config/`) |
 //! | [`app`] | the console: [`app::model`] what it shows, [`app::update`] pure changes to it, [`app::effects`] its I/O on workers, [`app::term`] the terminal; [`app::headless`] runs it without one |
 //! | [`ui`] | drawing only, from the model |

@@ -60,6 +60,17 @@ pub enum CustomerCommand {
     /// Remove a customer's personal data; their tickets' statuses, times and scores stay for
     /// reports (what GDPR article 17 asks for; admins only).
     Erase(super::privacy::EraseArgs),
+    /// Import customers from a CSV file whose first line names the columns (name, email, phone,
+    /// organization, tier, tags, notes): all lines or, when one is bad, none.
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: std::path::PathBuf,
+        /// Say what would be made and changed; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(
@@ -69,6 +80,9 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
+        CustomerCommand::Import { file, dry_run, json } => {
+            super::customer_import::run(store, agent, &file, dry_run, json, out)
+        }
         CustomerCommand::Merge { id, into, json } => {
             super::identity::require_admin(agent, "merge customers")?;
             let c = store.merge_customers(id, into, &agent.login)?;

@@ -21,6 +21,8 @@ pub struct CareSettings {
     pub stale_days: u32,
     /// The config's `[[views]]`, for `ticket list --view`.
     pub views: Vec<crate::config::ViewConfig>,
+    /// The rules an agent's reply or a status change fires.
+    pub rules: Vec<crate::domain::rules::Rule>,
 }
 
 impl CareSettings {
@@ -32,6 +34,7 @@ impl CareSettings {
             sla: config.sla.clone(),
             stale_days: config.stale_days(),
             views: config.views.clone(),
+            rules: config.rule_set.rules.clone(),
         }
     }
 
@@ -148,4 +151,30 @@ pub fn macro_reply(
         .map_err(|e| CliError::Refused(format!("canned reply '{}' was not sent: {e}", reply.name)))?;
     let change = reply.change(&agent.login).map_err(CliError::Refused)?;
     Ok((body, change))
+}
+
+/// The rules an agent's public reply (`replied`) and a status change since `before` fire on
+/// ticket `id`, after the change was stored. What they did is in the ticket's history.
+pub fn run_rules(
+    store: &Store,
+    settings: &CareSettings,
+    outbound: Option<&Outbound>,
+    id: i64,
+    replied: bool,
+    before: crate::domain::Status,
+) -> Result<(), CliError> {
+    use crate::domain::rules::Event;
+    if settings.rules.is_empty() {
+        return Ok(());
+    }
+    let outbound = outbound.map(|o| Outbound { mail: o.mail, outbound: o.outbound, data_dir: o.data_dir.clone() });
+    let rules = crate::mail::rules::Rules { rules: &settings.rules, outbound };
+    let mut fired = Vec::new();
+    if replied {
+        fired = rules.on_event(store, id, Event::AgentReply, None)?;
+    }
+    if store.ticket(id)?.status != before && !fired.iter().any(|f| f.actions.iter().any(|a| a.starts_with("status"))) {
+        rules.on_event(store, id, Event::StatusChange, None)?;
+    }
+    Ok(())
 }

@@ -58,6 +58,10 @@ struct ReportJson {
 
 pub fn run(store: &Store, config: &Config, args: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     store.prepare_for_import()?;
+    // The mail comes in all the same (an MTA piping it would bounce it): the rules read are run.
+    if let Err(problem) = config.rule_set.checked() {
+        eprintln!("warning: {}", for_display_line(&problem));
+    }
     let progress = Progress::new(!args.json && std::io::stdout().is_terminal(), &args.paths);
     let mut batch = Batch {
         store,

@@ -8,6 +8,7 @@ mod config_cmd;
 mod customer;
 mod customer_care;
 mod customer_records;
+mod customer_import;
 mod demo;
 mod error;
 mod generate;
@@ -25,6 +26,7 @@ mod quarantine;
 pub mod report;
 mod report_cmd;
 mod report_table;
+mod rules;
 mod satisfaction_view;
 mod search;
 mod serve;
@@ -137,6 +139,10 @@ pub enum Command {
     /// How the desk is doing: volume, response and resolution times, SLA, satisfaction, beside the
     /// period before; --explain says what each figure counts, --tickets which tickets it counts.
     Report(report_cmd::ReportArgs),
+    /// Rules ([[rules]] in the config, rules/*.toml beside it): check them, test a mail against
+    /// them, run the timed ones now.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -285,6 +291,12 @@ fn run_command(
             identity::acting_agent(&store, as_login)?;
             report_cmd::run(&store, config, &args, out)
         }
+        Command::Rules(rules::RulesCommand::Check) => rules::check(config, out, &mut std::io::stderr()),
+        Command::Rules(rules::RulesCommand::Test { mail }) => {
+            rules::test(&open_store(paths, demo)?, config, &mail, out)
+        }
+        // Like `serve`, the timed rules run as whoever cron runs them as.
+        Command::Rules(rules::RulesCommand::Run) => rules::run(&open_store(paths, demo)?, config, paths, out),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn run(
     args: &ServeArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    config.rule_set.checked().map_err(CliError::Refused)?;
     let pid = i64::from(std::process::id());
     let host = serve::host_name();
     let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

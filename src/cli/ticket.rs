@@ -168,10 +168,12 @@ pub fn run(
             let answer = Answer { id, kind, expect_last, change, before, options };
             if !json {
                 reply(store, agent, answer, body, outbound, out)?;
+                super::customer_care::run_rules(store, settings, outbound, id, !note, before)?;
                 return super::customer_care::survey_if_solved(store, settings, outbound, id, before, out);
             }
             // What was said goes to stderr, so stdout stays one JSON document.
             let message = reply(store, agent, answer, body, outbound, &mut std::io::stderr())?;
+            super::customer_care::run_rules(store, settings, outbound, id, !note, before)?;
             super::customer_care::survey_if_solved(store, settings, outbound, id, before, &mut std::io::stderr())?;
             write_json(out, &super::ticket_json::reply(store, &settings.policies, message, id)?)
         }

@@ -99,6 +99,7 @@ fn report(
                 if lines {
                     writeln!(out, "{}", ticket_line(ticket))?;
                 }
+                super::customer_care::run_rules(store, settings, outbound, *id, false, *before)?;
                 survey_if_solved(store, settings, outbound, *id, *before, out)?;
             }
             // One ticket's error is the command's own.

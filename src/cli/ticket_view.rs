@@ -60,6 +60,7 @@ fn write_event(e: &Event, history: &[Event], out: &mut dyn Write) -> io::Result<
     let change = match e.field.as_str() {
         "created" => format!("created: {}", value(&e.new)),
         "reply" | "note" | "customer" => format!("added {} {}", e.field, value(&e.new)),
+        "auto_reply" => format!("added automatic reply {}", value(&e.new)),
         "tag" if e.old.is_none() => format!("tagged {}", value(&e.new)),
         "tag" => format!("untagged {}", value(&e.old)),
         "undo" => undid(e, history),

@@ -4,6 +4,7 @@ pub mod inbound;
 mod macros;
 mod mail;
 mod paths;
+pub mod rules;
 mod sla;
 mod zone;
 
@@ -37,6 +38,12 @@ pub struct Config {
     /// SLA targets, business hours and tier priority raises (none: no clocks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<SlaConfig>,
+    /// Rules (`[[rules]]` tables), read by [`rules::load`] into `rule_set` with those in `rules/*.toml`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<toml::Table>,
+    /// The rules read when the config was loaded, and their mistakes.
+    #[serde(skip)]
+    pub rule_set: rules::RuleSet,
 }
 
 /// One saved filter: which tickets a tab shows and in what order.
@@ -135,11 +142,15 @@ pub enum ConfigError {
 pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(Config::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            // `rules/*.toml` beside a config file not written yet still count.
+            return Ok(Config { rule_set: rules::load(path, ""), ..Config::default() });
+        }
         Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
     };
-    let config = parse(&text, path)?;
+    let mut config = parse(&text, path)?;
     config.validate(path)?;
+    config.rule_set = rules::load(path, &text);
     Ok(config)
 }
 

@@ -94,6 +94,7 @@ impl AuditEntry {
             (SubjectKind::Ticket, "reply" | "note" | "customer" | "system") => {
                 format!("added {} message {}", self.field, value(&self.new))
             }
+            (SubjectKind::Ticket, "auto_reply") => format!("added automatic reply message {}", value(&self.new)),
             (SubjectKind::Ticket, "tag") if self.old.is_none() => format!("tagged {}", value(&self.new)),
             (SubjectKind::Ticket, "tag") => format!("untagged {}", value(&self.old)),
             // The changes logged with it put back what that earlier write had changed.

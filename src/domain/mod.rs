@@ -13,6 +13,7 @@ mod presence;
 pub mod recipients;
 pub mod records;
 pub mod report;
+pub mod rules;
 pub mod satisfaction;
 pub mod search;
 pub mod sla;

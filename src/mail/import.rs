@@ -12,6 +12,12 @@ pub struct Importer<'a> {
     pub own_address: Option<String>,
     /// `[sla]`: how much a customer's tier raises the priority of their new tickets.
     pub sla: Option<crate::config::SlaConfig>,
+    /// The rules a new ticket or a customer's reply fires, in the same write as the mail.
+    pub rules: Vec<crate::domain::rules::Rule>,
+    /// `[mail]`: where a rule's canned reply comes from.
+    pub mail: Option<crate::config::MailConfig>,
+    /// The IMAP mailbox the mail came in by (`[[mail.inbound]]`'s name), for rules' `mailbox`.
+    pub mailbox: Option<String>,
 }
 
 impl<'a> Importer<'a> {
@@ -22,7 +28,15 @@ impl<'a> Importer<'a> {
             ..Limits::default()
         };
         let own_address = mail.map(|m| m.address.trim().to_lowercase()).filter(|a| !a.is_empty());
-        Importer { store, limits, own_address, sla: config.sla.clone() }
+        Importer {
+            store,
+            limits,
+            own_address,
+            sla: config.sla.clone(),
+            rules: config.rule_set.rules.clone(),
+            mail: config.mail.clone(),
+            mailbox: None,
+        }
     }
 
     /// Import `raw` (one transaction), or quarantine it whole with the reason. Only a store failure
@@ -44,17 +58,50 @@ impl<'a> Importer<'a> {
         if let Some(rated) = super::survey::take_answer(self.store, &mail)? {
             return Ok(rated);
         }
-        match self.store.import_mail(&mail) {
-            Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
-            Ok(created @ ImportOutcome::Created { ticket, .. }) => {
+        let follow_up = |outcome: ImportOutcome| -> Result<ImportOutcome, StoreError> {
+            if let ImportOutcome::Created { ticket, .. } = outcome {
                 // A customer's tier raises the priority of their new tickets, as the config says.
                 if let Some(sla) = &self.sla {
                     self.store.raise_priority_for_tier(ticket, &|tier| sla.priority_raise(tier))?;
                 }
-                Ok(created)
             }
+            self.run_rules(&outcome, raw, &mail)?;
+            Ok(outcome)
+        };
+        // Nothing follows the mail: its own write is enough (no savepoint in one around it).
+        let stored = match self.sla.is_none() && self.rules.is_empty() {
+            true => self.store.import_mail(&mail),
+            false => self.store.in_one_write(|| follow_up(self.store.import_mail(&mail)?)),
+        };
+        match stored {
+            Err(StoreError::Invalid(reason)) => self.quarantine(raw, &hash, &reason, source),
             other => other,
         }
+    }
+
+    /// The rules a new ticket or a customer's reply fires, in the caller's write.
+    fn run_rules(
+        &self,
+        outcome: &ImportOutcome,
+        raw: &[u8],
+        mail: &crate::domain::mail::IncomingMail,
+    ) -> Result<(), StoreError> {
+        use crate::domain::rules::Event;
+        let (ticket, event) = match *outcome {
+            ImportOutcome::Created { ticket, .. } => (ticket, Event::NewTicket),
+            ImportOutcome::Threaded { ticket, .. } if mail.automatic.is_none() => (ticket, Event::CustomerReply),
+            _ => return Ok(()),
+        };
+        if self.rules.is_empty() {
+            return Ok(());
+        }
+        let mut facts = super::rules::MailFacts::of(raw, mail.automatic);
+        facts.body = Some(mail.body.clone());
+        facts.to.extend(self.mailbox.iter().map(|m| m.to_lowercase()));
+        let outbound = super::outbound::Outbound::from_config(self.mail.as_ref(), std::path::Path::new(""));
+        let rules = super::rules::Rules { rules: &self.rules, outbound };
+        rules.on_event(self.store, ticket, event, Some(&facts))?;
+        Ok(())
     }
 
     fn quarantine(&self, raw: &[u8], hash: &str, reason: &str, source: &str) -> Result<ImportOutcome, StoreError> {
@@ -70,5 +117,14 @@ pub fn content_hash(raw: &[u8]) -> String {
 
 /// Parse and import `raw` into `store` with the default limits: the fuzz target's body.
 pub fn parse_and_import(store: &Store, raw: &[u8]) -> Result<ImportOutcome, StoreError> {
-    Importer { store, limits: Limits::default(), own_address: None, sla: None }.import(raw, "fuzz")
+    let importer = Importer {
+        store,
+        limits: Limits::default(),
+        own_address: None,
+        sla: None,
+        rules: Vec::new(),
+        mail: None,
+        mailbox: None,
+    };
+    importer.import(raw, "fuzz")
 }

@@ -11,6 +11,7 @@ pub mod inbound;
 pub mod outbound;
 pub mod parse;
 pub mod rfc2231;
+pub mod rules;
 pub mod sender;
 pub mod source;
 pub mod survey;

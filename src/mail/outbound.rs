@@ -145,7 +145,7 @@ impl<'a> Outbound<'a> {
         Ok(results)
     }
 
-    fn compose(
+    pub(crate) fn compose(
         &self,
         context: &ReplyContext,
         agent: &Agent,

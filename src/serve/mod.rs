@@ -11,6 +11,7 @@
 mod imap;
 mod lock;
 mod round;
+pub mod rules;
 mod signals;
 mod watchers;
 

@@ -18,6 +18,9 @@ pub struct Round<'a> {
     pub surveys: bool,
     /// The inbound mailboxes: the config's IMAP ones (`ImapMailbox`), or test readers.
     pub inbound: Vec<Box<dyn MailboxReader>>,
+    /// The rules, for the timed ones (a clock, a breach, days without an answer).
+    pub rules: crate::mail::rules::Rules<'a>,
+    policies: crate::domain::sla::Policies,
     last_round: chrono::DateTime<Utc>,
 }
 
@@ -29,6 +32,8 @@ pub struct RoundReport {
     pub surveys: usize,
     pub read: usize,
     pub snoozes_ended: i64,
+    /// Timed rules that fired (each once per ticket).
+    pub rules_fired: usize,
     /// The round stopped early (a signal, or a full batch): the next one starts at once.
     pub more: bool,
 }
@@ -37,12 +42,13 @@ impl RoundReport {
     /// One line for the log and `serve --once`.
     pub fn describe(&self) -> String {
         format!(
-            "round done: {} mailed, {} not (they wait for their next try), {} mailed, {} read, {} ended",
+            "round done: {} mailed, {} not (they wait for their next try), {} mailed, {} read, {} ended, {} fired",
             count(self.mailed as i64, "reply", "replies"),
             self.failed,
             count(self.surveys as i64, "survey", "surveys"),
             count(self.read as i64, "mail", "mails"),
             count(self.snoozes_ended, "snooze", "snoozes"),
+            count(self.rules_fired as i64, "timed rule", "timed rules"),
         )
     }
 }
@@ -58,7 +64,9 @@ impl<'a> Round<'a> {
         if outbound.is_none() {
             tracing::warn!("the config has no [mail.outbound]: the service does not deliver the outbox");
         }
-        Round { pid, outbound, surveys, inbound: Vec::new(), last_round: Utc::now() }
+        let rules = crate::mail::rules::Rules::new(config, data_dir);
+        let policies = config.sla_policies();
+        Round { pid, outbound, surveys, inbound: Vec::new(), rules, policies, last_round: Utc::now() }
     }
 
     /// Do the round's work; `stop` is asked between mails, so a signal ends it after the mail at hand.
@@ -73,6 +81,8 @@ impl<'a> Round<'a> {
                 }
             }
         }
+        // Before the outbox, so a canned reply a rule sends goes out in the same round.
+        report.rules_fired = crate::serve::rules::run_timed(store, &self.rules, &self.policies, Utc::now())?.len();
         if let Some(outbound) = &self.outbound {
             deliver_due(store, outbound, &mut report, &stop)?;
             if self.surveys && !stop() {

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     FILTER_INDEX_DEFERRED,
     ORGANIZATION_RECORDS,
     ERASURE,
+    RULES,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -928,4 +929,28 @@ WHEN NOT (NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+"#;
+
+/// Rules: the firings of each rule on each ticket (a timed trigger fires once per ticket and rule)
+/// the login a round robin picked last, and which rule wrote a message.
+const RULES: &str = r#"
+CREATE TABLE IF NOT EXISTS rule_firings (
+    rule      TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    trigger   TEXT NOT NULL,
+    fired_at  INTEGER NOT NULL,
+    PRIMARY KEY (rule, ticket_id, trigger)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rule_firings_by_ticket ON rule_firings(ticket_id);
+
+CREATE TABLE IF NOT EXISTS rule_turns (
+    rule       TEXT PRIMARY KEY,
+    last_login TEXT NOT NULL
+);
+
+-- The rule (`rule:NAME`) that wrote a note or canned reply: author_login names agents only.
+CREATE TABLE IF NOT EXISTS message_rules (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    rule       TEXT NOT NULL
+);
 "#;

@@ -231,7 +231,7 @@ impl Store {
     }
 }
 
-fn set_next_try(conn: &Connection, outbox: i64, at: i64) -> Result<()> {
+pub(super) fn set_next_try(conn: &Connection, outbox: i64, at: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO outbox_retries (outbox_id, next_try_at) VALUES (?1, ?2)
          ON CONFLICT (outbox_id) DO UPDATE SET next_try_at = excluded.next_try_at",

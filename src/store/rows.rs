@@ -71,7 +71,7 @@ pub(crate) fn ticket(row: &Row) -> rusqlite::Result<Ticket> {
 
 /// Columns read by [`message`], over `messages m LEFT JOIN customers c ON c.id = m.author_customer`.
 pub(crate) const MESSAGE_COLUMNS: &str =
-    "m.id, m.ticket_id, m.kind, COALESCE(m.author_login, c.name, 'system'), m.body, m.created_at";
+    "m.id, m.ticket_id, m.kind, COALESCE(m.author_login, (SELECT r.rule FROM message_rules r WHERE r.message_id = m.id), c.name, 'system'), m.body, m.created_at";
 
 pub(crate) fn message(row: &Row) -> rusqlite::Result<Message> {
     Ok(Message {

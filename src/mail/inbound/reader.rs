@@ -111,7 +111,8 @@ impl<'a> Reader<'a> {
     /// position of its last mail: a kill keeps every group before it and none of the one at hand.
     fn import_batch(&mut self, uids: &[u32]) -> Result<Vec<(u32, ImportOutcome)>, InboundError> {
         let (store, config, mailbox, uidvalidity) = (self.store, self.config, self.mailbox, self.selected.uidvalidity);
-        let group = Group { store, importer: Importer::new(store, config), mailbox, uidvalidity };
+        let importer = Importer { mailbox: Some(mailbox.name.clone()), ..Importer::new(store, config) };
+        let group = Group { store, importer, mailbox, uidvalidity };
         let (mut waiting, mut waiting_bytes) = (Vec::new(), 0);
         let mut imported = Vec::new();
         let mut failure = None;

@@ -342,6 +342,11 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("org list", Some(vec!["org", "list"])),
         ("org show", Some(vec!["org", "show", "1"])),
         ("org set", Some(vec!["org", "set", "1", "--notes", "{hostile}"])),
+        ("rules check", Some(vec!["rules", "check"])),
+        ("rules test", Some(vec!["rules", "test", "{mail}"])),
+        ("rules run", Some(vec!["rules", "run"])),
+        // A mail read as a spreadsheet: every bad line is quoted back.
+        ("customer import", Some(vec!["customer", "import", "{mail}", "--dry-run"])),
     ]
 }
 

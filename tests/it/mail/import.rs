@@ -236,8 +236,15 @@ fn a_reply_lands_in_the_maildir_outbox_with_threading_headers() {
     // Our own mail coming back (a loop through a forwarder) is recognised and makes nothing.
     assert!(matches!(desk.import(raw.as_bytes()), ImportOutcome::OwnMail { .. }));
     // Even without knowing our address, its Message-ID gives it away.
-    let blind =
-        frontdesk::mail::Importer { store: &desk.store, limits: Default::default(), own_address: None, sla: None };
+    let blind = frontdesk::mail::Importer {
+        store: &desk.store,
+        limits: Default::default(),
+        own_address: None,
+        sla: None,
+        rules: Vec::new(),
+        mail: None,
+        mailbox: None,
+    };
     assert_eq!(blind.import(raw.as_bytes(), "loop").unwrap(), ImportOutcome::OwnMail { ticket: Some(ticket) });
 }
 

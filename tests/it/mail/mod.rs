@@ -9,4 +9,5 @@ mod import;
 mod intake;
 mod oauth;
 mod outbound;
+mod rules;
 mod service;

@@ -1,0 +1,188 @@
+//! Rules applied to a ticket when something happens to it (a new ticket, a reply, a status
+//! change), or when a timer says so: the rule's actions in one write each, a canned reply
+//! composed as mail for the outbox, and the status changes they make passed on to the
+//! `status_change` rules; a rule never fires on what it changed itself (nor twice in one chain).
+
+use super::outbound::Outbound;
+use crate::domain::mail::Automatic;
+use crate::domain::rules::{Action, Event, Facts, Rule, Verdict};
+use crate::domain::template::{render, Context};
+use crate::domain::{Agent, Role};
+use crate::store::{Store, StoreError};
+
+/// What the mail at hand adds to a ticket's facts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MailFacts {
+    /// The addresses it was sent to (To, Cc, Delivered-To), lower-cased.
+    pub to: Vec<String>,
+    pub automatic: Option<Automatic>,
+    /// The mail's text, for `body_words` (else the ticket's first customer message).
+    pub body: Option<String>,
+}
+
+impl MailFacts {
+    /// The recipients and the machine marks of a raw mail (its headers only).
+    pub fn of(raw: &[u8], automatic: Option<Automatic>) -> MailFacts {
+        let mut to = Vec::new();
+        if let Some(message) = mail_parser::MessageParser::default().parse_headers(raw) {
+            for address in [message.to(), message.cc()].into_iter().flatten() {
+                to.extend(address.iter().filter_map(|a| a.address()).map(str::to_lowercase));
+            }
+            for value in message.header_values("Delivered-To") {
+                if let Some(text) = value.as_text() {
+                    to.push(text.trim().trim_matches(['<', '>']).to_lowercase());
+                }
+            }
+        }
+        to.dedup();
+        MailFacts { to, automatic, body: None }
+    }
+}
+
+/// One rule that fired on one ticket, and what it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired {
+    pub rule: String,
+    pub ticket: i64,
+    pub actions: Vec<String>,
+    /// Why an action was left out (a reply to a machine, no outbound mail), when one was.
+    pub left_out: Option<String>,
+}
+
+/// Everything rules need besides the store: the rules and, to send canned replies, the outbound mail.
+pub struct Rules<'a> {
+    pub rules: &'a [Rule],
+    pub outbound: Option<Outbound<'a>>,
+}
+
+impl<'a> Rules<'a> {
+    pub fn new(config: &'a crate::config::Config, data_dir: &std::path::Path) -> Rules<'a> {
+        Rules { rules: &config.rule_set.rules, outbound: Outbound::from_config(config.mail.as_ref(), data_dir) }
+    }
+
+    /// Facts of ticket `id` with what the mail at hand adds.
+    pub fn facts(store: &Store, id: i64, mail: Option<&MailFacts>) -> Result<Facts, StoreError> {
+        let (_, mut facts) = store.rule_facts(id)?;
+        if let Some(mail) = mail {
+            facts.mailboxes.extend(mail.to.iter().cloned());
+            facts.automatic = mail.automatic;
+            if let Some(body) = &mail.body {
+                facts.body.clone_from(body);
+            }
+        }
+        Ok(facts)
+    }
+
+    /// Run the rules `event` triggers on ticket `id`, and the `status_change` rules their status
+    /// changes trigger, each rule at most once. A rule whose write fails is logged and left out:
+    /// what happened to the ticket is kept either way.
+    pub fn on_event(
+        &self,
+        store: &Store,
+        id: i64,
+        event: Event,
+        mail: Option<&MailFacts>,
+    ) -> Result<Vec<Fired>, StoreError> {
+        let mut fired: Vec<Fired> = Vec::new();
+        let mut pending = vec![event];
+        while let Some(event) = pending.pop() {
+            for rule in self.rules.iter().filter(|r| r.trigger.is(event)) {
+                if fired.iter().any(|f| f.rule == rule.name) {
+                    continue;
+                }
+                let facts = Self::facts(store, id, mail)?;
+                if rule.check(&facts) != Verdict::Fires {
+                    continue;
+                }
+                if let Some((done, status_changed)) = self.apply(store, rule, id, &facts)? {
+                    fired.push(done);
+                    if status_changed {
+                        pending.push(Event::StatusChange);
+                    }
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    /// Apply `rule` to ticket `id` (its conditions hold): `None` when its write failed (logged).
+    pub fn apply(
+        &self,
+        store: &Store,
+        rule: &Rule,
+        id: i64,
+        facts: &Facts,
+    ) -> Result<Option<(Fired, bool)>, StoreError> {
+        let actions = rule.actions_for(facts);
+        let mut left_out = (actions.len() < rule.actions.len())
+            .then(|| format!("no reply: the mail is {}", facts.automatic.map_or("automatic", |a| a.as_str())));
+        let mut reply = None;
+        let mut done: Vec<&Action> = Vec::new();
+        for action in actions {
+            let Action::Reply { name, body } = action else {
+                done.push(action);
+                continue;
+            };
+            match self.compose(store, rule, id, body) {
+                Ok(composed) => {
+                    reply = Some(composed);
+                    done.push(action);
+                }
+                Err(why) => {
+                    tracing::warn!(rule = %rule.name, ticket = id, reply = %name, %why, "rule's canned reply not sent");
+                    left_out = Some(format!("no reply: {why}"));
+                }
+            }
+        }
+        let reply_ref = reply.as_ref().map(|(body, mail)| (body.as_str(), mail));
+        match store.apply_rule(id, rule, &done, rule.trigger.name(), reply_ref) {
+            Ok(applied) => {
+                tracing::info!(rule = %rule.name, ticket = id, "rule fired");
+                let fired = Fired {
+                    rule: rule.name.clone(),
+                    ticket: id,
+                    actions: done.iter().map(|a| a.describe()).collect(),
+                    left_out,
+                };
+                Ok(Some((fired, applied.status_from.is_some())))
+            }
+            // The desk failing (busy, full, broken, newer) is the caller's; anything else (an
+            // agent gone, a closed ticket) is this rule's, and the rule is left out.
+            Err(
+                error @ (StoreError::Busy
+                | StoreError::Database(_)
+                | StoreError::Open { .. }
+                | StoreError::TooNew { .. }),
+            ) => Err(error),
+            Err(error) => {
+                tracing::warn!(rule = %rule.name, ticket = id, %error, "rule not applied");
+                Ok(None)
+            }
+        }
+    }
+
+    /// The canned reply for ticket `id` as the desk's mail, written as the rule.
+    fn compose(
+        &self,
+        store: &Store,
+        rule: &Rule,
+        id: i64,
+        body: &str,
+    ) -> Result<(String, crate::store::OutgoingMail), String> {
+        let outbound = self.outbound.as_ref().ok_or("the config has no [mail.outbound]")?;
+        let detail = store.ticket_detail(id).map_err(|e| e.to_string())?;
+        let agent = Agent {
+            login: rule.actor(),
+            // Shown as "Automatic reply via <the desk's name>".
+            name: "Automatic reply".to_string(),
+            email: None,
+            role: Role::Agent,
+            signature: String::new(),
+            active: true,
+        };
+        let text = render(body, &Context::new(&detail.customer, &detail.ticket, &agent)).map_err(|e| e.to_string())?;
+        let context = store.reply_context(id).map_err(|e| e.to_string())?;
+        let mail = outbound.compose(&context, &agent, &text, &Default::default()).map_err(|e| e.to_string())?;
+        Ok((text, mail))
+    }
+}
