@@ -347,6 +347,9 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("rules run", Some(vec!["rules", "run"])),
         // A mail read as a spreadsheet: every bad line is quoted back.
         ("customer import", Some(vec!["customer", "import", "{mail}", "--dry-run"])),
+        // Another customer than the hostile one, whose ticket is read again below.
+        ("customer export", Some(vec!["customer", "export", "1", "--output", "{dir}/export.json"])),
+        ("customer erase", Some(vec!["customer", "erase", "2", "--yes"])),
     ]
 }
 
