@@ -86,15 +86,21 @@ impl<'a> Rules<'a> {
         let mut fired: Vec<Fired> = Vec::new();
         let mut pending = vec![event];
         while let Some(event) = pending.pop() {
+            // Read again only after a rule changed the ticket: the next rule sees what it did.
+            let mut facts = None;
             for rule in self.rules.iter().filter(|r| r.trigger.is(event)) {
                 if fired.iter().any(|f| f.rule == rule.name) {
                     continue;
                 }
-                let facts = Self::facts(store, id, mail)?;
-                if rule.check(&facts) != Verdict::Fires {
+                let current = match facts.take() {
+                    Some(facts) => facts,
+                    None => Self::facts(store, id, mail)?,
+                };
+                if rule.check(&current) != Verdict::Fires {
+                    facts = Some(current);
                     continue;
                 }
-                if let Some((done, status_changed)) = self.apply(store, rule, id, &facts)? {
+                if let Some((done, status_changed)) = self.apply(store, rule, id, &current)? {
                     fired.push(done);
                     if status_changed {
                         pending.push(Event::StatusChange);
@@ -170,7 +176,8 @@ impl<'a> Rules<'a> {
         body: &str,
     ) -> Result<(String, crate::store::OutgoingMail), String> {
         let outbound = self.outbound.as_ref().ok_or("the config has no [mail.outbound]")?;
-        let detail = store.ticket_detail(id).map_err(|e| e.to_string())?;
+        let context = store.reply_context(id).map_err(|e| e.to_string())?;
+        let customer = store.customer(context.ticket.customer_id).map_err(|e| e.to_string())?;
         let agent = Agent {
             login: rule.actor(),
             // Shown as "Automatic reply via <the desk's name>".
@@ -180,8 +187,7 @@ impl<'a> Rules<'a> {
             signature: String::new(),
             active: true,
         };
-        let text = render(body, &Context::new(&detail.customer, &detail.ticket, &agent)).map_err(|e| e.to_string())?;
-        let context = store.reply_context(id).map_err(|e| e.to_string())?;
+        let text = render(body, &Context::new(&customer, &context.ticket, &agent)).map_err(|e| e.to_string())?;
         let mail = outbound.compose(&context, &agent, &text, &Default::default()).map_err(|e| e.to_string())?;
         Ok((text, mail))
     }
