@@ -128,6 +128,15 @@ impl WalWatch {
         })
     }
 
+    /// Run `f` with this connection's busy handler waiting only as long as a RESTART does, so a
+    /// checkpoint of its own that waits for readers holds writers up for a moment at most.
+    pub(crate) fn waiting_briefly<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.lock_wait.set(self.restart_wait.get());
+        let result = f();
+        self.lock_wait.set(BUSY_TIMEOUT);
+        result
+    }
+
     pub(crate) fn set_passive_frames(&self, frames: i32) {
         self.passive_frames.set(frames);
     }
