@@ -3,7 +3,7 @@
 
 use super::audit::{next_customer_id, record, AuditRow};
 use super::{now_millis, Result, Store, StoreError};
-use crate::domain::Tier;
+use crate::domain::{NewCustomer, Tier};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// One line of the file, checked: at least one address, a known tier, tags that are tags.
@@ -221,10 +221,25 @@ fn apply(conn: &Connection, line: &CustomerLine, plan: &LinePlan, actor: &str, n
     };
     let before = match plan.action {
         "created" => {
-            conn.prepare_cached("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, plan.name, now])?;
-            audit("created", None, Some(&format!("{} <{}>", plan.name, line.emails[0])))?;
-            None
+            // The one way a customer is made: their addresses, tags, the organization (named, or
+            // by the address's domain) and its tier, and the audit rows.
+            let new = NewCustomer {
+                name: plan.name.clone(),
+                emails: line.emails.clone(),
+                phone: line.phone.clone(),
+                organization: line.organization.clone(),
+                tier: line.tier,
+                tags: line.tags.clone(),
+                notes: line.notes.clone().unwrap_or_default(),
+            };
+            let made = super::customers::insert_customer(conn, &new, actor)?;
+            if made != id {
+                return Err(StoreError::Invalid(format!(
+                    "line {}: the new customer was numbered {made}, not {id} as planned; nothing was written",
+                    line.line
+                )));
+            }
+            return Ok(());
         }
         _ => Some(existing(conn, id)?),
     };
