@@ -195,9 +195,9 @@ fn run_command(
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
             if repair {
-                check::repair(&store, out)?;
+                check::repair(&store, config, out)?;
             }
-            check::check(&store, out)
+            check::check(&store, config, out)
         }
         Command::Backup { path } => {
             let store = open_store(paths, demo)?;

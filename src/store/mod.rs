@@ -27,6 +27,7 @@ mod ratings;
 mod raw_headers;
 mod reply_check;
 mod report;
+mod report_facts;
 mod rows;
 pub mod search;
 mod service;
@@ -49,6 +50,7 @@ pub use mail::MAIL_ACTOR;
 pub use mailboxes::{MailboxPosition, MailboxProblem};
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use quarantine::QuarantinedMail;
+pub use report_facts::FactsDrift;
 pub use service::ServiceState;
 
 use crate::domain::Timestamp;

@@ -13,6 +13,7 @@ mod pages;
 mod replies;
 mod reply_mail;
 mod report;
+mod report_facts;
 mod search;
 mod tickets;
 mod undo;
