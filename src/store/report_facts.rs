@@ -121,14 +121,14 @@ impl Store {
             if kept != fingerprint(rules) {
                 return Ok(FactsDrift::default());
             }
-            let mut drift = FactsDrift::default();
-            drift.missing = self.conn.query_row(
+            let missing = self.conn.query_row(
                 "SELECT count(*) FROM tickets t WHERE t.status IN ('solved', 'closed')
                    AND t.id NOT IN (SELECT ticket_id FROM ticket_report_facts)
                    AND t.id NOT IN (SELECT ticket_id FROM report_stale)",
                 [],
                 |r| r.get::<_, i64>(0),
             )? as usize;
+            let mut drift = FactsDrift { wrong: 0, missing };
             let mut stmt = self.conn.prepare(
                 "SELECT f.ticket_id, f.priority, f.tier, f.facts FROM ticket_report_facts f
                  WHERE f.ticket_id NOT IN (SELECT ticket_id FROM report_stale) ORDER BY f.ticket_id",
