@@ -4,7 +4,9 @@
 
 use super::rows::{named, split_tags, time};
 use super::{to_millis, Result, Store};
-use crate::domain::report::{Builder, CsatRecord, NpsRecord, SurveyRecord, TicketGroups, TicketRecord, TicketSummary};
+use crate::domain::report::{
+    Builder, CsatRecord, Dimension, NpsRecord, SurveyRecord, TicketGroups, TicketRecord, TicketSummary,
+};
 use crate::domain::sla::Timeline;
 use crate::domain::{Status, Timestamp};
 use rusqlite::{params_from_iter, Row};
@@ -16,6 +18,24 @@ const CHUNK: usize = 500;
 const GROUP_COLUMNS: &str = "t.assignee, c.tier, o.name,
     COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), ''),
     t.channel, t.priority, (SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)";
+
+/// [`GROUP_COLUMNS`] with only what grouping `by` reads: the tags, the mailbox and the
+/// organization cost a lookup per ticket, and a report of the whole desk needs none of them.
+fn group_columns(by: Option<Dimension>) -> String {
+    let (organization, tags, mailbox) = match by {
+        Some(Dimension::Organization) => ("o.name", "''", "NULL"),
+        Some(Dimension::Tag) => (
+            "NULL",
+            "COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), '')",
+            "NULL",
+        ),
+        Some(Dimension::Mailbox) => {
+            ("NULL", "''", "(SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)")
+        }
+        _ => ("NULL", "''", "NULL"),
+    };
+    format!("t.assignee, c.tier, {organization}, {tags}, t.channel, t.priority, {mailbox}")
+}
 
 const FROM_TICKETS: &str = "tickets t JOIN customers c ON c.id = t.customer_id";
 const WITH_ORGANIZATION: &str = "LEFT JOIN organizations o ON o.id = c.organization_id";
@@ -71,22 +91,28 @@ impl Store {
     fn report_tickets(&self, since: i64, fingerprint: &str, builder: &mut Builder) -> Result<()> {
         // Kept figures count only when worked out under these rules, for the ticket's priority
         // and tier as they are now, and not marked stale since.
+        let usable: bool = self.conn.query_row(
+            "SELECT fingerprint = ?1 FROM report_facts_state WHERE id = 1",
+            [fingerprint],
+            |r| r.get(0),
+        )?;
+        let columns = group_columns(builder.request().by);
         let mut tickets = self.conn.prepare(&format!(
-            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {GROUP_COLUMNS},
-                    (SELECT k.facts FROM ticket_report_facts k
-                     WHERE k.ticket_id = t.id AND k.priority = t.priority AND k.tier = c.tier
-                       AND (SELECT fingerprint FROM report_facts_state WHERE id = 1) = ?2
-                       AND NOT EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id))
-             FROM {FROM_TICKETS} {WITH_ORGANIZATION}
+            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {columns},
+                    k.priority, k.tier, k.facts, EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)
+             FROM {FROM_TICKETS} {WITH_ORGANIZATION} LEFT JOIN ticket_report_facts k ON k.ticket_id = t.id
              WHERE t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
                             UNION SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold'))
              ORDER BY t.id"
         ))?;
-        let mut rows = tickets.query(rusqlite::params![since, fingerprint])?;
+        let mut rows = tickets.query([since])?;
         let mut chunk = Chunk::default();
         while let Some(row) = rows.next()? {
             let (id, follows, groups) = (row.get(0)?, row.get(2)?, groups(row, 3)?);
-            let kept = row.get_ref(10)?.as_blob_or_null().ok().flatten().and_then(super::report_facts::decode);
+            let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
+            let fits = usable && !row.get::<_, bool>(13)? && text(10) == text(8) && text(11) == text(4);
+            let blob = if fits { row.get_ref(12)?.as_blob_or_null().ok().flatten() } else { None };
+            let kept = blob.and_then(super::report_facts::decode);
             match kept {
                 Some(summary) => chunk.order.push(Some((id, groups, follows, summary))),
                 None => {

@@ -165,6 +165,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// What the builder was asked for.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
     /// The rules the builder times tickets by.
     pub fn rules(&self) -> &Rules<'a> {
         &self.rules
