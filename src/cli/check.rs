@@ -1,17 +1,36 @@
 //! `frontdesk check` and `frontdesk backup PATH`.
 
 use super::CliError;
+use crate::config::Config;
+use crate::domain::report::Rules;
 use crate::store::Store;
 use std::io::Write;
 use std::path::Path;
 
-/// Run SQLite's integrity check and our invariants; any problem makes the command fail.
-pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
-    let problems = store.check()?;
+/// Run SQLite's integrity check and our invariants, and check the kept report figures against
+/// the tickets' events under the config's SLA rules; any problem makes the command fail.
+pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut problems = store.check()?;
+    let (policies, hours) = (config.sla_policies(), config.sla_hours());
+    let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
+    let drift = store.report_facts_drift(&rules)?;
+    if drift.wrong > 0 {
+        problems.push(format!(
+            "{} tickets' kept report figures differ from their events (frontdesk check --repair works them out again)",
+            drift.wrong
+        ));
+    }
+    if drift.missing > 0 {
+        problems.push(format!(
+            "{} solved or closed tickets have no kept report figures (frontdesk check --repair works them out)",
+            drift.missing
+        ));
+    }
     if problems.is_empty() {
         writeln!(
             out,
-            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts, filter index)",
+            "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts, filter index, \
+             report figures)",
             store.path().display()
         )?;
         return Ok(());
@@ -22,14 +41,24 @@ pub fn check(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
     Err(CliError::Refused(format!("{} has {} problem(s); see above", store.path().display(), problems.len())))
 }
 
-/// Rebuild the kept counts from the tickets and their tags, and the filter index from the tickets.
-pub fn repair(store: &Store, out: &mut dyn Write) -> Result<(), CliError> {
+/// Rebuild the kept counts from the tickets and their tags, the filter index from the tickets, and
+/// the kept report figures from the tickets' events under the config's SLA rules.
+pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
     let drift = store.count_drift()?.len();
     store.rebuild_counts()?;
     writeln!(out, "rebuilt the kept counts ({drift} cell(s) differed)")?;
     let (wrong, orphans) = store.filter_index_drift()?;
     store.rebuild_filter_index()?;
     writeln!(out, "rebuilt the filter index ({} entry(ies) were out of step)", wrong + orphans)?;
+    let (policies, hours) = (config.sla_policies(), config.sla_hours());
+    let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
+    let drift = store.report_facts_drift(&rules)?;
+    let worked = store.rebuild_report_facts(&rules)?;
+    writeln!(
+        out,
+        "worked out the report figures of {worked} ticket(s) again ({} were wrong, {} missing)",
+        drift.wrong, drift.missing
+    )?;
     Ok(())
 }
 

@@ -223,9 +223,9 @@ fn run_command(
                 return check::check_json(&store, repair, out);
             }
             if repair {
-                check::repair(&store, out)?;
+                check::repair(&store, config, out)?;
             }
-            check::check(&store, out)
+            check::check(&store, config, out)
         }
         Command::Backup { path } => {
             let store = open_store(paths, demo)?;

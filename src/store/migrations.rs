@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     ORGANIZATION_RECORDS,
     ERASURE,
     RULES,
+    REPORT_FACTS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -953,4 +954,60 @@ CREATE TABLE IF NOT EXISTS message_rules (
     message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
     rule       TEXT NOT NULL
 );
+"#;
+
+/// Each solved or closed ticket's report figures, kept so a report need not read its events and
+/// time its clocks again (`store::report_facts`). Every change that can alter them marks the
+/// ticket stale in the same transaction; a report works the stale ones out again before reading.
+/// The fingerprint starts empty: the first report works every ticket out under its rules.
+const REPORT_FACTS: &str = r#"
+CREATE TABLE IF NOT EXISTS ticket_report_facts (
+    ticket_id INTEGER PRIMARY KEY,
+    priority  TEXT NOT NULL,
+    tier      TEXT NOT NULL,
+    facts     BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS report_stale (ticket_id INTEGER PRIMARY KEY);
+
+CREATE TABLE IF NOT EXISTS report_facts_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL
+);
+INSERT OR IGNORE INTO report_facts_state (id, fingerprint) VALUES (1, '');
+
+CREATE TRIGGER IF NOT EXISTS report_event_added AFTER INSERT ON events
+WHEN NEW.field IN ('status', 'reply', 'customer')
+BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (NEW.ticket_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS report_event_removed AFTER DELETE ON events
+WHEN OLD.field IN ('status', 'reply', 'customer')
+BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (OLD.ticket_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS report_event_changed AFTER UPDATE ON events BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (OLD.ticket_id);
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (NEW.ticket_id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS report_ticket_changed AFTER UPDATE OF created_at, status, priority, customer_id ON tickets
+WHEN OLD.created_at IS NOT NEW.created_at OR OLD.status IS NOT NEW.status
+  OR OLD.priority IS NOT NEW.priority OR OLD.customer_id IS NOT NEW.customer_id
+BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS report_ticket_removed AFTER DELETE ON tickets BEGIN
+    DELETE FROM ticket_report_facts WHERE ticket_id = OLD.id;
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (OLD.id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS report_tier_changed AFTER UPDATE OF tier ON customers
+WHEN OLD.tier IS NOT NEW.tier
+BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) SELECT id FROM tickets WHERE customer_id = NEW.id;
+END;
 "#;

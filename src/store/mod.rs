@@ -31,6 +31,7 @@ mod ratings;
 mod raw_headers;
 mod reply_check;
 mod report;
+mod report_facts;
 mod rows;
 mod rules;
 pub mod search;
@@ -57,6 +58,7 @@ pub use organizations::OrganizationSummary;
 pub use outbox::{OutboxEntry, OutgoingMail, ReplyContext, QUEUED_GRACE_MILLIS};
 pub use privacy::{Erasure, Survey};
 pub use quarantine::QuarantinedMail;
+pub use report_facts::FactsDrift;
 pub use rules::Applied as RuleApplied;
 pub use service::ServiceState;
 

@@ -4,7 +4,9 @@
 
 use super::rows::{named, split_tags, time};
 use super::{to_millis, Result, Store};
-use crate::domain::report::{Builder, CsatRecord, NpsRecord, SurveyRecord, TicketGroups, TicketRecord};
+use crate::domain::report::{
+    Builder, CsatRecord, Dimension, NpsRecord, SurveyRecord, TicketGroups, TicketRecord, TicketSummary,
+};
 use crate::domain::sla::Timeline;
 use crate::domain::{Status, Timestamp};
 use rusqlite::{params_from_iter, Row};
@@ -16,6 +18,24 @@ const CHUNK: usize = 500;
 const GROUP_COLUMNS: &str = "t.assignee, c.tier, o.name,
     COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), ''),
     t.channel, t.priority, (SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)";
+
+/// [`GROUP_COLUMNS`] with only what grouping `by` reads: the tags, the mailbox and the
+/// organization cost a lookup per ticket, and a report of the whole desk needs none of them.
+fn group_columns(by: Option<Dimension>) -> String {
+    let (organization, tags, mailbox) = match by {
+        Some(Dimension::Organization) => ("o.name", "''", "NULL"),
+        Some(Dimension::Tag) => (
+            "NULL",
+            "COALESCE((SELECT group_concat(g.tag, ' ') FROM ticket_tags g WHERE g.ticket_id = t.id), '')",
+            "NULL",
+        ),
+        Some(Dimension::Mailbox) => {
+            ("NULL", "''", "(SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)")
+        }
+        _ => ("NULL", "''", "NULL"),
+    };
+    format!("t.assignee, c.tier, {organization}, {tags}, t.channel, t.priority, {mailbox}")
+}
 
 const FROM_TICKETS: &str = "tickets t JOIN customers c ON c.id = t.customer_id";
 const WITH_ORGANIZATION: &str = "LEFT JOIN organizations o ON o.id = c.organization_id";
@@ -32,6 +52,15 @@ fn groups(row: &Row, at: usize) -> rusqlite::Result<TicketGroups> {
     })
 }
 
+/// Tickets read for a report, counted a chunk at a time in id order (as the tickets of a
+/// report's `--tickets` lists come): each from its kept summary (`Some`), or the next of
+/// `records`, whose timelines are read for the chunk at once.
+#[derive(Default)]
+struct Chunk {
+    order: Vec<Option<(i64, TicketGroups, bool, TicketSummary)>>,
+    records: Vec<TicketRecord>,
+}
+
 impl Store {
     /// When the desk's first ticket came in; `None` on an empty desk.
     pub fn first_ticket_at(&self) -> Result<Option<Timestamp>> {
@@ -42,57 +71,116 @@ impl Store {
     /// Feed `builder` everything its periods count, from one snapshot of the desk. A ticket can
     /// count when it changed since the builder's earliest moment (every status change, message and
     /// follow-up moves `updated_at`) or is not solved now (the backlog, the clocks breaching now).
+    /// The stale kept figures are worked out first; a solved ticket's kept figures are then
+    /// counted as they are, any other ticket from its events.
     pub fn read_report(&self, builder: &mut Builder) -> Result<()> {
+        if let Err(error) = self.refresh_report_facts(builder.rules()) {
+            // Only slower: a ticket without fresh kept figures is worked out from its events.
+            tracing::warn!(%error, "the report's kept figures were not brought up to date");
+        }
         let since = to_millis(builder.reaches_back_to());
+        let fingerprint = super::report_facts::fingerprint(builder.rules());
         self.read(|| {
-            self.report_tickets(since, builder)?;
+            self.report_tickets(since, &fingerprint, builder)?;
             self.report_ratings(since, builder)?;
             self.report_surveys(since, builder)
         })
     }
 
     /// Two small index reads (changed since, not solved) rather than a scan of every ticket.
-    fn report_tickets(&self, since: i64, builder: &mut Builder) -> Result<()> {
+    fn report_tickets(&self, since: i64, fingerprint: &str, builder: &mut Builder) -> Result<()> {
+        // Kept figures count only when worked out under these rules, for the ticket's priority
+        // and tier as they are now, and not marked stale since.
+        let usable: bool = self.conn.query_row(
+            "SELECT fingerprint = ?1 FROM report_facts_state WHERE id = 1",
+            [fingerprint],
+            |r| r.get(0),
+        )?;
+        let columns = group_columns(builder.request().by);
         let mut tickets = self.conn.prepare(&format!(
-            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {GROUP_COLUMNS}
-             FROM {FROM_TICKETS} {WITH_ORGANIZATION}
+            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {columns},
+                    k.priority, k.tier, k.facts, EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)
+             FROM {FROM_TICKETS} {WITH_ORGANIZATION} LEFT JOIN ticket_report_facts k ON k.ticket_id = t.id
              WHERE t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
                             UNION SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold'))
              ORDER BY t.id"
         ))?;
         let mut rows = tickets.query([since])?;
-        let mut chunk: Vec<TicketRecord> = Vec::with_capacity(CHUNK);
+        let mut chunk = Chunk::default();
         while let Some(row) = rows.next()? {
-            let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
-            chunk.push(TicketRecord { id: row.get(0)?, follows: row.get(2)?, groups: groups(row, 3)?, timeline });
-            if chunk.len() == CHUNK {
+            let (id, follows, groups) = (row.get(0)?, row.get(2)?, groups(row, 3)?);
+            let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
+            let fits = usable && !row.get::<_, bool>(13)? && text(10) == text(8) && text(11) == text(4);
+            let blob = if fits { row.get_ref(12)?.as_blob_or_null().ok().flatten() } else { None };
+            let kept = blob.and_then(super::report_facts::decode);
+            match kept {
+                Some(summary) => chunk.order.push(Some((id, groups, follows, summary))),
+                None => {
+                    let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
+                    chunk.records.push(TicketRecord { id, follows, groups, timeline });
+                    chunk.order.push(None);
+                }
+            }
+            if chunk.order.len() == CHUNK {
                 self.report_chunk(&mut chunk, builder)?;
             }
         }
         self.report_chunk(&mut chunk, builder)
     }
 
-    /// Read the chunk's timelines (as `sla_timelines` does, sorted here rather than by SQLite),
-    /// count each ticket, empty the chunk.
-    fn report_chunk(&self, chunk: &mut Vec<TicketRecord>, builder: &mut Builder) -> Result<()> {
-        if chunk.is_empty() {
+    /// Count each ticket of the chunk, in id order: from its kept summary, or from its timeline
+    /// read now; then empty the chunk.
+    fn report_chunk(&self, chunk: &mut Chunk, builder: &mut Builder) -> Result<()> {
+        self.fill_timelines(&mut chunk.records)?;
+        let mut records = chunk.records.drain(..);
+        for entry in chunk.order.drain(..) {
+            match entry {
+                Some((id, groups, follows, summary)) => builder.add_summary(id, &groups, follows, &summary),
+                None => {
+                    if let Some(record) = records.next() {
+                        builder.add_ticket(&record);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The tickets `condition` (over `t`, with `params`) picks, as a report reads them, in id
+    /// order, with empty timelines for [`Store::fill_timelines`].
+    pub(crate) fn report_records(&self, condition: &str, params: &[i64]) -> Result<Vec<TicketRecord>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {GROUP_COLUMNS}
+             FROM {FROM_TICKETS} {WITH_ORGANIZATION} WHERE {condition} ORDER BY t.id"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(params), |row| {
+            let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
+            Ok(TicketRecord { id: row.get(0)?, follows: row.get(2)?, groups: groups(row, 3)?, timeline })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Read the tickets' timelines (as `sla_timelines` does, sorted here rather than by SQLite);
+    /// `records` are in id order.
+    pub(crate) fn fill_timelines(&self, records: &mut [TicketRecord]) -> Result<()> {
+        if records.is_empty() {
             return Ok(());
         }
-        let marks = vec!["?"; chunk.len()].join(", ");
+        let marks = vec!["?"; records.len()].join(", ");
         let mut events = self.conn.prepare_cached(&format!(
             "SELECT ticket_id, field, new, created_at FROM events
              WHERE ticket_id IN ({marks}) AND field IN ('status', 'reply', 'customer')
              ORDER BY ticket_id, id"
         ))?;
-        let mut rows = events.query(params_from_iter(chunk.iter().map(|t| t.id)))?;
+        let mut rows = events.query(params_from_iter(records.iter().map(|t| t.id)))?;
         let mut at = 0;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             // Both are in id order: move along the chunk to this event's ticket.
-            while chunk[at].id != id {
+            while records[at].id != id {
                 at += 1;
             }
-            let timeline = &mut chunk[at].timeline;
+            let timeline = &mut records[at].timeline;
             let when = time(row, 3)?;
             match row.get_ref(1)?.as_str().unwrap_or_default() {
                 "status" => {
@@ -106,11 +194,10 @@ impl Store {
                 _ => timeline.messages.push((when, false)),
             }
         }
-        for mut record in chunk.drain(..) {
+        for record in records.iter_mut() {
             // In the index's order (by id); by time, ties by id, as the clocks read them.
             record.timeline.statuses.sort_by_key(|(at, _)| *at);
             record.timeline.messages.sort_by_key(|(at, _)| *at);
-            builder.add_ticket(&record);
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! A report built ticket by ticket: each ticket's facts go to the period (and group, and day or
 //! week) they happened in, then every tally is read as rows of figures.
 
-use super::facts::{backlog_age, facts, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketGroups, TicketRecord};
+use super::facts::{
+    backlog_age, summary, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketGroups, TicketRecord, TicketSummary,
+};
 use super::figure::{Figure, Unit};
 use super::heat::HeatMap;
 use super::period::{bucket_of, buckets, Period, SeriesStep};
@@ -163,14 +165,28 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Count one ticket.
+    /// What the builder was asked for.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The rules the builder times tickets by.
+    pub fn rules(&self) -> &Rules<'a> {
+        &self.rules
+    }
+
+    /// Count one ticket, from its timeline.
     pub fn add_ticket(&mut self, r: &TicketRecord) {
-        let id = r.id;
-        let g = &r.groups;
-        let facts = facts(r, &self.rules);
-        let created = r.timeline.created_at;
+        let s = summary(r, &self.rules);
+        self.add_summary(r.id, &r.groups, r.follows, &s);
+    }
+
+    /// Count one ticket from its summary (as [`summary`] made it under these rules, kept or not).
+    pub fn add_summary(&mut self, id: i64, g: &TicketGroups, follows: bool, s: &TicketSummary) {
+        let facts = &s.facts;
+        let created = s.timeline.created_at;
         self.each(created, g, |t| t.new.push(id));
-        if r.follows {
+        if follows {
             self.each(created, g, |t| t.follow_ups.push(id));
         }
         for at in &facts.reopens {
@@ -207,36 +223,42 @@ impl<'a> Builder<'a> {
             let k = kind_index(o.kind);
             self.each(o.at, g, |t| if o.breached { t.breached[k].push(id) } else { t.met[k].push(id) });
         }
-        self.add_backlog(r, &facts.breaching_now);
-        self.add_heat(r);
+        self.add_backlog(id, g, &s.timeline, &facts.breaching_now);
+        self.add_heat(&s.timeline);
     }
 
     /// The ticket's opening (its customer's first message, logged as `created`) and its later
     /// customer messages, written in this period.
-    fn add_heat(&mut self, r: &TicketRecord) {
-        let (period, zone, created) = (self.request.period, self.heat_zone, r.timeline.created_at);
-        let later = r.timeline.messages.iter().filter(|(at, reply)| !reply && *at != created).map(|(at, _)| *at);
+    fn add_heat(&mut self, timeline: &crate::domain::sla::Timeline) {
+        let (period, zone, created) = (self.request.period, self.heat_zone, timeline.created_at);
+        let later = timeline.messages.iter().filter(|(at, reply)| !reply && *at != created).map(|(at, _)| *at);
         for at in std::iter::once(created).chain(later).filter(|at| period.contains(*at)) {
             self.heat.add(at, zone);
         }
     }
 
     /// The backlog at the end of each period, and the clocks breaching now (this period only).
-    fn add_backlog(&mut self, r: &TicketRecord, breaching: &[crate::domain::sla::ClockKind]) {
+    fn add_backlog(
+        &mut self,
+        id: i64,
+        groups: &TicketGroups,
+        timeline: &crate::domain::sla::Timeline,
+        breaching: &[crate::domain::sla::ClockKind],
+    ) {
         let ends = [Some(self.request.period.until), self.previous().map(|p| p.until)];
-        let keys = self.request.by.map(|by| by.keys(&r.groups)).unwrap_or_default();
+        let keys = self.request.by.map(|by| by.keys(groups)).unwrap_or_default();
         for (i, end) in ends.into_iter().enumerate() {
-            let Some(age) = end.and_then(|end| backlog_age(r, end)) else { continue };
-            self.desk.pick(i == 0).add_backlog(r.id, age);
+            let Some(age) = end.and_then(|end| backlog_age(timeline, end)) else { continue };
+            self.desk.pick(i == 0).add_backlog(id, age);
             for key in &keys {
-                self.groups.entry(key.clone()).or_default().pick(i == 0).add_backlog(r.id, age);
+                self.groups.entry(key.clone()).or_default().pick(i == 0).add_backlog(id, age);
             }
         }
         for kind in breaching {
             let k = kind_index(*kind);
-            self.desk.current.breaching_now[k].push(r.id);
+            self.desk.current.breaching_now[k].push(id);
             for key in &keys {
-                self.groups.entry(key.clone()).or_default().current.breaching_now[k].push(r.id);
+                self.groups.entry(key.clone()).or_default().current.breaching_now[k].push(id);
             }
         }
     }

@@ -87,6 +87,34 @@ pub struct TicketFacts {
     pub reopened_before_solve: bool,
 }
 
+/// What a report counts of one ticket, kept between reports: its facts, and of its timeline only
+/// what the backlog (its statuses) and the heat map (its customers' later messages) still read.
+/// Of a solved or closed ticket it cannot change before the ticket's next event (nor with `now`:
+/// only running clocks depend on it), so the store keeps it ([`is_settled`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketSummary {
+    pub facts: TicketFacts,
+    /// The creation, every status change, and the customer messages after the opening one
+    /// (`(at, false)`); our replies are left out.
+    pub timeline: Timeline,
+}
+
+/// Whether a ticket's summary no longer depends on `now`: it is solved or closed.
+pub fn is_settled(status: Status) -> bool {
+    !is_active(status)
+}
+
+/// The ticket's summary under `rules`: what [`crate::domain::report::Builder::add_ticket`] counts.
+pub fn summary(record: &TicketRecord, rules: &Rules) -> TicketSummary {
+    let t = &record.timeline;
+    let created = t.created_at;
+    let messages = t.messages.iter().filter(|(at, reply)| !reply && *at != created).copied().collect();
+    TicketSummary {
+        facts: facts(record, rules),
+        timeline: Timeline { created_at: created, statuses: t.statuses.clone(), messages },
+    }
+}
+
 /// The clocks' rules a report times tickets by.
 pub struct Rules<'a> {
     pub policies: &'a Policies,
@@ -167,7 +195,6 @@ fn reopens(t: &Timeline) -> Vec<Timestamp> {
 }
 
 /// Whether the ticket was in the backlog at `at`, and since when it had existed.
-pub fn backlog_age(record: &TicketRecord, at: Timestamp) -> Option<i64> {
-    let t = &record.timeline;
+pub fn backlog_age(t: &Timeline, at: Timestamp) -> Option<i64> {
     (t.created_at < at && is_active(t.status_at(at))).then(|| (at - t.created_at).num_seconds())
 }

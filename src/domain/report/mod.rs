@@ -14,7 +14,10 @@ mod stats;
 mod tally;
 
 pub use build::{Builder, Report, Request, Row, Section, SeriesPoint};
-pub use facts::{facts, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketFacts, TicketGroups, TicketRecord};
+pub use facts::{
+    facts, is_settled, summary, CsatRecord, Measure, NpsRecord, Outcome, Rules, SurveyRecord, TicketFacts,
+    TicketGroups, TicketRecord, TicketSummary,
+};
 pub use figure::{Behind, Figure, Unit};
 pub use heat::HeatMap;
 pub use hours::{desk_zone, hours_text};

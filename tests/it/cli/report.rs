@@ -400,3 +400,33 @@ fn a_bad_ratings_comment_reaches_the_table_as_text() {
     assert!(!out.contains('\x1b'), "{out}");
     assert_eq!(desk.json(&["report", "--json"])["bad_ratings"][0]["comment"], "slow\x1b[2J\u{202e}reply");
 }
+
+#[test]
+fn check_finds_kept_report_figures_that_differ_from_the_events_and_repair_works_them_out_again() {
+    let desk = demo_desk(CALENDAR_SLA, 200);
+    let until = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let since = (Utc::now() - chrono::Duration::days(60)).to_rfc3339();
+    let figures = |desk: &Desk| {
+        let report = desk.json(&["report", "--since", &since, "--until", &until, "--by", "agent", "--json"]);
+        (report["desk"].clone(), report["groups"].clone())
+    };
+    let right = figures(&desk);
+    assert!(desk.ok(&["check"]).contains("report figures"), "the kept figures are checked");
+    // Another ticket's figures in a kept row: read as they are, so only `check` can tell.
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE ticket_report_facts SET facts = (SELECT facts FROM ticket_report_facts ORDER BY ticket_id LIMIT 1)
+             WHERE ticket_id = (SELECT max(ticket_id) FROM ticket_report_facts)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let run = desk.run(&["check"], "");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("problem: 1 tickets' kept report figures differ from their events"), "{}", run.stdout);
+    let repaired = desk.ok(&["check", "--repair"]);
+    assert!(repaired.contains("(1 were wrong, 0 missing)"), "{repaired}");
+    assert!(repaired.contains(": ok"), "{repaired}");
+    assert_eq!(figures(&desk), right, "the repaired figures are the events' again");
+}

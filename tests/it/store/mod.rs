@@ -15,6 +15,7 @@ mod records;
 mod replies;
 mod reply_mail;
 mod report;
+mod report_facts;
 mod rules;
 mod search;
 mod tickets;

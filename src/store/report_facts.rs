@@ -1,0 +1,394 @@
+//! Each solved or closed ticket's report figures, kept (`ticket_report_facts`) so that a report
+//! does not read its events and time its clocks again. Kept exact without a scan: every change that
+//! can alter a ticket's figures (its clock events, status, priority, creation, customer, the
+//! customer's tier) puts the ticket in `report_stale` by trigger, in the same transaction; a report
+//! first works those again from their events, with the same code as it counts an unkept ticket, and
+//! never uses a row that is stale, of another priority or tier, or of another SLA configuration
+//! (`report_facts_state` holds the fingerprint of the rules the rows were worked out with).
+
+use super::{Result, Store};
+use crate::domain::report::{is_settled, summary, Measure, Outcome, Rules, TicketFacts, TicketSummary};
+use crate::domain::sla::{ClockKind, Timeline};
+use crate::domain::{Status, Timestamp};
+use rusqlite::{params, params_from_iter};
+use sha2::{Digest, Sha256};
+
+/// Stale tickets worked again per transaction: a writer waits for one batch at most.
+const BATCH: usize = 500;
+
+/// Bumped whenever what a summary holds or how it is worked out changes: the kept rows of an
+/// older binary are then worked out again, never read as they are.
+const SUMMARY_FORMAT: &str = "report summary 1";
+
+/// What `frontdesk check` finds of the kept figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactsDrift {
+    /// Rows that differ from what the tickets' events give now (or that cannot be read, or that
+    /// belong to a ticket that no longer exists or is not solved), not marked stale.
+    pub wrong: usize,
+    /// Solved or closed tickets with neither a row nor a stale mark (correct but slow to report).
+    pub missing: usize,
+}
+
+/// The fingerprint of the rules a summary depends on: the SLA policies and the default hours.
+pub(crate) fn fingerprint(rules: &Rules) -> String {
+    let text = format!("{SUMMARY_FORMAT}\n{:?}\n{:?}", rules.policies, rules.default_hours);
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Work out again every stale ticket's figures (all of them when the rules changed), in
+    /// batches of their own transactions, so a report after it reads the kept rows. Returns how
+    /// many tickets were worked out.
+    pub fn refresh_report_facts(&self, rules: &Rules) -> Result<usize> {
+        let wanted = fingerprint(rules);
+        let kept: String =
+            self.conn.query_row("SELECT fingerprint FROM report_facts_state WHERE id = 1", [], |r| r.get(0))?;
+        if kept != wanted {
+            self.forget_report_facts(&wanted)?;
+        }
+        let mut done = 0;
+        loop {
+            let n = self.write(|_| self.refresh_batch(rules, &wanted))?;
+            if n == 0 {
+                return Ok(done);
+            }
+            done += n;
+        }
+    }
+
+    /// Drop every kept row and mark every solved or closed ticket stale, under the new rules.
+    fn forget_report_facts(&self, fingerprint: &str) -> Result<()> {
+        self.write(|conn| {
+            conn.execute_batch(
+                "DELETE FROM ticket_report_facts;
+                 INSERT OR IGNORE INTO report_stale (ticket_id) SELECT id FROM tickets WHERE status IN ('solved', 'closed');",
+            )?;
+            conn.execute("UPDATE report_facts_state SET fingerprint = ?1 WHERE id = 1", [fingerprint])?;
+            Ok(())
+        })
+    }
+
+    /// `frontdesk check --repair`: work every ticket's figures out again from its events.
+    pub fn rebuild_report_facts(&self, rules: &Rules) -> Result<usize> {
+        self.forget_report_facts(&fingerprint(rules))?;
+        self.refresh_report_facts(rules)
+    }
+
+    /// One batch of stale tickets, inside a write: kept again if settled, else dropped.
+    fn refresh_batch(&self, rules: &Rules, fingerprint: &str) -> Result<usize> {
+        // Another process with other rules may have taken the desk over meanwhile: leave it be.
+        let kept: String =
+            self.conn.query_row("SELECT fingerprint FROM report_facts_state WHERE id = 1", [], |r| r.get(0))?;
+        if kept != fingerprint {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = {
+            let mut stmt =
+                self.conn.prepare_cached("SELECT ticket_id FROM report_stale ORDER BY ticket_id LIMIT ?1")?;
+            let rows = stmt.query_map([BATCH as i64], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let mut records = self.report_records(&format!("t.id IN ({marks})"), &ids)?;
+        self.fill_timelines(&mut records)?;
+        self.conn.execute(
+            &format!("DELETE FROM ticket_report_facts WHERE ticket_id IN ({marks})"),
+            params_from_iter(&ids),
+        )?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO ticket_report_facts (ticket_id, priority, tier, facts) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for r in &records {
+            if is_settled(r.timeline.status_now()) {
+                let bytes = encode(&summary(r, rules));
+                insert.execute(params![r.id, r.groups.priority.as_str(), r.groups.tier.as_str(), bytes])?;
+            }
+        }
+        self.conn.execute(&format!("DELETE FROM report_stale WHERE ticket_id IN ({marks})"), params_from_iter(&ids))?;
+        Ok(ids.len())
+    }
+
+    /// Kept rows that differ from their tickets' events now, and settled tickets with no row.
+    /// Nothing is kept under other rules than `rules` (the next report works them all out again).
+    pub fn report_facts_drift(&self, rules: &Rules) -> Result<FactsDrift> {
+        self.read(|| {
+            let kept: String =
+                self.conn.query_row("SELECT fingerprint FROM report_facts_state WHERE id = 1", [], |r| r.get(0))?;
+            if kept != fingerprint(rules) {
+                return Ok(FactsDrift::default());
+            }
+            let missing = self.conn.query_row(
+                "SELECT count(*) FROM tickets t WHERE t.status IN ('solved', 'closed')
+                   AND t.id NOT IN (SELECT ticket_id FROM ticket_report_facts)
+                   AND t.id NOT IN (SELECT ticket_id FROM report_stale)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as usize;
+            let mut drift = FactsDrift { wrong: 0, missing };
+            let mut stmt = self.conn.prepare(
+                "SELECT f.ticket_id, f.priority, f.tier, f.facts FROM ticket_report_facts f
+                 WHERE f.ticket_id NOT IN (SELECT ticket_id FROM report_stale) ORDER BY f.ticket_id",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut chunk: Vec<(i64, String, String, Vec<u8>)> = Vec::with_capacity(BATCH);
+            while let Some(row) = rows.next()? {
+                chunk.push((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?));
+                if chunk.len() == BATCH {
+                    drift.wrong += self.wrong_rows(&chunk, rules)?;
+                    chunk.clear();
+                }
+            }
+            drift.wrong += self.wrong_rows(&chunk, rules)?;
+            Ok(drift)
+        })
+    }
+
+    /// How many of `rows` differ from what their tickets' events give now.
+    fn wrong_rows(&self, rows: &[(i64, String, String, Vec<u8>)], rules: &Rules) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut records = self.report_records(&format!("t.id IN ({})", vec!["?"; ids.len()].join(", ")), &ids)?;
+        self.fill_timelines(&mut records)?;
+        let mut wrong = 0;
+        for (id, priority, tier, bytes) in rows {
+            let fresh = records.iter().find(|r| r.id == *id).filter(|r| is_settled(r.timeline.status_now()));
+            let right = fresh.is_some_and(|r| {
+                r.groups.priority.as_str() == priority
+                    && r.groups.tier.as_str() == tier
+                    && decode(bytes).as_ref() == Some(&summary(r, rules))
+            });
+            wrong += usize::from(!right);
+        }
+        Ok(wrong)
+    }
+
+    /// Spoil one kept row, for the tests of `frontdesk check` (as a bad disk or a bug would).
+    pub fn spoil_report_facts(&self, ticket_id: i64) -> Result<bool> {
+        self.write(|conn| {
+            Ok(conn.execute("UPDATE ticket_report_facts SET facts = x'01' WHERE ticket_id = ?1", [ticket_id])? == 1)
+        })
+    }
+
+    /// Tickets kept and tickets stale now (tests, benchmarks).
+    pub fn report_facts_kept(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM ticket_report_facts), (SELECT count(*) FROM report_stale)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+}
+
+/// A summary as a few dozen bytes: a format byte, then zigzag LEB128 integers (times in Unix
+/// milliseconds, durations in seconds), lists led by their length.
+pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    out.push(1);
+    let f = &s.facts;
+    let t = &s.timeline;
+    let int = |out: &mut Vec<u8>, v: i64| {
+        let mut z = ((v << 1) ^ (v >> 63)) as u64;
+        loop {
+            let byte = (z & 0x7f) as u8;
+            z >>= 7;
+            if z == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+    };
+    let time = |out: &mut Vec<u8>, at: Timestamp| int(out, at.timestamp_millis());
+    let measure = |out: &mut Vec<u8>, m: &Option<Measure>| match m {
+        None => int(out, 0),
+        Some(m) => {
+            int(out, 1);
+            time(out, m.at);
+            int(out, m.seconds);
+        }
+    };
+    time(&mut out, t.created_at);
+    measure(&mut out, &f.first_response);
+    int(&mut out, f.next_responses.len() as i64);
+    for m in &f.next_responses {
+        measure(&mut out, &Some(*m));
+    }
+    measure(&mut out, &f.resolution);
+    measure(&mut out, &f.customer_wait);
+    int(&mut out, f.outcomes.len() as i64);
+    for o in &f.outcomes {
+        int(&mut out, kind_code(o.kind));
+        time(&mut out, o.at);
+        int(&mut out, i64::from(o.breached));
+    }
+    int(&mut out, f.breaching_now.len() as i64);
+    for k in &f.breaching_now {
+        int(&mut out, kind_code(*k));
+    }
+    int(&mut out, f.reopens.len() as i64);
+    for at in &f.reopens {
+        time(&mut out, *at);
+    }
+    int(&mut out, f.replies_before_solve as i64);
+    int(&mut out, i64::from(f.reopened_before_solve));
+    int(&mut out, t.statuses.len() as i64);
+    for (at, status) in &t.statuses {
+        time(&mut out, *at);
+        int(&mut out, Status::ALL.iter().position(|s| s == status).unwrap_or(0) as i64);
+    }
+    int(&mut out, t.messages.len() as i64);
+    for (at, reply) in &t.messages {
+        time(&mut out, *at);
+        int(&mut out, i64::from(*reply));
+    }
+    out
+}
+
+fn kind_code(kind: ClockKind) -> i64 {
+    match kind {
+        ClockKind::FirstResponse => 0,
+        ClockKind::NextResponse => 1,
+        ClockKind::Resolution => 2,
+    }
+}
+
+/// The summary [`encode`] wrote; `None` for bytes it did not write (then worked out again).
+pub(crate) fn decode(bytes: &[u8]) -> Option<TicketSummary> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.byte()? != 1 {
+        return None;
+    }
+    let created_at = r.time()?;
+    let first_response = r.measure()?;
+    let next_responses = (0..r.len()?).map(|_| r.measure()?).collect::<Option<Vec<_>>>()?;
+    let resolution = r.measure()?;
+    let customer_wait = r.measure()?;
+    let outcomes = (0..r.len()?)
+        .map(|_| Some(Outcome { kind: r.kind()?, at: r.time()?, breached: r.flag()? }))
+        .collect::<Option<Vec<_>>>()?;
+    let breaching_now = (0..r.len()?).map(|_| r.kind()).collect::<Option<Vec<_>>>()?;
+    let reopens = (0..r.len()?).map(|_| r.time()).collect::<Option<Vec<_>>>()?;
+    let replies_before_solve = usize::try_from(r.int()?).ok()?;
+    let reopened_before_solve = r.flag()?;
+    let statuses = (0..r.len()?)
+        .map(|_| Some((r.time()?, *Status::ALL.get(usize::try_from(r.int()?).ok()?)?)))
+        .collect::<Option<Vec<_>>>()?;
+    let messages = (0..r.len()?).map(|_| Some((r.time()?, r.flag()?))).collect::<Option<Vec<_>>>()?;
+    if r.at != bytes.len() {
+        return None;
+    }
+    let facts = TicketFacts {
+        first_response,
+        next_responses,
+        resolution,
+        customer_wait,
+        outcomes,
+        breaching_now,
+        reopens,
+        replies_before_solve,
+        reopened_before_solve,
+    };
+    Some(TicketSummary { facts, timeline: Timeline { created_at, statuses, messages } })
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn int(&mut self) -> Option<i64> {
+        let mut z: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            z |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(((z >> 1) as i64) ^ -((z & 1) as i64));
+            }
+        }
+        None
+    }
+
+    /// A list's length, no longer than the bytes left could hold.
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.int()?).ok().filter(|n| *n <= self.bytes.len() - self.at)
+    }
+
+    fn flag(&mut self) -> Option<bool> {
+        match self.int()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn time(&mut self) -> Option<Timestamp> {
+        chrono::DateTime::from_timestamp_millis(self.int()?)
+    }
+
+    fn kind(&mut self) -> Option<ClockKind> {
+        match self.int()? {
+            0 => Some(ClockKind::FirstResponse),
+            1 => Some(ClockKind::NextResponse),
+            2 => Some(ClockKind::Resolution),
+            _ => None,
+        }
+    }
+
+    fn measure(&mut self) -> Option<Option<Measure>> {
+        match self.int()? {
+            0 => Some(None),
+            1 => Some(Some(Measure { at: self.time()?, seconds: self.int()? })),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn a_summary_reads_back_as_it_was_written() {
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
+        let m = |h, s| Measure { at: at(h), seconds: s };
+        let s = TicketSummary {
+            facts: TicketFacts {
+                first_response: Some(m(2, 3_600)),
+                next_responses: vec![m(4, 60), m(5, -1)],
+                resolution: Some(m(6, 18_000)),
+                customer_wait: None,
+                outcomes: vec![Outcome { kind: ClockKind::Resolution, at: at(6), breached: true }],
+                breaching_now: vec![ClockKind::NextResponse],
+                reopens: vec![at(7)],
+                replies_before_solve: 2,
+                reopened_before_solve: false,
+            },
+            timeline: Timeline {
+                created_at: at(1),
+                statuses: vec![(at(2), Status::Open), (at(6), Status::Solved), (at(7), Status::Open)],
+                messages: vec![(at(3), false)],
+            },
+        };
+        let bytes = encode(&s);
+        assert_eq!(decode(&bytes), Some(s));
+        for cut in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(decode(&[1]), None);
+        assert_eq!(decode(&[2, 0]), None);
+    }
+}
