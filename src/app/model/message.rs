@@ -78,6 +78,11 @@ pub enum Msg {
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
     DueRefreshed,
+    /// After a change of SLA policies, this many tickets' due times are still being worked out
+    /// on a thread (the queue's order follows the old ones for those meanwhile).
+    DueWorking {
+        left: u64,
+    },
     /// Customer `from` was merged into `into`.
     CustomersMerged {
         from: i64,
