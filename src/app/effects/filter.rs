@@ -300,13 +300,13 @@ fn run(db: PathBuf, rx: Receiver<Job>, reply: Sender<Msg>, latest: Arc<AtomicU64
             Job::Match(request) => request,
             Job::Prepare { filter, refresh } => {
                 match newest_prepare(&rx, filter, refresh) {
-                    Ok((filter, refresh)) => {
+                    Job::Prepare { filter, refresh } => {
                         if refresh || !loaded.as_ref().is_some_and(|l| *l.filter() == filter) {
                             // A failed read is said when the agent filters; the tab loads again then.
                             loaded = TabFilter::load(&store, &filter, in_memory_up_to).ok();
                         }
                     }
-                    Err(request) => deferred = Some(Job::Match(request)),
+                    request => deferred = Some(request),
                 }
                 continue;
             }
@@ -356,11 +356,7 @@ fn run(db: PathBuf, rx: Receiver<Job>, reply: Sender<Msg>, latest: Arc<AtomicU64
 
 /// Of the tabs to prepare waiting in line, the newest (stale when any of them says so); or the
 /// request to match behind them, which goes first and loads what it needs itself.
-fn newest_prepare(
-    rx: &Receiver<Job>,
-    mut filter: TicketFilter,
-    mut refresh: bool,
-) -> Result<(TicketFilter, bool), FilterRequest> {
+fn newest_prepare(rx: &Receiver<Job>, mut filter: TicketFilter, mut refresh: bool) -> Job {
     while let Ok(job) = rx.try_recv() {
         match job {
             Job::Prepare { filter: newer, refresh: stale } => {
@@ -369,11 +365,11 @@ fn newest_prepare(
             }
             Job::Match(mut request) => {
                 request.refresh |= refresh;
-                return Err(request);
+                return Job::Match(request);
             }
         }
     }
-    Ok((filter, refresh))
+    Job::Prepare { filter, refresh }
 }
 
 /// The next job; while none waits and the filter index is not complete, build it a batch at a
