@@ -33,6 +33,10 @@ use store::{Job, Settings, StoreWorker};
 /// How long after the last keystroke a draft is saved.
 pub const DRAFT_SAVE_DELAY: Duration = Duration::from_millis(1500);
 
+/// How long the queue shows a tab before the filter reads its tickets ahead: not before the first
+/// frame, nor for each tab passed on the way to another.
+const READ_AHEAD_DELAY: Duration = Duration::from_millis(300);
+
 /// How long a wait for the workers lasts at most before giving up (a stuck worker).
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 
@@ -59,6 +63,8 @@ pub struct App {
     filter_stale: bool,
     /// The tab whose tickets the filter worker was last asked to load ahead.
     filter_prepared: Option<crate::app::model::views::View>,
+    /// A read ahead is on its way.
+    read_ahead_scheduled: bool,
     /// A countdown refresh is already on its way.
     sla_tick_scheduled: bool,
     /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
@@ -105,6 +111,7 @@ impl App {
             filter: None,
             filter_stale: false,
             filter_prepared: None,
+            read_ahead_scheduled: false,
             sla_tick_scheduled: false,
             watcher: None,
             mail: None,
@@ -265,8 +272,17 @@ impl App {
             Msg::SlaTick => self.sla_tick_scheduled = false,
             // Another process wrote: the filter's copy of the tab's tickets may be out of date.
             Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,
+            // The tab shown now: the agent may have moved on meanwhile.
+            Msg::ReadAheadDue { .. } => {
+                self.read_ahead_scheduled = false;
+                self.prepare_filter(self.state.view);
+            }
             Msg::QueueLoaded { view, facts, .. } => {
-                self.prepare_filter(*view);
+                let read = self.filter_prepared != Some(*view) || self.filter_stale;
+                if read && !self.read_ahead_scheduled {
+                    self.read_ahead_scheduled = self.timer_tx.is_some();
+                    self.schedule(Msg::ReadAheadDue { view: *view }, READ_AHEAD_DELAY);
+                }
                 if self.sla_tick_scheduled {
                     return;
                 }
@@ -279,9 +295,9 @@ impl App {
         }
     }
 
-    /// The queue shows `view`: have the filter worker load its tickets now, not when `/` is typed
-    /// (on a large desk that takes longer than a frame): when the tab changes, and again after a
-    /// write, not on every reload.
+    /// The queue has shown `view` a moment: have the filter worker load its tickets now, not when
+    /// `/` is typed (on a large desk that takes longer than a frame): when the tab changes, and
+    /// again after a write, not on every reload.
     fn prepare_filter(&mut self, view: crate::app::model::views::View) {
         if self.filter_prepared == Some(view) && !self.filter_stale {
             return;

@@ -94,6 +94,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_queue_loaded(state, view, rows, append, has_more)
         }
         Msg::SlaTick => clocks::on_tick(state),
+        // The runtime's: the filter worker reads the tab ahead.
+        Msg::ReadAheadDue { .. } => vec![],
         Msg::DueRefreshed => {
             state.due_left = None;
             clocks::on_tick(state)
