@@ -37,16 +37,17 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(format!(" indexing for search {pct}% "), theme.dim()));
         spans.push(Span::styled("│", theme.dim()));
     }
-    if let (Some(left), None) = (state.due_left, &state.prompt) {
-        spans.push(Span::styled(format!(" new SLA policies: {left} due times to work out "), theme.dim()));
-        spans.push(Span::styled("│", theme.dim()));
-    }
     if let Some(breaches) = super::sla::breach_count(state).filter(|_| state.prompt.is_none()) {
         spans.push(Span::styled(breaches, theme.error()));
         spans.push(Span::styled("│", theme.dim()));
     }
     if let Some(waiting) = waiting(state, theme).filter(|_| state.prompt.is_none()) {
         spans.push(Span::styled(waiting, theme.waiting()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    // After who waits: the order is being redone, and that matters less.
+    if let (Some(left), None) = (state.due_left, &state.prompt) {
+        spans.push(Span::styled(format!(" new SLA policies: {left} due times to work out "), theme.dim()));
         spans.push(Span::styled("│", theme.dim()));
     }
     if !state.pending_keys.is_empty() {

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 /// How long a queue load may spend working out due times before handing the rest to a thread.
 const DUE_REFRESH_BUDGET: Duration = Duration::from_millis(10);
+/// Due times left from which the status line counts them: ten steps, a noticeable while.
+const DUE_SHOWN_FROM: u64 = 10 * crate::store::DUE_BATCH as u64;
 
 /// Working out the due times the queue is sorted by.
 pub struct DueTimes {
@@ -22,11 +24,19 @@ pub struct DueTimes {
     running: Arc<AtomicBool>,
     /// How long a queue load may spend on them.
     budget: Duration,
+    /// The status line counts what is left from this many on (fewer are done in a blink).
+    shown_from: u64,
 }
 
 impl DueTimes {
     pub fn new(policies: Policies) -> DueTimes {
-        DueTimes { policies, adopted: false, running: Arc::default(), budget: DUE_REFRESH_BUDGET }
+        DueTimes {
+            policies,
+            adopted: false,
+            running: Arc::default(),
+            budget: DUE_REFRESH_BUDGET,
+            shown_from: DUE_SHOWN_FROM,
+        }
     }
 
     pub fn policies(&self) -> &Policies {
@@ -56,12 +66,15 @@ impl DueTimes {
             }
         };
         self.running.store(true, Ordering::SeqCst);
-        let _ = answers.send(Msg::DueWorking { left });
+        let shown_from = self.shown_from;
+        if left >= shown_from {
+            let _ = answers.send(Msg::DueWorking { left });
+        }
         let (path, policies, tx, running) =
             (store.path().to_path_buf(), self.policies.clone(), answers.clone(), self.running.clone());
         std::thread::spawn(move || {
             if let Ok(store) = Store::open(&path) {
-                finish_due_times(&store, &policies, &tx);
+                finish_due_times(&store, &policies, &tx, shown_from);
             }
             running.store(false, Ordering::SeqCst);
             let _ = tx.send(Msg::DueRefreshed);
@@ -72,13 +85,13 @@ impl DueTimes {
 /// How often the status line hears how many due times are left.
 const DUE_PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
-fn finish_due_times(store: &Store, policies: &Policies, tx: &Sender<Msg>) {
+fn finish_due_times(store: &Store, policies: &Policies, tx: &Sender<Msg>, shown_from: u64) {
     let mut said = Instant::now();
     loop {
         match store.refresh_due(policies, crate::store::DUE_BATCH, false) {
             Ok(0) => return,
             Ok(left) => {
-                if said.elapsed() >= DUE_PROGRESS_EVERY {
+                if left >= shown_from && said.elapsed() >= DUE_PROGRESS_EVERY {
                     let _ = tx.send(Msg::DueWorking { left });
                     said = Instant::now();
                 }
@@ -165,7 +178,7 @@ mod tests {
         }
         let (tx, rx) = std::sync::mpsc::channel();
         // No time on the queue load: one step there, the rest on the thread.
-        let mut due = DueTimes { budget: Duration::ZERO, ..DueTimes::new(policies(3_600)) };
+        let mut due = DueTimes { budget: Duration::ZERO, shown_from: 0, ..DueTimes::new(policies(3_600)) };
         due.refresh(&store, &tx);
         let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
         let left = (tickets - crate::store::DUE_BATCH) as u64;
