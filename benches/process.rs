@@ -71,7 +71,9 @@ fn run_once(db: &std::path::Path, login: &str) -> Run {
     let stdin = Stdio::from(slave.try_clone().expect("dup"));
     let stdout = Stdio::from(slave.try_clone().expect("dup"));
     let stderr = Stdio::from(slave);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+    // FRONTDESK_BENCH_BIN: another build of the binary, for a side-by-side run on the same desk.
+    let binary = std::env::var_os("FRONTDESK_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_frontdesk").into());
+    let mut command = Command::new(binary);
     command
         .arg("--db")
         .arg(db)

@@ -45,6 +45,11 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         spans.push(Span::styled(waiting, theme.waiting()));
         spans.push(Span::styled("│", theme.dim()));
     }
+    // After who waits: the order is being redone, and that matters less.
+    if let (Some(left), None) = (state.due_left, &state.prompt) {
+        spans.push(Span::styled(format!(" new SLA policies: {left} due times to work out "), theme.dim()));
+        spans.push(Span::styled("│", theme.dim()));
+    }
     if !state.pending_keys.is_empty() {
         spans.push(Span::styled(format!(" {}… ", sequence_label(&state.pending_keys)), theme.bold()));
     }

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 /// How long a queue load may spend working out due times before handing the rest to a thread.
 const DUE_REFRESH_BUDGET: Duration = Duration::from_millis(10);
+/// Due times left from which the status line counts them: ten steps, a noticeable while.
+const DUE_SHOWN_FROM: u64 = 10 * crate::store::DUE_BATCH as u64;
 
 /// Working out the due times the queue is sorted by.
 pub struct DueTimes {
@@ -20,11 +22,21 @@ pub struct DueTimes {
     adopted: bool,
     /// A thread is working out the rest.
     running: Arc<AtomicBool>,
+    /// How long a queue load may spend on them.
+    budget: Duration,
+    /// The status line counts what is left from this many on (fewer are done in a blink).
+    shown_from: u64,
 }
 
 impl DueTimes {
     pub fn new(policies: Policies) -> DueTimes {
-        DueTimes { policies, adopted: false, running: Arc::default() }
+        DueTimes {
+            policies,
+            adopted: false,
+            running: Arc::default(),
+            budget: DUE_REFRESH_BUDGET,
+            shown_from: DUE_SHOWN_FROM,
+        }
     }
 
     pub fn policies(&self) -> &Policies {
@@ -38,13 +50,13 @@ impl DueTimes {
         if self.running.load(Ordering::SeqCst) {
             return;
         }
-        let deadline = Instant::now() + DUE_REFRESH_BUDGET;
+        let deadline = Instant::now() + self.budget;
         let adopt = !std::mem::replace(&mut self.adopted, true);
-        loop {
+        let left = loop {
             match store.refresh_due(&self.policies, crate::store::DUE_BATCH, adopt) {
                 Ok(0) => return,
                 Ok(_) if Instant::now() < deadline => {}
-                Ok(_) => break,
+                Ok(left) => break left,
                 // Another agent is writing: the next load tries again.
                 Err(StoreError::Busy) => return,
                 Err(error) => {
@@ -52,13 +64,17 @@ impl DueTimes {
                     return;
                 }
             }
-        }
+        };
         self.running.store(true, Ordering::SeqCst);
+        let shown_from = self.shown_from;
+        if left >= shown_from {
+            let _ = answers.send(Msg::DueWorking { left });
+        }
         let (path, policies, tx, running) =
             (store.path().to_path_buf(), self.policies.clone(), answers.clone(), self.running.clone());
         std::thread::spawn(move || {
             if let Ok(store) = Store::open(&path) {
-                finish_due_times(&store, &policies);
+                finish_due_times(&store, &policies, &tx, shown_from);
             }
             running.store(false, Ordering::SeqCst);
             let _ = tx.send(Msg::DueRefreshed);
@@ -66,11 +82,22 @@ impl DueTimes {
     }
 }
 
-fn finish_due_times(store: &Store, policies: &Policies) {
+/// How often the status line hears how many due times are left.
+const DUE_PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+fn finish_due_times(store: &Store, policies: &Policies, tx: &Sender<Msg>, shown_from: u64) {
+    let mut said = Instant::now();
     loop {
         match store.refresh_due(policies, crate::store::DUE_BATCH, false) {
             Ok(0) => return,
-            Ok(_) | Err(StoreError::Busy) => std::thread::sleep(Duration::from_millis(2)),
+            Ok(left) => {
+                if left >= shown_from && said.elapsed() >= DUE_PROGRESS_EVERY {
+                    let _ = tx.send(Msg::DueWorking { left });
+                    said = Instant::now();
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(StoreError::Busy) => std::thread::sleep(Duration::from_millis(2)),
             Err(error) => {
                 tracing::warn!(%error, "working out SLA due times");
                 return;
@@ -118,4 +145,53 @@ fn build_index(store: &Store, tx: &Sender<Msg>) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let _ = tx.send(Msg::IndexBuild(None));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sla::{Hours, Policy, Targets};
+    use crate::domain::{Channel, NewTicket, Priority};
+
+    fn policies(first_response: i64) -> Policies {
+        let targets = Targets { first_response: Some(first_response), next_response: None, resolution: None };
+        Policies { policies: vec![Policy { priority: Priority::Normal, tier: None, targets, hours: Hours::Calendar }] }
+    }
+
+    #[test]
+    fn new_policies_on_a_large_desk_are_worked_out_on_a_thread_that_says_how_many_are_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.db")).unwrap();
+        store.register_first_admin("ana").unwrap();
+        let tickets = crate::store::DUE_BATCH * 3 + 7;
+        for n in 0..tickets {
+            let new = NewTicket {
+                customer_email: format!("c{n}@shop.example"),
+                customer_name: None,
+                subject: format!("Order {n}"),
+                body: "Where is it?".into(),
+                priority: Priority::Normal,
+                channel: Channel::Email,
+                tags: vec![],
+            };
+            store.create_ticket(&new, "ana").unwrap();
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        // No time on the queue load: one step there, the rest on the thread.
+        let mut due = DueTimes { budget: Duration::ZERO, shown_from: 0, ..DueTimes::new(policies(3_600)) };
+        due.refresh(&store, &tx);
+        let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let left = (tickets - crate::store::DUE_BATCH) as u64;
+        assert!(matches!(first, Msg::DueWorking { left: l } if l == left), "{first:?}");
+        due.refresh(&store, &tx);
+        loop {
+            match rx.recv_timeout(Duration::from_secs(30)).unwrap() {
+                Msg::DueWorking { left: now } => assert!(now < left, "fewer left each time"),
+                Msg::DueRefreshed => break,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(rx.try_recv().is_err(), "a second load while the thread works starts nothing");
+        assert_eq!(store.refresh_due(&policies(3_600), crate::store::DUE_BATCH, false).unwrap(), 0, "all done");
+    }
 }

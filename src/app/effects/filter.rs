@@ -5,8 +5,10 @@
 //! previous one (`ref` → `refu`) only re-scores what the previous one matched.
 //!
 //! A tab of up to [`IN_MEMORY_UP_TO`] tickets is loaded and matched whole; a larger one goes
-//! through [`LargeTab`] (its newest tickets in memory, the rest through the filter index). While
-//! no request waits, the worker adds the tickets that predate the filter index to it in batches.
+//! through [`LargeTab`] (its newest tickets in memory, the rest through the filter index). The
+//! console has the tab its queue shows loaded ahead ([`FilterWorker::prepare`]), so `/` finds its
+//! tickets ready: on a large desk reading them takes longer than a frame. While no request waits,
+//! the worker adds the tickets that predate the filter index to it in batches.
 
 use super::large_tab_filter::LargeTab;
 use crate::app::model::message::Msg;
@@ -32,9 +34,19 @@ pub struct FilterRequest {
     pub refresh: bool,
 }
 
+/// What the worker is asked to do.
+enum Job {
+    Match(FilterRequest),
+    /// Load the tab's tickets (again, with `refresh`) if they are not what the worker holds; no answer.
+    Prepare {
+        filter: TicketFilter,
+        refresh: bool,
+    },
+}
+
 /// The console's handle on the worker thread.
 pub struct FilterWorker {
-    tx: Option<Sender<FilterRequest>>,
+    tx: Option<Sender<Job>>,
     latest: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -60,7 +72,14 @@ impl FilterWorker {
     pub fn request(&self, request: FilterRequest) {
         self.latest.store(request.generation, Ordering::SeqCst);
         if let Some(tx) = &self.tx {
-            let _ = tx.send(request);
+            let _ = tx.send(Job::Match(request));
+        }
+    }
+
+    /// Load the tickets of the tab `filter` shows before anyone filters it; nothing is answered.
+    pub fn prepare(&self, filter: TicketFilter, refresh: bool) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Job::Prepare { filter, refresh });
         }
     }
 }
@@ -264,7 +283,7 @@ impl TabFilter {
 /// Ids best first (`None` when overtaken), the tab's size, and whether every match is there.
 pub type Answer = (Option<std::sync::Arc<[i64]>>, usize, bool);
 
-fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc<AtomicU64>, in_memory_up_to: usize) {
+fn run(db: PathBuf, rx: Receiver<Job>, reply: Sender<Msg>, latest: Arc<AtomicU64>, in_memory_up_to: usize) {
     let store = match Store::open(&db) {
         Ok(store) => store,
         Err(e) => {
@@ -274,9 +293,33 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
     };
     let mut loaded: Option<TabFilter> = None;
     let mut building = !store.filter_index_complete().unwrap_or(true);
-    while let Some(mut request) = next_request(&store, &rx, &mut building) {
+    // A tab to prepare that came in behind a request, done after it.
+    let mut deferred: Option<Job> = None;
+    while let Some(job) = deferred.take().or_else(|| next_job(&store, &rx, &mut building)) {
+        let mut request = match job {
+            Job::Match(request) => request,
+            Job::Prepare { filter, refresh } => {
+                match newest_prepare(&rx, filter, refresh) {
+                    Job::Prepare { filter, refresh } => {
+                        if refresh || !loaded.as_ref().is_some_and(|l| *l.filter() == filter) {
+                            // A failed read is said when the agent filters; the tab loads again then.
+                            loaded = TabFilter::load(&store, &filter, in_memory_up_to).ok();
+                        }
+                    }
+                    request => deferred = Some(request),
+                }
+                continue;
+            }
+        };
         // Only the newest request matters; answer the ones it overtook.
         while let Ok(newer) = rx.try_recv() {
+            let newer = match newer {
+                Job::Match(newer) => newer,
+                prepare => {
+                    deferred = Some(prepare);
+                    continue;
+                }
+            };
             let _ = reply.send(Msg::FilterMatched { generation: request.generation, ids: None, total: 0 });
             request.refresh |= newer.refresh;
             request = FilterRequest { refresh: request.refresh, ..newer };
@@ -311,9 +354,27 @@ fn run(db: PathBuf, rx: Receiver<FilterRequest>, reply: Sender<Msg>, latest: Arc
     }
 }
 
-/// The next request; while none waits and the filter index is not complete, build it a batch
-/// at a time (each a short write, so the console's own writes hardly wait).
-fn next_request(store: &Store, rx: &Receiver<FilterRequest>, building: &mut bool) -> Option<FilterRequest> {
+/// Of the tabs to prepare waiting in line, the newest (stale when any of them says so); or the
+/// request to match behind them, which goes first and loads what it needs itself.
+fn newest_prepare(rx: &Receiver<Job>, mut filter: TicketFilter, mut refresh: bool) -> Job {
+    while let Ok(job) = rx.try_recv() {
+        match job {
+            Job::Prepare { filter: newer, refresh: stale } => {
+                filter = newer;
+                refresh |= stale;
+            }
+            Job::Match(mut request) => {
+                request.refresh |= refresh;
+                return Job::Match(request);
+            }
+        }
+    }
+    Job::Prepare { filter, refresh }
+}
+
+/// The next job; while none waits and the filter index is not complete, build it a batch at a
+/// time (each a short write, so the console's own writes hardly wait).
+fn next_job(store: &Store, rx: &Receiver<Job>, building: &mut bool) -> Option<Job> {
     while *building {
         match rx.try_recv() {
             Ok(request) => return Some(request),
@@ -381,24 +442,64 @@ mod tests {
         assert_eq!(m.run(&c, "order", &|| false).unwrap().len(), 50_000);
     }
 
-    #[test]
-    fn the_worker_answers_every_request_and_drops_overtaken_ones() {
+    fn new_ticket(store: &Store, subject: &str) {
+        let new = crate::domain::NewTicket {
+            customer_email: "c@shop.example".into(),
+            customer_name: None,
+            subject: subject.into(),
+            body: "x".into(),
+            priority: crate::domain::Priority::Normal,
+            channel: crate::domain::Channel::Email,
+            tags: vec![],
+        };
+        store.create_ticket(&new, "ana").unwrap();
+    }
+
+    fn desk_with(subjects: &[&str]) -> (tempfile::TempDir, PathBuf, Store) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("desk.db");
         let store = Store::open(&path).unwrap();
         store.register_first_admin("ana").unwrap();
-        for subject in ["Refund please", "Login loop", "Refund again"] {
-            let new = crate::domain::NewTicket {
-                customer_email: "c@shop.example".into(),
-                customer_name: None,
-                subject: subject.into(),
-                body: "x".into(),
-                priority: crate::domain::Priority::Normal,
-                channel: crate::domain::Channel::Email,
-                tags: vec![],
-            };
-            store.create_ticket(&new, "ana").unwrap();
+        for subject in subjects {
+            new_ticket(&store, subject);
         }
+        (dir, path, store)
+    }
+
+    fn matched(rx: &Receiver<Msg>, generation: u64) -> Vec<i64> {
+        loop {
+            match rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap() {
+                Msg::FilterMatched { generation: g, ids, .. } if g == generation => return ids.unwrap().to_vec(),
+                Msg::FilterMatched { .. } => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_prepared_tab_is_loaded_before_the_first_request_and_again_when_stale() {
+        let (_dir, path, store) = desk_with(&["Refund please", "Login loop"]);
+        let (tx, rx) = mpsc::channel();
+        let worker = FilterWorker::spawn(path, tx);
+        let all = TicketFilter::default();
+        worker.prepare(all.clone(), false);
+        // The worker has read the tab by now; a ticket written after that is not in what it holds.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        new_ticket(&store, "Refund again");
+        let ask = |generation, refresh| {
+            worker.request(FilterRequest { generation, filter: all.clone(), query: "refund".into(), refresh })
+        };
+        ask(1, false);
+        assert_eq!(matched(&rx, 1), vec![1], "answered from the tickets loaded ahead, not read again");
+        worker.prepare(all.clone(), true);
+        ask(2, false);
+        assert_eq!(matched(&rx, 2), vec![3, 1], "a stale tab prepared again is read again");
+        assert!(rx.try_recv().is_err(), "preparing answers nothing");
+    }
+
+    #[test]
+    fn the_worker_answers_every_request_and_drops_overtaken_ones() {
+        let (_dir, path, _store) = desk_with(&["Refund please", "Login loop", "Refund again"]);
         let (tx, rx) = mpsc::channel();
         let worker = FilterWorker::spawn(path, tx);
         for (generation, query) in [(1, "r"), (2, "re"), (3, "refund")] {

@@ -33,6 +33,10 @@ use store::{Job, Settings, StoreWorker};
 /// How long after the last keystroke a draft is saved.
 pub const DRAFT_SAVE_DELAY: Duration = Duration::from_millis(1500);
 
+/// How long the queue shows a tab before the filter reads its tickets ahead: not before the first
+/// frame, nor for each tab passed on the way to another.
+const READ_AHEAD_DELAY: Duration = Duration::from_millis(300);
+
 /// How long a wait for the workers lasts at most before giving up (a stuck worker).
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 
@@ -57,6 +61,10 @@ pub struct App {
     filter: Option<FilterWorker>,
     /// Tickets were written since the filter worker loaded them.
     filter_stale: bool,
+    /// The tab whose tickets the filter worker was last asked to load ahead.
+    filter_prepared: Option<crate::app::model::views::View>,
+    /// A read ahead is on its way.
+    read_ahead_scheduled: bool,
     /// A countdown refresh is already on its way.
     sla_tick_scheduled: bool,
     /// Live updates and presence (the console; tests deliver [`Msg::StoreChanged`] by hand).
@@ -102,6 +110,8 @@ impl App {
             awaiting: 0,
             filter: None,
             filter_stale: false,
+            filter_prepared: None,
+            read_ahead_scheduled: false,
             sla_tick_scheduled: false,
             watcher: None,
             mail: None,
@@ -262,7 +272,20 @@ impl App {
             Msg::SlaTick => self.sla_tick_scheduled = false,
             // Another process wrote: the filter's copy of the tab's tickets may be out of date.
             Msg::StoreChanged { desk_changed: true, .. } => self.filter_stale = true,
-            Msg::QueueLoaded { facts, .. } if !self.sla_tick_scheduled => {
+            // The tab shown now: the agent may have moved on meanwhile.
+            Msg::ReadAheadDue { .. } => {
+                self.read_ahead_scheduled = false;
+                self.prepare_filter(self.state.view);
+            }
+            Msg::QueueLoaded { view, facts, .. } => {
+                let read = self.filter_prepared != Some(*view) || self.filter_stale;
+                if read && !self.read_ahead_scheduled {
+                    self.read_ahead_scheduled = self.timer_tx.is_some();
+                    self.schedule(Msg::ReadAheadDue { view: *view }, READ_AHEAD_DELAY);
+                }
+                if self.sla_tick_scheduled {
+                    return;
+                }
                 if let Some(tick) = crate::app::model::queue::next_tick(facts, self.state.now) {
                     self.sla_tick_scheduled = true;
                     self.schedule(Msg::SlaTick, tick);
@@ -270,6 +293,25 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// The queue has shown `view` a moment: have the filter worker load its tickets now, not when
+    /// `/` is typed (on a large desk that takes longer than a frame): when the tab changes, and
+    /// again after a write, not on every reload.
+    fn prepare_filter(&mut self, view: crate::app::model::views::View) {
+        if self.filter_prepared == Some(view) && !self.filter_stale {
+            return;
+        }
+        self.filter_prepared = Some(view);
+        let refresh = std::mem::take(&mut self.filter_stale);
+        let filter = self.state.view_filter(view);
+        self.filter_worker().prepare(filter, refresh);
+    }
+
+    fn filter_worker(&mut self) -> &FilterWorker {
+        let (tx, path) = (self.background_tx.clone(), self.db.clone());
+        let up_to = self.filter_in_memory_up_to;
+        self.filter.get_or_insert_with(|| FilterWorker::spawn_with(path, tx, up_to))
     }
 
     /// Do `effect`, or hand it to its worker; a message to handle at once when there is one.
@@ -285,10 +327,7 @@ impl App {
             Effect::Filter { generation, view, query } => {
                 let refresh = std::mem::take(&mut self.filter_stale);
                 let filter = self.state.view_filter(view);
-                let (tx, path) = (self.background_tx.clone(), self.db.clone());
-                let up_to = self.filter_in_memory_up_to;
-                let worker = self.filter.get_or_insert_with(|| FilterWorker::spawn_with(path, tx, up_to));
-                worker.request(FilterRequest { generation, filter, query, refresh });
+                self.filter_worker().request(FilterRequest { generation, filter, query, refresh });
                 self.awaiting += 1;
             }
             Effect::LoadReport { generation, last, by } => {

@@ -78,6 +78,15 @@ pub enum Msg {
     SlaTick,
     /// The due times the queue is sorted by were worked out on a thread: reload the queue.
     DueRefreshed,
+    /// The queue has shown `view` a moment: time for the filter to read its tickets ahead.
+    ReadAheadDue {
+        view: super::views::View,
+    },
+    /// After a change of SLA policies, this many tickets' due times are still being worked out
+    /// on a thread (the queue's order follows the old ones for those meanwhile).
+    DueWorking {
+        left: u64,
+    },
     /// Customer `from` was merged into `into`.
     CustomersMerged {
         from: i64,

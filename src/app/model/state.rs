@@ -163,6 +163,8 @@ pub struct State {
     pub generation: u64,
     /// How far the search index build has come, in percent, while it runs.
     pub index_build: Option<u8>,
+    /// Tickets whose due times are still being worked out after a change of SLA policies.
+    pub due_left: Option<u64>,
     pub should_quit: bool,
     /// Other consoles on this desk: who views or writes on which ticket.
     pub presence: Vec<crate::domain::Presence>,
@@ -251,6 +253,7 @@ impl State {
             findings: None,
             generation: 0,
             index_build: None,
+            due_left: None,
             should_quit: false,
             presence: Vec::new(),
             preview: Preview::default(),

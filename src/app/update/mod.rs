@@ -94,7 +94,17 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             let rows = clocks::with_clocks(state, view, rows, append, facts);
             on_queue_loaded(state, view, rows, append, has_more)
         }
-        Msg::SlaTick | Msg::DueRefreshed => clocks::on_tick(state),
+        Msg::SlaTick => clocks::on_tick(state),
+        // The runtime's: the filter worker reads the tab ahead.
+        Msg::ReadAheadDue { .. } => vec![],
+        Msg::DueRefreshed => {
+            state.due_left = None;
+            clocks::on_tick(state)
+        }
+        Msg::DueWorking { left } => {
+            state.due_left = Some(left);
+            vec![]
+        }
         Msg::PreviewDue { generation } => preview::on_due(state, generation),
         Msg::MarkedUpdated(outcome) => marks::on_updated(state, outcome),
         Msg::CustomersMerged { from, into, ticket } => {

@@ -291,6 +291,35 @@ fn subjects(app: &App) -> Vec<String> {
     app.state.queue.rows.iter().map(|t| t.subject.clone()).collect()
 }
 
+/// A moment after the queue shows a tab, the filter reads its tickets ahead: `/` then matches
+/// what it read (a ticket written since behind the console's back is not there), and reads the
+/// tab again once the console hears of a change.
+#[test]
+fn the_filter_reads_the_shown_tab_ahead_and_again_after_a_change() {
+    let mut d = desk(10, 200);
+    deliver(&mut d.app, Msg::ReadAheadDue { view: View::Open });
+    std::thread::sleep(std::time::Duration::from_millis(300)); // the worker reads the tab meanwhile
+    let new = NewTicket {
+        customer_email: "carla@shop.example".into(),
+        customer_name: Some("Carla Núñez".into()),
+        subject: "Refund for order 4821".into(),
+        body: "x".into(),
+        priority: Priority::Normal,
+        channel: Channel::Email,
+        tags: vec![],
+    };
+    store_of(&d.app).create_ticket(&new, "ana").unwrap();
+    press(&mut d.app, "/");
+    type_text(&mut d.app, "refund");
+    let findings = d.app.state.findings.as_ref().unwrap();
+    assert_eq!(findings.total, Some(10), "the tab as it was read ahead");
+    assert!(subjects(&d.app).is_empty(), "{:?}", subjects(&d.app));
+    deliver(&mut d.app, Msg::StoreChanged { desk_changed: true, presence: Vec::new() });
+    type_text(&mut d.app, " ");
+    assert_eq!(d.app.state.findings.as_ref().unwrap().total, Some(11), "read again after the change");
+    assert_eq!(subjects(&d.app), vec!["Refund for order 4821"]);
+}
+
 #[test]
 fn the_filter_narrows_the_queue_as_the_agent_types_and_esc_restores_it() {
     let mut d = desk(10, 200);

@@ -111,3 +111,29 @@ fn the_canned_reply_picker_shows_the_reply_filled_in_and_what_it_sets() {
     assert!(text.contains("Hi Carla,"), "the reply as this customer will read it: {text}");
     assert!(!text.contains("{{"), "no raw placeholder: {text}");
 }
+
+/// After a change of SLA policies the due times are worked out on a thread: the status line says
+/// how many are left, the queue moves meanwhile, and the line goes when they are done.
+#[test]
+fn the_status_line_counts_the_due_times_left_after_new_policies_while_the_queue_moves() {
+    use frontdesk::app::model::action::Action;
+    use frontdesk::app::model::message::{Effect, Msg};
+    use frontdesk::app::update::update;
+    let last_line =
+        |state: &State| crate::support::fixtures::screen_text(&render(state)).lines().last().unwrap().to_string();
+    let mut state = common::state((120, 16), "Login loop", "Still waiting");
+    assert!(update(&mut state, Msg::DueWorking { left: 41_200 }).is_empty());
+    assert!(last_line(&state).contains("new SLA policies: 41200 due times to work out"), "{}", last_line(&state));
+    let before = state.queue.selected;
+    update(&mut state, Msg::Action(Action::SelectNext));
+    assert_eq!(state.queue.selected, before + 1, "the queue moves while the thread works");
+    update(&mut state, Msg::DueWorking { left: 200 });
+    assert!(last_line(&state).contains(": 200 due times"), "{}", last_line(&state));
+    let effects = update(&mut state, Msg::DueRefreshed);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::ReloadQueue { .. })),
+        "the queue reloads in the new order: {effects:?}"
+    );
+    assert!(!last_line(&state).contains("SLA policies"), "{}", last_line(&state));
+    assert_eq!(state.due_left, None);
+}

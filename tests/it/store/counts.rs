@@ -44,7 +44,7 @@ fn filters() -> Vec<TicketFilter> {
 }
 
 /// Each filter's count against the tickets its list holds, and no kept cell off a full count.
-fn assert_exact(store: &Store, after: &str) {
+pub(crate) fn assert_exact(store: &Store, after: &str) {
     assert_eq!(store.count_drift().unwrap(), vec![], "after {after}");
     for filter in filters() {
         let listed = store.list_page(&TicketFilter { sort: Sort::Updated, ..filter.clone() }, None, 10_000).unwrap();

@@ -3,7 +3,7 @@
 mod arrivals;
 mod audit;
 mod checked_writes;
-mod counts;
+pub(crate) mod counts;
 mod customer_care;
 mod demo;
 mod demo_promises;
