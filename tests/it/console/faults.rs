@@ -335,6 +335,9 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("mailbox check", Some(vec!["mailbox", "check", "support"])),
         // The bad ratings' comments are customer text.
         ("report", Some(vec!["report"])),
+        // The customer's data into a file (its name is the only customer text said), then away.
+        ("customer export", Some(vec!["customer", "export", "1", "--output", "{dir}/export.json"])),
+        ("customer erase", Some(vec!["customer", "erase", "2", "--yes"])),
     ]
 }
 
