@@ -136,22 +136,9 @@ impl Store {
             let change = change.unwrap_or(&no_change);
             super::reply_check::refuse_unseen(conn, ticket, seen, change)?;
             let id = super::reply_check::insert_with_change(conn, ticket, MessageKind::Reply, actor, body, change)?;
-            conn.execute(
-                "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
-                params![
-                    mail.message_id,
-                    mail.in_reply_to,
-                    (!mail.references.is_empty()).then(|| mail.references.join(" ")),
-                    id
-                ],
-            )?;
             store_addresses_and_files(conn, id, mail)?;
-            conn.execute(
-                "INSERT INTO outbox (message_id, ticket_id, recipient, raw, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, ticket, mail.recipient, mail.raw, now_millis()],
-            )?;
-            let outbox = conn.last_insert_rowid();
-            set_next_try(conn, outbox, now_millis() + QUEUED_GRACE_MILLIS)?;
+            let now = now_millis();
+            let outbox = queue_mail(conn, ticket, id, mail, now, now + QUEUED_GRACE_MILLIS)?;
             Ok((id, outbox))
         })?;
         Ok((read_message(&self.conn, id)?, self.ticket(ticket)?, outbox))
@@ -255,4 +242,32 @@ pub(crate) fn add_retries(conn: &Connection, ticket: i64, mail: &mut TicketMail)
         mail.messages.entry(message).or_default().retry = Some(retry);
     }
     Ok(())
+}
+
+/// In the caller's write: message `id` of `ticket` goes out as `mail`, its headers on the message
+/// and its bytes in the outbox, first tried at `first_try`. Returns the outbox entry.
+pub(super) fn queue_mail(
+    conn: &Connection,
+    ticket: i64,
+    id: i64,
+    mail: &OutgoingMail,
+    now: i64,
+    first_try: i64,
+) -> Result<i64> {
+    conn.execute(
+        "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
+        params![
+            mail.message_id,
+            mail.in_reply_to,
+            (!mail.references.is_empty()).then(|| mail.references.join(" ")),
+            id
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO outbox (message_id, ticket_id, recipient, raw, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, ticket, mail.recipient, mail.raw, now],
+    )?;
+    let outbox = conn.last_insert_rowid();
+    set_next_try(conn, outbox, first_try)?;
+    Ok(outbox)
 }

@@ -208,23 +208,8 @@ fn snooze(conn: &Connection, ticket: &Ticket, until: i64, actor: &str, now: i64)
 fn queue_reply(conn: &Connection, ticket: i64, actor: &str, body: &str, mail: &OutgoingMail, now: i64) -> Result<i64> {
     let current = read_ticket(conn, ticket)?.ok_or(StoreError::TicketNotFound(ticket))?;
     let id = insert_rule_message(conn, &current, MessageKind::Reply, actor, body, now)?;
-    conn.execute(
-        "UPDATE messages SET email_message_id = ?1, in_reply_to = ?2, email_references = ?3 WHERE id = ?4",
-        params![
-            mail.message_id,
-            mail.in_reply_to,
-            (!mail.references.is_empty()).then(|| mail.references.join(" ")),
-            id
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO outbox (message_id, ticket_id, recipient, raw, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, ticket, mail.recipient, mail.raw, now],
-    )?;
-    let outbox = conn.last_insert_rowid();
     // Due at once: no agent's process is there to deliver it, the service does.
-    super::outbox::set_next_try(conn, outbox, now)?;
-    Ok(outbox)
+    super::outbox::queue_mail(conn, ticket, id, mail, now, now)
 }
 
 /// A note or reply written by the rule `actor`, in the caller's write. A note does what any note

@@ -11,14 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
 pub fn render_customer_form(form: &CustomerForm, theme: &Theme, screen: Rect, buf: &mut Buffer) {
-    let width = screen.width.saturating_sub(4).min(78);
-    let height = screen.height.saturating_sub(2).min(16);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + screen.height.saturating_sub(height) / 3,
-        width,
-        height,
-    };
+    let area = super::ticket_form::form_area(screen, 16);
     Clear.render(area, buf);
     let hint = if form.confirm_discard {
         Line::from(" Throw your changes away? y/N ").style(theme.error())
@@ -29,7 +22,7 @@ pub fn render_customer_form(form: &CustomerForm, theme: &Theme, screen: Rect, bu
     let block = Block::bordered()
         .border_type(theme.border_type(true))
         .border_style(theme.border(true))
-        .title(truncate(&title, width.saturating_sub(2) as usize))
+        .title(truncate(&title, area.width.saturating_sub(2) as usize))
         .title_bottom(hint);
     let inner = block.inner(area);
     block.render(area, buf);

@@ -12,15 +12,21 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 const LABEL: usize = 10;
 
-pub fn render_ticket_form(form: &TicketForm, theme: &Theme, screen: Rect, buf: &mut Buffer) {
+/// Where a form sits: up to 78 columns and `rows` rows, centred across and a third of the way
+/// down, within `screen`.
+pub(super) fn form_area(screen: Rect, rows: u16) -> Rect {
     let width = screen.width.saturating_sub(4).min(78);
-    let height = screen.height.saturating_sub(2).min(18);
-    let area = Rect {
+    let height = screen.height.saturating_sub(2).min(rows);
+    Rect {
         x: screen.x + (screen.width - width) / 2,
         y: screen.y + screen.height.saturating_sub(height) / 3,
         width,
         height,
-    };
+    }
+}
+
+pub fn render_ticket_form(form: &TicketForm, theme: &Theme, screen: Rect, buf: &mut Buffer) {
+    let area = form_area(screen, 18);
     Clear.render(area, buf);
     let hint = if form.confirm_discard {
         Line::from(" Throw this new ticket away? y/N ").style(theme.error())
