@@ -96,7 +96,7 @@ pub enum Command {
     /// Customers: list, show, create, change, their addresses, merge, rate.
     #[command(subcommand)]
     Customer(customer::CustomerCommand),
-    /// Add and list agents.
+    /// Agents: add, list, change their record, deactivate and activate them.
     #[command(subcommand)]
     Agent(agent::AgentCommand),
     /// Organizations: their name, email domains, tier and notes; who belongs to them.
@@ -131,7 +131,8 @@ pub enum Command {
     /// deletion, who made it and when, before → after.
     Audit(audit::AuditArgs),
     /// The desk service, in the foreground: delivers the outbox with retries, mails surveys that
-    /// are due, reads the inbound mailboxes; one per desk. SIGTERM stops it after the mail at hand.
+    /// are due, reads the inbound mailboxes, runs the timed rules; one per desk. SIGTERM stops it
+    /// after the mail at hand.
     Serve(serve::ServeArgs),
     /// IMAP mailboxes ([[mail.inbound]]): check NAME reads one once.
     #[command(subcommand)]
