@@ -134,7 +134,7 @@ impl Store {
                 Vec::new()
             } else {
                 let mut stmt = conn.prepare(
-                    "SELECT id FROM tickets WHERE assignee = ?1 AND status IN ('new', 'open', 'pending', 'on_hold')
+                    "SELECT id FROM tickets WHERE assignee = ?1 AND status NOT IN ('solved', 'closed')
                      ORDER BY id",
                 )?;
                 let ids = stmt.query_map([login], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;

@@ -23,7 +23,7 @@ const INVARIANTS: &[(&str, &str)] = &[
     (
         // Setting a ticket pending, solved or closed ends its wait (domain::lifecycle::wait_after_status).
         "tickets waiting on us though pending, solved or closed",
-        "SELECT count(*) FROM tickets WHERE waiting_since IS NOT NULL AND status IN ('pending', 'solved', 'closed')",
+        "SELECT count(*) FROM tickets WHERE waiting_since IS NOT NULL AND (status = 'pending' OR status = 'solved' OR status = 'closed')",
     ),
     (
         // Every change bumps the version once and logs at least one event.

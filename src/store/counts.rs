@@ -34,7 +34,7 @@ impl Store {
             None => "ticket_counts",
         };
         if filter.active_only {
-            terms.push("c.status IN ('new', 'open', 'pending', 'on_hold')".into());
+            terms.push("c.status NOT IN ('solved', 'closed')".into());
         }
         if !filter.statuses.is_empty() {
             terms.push(format!("c.status IN ({})", vec!["?"; filter.statuses.len()].join(", ")));

@@ -309,7 +309,7 @@ const SUMMARY: &str = "SELECT c.id, c.name,
         o.name, c.tier,
         (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id),
         (SELECT COUNT(*) FROM tickets t WHERE t.customer_id = c.id
-           AND t.status IN ('new', 'open', 'pending', 'on_hold'))
+           AND t.status NOT IN ('solved', 'closed'))
     FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id";
 
 fn summary(row: &rusqlite::Row) -> rusqlite::Result<CustomerSummary> {

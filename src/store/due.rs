@@ -67,6 +67,18 @@ const PARTS: [Part; 8] = [
 /// The last part: most recently updated first, its cursor without a part (`due: None`).
 const REST: usize = PARTS.len() - 1;
 
+impl Part {
+    /// Whether the part picks tickets that the desk's earliest due time (`None`: no ticket has a
+    /// running clock) shows there are none of at `now`.
+    fn finds_none(&self, earliest_due: Option<i64>, now: i64) -> bool {
+        let picks = |term: &str| self.pick.contains(term) && !self.pick.contains(&format!("NOT {term}"));
+        match earliest_due {
+            None => picks("{BREACHED}") || picks("{URGENT}"),
+            Some(due) => picks("{BREACHED}") && due > now,
+        }
+    }
+}
+
 fn pick_sql(pick: &str) -> String {
     pick.replace("{WOKEN}", WOKEN)
         .replace("{URGENT}", URGENT)
@@ -82,6 +94,13 @@ pub(super) fn list(
 ) -> Result<Vec<(Ticket, PageCursor)>> {
     let now = now_millis();
     let start = after.map_or(0, |c| c.due.map_or(REST, |(part, _)| part as usize));
+    // The desk's earliest due time, from the front of the due index: where it shows that no
+    // ticket is breached (or none has a clock at all), the parts that pick those are not read.
+    // Without it, each of them stepped over every waiting ticket of the tab to find none.
+    let earliest_due: Option<i64> = store
+        .conn
+        .prepare_cached("SELECT min(due_at) FROM tickets INDEXED BY tickets_by_due WHERE due_at IS NOT NULL")?
+        .query_row([], |r| r.get(0))?;
     let mut out = Vec::with_capacity(limit);
     for (number, part) in PARTS.iter().enumerate().skip(start) {
         if out.len() >= limit {
@@ -89,6 +108,9 @@ pub(super) fn list(
         }
         // The Needs reply list has nothing in the other parts: do not look.
         if filter.needs_reply && !part.waiting {
+            continue;
+        }
+        if part.finds_none(earliest_due, now) {
             continue;
         }
         let Part { index, pick, order, key, .. } = part;
@@ -137,7 +159,7 @@ pub(super) fn list(
 /// desk, seconds at a million, in a write that holds up every other).
 const WITH_CLOCKS: &str = "SELECT id FROM tickets INDEXED BY tickets_by_due WHERE due_at IS NOT NULL
     UNION ALL SELECT id FROM tickets INDEXED BY tickets_active_by_updated
-    WHERE status IN ('new', 'open', 'pending', 'on_hold')";
+    WHERE status NOT IN ('solved', 'closed')";
 
 impl Store {
     /// How SQLite reads the tickets a change of policies works out again (`EXPLAIN QUERY PLAN`,

@@ -57,15 +57,16 @@ pub(crate) fn insert_message_at(
         MessageKind::Customer => (None, Some(ticket.customer_id)),
         _ => (Some(actor), None),
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO messages (ticket_id, kind, author_login, author_customer, body, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![ticket_id, kind.as_str(), login, customer, body, now],
-    )?;
+    )?
+    .execute(params![ticket_id, kind.as_str(), login, customer, body, now])?;
     let message_id = conn.last_insert_rowid();
     log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
     apply_message_effect(conn, &ticket, kind, actor, now, now)?;
-    conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket_id])?;
+    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
+        .execute(params![now, ticket_id])?;
     Ok(message_id)
 }
 

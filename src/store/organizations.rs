@@ -154,7 +154,7 @@ impl Store {
             "SELECT o.id, o.name, o.domains, coalesce(d.tier, 'standard'), coalesce(d.notes, ''),
                     (SELECT count(*) FROM customers c WHERE c.organization_id = o.id),
                     (SELECT count(*) FROM customers c JOIN tickets t ON t.customer_id = c.id
-                     WHERE c.organization_id = o.id AND t.status IN ('new', 'open', 'pending', 'on_hold'))
+                     WHERE c.organization_id = o.id AND t.status NOT IN ('solved', 'closed'))
              FROM organizations o LEFT JOIN organization_details d ON d.organization_id = o.id
              ORDER BY o.name COLLATE NOCASE, o.id",
         )?;
@@ -242,7 +242,7 @@ impl Store {
             .optional()?;
         let Some((org, name)) = org else { return Ok(None) };
         const OTHERS: &str = "t.customer_id IN (SELECT id FROM customers WHERE organization_id = ?1 AND id <> ?2)
-             AND t.status IN ('new', 'open', 'pending', 'on_hold')";
+             AND t.status NOT IN ('solved', 'closed')";
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
              WHERE {OTHERS} ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3"
@@ -261,7 +261,7 @@ impl Store {
     pub fn organization_open_tickets(&self, id: i64, limit: usize) -> Result<(Vec<crate::domain::Ticket>, u64)> {
         use super::rows::{self, TICKET_COLUMNS};
         const OPEN: &str = "t.customer_id IN (SELECT id FROM customers WHERE organization_id = ?1)
-             AND t.status IN ('new', 'open', 'pending', 'on_hold')";
+             AND t.status NOT IN ('solved', 'closed')";
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
              WHERE {OPEN} ORDER BY t.updated_at DESC, t.id DESC LIMIT ?2"

@@ -12,9 +12,8 @@ use rusqlite::{params, Connection};
 impl Store {
     /// The newest customer message, reply or note on `ticket`, if any.
     pub fn last_message_id(&self, ticket: i64) -> Result<Option<i64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT max(id) FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'reply', 'note')",
-        )?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT max(id) FROM messages WHERE ticket_id = ?1 AND kind <> 'system'")?;
         Ok(stmt.query_row([ticket], |r| r.get(0))?)
     }
 
@@ -112,7 +111,7 @@ pub(crate) fn refuse_newer(conn: &Connection, ticket: i64, last_seen: i64) -> Re
 fn newer_messages(conn: &Connection, ticket: i64, after: i64) -> Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN customers c ON c.id = m.author_customer
-         WHERE m.ticket_id = ?1 AND m.id > ?2 AND m.kind IN ('customer', 'reply', 'note') ORDER BY m.id"
+         WHERE m.ticket_id = ?1 AND m.id > ?2 AND m.kind <> 'system' ORDER BY m.id"
     ))?;
     let rows = stmt.query_map(params![ticket, after], rows::message)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

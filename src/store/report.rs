@@ -102,7 +102,7 @@ impl Store {
                     k.priority, k.tier, k.facts, EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)
              FROM {FROM_TICKETS} {WITH_ORGANIZATION} LEFT JOIN ticket_report_facts k ON k.ticket_id = t.id
              WHERE t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
-                            UNION SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold'))
+                            UNION SELECT id FROM tickets WHERE status NOT IN ('solved', 'closed'))
              ORDER BY t.id"
         ))?;
         let mut rows = tickets.query([since])?;
@@ -169,7 +169,7 @@ impl Store {
         let marks = vec!["?"; records.len()].join(", ");
         let mut events = self.conn.prepare_cached(&format!(
             "SELECT ticket_id, field, new, created_at FROM events
-             WHERE ticket_id IN ({marks}) AND field IN ('status', 'reply', 'customer')
+             WHERE ticket_id IN ({marks}) AND (field = 'status' OR field = 'reply' OR field = 'customer')
              ORDER BY ticket_id, id"
         ))?;
         let mut rows = events.query(params_from_iter(records.iter().map(|t| t.id)))?;

@@ -128,7 +128,7 @@ impl Store {
     pub fn rule_candidates(&self, rule: &str, trigger: &str, after: i64, limit: usize) -> Result<Vec<Ticket>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.id FROM tickets t
-             WHERE t.id > ?3 AND t.status IN ('new', 'open', 'pending', 'on_hold')
+             WHERE t.id > ?3 AND t.status NOT IN ('solved', 'closed')
                AND NOT EXISTS (SELECT 1 FROM rule_firings f WHERE f.rule = ?1 AND f.ticket_id = t.id AND f.trigger = ?2)
              ORDER BY t.id LIMIT ?4",
         )?;
@@ -155,7 +155,7 @@ impl Store {
             "SELECT t.id FROM tickets t
              JOIN messages m ON m.id = (SELECT id FROM messages WHERE ticket_id = t.id AND kind IN ('customer', 'reply')
                                         ORDER BY created_at DESC, id DESC LIMIT 1)
-             WHERE t.id > ?5 AND t.status IN ('open', 'pending', 'on_hold') AND m.kind = 'reply' AND m.created_at <= ?3
+             WHERE t.id > ?5 AND t.status <> 'new' AND t.status NOT IN ('solved', 'closed') AND m.kind = 'reply' AND m.created_at <= ?3
                AND NOT EXISTS (SELECT 1 FROM rule_firings f WHERE f.rule = ?1 AND f.ticket_id = t.id AND f.trigger = ?2)
              ORDER BY t.id LIMIT ?4",
         )?;

@@ -34,7 +34,7 @@ impl Store {
             }
             let mut events = self.conn.prepare_cached(&format!(
                 "SELECT ticket_id, field, new, created_at FROM events
-                 WHERE ticket_id IN ({marks}) AND field IN ('status', 'reply', 'customer')
+                 WHERE ticket_id IN ({marks}) AND (field = 'status' OR field = 'reply' OR field = 'customer')
                  ORDER BY ticket_id, created_at, id"
             ))?;
             let mut rows = events.query(params_from_iter(chunk.iter().map(|t| t.id)))?;

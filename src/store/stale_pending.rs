@@ -6,7 +6,7 @@ use crate::domain::{Status, Ticket, Timestamp};
 
 /// The pending tickets nothing has happened to since `?1`; the list of active statuses lets SQLite
 /// use the small index of active tickets.
-const STALE: &str = "t.status IN ('new', 'open', 'pending', 'on_hold') AND t.status = 'pending' AND t.updated_at < ?1";
+const STALE: &str = "t.status NOT IN ('solved', 'closed') AND t.status = 'pending' AND t.updated_at < ?1";
 
 /// Whose stale tickets: `None` for everyone's, `Some(login)` for one agent's.
 const OWNED: &str = "(?2 IS NULL OR t.assignee = ?2)";

@@ -18,7 +18,7 @@ fn priority_rank(priority: Priority) -> i64 {
     }
 }
 
-const ACTIVE_SQL: &str = "t.status IN ('new', 'open', 'pending', 'on_hold')";
+const ACTIVE_SQL: &str = "t.status NOT IN ('solved', 'closed')";
 
 /// Which of the snoozed tickets a filter's terms take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,10 +284,8 @@ impl Store {
             check_version(conn, &current, expected_version)?;
             let now = now_millis();
             if apply_change(conn, &current, change, actor, now)? {
-                conn.execute(
-                    "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
-                    params![now, id],
-                )?;
+                conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
+                    .execute(params![now, id])?;
             }
             Ok(())
         })?;
@@ -302,10 +300,8 @@ impl Store {
             let current = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
             let now = now_millis();
             if apply_change(conn, &current, change, actor, now)? {
-                conn.execute(
-                    "UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2",
-                    params![now, id],
-                )?;
+                conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
+                    .execute(params![now, id])?;
             }
             Ok(current.status)
         })?;
@@ -388,7 +384,8 @@ pub(crate) fn apply_change(
     let id = current.id;
     let mut changed = apply_status(conn, current, change.status, actor, now)?;
     if let Some(priority) = change.priority.filter(|p| *p != current.priority) {
-        conn.execute("UPDATE tickets SET priority = ?1 WHERE id = ?2", params![priority.as_str(), id])?;
+        conn.prepare_cached("UPDATE tickets SET priority = ?1 WHERE id = ?2")?
+            .execute(params![priority.as_str(), id])?;
         log_event(conn, id, actor, "priority", Some(current.priority.as_str()), Some(priority.as_str()), now)?;
         changed = true;
     }
@@ -396,7 +393,7 @@ pub(crate) fn apply_change(
         if let Some(login) = assignee {
             super::agents::require_active_agent(conn, login)?;
         }
-        conn.execute("UPDATE tickets SET assignee = ?1 WHERE id = ?2", params![assignee, id])?;
+        conn.prepare_cached("UPDATE tickets SET assignee = ?1 WHERE id = ?2")?.execute(params![assignee, id])?;
         log_event(conn, id, actor, "assignee", current.assignee.as_deref(), assignee.as_deref(), now)?;
         changed = true;
     }
@@ -423,10 +420,11 @@ pub(crate) fn apply_status(
         Status::Solved | Status::Closed => Some(current.solved_at.map(to_millis).unwrap_or(now)),
         _ => None,
     };
-    conn.execute(
-        "UPDATE tickets SET status = ?1, solved_at = ?2 WHERE id = ?3",
-        params![to.as_str(), solved_at, current.id],
-    )?;
+    conn.prepare_cached("UPDATE tickets SET status = ?1, solved_at = ?2 WHERE id = ?3")?.execute(params![
+        to.as_str(),
+        solved_at,
+        current.id
+    ])?;
     log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
     super::undo::keep_status(conn, current)?;
     super::waiting::after_status(conn, current.id, to)?;

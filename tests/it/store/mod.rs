@@ -8,6 +8,7 @@ mod customer_care;
 mod demo;
 mod demo_promises;
 mod filter_index;
+mod list_conditions;
 mod mailboxes;
 mod pages;
 mod privacy;
