@@ -110,6 +110,17 @@ fn valid_domains(conn: &Connection, domains: &[String], except: Option<i64>) -> 
     Ok(valid)
 }
 
+/// The number a new organization gets: never a deleted one's, so its audit history stays its own.
+fn next_organization_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT max(ifnull((SELECT max(id) FROM organizations), 0),
+                ifnull((SELECT max(CAST(subject_id AS INTEGER)) FROM audit
+                        WHERE subject_kind = 'organization' AND field = 'deleted'), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 fn audit(conn: &Connection, actor: &str, id: i64, field: &str, old: Option<&str>, new: Option<&str>) -> Result<()> {
     let subject = id.to_string();
     let row = AuditRow {
@@ -132,8 +143,11 @@ impl Store {
             let name = valid_name(conn, &new.name, None)?;
             let domains = valid_domains(conn, &new.domains, None)?.join(" ");
             let tier = new.tier.unwrap_or(Tier::Standard);
-            conn.execute("INSERT INTO organizations (name, domains) VALUES (?1, ?2)", params![name, domains])?;
-            let id = conn.last_insert_rowid();
+            let id = next_organization_id(conn)?;
+            conn.execute(
+                "INSERT INTO organizations (id, name, domains) VALUES (?1, ?2, ?3)",
+                params![id, name, domains],
+            )?;
             conn.execute(
                 "INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)",
                 params![id, tier.as_str(), new.notes.trim_end()],
@@ -215,6 +229,65 @@ impl Store {
         })
     }
 
+    /// Delete an organization: its customers stay, in no organization (each audited), its domains
+    /// no longer place new customers. Returns it as it was and its customers' ids.
+    pub fn delete_organization(&self, org: &str, actor: &str) -> Result<(Organization, Vec<i64>)> {
+        self.write(|conn| {
+            let before = resolve_organization(conn, org)?;
+            let members: Vec<i64> = conn
+                .prepare_cached("SELECT id FROM customers WHERE organization_id = ?1 ORDER BY id")?
+                .query_map([before.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            conn.execute("UPDATE customers SET organization_id = NULL WHERE organization_id = ?1", [before.id])?;
+            let now = now_millis();
+            for customer in &members {
+                let subject = customer.to_string();
+                let row = AuditRow::customer(actor, &subject, "organization", Some(&before.name), None);
+                super::audit::record(conn, &row, now)?;
+            }
+            conn.execute("DELETE FROM organizations WHERE id = ?1", [before.id])?;
+            let what = format!("{} ({})", before.name, before.domains.join(" "));
+            audit(conn, actor, before.id, "deleted", Some(&what), None)?;
+            Ok((before, members))
+        })
+    }
+
+    /// The domains where `organization_domains` (what new customers are placed by) differs from
+    /// the organizations' own `domains`: each a sentence naming the domain and both sides.
+    pub fn organization_domain_drift(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(DOMAIN_DRIFT)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
+        })?;
+        let side = |id: Option<i64>| id.map_or("no organization".to_string(), |id| format!("organization {id}"));
+        let mut drift = Vec::new();
+        for row in rows {
+            let (domain, listed, placed) = row?;
+            let domain = for_display_line(&domain);
+            drift.push(format!(
+                "the domain {domain} is listed by {} but places new customers in {}",
+                side(listed),
+                side(placed)
+            ));
+        }
+        Ok(drift)
+    }
+
+    /// Make `organization_domains` again from the organizations' `domains` (the first
+    /// organization keeps a domain listed twice, as the migration does).
+    pub fn rebuild_organization_domains(&self) -> Result<()> {
+        self.write(|conn| {
+            conn.execute_batch(
+                "DELETE FROM organization_domains;
+                 INSERT OR IGNORE INTO organization_domains (domain, organization_id)
+                 SELECT lower(j.value), o.id FROM organizations o,
+                        json_each('[\"' || replace(trim(o.domains), ' ', '\",\"') || '\"]') j
+                 WHERE j.value <> '' ORDER BY o.id;",
+            )?;
+            Ok(())
+        })
+    }
+
     /// The organization's customers by id.
     pub fn organization_customers(&self, id: i64) -> Result<Vec<crate::domain::CustomerSummary>> {
         let ids: Vec<i64> = self
@@ -274,3 +347,18 @@ impl Store {
         Ok((tickets, count as u64))
     }
 }
+
+/// Each domain with the organization listing it first (as `organization_domains` is built) and
+/// the one `organization_domains` places it in, where the two differ.
+const DOMAIN_DRIFT: &str = "WITH listed AS (
+    SELECT lower(j.value) AS domain, min(o.id) AS organization_id
+    FROM organizations o, json_each('[\"' || replace(trim(o.domains), ' ', '\",\"') || '\"]') j
+    WHERE j.value <> '' GROUP BY lower(j.value)
+)
+SELECT l.domain, l.organization_id, d.organization_id FROM listed l
+    LEFT JOIN organization_domains d ON d.domain = l.domain
+    WHERE d.organization_id IS NOT l.organization_id
+UNION ALL
+SELECT d.domain, NULL, d.organization_id FROM organization_domains d
+    WHERE lower(d.domain) NOT IN (SELECT domain FROM listed)
+ORDER BY 1";

@@ -9,6 +9,7 @@ mod demo;
 mod demo_promises;
 mod filter_index;
 mod mailboxes;
+mod organizations;
 mod pages;
 mod privacy;
 mod records;
