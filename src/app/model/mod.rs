@@ -13,6 +13,7 @@ pub mod overlay;
 pub mod presence;
 pub mod profile;
 pub mod queue;
+pub mod record_form;
 pub mod reports;
 pub mod state;
 pub mod text;

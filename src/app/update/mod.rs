@@ -21,6 +21,7 @@ mod overlay;
 mod pickers;
 mod preview;
 mod ratings;
+mod record_form;
 mod reply_check;
 mod reports;
 mod send;
