@@ -55,6 +55,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         let title = format!(" Customer {} · {} ", form.seen.id, for_display_line(&form.seen.name));
         record_form::render_record_form(&form.form, &title, 16, theme, frame.area(), frame.buffer_mut());
     }
+    if let Some(form) = &state.organization_form {
+        record_form::render_record_form(&form.form, &form.title(), 14, theme, frame.area(), frame.buffer_mut());
+    }
+    if let Some(form) = &state.agent_form {
+        record_form::render_record_form(&form.form, &form.title(), 16, theme, frame.area(), frame.buffer_mut());
+    }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());
     }

@@ -3,7 +3,7 @@
 //! customer changed by someone else meanwhile saves nothing: the form then shows their changes
 //! in the fields the agent left alone, says what changed, and a second Ctrl-S saves the agent's.
 
-use super::record_form::{self, FormKey};
+use super::record_form;
 use crate::app::model::customer_form::{CustomerField, CustomerForm};
 use crate::app::model::key::KeyEvent;
 use crate::app::model::message::Effect;
@@ -24,16 +24,11 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     let Some(form) = state.customer_form.as_mut() else { return vec![] };
-    match record_form::on_key(&mut form.form, event, "the customer") {
-        FormKey::Save => return save(state),
-        FormKey::Close(said) => {
-            state.customer_form = None;
-            state.set_status(said);
-        }
-        FormKey::Say(said) => state.set_status(said),
-        FormKey::Stay => {}
+    let key = record_form::on_key(&mut form.form, event, "the customer");
+    match record_form::after_key(state, key, |s| &mut s.customer_form) {
+        true => save(state),
+        false => vec![],
     }
-    vec![]
 }
 
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
@@ -82,12 +77,7 @@ pub fn on_refused(state: &mut State, message: String, now: Option<Customer>) -> 
         return vec![];
     };
     form.form.saving = false;
-    match now {
-        Some(now) => {
-            form.rebase(&now);
-            state.set_error(format!("{message}: the form shows theirs now, with your changes; Ctrl-S saves yours"));
-        }
-        None => state.set_error(message),
-    }
+    let rebased = now.map(|now| form.rebase(&now)).is_some();
+    state.set_error(record_form::refused(message, rebased));
     vec![]
 }

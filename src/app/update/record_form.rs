@@ -4,6 +4,7 @@
 
 use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::model::record_form::{FieldText, RecordField, RecordForm};
+use crate::app::model::state::State;
 
 /// What a key asks of the form's owner.
 #[derive(Debug, PartialEq, Eq)]
@@ -60,5 +61,29 @@ pub fn on_paste<F: RecordField>(form: &mut RecordForm<F>, text: &str) {
         FieldText::Lines(area) => {
             area.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
         }
+    }
+}
+
+/// Do what `key` asks of the form kept in `slot`: close it or say something. True when it asks
+/// to save.
+pub fn after_key<T>(state: &mut State, key: FormKey, slot: fn(&mut State) -> &mut Option<T>) -> bool {
+    match key {
+        FormKey::Save => return true,
+        FormKey::Close(said) => {
+            *slot(state) = None;
+            state.set_status(said);
+        }
+        FormKey::Say(said) => state.set_status(said),
+        FormKey::Stay => {}
+    }
+    false
+}
+
+/// What a refused save says: the store's sentence, and when the form took someone else's
+/// changes meanwhile (`rebased`), that the agent's own are still there to save.
+pub fn refused(message: String, rebased: bool) -> String {
+    match rebased {
+        true => format!("{message}: the form shows theirs now, with your changes; Ctrl-S saves yours"),
+        false => message,
     }
 }

@@ -14,6 +14,7 @@ mod faults;
 mod large_tab_filter;
 mod mail;
 mod marks;
+mod organization_records;
 mod output_safety;
 mod reply_mail;
 mod reports;
