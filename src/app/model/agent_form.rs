@@ -32,7 +32,7 @@ impl RecordField for AgentField {
         match self {
             AgentField::Email => "where mail to them goes; empty for none",
             AgentField::Role => "agent or admin",
-            AgentField::Active => "yes, or no to stop them working on the desk (their open tickets are listed)",
+            AgentField::Active => "yes, or no to stop them working here (their open tickets are listed)",
             AgentField::Signature => "put under each reply they write, and in {{agent.signature}}",
             _ => "",
         }

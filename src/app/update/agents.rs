@@ -7,6 +7,7 @@ use crate::app::model::key::KeyEvent;
 use crate::app::model::message::Effect;
 use crate::app::model::overlay::{Choice, Item, Overlay, OverlayKind};
 use crate::app::model::state::State;
+use crate::app::model::text::fit;
 use crate::domain::text::for_display_line;
 use crate::domain::Agent;
 
@@ -26,10 +27,10 @@ pub fn on_listed(state: &mut State, agents: Vec<Agent>) -> Vec<Effect> {
         .iter()
         .map(|a| Item {
             label: format!(
-                "{:<12} {:<20} {:<6} {}",
-                for_display_line(&a.login),
-                for_display_line(&a.name),
-                a.role,
+                "{} {} {} {}",
+                fit(&for_display_line(&a.login), 12),
+                fit(&for_display_line(&a.name), 20),
+                fit(a.role.as_str(), 6),
                 if a.active { "active" } else { "inactive" }
             ),
             detail: a.email.as_deref().map(|e| for_display_line(e).into_owned()).unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! The console's flows: key presses into `State` and the store, without a terminal.
 
 mod agent_loop;
+mod agent_records;
 mod arrivals;
 mod asks_first;
 mod audit;
