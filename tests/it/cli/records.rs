@@ -211,6 +211,12 @@ fn the_customer_form_is_on_c_in_the_profile_in_the_key_map_the_help_and_the_pale
         .as_str()
         .unwrap()
         .contains("name, addresses, phone, organization, tier, tags, notes"));
+    let key_of = |action: &str| -> Vec<(Value, Value)> {
+        let all = keys.as_array().unwrap().iter().filter(|k| k["action"] == action);
+        all.map(|k| (k["context"].clone(), k["keys"].clone())).collect()
+    };
+    assert_eq!(key_of("edit_organization"), [(json!("profile"), json!("o"))]);
+    assert_eq!(key_of("agents"), [(json!("global"), json!("g A"))]);
 }
 
 #[test]
