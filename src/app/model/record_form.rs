@@ -22,13 +22,13 @@ pub trait RecordField: Copy + PartialEq + 'static {
 #[derive(Debug)]
 pub enum FieldText {
     Line(Input),
-    Lines(TextArea<'static>),
+    Lines(Box<TextArea<'static>>),
 }
 
 impl FieldText {
     fn new(multiline: bool, text: &str) -> FieldText {
         match multiline {
-            true => FieldText::Lines(TextArea::from(text.lines().map(str::to_string))),
+            true => FieldText::Lines(Box::new(TextArea::from(text.lines().map(str::to_string)))),
             false => FieldText::Line(Input::new(text.to_string())),
         }
     }

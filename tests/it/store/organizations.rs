@@ -26,7 +26,10 @@ fn customer_at(store: &Store, email: &str) -> Customer {
     store.create_customer(&new, "ana").unwrap()
 }
 
-fn audit(store: &Store) -> Vec<(SubjectKind, String, String, Option<String>, Option<String>)> {
+/// One audit row: what kind of record, which, the field, its old and new value.
+type Row = (SubjectKind, String, String, Option<String>, Option<String>);
+
+fn audit(store: &Store) -> Vec<Row> {
     let mut all = Vec::new();
     store
         .audit_trail(&AuditQuery::default(), &mut |e| {
