@@ -292,3 +292,28 @@ fn replace_ignoring_case(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_leaves_a_list_in_any_case_and_form_and_only_that_address() {
+        let list = "Zeb <Zeb@M.example>\nxzeb@m.example\nboss@shop.example".to_string();
+        assert_eq!(
+            without_address(Some(list), "\n", "zeb@m.example").as_deref(),
+            Some("xzeb@m.example\nboss@shop.example")
+        );
+        assert_eq!(without_address(Some("zeb@m.example".into()), ", ", "zeb@m.example"), None);
+        assert_eq!(without_address(None, "\n", "zeb@m.example"), None);
+        assert_eq!(replace_ignoring_case(b"Cc: <ZEB@m.example>", b"zeb@m.example", b"x@y"), b"Cc: <x@y>".to_vec());
+    }
+
+    #[test]
+    fn a_hashed_message_id_is_one_way_and_the_same_for_the_same_id() {
+        let hashed = erased_message_id("<4471.zeb@m.example>");
+        assert!(hashed.starts_with("erased-sha256-") && !hashed.contains("zeb"));
+        assert_eq!(stored_message_id_forms("<4471.zeb@m.example>")[1], hashed);
+        assert_ne!(erased_message_id("<4472.zeb@m.example>"), hashed);
+    }
+}
