@@ -142,6 +142,19 @@ impl Store {
         self.write(|conn| insert_organization(conn, new, actor))
     }
 
+    /// The organization customer `customer` is in, if any.
+    pub fn customer_organization(&self, customer: i64) -> Result<Option<Organization>> {
+        let id: Option<Option<i64>> = self
+            .conn
+            .prepare_cached("SELECT organization_id FROM customers WHERE id = ?1")?
+            .query_row([customer], |r| r.get(0))
+            .optional()?;
+        match id.flatten() {
+            Some(id) => read_organization(&self.conn, id).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The organization `text` names: its number or its name.
     pub fn organization(&self, text: &str) -> Result<Organization> {
         resolve_organization(&self.conn, text)

@@ -9,12 +9,9 @@ use crate::store::{Store, StoreError};
 pub(super) fn perform(store: &Store, me: &str, effect: Effect) -> Result<Msg, StoreError> {
     match effect {
         Effect::OpenOrganization { customer } => {
-            let c = store.customer(customer)?;
-            let organization = match &c.organization {
-                Some(name) => Some(Box::new(store.organization(name)?)),
-                None => None,
-            };
-            Ok(Msg::OrganizationOpened { organization, customer, customer_name: c.name })
+            let name = store.customer(customer)?.name;
+            let organization = store.customer_organization(customer)?.map(Box::new);
+            Ok(Msg::OrganizationOpened { organization, customer, customer_name: name })
         }
         Effect::SaveOrganization { seen, save, customer, ticket } => {
             let saved = match (&seen, &save) {

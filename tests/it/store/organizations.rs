@@ -108,3 +108,13 @@ fn check_names_a_domain_the_index_places_differently_and_repair_rebuilds_it() {
     assert_eq!(customer_at(&store, "y@other.example").organization.as_deref(), Some("Other"));
     assert_eq!(customer_at(&store, "z@stale.example").organization, None);
 }
+
+#[test]
+fn a_customers_organization_is_read_by_its_number_even_when_its_name_is_a_number() {
+    let (_dir, store) = store();
+    org(&store, "Shop Inc", &[]);
+    let numbered = org(&store, "1", &["one.example"]);
+    let c = customer_at(&store, "ann@one.example");
+    assert_eq!(store.customer_organization(c.id).unwrap(), Some(numbered));
+    assert_eq!(store.customer_organization(customer_at(&store, "x@none.example").id).unwrap(), None);
+}
