@@ -30,7 +30,7 @@ pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), 
         writeln!(
             out,
             "{}: ok (integrity, messages, search index, versions and events, audit log, kept counts, filter index, \
-             report figures)",
+             organizations' domains, report figures)",
             store.path().display()
         )?;
         return Ok(());
@@ -50,6 +50,9 @@ pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(),
     let (wrong, orphans) = store.filter_index_drift()?;
     store.rebuild_filter_index()?;
     writeln!(out, "rebuilt the filter index ({} entry(ies) were out of step)", wrong + orphans)?;
+    let domains = store.organization_domain_drift()?.len();
+    store.rebuild_organization_domains()?;
+    writeln!(out, "rebuilt the organizations' domain index ({domains} domain(s) differed)")?;
     let (policies, hours) = (config.sla_policies(), config.sla_hours());
     let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
     let drift = store.report_facts_drift(&rules)?;
@@ -67,6 +70,7 @@ pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(),
 struct RepairedJson {
     counts_differed: usize,
     filter_entries_out_of_step: i64,
+    organization_domains_differed: usize,
 }
 
 /// `check --json`: the problems found (after the repair, with `--repair`); exit 1 when any.
@@ -85,7 +89,13 @@ pub fn check_json(store: &Store, repair: bool, out: &mut dyn Write) -> Result<()
             store.rebuild_counts()?;
             let (wrong, orphans) = store.filter_index_drift()?;
             store.rebuild_filter_index()?;
-            Some(RepairedJson { counts_differed, filter_entries_out_of_step: wrong + orphans })
+            let organization_domains_differed = store.organization_domain_drift()?.len();
+            store.rebuild_organization_domains()?;
+            Some(RepairedJson {
+                counts_differed,
+                filter_entries_out_of_step: wrong + orphans,
+                organization_domains_differed,
+            })
         }
     };
     let problems: Vec<String> = store.check()?.iter().map(|p| p.to_string()).collect();

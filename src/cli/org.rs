@@ -56,6 +56,12 @@ pub enum OrgCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete an organization (admins): its customers stay, in no organization.
+    Delete {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Serialize)]
@@ -86,6 +92,7 @@ pub fn run(store: &Store, agent: &Agent, cmd: OrgCommand, out: &mut dyn Write) -
             Ok(())
         }
         OrgCommand::List { json } => list(store, json, out),
+        OrgCommand::Delete { org, json } => delete(store, agent, &org, json, out),
         OrgCommand::Show { org, json } => show(store, &org, json, out),
         OrgCommand::Set { org, name, domain, undomain, tier, notes, json } => {
             let change = OrganizationChange { name, domain, undomain, tier, notes };
@@ -112,6 +119,29 @@ pub fn run(store: &Store, agent: &Agent, cmd: OrgCommand, out: &mut dyn Write) -
             Ok(())
         }
     }
+}
+
+/// `org delete`: with `--json`, the organization as it was and the customers who left it.
+fn delete(store: &Store, agent: &Agent, org: &str, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    super::identity::require_admin(agent, "delete organizations")?;
+    let (org, customers) = store.delete_organization(org, &agent.login)?;
+    if json {
+        #[derive(Serialize)]
+        struct Deleted<'a> {
+            deleted: OrganizationJson<'a>,
+            customers: &'a [i64],
+        }
+        return write_json(out, &Deleted { deleted: OrganizationJson::from(&org), customers: &customers });
+    }
+    let plural = if customers.len() == 1 { "" } else { "s" };
+    let name = for_display_line(&org.name);
+    writeln!(
+        out,
+        "deleted organization {} {name}; its {} customer{plural} stay, in no organization",
+        org.id,
+        customers.len()
+    )?;
+    Ok(())
 }
 
 fn list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), CliError> {

@@ -78,39 +78,9 @@ impl Store {
     /// Change an agent's name, address, signature or role; each changed field is in the audit log
     /// as changed by `actor`. The desk keeps at least one active admin.
     pub fn set_agent(&self, login: &str, change: &AgentChange, actor: &str) -> Result<Agent> {
-        let name = change.name.as_deref().map(str::trim);
-        if name == Some("") {
-            return Err(StoreError::Invalid("an agent's name cannot be empty".into()));
-        }
-        if let Some(Some(email)) = &change.email {
-            if !is_mail_address(email.trim()) {
-                return Err(StoreError::Invalid(format!("'{}' is not an email address", for_display_line(email))));
-            }
-        }
+        refuse_bad_change(change)?;
         self.write(|conn| {
-            let before = read_agent(conn, login)?;
-            if change.role == Some(Role::Agent) && before.is_admin() && before.active {
-                require_another_admin(conn, login)?;
-            }
-            let email = change.email.as_ref().map(|e| e.as_deref().map(|e| e.trim().to_lowercase()));
-            let signature = change.signature.as_deref().map(|s| s.trim_end().to_string());
-            let fields: [FieldChange; 4] = [
-                ("name", Some(before.name.clone()), name.map(|n| Some(n.to_string()))),
-                ("email", before.email.clone(), email),
-                ("signature", Some(before.signature.clone()), signature.map(Some)),
-                ("role", Some(before.role.as_str().to_string()), change.role.map(|r| Some(r.as_str().to_string()))),
-            ];
-            let now = now_millis();
-            for (field, old, new) in fields {
-                let Some(new) = new else { continue };
-                if new == old {
-                    continue;
-                }
-                // `field` is one of four fixed column names.
-                conn.execute(&format!("UPDATE agents SET {field} = ?1 WHERE login = ?2"), params![new, login])?;
-                let row = super::audit::AuditRow::agent(actor, login, field, old.as_deref(), new.as_deref());
-                super::audit::record(conn, &row, now)?;
-            }
+            change_agent(conn, login, change, actor)?;
             read_agent(conn, login)
         })
     }
@@ -120,29 +90,109 @@ impl Store {
     /// assigned to them that are not solved or closed (for someone to take over).
     pub fn set_agent_active(&self, login: &str, active: bool, actor: &str) -> Result<(Agent, Vec<i64>)> {
         self.write(|conn| {
-            let before = read_agent(conn, login)?;
-            if !active && before.is_admin() && before.active {
-                require_another_admin(conn, login)?;
-            }
-            if before.active != active {
-                conn.execute("UPDATE agents SET active = ?1 WHERE login = ?2", params![active, login])?;
-                let (old, new) = if active { ("inactive", "active") } else { ("active", "inactive") };
-                let row = super::audit::AuditRow::agent(actor, login, "active", Some(old), Some(new));
-                super::audit::record(conn, &row, now_millis())?;
-            }
-            let open = if active {
-                Vec::new()
-            } else {
-                let mut stmt = conn.prepare(
-                    "SELECT id FROM tickets WHERE assignee = ?1 AND status NOT IN ('solved', 'closed')
-                     ORDER BY id",
-                )?;
-                let ids = stmt.query_map([login], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-                ids
-            };
+            let open = make_active(conn, login, active, actor)?;
             Ok((read_agent(conn, login)?, open))
         })
     }
+
+    /// Change an agent's record and whether they are active, in one write, if they are still
+    /// `seen` (as the admin opened them to edit); else [`StoreError::RecordEdited`] names what
+    /// changed, and nothing is saved. Returns what [`Store::set_agent_active`] does.
+    pub fn edit_agent_seen(
+        &self,
+        seen: &Agent,
+        change: &AgentChange,
+        active: Option<bool>,
+        actor: &str,
+    ) -> Result<(Agent, Vec<i64>)> {
+        refuse_bad_change(change)?;
+        self.write(|conn| {
+            let before = read_agent(conn, &seen.login)?;
+            let fields = [
+                ("name", seen.name != before.name),
+                ("email", seen.email != before.email),
+                ("role", seen.role != before.role),
+                ("active", seen.active != before.active),
+                ("signature", seen.signature != before.signature),
+            ];
+            let what: Vec<&str> = fields.into_iter().filter(|(_, c)| *c).map(|(f, _)| f).collect();
+            if !what.is_empty() {
+                let record = format!("agent {}", for_display_line(&before.login));
+                return Err(StoreError::RecordEdited { record, what: what.join(", ") });
+            }
+            change_agent(conn, &seen.login, change, actor)?;
+            let open = match active {
+                Some(active) => make_active(conn, &seen.login, active, actor)?,
+                None => Vec::new(),
+            };
+            Ok((read_agent(conn, &seen.login)?, open))
+        })
+    }
+}
+
+/// An empty name or a malformed address, refused before anything is written.
+fn refuse_bad_change(change: &AgentChange) -> Result<()> {
+    if change.name.as_deref().map(str::trim) == Some("") {
+        return Err(StoreError::Invalid("an agent's name cannot be empty".into()));
+    }
+    if let Some(Some(email)) = &change.email {
+        if !is_mail_address(email.trim()) {
+            return Err(StoreError::Invalid(format!("'{}' is not an email address", for_display_line(email))));
+        }
+    }
+    Ok(())
+}
+
+/// In the caller's write: apply `change` to the agent, each changed field audited.
+fn change_agent(conn: &Connection, login: &str, change: &AgentChange, actor: &str) -> Result<()> {
+    let before = read_agent(conn, login)?;
+    if change.role == Some(Role::Agent) && before.is_admin() && before.active {
+        require_another_admin(conn, login)?;
+    }
+    let name = change.name.as_deref().map(str::trim);
+    let email = change.email.as_ref().map(|e| e.as_deref().map(|e| e.trim().to_lowercase()));
+    let signature = change.signature.as_deref().map(|s| s.trim_end().to_string());
+    let fields: [FieldChange; 4] = [
+        ("name", Some(before.name.clone()), name.map(|n| Some(n.to_string()))),
+        ("email", before.email.clone(), email),
+        ("signature", Some(before.signature.clone()), signature.map(Some)),
+        ("role", Some(before.role.as_str().to_string()), change.role.map(|r| Some(r.as_str().to_string()))),
+    ];
+    let now = now_millis();
+    for (field, old, new) in fields {
+        let Some(new) = new else { continue };
+        if new == old {
+            continue;
+        }
+        // `field` is one of four fixed column names.
+        conn.execute(&format!("UPDATE agents SET {field} = ?1 WHERE login = ?2"), params![new, login])?;
+        let row = super::audit::AuditRow::agent(actor, login, field, old.as_deref(), new.as_deref());
+        super::audit::record(conn, &row, now)?;
+    }
+    Ok(())
+}
+
+/// In the caller's write: make the agent active or not (audited); when deactivated, their
+/// tickets not yet solved or closed.
+fn make_active(conn: &Connection, login: &str, active: bool, actor: &str) -> Result<Vec<i64>> {
+    let before = read_agent(conn, login)?;
+    if !active && before.is_admin() && before.active {
+        require_another_admin(conn, login)?;
+    }
+    if before.active != active {
+        conn.execute("UPDATE agents SET active = ?1 WHERE login = ?2", params![active, login])?;
+        let (old, new) = if active { ("inactive", "active") } else { ("active", "inactive") };
+        let row = super::audit::AuditRow::agent(actor, login, "active", Some(old), Some(new));
+        super::audit::record(conn, &row, now_millis())?;
+    }
+    if active {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id FROM tickets WHERE assignee = ?1 AND status NOT IN ('solved', 'closed') ORDER BY id",
+    )?;
+    let ids = stmt.query_map([login], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
 }
 
 /// A field's name, its value now, and the value asked (`None`: left as it is).

@@ -80,6 +80,9 @@ impl Store {
                 "{orphans} filter index entries for tickets that do not exist (frontdesk check --repair rebuilds it)"
             ));
         }
+        for drift in self.organization_domain_drift()? {
+            problems.push(format!("{drift} (frontdesk check --repair rebuilds the domains' index)"));
+        }
         if self.filter_index_held_back()? {
             problems.push(
                 "the filter index is held back though no write is under way (frontdesk check --repair rebuilds it)"

@@ -161,6 +161,11 @@ fn edit(conn: &Connection, id: i64, change: &CustomerChange, seen: Option<&Custo
     Ok(())
 }
 
+/// In the caller's write: apply `change` to customer `id` (creating an organization for them).
+pub(crate) fn edit_in(conn: &Connection, id: i64, change: &CustomerChange, actor: &str) -> Result<()> {
+    edit(conn, id, change, None, actor)
+}
+
 impl Store {
     /// Change a customer's record as `change` asks; a value they have already changes nothing.
     pub fn edit_customer(&self, id: i64, change: &CustomerChange, actor: &str) -> Result<Customer> {

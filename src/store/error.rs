@@ -51,6 +51,10 @@ pub enum StoreError {
     /// A customer's record is no longer as the agent opened it to edit.
     #[error("customer {name} changed while you were editing: {what}; yours was not saved")]
     CustomerEdited { customer: i64, name: String, what: String },
+    /// An organization's or an agent's record is no longer as the agent opened it to edit;
+    /// `record` names it ("organization Shop Inc").
+    #[error("{record} changed while you were editing: {what}; yours was not saved")]
+    RecordEdited { record: String, what: String },
 }
 
 fn newer_messages_sentence(ticket: i64, newer: &[crate::domain::Message]) -> String {

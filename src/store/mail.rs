@@ -76,8 +76,9 @@ fn follow_up(
 
 /// The ticket a message with this Message-ID is on, and whether it is one of our replies.
 fn message_by_email_id(conn: &Connection, id: &str) -> Result<Option<(i64, MessageKind)>> {
-    let mut stmt = conn.prepare_cached("SELECT ticket_id, kind FROM messages WHERE email_message_id = ?1")?;
-    let row: Option<(i64, String)> = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let mut stmt = conn.prepare_cached("SELECT ticket_id, kind FROM messages WHERE email_message_id IN (?1, ?2)")?;
+    let forms = super::privacy::stored_message_id_forms(id);
+    let row: Option<(i64, String)> = stmt.query_row(forms, |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     Ok(row.map(|(t, k)| (t, k.parse().unwrap_or(MessageKind::Customer))))
 }
 

@@ -22,6 +22,7 @@ mod mailboxes;
 mod merge;
 mod messages;
 mod migrations;
+mod organization_domains;
 mod organizations;
 mod outbox;
 mod presence;

@@ -110,6 +110,17 @@ fn valid_domains(conn: &Connection, domains: &[String], except: Option<i64>) -> 
     Ok(valid)
 }
 
+/// The number a new organization gets: never a deleted one's, so its audit history stays its own.
+fn next_organization_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT max(ifnull((SELECT max(id) FROM organizations), 0),
+                ifnull((SELECT max(CAST(subject_id AS INTEGER)) FROM audit
+                        WHERE subject_kind = 'organization' AND field = 'deleted'), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 fn audit(conn: &Connection, actor: &str, id: i64, field: &str, old: Option<&str>, new: Option<&str>) -> Result<()> {
     let subject = id.to_string();
     let row = AuditRow {
@@ -128,19 +139,20 @@ fn audit(conn: &Connection, actor: &str, id: i64, field: &str, old: Option<&str>
 impl Store {
     /// Create an organization; a customer created later with an address in one of its domains joins it.
     pub fn create_organization(&self, new: &NewOrganization, actor: &str) -> Result<Organization> {
-        self.write(|conn| {
-            let name = valid_name(conn, &new.name, None)?;
-            let domains = valid_domains(conn, &new.domains, None)?.join(" ");
-            let tier = new.tier.unwrap_or(Tier::Standard);
-            conn.execute("INSERT INTO organizations (name, domains) VALUES (?1, ?2)", params![name, domains])?;
-            let id = conn.last_insert_rowid();
-            conn.execute(
-                "INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)",
-                params![id, tier.as_str(), new.notes.trim_end()],
-            )?;
-            audit(conn, actor, id, "created", None, Some(&format!("{name} ({domains})")))?;
-            read_organization(conn, id)
-        })
+        self.write(|conn| insert_organization(conn, new, actor))
+    }
+
+    /// The organization customer `customer` is in, if any.
+    pub fn customer_organization(&self, customer: i64) -> Result<Option<Organization>> {
+        let id: Option<Option<i64>> = self
+            .conn
+            .prepare_cached("SELECT organization_id FROM customers WHERE id = ?1")?
+            .query_row([customer], |r| r.get(0))
+            .optional()?;
+        match id.flatten() {
+            Some(id) => read_organization(&self.conn, id).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The organization `text` names: its number or its name.
@@ -173,45 +185,127 @@ impl Store {
     pub fn set_organization(&self, org: &str, change: &OrganizationChange, actor: &str) -> Result<Organization> {
         self.write(|conn| {
             let before = resolve_organization(conn, org)?;
-            let id = before.id;
-            if let Some(name) = change.name.as_deref() {
-                let name = valid_name(conn, name, Some(id))?;
-                if name != before.name {
-                    conn.execute("UPDATE organizations SET name = ?1 WHERE id = ?2", params![name, id])?;
-                    audit(conn, actor, id, "name", Some(&before.name), Some(&name))?;
-                }
+            change_organization(conn, before, change, actor)
+        })
+    }
+
+    /// Like [`Store::set_organization`], if the organization is still `seen` (as the agent opened
+    /// it to edit); else [`StoreError::RecordEdited`] names what changed, and nothing is saved.
+    pub fn set_organization_seen(
+        &self,
+        seen: &Organization,
+        change: &OrganizationChange,
+        actor: &str,
+    ) -> Result<Organization> {
+        self.write(|conn| {
+            let before = read_organization(conn, seen.id)?;
+            let fields = [
+                ("name", seen.name != before.name),
+                ("domains", seen.domains != before.domains),
+                ("tier", seen.tier != before.tier),
+                ("notes", seen.notes != before.notes),
+            ];
+            let what: Vec<&str> = fields.into_iter().filter(|(_, c)| *c).map(|(f, _)| f).collect();
+            if !what.is_empty() {
+                let record = format!("organization {}", for_display_line(&before.name));
+                return Err(StoreError::RecordEdited { record, what: what.join(", ") });
             }
-            let added = valid_domains(conn, &change.domain, Some(id))?;
-            let removed: Vec<String> = change.undomain.iter().map(|d| d.trim().to_ascii_lowercase()).collect();
-            if let Some(missing) = removed.iter().find(|d| !before.domains.contains(d)) {
-                let name = for_display_line(&before.name);
-                let missing = for_display_line(missing);
-                return Err(StoreError::Invalid(format!("{missing} is not a domain of {name}")));
+            change_organization(conn, before, change, actor)
+        })
+    }
+
+    /// Create an organization and put customer `customer` in it, in one write, both audited.
+    pub fn create_organization_for(&self, new: &NewOrganization, customer: i64, actor: &str) -> Result<Organization> {
+        self.write(|conn| {
+            let org = insert_organization(conn, new, actor)?;
+            let change =
+                crate::domain::CustomerChange { organization: Some(Some(org.id.to_string())), ..Default::default() };
+            super::customer_records::edit_in(conn, customer, &change, actor)?;
+            Ok(org)
+        })
+    }
+}
+
+fn insert_organization(conn: &Connection, new: &NewOrganization, actor: &str) -> Result<Organization> {
+    let name = valid_name(conn, &new.name, None)?;
+    let domains = valid_domains(conn, &new.domains, None)?.join(" ");
+    let tier = new.tier.unwrap_or(Tier::Standard);
+    let id = next_organization_id(conn)?;
+    conn.execute("INSERT INTO organizations (id, name, domains) VALUES (?1, ?2, ?3)", params![id, name, domains])?;
+    conn.execute(
+        "INSERT INTO organization_details (organization_id, tier, notes) VALUES (?1, ?2, ?3)",
+        params![id, tier.as_str(), new.notes.trim_end()],
+    )?;
+    audit(conn, actor, id, "created", None, Some(&format!("{name} ({domains})")))?;
+    read_organization(conn, id)
+}
+
+/// In the caller's write: apply `change` to the organization `before` is, each change audited.
+fn change_organization(
+    conn: &Connection,
+    before: Organization,
+    change: &OrganizationChange,
+    actor: &str,
+) -> Result<Organization> {
+    let id = before.id;
+    if let Some(name) = change.name.as_deref() {
+        let name = valid_name(conn, name, Some(id))?;
+        if name != before.name {
+            conn.execute("UPDATE organizations SET name = ?1 WHERE id = ?2", params![name, id])?;
+            audit(conn, actor, id, "name", Some(&before.name), Some(&name))?;
+        }
+    }
+    let added = valid_domains(conn, &change.domain, Some(id))?;
+    let removed: Vec<String> = change.undomain.iter().map(|d| d.trim().to_ascii_lowercase()).collect();
+    if let Some(missing) = removed.iter().find(|d| !before.domains.contains(d)) {
+        let name = for_display_line(&before.name);
+        let missing = for_display_line(missing);
+        return Err(StoreError::Invalid(format!("{missing} is not a domain of {name}")));
+    }
+    let mut domains: Vec<String> = before.domains.iter().filter(|d| !removed.contains(d)).cloned().collect();
+    domains.extend(added.into_iter().filter(|d| !before.domains.contains(d) || removed.contains(d)));
+    domains.dedup();
+    if domains != before.domains {
+        let (old, new) = (before.domains.join(" "), domains.join(" "));
+        conn.execute("UPDATE organizations SET domains = ?1 WHERE id = ?2", params![new, id])?;
+        audit(conn, actor, id, "domains", Some(&old), Some(&new))?;
+    }
+    conn.execute("INSERT OR IGNORE INTO organization_details (organization_id) VALUES (?1)", [id])?;
+    if let Some(tier) = change.tier.filter(|t| *t != before.tier) {
+        conn.execute(
+            "UPDATE organization_details SET tier = ?1 WHERE organization_id = ?2",
+            params![tier.as_str(), id],
+        )?;
+        audit(conn, actor, id, "tier", Some(before.tier.as_str()), Some(tier.as_str()))?;
+    }
+    if let Some(notes) = change.notes.as_deref().map(str::trim_end).filter(|n| *n != before.notes) {
+        conn.execute("UPDATE organization_details SET notes = ?1 WHERE organization_id = ?2", params![notes, id])?;
+        audit(conn, actor, id, "notes", Some(&before.notes), Some(notes))?;
+    }
+    read_organization(conn, id)
+}
+
+impl Store {
+    /// Delete an organization: its customers stay, in no organization (each audited), its domains
+    /// no longer place new customers. Returns it as it was and its customers' ids.
+    pub fn delete_organization(&self, org: &str, actor: &str) -> Result<(Organization, Vec<i64>)> {
+        self.write(|conn| {
+            let before = resolve_organization(conn, org)?;
+            let members: Vec<i64> = conn
+                .prepare_cached("SELECT id FROM customers WHERE organization_id = ?1 ORDER BY id")?
+                .query_map([before.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            conn.execute("UPDATE customers SET organization_id = NULL WHERE organization_id = ?1", [before.id])?;
+            let now = now_millis();
+            for customer in &members {
+                let subject = customer.to_string();
+                let row = AuditRow::customer(actor, &subject, "organization", Some(&before.name), None);
+                super::audit::record(conn, &row, now)?;
             }
-            let mut domains: Vec<String> = before.domains.iter().filter(|d| !removed.contains(d)).cloned().collect();
-            domains.extend(added.into_iter().filter(|d| !before.domains.contains(d) || removed.contains(d)));
-            domains.dedup();
-            if domains != before.domains {
-                let (old, new) = (before.domains.join(" "), domains.join(" "));
-                conn.execute("UPDATE organizations SET domains = ?1 WHERE id = ?2", params![new, id])?;
-                audit(conn, actor, id, "domains", Some(&old), Some(&new))?;
-            }
-            conn.execute("INSERT OR IGNORE INTO organization_details (organization_id) VALUES (?1)", [id])?;
-            if let Some(tier) = change.tier.filter(|t| *t != before.tier) {
-                conn.execute(
-                    "UPDATE organization_details SET tier = ?1 WHERE organization_id = ?2",
-                    params![tier.as_str(), id],
-                )?;
-                audit(conn, actor, id, "tier", Some(before.tier.as_str()), Some(tier.as_str()))?;
-            }
-            if let Some(notes) = change.notes.as_deref().map(str::trim_end).filter(|n| *n != before.notes) {
-                conn.execute(
-                    "UPDATE organization_details SET notes = ?1 WHERE organization_id = ?2",
-                    params![notes, id],
-                )?;
-                audit(conn, actor, id, "notes", Some(&before.notes), Some(notes))?;
-            }
-            read_organization(conn, id)
+            conn.execute("DELETE FROM organizations WHERE id = ?1", [before.id])?;
+            let what = format!("{} ({})", before.name, before.domains.join(" "));
+            audit(conn, actor, before.id, "deleted", Some(&what), None)?;
+            Ok((before, members))
         })
     }
 

@@ -5,7 +5,7 @@
 use super::audit::{record, AuditRow};
 use super::{now_millis, Result, Store};
 use crate::domain::Timestamp;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A satisfaction survey mailed about one of a customer's tickets.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +173,8 @@ fn erase(conn: &Connection, id: i64, actor: &str) -> Result<Erasure> {
     )?;
     conn.execute(&format!("UPDATE audit SET {cleared} WHERE customer_id = ?1 AND field NOT IN ({plain})"), [id])?;
     for email in &emails {
+        forget_in_others_addresses(conn, email)?;
+        hash_message_ids_naming(conn, id, email)?;
         erased.quarantined +=
             conn.execute("DELETE FROM quarantine WHERE instr(lower(CAST(raw AS TEXT)), ?1) > 0", [email])?;
     }
@@ -184,4 +186,134 @@ fn erase(conn: &Connection, id: i64, actor: &str) -> Result<Erasure> {
     let subject = id.to_string();
     record(conn, &AuditRow::customer(actor, &subject, "erased", None, Some(&what)), now_millis())?;
     Ok(erased)
+}
+
+/// What a kept Message-ID that named an erased customer becomes: a one-way hash of it, so the
+/// same mail imported again is still recognised (see [`stored_message_id_forms`]).
+pub(crate) fn erased_message_id(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(id.as_bytes());
+    format!("erased-sha256-{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The forms a Message-ID can be stored in: as it is, or hashed by an erasure.
+pub(crate) fn stored_message_id_forms(id: &str) -> [String; 2] {
+    [id.to_string(), erased_message_id(id)]
+}
+
+/// The erased customer's messages keep their Message-IDs (re-importing an old mail stays a
+/// no-op), but one that holds their address is kept only as its hash.
+fn hash_message_ids_naming(conn: &Connection, customer: i64, email: &str) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, email_message_id FROM messages
+         WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?1)
+           AND email_message_id IS NOT NULL AND instr(lower(email_message_id), ?2) > 0",
+    )?;
+    let naming = stmt
+        .query_map(params![customer, email], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (message, id) in naming {
+        conn.execute(
+            "UPDATE messages SET email_message_id = ?1 WHERE id = ?2",
+            params![erased_message_id(&id), message],
+        )?;
+    }
+    Ok(())
+}
+
+/// Other customers' messages that were copied to the erased address: it leaves their Cc, Bcc and
+/// Reply-To, the envelope of their mail, and the mail kept in the outbox (as an address that goes
+/// nowhere, so the headers still read).
+fn forget_in_others_addresses(conn: &Connection, email: &str) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT message_id, cc, bcc, reply_to FROM message_addresses
+         WHERE instr(lower(coalesce(cc, '') || char(10) || coalesce(bcc, '') || char(10) || coalesce(reply_to, '')), ?1) > 0",
+    )?;
+    type Lists = (i64, Option<String>, Option<String>, Option<String>);
+    let rows = stmt
+        .query_map([email], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<Lists>>>()?;
+    for (message, cc, bcc, reply_to) in rows {
+        let [cc, bcc, reply_to] = [cc, bcc, reply_to].map(|list| without_address(list, "\n", email));
+        conn.execute(
+            "UPDATE message_addresses SET cc = ?2, bcc = ?3, reply_to = ?4 WHERE message_id = ?1",
+            params![message, cc, bcc, reply_to],
+        )?;
+        let outbox: Option<(String, Vec<u8>)> = conn
+            .query_row("SELECT recipient, raw FROM outbox WHERE message_id = ?1", [message], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((recipient, raw)) = outbox {
+            let recipient = without_address(Some(recipient), ", ", email).unwrap_or_default();
+            let raw = replace_ignoring_case(&raw, email.as_bytes(), ERASED_ADDRESS.as_bytes());
+            conn.execute(
+                "UPDATE outbox SET recipient = ?2, raw = ?3 WHERE message_id = ?1",
+                params![message, recipient, raw],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Where an erased address stood in a kept mail: a reserved domain, so nothing is ever sent there.
+const ERASED_ADDRESS: &str = "erased@erased.invalid";
+
+/// `list` (addresses joined by `separator`, each bare or as `Name <address>`) without `email`;
+/// `None` when nothing is left.
+fn without_address(list: Option<String>, separator: &str, email: &str) -> Option<String> {
+    let address = |entry: &str| {
+        let entry = entry.trim();
+        match (entry.rfind('<'), entry.rfind('>')) {
+            (Some(open), Some(close)) if open < close => entry[open + 1..close].trim().to_string(),
+            _ => entry.to_string(),
+        }
+    };
+    let kept: Vec<&str> = list
+        .as_deref()?
+        .split(separator)
+        .filter(|entry| !entry.trim().is_empty() && !address(entry).eq_ignore_ascii_case(email))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(separator))
+}
+
+/// `haystack` with every occurrence of `needle` (ASCII case ignored) replaced by `with`.
+fn replace_ignoring_case(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut at = 0;
+    while at < haystack.len() {
+        if haystack.len() - at >= needle.len() && haystack[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            out.extend_from_slice(with);
+            at += needle.len();
+        } else {
+            out.push(haystack[at]);
+            at += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_leaves_a_list_in_any_case_and_form_and_only_that_address() {
+        let list = "Zeb <Zeb@M.example>\nxzeb@m.example\nboss@shop.example".to_string();
+        assert_eq!(
+            without_address(Some(list), "\n", "zeb@m.example").as_deref(),
+            Some("xzeb@m.example\nboss@shop.example")
+        );
+        assert_eq!(without_address(Some("zeb@m.example".into()), ", ", "zeb@m.example"), None);
+        assert_eq!(without_address(None, "\n", "zeb@m.example"), None);
+        assert_eq!(replace_ignoring_case(b"Cc: <ZEB@m.example>", b"zeb@m.example", b"x@y"), b"Cc: <x@y>".to_vec());
+    }
+
+    #[test]
+    fn a_hashed_message_id_is_one_way_and_the_same_for_the_same_id() {
+        let hashed = erased_message_id("<4471.zeb@m.example>");
+        assert!(hashed.starts_with("erased-sha256-") && !hashed.contains("zeb"));
+        assert_eq!(stored_message_id_forms("<4471.zeb@m.example>")[1], hashed);
+        assert_ne!(erased_message_id("<4472.zeb@m.example>"), hashed);
+    }
 }

@@ -1,10 +1,10 @@
 //! Drawing only: from the console's model (`&State`) and the domain; never the store or the effects.
 
 pub mod conversation;
-pub mod customer_form;
 pub mod overlay;
 pub mod profile;
 pub mod queue;
+pub mod record_form;
 pub mod reports;
 pub mod sla;
 pub mod status_line;
@@ -52,7 +52,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         ticket_form::render_ticket_form(form, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(form) = &state.customer_form {
-        customer_form::render_customer_form(form, theme, frame.area(), frame.buffer_mut());
+        let title = format!(" Customer {} · {} ", form.seen.id, for_display_line(&form.seen.name));
+        record_form::render_record_form(&form.form, &title, 16, theme, frame.area(), frame.buffer_mut());
+    }
+    if let Some(form) = &state.organization_form {
+        record_form::render_record_form(&form.form, &form.title(), 14, theme, frame.area(), frame.buffer_mut());
+    }
+    if let Some(form) = &state.agent_form {
+        record_form::render_record_form(&form.form, &form.title(), 16, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());

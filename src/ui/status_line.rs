@@ -92,7 +92,7 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     if state.ticket_form.is_some() {
         return (parts(&["Tab next field", "↑/↓ pick a customer", "Ctrl-S create", "Esc cancel"]), " · ");
     }
-    if state.customer_form.is_some() {
+    if state.customer_form.is_some() || state.organization_form.is_some() || state.agent_form.is_some() {
         return (parts(&["Tab next field", "Ctrl-S save", "Esc cancel"]), " · ");
     }
     if let Some(prompt) = &state.prompt {

@@ -61,7 +61,7 @@ pub fn render_ticket_form(form: &TicketForm, theme: &Theme, screen: Rect, buf: &
         width: inner.width.saturating_sub(2),
         height: inner.bottom().saturating_sub(top),
     };
-    form.body.render(body, buf);
+    super::record_form::render_text_area(&form.body, form.field == FormField::Body, body, buf);
 }
 
 pub(super) fn label(name: &str, focused: bool) -> String {

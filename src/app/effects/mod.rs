@@ -11,6 +11,7 @@ pub mod large_tab_filter;
 mod mail;
 mod profile_facts;
 pub mod queue_page;
+mod records;
 mod report;
 mod store;
 mod undo;
@@ -396,5 +397,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::CreateTicket(_)
             | Effect::Undo { .. }
             | Effect::SaveCustomer { .. }
+            | Effect::SaveOrganization { .. }
     )
 }

@@ -164,6 +164,10 @@ impl Worker {
                     Ok(Msg::TicketChanged(store.ticket(ticket)?))
                 }
             },
+            effect @ (Effect::OpenOrganization { .. }
+            | Effect::SaveOrganization { .. }
+            | Effect::ListAgents
+            | Effect::SaveAgent { .. }) => super::records::perform(store, &me, effect),
             Effect::SaveCustomer { seen, change, ticket } => match store.edit_customer_seen(&seen, &change, &me) {
                 Ok(customer) => Ok(Msg::CustomerSaved { customer: Box::new(customer), ticket }),
                 Err(e @ StoreError::CustomerEdited { .. }) => {

@@ -105,4 +105,6 @@ actions! {
     ReportShorter => "report_shorter", "Report: shorter period", "reports screen: the next shorter period";
     ReportGrouping => "report_grouping", "Report: next grouping", "reports screen: group the table by agent, tier, organization, tag, channel or priority, in turn";
     EditCustomer => "edit_customer", "Edit the customer", "edit the open ticket's customer: name, addresses, phone, organization, tier, tags, notes";
+    EditOrganization => "edit_organization", "Edit the organization", "edit the open ticket's customer's organization: name, domains, tier, notes; for a customer in none, create one and put them in it";
+    Agents => "agents", "Agents", "the desk's agents: set one's name, email, role and signature, deactivate or activate them (admins)";
 }

@@ -556,6 +556,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Rp, "left", A::ReportShorter),
     (Rp, "b", A::ReportGrouping),
     (Pf, "c", A::EditCustomer),
+    (Pf, "o", A::EditOrganization),
+    (G, "g A", A::Agents),
 ];
 
 #[cfg(test)]

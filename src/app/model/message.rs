@@ -241,6 +241,34 @@ pub enum Msg {
         message: String,
         now: Option<Box<crate::domain::Customer>>,
     },
+    /// The customer's organization, read to open its form (`None`: they are in none).
+    OrganizationOpened {
+        organization: Option<Box<crate::domain::Organization>>,
+        customer: i64,
+        customer_name: String,
+    },
+    /// The organization form was saved; `ticket` is shown again.
+    OrganizationSaved {
+        organization: Box<crate::domain::Organization>,
+        ticket: i64,
+    },
+    /// Not saved: why, and the organization as it now is when someone changed it meanwhile.
+    OrganizationRefused {
+        message: String,
+        now: Option<Box<crate::domain::Organization>>,
+    },
+    /// The desk's agents, read for the agents' list.
+    AgentsListed(Vec<crate::domain::Agent>),
+    /// The agent form was saved: the agent as they now are, and when deactivated, their open tickets.
+    AgentSaved {
+        agent: Box<crate::domain::Agent>,
+        open_tickets: Vec<i64>,
+    },
+    /// Not saved: why, and the agent as they now are when someone changed them meanwhile.
+    AgentRefused {
+        message: String,
+        now: Option<Box<crate::domain::Agent>>,
+    },
 }
 
 /// The workers that answer effects.
@@ -442,6 +470,27 @@ pub enum Effect {
         seen: Box<crate::domain::Customer>,
         change: crate::domain::CustomerChange,
         ticket: i64,
+    },
+    /// Read the customer's organization for its form.
+    OpenOrganization {
+        customer: i64,
+    },
+    /// Save the organization form: a change over the organization as `seen`, or a new one
+    /// with customer `customer` put in it; then show `ticket`.
+    SaveOrganization {
+        seen: Option<Box<crate::domain::Organization>>,
+        save: super::organization_form::OrganizationSave,
+        customer: i64,
+        ticket: i64,
+    },
+    /// Read the desk's agents for the agents' list (admins).
+    ListAgents,
+    /// Save the agent form over the agent as `seen` (admins): a change of their record and
+    /// whether they are active.
+    SaveAgent {
+        seen: Box<crate::domain::Agent>,
+        change: crate::domain::AgentChange,
+        active: Option<bool>,
     },
 }
 

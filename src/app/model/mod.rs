@@ -2,6 +2,7 @@
 //! terminal nor the store; `update` changes it, `ui` draws it.
 
 pub mod action;
+pub mod agent_form;
 pub mod composer;
 pub mod conversation;
 pub mod customer_form;
@@ -9,10 +10,12 @@ pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod organization_form;
 pub mod overlay;
 pub mod presence;
 pub mod profile;
 pub mod queue;
+pub mod record_form;
 pub mod reports;
 pub mod state;
 pub mod text;

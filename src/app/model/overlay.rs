@@ -24,6 +24,8 @@ pub enum Choice {
     Macro(usize),
     /// Help lines choose nothing.
     Nothing,
+    /// Open the form of the agent with this login (the agents' list).
+    EditAgent(String),
     /// Snooze the open ticket until this time (typed into the snooze picker).
     SnoozeUntil(crate::domain::Timestamp),
     /// Choosing it tells the agent this and keeps the picker open (a hint, a typed time not read).
@@ -86,6 +88,8 @@ pub enum OverlayKind {
     OpenAttachment,
     /// A y/N question: `y` does it, any other key keeps things as they are.
     Confirm,
+    /// The desk's agents (admins): Enter opens one's form.
+    Agents,
 }
 
 impl OverlayKind {
@@ -105,6 +109,7 @@ impl OverlayKind {
             OverlayKind::SaveAttachment => "Save attachment (type its number)",
             OverlayKind::OpenAttachment => "Open attachment (type its number)",
             OverlayKind::Confirm => "Are you sure? y/N",
+            OverlayKind::Agents => "Agents · Enter edits one",
         }
     }
 }

@@ -203,6 +203,10 @@ pub struct State {
     pub reports_behind: Option<(u64, super::reports::ReportsScreen, QueueState)>,
     /// The customer form (`c` in the profile), while it is open.
     pub customer_form: Option<super::customer_form::CustomerForm>,
+    /// The organization form (`o` in the profile), while it is open.
+    pub organization_form: Option<super::organization_form::OrganizationForm>,
+    /// The agent form (from the agents' list, admins), while it is open.
+    pub agent_form: Option<super::agent_form::AgentForm>,
 }
 
 /// Where the console goes after a reply is sent.
@@ -272,6 +276,8 @@ impl State {
             reports: None,
             reports_behind: None,
             customer_form: None,
+            organization_form: None,
+            agent_form: None,
         }
     }
 

@@ -3,8 +3,9 @@
 //! customer changed by someone else meanwhile saves nothing: the form then shows their changes
 //! in the fields the agent left alone, says what changed, and a second Ctrl-S saves the agent's.
 
+use super::record_form;
 use crate::app::model::customer_form::{CustomerField, CustomerForm};
-use crate::app::model::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::model::key::KeyEvent;
 use crate::app::model::message::Effect;
 use crate::app::model::state::State;
 use crate::domain::text::for_display_line;
@@ -23,53 +24,16 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     let Some(form) = state.customer_form.as_mut() else { return vec![] };
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = event.modifiers.contains(KeyModifiers::ALT);
-    if form.confirm_discard {
-        form.confirm_discard = false;
-        if matches!(event.code, KeyCode::Char('y' | 'Y')) {
-            state.customer_form = None;
-            state.set_status("your changes to the customer were thrown away");
-        } else {
-            state.set_status("back to the customer");
-        }
-        return vec![];
+    let key = record_form::on_key(&mut form.form, event, "the customer");
+    match record_form::after_key(state, key, |s| &mut s.customer_form) {
+        true => save(state),
+        false => vec![],
     }
-    match event.code {
-        KeyCode::Esc if form.changed_fields().is_empty() => {
-            state.customer_form = None;
-            state.set_status("the customer is as they were");
-        }
-        KeyCode::Esc => form.confirm_discard = true,
-        KeyCode::Char('s') if ctrl => return save(state),
-        KeyCode::Enter if alt => return save(state),
-        KeyCode::Tab => form.field = form.field.step(1),
-        KeyCode::BackTab => form.field = form.field.step(-1),
-        KeyCode::Enter if form.field != CustomerField::Notes => form.field = form.field.step(1),
-        _ => match form.input_mut(form.field) {
-            Some(input) => {
-                if let Some(edit) = event.line_edit() {
-                    input.handle(edit);
-                }
-            }
-            None => {
-                form.notes.input(event.for_text_area());
-            }
-        },
-    }
-    vec![]
 }
 
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
-    let Some(form) = state.customer_form.as_mut() else { return vec![] };
-    match form.input_mut(form.field) {
-        Some(input) => {
-            let line = crate::app::model::text::pasted_line(text);
-            *input = tui_input::Input::new(format!("{}{line}", input.value()));
-        }
-        None => {
-            form.notes.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
-        }
+    if let Some(form) = state.customer_form.as_mut() {
+        record_form::on_paste(&mut form.form, text);
     }
     vec![]
 }
@@ -78,13 +42,13 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 fn save(state: &mut State) -> Vec<Effect> {
     let Some(ticket) = state.open_ticket().map(|t| t.id) else { return vec![] };
     let Some(form) = state.customer_form.as_mut() else { return vec![] };
-    if form.saving {
+    if form.form.saving {
         return vec![];
     }
     let change = match form.change() {
         Ok(change) => change,
         Err(problem) => {
-            form.field = CustomerField::Tier;
+            form.form.field = CustomerField::Tier;
             state.set_error(problem);
             return vec![];
         }
@@ -94,7 +58,7 @@ fn save(state: &mut State) -> Vec<Effect> {
         state.set_status("nothing changed; the customer is as they were");
         return vec![];
     }
-    form.saving = true;
+    form.form.saving = true;
     vec![Effect::SaveCustomer { seen: Box::new(form.seen.clone()), change, ticket }]
 }
 
@@ -112,13 +76,8 @@ pub fn on_refused(state: &mut State, message: String, now: Option<Customer>) -> 
         state.set_error(message);
         return vec![];
     };
-    form.saving = false;
-    match now {
-        Some(now) => {
-            form.rebase(&now);
-            state.set_error(format!("{message}: the form shows theirs now, with your changes; Ctrl-S saves yours"));
-        }
-        None => state.set_error(message),
-    }
+    form.form.saving = false;
+    let rebased = now.map(|now| form.rebase(&now)).is_some();
+    state.set_error(record_form::refused(message, rebased));
     vec![]
 }

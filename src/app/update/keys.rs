@@ -20,6 +20,12 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Effect> {
     if state.customer_form.is_some() {
         return crate::app::update::customer_form::on_key(state, event);
     }
+    if state.organization_form.is_some() {
+        return crate::app::update::organization_form::on_key(state, event);
+    }
+    if state.agent_form.is_some() {
+        return crate::app::update::agents::on_key(state, event);
+    }
     if state.prompt.is_some() {
         return crate::app::update::find::on_key(state, event);
     }
@@ -57,6 +63,12 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
     if state.customer_form.is_some() && state.overlay.is_none() {
         return crate::app::update::customer_form::on_paste(state, text);
+    }
+    if state.organization_form.is_some() && state.overlay.is_none() {
+        return crate::app::update::organization_form::on_paste(state, text);
+    }
+    if state.agent_form.is_some() && state.overlay.is_none() {
+        return crate::app::update::agents::on_paste(state, text);
     }
     if state.prompt.is_some() && state.overlay.is_none() {
         return crate::app::update::find::on_paste(state, text);

@@ -1,6 +1,7 @@
 //! `update`: pure; changes the state and returns the I/O it wants done. One file per capability;
 //! no store, no files, no clock but `State::now`.
 
+mod agents;
 mod arrivals;
 mod attachments;
 mod canned_replies;
@@ -17,10 +18,12 @@ mod marks;
 mod merges;
 mod navigation;
 mod notes;
+mod organization_form;
 mod overlay;
 mod pickers;
 mod preview;
 mod ratings;
+mod record_form;
 mod reply_check;
 mod reports;
 mod send;
@@ -247,6 +250,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::TicketCreated(ticket) => ticket_form::on_created(state, ticket),
         Msg::CustomerSaved { customer, ticket } => customer_form::on_saved(state, &customer, ticket),
         Msg::CustomerRefused { message, now } => customer_form::on_refused(state, message, now.map(|c| *c)),
+        Msg::OrganizationOpened { organization, customer, customer_name } => {
+            organization_form::on_opened(state, organization.map(|o| *o), customer, &customer_name)
+        }
+        Msg::OrganizationSaved { organization, ticket } => organization_form::on_saved(state, &organization, ticket),
+        Msg::OrganizationRefused { message, now } => organization_form::on_refused(state, message, now.map(|o| *o)),
+        Msg::AgentsListed(agents) => agents::on_listed(state, agents),
+        Msg::AgentSaved { agent, open_tickets } => agents::on_saved(state, &agent, &open_tickets),
+        Msg::AgentRefused { message, now } => agents::on_refused(state, message, now.map(|a| *a)),
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
         Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
         Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
@@ -340,6 +351,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Copy => copy::copy(state),
         Action::NewTicket => ticket_form::open(state),
         Action::EditCustomer => customer_form::open(state),
+        Action::EditOrganization => organization_form::open(state),
+        Action::Agents => agents::list(state),
         Action::SaveAttachment | Action::OpenAttachment => attachments::open_picker(state, action),
         Action::DeleteTicket | Action::MarkSpam => confirm::ask(state, action),
         Action::Undo => undo::undo(state),

@@ -119,6 +119,7 @@ fn chosen(state: &mut State, overlay: Overlay) -> Vec<Effect> {
             vec![]
         }
         Some(Choice::SaveAttachment(id)) => vec![Effect::SaveAttachment { id }],
+        Some(Choice::EditAgent(login)) => super::agents::open_form(state, &login),
         Some(Choice::OpenAttachment(id)) => vec![Effect::OpenAttachment { id }],
         Some(Choice::DeleteTicket(id)) => vec![Effect::DeleteTicket { id, version: overlay.seen_version }],
         Some(Choice::Spam(id)) => super::confirm::spam(state, id, overlay.seen_version),

@@ -145,7 +145,8 @@ pub fn apply(state: &mut State, choice: Choice, seen: Option<i64>) -> Vec<Effect
         | Choice::SaveAttachment(_)
         | Choice::OpenAttachment(_)
         | Choice::DeleteTicket(_)
-        | Choice::Spam(_) => return vec![],
+        | Choice::Spam(_)
+        | Choice::EditAgent(_) => return vec![],
     }
     vec![Effect::UpdateTicket { id: ticket.id, version: seen.unwrap_or(ticket.version), change }]
 }

@@ -141,3 +141,33 @@ fn an_erase_is_for_admins_and_asks_first() {
     assert_eq!(desk.json(&["customer", "show", "1", "--json"])["name"], "Zebedee Quixotic", "nothing was erased");
     assert_eq!(desk.run(&["customer", "erase", "9", "--yes"], "").code, 1, "an unknown customer");
 }
+
+/// A mail whose Message-ID holds Zebedee's address, as some mailers make them.
+const ZEBEDEE_NAMED_ID: &str = "From: Zebedee Quixotic <zebedee.quixotic@marmalade.example>\r\n\
+To: support@desk.example\r\nSubject: Tuba\r\nMessage-ID: <4471.zebedee.quixotic@marmalade.example>\r\n\r\n\
+And the tuba.\r\n";
+
+#[test]
+fn an_erase_takes_the_address_from_others_cc_and_keeps_only_a_hash_of_ids_that_named_it() {
+    let desk = desk_with_zebedee();
+    desk.run(&["import", "-"], ZEBEDEE_NAMED_ID);
+    let cc = ["--cc", "Zebedee Q <Zebedee.Quixotic@marmalade.example>", "--cc", "boss@shop.example"];
+    desk.ok(&[&["ticket", "reply", "2", "--body", "Copying a colleague."][..], &cc].concat());
+    assert!(holds(&file_bytes(&desk), "4471.zebedee.quixotic"), "the Message-ID is in the file first");
+    desk.ok(&["customer", "erase", "1", "--yes"]);
+    let bytes = file_bytes(&desk);
+    assert!(!holds(&bytes, "zebedee.quixotic@marmalade.example"), "the address is nowhere in the file");
+    let store = frontdesk::store::Store::open(&desk.db).unwrap();
+    let mail = store.ticket_mail(2).unwrap();
+    let lists: Vec<_> = mail.messages.values().filter(|m| !m.cc.is_empty()).map(|m| m.cc.clone()).collect();
+    assert_eq!(lists, vec![vec!["boss@shop.example".to_string()]], "the other Cc stays");
+    let outbox = desk.json(&["outbox", "list", "--all", "--json"]);
+    let recipients: Vec<_> = outbox.as_array().unwrap().iter().map(|e| e["recipient"].clone()).collect();
+    assert!(recipients.iter().any(|r| r == "hiro@shop.example, boss@shop.example"), "{outbox}");
+    // Both of Zebedee's mails, imported again, are still known: no new ticket.
+    for mail in [ZEBEDEE_MAIL, ZEBEDEE_NAMED_ID] {
+        let again = desk.run(&["import", "-"], mail);
+        assert!(again.stdout.contains("1 duplicates"), "{}{}", again.stdout, again.stderr);
+    }
+    assert_eq!(desk.json(&["ticket", "list", "--json"]).as_array().unwrap().len(), 3);
+}

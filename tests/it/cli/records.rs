@@ -211,4 +211,38 @@ fn the_customer_form_is_on_c_in_the_profile_in_the_key_map_the_help_and_the_pale
         .as_str()
         .unwrap()
         .contains("name, addresses, phone, organization, tier, tags, notes"));
+    let key_of = |action: &str| -> Vec<(Value, Value)> {
+        let all = keys.as_array().unwrap().iter().filter(|k| k["action"] == action);
+        all.map(|k| (k["context"].clone(), k["keys"].clone())).collect()
+    };
+    assert_eq!(key_of("edit_organization"), [(json!("profile"), json!("o"))]);
+    assert_eq!(key_of("agents"), [(json!("global"), json!("g A"))]);
+}
+
+#[test]
+fn org_delete_is_for_admins_keeps_its_customers_and_prints_what_went() {
+    let desk = Desk::with_admin();
+    desk.ok(&["org", "new", "Shop Inc", "--domain", "shop.example"]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--name", "Carla", "--subject", "Lamp"]);
+    desk.ok(&["agent", "add", "bob"]);
+    let run = desk.by("bob").run(&["org", "delete", "1"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("delete organizations"), "{}", run.stderr);
+    assert_eq!(desk.json(&["org", "list", "--json"]).as_array().unwrap().len(), 1, "nothing was deleted");
+
+    let deleted = desk.json(&["org", "delete", "shop inc", "--json"]);
+    assert_eq!(
+        deleted,
+        json!({"deleted": {"id": 1, "name": "Shop Inc", "domains": ["shop.example"], "tier": "standard", "notes": ""},
+               "customers": [1]})
+    );
+    assert_eq!(desk.json(&["customer", "show", "1", "--json"])["organization"], Value::Null);
+    assert_eq!(desk.json(&["ticket", "show", "1", "--json"])["subject"], "Lamp", "the ticket is untouched");
+    assert_eq!(refused(&desk, &["org", "delete", "1"]), "organization 1 does not exist; see frontdesk org list");
+    let history = desk.json(&["audit", "--json"]);
+    assert!(
+        history.as_array().unwrap().iter().any(|e| e["field"] == "deleted" && e["subject_kind"] == "organization"),
+        "{history}"
+    );
+    desk.ok(&["check"]);
 }

@@ -4,6 +4,7 @@
 
 use crate::support::console::{open, press, status, store_of, ticket_from, type_text};
 use frontdesk::app::effects::App;
+use frontdesk::app::model::customer_form::CustomerField;
 use frontdesk::domain::*;
 use frontdesk::store::Store;
 
@@ -37,10 +38,10 @@ fn retype(app: &mut App, text: &str) {
 fn c_in_the_profile_edits_every_field_and_the_profile_and_the_filter_show_it() {
     let (_dir, path, lamp) = desk();
     let mut app = open_form(&path);
-    let form = app.state.customer_form.as_ref().unwrap();
+    let form = &app.state.customer_form.as_ref().unwrap().form;
     assert_eq!(
-        (form.name.value(), form.addresses.value(), form.tier.value()),
-        ("Carla", "carla@home.example", "standard")
+        (form.value(CustomerField::Name), form.value(CustomerField::Addresses), form.value(CustomerField::Tier)),
+        ("Carla".into(), "carla@home.example".into(), "standard".into())
     );
     retype(&mut app, "Carlota Núñez");
     press(&mut app, "tab");
@@ -115,8 +116,11 @@ fn a_save_that_meets_another_agents_change_keeps_theirs_and_the_agents_own() {
         ("Carla N.", Tier::Vip, None),
         "nothing of ana's was written"
     );
-    let form = app.state.customer_form.as_ref().expect("the form stays");
-    assert_eq!((form.name.value(), form.tier.value(), form.phone.value()), ("Carla N.", "vip", "555 0101"));
+    let form = &app.state.customer_form.as_ref().expect("the form stays").form;
+    assert_eq!(
+        (form.value(CustomerField::Name), form.value(CustomerField::Tier), form.value(CustomerField::Phone)),
+        ("Carla N.".into(), "vip".into(), "555 0101".into())
+    );
 
     press(&mut app, "ctrl-s");
     assert!(app.state.customer_form.is_none(), "{}", status(&app));
@@ -133,8 +137,8 @@ fn bad_input_stays_in_the_form_with_one_sentence_and_esc_asks_before_throwing_it
     type_text(&mut app, "Nobody Ltd");
     press(&mut app, "ctrl-s");
     assert_eq!(status(&app), "organization Nobody Ltd does not exist; see frontdesk org list");
-    let form = app.state.customer_form.as_ref().expect("the form stays");
-    assert!(!form.saving && form.organization.value() == "Nobody Ltd");
+    let form = &app.state.customer_form.as_ref().expect("the form stays").form;
+    assert!(!form.saving && form.value(CustomerField::Organization) == "Nobody Ltd");
     press(&mut app, "ctrl-u tab");
     retype(&mut app, "platinum");
     press(&mut app, "ctrl-s");
@@ -151,7 +155,7 @@ fn bad_input_stays_in_the_form_with_one_sentence_and_esc_asks_before_throwing_it
     assert_eq!(store.customer(lamp.customer_id).unwrap().tier, Tier::Standard);
 
     press(&mut app, "esc");
-    assert!(app.state.customer_form.as_ref().unwrap().confirm_discard);
+    assert!(app.state.customer_form.as_ref().unwrap().form.confirm_discard);
     press(&mut app, "n");
     assert!(app.state.customer_form.is_some(), "any other key goes back to the form");
     press(&mut app, "esc y");

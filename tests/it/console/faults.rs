@@ -177,8 +177,12 @@ const CONSOLE_STEPS: &[(&str, Option<OverlayKind>)] = &[
     ("Esc o", Some(OverlayKind::OpenAttachment)),
     ("Esc r C-t", Some(OverlayKind::Macro)),
     ("Esc Esc Esc : d e l e t e Enter", Some(OverlayKind::Confirm)),
+    ("Esc Esc Esc g A", Some(OverlayKind::Agents)),
+    ("Enter", None),
     ("Esc Esc Esc 1 j", None),
     ("k Enter 3 j j", None),
+    ("o", None),
+    ("Esc", None),
     ("Esc 1 c", None),
     ("Esc Esc 1 / x", None),
     ("Esc y", None),
@@ -200,6 +204,7 @@ const EVERY_OVERLAY: &[OverlayKind] = &[
     OverlayKind::SaveAttachment,
     OverlayKind::OpenAttachment,
     OverlayKind::Confirm,
+    OverlayKind::Agents,
 ];
 
 /// Every variant of `OverlayKind` is in `EVERY_OVERLAY` (this match stops compiling otherwise).
@@ -218,7 +223,8 @@ fn listed(kind: OverlayKind) -> bool {
         | OverlayKind::MergeCustomer
         | OverlayKind::SaveAttachment
         | OverlayKind::OpenAttachment
-        | OverlayKind::Confirm => EVERY_OVERLAY.contains(&kind),
+        | OverlayKind::Confirm
+        | OverlayKind::Agents => EVERY_OVERLAY.contains(&kind),
     }
 }
 
@@ -342,6 +348,7 @@ fn cli_sweep() -> Vec<(&'static str, Option<Vec<&'static str>>)> {
         ("org list", Some(vec!["org", "list"])),
         ("org show", Some(vec!["org", "show", "1"])),
         ("org set", Some(vec!["org", "set", "1", "--notes", "{hostile}"])),
+        ("org delete", Some(vec!["org", "delete", "{hostile}"])),
         ("rules check", Some(vec!["rules", "check"])),
         ("rules test", Some(vec!["rules", "test", "{mail}"])),
         ("rules run", Some(vec!["rules", "run"])),

@@ -1,6 +1,7 @@
 //! The console's flows: key presses into `State` and the store, without a terminal.
 
 mod agent_loop;
+mod agent_records;
 mod arrivals;
 mod asks_first;
 mod audit;
@@ -14,6 +15,7 @@ mod faults;
 mod large_tab_filter;
 mod mail;
 mod marks;
+mod organization_records;
 mod output_safety;
 mod reply_mail;
 mod reports;

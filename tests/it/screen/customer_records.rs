@@ -11,8 +11,8 @@ fn the_customer_form_shows_every_field_and_marks_the_one_being_typed() {
     let mut state = common::state((80, 24), "Login loop", "Still waiting");
     let customer = frontdesk::domain::Customer { name: "Carla\x1b[2J Núñez".into(), ..common::customer() };
     let mut form = CustomerForm::new(&customer);
-    form.field = CustomerField::Tags;
-    form.tags = tui_input::Input::new("wholesale vip".into());
+    form.form.field = CustomerField::Tags;
+    form.form.set(CustomerField::Tags, "wholesale vip");
     state.customer_form = Some(form);
     let term = render(&state);
     let text = screen_text(&term);
@@ -34,4 +34,22 @@ fn the_profile_lists_the_organizations_other_open_tickets() {
     assert!(text.contains("5 more open · Núñez Imp"), "{text}");
     assert!(text.contains("#1051 Olu Okafor · Invoi") && !text.contains('\u{202E}'), "{text}");
     insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn every_field_of_the_customer_form_shows_customer_text_made_safe_the_notes_too() {
+    let mut state = common::state((80, 24), "Login loop", "Still waiting");
+    let hostile = "Refund\u{202E}gpj.exe\x1b[2J\x07";
+    let customer = frontdesk::domain::Customer {
+        phone: Some(hostile.into()),
+        notes: format!("first line\n{hostile}"),
+        ..common::customer()
+    };
+    let mut form = CustomerForm::new(&customer);
+    form.form.field = CustomerField::Notes;
+    state.customer_form = Some(form);
+    let term = render(&state);
+    let text = screen_text(&term);
+    assert_eq!(text.matches("Refund<U+202E>gpj.exe^[[2J^G").count(), 2, "the phone and the notes: {text}");
+    assert!(!text.contains('\u{202E}') && !text.contains('\x1b') && !text.contains('\x07'), "{text}");
 }

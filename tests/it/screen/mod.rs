@@ -9,6 +9,7 @@ mod mail;
 mod palette;
 mod presence;
 mod questions;
+mod records_forms;
 mod reports;
 mod ticket_form;
 mod wide_text;

@@ -10,6 +10,7 @@ mod demo_promises;
 mod filter_index;
 mod list_conditions;
 mod mailboxes;
+mod organizations;
 mod pages;
 mod privacy;
 mod records;
