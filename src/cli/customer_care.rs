@@ -154,27 +154,29 @@ pub fn macro_reply(
 }
 
 /// The rules an agent's public reply (`replied`) and a status change since `before` fire on
-/// ticket `id`, after the change was stored. What they did is in the ticket's history.
+/// ticket `id`, after the change was stored; one line each on `out` says what they did (it is in
+/// the ticket's history too).
 pub fn run_rules(
     store: &Store,
     settings: &CareSettings,
     outbound: Option<&Outbound>,
-    id: i64,
-    replied: bool,
-    before: crate::domain::Status,
+    (id, replied, before): (i64, bool, crate::domain::Status),
+    out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    use crate::domain::rules::Event;
-    if settings.rules.is_empty() {
-        return Ok(());
-    }
+    let fired = rules_of(settings, outbound).after_agent(store, id, replied, before)?;
+    say_fired(&fired, out)
+}
+
+/// The rules of the settings, their canned replies mailed by `outbound`.
+pub fn rules_of<'a>(settings: &'a CareSettings, outbound: Option<&Outbound<'a>>) -> crate::mail::rules::Rules<'a> {
     let outbound = outbound.map(|o| Outbound { mail: o.mail, outbound: o.outbound, data_dir: o.data_dir.clone() });
-    let rules = crate::mail::rules::Rules { rules: &settings.rules, outbound };
-    let mut fired = Vec::new();
-    if replied {
-        fired = rules.on_event(store, id, Event::AgentReply, None)?;
-    }
-    if store.ticket(id)?.status != before && !fired.iter().any(|f| f.actions.iter().any(|a| a.starts_with("status"))) {
-        rules.on_event(store, id, Event::StatusChange, None)?;
+    crate::mail::rules::Rules { rules: &settings.rules, outbound }
+}
+
+/// One line for each rule that fired.
+pub fn say_fired(fired: &[crate::mail::rules::Fired], out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    for f in fired {
+        writeln!(out, "{}", for_display_line(&f.sentence()))?;
     }
     Ok(())
 }

@@ -448,5 +448,10 @@ fn reply_options(headers: &ReplyHeaders) -> Result<crate::mail::outbound::ReplyO
         .collect();
     let attachments = crate::mail::files::read_attachments(&paths)
         .map_err(|e| StoreError::Invalid(format!("{e}; nothing was sent")))?;
-    Ok(crate::mail::outbound::ReplyOptions { cc: headers.cc.clone(), bcc: headers.bcc.clone(), attachments })
+    Ok(crate::mail::outbound::ReplyOptions {
+        cc: headers.cc.clone(),
+        bcc: headers.bcc.clone(),
+        attachments,
+        auto_replied: false,
+    })
 }
