@@ -92,6 +92,9 @@ pub struct App {
     reports: Option<report::ReportWorker>,
     /// Tabs of up to this many tickets are filtered in memory, larger ones through the filter index.
     pub filter_in_memory_up_to: usize,
+    /// The desk's rules (the config's and `rules/*.toml`): the agent's replies, status changes and
+    /// new tickets fire them, as the same commands do.
+    pub rules: Vec<crate::domain::rules::Rule>,
 }
 
 impl App {
@@ -125,6 +128,7 @@ impl App {
             sla_hours: crate::domain::sla::Hours::Calendar,
             reports: None,
             filter_in_memory_up_to: filter::IN_MEMORY_UP_TO,
+            rules: Vec::new(),
         }
     }
 
@@ -175,6 +179,7 @@ impl App {
             download_dir: self.download_dir.clone().unwrap_or_else(attachments::download_dir),
             opener: self.opener.clone().unwrap_or_else(|| attachments::SYSTEM_OPENER.to_string()),
             tier_raise: self.tier_raise.clone(),
+            rules: self.rules.clone(),
         };
         let worker = StoreWorker::spawn(store, settings, answers, mail.clone());
         self.workers = Some((worker, mail));

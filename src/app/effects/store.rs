@@ -8,10 +8,12 @@ use super::{profile_facts, queue_page};
 use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::recipients::ReplyHeaders;
+use crate::domain::rules::{Event, Rule};
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, SeenTicket, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
+use crate::mail::rules::{Fired, Rules};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
@@ -48,6 +50,8 @@ pub struct Settings {
     pub opener: String,
     /// Steps a customer's tier raises a new ticket's priority.
     pub tier_raise: std::collections::BTreeMap<String, u8>,
+    /// The desk's rules, fired by the agent's replies, status changes and new tickets.
+    pub rules: Vec<Rule>,
 }
 
 /// The console's handle on the store worker.
@@ -199,8 +203,10 @@ impl Worker {
             Effect::UpdateTicket { id, version, change } => {
                 let before = store.ticket(id)?.status;
                 let ticket = store.update_ticket(id, version, &change, &me)?;
+                let ran = self.run_rules(id, false, before);
+                let ticket = if ran.fired.is_empty() { ticket } else { store.ticket(id)? };
                 self.survey_if_solved(&ticket, before);
-                Ok(Msg::TicketChanged(ticket))
+                Ok(ran.answer(Msg::TicketChanged(ticket)))
             }
             Effect::FindStale => {
                 let count = store.count_stale_pending(self.stale_before(), Some(&me))? as usize;
@@ -220,7 +226,8 @@ impl Worker {
                 Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
             }
             Effect::UpdateMarked { tickets, change, what } => {
-                Ok(Msg::MarkedUpdated(self.update_marked(&tickets, &change, what)))
+                let (outcome, ran) = self.update_marked(&tickets, &change, what);
+                Ok(ran.answer(Msg::MarkedUpdated(outcome)))
             }
             Effect::LoadFoundRows { generation, ids, append } => {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
@@ -276,17 +283,43 @@ impl Worker {
         }
     }
 
-    /// The new-ticket form's ticket, its priority raised for the customer's tier.
+    /// The new-ticket form's ticket, its priority raised for the customer's tier, and what the
+    /// `new_ticket` rules do to it, in one write (as `ticket new` does).
     fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
         let me = &self.settings.agent.login;
-        let created = self.store.create_ticket(new, me)?;
         let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps)?))
+        let (ticket, fired) = self.store.in_one_write(|| {
+            let created = self.store.create_ticket(new, me)?;
+            let ticket = self.store.raise_priority_for_tier(created.id, &steps)?;
+            Ok((ticket.id, self.rules().on_event(&self.store, ticket.id, Event::NewTicket, None)?))
+        })?;
+        let ran = RulesRun { fired: fired.into_iter().map(|f| (f.rule, f.ticket)).collect(), failed: None };
+        Ok(ran.answer(Msg::TicketCreated(self.store.ticket(ticket)?)))
     }
 
-    /// Change each marked ticket in its own write, if it is still at the version the agent saw.
-    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> BulkOutcome {
+    fn rules(&self) -> Rules<'_> {
+        Rules::with(&self.settings.rules, self.settings.mail.as_ref(), &self.settings.data_dir)
+    }
+
+    /// The rules the agent's change to ticket `id` fires once it is stored (see
+    /// [`Rules::after_agent`]); a desk that fails meanwhile keeps the change, and the agent is told.
+    fn run_rules(&self, id: i64, replied: bool, before: Status) -> RulesRun {
+        match self.rules().after_agent(&self.store, id, replied, before) {
+            Ok(fired) => {
+                RulesRun { fired: fired.into_iter().map(|f: Fired| (f.rule, f.ticket)).collect(), failed: None }
+            }
+            Err(error) => {
+                tracing::warn!(%error, ticket = id, "the rules did not run after the agent's change");
+                RulesRun { fired: Vec::new(), failed: Some(error.to_string()) }
+            }
+        }
+    }
+
+    /// Change each marked ticket in its own write, if it is still at the version the agent saw;
+    /// the rules each change fires run after it.
+    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> (BulkOutcome, RulesRun) {
         let me = &self.settings.agent.login;
+        let mut ran = RulesRun::default();
         let mut outcome = BulkOutcome { what, changed: Vec::new(), meanwhile: Vec::new(), failed: Vec::new() };
         for &(id, seen) in tickets {
             let before = match self.store.ticket(id) {
@@ -303,14 +336,20 @@ impl Worker {
             };
             match written {
                 Ok(ticket) => {
+                    let this = self.run_rules(id, false, before.status);
+                    let ticket = match this.fired.is_empty() {
+                        true => ticket,
+                        false => self.store.ticket(id).unwrap_or(ticket),
+                    };
                     self.survey_if_solved(&ticket, before.status);
+                    ran.add(this);
                     outcome.changed.push(id);
                 }
                 Err(StoreError::Conflict { actual, .. }) => outcome.meanwhile.push((id, actual)),
                 Err(e) => outcome.failed.push((id, e.to_string())),
             }
         }
-        outcome
+        (outcome, ran)
     }
 
     /// Pending tickets last changed before this have waited too long for the customer.
@@ -366,9 +405,11 @@ impl Worker {
             }
             other => other?,
         };
-        self.survey_if_solved(&changed, before);
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
-        Ok(Msg::MessageSent { ticket, kind, mailing })
+        let ran = self.run_rules(ticket, kind == MessageKind::Reply, before);
+        let changed = if ran.fired.is_empty() { changed } else { self.store.ticket(ticket)? };
+        self.survey_if_solved(&changed, before);
+        Ok(ran.answer(Msg::MessageSent { ticket, kind, mailing }))
     }
 
     /// The message, its mail when replies are mailed, and `change` in one write (nothing newer
@@ -415,6 +456,29 @@ impl Worker {
         if let Some(mail) = self.mail.as_ref().filter(|_| wanted) {
             mail.send(MailJob::Survey { ticket: ticket.id });
         }
+    }
+}
+
+/// What the rules did after the agent's changes: the rules that fired with their tickets, or why
+/// they could not run.
+#[derive(Default)]
+struct RulesRun {
+    fired: Vec<(String, i64)>,
+    failed: Option<String>,
+}
+
+impl RulesRun {
+    fn add(&mut self, other: RulesRun) {
+        self.fired.extend(other.fired);
+        self.failed = self.failed.take().or(other.failed);
+    }
+
+    /// The answer to the change, with what the rules did when they did anything.
+    fn answer(self, then: Msg) -> Msg {
+        if self.fired.is_empty() && self.failed.is_none() {
+            return then;
+        }
+        Msg::RulesRan { fired: self.fired, failed: self.failed, then: Box::new(then) }
     }
 }
 

@@ -23,6 +23,7 @@ mod preview;
 mod ratings;
 mod reply_check;
 mod reports;
+mod rules;
 mod send;
 mod snooze;
 mod stale;
@@ -249,6 +250,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::CustomerRefused { message, now } => customer_form::on_refused(state, message, now.map(|c| *c)),
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
         Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
+        Msg::RulesRan { fired, failed, then } => {
+            let effects = dispatch(state, *then);
+            rules::on_rules_ran(state, &fired, failed);
+            effects
+        }
         Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
         Msg::ReportLoaded { generation, result } => reports::on_loaded(state, generation, result),
     }

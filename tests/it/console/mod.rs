@@ -17,6 +17,7 @@ mod marks;
 mod output_safety;
 mod reply_mail;
 mod reports;
+mod rules;
 mod several_agents;
 mod text_kept;
 mod tickets;
