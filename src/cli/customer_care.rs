@@ -6,7 +6,7 @@ use crate::config::{find_macro, load_macros, CannedReply, Config, Paths};
 use crate::domain::sla::Policies;
 use crate::domain::template::{render, Context};
 use crate::domain::text::for_display_line;
-use crate::domain::{Agent, TicketChange};
+use crate::domain::{Agent, Status, TicketChange};
 use crate::mail::outbound::Outbound;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -64,15 +64,22 @@ pub fn stale(
     let days = settings.stale_days;
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
     if json {
-        let tickets = match solve {
+        let mut tickets = match solve {
             true => store.solve_stale_pending(before, None, &agent.login)?,
             false => store.stale_pending(before)?,
         };
+        if solve {
+            // What the rules did goes to stderr; the tickets are shown as they left them.
+            for t in &mut tickets {
+                run_rules(store, settings, outbound, (t.id, false, Status::Pending), &mut std::io::stderr())?;
+                *t = store.ticket(t.id)?;
+            }
+        }
         let shown: Result<Vec<_>, CliError> =
             tickets.iter().map(|t| super::ticket_json::ticket(store, &settings.policies, t)).collect();
         super::output::write_json(out, &shown?)?;
         for t in tickets.iter().filter(|_| solve) {
-            survey_if_solved(store, settings, outbound, t.id, crate::domain::Status::Pending, &mut std::io::stderr())?;
+            survey_if_solved(store, settings, outbound, t.id, Status::Pending, &mut std::io::stderr())?;
         }
         return Ok(());
     }
@@ -83,7 +90,8 @@ pub fn stale(
         }
         for t in &solved {
             writeln!(out, "solved #{} {}", t.id, crate::domain::text::for_display_line(&t.subject))?;
-            survey_if_solved(store, settings, outbound, t.id, crate::domain::Status::Pending, out)?;
+            run_rules(store, settings, outbound, (t.id, false, Status::Pending), out)?;
+            survey_if_solved(store, settings, outbound, t.id, Status::Pending, out)?;
         }
         return Ok(());
     }
@@ -119,7 +127,6 @@ pub fn survey_if_solved(
     before: crate::domain::Status,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    use crate::domain::Status;
     let wanted = settings.sla.as_ref().is_some_and(|s| s.csat_survey);
     let (Some(outbound), true) = (outbound, wanted) else { return Ok(()) };
     if before == Status::Solved || store.ticket(id)?.status != Status::Solved {

@@ -220,10 +220,14 @@ impl Worker {
             // Solved as counted for the question: the time it was asked stays the line.
             Effect::SolveStale { before, owner } => {
                 let solved = store.solve_stale_pending(before, owner.as_deref(), &me)?;
+                let mut ran = RulesRun::default();
                 for ticket in &solved {
-                    self.survey_if_solved(ticket, Status::Pending);
+                    let this = self.run_rules(ticket.id, false, Status::Pending);
+                    let now = if this.fired.is_empty() { ticket.clone() } else { store.ticket(ticket.id)? };
+                    ran.add(this);
+                    self.survey_if_solved(&now, Status::Pending);
                 }
-                Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
+                Ok(ran.answer(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true }))
             }
             Effect::UpdateMarked { tickets, change, what } => {
                 let (outcome, ran) = self.update_marked(&tickets, &change, what);

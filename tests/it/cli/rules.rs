@@ -403,3 +403,20 @@ fn rules_check_names_a_status_that_is_not_one_and_reads_active() {
         "{out}"
     );
 }
+
+#[test]
+fn solving_stale_pending_tickets_fires_the_status_change_rules() {
+    let desk = Desk::with_config(
+        "[sla]\nsolve_pending_after_days = 0\n\
+         [[rules]]\nname = \"thank on solve\"\nwhen = \"status_change\"\nif = { status = \"solved\" }\n\
+         then = { tags = [\"thanked\"] }\n",
+    );
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    desk.ok(&["ticket", "set", "1", "--status", "pending"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(
+        desk.ok(&["ticket", "stale", "--solve"]),
+        "solved #1 Lamp\nrule 'thank on solve' fired on #1: tags +thanked\n"
+    );
+    assert_eq!(by(&ticket(&desk, 1), "rule:thank on solve"), ["tag thanked"]);
+}

@@ -195,3 +195,34 @@ fn a_new_ticket_from_the_form_fires_the_new_ticket_rules_in_its_write() {
     );
     assert_eq!(by(&store_of(&app), ticket.id, "rule:refunds"), ["priority high", "tag refund"]);
 }
+
+#[test]
+fn solving_stale_pending_tickets_from_the_console_fires_the_rules_on_each() {
+    use frontdesk::app::model::action::Action as ConsoleAction;
+    use frontdesk::app::model::message::Msg;
+    use frontdesk::domain::TicketChange;
+    let dir = tempfile::tempdir().unwrap();
+    let thank = rule(
+        "thank on solve",
+        Trigger::StatusChange,
+        when_status(Status::Solved),
+        vec![Action::Tags(vec!["thanked".into()])],
+    );
+    let store = Store::open(&dir.path().join("desk.db")).unwrap();
+    store.register_first_admin("ana").unwrap();
+    let t = ticket_from(&store, "carla@shop.example", "Carla Núñez", "Lamp", Priority::Normal);
+    let pending =
+        TicketChange { status: Some(Status::Pending), assignee: Some(Some("ana".into())), ..TicketChange::default() };
+    store.change_ticket(t.id, &pending, "ana").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut app = open_with(store, "ana", chrono::Utc::now(), |app| {
+        app.stale_days = 0;
+        app.rules = vec![thank];
+    });
+    crate::support::console::deliver(&mut app, Msg::Action(ConsoleAction::SolveStale));
+    press(&mut app, "y");
+    let store = store_of(&app);
+    assert_eq!(store.ticket(t.id).unwrap().status, Status::Solved);
+    assert_eq!(by(&store, t.id, "rule:thank on solve"), ["tag thanked"]);
+    assert!(status(&app).ends_with(" · rule 'thank on solve' fired on #1"), "{}", status(&app));
+}
