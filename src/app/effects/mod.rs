@@ -12,6 +12,7 @@ mod mail;
 mod profile_facts;
 pub mod queue_page;
 mod report;
+mod rules;
 mod store;
 mod undo;
 pub mod watcher;

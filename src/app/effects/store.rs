@@ -4,16 +4,16 @@
 
 use super::background::{self, DueTimes};
 use super::mail::{MailJob, MailWorker};
+use super::rules::RulesRun;
 use super::{profile_facts, queue_page};
 use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::recipients::ReplyHeaders;
-use crate::domain::rules::{Event, Rule};
+use crate::domain::rules::Rule;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, SeenTicket, Status, Ticket, TicketFilter, Timestamp};
 use crate::mail::outbound::{Outbound, SendError};
-use crate::mail::rules::{Fired, Rules};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
@@ -204,7 +204,7 @@ impl Worker {
                 let before = store.ticket(id)?.status;
                 let ticket = store.update_ticket(id, version, &change, &me)?;
                 let ran = self.run_rules(id, false, before);
-                let ticket = if ran.fired.is_empty() { ticket } else { store.ticket(id)? };
+                let ticket = ran.reread(store, ticket);
                 self.survey_if_solved(&ticket, before);
                 Ok(ran.answer(Msg::TicketChanged(ticket)))
             }
@@ -223,7 +223,7 @@ impl Worker {
                 let mut ran = RulesRun::default();
                 for ticket in &solved {
                     let this = self.run_rules(ticket.id, false, Status::Pending);
-                    let now = if this.fired.is_empty() { ticket.clone() } else { store.ticket(ticket.id)? };
+                    let now = this.reread(store, ticket.clone());
                     ran.add(this);
                     self.survey_if_solved(&now, Status::Pending);
                 }
@@ -292,31 +292,17 @@ impl Worker {
     fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
         let me = &self.settings.agent.login;
         let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-        let (ticket, fired) = self.store.in_one_write(|| {
+        let (ticket, ran) = self.store.in_one_write(|| {
             let created = self.store.create_ticket(new, me)?;
             let ticket = self.store.raise_priority_for_tier(created.id, &steps)?;
-            Ok((ticket.id, self.rules().on_event(&self.store, ticket.id, Event::NewTicket, None)?))
+            Ok((ticket.id, super::rules::on_new_ticket(&self.store, &self.settings, ticket.id)?))
         })?;
-        let ran = RulesRun { fired: fired.into_iter().map(|f| (f.rule, f.ticket)).collect(), failed: None };
         Ok(ran.answer(Msg::TicketCreated(self.store.ticket(ticket)?)))
     }
 
-    fn rules(&self) -> Rules<'_> {
-        Rules::with(&self.settings.rules, self.settings.mail.as_ref(), &self.settings.data_dir)
-    }
-
-    /// The rules the agent's change to ticket `id` fires once it is stored (see
-    /// [`Rules::after_agent`]); a desk that fails meanwhile keeps the change, and the agent is told.
+    /// The rules the agent's change to ticket `id` fires once it is stored.
     fn run_rules(&self, id: i64, replied: bool, before: Status) -> RulesRun {
-        match self.rules().after_agent(&self.store, id, replied, before) {
-            Ok(fired) => {
-                RulesRun { fired: fired.into_iter().map(|f: Fired| (f.rule, f.ticket)).collect(), failed: None }
-            }
-            Err(error) => {
-                tracing::warn!(%error, ticket = id, "the rules did not run after the agent's change");
-                RulesRun { fired: Vec::new(), failed: Some(error.to_string()) }
-            }
-        }
+        super::rules::after_agent(&self.store, &self.settings, (id, replied, before))
     }
 
     /// Change each marked ticket in its own write, if it is still at the version the agent saw;
@@ -341,10 +327,7 @@ impl Worker {
             match written {
                 Ok(ticket) => {
                     let this = self.run_rules(id, false, before.status);
-                    let ticket = match this.fired.is_empty() {
-                        true => ticket,
-                        false => self.store.ticket(id).unwrap_or(ticket),
-                    };
+                    let ticket = this.reread(&self.store, ticket);
                     self.survey_if_solved(&ticket, before.status);
                     ran.add(this);
                     outcome.changed.push(id);
@@ -411,7 +394,7 @@ impl Worker {
         };
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
         let ran = self.run_rules(ticket, kind == MessageKind::Reply, before);
-        let changed = if ran.fired.is_empty() { changed } else { self.store.ticket(ticket)? };
+        let changed = ran.reread(&self.store, changed);
         self.survey_if_solved(&changed, before);
         Ok(ran.answer(Msg::MessageSent { ticket, kind, mailing }))
     }
@@ -460,29 +443,6 @@ impl Worker {
         if let Some(mail) = self.mail.as_ref().filter(|_| wanted) {
             mail.send(MailJob::Survey { ticket: ticket.id });
         }
-    }
-}
-
-/// What the rules did after the agent's changes: the rules that fired with their tickets, or why
-/// they could not run.
-#[derive(Default)]
-struct RulesRun {
-    fired: Vec<(String, i64)>,
-    failed: Option<String>,
-}
-
-impl RulesRun {
-    fn add(&mut self, other: RulesRun) {
-        self.fired.extend(other.fired);
-        self.failed = self.failed.take().or(other.failed);
-    }
-
-    /// The answer to the change, with what the rules did when they did anything.
-    fn answer(self, then: Msg) -> Msg {
-        if self.fired.is_empty() && self.failed.is_none() {
-            return then;
-        }
-        Msg::RulesRan { fired: self.fired, failed: self.failed, then: Box::new(then) }
     }
 }
 
