@@ -43,6 +43,10 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
             tracing::warn!(%problem, "key map");
         }
         state.set_error(format!("config {}: {}", paths.config.display(), problems.join("; ")));
+    } else if let Err(problem) = config.rule_set.checked() {
+        // The rules that are right run; the others are named, as `import` names them.
+        tracing::warn!(%problem, "rules");
+        state.set_error(problem);
     }
     let theme = crate::ui::theme::Theme::from_config(&config.ui.theme);
     let (mut guard, mut term, mut output) = term::guard::TerminalGuard::enter(config.ui.mouse)?;
@@ -60,6 +64,7 @@ pub fn run(store: Store, config: Config, agent: Agent, paths: &Paths) -> Result<
     app.data_dir = paths.data_dir.clone();
     app.opener = Some(config.ui.opener.clone()).filter(|o| !o.trim().is_empty());
     app.tier_raise = config.sla.as_ref().map(|s| s.raise_priority.clone()).unwrap_or_default();
+    app.rules = config.rule_set.rules.clone();
     app.download_dir = Some(std::path::PathBuf::from(&config.ui.download_dir)).filter(|d| !d.as_os_str().is_empty());
     app.watcher = Some(effects::watcher::Watcher::spawn(paths.db.clone(), app.state.agent.login.clone(), tx.clone()));
     app.timer_tx = Some(tx);

@@ -6,7 +6,7 @@ use crate::config::{find_macro, load_macros, CannedReply, Config, Paths};
 use crate::domain::sla::Policies;
 use crate::domain::template::{render, Context};
 use crate::domain::text::for_display_line;
-use crate::domain::{Agent, TicketChange};
+use crate::domain::{Agent, Status, TicketChange};
 use crate::mail::outbound::Outbound;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -64,15 +64,22 @@ pub fn stale(
     let days = settings.stale_days;
     let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
     if json {
-        let tickets = match solve {
+        let mut tickets = match solve {
             true => store.solve_stale_pending(before, None, &agent.login)?,
             false => store.stale_pending(before)?,
         };
+        if solve {
+            // What the rules did goes to stderr; the tickets are shown as they left them.
+            for t in &mut tickets {
+                run_rules(store, settings, outbound, (t.id, false, Status::Pending), &mut std::io::stderr())?;
+                *t = store.ticket(t.id)?;
+            }
+        }
         let shown: Result<Vec<_>, CliError> =
             tickets.iter().map(|t| super::ticket_json::ticket(store, &settings.policies, t)).collect();
         super::output::write_json(out, &shown?)?;
         for t in tickets.iter().filter(|_| solve) {
-            survey_if_solved(store, settings, outbound, t.id, crate::domain::Status::Pending, &mut std::io::stderr())?;
+            survey_if_solved(store, settings, outbound, t.id, Status::Pending, &mut std::io::stderr())?;
         }
         return Ok(());
     }
@@ -83,7 +90,8 @@ pub fn stale(
         }
         for t in &solved {
             writeln!(out, "solved #{} {}", t.id, crate::domain::text::for_display_line(&t.subject))?;
-            survey_if_solved(store, settings, outbound, t.id, crate::domain::Status::Pending, out)?;
+            run_rules(store, settings, outbound, (t.id, false, Status::Pending), out)?;
+            survey_if_solved(store, settings, outbound, t.id, Status::Pending, out)?;
         }
         return Ok(());
     }
@@ -119,7 +127,6 @@ pub fn survey_if_solved(
     before: crate::domain::Status,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    use crate::domain::Status;
     let wanted = settings.sla.as_ref().is_some_and(|s| s.csat_survey);
     let (Some(outbound), true) = (outbound, wanted) else { return Ok(()) };
     if before == Status::Solved || store.ticket(id)?.status != Status::Solved {
@@ -154,27 +161,29 @@ pub fn macro_reply(
 }
 
 /// The rules an agent's public reply (`replied`) and a status change since `before` fire on
-/// ticket `id`, after the change was stored. What they did is in the ticket's history.
+/// ticket `id`, after the change was stored; one line each on `out` says what they did (it is in
+/// the ticket's history too).
 pub fn run_rules(
     store: &Store,
     settings: &CareSettings,
     outbound: Option<&Outbound>,
-    id: i64,
-    replied: bool,
-    before: crate::domain::Status,
+    (id, replied, before): (i64, bool, crate::domain::Status),
+    out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    use crate::domain::rules::Event;
-    if settings.rules.is_empty() {
-        return Ok(());
-    }
+    let fired = rules_of(settings, outbound).after_agent(store, id, replied, before)?;
+    say_fired(&fired, out)
+}
+
+/// The rules of the settings, their canned replies mailed by `outbound`.
+pub fn rules_of<'a>(settings: &'a CareSettings, outbound: Option<&Outbound<'a>>) -> crate::mail::rules::Rules<'a> {
     let outbound = outbound.map(|o| Outbound { mail: o.mail, outbound: o.outbound, data_dir: o.data_dir.clone() });
-    let rules = crate::mail::rules::Rules { rules: &settings.rules, outbound };
-    let mut fired = Vec::new();
-    if replied {
-        fired = rules.on_event(store, id, Event::AgentReply, None)?;
-    }
-    if store.ticket(id)?.status != before && !fired.iter().any(|f| f.actions.iter().any(|a| a.starts_with("status"))) {
-        rules.on_event(store, id, Event::StatusChange, None)?;
+    crate::mail::rules::Rules { rules: &settings.rules, outbound }
+}
+
+/// One line for each rule that fired.
+pub fn say_fired(fired: &[crate::mail::rules::Fired], out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    for f in fired {
+        writeln!(out, "{}", for_display_line(&f.sentence()))?;
     }
     Ok(())
 }

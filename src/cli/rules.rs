@@ -116,15 +116,7 @@ pub fn run(store: &Store, config: &Config, paths: &Paths, out: &mut dyn Write) -
         writeln!(out, "no timed rule is due")?;
     }
     for f in &fired {
-        let left_out = f.left_out.as_deref().map(|w| format!(" ({w})")).unwrap_or_default();
-        writeln!(
-            out,
-            "rule '{}' fired on #{}: {}{}",
-            for_display_line(&f.rule),
-            f.ticket,
-            for_display_line(&f.actions.join(", ")),
-            for_display_line(&left_out)
-        )?;
+        writeln!(out, "{}", for_display_line(&f.sentence()))?;
     }
     Ok(())
 }

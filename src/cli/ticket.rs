@@ -148,7 +148,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match cmd {
-        TicketCommand::New(args) => new(store, agent, args, settings, out),
+        TicketCommand::New(args) => new(store, agent, args, (settings, outbound), out),
         TicketCommand::List(args) => super::ticket_list::run(store, agent, &args, settings, out),
         TicketCommand::Show { id, json } => show(store, id, json, &settings.policies, out),
         TicketCommand::Reply { id, note, body, macro_name, expect_last, status, cc, bcc, attach, json } => {
@@ -168,12 +168,12 @@ pub fn run(
             let answer = Answer { id, kind, expect_last, change, before, options };
             if !json {
                 reply(store, agent, answer, body, outbound, out)?;
-                super::customer_care::run_rules(store, settings, outbound, id, !note, before)?;
+                super::customer_care::run_rules(store, settings, outbound, (id, !note, before), out)?;
                 return super::customer_care::survey_if_solved(store, settings, outbound, id, before, out);
             }
             // What was said goes to stderr, so stdout stays one JSON document.
             let message = reply(store, agent, answer, body, outbound, &mut std::io::stderr())?;
-            super::customer_care::run_rules(store, settings, outbound, id, !note, before)?;
+            super::customer_care::run_rules(store, settings, outbound, (id, !note, before), &mut std::io::stderr())?;
             super::customer_care::survey_if_solved(store, settings, outbound, id, before, &mut std::io::stderr())?;
             write_json(out, &super::ticket_json::reply(store, &settings.policies, message, id)?)
         }
@@ -253,11 +253,13 @@ pub fn run(
     }
 }
 
+/// The ticket, its priority raised for the customer's tier, and what the `new_ticket` rules do to
+/// it, in one write: a ticket and what its rules did are kept together, or neither is.
 fn new(
     store: &Store,
     agent: &Agent,
     args: NewArgs,
-    settings: &CareSettings,
+    (settings, outbound): (&CareSettings, Option<&Outbound>),
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let new = NewTicket {
@@ -269,13 +271,21 @@ fn new(
         channel: Channel::Email,
         tags: args.tags,
     };
-    let ticket = store.create_ticket(&new, &agent.login)?;
-    let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier))?;
+    let rules = super::customer_care::rules_of(settings, outbound);
+    let (ticket, fired) = store.in_one_write(|| {
+        let ticket = store.create_ticket(&new, &agent.login)?;
+        let ticket = store.raise_priority_for_tier(ticket.id, &|tier| settings.priority_raise(tier))?;
+        let fired = rules.on_event(store, ticket.id, crate::domain::rules::Event::NewTicket, None)?;
+        Ok((ticket, fired))
+    })?;
+    let ticket = if fired.is_empty() { ticket } else { store.ticket(ticket.id)? };
     if args.json {
+        // What the rules did goes to stderr, so stdout stays one JSON document.
+        super::customer_care::say_fired(&fired, &mut std::io::stderr())?;
         return write_json(out, &super::ticket_json::ticket(store, &settings.policies, &ticket)?);
     }
     writeln!(out, "created ticket #{} for {}", ticket.id, ticket.customer_email)?;
-    Ok(())
+    super::customer_care::say_fired(&fired, out)
 }
 
 fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn Write) -> Result<(), CliError> {
@@ -354,7 +364,7 @@ fn reply_options(
     }
     let attachments = crate::mail::files::read_attachments(attach)
         .map_err(|e| CliError::Refused(format!("{e}; nothing was added")))?;
-    Ok(ReplyOptions { cc, bcc, attachments })
+    Ok(ReplyOptions { cc, bcc, attachments, auto_replied: false })
 }
 
 fn reply(

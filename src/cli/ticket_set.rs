@@ -76,7 +76,7 @@ pub fn run(
     if args.json {
         let json: Vec<ChangeJson> = outcomes.iter().map(|(id, outcome)| change_json(*id, outcome)).collect();
         write_json(out, &json)?;
-        // What the surveys did goes to stderr, so stdout stays one JSON document.
+        // What the rules and the surveys did goes to stderr, so stdout stays one JSON document.
         report(store, settings, outbound, &outcomes, false, &mut std::io::stderr())?;
     } else {
         report(store, settings, outbound, &outcomes, true, out)?;
@@ -99,7 +99,7 @@ fn report(
                 if lines {
                     writeln!(out, "{}", ticket_line(ticket))?;
                 }
-                super::customer_care::run_rules(store, settings, outbound, *id, false, *before)?;
+                super::customer_care::run_rules(store, settings, outbound, (*id, false, *before), out)?;
                 survey_if_solved(store, settings, outbound, *id, *before, out)?;
             }
             // One ticket's error is the command's own.

@@ -67,6 +67,7 @@ struct RawConditions {
     tier: OneOrMany,
     channel: OneOrMany,
     priority: OneOrMany,
+    status: OneOrMany,
     tags: OneOrMany,
     subject_words: OneOrMany,
     body_words: OneOrMany,
@@ -268,6 +269,34 @@ where
     values.0.iter().filter_map(|v| v.parse::<T>().map_err(|e| problems.push(format!("if.{key}: {e}"))).ok()).collect()
 }
 
+/// `if.status`: statuses by name, `active` for every one but solved and closed (as views and
+/// search read it).
+fn statuses(values: OneOrMany, problems: &mut Vec<String>) -> Vec<Status> {
+    let mut out: Vec<Status> = Vec::new();
+    for value in &values.0 {
+        let found: Vec<Status> = match value.trim() {
+            "active" => Status::ALL.iter().copied().filter(|s| s.is_active()).collect(),
+            name => match name.parse::<Status>() {
+                Ok(status) => vec![status],
+                Err(_) => {
+                    let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                    problems.push(format!(
+                        "if.status: '{value}' is not a status; give one of {}, or active",
+                        names.join(", ")
+                    ));
+                    continue;
+                }
+            },
+        };
+        for status in found {
+            if !out.contains(&status) {
+                out.push(status);
+            }
+        }
+    }
+    out
+}
+
 fn words(key: &str, values: OneOrMany, problems: &mut Vec<String>) -> Vec<String> {
     let out: Vec<String> = values.0.iter().map(|v| v.trim().to_lowercase()).collect();
     if out.iter().any(String::is_empty) {
@@ -303,6 +332,7 @@ fn conditions(raw: RawConditions, problems: &mut Vec<String>) -> Conditions {
         tier: parsed::<Tier>("tier", raw.tier, problems),
         channel: parsed::<Channel>("channel", raw.channel, problems),
         priority: parsed::<Priority>("priority", raw.priority, problems),
+        status: statuses(raw.status, problems),
         tags,
         subject_words: words("subject_words", raw.subject_words, problems),
         body_words: words("body_words", raw.body_words, problems),

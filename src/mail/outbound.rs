@@ -38,13 +38,16 @@ pub struct QueuedMail {
     pub recipient: String,
 }
 
-/// What goes with a reply beside its text: copies to others and files.
+/// What goes with a reply beside its text: copies to others, files, and whether a machine wrote it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyOptions {
     pub cc: Vec<String>,
     /// Sent, never in the mail's headers; kept on the reply for agents.
     pub bcc: Vec<String>,
     pub attachments: Vec<MailAttachment>,
+    /// A rule's canned reply: marked `Auto-Submitted: auto-replied` (RFC 3834), so the customer's
+    /// own auto-responder leaves it unanswered and no loop starts.
+    pub auto_replied: bool,
 }
 
 /// Where replies go: the `[mail]` config and the data folder a relative Maildir is in.
@@ -184,6 +187,9 @@ impl<'a> Outbound<'a> {
             let refs: Vec<String> = context.references.iter().map(|r| format!("<{r}>")).collect();
             builder = builder.references(refs.join(" "));
         }
+        if options.auto_replied {
+            builder = builder.raw_header(auto_submitted("auto-replied"));
+        }
         let text = match agent.signature.trim() {
             "" => body.to_string(),
             signature => format!("{}\n\n-- \n{signature}\n", body.trim_end()),
@@ -213,6 +219,12 @@ impl<'a> Outbound<'a> {
             },
         }
     }
+}
+
+/// The `Auto-Submitted` header (RFC 3834) with `value`.
+fn auto_submitted(value: &str) -> lettre::message::header::HeaderValue {
+    let name = lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted");
+    lettre::message::header::HeaderValue::new(name, value.to_string())
 }
 
 /// A plain text mail, or a mixed multipart of the text and each file.

@@ -7,7 +7,7 @@ use super::outbound::Outbound;
 use crate::domain::mail::Automatic;
 use crate::domain::rules::{Action, Event, Facts, Rule, Verdict};
 use crate::domain::template::{render, Context};
-use crate::domain::{Agent, Role};
+use crate::domain::{Agent, Role, Status};
 use crate::store::{Store, StoreError};
 
 /// What the mail at hand adds to a ticket's facts.
@@ -47,6 +47,17 @@ pub struct Fired {
     pub actions: Vec<String>,
     /// Why an action was left out (a reply to a machine, no outbound mail), when one was.
     pub left_out: Option<String>,
+    /// The rule changed the ticket's status (and so ran the `status_change` rules after it).
+    pub changed_status: bool,
+}
+
+impl Fired {
+    /// `rule 'NAME' fired on #N: actions (what was left out)`, for the command line.
+    pub fn sentence(&self) -> String {
+        let left_out = self.left_out.as_deref().map(|w| format!(" ({w})")).unwrap_or_default();
+        let actions = if self.actions.is_empty() { "nothing".to_string() } else { self.actions.join(", ") };
+        format!("rule '{}' fired on #{}: {actions}{left_out}", self.rule, self.ticket)
+    }
 }
 
 /// Everything rules need besides the store: the rules and, to send canned replies, the outbound mail.
@@ -58,6 +69,34 @@ pub struct Rules<'a> {
 impl<'a> Rules<'a> {
     pub fn new(config: &'a crate::config::Config, data_dir: &std::path::Path) -> Rules<'a> {
         Rules { rules: &config.rule_set.rules, outbound: Outbound::from_config(config.mail.as_ref(), data_dir) }
+    }
+
+    /// The rules `rules`, their canned replies mailed as `mail` says (a relative Maildir in `data_dir`).
+    pub fn with(
+        rules: &'a [Rule],
+        mail: Option<&'a crate::config::MailConfig>,
+        data_dir: &std::path::Path,
+    ) -> Rules<'a> {
+        Rules { rules, outbound: Outbound::from_config(mail, data_dir) }
+    }
+
+    /// The rules an agent's change to ticket `id` fires, after the change was stored in its own
+    /// write: `agent_reply` when they replied (not a note), and `status_change` when the status is
+    /// no longer `before` (unless a rule's own status change has run those already). The command
+    /// line and the console both call this, so a rule fires alike from either.
+    pub fn after_agent(&self, store: &Store, id: i64, replied: bool, before: Status) -> Result<Vec<Fired>, StoreError> {
+        if self.rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut fired = Vec::new();
+        if replied {
+            fired = self.on_event(store, id, Event::AgentReply, None)?;
+        }
+        let ran_status_rules = fired.iter().any(|f| f.changed_status);
+        if store.ticket(id)?.status != before && !ran_status_rules {
+            fired.extend(self.on_event(store, id, Event::StatusChange, None)?);
+        }
+        Ok(fired)
     }
 
     /// Facts of ticket `id` with what the mail at hand adds.
@@ -149,6 +188,7 @@ impl<'a> Rules<'a> {
                     ticket: id,
                     actions: done.iter().map(|a| a.describe()).collect(),
                     left_out,
+                    changed_status: applied.status_from.is_some(),
                 };
                 Ok(Some((fired, applied.status_from.is_some())))
             }
@@ -188,7 +228,8 @@ impl<'a> Rules<'a> {
             active: true,
         };
         let text = render(body, &Context::new(&customer, &context.ticket, &agent)).map_err(|e| e.to_string())?;
-        let mail = outbound.compose(&context, &agent, &text, &Default::default()).map_err(|e| e.to_string())?;
+        let options = super::outbound::ReplyOptions { auto_replied: true, ..Default::default() };
+        let mail = outbound.compose(&context, &agent, &text, &options).map_err(|e| e.to_string())?;
         Ok((text, mail))
     }
 }

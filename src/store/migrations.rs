@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     RULES,
     REPORT_FACTS,
     PLAIN_PREDICATES,
+    RULE_CHECKS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -955,6 +956,39 @@ CREATE TABLE IF NOT EXISTS message_rules (
     message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
     rule       TEXT NOT NULL
 );
+"#;
+
+/// When each timed rule (`clock`, `breach`) need look at a ticket again: the earliest time one of
+/// its clocks can reach the rule's point, as worked out with the policies and rule `fingerprint`
+/// names (`NULL`: no clock runs towards it). A change of what the clocks are timed from (the same
+/// as the due times' triggers) drops the ticket's rows, so it is looked at in the next round.
+const RULE_CHECKS: &str = r#"
+CREATE TABLE IF NOT EXISTS rule_checks (
+    rule        TEXT NOT NULL,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    trigger     TEXT NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    check_at    INTEGER,
+    PRIMARY KEY (rule, ticket_id, trigger)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rule_checks_by_ticket ON rule_checks(ticket_id);
+
+CREATE TRIGGER IF NOT EXISTS rule_checks_ticket_changed
+AFTER UPDATE OF status, priority, customer_id, created_at ON tickets
+BEGIN
+    DELETE FROM rule_checks WHERE ticket_id = NEW.id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS rule_checks_event_added AFTER INSERT ON events
+WHEN (NEW.field = 'status' OR NEW.field = 'reply' OR NEW.field = 'customer')
+BEGIN
+    DELETE FROM rule_checks WHERE ticket_id = NEW.ticket_id;
+END;
+
+CREATE TRIGGER IF NOT EXISTS rule_checks_tier_changed AFTER UPDATE OF tier ON customers
+BEGIN
+    DELETE FROM rule_checks WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = NEW.id);
+END;
 "#;
 
 /// Each solved or closed ticket's report figures, kept so a report need not read its events and

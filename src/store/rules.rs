@@ -123,21 +123,55 @@ impl Store {
         Ok(Applied { status_from, outbox, ticket: self.ticket(id)? })
     }
 
-    /// Active tickets after ticket `after` the rule has not fired on under `trigger` yet, by
+    /// Active tickets after ticket `after` the rule has not fired on under `trigger` yet and that
+    /// it need look at as of `now`: those without a check worked out with `fingerprint` (never
+    /// looked at, changed since, or other policies), and those whose check time has come; by
     /// number, at most `limit` (the next page starts after the last one).
-    pub fn rule_candidates(&self, rule: &str, trigger: &str, after: i64, limit: usize) -> Result<Vec<Ticket>> {
+    pub fn rule_candidates(
+        &self,
+        (rule, trigger, fingerprint): (&str, &str, i64),
+        now: Timestamp,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<Ticket>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.id FROM tickets t
              WHERE t.id > ?3 AND t.status NOT IN ('solved', 'closed')
                AND NOT EXISTS (SELECT 1 FROM rule_firings f WHERE f.rule = ?1 AND f.ticket_id = t.id AND f.trigger = ?2)
+               AND NOT EXISTS (SELECT 1 FROM rule_checks k WHERE k.rule = ?1 AND k.ticket_id = t.id AND k.trigger = ?2
+                               AND k.fingerprint = ?5 AND (k.check_at IS NULL OR k.check_at > ?6))
              ORDER BY t.id LIMIT ?4",
         )?;
+        let now = super::to_millis(now);
         let ids = stmt
-            .query_map(params![rule, trigger, after, limit as i64], |r| r.get(0))?
+            .query_map(params![rule, trigger, after, limit as i64, fingerprint, now], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         let mut tickets = self.tickets_by_ids(&ids)?;
         tickets.sort_by_key(|t| t.id);
         Ok(tickets)
+    }
+
+    /// Record when the rule need look at each ticket again (`None`: not until what its clocks are
+    /// timed from changes), as worked out with `fingerprint`; one write for them all.
+    pub fn record_rule_checks(
+        &self,
+        (rule, trigger, fingerprint): (&str, &str, i64),
+        checks: &[(i64, Option<Timestamp>)],
+    ) -> Result<()> {
+        if checks.is_empty() {
+            return Ok(());
+        }
+        self.write(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "INSERT INTO rule_checks (rule, ticket_id, trigger, fingerprint, check_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (rule, ticket_id, trigger)
+                 DO UPDATE SET fingerprint = excluded.fingerprint, check_at = excluded.check_at",
+            )?;
+            for (ticket, at) in checks {
+                stmt.execute(params![rule, ticket, trigger, fingerprint, at.map(super::to_millis)])?;
+            }
+            Ok(())
+        })
     }
 
     /// Active tickets whose last public message is a reply of ours written before `cutoff`

@@ -13,6 +13,7 @@ mod profile_facts;
 pub mod queue_page;
 mod records;
 mod report;
+mod rules;
 mod store;
 mod undo;
 pub mod watcher;
@@ -93,6 +94,9 @@ pub struct App {
     reports: Option<report::ReportWorker>,
     /// Tabs of up to this many tickets are filtered in memory, larger ones through the filter index.
     pub filter_in_memory_up_to: usize,
+    /// The desk's rules (the config's and `rules/*.toml`): the agent's replies, status changes and
+    /// new tickets fire them, as the same commands do.
+    pub rules: Vec<crate::domain::rules::Rule>,
 }
 
 impl App {
@@ -126,6 +130,7 @@ impl App {
             sla_hours: crate::domain::sla::Hours::Calendar,
             reports: None,
             filter_in_memory_up_to: filter::IN_MEMORY_UP_TO,
+            rules: Vec::new(),
         }
     }
 
@@ -176,6 +181,7 @@ impl App {
             download_dir: self.download_dir.clone().unwrap_or_else(attachments::download_dir),
             opener: self.opener.clone().unwrap_or_else(|| attachments::SYSTEM_OPENER.to_string()),
             tier_raise: self.tier_raise.clone(),
+            rules: self.rules.clone(),
         };
         let worker = StoreWorker::spawn(store, settings, answers, mail.clone());
         self.workers = Some((worker, mail));

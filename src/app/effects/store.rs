@@ -4,10 +4,12 @@
 
 use super::background::{self, DueTimes};
 use super::mail::{MailJob, MailWorker};
+use super::rules::RulesRun;
 use super::{profile_facts, queue_page};
 use crate::app::model::message::{BulkChange, BulkOutcome, Effect, Msg, Worker as Answering};
 use crate::config::MailConfig;
 use crate::domain::recipients::ReplyHeaders;
+use crate::domain::rules::Rule;
 use crate::domain::search::SearchQuery;
 use crate::domain::sla::Policies;
 use crate::domain::{Agent, MessageKind, PageCursor, SeenTicket, Status, Ticket, TicketFilter, Timestamp};
@@ -48,6 +50,8 @@ pub struct Settings {
     pub opener: String,
     /// Steps a customer's tier raises a new ticket's priority.
     pub tier_raise: std::collections::BTreeMap<String, u8>,
+    /// The desk's rules, fired by the agent's replies, status changes and new tickets.
+    pub rules: Vec<Rule>,
 }
 
 /// The console's handle on the store worker.
@@ -203,8 +207,10 @@ impl Worker {
             Effect::UpdateTicket { id, version, change } => {
                 let before = store.ticket(id)?.status;
                 let ticket = store.update_ticket(id, version, &change, &me)?;
+                let ran = self.run_rules(id, false, before);
+                let ticket = ran.reread(store, ticket);
                 self.survey_if_solved(&ticket, before);
-                Ok(Msg::TicketChanged(ticket))
+                Ok(ran.answer(Msg::TicketChanged(ticket)))
             }
             Effect::FindStale => {
                 let count = store.count_stale_pending(self.stale_before(), Some(&me))? as usize;
@@ -218,13 +224,18 @@ impl Worker {
             // Solved as counted for the question: the time it was asked stays the line.
             Effect::SolveStale { before, owner } => {
                 let solved = store.solve_stale_pending(before, owner.as_deref(), &me)?;
+                let mut ran = RulesRun::default();
                 for ticket in &solved {
-                    self.survey_if_solved(ticket, Status::Pending);
+                    let this = self.run_rules(ticket.id, false, Status::Pending);
+                    let now = this.reread(store, ticket.clone());
+                    ran.add(this);
+                    self.survey_if_solved(&now, Status::Pending);
                 }
-                Ok(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true })
+                Ok(ran.answer(Msg::Stale { count: solved.len(), days: self.settings.stale_days, solved: true }))
             }
             Effect::UpdateMarked { tickets, change, what } => {
-                Ok(Msg::MarkedUpdated(self.update_marked(&tickets, &change, what)))
+                let (outcome, ran) = self.update_marked(&tickets, &change, what);
+                Ok(ran.answer(Msg::MarkedUpdated(outcome)))
             }
             Effect::LoadFoundRows { generation, ids, append } => {
                 Ok(Msg::FoundRowsLoaded { generation, rows: store.tickets_by_ids(&ids)?, append })
@@ -280,17 +291,29 @@ impl Worker {
         }
     }
 
-    /// The new-ticket form's ticket, its priority raised for the customer's tier.
+    /// The new-ticket form's ticket, its priority raised for the customer's tier, and what the
+    /// `new_ticket` rules do to it, in one write (as `ticket new` does).
     fn create(&self, new: &crate::domain::NewTicket) -> Result<Msg, StoreError> {
         let me = &self.settings.agent.login;
-        let created = self.store.create_ticket(new, me)?;
         let steps = |tier: crate::domain::Tier| self.settings.tier_raise.get(tier.as_str()).copied().unwrap_or(0);
-        Ok(Msg::TicketCreated(self.store.raise_priority_for_tier(created.id, &steps)?))
+        let (ticket, ran) = self.store.in_one_write(|| {
+            let created = self.store.create_ticket(new, me)?;
+            let ticket = self.store.raise_priority_for_tier(created.id, &steps)?;
+            Ok((ticket.id, super::rules::on_new_ticket(&self.store, &self.settings, ticket.id)?))
+        })?;
+        Ok(ran.answer(Msg::TicketCreated(self.store.ticket(ticket)?)))
     }
 
-    /// Change each marked ticket in its own write, if it is still at the version the agent saw.
-    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> BulkOutcome {
+    /// The rules the agent's change to ticket `id` fires once it is stored.
+    fn run_rules(&self, id: i64, replied: bool, before: Status) -> RulesRun {
+        super::rules::after_agent(&self.store, &self.settings, (id, replied, before))
+    }
+
+    /// Change each marked ticket in its own write, if it is still at the version the agent saw;
+    /// the rules each change fires run after it.
+    fn update_marked(&self, tickets: &[(i64, i64)], change: &BulkChange, what: String) -> (BulkOutcome, RulesRun) {
         let me = &self.settings.agent.login;
+        let mut ran = RulesRun::default();
         let mut outcome = BulkOutcome { what, changed: Vec::new(), meanwhile: Vec::new(), failed: Vec::new() };
         for &(id, seen) in tickets {
             let before = match self.store.ticket(id) {
@@ -307,14 +330,17 @@ impl Worker {
             };
             match written {
                 Ok(ticket) => {
+                    let this = self.run_rules(id, false, before.status);
+                    let ticket = this.reread(&self.store, ticket);
                     self.survey_if_solved(&ticket, before.status);
+                    ran.add(this);
                     outcome.changed.push(id);
                 }
                 Err(StoreError::Conflict { actual, .. }) => outcome.meanwhile.push((id, actual)),
                 Err(e) => outcome.failed.push((id, e.to_string())),
             }
         }
-        outcome
+        (outcome, ran)
     }
 
     /// Pending tickets last changed before this have waited too long for the customer.
@@ -370,9 +396,11 @@ impl Worker {
             }
             other => other?,
         };
-        self.survey_if_solved(&changed, before);
         self.store.delete_draft(ticket, &self.settings.agent.login)?;
-        Ok(Msg::MessageSent { ticket, kind, mailing })
+        let ran = self.run_rules(ticket, kind == MessageKind::Reply, before);
+        let changed = ran.reread(&self.store, changed);
+        self.survey_if_solved(&changed, before);
+        Ok(ran.answer(Msg::MessageSent { ticket, kind, mailing }))
     }
 
     /// The message, its mail when replies are mailed, and `change` in one write (nothing newer
@@ -452,5 +480,10 @@ fn reply_options(headers: &ReplyHeaders) -> Result<crate::mail::outbound::ReplyO
         .collect();
     let attachments = crate::mail::files::read_attachments(&paths)
         .map_err(|e| StoreError::Invalid(format!("{e}; nothing was sent")))?;
-    Ok(crate::mail::outbound::ReplyOptions { cc: headers.cc.clone(), bcc: headers.bcc.clone(), attachments })
+    Ok(crate::mail::outbound::ReplyOptions {
+        cc: headers.cc.clone(),
+        bcc: headers.bcc.clone(),
+        attachments,
+        auto_replied: false,
+    })
 }

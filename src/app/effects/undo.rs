@@ -22,6 +22,11 @@ pub fn undoable(effect: &Effect) -> bool {
 pub fn mark(msg: Msg) -> Msg {
     let (ticket, version) = match &msg {
         Msg::TicketChanged(t) | Msg::Snoozed { ticket: t, .. } => (t.id, t.version),
+        // The answer under what the rules did after the change.
+        Msg::RulesRan { .. } => {
+            let Msg::RulesRan { fired, failed, then } = msg else { return msg };
+            return Msg::RulesRan { fired, failed, then: Box::new(mark(*then)) };
+        }
         _ => return msg,
     };
     Msg::Undoable { ticket, version, then: Box::new(msg) }

@@ -211,6 +211,13 @@ pub enum Msg {
         days: u32,
         owners: Vec<(Option<String>, u64)>,
     },
+    /// The answer `then` to one of the agent's changes, after which the desk's rules ran: the
+    /// rules that fired, each with its ticket, or why they could not run (the change is kept).
+    RulesRan {
+        fired: Vec<(String, i64)>,
+        failed: Option<String>,
+        then: Box<Msg>,
+    },
     /// The answer `then` to one of the agent's own changes, which left `ticket` at `version`:
     /// `u` can undo it.
     Undoable {

@@ -26,6 +26,7 @@ mod ratings;
 mod record_form;
 mod reply_check;
 mod reports;
+mod rules;
 mod send;
 mod snooze;
 mod stale;
@@ -260,6 +261,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::AgentRefused { message, now } => agents::on_refused(state, message, now.map(|a| *a)),
         Msg::StaleOffer { before, days, owners } => stale::ask(state, before, days, &owners),
         Msg::Undoable { ticket, version, then } => undo::on_undoable(state, ticket, version, *then),
+        Msg::RulesRan { fired, failed, then } => {
+            let effects = dispatch(state, *then);
+            rules::on_rules_ran(state, &fired, failed);
+            effects
+        }
         Msg::Undone { ticket, version, result } => undo::on_undone(state, ticket, version, result),
         Msg::ReportLoaded { generation, result } => reports::on_loaded(state, generation, result),
     }

@@ -107,6 +107,8 @@ pub struct Conditions {
     pub tier: Vec<Tier>,
     pub channel: Vec<Channel>,
     pub priority: Vec<Priority>,
+    /// The ticket's status now: for a `status_change` rule, the status it moved to.
+    pub status: Vec<Status>,
     /// Normalised tags the ticket must all carry.
     pub tags: Vec<String>,
     /// Words (lower-cased) of which one must be in the subject.
@@ -243,6 +245,7 @@ impl Conditions {
         list("tier", self.tier.iter().map(|t| t.to_string()).collect());
         list("channel", self.channel.iter().map(|c| c.to_string()).collect());
         list("priority", self.priority.iter().map(|p| p.to_string()).collect());
+        list("status", self.status.iter().map(|s| s.to_string()).collect());
         list("subject_words", self.subject_words.clone());
         list("body_words", self.body_words.clone());
         if !self.tags.is_empty() {
@@ -283,6 +286,9 @@ fn first_failure(c: &Conditions, f: &Facts) -> Option<String> {
     }
     if !c.priority.is_empty() && !c.priority.contains(&f.priority) {
         return Some(format!("the priority is {}", f.priority));
+    }
+    if !c.status.is_empty() && !c.status.contains(&f.status) {
+        return Some(format!("the status is {}", f.status));
     }
     if let Some(missing) = c.tags.iter().find(|t| !f.tags.contains(t)) {
         return Some(format!("the ticket has no tag '{missing}'"));

@@ -45,8 +45,12 @@ fn every_condition_must_hold() {
     );
     let other = Conditions { subject_words: vec!["invoic".into()], ..c.clone() };
     assert!(matches!(rule(other).check(&facts()), Verdict::Skips(why) if why.contains("subject")));
-    let other = Conditions { tags: vec!["refund".into(), "vip".into()], ..c };
+    let other = Conditions { tags: vec!["refund".into(), "vip".into()], ..c.clone() };
     assert_eq!(rule(other).check(&facts()), Verdict::Skips("the ticket has no tag 'vip'".into()));
+    let other = Conditions { status: vec![Status::New, Status::Open], ..c.clone() };
+    assert_eq!(rule(other).check(&facts()), Verdict::Fires);
+    let other = Conditions { status: vec![Status::Solved], ..c };
+    assert_eq!(rule(other).check(&facts()), Verdict::Skips("the status is new".into()));
 }
 
 #[test]

@@ -294,3 +294,129 @@ fn rules_test_says_which_rules_would_fire_and_why_the_others_would_not_and_chang
     assert!(out.contains("  fires acknowledge: nothing (no reply: the mail is auto-reply)\n"), "{out}");
     assert_eq!(desk.json(&["ticket", "list", "--json"]), serde_json::json!([]), "nothing was made");
 }
+
+/// A shop whose new tickets from a VIP domain are raised and acknowledged, and whose solved
+/// tickets are thanked; mail goes out by SMTP on `port`.
+fn acknowledging_shop(port: u16) -> Desk {
+    let rules = r#"
+[[rules]]
+name = "vip first"
+when = "new_ticket"
+if = { from_domain = "vip.example" }
+then = { priority = "high", tags = ["vip"] }
+
+[[rules]]
+name = "acknowledge"
+when = "new_ticket"
+then = { reply = "Acknowledge" }
+
+[[rules]]
+name = "thank on solve"
+when = "status_change"
+if = { status = ["solved"] }
+then = { tags = ["thanked"] }
+"#;
+    let desk = Desk::with_config(&format!("{}{rules}", mail_config(port)));
+    std::fs::create_dir_all(desk.path("macros")).unwrap();
+    std::fs::write(desk.path("macros/acknowledge.toml"), ACKNOWLEDGE).unwrap();
+    desk
+}
+
+#[test]
+fn ticket_new_runs_the_new_ticket_rules_and_their_reply_goes_out_marked_automatic() {
+    let server = SmtpServer::start();
+    let desk = acknowledging_shop(server.port);
+    let out = desk.ok(&["ticket", "new", "--from", "carla@vip.example", "--subject", "Refund", "--body", "Broken."]);
+    assert_eq!(
+        out,
+        "created ticket #1 for carla@vip.example\n\
+         rule 'vip first' fired on #1: priority high, tags +vip\n\
+         rule 'acknowledge' fired on #1: reply 'Acknowledge'\n"
+    );
+    let t = ticket(&desk, 1);
+    assert_eq!((t["priority"].as_str(), tags(&t)), (Some("high"), vec!["vip"]));
+    assert_eq!(by(&t, "rule:vip first"), ["priority high", "tag vip"]);
+    assert_eq!(t["messages"][1]["author"], "rule:acknowledge");
+    // --json: stdout is the ticket as the rules left it, what they did is said on stderr.
+    let run = desk.run(&["ticket", "new", "--from", "hiro@other.example", "--subject", "Login", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let made: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((made["id"].as_i64(), made["priority"].as_str()), (Some(2), Some("normal")), "not a VIP domain");
+    assert_eq!(run.stderr, "rule 'acknowledge' fired on #2: reply 'Acknowledge'\n");
+    assert_eq!(outbox_tickets(&desk), [1, 2], "acknowledged, queued for the service");
+
+    let out = desk.ok(&["serve", "--once"]);
+    assert!(out.contains("2 replies mailed, 0 not"), "{out}");
+    let received = server.received();
+    assert_eq!(received.len(), 2, "{received:?}");
+    for raw in &received {
+        let mail = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let header = mail.header_raw("Auto-Submitted").map(str::trim);
+        assert_eq!(header, Some("auto-replied"), "RFC 3834: an automatic answer says so\n{raw}");
+    }
+    // An agent's own reply is no automatic one.
+    desk.ok(&["ticket", "reply", "1", "--body", "Refunded."]);
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert!(!received[2].contains("Auto-Submitted"), "{}", received[2]);
+}
+
+#[test]
+fn a_status_change_rule_fires_on_the_status_it_names_from_ticket_set_and_ticket_reply() {
+    let desk = acknowledging_shop(dead_port());
+    desk.ok(&["ticket", "new", "--from", "hiro@other.example", "--subject", "Login"]);
+    let out = desk.ok(&["ticket", "set", "1", "--status", "pending"]);
+    assert!(!out.contains("thank on solve"), "{out}");
+    assert!(tags(&ticket(&desk, 1)).is_empty(), "pending is not solved");
+    let out = desk.ok(&["ticket", "set", "1", "--status", "solved"]);
+    assert!(out.ends_with("rule 'thank on solve' fired on #1: tags +thanked\n"), "{out}");
+    assert_eq!(by(&ticket(&desk, 1), "rule:thank on solve"), ["tag thanked"]);
+
+    desk.ok(&["ticket", "new", "--from", "hiro@other.example", "--subject", "Password"]);
+    let run = desk.run(&["ticket", "reply", "2", "--body", "Reset it.", "--status", "solved", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str::<Value>(&run.stdout).expect("stdout stays one JSON document");
+    assert!(run.stderr.contains("rule 'thank on solve' fired on #2: tags +thanked\n"), "{}", run.stderr);
+    assert_eq!(tags(&ticket(&desk, 2)), ["thanked"]);
+}
+
+#[test]
+fn rules_check_names_a_status_that_is_not_one_and_reads_active() {
+    let desk = Desk::with_config(
+        "[[rules]]\nname = \"thank\"\nwhen = \"status_change\"\nif = { status = [\"solved\", \"slved\"] }\n\
+         then = { tags = [\"thanked\"] }\n\
+         [[rules]]\nname = \"busy\"\nwhen = \"status_change\"\nif = { status = \"active\" }\nthen = { tags = [\"busy\"] }\n",
+    );
+    let run = desk.run(&["rules", "check"], "");
+    assert_eq!(run.code, 1);
+    let config = desk.config.as_ref().unwrap().display().to_string();
+    assert_eq!(
+        run.stderr.replace(&config, "config.toml"),
+        "rules file config.toml, line 1, rule 'thank': if.status: 'slved' is not a status; give one of new, open, \
+         pending, on_hold, solved, closed, or active\n\
+         frontdesk: 1 mistake in the rules\n"
+    );
+    std::fs::write(desk.config.as_ref().unwrap(), "[[rules]]\nname = \"busy\"\nwhen = \"status_change\"\nif = { status = \"active\" }\nthen = { tags = [\"busy\"] }\n").unwrap();
+    let out = desk.ok(&["rules", "check"]);
+    assert!(
+        out.ends_with("  busy: when status change, if status new or open or pending or on_hold, then tags +busy\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn solving_stale_pending_tickets_fires_the_status_change_rules() {
+    let desk = Desk::with_config(
+        "[sla]\nsolve_pending_after_days = 0\n\
+         [[rules]]\nname = \"thank on solve\"\nwhen = \"status_change\"\nif = { status = \"solved\" }\n\
+         then = { tags = [\"thanked\"] }\n",
+    );
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    desk.ok(&["ticket", "set", "1", "--status", "pending"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(
+        desk.ok(&["ticket", "stale", "--solve"]),
+        "solved #1 Lamp\nrule 'thank on solve' fired on #1: tags +thanked\n"
+    );
+    assert_eq!(by(&ticket(&desk, 1), "rule:thank on solve"), ["tag thanked"]);
+}

@@ -19,6 +19,7 @@ mod organization_records;
 mod output_safety;
 mod reply_mail;
 mod reports;
+mod rules;
 mod several_agents;
 mod text_kept;
 mod tickets;

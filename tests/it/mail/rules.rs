@@ -128,3 +128,38 @@ fn a_service_round_runs_the_rules_of_the_mail_it_reads_and_mails_their_reply_in_
         sent[0]
     );
 }
+
+#[test]
+fn a_timed_rule_fires_when_the_clock_reaches_its_point_and_looks_at_no_ticket_before() {
+    use frontdesk::mail::rules::Rules;
+    let config = frontdesk::config::parse(
+        "[sla]\n[[sla.policies]]\npriority = \"normal\"\nfirst_response = \"1h\"\nresolution = \"8h\"\n",
+        std::path::Path::new("config.toml"),
+    )
+    .unwrap();
+    let policies = config.sla_policies();
+    let desk = desk(vec![
+        rule(
+            "escalate",
+            Trigger::Clock { at: 80, clock: Some(frontdesk::domain::sla::ClockKind::FirstResponse) },
+            Conditions::default(),
+            vec![Action::Tags(vec!["escalated".into()])],
+        ),
+        rule("late", Trigger::Breach { clock: None }, Conditions::default(), vec![Action::Tags(vec!["late".into()])]),
+    ]);
+    let id = ticket_of(&desk.import(FIRST.as_bytes()));
+    let created = desk.store.ticket(id).unwrap().created_at;
+    let rules = Rules::with(&desk.config.rule_set.rules, None, std::path::Path::new(""));
+    let at = |minutes: i64| created + chrono::Duration::minutes(minutes);
+    let run = |minutes: i64| -> Vec<String> {
+        let fired = frontdesk::serve::rules::run_timed(&desk.store, &rules, &policies, at(minutes)).unwrap();
+        fired.into_iter().map(|f| f.rule).collect()
+    };
+    assert!(run(10).is_empty());
+    assert!(run(47).is_empty(), "47 of 60 minutes is 78 %");
+    assert_eq!(run(48), ["escalate"], "48 of 60 minutes is 80 %: looked at again when its time came");
+    assert!(run(59).is_empty());
+    assert_eq!(run(61), ["late"], "past the first response target");
+    assert!(run(600).is_empty(), "each fires once");
+    assert_eq!(desk.store.ticket(id).unwrap().tags, ["escalated", "late"]);
+}

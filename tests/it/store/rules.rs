@@ -70,10 +70,38 @@ fn a_rules_actions_are_one_write_of_events_by_the_rule_and_its_firing_is_kept() 
     assert_eq!(stamps.len(), 1, "one write, one time");
     let note = detail.messages.iter().find(|m| m.kind == MessageKind::Note).unwrap();
     assert_eq!((note.author.as_str(), note.body.as_str()), ("rule:escalate", "Nearly due."));
-    assert!(store.rule_candidates("escalate", "clock", 0, 10).unwrap().is_empty(), "fired: no longer a candidate");
+    let now = chrono::Utc::now();
+    assert!(store.rule_candidates(("escalate", "clock", 1), now, 0, 10).unwrap().is_empty(), "fired: no longer one");
     let other = ticket(&store, "hiro@tanaka.example");
-    let ids: Vec<i64> = store.rule_candidates("escalate", "clock", 0, 10).unwrap().iter().map(|t| t.id).collect();
+    let ids: Vec<i64> =
+        store.rule_candidates(("escalate", "clock", 1), now, 0, 10).unwrap().iter().map(|t| t.id).collect();
     assert_eq!(ids, [other.id]);
+}
+
+#[test]
+fn a_timed_rule_looks_at_a_ticket_again_when_its_time_comes_or_its_clocks_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    let t = ticket(&store, "carla@shop.example");
+    let key = ("escalate", "clock", 7);
+    let now = chrono::Utc::now();
+    let candidates = |at: frontdesk::domain::Timestamp, key: (&str, &str, i64)| -> Vec<i64> {
+        store.rule_candidates(key, at, 0, 10).unwrap().iter().map(|t| t.id).collect()
+    };
+    assert_eq!(candidates(now, key), [t.id], "never looked at");
+    store.record_rule_checks(key, &[(t.id, Some(now + chrono::Duration::minutes(30)))]).unwrap();
+    assert!(candidates(now, key).is_empty(), "its clock cannot reach the point for 30 minutes");
+    assert_eq!(candidates(now + chrono::Duration::minutes(30), key), [t.id], "its time has come");
+    assert_eq!(candidates(now, ("escalate", "clock", 8)), [t.id], "worked out with other policies");
+    assert_eq!(candidates(now, ("other", "clock", 7)), [t.id], "another rule's own check");
+    store.record_rule_checks(key, &[(t.id, None)]).unwrap();
+    assert!(candidates(now + chrono::Duration::days(400), key).is_empty(), "no clock runs towards it");
+    let change = TicketChange { status: Some(Status::Open), ..TicketChange::default() };
+    store.change_ticket(t.id, &change, "ana").unwrap();
+    assert_eq!(candidates(now, key), [t.id], "a status change retimes the clocks: looked at again");
+    store.record_rule_checks(key, &[(t.id, None)]).unwrap();
+    store.add_message(t.id, MessageKind::Reply, "ana", "On it.", None).unwrap();
+    assert_eq!(candidates(now, key), [t.id], "so does a reply");
 }
 
 #[test]

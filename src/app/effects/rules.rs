@@ -1,0 +1,66 @@
+//! The desk's rules on the store worker: after the agent's reply or status change (in a write of
+//! their own, as the commands run them) and in a new ticket's write. A desk that fails while the
+//! rules run after a change keeps the change: the agent is told the rules did not run.
+
+use super::store::Settings;
+use crate::app::model::message::Msg;
+use crate::domain::rules::Event;
+use crate::domain::{Status, Ticket};
+use crate::mail::rules::{Fired, Rules};
+use crate::store::{Store, StoreError};
+
+/// What the rules did after the agent's changes: the rules that fired with their tickets, or why
+/// they could not run.
+#[derive(Default)]
+pub struct RulesRun {
+    pub fired: Vec<(String, i64)>,
+    pub failed: Option<String>,
+}
+
+impl RulesRun {
+    fn of(fired: Vec<Fired>) -> RulesRun {
+        RulesRun { fired: fired.into_iter().map(|f| (f.rule, f.ticket)).collect(), failed: None }
+    }
+
+    pub fn add(&mut self, other: RulesRun) {
+        self.fired.extend(other.fired);
+        self.failed = self.failed.take().or(other.failed);
+    }
+
+    /// `ticket` as the rules left it (as the change left it when none fired, or it cannot be read).
+    pub fn reread(&self, store: &Store, ticket: Ticket) -> Ticket {
+        match self.fired.is_empty() {
+            true => ticket,
+            false => store.ticket(ticket.id).unwrap_or(ticket),
+        }
+    }
+
+    /// The answer to the change, with what the rules did when they did anything.
+    pub fn answer(self, then: Msg) -> Msg {
+        if self.fired.is_empty() && self.failed.is_none() {
+            return then;
+        }
+        Msg::RulesRan { fired: self.fired, failed: self.failed, then: Box::new(then) }
+    }
+}
+
+fn rules(settings: &Settings) -> Rules<'_> {
+    Rules::with(&settings.rules, settings.mail.as_ref(), &settings.data_dir)
+}
+
+/// The rules the agent's change to ticket `id` fires once it is stored (see
+/// [`Rules::after_agent`]): `replied` for a public reply, `before` the status it had.
+pub fn after_agent(store: &Store, settings: &Settings, (id, replied, before): (i64, bool, Status)) -> RulesRun {
+    match rules(settings).after_agent(store, id, replied, before) {
+        Ok(fired) => RulesRun::of(fired),
+        Err(error) => {
+            tracing::warn!(%error, ticket = id, "the rules did not run after the agent's change");
+            RulesRun { fired: Vec::new(), failed: Some(error.to_string()) }
+        }
+    }
+}
+
+/// The `new_ticket` rules on ticket `id`, in the caller's write (a failure undoes the ticket too).
+pub fn on_new_ticket(store: &Store, settings: &Settings, id: i64) -> Result<RulesRun, StoreError> {
+    Ok(RulesRun::of(rules(settings).on_event(store, id, Event::NewTicket, None)?))
+}
