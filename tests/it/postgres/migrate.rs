@@ -45,6 +45,21 @@ fn a_demo_desk_goes_to_postgresql_and_back_unchanged() {
     pg.create_database("desk");
     let desk = Desk::with_admin();
     desk.ok(&["demo", "--tickets", "80"]);
+    // Text COPY must carry as it is: tabs, line ends, backslashes, `\N`, escapes, bidi controls.
+    let hostile = "tab\there\r\nline \\N back\\slash \u{1b}[31mred\u{7} \u{202e}evil Núñez";
+    desk.ok(&[
+        "ticket",
+        "new",
+        "--from",
+        "eve@evil.example",
+        "--name",
+        hostile,
+        "--subject",
+        hostile,
+        "--body",
+        hostile,
+    ]);
+    desk.ok(&["ticket", "reply", "81", "--note", "--body", hostile]);
     // Something in every corner: a report's kept figures, a search, a draft-free reply.
     desk.ok(&["report"]);
     desk.ok(&["search", "refund"]);
@@ -55,15 +70,27 @@ fn a_demo_desk_goes_to_postgresql_and_back_unchanged() {
     assert_eq!(run.stderr, "", "no progress bar when stderr is not a terminal");
     let last = run.stdout.lines().last().unwrap();
     assert!(last.starts_with("moved ") && last.contains("every table matches"), "{}", run.stdout);
-    assert!(run.stdout.lines().any(|l| l.starts_with("tickets ") && l.contains(" 80 ")), "{}", run.stdout);
+    assert!(run.stdout.lines().any(|l| l.starts_with("tickets ") && l.contains(" 81 ")), "{}", run.stdout);
 
     let mut client = pg.client("desk");
     let tickets: i64 = client.query_one("SELECT count(*) FROM tickets", &[]).unwrap().get(0);
-    assert_eq!(tickets, 80);
+    assert_eq!(tickets, 81);
+    let subject: String = client.query_one("SELECT subject FROM tickets WHERE id = 81", &[]).unwrap().get(0);
+    let stored: String = sqlite(&desk.db)
+        .query_row("SELECT body FROM messages WHERE ticket_id = 81 ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        stored.contains("\\N back\\slash \u{1b}[31m") && stored.contains('\t'),
+        "the file holds it raw: {stored:?}"
+    );
+    let body: String =
+        client.query_one("SELECT body FROM messages WHERE ticket_id = 81 ORDER BY id LIMIT 1", &[]).unwrap().get(0);
+    assert_eq!(body, stored, "PostgreSQL holds the text as it was");
+    assert!(subject.contains("Núñez"));
     let counted: i64 = client.query_one("SELECT sum(n)::bigint FROM ticket_counts", &[]).unwrap().get(0);
-    assert_eq!(counted, 80, "the kept counts came along");
+    assert_eq!(counted, 81, "the kept counts came along");
     let indexed: i64 = client.query_one("SELECT count(*) FROM ticket_search", &[]).unwrap().get(0);
-    assert_eq!(indexed, 80, "every ticket is in PostgreSQL's search index");
+    assert_eq!(indexed, 81, "every ticket is in PostgreSQL's search index");
     // New rows get new numbers after the copied ones.
     let next: i64 = client
         .query_one(
@@ -95,16 +122,16 @@ fn a_demo_desk_goes_to_postgresql_and_back_unchanged() {
     for (name, rows) in &before {
         assert_eq!(rows, &after[name], "the table {name}");
     }
-    assert!(before["tickets"].len() == 80 && !before["ticket_report_facts"].is_empty());
+    assert!(before["tickets"].len() == 81 && !before["ticket_report_facts"].is_empty());
 
     // What the desk shows and finds is the same.
-    for number in ["1", "17", "80"] {
+    for number in ["1", "17", "80", "81"] {
         assert_eq!(
             desk.json(&["ticket", "show", number, "--json"]),
             desk.by("ana").on(&back).json(&["ticket", "show", number, "--json"])
         );
     }
-    for query in ["refund", "order*", "\"arrived broken\"", "status:open"] {
+    for query in ["refund", "order*", "\"arrived broken\"", "status:open", "nunez", "evil"] {
         assert_eq!(
             desk.json(&["search", query, "--json"]),
             desk.by("ana").on(&back).json(&["search", query, "--json"]),
