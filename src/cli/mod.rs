@@ -17,6 +17,7 @@ mod import;
 pub mod logging;
 mod mail_view;
 mod mailbox;
+mod migrate;
 mod org;
 mod outbox;
 mod output;
@@ -50,8 +51,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "frontdesk", version, about = "A keyboard-first customer-support desk that runs in a terminal")]
 pub struct Cli {
-    /// The database file.
-    #[arg(long, global = true, env = "FRONTDESK_DB", value_name = "PATH")]
+    /// The database: a file (SQLite) or a PostgreSQL URL (postgres://user@host/desk).
+    #[arg(long, global = true, env = "FRONTDESK_DB", value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// The config file.
     #[arg(long, global = true, env = "FRONTDESK_CONFIG", value_name = "PATH")]
@@ -144,6 +145,10 @@ pub enum Command {
     /// them, run the timed ones now.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Move the desk between its SQLite file (--db) and a PostgreSQL database: --to URL copies the
+    /// file into an empty database, --from URL copies a database into a new file; then checks
+    /// every table's rows and checksum on both sides.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// What `main` runs after a command: nothing, or the console on an open desk.
@@ -162,6 +167,15 @@ pub struct Console {
 /// Run the command `cli` names. Opening the console is left to the caller (it owns the terminal).
 pub fn dispatch(cli: Cli, paths: &Paths, config: Config) -> Result<Next, CliError> {
     let as_login = cli.acting_as.as_deref();
+    // `[store] url` names the desk when neither --db nor FRONTDESK_DB does.
+    let configured;
+    let paths = match (&cli.db, cli.demo, &config.store.url) {
+        (None, false, Some(url)) => {
+            configured = Paths { db: PathBuf::from(url), ..paths.clone() };
+            &configured
+        }
+        _ => paths,
+    };
     let Some(command) = cli.command else {
         return open_console(paths, config, cli.demo, as_login);
     };
@@ -298,13 +312,16 @@ fn run_command(
         }
         // Like `serve`, the timed rules run as whoever cron runs them as.
         Command::Rules(rules::RulesCommand::Run) => rules::run(&open_store(paths, demo)?, config, paths, out),
+        Command::Migrate(args) => migrate::run(&args, &paths.db, config, out),
     }
 }
 
 /// Open the database; on the first use of the demo database, fill it first.
 fn open_store(paths: &Paths, demo: bool) -> Result<Store, CliError> {
+    let location =
+        crate::store::url::DatabaseLocation::parse(&paths.db.to_string_lossy()).map_err(CliError::Refused)?;
     let fresh = !paths.db.exists();
-    let store = Store::open(&paths.db)?;
+    let store = Store::open_location(&location)?;
     if demo && fresh {
         demo::fill_first_demo(&store)?;
     }

@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub ui: UiConfig,
+    /// Where the desk's database is, when not named by `--db` or `FRONTDESK_DB`.
+    #[serde(skip_serializing_if = "StoreConfig::is_empty")]
+    pub store: StoreConfig,
     pub queue: QueueConfig,
     /// Key bindings per context (`global`, `queue`, `conversation`, `profile`, `composer`,
     /// `filtered`): key sequence → action name.
@@ -44,6 +47,26 @@ pub struct Config {
     /// The rules read when the config was loaded, and their mistakes.
     #[serde(skip)]
     pub rule_set: rules::RuleSet,
+}
+
+/// `[store]`: the desk's database by URL (a file path or a PostgreSQL URL) and how to get the
+/// PostgreSQL password. The password itself never goes in the config.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `postgres://user@host/desk`, `host=… dbname=…`, or a file path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A command that prints the PostgreSQL password on its first line (`pass show desk`);
+    /// without one, `~/.pgpass` (or `PGPASSFILE`) is read as libpq reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+}
+
+impl StoreConfig {
+    fn is_empty(&self) -> bool {
+        self.url.is_none() && self.password_command.is_none()
+    }
 }
 
 /// One saved filter: which tickets a tab shows and in what order.

@@ -8,5 +8,6 @@ mod concurrency;
 mod console;
 mod layering;
 mod mail;
+mod postgres;
 mod screen;
 mod store;

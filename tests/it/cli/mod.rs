@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 mod customer_care;
 mod customer_import;
+mod database_url;
 mod demo;
 mod errors;
 mod keys_table;

@@ -7,6 +7,7 @@ pub mod console;
 pub mod dovecot;
 pub mod fixtures;
 pub mod mail;
+pub mod postgres;
 pub mod smtp;
 pub mod terminal;
 
