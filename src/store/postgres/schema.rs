@@ -4,7 +4,13 @@
 //! desk moves between the two only at one version.
 
 /// Each step: the version it brings the schema to, and its SQL (run in one transaction).
-const MIGRATIONS: &[(i64, &str)] = &[(24, include_str!("desk.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (24, include_str!("desk.sql")),
+    // SQLite's 25 rewrote conditions SQLite tests slowly (lists of three constants); PostgreSQL
+    // has no such cost, and its schema is the same without the step.
+    (25, "SELECT 1"),
+    (26, include_str!("rule_checks.sql")),
+];
 
 /// The schema version this frontdesk writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
