@@ -309,11 +309,14 @@ fn wanted(part: &str) -> bool {
     std::env::var("FRONTDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }
 
+/// A part of the figures, by the name `FRONTDESK_BENCH_ONLY` gives it.
+type Part = (&'static str, fn(&Path));
+
 fn figures(db: &Path) {
     let tickets = Store::open(db).and_then(|s| s.count_tickets(&TicketFilter::default())).expect("the desk");
     println!("\nfrontdesk figures on {} ({tickets} tickets)\n", db.display());
     common::header();
-    let parts: [(&str, fn(&Path)); 7] = [
+    let parts: [Part; 7] = [
         ("keys", key_figures),
         ("bytes", byte_figures),
         ("filter", filter_figures),
@@ -426,7 +429,7 @@ fn search_figures(db: &Path) {
     let queries = search_queries(&store);
     let (samples, stopped) = searches(&mut store, &me, &queries);
     let mut slowest: Vec<(Duration, &String)> = samples.iter().copied().zip(&queries).collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let found = spread(samples);
     row(
         "full-text search, first 50 hits, p95 over 200 queries",

@@ -139,8 +139,17 @@ fn filters_narrow_the_results_newest_first() {
     assert_eq!(find(s, &format!("before:{tomorrow} from:hiro")), vec![c.id]);
 }
 
+/// A ticket of [`desk_of_invoices`] as it was made.
+struct Invoice {
+    id: i64,
+    status: Status,
+    priority: Priority,
+    assignee: Option<String>,
+    vip: bool,
+}
+
 /// A desk where "invoice" matches 60 tickets and each filter passes a few of them.
-fn desk_of_invoices() -> (TempDesk, Vec<(i64, Status, Priority, Option<String>, bool)>) {
+fn desk_of_invoices() -> (TempDesk, Vec<Invoice>) {
     let d = desk();
     d.store.add_agent("mei", None, frontdesk::domain::Role::Agent).unwrap();
     let mut made = Vec::new();
@@ -158,7 +167,7 @@ fn desk_of_invoices() -> (TempDesk, Vec<(i64, Status, Priority, Option<String>, 
             ..Default::default()
         };
         d.store.update_ticket(t.id, t.version, &change, "ana").unwrap();
-        made.push((t.id, status, priority, assignee, vip));
+        made.push(Invoice { id: t.id, status, priority, assignee, vip });
     }
     (d, made)
 }
@@ -166,16 +175,18 @@ fn desk_of_invoices() -> (TempDesk, Vec<(i64, Status, Priority, Option<String>, 
 #[test]
 fn a_filter_few_tickets_pass_narrows_the_matches_before_their_tickets_are_read() {
     let (mut d, made) = desk_of_invoices();
-    let newest_first = |keep: &dyn Fn(&(i64, Status, Priority, Option<String>, bool)) -> bool| {
-        made.iter().rev().filter(|t| keep(t)).map(|t| t.0).collect::<Vec<_>>()
-    };
+    let newest_first =
+        |keep: &dyn Fn(&Invoice) -> bool| made.iter().rev().filter(|t| keep(t)).map(|t| t.id).collect::<Vec<_>>();
     let cases: [(&str, Vec<i64>); 6] = [
-        ("invoice assignee:none", newest_first(&|t| t.3.is_none())),
-        ("invoice assignee:me", newest_first(&|t| t.3.as_deref() == Some("ana"))),
-        ("invoice tag:vip", newest_first(&|t| t.4)),
-        ("invoice status:open", newest_first(&|t| t.1 == Status::Open)),
-        ("invoice priority:urgent", newest_first(&|t| t.2 == Priority::Urgent)),
-        ("invoice status:open assignee:mei", newest_first(&|t| t.1 == Status::Open && t.3.as_deref() == Some("mei"))),
+        ("invoice assignee:none", newest_first(&|t| t.assignee.is_none())),
+        ("invoice assignee:me", newest_first(&|t| t.assignee.as_deref() == Some("ana"))),
+        ("invoice tag:vip", newest_first(&|t| t.vip)),
+        ("invoice status:open", newest_first(&|t| t.status == Status::Open)),
+        ("invoice priority:urgent", newest_first(&|t| t.priority == Priority::Urgent)),
+        (
+            "invoice status:open assignee:mei",
+            newest_first(&|t| t.status == Status::Open && t.assignee.as_deref() == Some("mei")),
+        ),
     ];
     let zone = frontdesk::domain::when::Zone::Named(chrono_tz::UTC);
     for (text, expected) in &cases {
