@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench console` prints a table of the figures (percentiles from its own samples),
 //! then criterion's measurements of the same operations. `FRONTDESK_BENCH_QUICK=1` prints only the
-//! table. Whole-process figures (first frame, peak memory) are in `benches/process.rs`.
+//! table; `FRONTDESK_BENCH_ONLY=sla,search` only those parts (see [`wanted`]). Whole-process figures (first frame, peak memory) are in `benches/process.rs`.
 
 mod common;
 
@@ -275,12 +275,13 @@ fn sla_figures(db: &Path) {
     );
     let policies = shop_policies("45m");
     let me = common::agent(&store).login;
-    let mut samples = Vec::new();
+    let (mut samples, mut pages, mut facts) = (Vec::new(), Vec::new(), Vec::new());
     for view in [View::Open, View::Mine, View::Unassigned, View::All].iter().cycle().take(200) {
         let filter = view.built_in_filter(&me);
         let start = Instant::now();
         store.refresh_due(&policies, frontdesk::store::DUE_BATCH, false).expect("refresh");
         let page = store.list_page(&filter, None, 201).expect("page");
+        let read = start.elapsed();
         let rows: Vec<_> = page.iter().map(|(t, _)| t.clone()).collect();
         let next = page.last().map(|(_, c)| *c);
         black_box(
@@ -288,21 +289,51 @@ fn sla_figures(db: &Path) {
                 .expect("clocks"),
         );
         samples.push(start.elapsed());
+        pages.push(read);
+        facts.push(start.elapsed() - read);
     }
-    let loaded = spread(samples);
+    let (loaded, pages, facts) = (spread(samples), spread(pages), spread(facts));
     row(
         "queue page of 200 in due order with SLA clocks, p99 over 200 loads",
         format!("{} (p50 {})", ms(loaded.p99), ms(loaded.p50)),
         "≤ 16 ms",
         loaded.p99 <= Duration::from_millis(16),
     );
+    row("  of which the page's rows, p99", format!("{} (p50 {})", ms(pages.p99), ms(pages.p50)), "-", true);
+    row("  and its clocks, snoozes and counts, p99", format!("{} (p50 {})", ms(facts.p99), ms(facts.p50)), "-", true);
 }
+
+/// Whether `FRONTDESK_BENCH_ONLY` (a comma-separated list: keys, bytes, filter, tabs, search,
+/// open, sla) asks for this part of the figures; every part when it is unset.
+fn wanted(part: &str) -> bool {
+    std::env::var("FRONTDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
+}
+
+/// A part of the figures, by the name `FRONTDESK_BENCH_ONLY` gives it.
+type Part = (&'static str, fn(&Path));
 
 fn figures(db: &Path) {
     let tickets = Store::open(db).and_then(|s| s.count_tickets(&TicketFilter::default())).expect("the desk");
     println!("\nfrontdesk figures on {} ({tickets} tickets)\n", db.display());
     common::header();
+    let parts: [Part; 7] = [
+        ("keys", key_figures),
+        ("bytes", byte_figures),
+        ("filter", filter_figures),
+        ("tabs", tab_filter_figures),
+        ("search", search_figures),
+        ("open", open_figures),
+        ("sla", sla_figures),
+    ];
+    for (name, part) in parts {
+        if wanted(name) {
+            part(db);
+        }
+    }
+    println!();
+}
 
+fn key_figures(db: &Path) {
     let keys = spread(keys_to_frames(db));
     row(
         "key press to frame, p99 over 1,000 mixed keys",
@@ -310,7 +341,9 @@ fn figures(db: &Path) {
         "≤ 16 ms",
         keys.p99 <= Duration::from_millis(16),
     );
+}
 
+fn byte_figures(db: &Path) {
     let (first, moves, mut rests) = bytes(db);
     let mean = moves.iter().sum::<usize>() / moves.len().max(1);
     let mut sorted = moves.clone();
@@ -343,7 +376,9 @@ fn figures(db: &Path) {
         "-",
         true,
     );
+}
 
+fn filter_figures(db: &Path) {
     let store = open(db);
     let start = Instant::now();
     let candidates = Candidates::load(&store, &TicketFilter::default()).expect("candidates");
@@ -386,13 +421,15 @@ fn figures(db: &Path) {
             nucleo.p95 <= Duration::from_millis(16),
         );
     }
-    drop(store);
-    tab_filter_figures(db);
+}
 
+fn search_figures(db: &Path) {
     let mut store = open(db);
     let me = common::agent(&store).login;
     let queries = search_queries(&store);
     let (samples, stopped) = searches(&mut store, &me, &queries);
+    let mut slowest: Vec<(Duration, &String)> = samples.iter().copied().zip(&queries).collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let found = spread(samples);
     row(
         "full-text search, first 50 hits, p95 over 200 queries",
@@ -400,7 +437,11 @@ fn figures(db: &Path) {
         "≤ 50 ms",
         found.p95 <= Duration::from_millis(50),
     );
+    let named: Vec<String> = slowest.iter().take(3).map(|(d, q)| format!("{q:?} {}", ms(*d))).collect();
+    row("  the slowest three", named.join(", "), "-", true);
+}
 
+fn open_figures(db: &Path) {
     let (samples, largest) = opens(db);
     let opened = spread(samples);
     row(
@@ -409,8 +450,6 @@ fn figures(db: &Path) {
         "≤ 5 ms",
         opened.p99 <= Duration::from_millis(5),
     );
-    sla_figures(db);
-    println!();
 }
 
 /// The filter as the console runs it on each tab (whole in memory up to IN_MEMORY_UP_TO tickets,

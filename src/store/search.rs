@@ -90,6 +90,22 @@ impl Store {
         Ok(())
     }
 
+    /// Narrow searches by filter sets of at most `up_to` ids (for tests of both ways).
+    #[doc(hidden)]
+    pub fn set_search_sets_up_to(&mut self, up_to: usize) {
+        self.search_sets_up_to = up_to;
+    }
+
+    /// How SQLite reads the tickets `query` finds (`EXPLAIN QUERY PLAN`, one line a step): for
+    /// the test that holds a filtered search to its filter's set.
+    #[doc(hidden)]
+    pub fn search_plan(&self, query: &SearchQuery, me: &str) -> Result<Vec<String>> {
+        let (sql, params) = self.search_sql(query, me, 50)?;
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Tickets matching `query`, newest first, at most `limit`. `me` is the login `assignee:me`
     /// means. Stops after [`SEARCH_BUDGET`] and says so rather than keep the agent waiting.
     pub fn search(&mut self, query: &SearchQuery, me: &str, limit: usize) -> Result<SearchResults> {
@@ -107,21 +123,7 @@ impl Store {
         if !query.terms.is_empty() && self.too_new.is_none() {
             self.index_queued()?;
         }
-        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut terms = Vec::new();
-        let from = if query.terms.is_empty() {
-            "tickets t JOIN customers c ON c.id = t.customer_id".to_string()
-        } else {
-            terms.push("ticket_search MATCH ?".to_string());
-            params.push(Box::new(fts_expression(&query.terms)));
-            "ticket_search s JOIN tickets t ON t.id = s.rowid JOIN customers c ON c.id = t.customer_id".to_string()
-        };
-        filter_terms(query, me, &mut terms, &mut params);
-        let order = if query.terms.is_empty() { "t.id" } else { "s.rowid" };
-        let where_clause = if terms.is_empty() { "1 = 1".to_string() } else { terms.join(" AND ") };
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM {from} WHERE {where_clause} ORDER BY {order} DESC LIMIT ?");
-        params.push(Box::new(limit as i64 + 1));
-
+        let (sql, params) = self.search_sql(query, me, limit)?;
         let deadline = Instant::now() + budget;
         self.conn.progress_handler(1_000, Some(move || Instant::now() > deadline))?;
         let found = (|| -> rusqlite::Result<(Vec<Ticket>, bool)> {
@@ -147,6 +149,28 @@ impl Store {
         tickets.truncate(limit);
         let unindexed = if query.terms.is_empty() { 0 } else { self.search_index_pending()?.map_or(0, |p| p.pending) };
         Ok(SearchResults { tickets, more, stopped_early, unindexed })
+    }
+
+    /// The SQL of a search and its parameters: the text index's matches (or every ticket when
+    /// the query has no words) through the filters, newest first, one more than `limit`.
+    fn search_sql(&self, query: &SearchQuery, me: &str, limit: usize) -> Result<(String, Vec<Box<dyn ToSql>>)> {
+        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut terms = Vec::new();
+        let from = if query.terms.is_empty() {
+            "tickets t JOIN customers c ON c.id = t.customer_id".to_string()
+        } else {
+            terms.push("ticket_search MATCH ?".to_string());
+            params.push(Box::new(fts_expression(&query.terms)));
+            "ticket_search s JOIN tickets t ON t.id = s.rowid JOIN customers c ON c.id = t.customer_id".to_string()
+        };
+        filter_terms(query, me, &mut terms, &mut params);
+        super::search_sets::narrowing_terms(&self.conn, query, me, self.search_sets_up_to, &mut terms, &mut params)?;
+        let order = if query.terms.is_empty() { "t.id" } else { "s.rowid" };
+        let where_clause = if terms.is_empty() { "1 = 1".to_string() } else { terms.join(" AND ") };
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM {from} WHERE {where_clause} ORDER BY {order} DESC LIMIT ?");
+        params.push(Box::new(limit as i64 + 1));
+
+        Ok((sql, params))
     }
 }
 

@@ -139,6 +139,84 @@ fn filters_narrow_the_results_newest_first() {
     assert_eq!(find(s, &format!("before:{tomorrow} from:hiro")), vec![c.id]);
 }
 
+/// A ticket of [`desk_of_invoices`] as it was made.
+struct Invoice {
+    id: i64,
+    status: Status,
+    priority: Priority,
+    assignee: Option<String>,
+    vip: bool,
+}
+
+/// A desk where "invoice" matches 60 tickets and each filter passes a few of them.
+fn desk_of_invoices() -> (TempDesk, Vec<Invoice>) {
+    let d = desk();
+    d.store.add_agent("mei", None, frontdesk::domain::Role::Agent).unwrap();
+    let mut made = Vec::new();
+    for i in 0..60 {
+        let t = create(&d.store, &format!("c{i}@shop.example"), "Carla", &format!("Invoice {i}"), "vat");
+        let status = if i % 7 == 0 { Status::Open } else { Status::Solved };
+        let priority = if i % 11 == 0 { Priority::Urgent } else { Priority::Normal };
+        let assignee = (i % 13 != 0).then(|| if i % 2 == 0 { "ana" } else { "mei" }.to_string());
+        let vip = i % 17 == 0;
+        let change = TicketChange {
+            status: Some(status),
+            priority: Some(priority),
+            assignee: Some(assignee.clone()),
+            add_tags: if vip { vec!["vip".into()] } else { vec![] },
+            ..Default::default()
+        };
+        d.store.update_ticket(t.id, t.version, &change, "ana").unwrap();
+        made.push(Invoice { id: t.id, status, priority, assignee, vip });
+    }
+    (d, made)
+}
+
+#[test]
+fn a_filter_few_tickets_pass_narrows_the_matches_before_their_tickets_are_read() {
+    let (mut d, made) = desk_of_invoices();
+    let newest_first =
+        |keep: &dyn Fn(&Invoice) -> bool| made.iter().rev().filter(|t| keep(t)).map(|t| t.id).collect::<Vec<_>>();
+    let cases: [(&str, Vec<i64>); 6] = [
+        ("invoice assignee:none", newest_first(&|t| t.assignee.is_none())),
+        ("invoice assignee:me", newest_first(&|t| t.assignee.as_deref() == Some("ana"))),
+        ("invoice tag:vip", newest_first(&|t| t.vip)),
+        ("invoice status:open", newest_first(&|t| t.status == Status::Open)),
+        ("invoice priority:urgent", newest_first(&|t| t.priority == Priority::Urgent)),
+        (
+            "invoice status:open assignee:mei",
+            newest_first(&|t| t.status == Status::Open && t.assignee.as_deref() == Some("mei")),
+        ),
+    ];
+    let zone = frontdesk::domain::when::Zone::Named(chrono_tz::UTC);
+    for (text, expected) in &cases {
+        assert!(!expected.is_empty(), "{text} finds something on this desk");
+        let query = SearchQuery::parse(text, zone).unwrap();
+        let plan = d.store.search_plan(&query, "ana").unwrap().join("\n");
+        assert!(plan.contains("LIST SUBQUERY"), "{text} checks its matches against its filter's set:\n{plan}");
+        assert_eq!(&find(&mut d.store, text), expected, "{text} with its filter's set");
+    }
+    // With no set small enough, the same tickets by reading every match's ticket.
+    d.store.set_search_sets_up_to(0);
+    for (text, expected) in &cases {
+        let query = SearchQuery::parse(text, zone).unwrap();
+        let plan = d.store.search_plan(&query, "ana").unwrap().join("\n");
+        assert!(!plan.contains("LIST SUBQUERY"), "{text} builds no set larger than allowed:\n{plan}");
+        assert_eq!(&find(&mut d.store, text), expected, "{text} without a set");
+    }
+}
+
+#[test]
+fn a_solved_status_or_a_filter_alone_builds_no_set() {
+    let (d, _) = desk_of_invoices();
+    let zone = frontdesk::domain::when::Zone::Named(chrono_tz::UTC);
+    for text in ["invoice status:solved", "invoice status:open,solved", "tag:vip", "invoice before:2030-01-01"] {
+        let query = SearchQuery::parse(text, zone).unwrap();
+        let plan = d.store.search_plan(&query, "ana").unwrap().join("\n");
+        assert!(!plan.contains("LIST SUBQUERY"), "{text}:\n{plan}");
+    }
+}
+
 #[test]
 fn more_and_a_stopped_search_are_said() {
     let mut d = desk();
