@@ -188,9 +188,8 @@ fn make_active(conn: &Connection, login: &str, active: bool, actor: &str) -> Res
     if active {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare(
-        "SELECT id FROM tickets WHERE assignee = ?1 AND status NOT IN ('solved', 'closed') ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT id FROM tickets WHERE assignee = ?1 AND status NOT IN ('solved', 'closed') ORDER BY id")?;
     let ids = stmt.query_map([login], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
