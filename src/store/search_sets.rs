@@ -47,7 +47,7 @@ fn sets(query: &SearchQuery, me: &str) -> Vec<IdSet> {
     if !query.statuses.is_empty() && query.statuses.iter().all(active) {
         out.push(IdSet::new(
             "SELECT id FROM tickets INDEXED BY tickets_active_by_updated
-             WHERE status IN ('new', 'open', 'pending', 'on_hold')",
+             WHERE status NOT IN ('solved', 'closed')",
             vec![],
         ));
     }

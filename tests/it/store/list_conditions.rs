@@ -67,7 +67,11 @@ fn a_ticket_write_and_an_event_make_no_temporary_b_tree() {
         let ops: Vec<String> =
             conn.prepare(&format!("EXPLAIN {sql}")).unwrap().query_map([], |r| r.get(1)).unwrap().map(Result::unwrap).collect();
         let made = ops.iter().filter(|op| *op == "OpenEphemeral").count();
-        assert_eq!(made, 0, "{sql} makes {made} temporary b-trees");
+        // A clock event drops the ticket's rule checks: a delete of several rows through an index
+        // gathers their keys first, in a b-tree (the trigger's program is in every event's plan;
+        // its condition lets only clock events run it).
+        let allowed = usize::from(sql.starts_with("INSERT INTO events"));
+        assert_eq!(made, allowed, "{sql} makes {made} temporary b-trees");
     }
 }
 
