@@ -246,7 +246,7 @@ fn forget_in_others_addresses(conn: &Connection, email: &str) -> Result<()> {
             .optional()?;
         if let Some((recipient, raw)) = outbox {
             let recipient = without_address(Some(recipient), ", ", email).unwrap_or_default();
-            let raw = replace_ignoring_case(&raw, email.as_bytes(), ERASED_ADDRESS.as_bytes());
+            let raw = without_erased_names(&replace_ignoring_case(&raw, email.as_bytes(), ERASED_ADDRESS.as_bytes()));
             conn.execute(
                 "UPDATE outbox SET recipient = ?2, raw = ?3 WHERE message_id = ?1",
                 params![message, recipient, raw],
@@ -277,6 +277,39 @@ fn without_address(list: Option<String>, separator: &str, email: &str) -> Option
     (!kept.is_empty()).then(|| kept.join(separator))
 }
 
+/// A kept mail's headers without the display name of each erased address (`Zebedee Q
+/// <erased@erased.invalid>` becomes `<erased@erased.invalid>`): the name, encoded or not, is the
+/// phrase between the entry's separator (`:`, `,`, or the start of an unfolded line) and the
+/// address. The body is left as it is.
+fn without_erased_names(raw: &[u8]) -> Vec<u8> {
+    let header_end =
+        memchr::memmem::find(raw, b"\r\n\r\n").or_else(|| memchr::memmem::find(raw, b"\n\n")).unwrap_or(raw.len());
+    let marker = format!("<{ERASED_ADDRESS}>");
+    let mut out = Vec::with_capacity(raw.len());
+    let mut copied = 0;
+    for at in memchr::memmem::find_iter(&raw[..header_end], marker.as_bytes()) {
+        if at < copied {
+            continue;
+        }
+        let mut start = at;
+        while start > copied {
+            let byte = raw[start - 1];
+            let unfolded_line_start = byte == b'\n' && !matches!(raw.get(start), Some(b' ' | b'\t'));
+            if byte == b':' || byte == b',' || unfolded_line_start {
+                break;
+            }
+            start -= 1;
+        }
+        out.extend_from_slice(&raw[copied..start]);
+        if start > 0 && raw[start - 1] != b'\n' {
+            out.push(b' ');
+        }
+        copied = at;
+    }
+    out.extend_from_slice(&raw[copied..]);
+    out
+}
+
 /// `haystack` with every occurrence of `needle` (ASCII case ignored) replaced by `with`.
 fn replace_ignoring_case(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(haystack.len());
@@ -295,6 +328,16 @@ fn replace_ignoring_case(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_erased_address_loses_its_display_name_in_the_headers_only() {
+        let raw = b"To: hiro@shop.example\r\nCc: \"Zebedee Q\" <erased@erased.invalid>, boss@shop.example,\r\n =?utf-8?q?Zeb=C3=A9d=C3=A9e?= <erased@erased.invalid>\r\n\r\nZebedee Q <erased@erased.invalid> stays in the body.\r\n";
+        let kept = String::from_utf8(super::without_erased_names(raw)).unwrap();
+        assert_eq!(
+            kept,
+            "To: hiro@shop.example\r\nCc: <erased@erased.invalid>, boss@shop.example, <erased@erased.invalid>\r\n\r\nZebedee Q <erased@erased.invalid> stays in the body.\r\n"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -154,9 +154,11 @@ fn an_erase_takes_the_address_from_others_cc_and_keeps_only_a_hash_of_ids_that_n
     let cc = ["--cc", "Zebedee Q <Zebedee.Quixotic@marmalade.example>", "--cc", "boss@shop.example"];
     desk.ok(&[&["ticket", "reply", "2", "--body", "Copying a colleague."][..], &cc].concat());
     assert!(holds(&file_bytes(&desk), "4471.zebedee.quixotic"), "the Message-ID is in the file first");
+    assert!(holds(&file_bytes(&desk), "Zebedee Q"), "and the name in the other customer's Cc");
     desk.ok(&["customer", "erase", "1", "--yes"]);
     let bytes = file_bytes(&desk);
     assert!(!holds(&bytes, "zebedee.quixotic@marmalade.example"), "the address is nowhere in the file");
+    assert!(!holds(&bytes, "Zebedee Q"), "nor the name it had in the Cc of the mail to another customer");
     let store = frontdesk::store::Store::open(&desk.db).unwrap();
     let mail = store.ticket_mail(2).unwrap();
     let lists: Vec<_> = mail.messages.values().filter(|m| !m.cc.is_empty()).map(|m| m.cc.clone()).collect();
