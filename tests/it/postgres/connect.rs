@@ -27,7 +27,7 @@ fn over_the_socket_and_over_loopback_with_the_password_from_a_command() {
     let pg = Postgres::start();
     pg.create_database("desk");
     let mut desk = PostgresDesk::open(&target(&pg.socket_url("desk")), &Credentials::default()).unwrap();
-    assert_eq!(desk.schema_version().unwrap(), 24);
+    assert_eq!(desk.schema_version().unwrap(), frontdesk::store::postgres::SCHEMA_VERSION);
     let mut desk = PostgresDesk::open(&target(&pg.tcp_url("desk", "disable")), &with_password()).unwrap();
     let user: String = desk.client().query_one("SELECT current_user::text", &[]).unwrap().get(0);
     assert_eq!(user, "desk");
