@@ -175,6 +175,7 @@ fn erase(conn: &Connection, id: i64, actor: &str) -> Result<Erasure> {
     for email in &emails {
         forget_in_others_addresses(conn, email)?;
         hash_message_ids_naming(conn, id, email)?;
+        hash_references_naming(conn, email)?;
         erased.quarantined +=
             conn.execute("DELETE FROM quarantine WHERE instr(lower(CAST(raw AS TEXT)), ?1) > 0", [email])?;
     }
@@ -216,6 +217,36 @@ fn hash_message_ids_naming(conn: &Connection, customer: i64, email: &str) -> Res
         conn.execute(
             "UPDATE messages SET email_message_id = ?1 WHERE id = ?2",
             params![erased_message_id(&id), message],
+        )?;
+    }
+    Ok(())
+}
+
+/// Any message's In-Reply-To and References that name a Message-ID holding the erased address
+/// (a reply to their mail, theirs or another's): each such id is kept as its hash, as the
+/// message's own id is, so the references still match one another and nothing else.
+fn hash_references_naming(conn: &Connection, email: &str) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, in_reply_to, email_references FROM messages
+         WHERE instr(lower(coalesce(in_reply_to, '') || ' ' || coalesce(email_references, '')), ?1) > 0",
+    )?;
+    type References = (i64, Option<String>, Option<String>);
+    let rows = stmt
+        .query_map([email], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<References>>>()?;
+    let hashed = |ids: Option<String>| {
+        ids.map(|ids| {
+            let naming = |id: &str| id.to_ascii_lowercase().contains(email);
+            ids.split(' ')
+                .map(|id| if naming(id) { erased_message_id(id) } else { id.to_string() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    };
+    for (message, in_reply_to, references) in rows {
+        conn.execute(
+            "UPDATE messages SET in_reply_to = ?2, email_references = ?3 WHERE id = ?1",
+            params![message, hashed(in_reply_to), hashed(references)],
         )?;
     }
     Ok(())

@@ -147,10 +147,20 @@ const ZEBEDEE_NAMED_ID: &str = "From: Zebedee Quixotic <zebedee.quixotic@marmala
 To: support@desk.example\r\nSubject: Tuba\r\nMessage-ID: <4471.zebedee.quixotic@marmalade.example>\r\n\r\n\
 And the tuba.\r\n";
 
+/// A colleague's answer to that mail: its In-Reply-To and References name Zebedee's address.
+const BOSS_ANSWERS_ZEBEDEE: &str = "From: Boss <boss@shop.example>\r\n\
+To: support@desk.example\r\nSubject: Re: Tuba\r\nMessage-ID: <b1@shop.example>\r\n\
+In-Reply-To: <4471.zebedee.quixotic@marmalade.example>\r\n\
+References: <a0@shop.example> <4471.zebedee.quixotic@marmalade.example>\r\n\r\nNo tubas.\r\n";
+
 #[test]
 fn an_erase_takes_the_address_from_others_cc_and_keeps_only_a_hash_of_ids_that_named_it() {
     let desk = desk_with_zebedee();
     desk.run(&["import", "-"], ZEBEDEE_NAMED_ID);
+    // Zebedee's tuba ticket is closed, so the colleague's answer is a new ticket of theirs.
+    desk.ok(&["ticket", "set", "3", "--status", "closed"]);
+    let answer = desk.run(&["import", "-"], BOSS_ANSWERS_ZEBEDEE);
+    assert!(answer.stdout.contains("new ticket: #3 is closed"), "{}{}", answer.stdout, answer.stderr);
     let cc = ["--cc", "Zebedee Q <Zebedee.Quixotic@marmalade.example>", "--cc", "boss@shop.example"];
     desk.ok(&[&["ticket", "reply", "2", "--body", "Copying a colleague."][..], &cc].concat());
     assert!(holds(&file_bytes(&desk), "4471.zebedee.quixotic"), "the Message-ID is in the file first");
@@ -171,5 +181,5 @@ fn an_erase_takes_the_address_from_others_cc_and_keeps_only_a_hash_of_ids_that_n
         let again = desk.run(&["import", "-"], mail);
         assert!(again.stdout.contains("1 duplicates"), "{}{}", again.stdout, again.stderr);
     }
-    assert_eq!(desk.json(&["ticket", "list", "--json"]).as_array().unwrap().len(), 3);
+    assert_eq!(desk.json(&["ticket", "list", "--json"]).as_array().unwrap().len(), 4);
 }
