@@ -65,8 +65,7 @@ pub(crate) fn insert_message_at(
     let message_id = conn.last_insert_rowid();
     log_event(conn, ticket_id, actor, kind.as_str(), None, Some(&message_id.to_string()), now)?;
     apply_message_effect(conn, &ticket, kind, actor, now, now)?;
-    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-        .execute(params![now, ticket_id])?;
+    super::tickets::bump_version(conn, ticket_id, now)?;
     Ok(message_id)
 }
 

@@ -105,8 +105,7 @@ impl Store {
                 }
             }
             if changed {
-                conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-                    .execute(params![now, id])?;
+                super::tickets::bump_version(conn, id, now)?;
             }
             let outbox = match reply {
                 Some((body, mail)) => Some(queue_reply(conn, id, &actor, body, mail, now)?),
@@ -269,7 +268,6 @@ fn insert_rule_message(
     if kind != MessageKind::Reply {
         apply_message_effect(conn, ticket, kind, actor, now, now)?;
     }
-    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-        .execute(params![now, ticket.id])?;
+    super::tickets::bump_version(conn, ticket.id, now)?;
     Ok(id)
 }

@@ -284,8 +284,7 @@ impl Store {
             check_version(conn, &current, expected_version)?;
             let now = now_millis();
             if apply_change(conn, &current, change, actor, now)? {
-                conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-                    .execute(params![now, id])?;
+                bump_version(conn, id, now)?;
             }
             Ok(())
         })?;
@@ -300,8 +299,7 @@ impl Store {
             let current = read_ticket(conn, id)?.ok_or(StoreError::TicketNotFound(id))?;
             let now = now_millis();
             if apply_change(conn, &current, change, actor, now)? {
-                conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-                    .execute(params![now, id])?;
+                bump_version(conn, id, now)?;
             }
             Ok(current.status)
         })?;
@@ -448,6 +446,14 @@ fn apply_tags(conn: &Connection, id: i64, change: &TicketChange, actor: &str, no
         }
     }
     Ok(changed)
+}
+
+/// Every write to a ticket ends so: its version once up (the checked writes compare it), and the
+/// time it was last updated.
+pub(crate) fn bump_version(conn: &Connection, ticket: i64, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
+        .execute(params![now, ticket])?;
+    Ok(())
 }
 
 pub(crate) fn log_event(

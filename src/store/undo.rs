@@ -180,7 +180,7 @@ impl Store {
 fn finish(conn: &Connection, ticket: i64, write: &[Event], actor: &str, now: i64) -> Result<()> {
     let key = write.last().map_or(0, |e| e.id).to_string();
     log_event(conn, ticket, actor, UNDO_FIELD, None, Some(&key), now)?;
-    conn.execute("UPDATE tickets SET version = version + 1, updated_at = ?1 WHERE id = ?2", params![now, ticket])?;
+    super::tickets::bump_version(conn, ticket, now)?;
     Ok(())
 }
 
