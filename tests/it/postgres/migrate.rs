@@ -153,7 +153,14 @@ fn a_database_with_a_desk_and_an_existing_file_are_refused_and_nothing_changes()
     let desk = Desk::with_admin();
     desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Refund"]);
     let url = pg.socket_url("desk");
-    desk.ok(&["migrate", "--to", &url]);
+    // The move as a script reads it: each table with its rows, the same on both sides.
+    let moved = desk.json(&["migrate", "--to", &url, "--json"]);
+    assert!(moved["to"].as_str().is_some_and(|to| to.contains("desk")), "{moved}");
+    let tickets = moved["tables"].as_array().unwrap().iter().find(|t| t["table"] == "tickets").cloned().unwrap();
+    assert_eq!(
+        (&tickets["source_rows"], &tickets["copy_rows"], &tickets["matches"]),
+        (&1.into(), &1.into(), &true.into())
+    );
     desk.ok(&["ticket", "new", "--from", "hiro@work.example", "--subject", "Login"]);
     let run = desk.run(&["migrate", "--to", &url], "");
     assert_eq!(run.code, 1);
