@@ -339,8 +339,12 @@ mod tests {
         // starts the WAL over itself at twice that. Without restarts this reached 49–104 MB.
         // Up to three runs: with the other tests of this binary on both cores, the checkpointer
         // can be starved for a whole run (seen: 4.5 and 11 MB once in two full runs, never alone).
-        // A RESTART that never gets through fails all three.
-        const LIMIT: u64 = 4 * 1024 * 1024;
+        // A RESTART that never gets through fails all three. The bound was 4 MB until writes and
+        // the readers' pages got 2-3 times faster (schema 25): a writer flat out now adds more
+        // to the WAL while a restart waits or backs off, and peaks of 4.4, 7.4 and 4.5 MB came
+        // on an idle machine. 16 MB is still a third of the least growth without restarts, and a
+        // quarter of the desk's own bound (64 MB).
+        const LIMIT: u64 = 16 * 1024 * 1024;
         let mut peaks = Vec::new();
         while peaks.len() < 3 && peaks.last().is_none_or(|peak| *peak >= LIMIT) {
             peaks.push(peak_wal_while_read(256, 3000));
