@@ -307,7 +307,7 @@ fn show(store: &Store, id: i64, json: bool, policies: &Policies, out: &mut dyn W
 /// The store refused the message: its text (perhaps typed into stdin) is saved as the writer's
 /// draft on the ticket, so nothing is lost, and the error says so. A ticket that is gone keeps
 /// nothing.
-fn keep_text(
+fn save_as_draft_on_error(
     store: &Store,
     agent: &Agent,
     (ticket, kind): (i64, MessageKind),
@@ -395,7 +395,7 @@ fn reply(
     // Notes are never mailed; replies are when the config says how.
     let Some(outbound) = outbound.filter(|_| kind == MessageKind::Reply) else {
         let stored = store.reply_and_change(id, kind, &agent.login, &body, expect_last, &change);
-        let (message, ticket) = stored.map_err(|e| keep_text(store, agent, (id, kind), &body, e))?;
+        let (message, ticket) = stored.map_err(|e| save_as_draft_on_error(store, agent, (id, kind), &body, e))?;
         writeln!(out, "added {} {} to ticket #{id}", kind, message.id)?;
         changed(&ticket, out)?;
         return Ok(message.id);
@@ -403,7 +403,7 @@ fn reply(
     let (message, ticket, delivered) =
         match outbound.send_reply_with(store, agent, (id, &body), expect_last, Some(&change), &options) {
             Ok(sent) => sent,
-            Err(SendError::Store(e)) => return Err(keep_text(store, agent, (id, kind), &body, e)),
+            Err(SendError::Store(e)) => return Err(save_as_draft_on_error(store, agent, (id, kind), &body, e)),
             Err(other) => {
                 // Nothing was stored or sent; the text (perhaps typed into stdin) must not be lost.
                 store.save_draft(id, &agent.login, MessageKind::Reply, &body)?;

@@ -104,14 +104,14 @@ impl Store {
             system_line(conn, from, &format!("merged into #{into} by {actor}"), now)?;
             log_event(conn, into, actor, "merged", None, Some(&from.to_string()), now)?;
             log_event(conn, from, actor, "merged_into", None, Some(&into.to_string()), now)?;
-            super::undo::keep(conn, &moves)?;
+            super::undo::record(conn, &moves)?;
             if source.status != Status::Closed {
                 conn.execute(
                     "UPDATE tickets SET status = 'closed', solved_at = coalesce(solved_at, ?1) WHERE id = ?2",
                     params![now, from],
                 )?;
                 log_event(conn, from, actor, "status", Some(source.status.as_str()), Some("closed"), now)?;
-                super::undo::keep_status(conn, &source)?;
+                super::undo::record_status(conn, &source)?;
                 super::waiting::after_status(conn, from, Status::Closed)?;
             }
             conn.execute(

@@ -53,7 +53,7 @@ impl Store {
             )?;
             let old = replaced.as_ref().map(super::undo::csat_label);
             log_event(conn, id, actor, "satisfaction", old.as_deref(), Some(&csat.label()), now)?;
-            super::undo::keep(conn, &super::undo::Details::Rating { added, replaced })?;
+            super::undo::record(conn, &super::undo::Details::Rating { added, replaced })?;
             Ok(())
         })?;
         self.ticket(id)

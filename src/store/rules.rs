@@ -233,7 +233,7 @@ fn snooze(conn: &Connection, ticket: &Ticket, until: i64, actor: &str, now: i64)
     let before = super::undo::snooze_before(conn, ticket.id)?;
     conn.prepare_cached("UPDATE tickets SET snoozed_until = ?1 WHERE id = ?2")?.execute(params![until, ticket.id])?;
     log_event(conn, ticket.id, actor, "snoozed_until", before.text.as_deref(), Some(&until_text), now)?;
-    before.keep(conn)?;
+    before.record(conn)?;
     Ok(true)
 }
 

@@ -49,7 +49,7 @@ impl Store {
                 params![to_millis(until), now, id],
             )?;
             log_event(conn, id, actor, "snoozed_until", before.text.as_deref(), Some(&until_text), now)?;
-            before.keep(conn)?;
+            before.record(conn)?;
             Ok(())
         })?;
         self.ticket(id)

@@ -424,7 +424,7 @@ pub(crate) fn apply_status(
         current.id
     ])?;
     log_event(conn, current.id, actor, "status", Some(current.status.as_str()), Some(to.as_str()), now)?;
-    super::undo::keep_status(conn, current)?;
+    super::undo::record_status(conn, current)?;
     super::waiting::after_status(conn, current.id, to)?;
     Ok(true)
 }

@@ -39,8 +39,8 @@ pub(crate) struct OldRating {
     pub created_at: i64,
 }
 
-/// Keep `details` beside the event just logged on `conn` (in the caller's write).
-pub(crate) fn keep(conn: &Connection, details: &Details) -> Result<()> {
+/// Record `details` beside the event just logged on `conn` (in the caller's write).
+pub(crate) fn record(conn: &Connection, details: &Details) -> Result<()> {
     let event = conn.last_insert_rowid();
     let json = serde_json::to_string(details).map_err(|e| StoreError::Invalid(e.to_string()))?;
     conn.prepare_cached("INSERT INTO undo_details (event_id, details) VALUES (?1, ?2)")?
@@ -57,10 +57,10 @@ fn details(conn: &Connection, event: i64) -> Result<Option<Details>> {
     Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
-/// Keep, beside the status event just logged, the solved and waiting times `current` had.
-pub(crate) fn keep_status(conn: &Connection, current: &Ticket) -> Result<()> {
+/// Record, beside the status event just logged, the solved and waiting times `current` had.
+pub(crate) fn record_status(conn: &Connection, current: &Ticket) -> Result<()> {
     let waiting_since = super::waiting::stored_wait(conn, current.id)?;
-    keep(conn, &Details::Status { solved_at: current.solved_at.map(to_millis), waiting_since })
+    record(conn, &Details::Status { solved_at: current.solved_at.map(to_millis), waiting_since })
 }
 
 /// The snooze a new one replaces: as the event shows it, and to the millisecond.
@@ -70,9 +70,9 @@ pub(crate) struct SnoozeBefore {
 }
 
 impl SnoozeBefore {
-    /// Keep it beside the snooze event just logged.
-    pub fn keep(&self, conn: &Connection) -> Result<()> {
-        keep(conn, &Details::Snooze { until: self.until })
+    /// Record it beside the snooze event just logged.
+    pub fn record(&self, conn: &Connection) -> Result<()> {
+        record(conn, &Details::Snooze { until: self.until })
     }
 }
 

@@ -157,7 +157,7 @@ fn a_change_that_changes_nothing_writes_nothing() {
 #[test]
 fn a_deleted_ticket_leaves_a_tombstone_and_its_story() {
     let (_dir, _path, store) = desk();
-    let keep = ticket(&store, "hiro@mail.example", "Login");
+    let kept = ticket(&store, "hiro@mail.example", "Login");
     let t = ticket(&store, "carla@shop.example", "Refund \u{1b}[2J");
     store.change_ticket(t.id, &TicketChange { status: Some(Status::Open), ..TicketChange::default() }, "ana").unwrap();
     store.add_agent_by("root", None, Role::Admin, "ana").unwrap();
@@ -187,7 +187,7 @@ fn a_deleted_ticket_leaves_a_tombstone_and_its_story() {
     // The highest number was deleted: SQLite would give it out again, the store does not.
     let next = ticket(&store, "otto@shop.example", "Hello");
     assert_eq!(next.id, t.id + 1);
-    assert!(keep.id < t.id);
+    assert!(kept.id < t.id);
     let story = trail(&store, &AuditQuery { ticket: Some(next.id), ..AuditQuery::default() });
     assert_eq!(story.len(), 1, "its own creation, nothing of the deleted ticket's: {story:?}");
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check().unwrap());

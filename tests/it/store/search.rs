@@ -176,7 +176,7 @@ fn desk_of_invoices() -> (TempDesk, Vec<Invoice>) {
 fn a_filter_few_tickets_pass_narrows_the_matches_before_their_tickets_are_read() {
     let (mut d, made) = desk_of_invoices();
     let newest_first =
-        |keep: &dyn Fn(&Invoice) -> bool| made.iter().rev().filter(|t| keep(t)).map(|t| t.id).collect::<Vec<_>>();
+        |passes: &dyn Fn(&Invoice) -> bool| made.iter().rev().filter(|t| passes(t)).map(|t| t.id).collect::<Vec<_>>();
     let cases: [(&str, Vec<i64>); 6] = [
         ("invoice assignee:none", newest_first(&|t| t.assignee.is_none())),
         ("invoice assignee:me", newest_first(&|t| t.assignee.as_deref() == Some("ana"))),
