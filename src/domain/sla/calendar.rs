@@ -1,10 +1,9 @@
 //! Working time: round the clock, or business hours in a time zone with weekdays and holidays.
 
 use crate::domain::Timestamp;
-use chrono::{
-    Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc, Weekday,
-};
+use chrono::{Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
+use std::cell::RefCell;
 
 /// How far ahead a due time is looked for before giving up (a calendar with no open day).
 const MAX_DAYS: u32 = 3_700;
@@ -53,21 +52,9 @@ impl BusinessHours {
         t.with_timezone(&self.time_zone).date_naive()
     }
 
-    /// Open seconds in a week with no holiday and no clock change.
-    fn weekly_seconds(&self) -> i64 {
-        let day = (self.close - self.open).num_seconds().max(0);
-        let mut days = self.weekdays.clone();
-        days.sort_by_key(|d| d.num_days_from_monday());
-        days.dedup();
-        day * days.len() as i64
-    }
-
-    /// [from, to) holds no holiday and the same UTC offset at both ends (no daylight-saving change).
-    fn is_plain_week(&self, from: NaiveDate, to: NaiveDate) -> bool {
-        let offset = |d: NaiveDate| {
-            self.instant(d.and_time(NaiveTime::MIN)).map(|t| t.with_timezone(&self.time_zone).offset().fix())
-        };
-        !self.holidays.iter().any(|h| *h >= from && *h < to) && offset(from).is_some() && offset(from) == offset(to)
+    /// The open seconds of one whole local day.
+    fn day_seconds(&self, date: NaiveDate) -> i64 {
+        self.window(date).map(|(open, close)| (close - open).num_seconds()).unwrap_or(0)
     }
 }
 
@@ -82,19 +69,9 @@ impl Hours {
         let clipped =
             |d: NaiveDate| bh.window(d).map(|(open, close)| (close.min(b) - open.max(a)).num_seconds().max(0));
         let mut total = clipped(first).unwrap_or(0) + if last > first { clipped(last).unwrap_or(0) } else { 0 };
-        // The days in between are whole: a plain week (no holiday, no clock change) counts at once.
-        let mut day = first.succ_opt().unwrap_or(last);
-        while day < last {
-            match day.checked_add_days(Days::new(7)) {
-                Some(next) if next <= last && bh.is_plain_week(day, next) => {
-                    total += bh.weekly_seconds();
-                    day = next;
-                }
-                _ => {
-                    total += bh.window(day).map(|(open, close)| (close - open).num_seconds()).unwrap_or(0);
-                    day = day.succ_opt().unwrap_or(last);
-                }
-            }
+        // The days in between are whole.
+        if let Some(day) = first.succ_opt().filter(|day| *day < last) {
+            total += whole_days(bh, day, last);
         }
         total
     }
@@ -139,5 +116,78 @@ impl Hours {
             date = previous;
         }
         from - Duration::seconds(seconds)
+    }
+}
+
+/// Days' open seconds summed from a first day on: the open time of any run of whole days is a
+/// difference of two sums, however long the run (a clock of a ticket open for years counts its
+/// days once per thread, not once per look).
+struct DaySums {
+    hours: BusinessHours,
+    first: NaiveDate,
+    /// `sums[i]`: the open seconds of the days from `first` up to, not including, `first + i`.
+    sums: Vec<i64>,
+}
+
+/// The widest span of days kept summed for one calendar (about 55 years): a run outside it is
+/// counted day by day.
+const SUMMED_DAYS: usize = 20_000;
+/// The calendars a thread keeps sums of (one per SLA policy's hours at most, usually one).
+const KEPT_CALENDARS: usize = 16;
+
+thread_local! {
+    /// The calendars this thread has counted in.
+    static DAY_SUMS: RefCell<Vec<DaySums>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The open seconds of the whole days `[from, to)`.
+fn whole_days(hours: &BusinessHours, from: NaiveDate, to: NaiveDate) -> i64 {
+    DAY_SUMS.with_borrow_mut(|all| {
+        let i = match all.iter().position(|s| s.hours == *hours) {
+            Some(i) => i,
+            None => {
+                // A changed config brings new calendars; the oldest is forgotten.
+                if all.len() == KEPT_CALENDARS {
+                    all.remove(0);
+                }
+                all.push(DaySums { hours: hours.clone(), first: from, sums: vec![0] });
+                all.len() - 1
+            }
+        };
+        all[i]
+            .between(from, to)
+            .unwrap_or_else(|| from.iter_days().take_while(|d| *d < to).map(|d| hours.day_seconds(d)).sum())
+    })
+}
+
+impl DaySums {
+    /// The open seconds of `[from, to)`, the sums grown to cover it; `None` past [`SUMMED_DAYS`].
+    fn between(&mut self, from: NaiveDate, to: NaiveDate) -> Option<i64> {
+        let last = self.first + Days::new(self.sums.len() as u64 - 1);
+        let (start, end) = (from.min(self.first), to.max(last));
+        if (end - start).num_days() as usize >= SUMMED_DAYS {
+            return None;
+        }
+        if start < self.first {
+            let before: Vec<i64> =
+                start.iter_days().take_while(|d| *d < self.first).map(|d| self.hours.day_seconds(d)).collect();
+            let added: i64 = before.iter().sum();
+            let mut sums = Vec::with_capacity(before.len() + self.sums.len());
+            let mut running = 0;
+            for seconds in before {
+                sums.push(running);
+                running += seconds;
+            }
+            sums.extend(self.sums.iter().map(|s| s + added));
+            (self.first, self.sums) = (start, sums);
+        }
+        let mut day = self.first + Days::new(self.sums.len() as u64 - 1);
+        while day < end {
+            let next = self.sums[self.sums.len() - 1] + self.hours.day_seconds(day);
+            self.sums.push(next);
+            day = day.succ_opt()?;
+        }
+        let at = |d: NaiveDate| self.sums[(d - self.first).num_days() as usize];
+        Some(at(to) - at(from))
     }
 }

@@ -237,7 +237,7 @@ fn slow_working_seconds(h: &Hours, a: Timestamp, b: Timestamp) -> i64 {
 }
 
 #[test]
-fn long_ranges_count_the_same_week_by_week_as_day_by_day() {
+fn long_ranges_count_the_same_from_summed_days_as_minute_by_minute() {
     let holidays = [NaiveDate::from_ymd_opt(2026, 4, 3).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()];
     let h = business("Europe/Berlin", &holidays);
     let ranges = [
@@ -248,6 +248,41 @@ fn long_ranges_count_the_same_week_by_week_as_day_by_day() {
     for (a, b) in ranges {
         assert_eq!(h.working_seconds(a, b), slow_working_seconds(&h, a, b), "{a} → {b}");
     }
+}
+
+/// Working time counted day by day: each open local day's window clipped to [a, b).
+fn day_by_day_working_seconds(h: &Hours, a: Timestamp, b: Timestamp) -> i64 {
+    use chrono::Datelike;
+    let Hours::Business(bh) = h else { return (b - a).num_seconds() };
+    let instant = |d: NaiveDate, t: NaiveTime| bh.time_zone.from_local_datetime(&d.and_time(t)).earliest().unwrap();
+    let (first, last) = (a.with_timezone(&bh.time_zone).date_naive(), b.with_timezone(&bh.time_zone).date_naive());
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter(|d| bh.weekdays.contains(&d.weekday()) && !bh.holidays.contains(d))
+        .map(|d| instant(d, bh.close).with_timezone(&Utc).min(b) - instant(d, bh.open).with_timezone(&Utc).max(a))
+        .map(|open| open.num_seconds().max(0))
+        .sum()
+}
+
+#[test]
+fn years_long_ranges_count_the_same_in_any_order_of_asking() {
+    let holidays = [NaiveDate::from_ymd_opt(2021, 12, 24).unwrap(), NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()];
+    let h = business("America/New_York", &holidays);
+    // A later span first, then earlier ones (the sums grow backwards), then one across both, then
+    // a span wider than the sums keep (counted day by day).
+    let ranges = [
+        (at(2025, 2, 3, 14, 0), at(2026, 11, 30, 10, 0)),
+        (at(2019, 7, 1, 8, 0), at(2021, 3, 15, 16, 59)),
+        (at(2020, 1, 1, 0, 0), at(2026, 6, 1, 0, 0)),
+        (at(2026, 3, 6, 12, 0), at(2026, 3, 9, 12, 0)),
+        (at(1960, 1, 4, 9, 0), at(2026, 1, 5, 9, 0)),
+    ];
+    for (a, b) in ranges {
+        assert_eq!(h.working_seconds(a, b), day_by_day_working_seconds(&h, a, b), "{a} → {b}");
+    }
+    // Friday noon to Monday noon across the spring clock change: 5 h + 3 h of work.
+    assert_eq!(h.working_seconds(at(2026, 3, 6, 17, 0), at(2026, 3, 9, 16, 0)), 8 * 3_600);
 }
 
 #[test]
