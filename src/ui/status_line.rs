@@ -59,7 +59,7 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         let used: usize = spans.iter().map(|s| s.width()).sum();
         // The message comes first; the hints get what it leaves.
         let room = (area.width as usize).saturating_sub(used + 3);
-        let text = shorten(&for_display_line(&message.text), room);
+        let text = shorten(&for_display_line(&message.fitted(room)), room);
         spans.push(Span::styled(format!(" {text} "), style));
         spans.push(Span::styled("│", theme.dim()));
     }

@@ -3,7 +3,7 @@
 //! rules run after a change keeps the change: the agent is told the rules did not run.
 
 use super::store::Settings;
-use crate::app::model::message::Msg;
+use crate::app::model::message::{Msg, RuleFired};
 use crate::domain::rules::Event;
 use crate::domain::undo::Undone;
 use crate::domain::{Status, Ticket};
@@ -14,13 +14,14 @@ use crate::store::{Store, StoreError};
 /// they could not run.
 #[derive(Default)]
 pub struct RulesRun {
-    pub fired: Vec<(String, i64)>,
+    pub fired: Vec<RuleFired>,
     pub failed: Option<String>,
 }
 
 impl RulesRun {
     fn of(fired: Vec<Fired>) -> RulesRun {
-        RulesRun { fired: fired.into_iter().map(|f| (f.rule, f.ticket)).collect(), failed: None }
+        let fired = fired.into_iter().map(|f| RuleFired { rule: f.rule, ticket: f.ticket, did: f.actions }).collect();
+        RulesRun { fired, failed: None }
     }
 
     pub fn add(&mut self, other: RulesRun) {

@@ -214,7 +214,7 @@ pub enum Msg {
     /// The answer `then` to one of the agent's changes, after which the desk's rules ran: the
     /// rules that fired, each with its ticket, or why they could not run (the change is kept).
     RulesRan {
-        fired: Vec<(String, i64)>,
+        fired: Vec<RuleFired>,
         failed: Option<String>,
         then: Box<Msg>,
     },
@@ -517,4 +517,13 @@ pub struct BulkOutcome {
     pub meanwhile: Vec<(i64, i64)>,
     /// Tickets that could not be changed, and why.
     pub failed: Vec<(i64, String)>,
+}
+
+/// One rule that fired after the agent's change: on which ticket, and what it did, in words
+/// (`priority high`, `tags +vip`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFired {
+    pub rule: String,
+    pub ticket: i64,
+    pub did: Vec<String>,
 }

@@ -172,14 +172,15 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 ticket.priority,
                 ticket.tags.iter().map(|t| format!(" #{t}")).collect::<String>()
             ));
+            state.shorten_status(format!("#{} saved", ticket.id));
             refresh_after_write(state, ticket.id)
         }
         Msg::MessageSent { ticket, kind, mailing } => {
             state.composer.take_if(|c| c.ticket_id == ticket);
-            let said = match (kind, mailing) {
-                (MessageKind::Note, _) => format!("note added to #{ticket}"),
-                (_, true) => format!("reply saved on #{ticket}; mailing it to the customer…"),
-                (_, false) => format!("reply sent on #{ticket}"),
+            let (said, short) = match (kind, mailing) {
+                (MessageKind::Note, _) => (format!("note added to #{ticket}"), "noted"),
+                (_, true) => (format!("reply saved on #{ticket}; mailing it to the customer…"), "replied · mailing…"),
+                (_, false) => (format!("reply sent on #{ticket}"), "replied"),
             };
             let mut effects = refresh_after_write(state, ticket);
             let (next, also) =
@@ -189,6 +190,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 effects.retain(|e| *e != Effect::LoadTicket(ticket));
             }
             state.set_status(format!("{said}{also}"));
+            state.shorten_status(short);
             effects.extend(next);
             effects
         }
