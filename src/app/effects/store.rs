@@ -170,6 +170,8 @@ impl Worker {
             },
             effect @ (Effect::OpenOrganization { .. }
             | Effect::SaveOrganization { .. }
+            | Effect::AskDeleteOrganization { .. }
+            | Effect::DeleteOrganization { .. }
             | Effect::ListAgents
             | Effect::SaveAgent { .. }) => super::records::perform(store, &me, effect),
             Effect::SaveCustomer { seen, change, ticket } => match store.edit_customer_seen(&seen, &change, &me) {

@@ -264,6 +264,17 @@ pub enum Msg {
         message: String,
         now: Option<Box<crate::domain::Organization>>,
     },
+    /// The organization to delete as it now is, and how many customers it has: the question.
+    OrganizationDeleteAsked {
+        organization: Box<crate::domain::Organization>,
+        customers: usize,
+    },
+    /// The organization was deleted; its customers (how many) are in none now; `ticket` is shown again.
+    OrganizationDeleted {
+        organization: Box<crate::domain::Organization>,
+        customers: usize,
+        ticket: i64,
+    },
     /// The desk's agents, read for the agents' list.
     AgentsListed(Vec<crate::domain::Agent>),
     /// The agent form was saved: the agent as they now are, and when deactivated, their open tickets.
@@ -488,6 +499,16 @@ pub enum Effect {
         seen: Option<Box<crate::domain::Organization>>,
         save: super::organization_form::OrganizationSave,
         customer: i64,
+        ticket: i64,
+    },
+    /// Read the organization and count its customers, to ask before deleting it.
+    AskDeleteOrganization {
+        organization: i64,
+    },
+    /// Delete the organization (admins), its customers left in none, as `org delete` does; then
+    /// show `ticket`.
+    DeleteOrganization {
+        organization: i64,
         ticket: i64,
     },
     /// Read the desk's agents for the agents' list (admins).

@@ -258,6 +258,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OrganizationSaved { organization, ticket } => organization_form::on_saved(state, &organization, ticket),
         Msg::OrganizationRefused { message, now } => organization_form::on_refused(state, message, now.map(|o| *o)),
+        Msg::OrganizationDeleteAsked { organization, customers } => {
+            organization_form::ask_delete(state, &organization, customers)
+        }
+        Msg::OrganizationDeleted { organization, customers, ticket } => {
+            organization_form::on_deleted(state, &organization, customers, ticket)
+        }
         Msg::AgentsListed(agents) => agents::on_listed(state, agents),
         Msg::AgentSaved { agent, open_tickets } => agents::on_saved(state, &agent, &open_tickets),
         Msg::AgentRefused { message, now } => agents::on_refused(state, message, now.map(|a| *a)),
