@@ -208,8 +208,12 @@ pub fn run(
         }
         TicketCommand::Merge { id, into, json } => {
             super::identity::require_admin(agent, "merge tickets")?;
+            let before = store.ticket(id)?.status;
             let t = store.merge_tickets(id, into, &agent.login)?;
+            let fired = super::customer_care::rules_of(settings, outbound).after_merge(store, (id, into), before)?;
             if json {
+                // What the rules did goes to stderr, so stdout stays one JSON document.
+                super::customer_care::say_fired(&fired, &mut std::io::stderr())?;
                 let (into, merged) = (&t, &store.ticket(id)?);
                 let ticket = |t| super::ticket_json::ticket(store, &settings.policies, t);
                 return write_json(
@@ -218,7 +222,7 @@ pub fn run(
                 );
             }
             writeln!(out, "merged #{id} into #{} ({}); #{id} is closed", t.id, for_display_line(&t.subject))?;
-            Ok(())
+            super::customer_care::say_fired(&fired, out)
         }
         TicketCommand::Stale { solve, json } => {
             super::customer_care::stale(store, agent, settings, outbound, (solve, json), out)
@@ -249,7 +253,7 @@ pub fn run(
             writeln!(out, "deleted #{id} ({})", crate::domain::text::for_display_line(&ticket.subject))?;
             Ok(())
         }
-        TicketCommand::Undo(args) => super::ticket_undo::run(store, agent, args, out),
+        TicketCommand::Undo(args) => super::ticket_undo::run(store, agent, args, (settings, outbound), out),
     }
 }
 

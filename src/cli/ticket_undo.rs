@@ -1,9 +1,12 @@
-//! `frontdesk ticket undo N`: the last change to a ticket reverted, as the console's `u` does.
+//! `frontdesk ticket undo N`: the last change to a ticket reverted, as the console's `u` does,
+//! and the `status_change` rules an undone status fires (never one that would redo the undo).
 
+use super::customer_care::{rules_of, say_fired, CareSettings};
 use super::output::{write_json, EventJson, TicketJson};
 use super::ticket_set::ticket_line;
 use super::CliError;
 use crate::domain::{undo, Agent};
+use crate::mail::outbound::Outbound;
 use crate::store::Store;
 use clap::Args;
 use serde::Serialize;
@@ -30,9 +33,19 @@ struct UndoJson {
     other_ticket: Option<i64>,
 }
 
-pub fn run(store: &Store, agent: &Agent, args: UndoArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(
+    store: &Store,
+    agent: &Agent,
+    args: UndoArgs,
+    (settings, outbound): (&CareSettings, Option<&Outbound>),
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let before = store.ticket(args.id)?.status;
     let done = store.undo_last(args.id, &agent.login, args.expect_version)?;
+    let fired = rules_of(settings, outbound).after_undo(store, &done, before)?;
     if args.json {
+        // What the rules did goes to stderr, so stdout stays one JSON document.
+        say_fired(&fired, &mut std::io::stderr())?;
         let json = UndoJson {
             ticket: TicketJson::from(&done.ticket),
             undone: undo::reverted(&done.undone),
@@ -47,5 +60,5 @@ pub fn run(store: &Store, agent: &Agent, args: UndoArgs, out: &mut dyn Write) ->
         writeln!(out, "{}", ticket_line(&store.ticket(other)?))?;
     }
     writeln!(out, "{}", ticket_line(&done.ticket))?;
-    Ok(())
+    say_fired(&fired, out)
 }

@@ -222,7 +222,7 @@ impl<'a> Outbound<'a> {
 }
 
 /// The `Auto-Submitted` header (RFC 3834) with `value`.
-fn auto_submitted(value: &str) -> lettre::message::header::HeaderValue {
+pub(crate) fn auto_submitted(value: &str) -> lettre::message::header::HeaderValue {
     let name = lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted");
     lettre::message::header::HeaderValue::new(name, value.to_string())
 }

@@ -5,8 +5,9 @@
 
 use super::outbound::Outbound;
 use crate::domain::mail::Automatic;
-use crate::domain::rules::{Action, Event, Facts, Rule, Verdict};
+use crate::domain::rules::{Action, Event, Facts, PutBack, Rule, Verdict};
 use crate::domain::template::{render, Context};
+use crate::domain::undo::Undone;
 use crate::domain::{Agent, Role, Status};
 use crate::store::{Store, StoreError};
 
@@ -60,6 +61,15 @@ impl Fired {
     }
 }
 
+/// What the rules run after an undo or a merge leave alone.
+#[derive(Default)]
+struct Hold<'h> {
+    /// What the undo put back: no rule makes that change again.
+    put_back: Option<&'h PutBack>,
+    /// Why canned replies are left out, when they are.
+    no_reply: Option<String>,
+}
+
 /// Everything rules need besides the store: the rules and, to send canned replies, the outbound mail.
 pub struct Rules<'a> {
     pub rules: &'a [Rule],
@@ -99,6 +109,50 @@ impl<'a> Rules<'a> {
         Ok(fired)
     }
 
+    /// The rules an undo fires once it is stored: `status_change` on each ticket whose status it
+    /// changed (`before` is the status the undone ticket had; an undone merge gives its source its
+    /// status back), without the rules [`PutBack`] holds back, so a rule never redoes an undo.
+    pub fn after_undo(&self, store: &Store, done: &Undone, before: Status) -> Result<Vec<Fired>, StoreError> {
+        if self.rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut changed = Vec::new();
+        if done.ticket.status != before {
+            changed.push(done.ticket.id);
+        }
+        // Undone on the merge's target: the source, left closed by the merge, has its status back.
+        if let Some(source) = done.other.filter(|_| done.undone.iter().any(|e| e.field == "merged")) {
+            if store.ticket(source)?.status != Status::Closed {
+                changed.push(source);
+            }
+        }
+        let put_back = PutBack::of(&done.undone);
+        let hold = Hold { put_back: Some(&put_back), no_reply: None };
+        let mut fired = Vec::new();
+        for id in changed {
+            fired.extend(self.run(store, id, Event::StatusChange, None, &hold)?);
+        }
+        Ok(fired)
+    }
+
+    /// The rules a merge of ticket `from` into `into` fires once it is stored: `status_change` on
+    /// `from` when the merge closed it (`before` is the status it had), as any status change does,
+    /// but without canned replies: the customer's conversation goes on in `into`, and a reply on
+    /// the closed ticket would tell them otherwise. Nothing fires on `into`: its status stays, and
+    /// the tags it gains fire nothing, as an agent's tags do.
+    pub fn after_merge(
+        &self,
+        store: &Store,
+        (from, into): (i64, i64),
+        before: Status,
+    ) -> Result<Vec<Fired>, StoreError> {
+        if self.rules.is_empty() || before == Status::Closed {
+            return Ok(Vec::new());
+        }
+        let hold = Hold { put_back: None, no_reply: Some(format!("no reply: #{from} was merged into #{into}")) };
+        self.run(store, from, Event::StatusChange, None, &hold)
+    }
+
     /// Facts of ticket `id` with what the mail at hand adds.
     pub fn facts(store: &Store, id: i64, mail: Option<&MailFacts>) -> Result<Facts, StoreError> {
         let (_, mut facts) = store.rule_facts(id)?;
@@ -122,6 +176,18 @@ impl<'a> Rules<'a> {
         event: Event,
         mail: Option<&MailFacts>,
     ) -> Result<Vec<Fired>, StoreError> {
+        self.run(store, id, event, mail, &Hold::default())
+    }
+
+    /// [`Rules::on_event`], leaving alone what `hold` says.
+    fn run(
+        &self,
+        store: &Store,
+        id: i64,
+        event: Event,
+        mail: Option<&MailFacts>,
+        hold: &Hold,
+    ) -> Result<Vec<Fired>, StoreError> {
         let mut fired: Vec<Fired> = Vec::new();
         let mut pending = vec![event];
         while let Some(event) = pending.pop() {
@@ -129,6 +195,10 @@ impl<'a> Rules<'a> {
             let mut facts = None;
             for rule in self.rules.iter().filter(|r| r.trigger.is(event)) {
                 if fired.iter().any(|f| f.rule == rule.name) {
+                    continue;
+                }
+                if let Some(why) = hold.put_back.and_then(|p| p.holds_back(rule)) {
+                    tracing::info!(rule = %rule.name, ticket = id, %why, "rule held back after an undo");
                     continue;
                 }
                 let current = match facts.take() {
@@ -139,7 +209,7 @@ impl<'a> Rules<'a> {
                     facts = Some(current);
                     continue;
                 }
-                if let Some((done, status_changed)) = self.apply(store, rule, id, &current)? {
+                if let Some((done, status_changed)) = self.apply(store, rule, id, &current, hold.no_reply.as_deref())? {
                     fired.push(done);
                     if status_changed {
                         pending.push(Event::StatusChange);
@@ -150,17 +220,23 @@ impl<'a> Rules<'a> {
         Ok(fired)
     }
 
-    /// Apply `rule` to ticket `id` (its conditions hold): `None` when its write failed (logged).
+    /// Apply `rule` to ticket `id` (its conditions hold), its canned reply left out when
+    /// `no_reply` says why: `None` when its write failed (logged).
     pub fn apply(
         &self,
         store: &Store,
         rule: &Rule,
         id: i64,
         facts: &Facts,
+        no_reply: Option<&str>,
     ) -> Result<Option<(Fired, bool)>, StoreError> {
-        let actions = rule.actions_for(facts);
+        let mut actions = rule.actions_for(facts);
         let mut left_out = (actions.len() < rule.actions.len())
             .then(|| format!("no reply: the mail is {}", facts.automatic.map_or("automatic", |a| a.as_str())));
+        if let Some(why) = no_reply.filter(|_| actions.iter().any(|a| matches!(a, Action::Reply { .. }))) {
+            actions.retain(|a| !matches!(a, Action::Reply { .. }));
+            left_out = Some(why.to_string());
+        }
         let mut reply = None;
         let mut done: Vec<&Action> = Vec::new();
         for action in actions {

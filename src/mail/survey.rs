@@ -38,6 +38,8 @@ pub fn send_survey(outbound: &Outbound, store: &Store, ticket: i64) -> Result<()
         .to(Mailbox::new(Some(t.customer_name.clone()), theirs))
         .subject(format!("How did we do? [#{ticket}]"))
         .message_id(Some(format!("<{message_id}>")))
+        // Made by the desk, not written by a person: the customer's autoresponder stays quiet (RFC 3834).
+        .raw_header(super::outbound::auto_submitted("auto-generated"))
         .header(ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| format!("cannot build the survey: {e}"))?;

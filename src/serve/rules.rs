@@ -108,7 +108,7 @@ fn fire_if_holds(
     if rule.check(&facts) != Verdict::Fires {
         return Ok(false);
     }
-    let Some((done, status_changed)) = rules.apply(store, rule, id, &facts)? else { return Ok(false) };
+    let Some((done, status_changed)) = rules.apply(store, rule, id, &facts, None)? else { return Ok(false) };
     fired.push(done);
     if status_changed {
         let mut more = rules.on_event(store, id, crate::domain::rules::Event::StatusChange, None)?;

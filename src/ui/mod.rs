@@ -53,13 +53,28 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     if let Some(form) = &state.customer_form {
         let title = format!(" Customer {} · {} ", form.seen.id, for_display_line(&form.seen.name));
-        record_form::render_record_form(&form.form, &title, 16, theme, frame.area(), frame.buffer_mut());
+        record_form::render_record_form(
+            &form.form,
+            (&title, record_form::KEYS),
+            16,
+            theme,
+            frame.area(),
+            frame.buffer_mut(),
+        );
     }
     if let Some(form) = &state.organization_form {
-        record_form::render_record_form(&form.form, &form.title(), 14, theme, frame.area(), frame.buffer_mut());
+        let keys = if form.seen.is_some() { ORGANIZATION_KEYS } else { record_form::KEYS };
+        record_form::render_record_form(&form.form, (&form.title(), keys), 14, theme, frame.area(), frame.buffer_mut());
     }
     if let Some(form) = &state.agent_form {
-        record_form::render_record_form(&form.form, &form.title(), 16, theme, frame.area(), frame.buffer_mut());
+        record_form::render_record_form(
+            &form.form,
+            (&form.title(), record_form::KEYS),
+            16,
+            theme,
+            frame.area(),
+            frame.buffer_mut(),
+        );
     }
     if let Some(overlay) = &state.overlay {
         overlay::render_overlay(overlay, theme, frame.area(), frame.buffer_mut());
@@ -68,6 +83,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     status_line::render_status(state, theme, areas.status, buf);
     wide_cells::mend_cut_wide_chars(buf);
 }
+
+/// The keys of the form of an organization that exists: it can be deleted too.
+const ORGANIZATION_KEYS: &str = "Tab next field · Ctrl-S save · Ctrl-D delete · Esc cancel";
 
 /// The composer: who the message goes to on its top border, its keys on the bottom one (as many
 /// whole hints as fit).

@@ -13,10 +13,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 use ratatui_textarea::TextArea;
 
-/// Draw `form` titled `title` (already made safe) in a box of up to `rows` rows.
+/// The keys every record form has, on its bottom border.
+pub const KEYS: &str = "Tab next field · Ctrl-S save · Esc cancel";
+
+/// Draw `form` titled `title` (already made safe) in a box of up to `rows` rows, `keys` on its
+/// bottom border.
 pub fn render_record_form<F: RecordField>(
     form: &RecordForm<F>,
-    title: &str,
+    (title, keys): (&str, &str),
     rows: u16,
     theme: &Theme,
     screen: Rect,
@@ -27,7 +31,7 @@ pub fn render_record_form<F: RecordField>(
     let hint = if form.confirm_discard {
         Line::from(" Throw your changes away? y/N ").style(theme.error())
     } else {
-        Line::from(" Tab next field · Ctrl-S save · Esc cancel ").right_aligned()
+        Line::from(format!(" {keys} ")).right_aligned()
     };
     let block = Block::bordered()
         .border_type(theme.border_type(true))

@@ -59,7 +59,7 @@ pub fn render_status(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer)
         let used: usize = spans.iter().map(|s| s.width()).sum();
         // The message comes first; the hints get what it leaves.
         let room = (area.width as usize).saturating_sub(used + 3);
-        let text = shorten(&for_display_line(&message.text), room);
+        let text = shorten(&for_display_line(&message.fitted(room)), room);
         spans.push(Span::styled(format!(" {text} "), style));
         spans.push(Span::styled("│", theme.dim()));
     }
@@ -92,7 +92,11 @@ pub fn hints(state: &State) -> (Vec<String>, &'static str) {
     if state.ticket_form.is_some() {
         return (parts(&["Tab next field", "↑/↓ pick a customer", "Ctrl-S create", "Esc cancel"]), " · ");
     }
-    if state.customer_form.is_some() || state.organization_form.is_some() || state.agent_form.is_some() {
+    if state.organization_form.as_ref().is_some_and(|f| f.seen.is_some()) && state.overlay.is_none() {
+        return (parts(&["Tab next field", "Ctrl-S save", "Ctrl-D delete", "Esc cancel"]), " · ");
+    }
+    let form_open = state.customer_form.is_some() || state.organization_form.is_some() || state.agent_form.is_some();
+    if form_open && state.overlay.is_none() {
         return (parts(&["Tab next field", "Ctrl-S save", "Esc cancel"]), " · ");
     }
     if let Some(prompt) = &state.prompt {

@@ -404,5 +404,6 @@ fn writes_tickets(effect: &Effect) -> bool {
             | Effect::Undo { .. }
             | Effect::SaveCustomer { .. }
             | Effect::SaveOrganization { .. }
+            | Effect::DeleteOrganization { .. }
     )
 }

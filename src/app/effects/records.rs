@@ -1,5 +1,5 @@
-//! The store worker's part for the record forms: an organization read for its form and saved,
-//! the agents listed and one saved (admins only, checked here too: a key map can reach anything).
+//! The store worker's part for the record forms: an organization read for its form, saved and
+//! deleted (admins, as `org delete`), the agents listed and one saved (admins only, checked here too: a key map can reach anything).
 
 use crate::app::model::message::{Effect, Msg};
 use crate::app::model::organization_form::OrganizationSave;
@@ -28,12 +28,28 @@ pub(super) fn perform(store: &Store, me: &str, effect: Effect) -> Result<Msg, St
                 Err(e) => Ok(Msg::OrganizationRefused { message: e.to_string(), now: None }),
             }
         }
-        Effect::ListAgents => match refuse_unless_admin(store, me)? {
+        Effect::AskDeleteOrganization { organization } => {
+            let found = store.organization(&organization.to_string())?;
+            let customers = store.organization_customers(organization)?.len();
+            Ok(Msg::OrganizationDeleteAsked { organization: Box::new(found), customers })
+        }
+        Effect::DeleteOrganization { organization, ticket } => {
+            if let Some(message) = refuse_unless_admin(store, me, "deletes organizations")? {
+                return Ok(Msg::OrganizationRefused { message, now: None });
+            }
+            match store.delete_organization(&organization.to_string(), me) {
+                Ok((org, members)) => {
+                    Ok(Msg::OrganizationDeleted { organization: Box::new(org), customers: members.len(), ticket })
+                }
+                Err(e) => Ok(Msg::OrganizationRefused { message: e.to_string(), now: None }),
+            }
+        }
+        Effect::ListAgents => match refuse_unless_admin(store, me, "keeps the agents right")? {
             Some(message) => Ok(Msg::AgentRefused { message, now: None }),
             None => Ok(Msg::AgentsListed(store.agents()?)),
         },
         Effect::SaveAgent { seen, change, active } => {
-            if let Some(message) = refuse_unless_admin(store, me)? {
+            if let Some(message) = refuse_unless_admin(store, me, "keeps the agents right")? {
                 return Ok(Msg::AgentRefused { message, now: None });
             }
             match store.edit_agent_seen(&seen, &change, active, me) {
@@ -49,8 +65,9 @@ pub(super) fn perform(store: &Store, me: &str, effect: Effect) -> Result<Msg, St
     }
 }
 
-/// The sentence refusing `me` when they are not an admin (now: an admin may have changed them).
-fn refuse_unless_admin(store: &Store, me: &str) -> Result<Option<String>, StoreError> {
+/// The sentence refusing `me` when they are not an admin (now: an admin may have changed them);
+/// `does` is what only an admin does.
+fn refuse_unless_admin(store: &Store, me: &str, does: &str) -> Result<Option<String>, StoreError> {
     let admin = store.agent(me)?.is_some_and(|a| a.is_admin() && a.active);
-    Ok((!admin).then(|| format!("{} is not an admin: only an admin keeps the agents right", for_display_line(me))))
+    Ok((!admin).then(|| format!("{} is not an admin: only an admin {does}", for_display_line(me))))
 }

@@ -170,6 +170,8 @@ impl Worker {
             },
             effect @ (Effect::OpenOrganization { .. }
             | Effect::SaveOrganization { .. }
+            | Effect::AskDeleteOrganization { .. }
+            | Effect::DeleteOrganization { .. }
             | Effect::ListAgents
             | Effect::SaveAgent { .. }) => super::records::perform(store, &me, effect),
             Effect::SaveCustomer { seen, change, ticket } => match store.edit_customer_seen(&seen, &change, &me) {
@@ -199,7 +201,10 @@ impl Worker {
                 }
             }
             Effect::MergeTickets { from, into, seen } => {
-                Ok(Msg::TicketChanged(store.merge_tickets_seen(from, into, Some(seen), &me)?))
+                let before = store.ticket(from)?.status;
+                let ticket = store.merge_tickets_seen(from, into, Some(seen), &me)?;
+                let ran = super::rules::after_merge(store, &self.settings, (from, into), before);
+                Ok(ran.answer(Msg::TicketChanged(ticket)))
             }
             Effect::Rate { id, version, csat } => {
                 Ok(Msg::TicketChanged(store.rate_ticket_seen(id, Some(version), csat, "", &me)?))
@@ -276,7 +281,7 @@ impl Worker {
                 Ok(found) => Msg::CustomersFound { generation, found },
                 Err(error) => Msg::LookupFailed { generation, message: said(error) },
             }),
-            Effect::Undo { ticket, version } => super::undo::undo(store, ticket, version, &me, job.zone),
+            Effect::Undo { ticket, version } => super::undo::undo(store, &self.settings, (ticket, version), job.zone),
             Effect::CreateTicket(new) => Ok(self.create(&new).unwrap_or_else(|e| Msg::CreateFailed(said(e)))),
             // The console's own effects never come here.
             Effect::OpenEditor { .. }

@@ -1,6 +1,8 @@
 //! Undo on the store worker: the agent's own changes are marked undoable as they are answered,
-//! and `u`'s undo is checked against the version the agent's change left.
+//! and `u`'s undo is checked against the version the agent's change left; a status it puts back
+//! fires the rules as `ticket undo` does.
 
+use super::store::Settings;
 use crate::app::model::message::{Effect, Msg};
 use crate::domain::undo::changed_since_sentence;
 use crate::domain::when::Zone;
@@ -34,9 +36,15 @@ pub fn mark(msg: Msg) -> Msg {
 
 /// Undo the agent's change that left `ticket` at `version`: someone's write since is a conflict,
 /// named on the agent's clock. A store that fails is the caller's error.
-pub fn undo(store: &Store, ticket: i64, version: i64, me: &str, zone: Zone) -> Result<Msg, StoreError> {
+pub fn undo(store: &Store, settings: &Settings, (ticket, version): (i64, i64), zone: Zone) -> Result<Msg, StoreError> {
+    let me = &settings.agent.login;
+    let before = store.ticket(ticket).ok().map(|t| t.status);
     let result = match store.undo_own(ticket, me, version) {
-        Ok(done) => Ok((done.ticket.version, done.sentence())),
+        Ok(done) => {
+            let ran = super::rules::after_undo(store, settings, &done, before.unwrap_or(done.ticket.status));
+            let result = Ok((done.ticket.version, done.sentence()));
+            return Ok(ran.answer(Msg::Undone { ticket, version, result }));
+        }
         Err(StoreError::Conflict { changes, .. }) => Err(changed_since_sentence(ticket, &changes, zone)),
         Err(StoreError::Invalid(why)) => Err(why),
         Err(StoreError::TicketNotFound(_)) => Err(format!("#{ticket} no longer exists; nothing was undone")),

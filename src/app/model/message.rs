@@ -214,7 +214,7 @@ pub enum Msg {
     /// The answer `then` to one of the agent's changes, after which the desk's rules ran: the
     /// rules that fired, each with its ticket, or why they could not run (the change is kept).
     RulesRan {
-        fired: Vec<(String, i64)>,
+        fired: Vec<RuleFired>,
         failed: Option<String>,
         then: Box<Msg>,
     },
@@ -263,6 +263,17 @@ pub enum Msg {
     OrganizationRefused {
         message: String,
         now: Option<Box<crate::domain::Organization>>,
+    },
+    /// The organization to delete as it now is, and how many customers it has: the question.
+    OrganizationDeleteAsked {
+        organization: Box<crate::domain::Organization>,
+        customers: usize,
+    },
+    /// The organization was deleted; its customers (how many) are in none now; `ticket` is shown again.
+    OrganizationDeleted {
+        organization: Box<crate::domain::Organization>,
+        customers: usize,
+        ticket: i64,
     },
     /// The desk's agents, read for the agents' list.
     AgentsListed(Vec<crate::domain::Agent>),
@@ -490,6 +501,16 @@ pub enum Effect {
         customer: i64,
         ticket: i64,
     },
+    /// Read the organization and count its customers, to ask before deleting it.
+    AskDeleteOrganization {
+        organization: i64,
+    },
+    /// Delete the organization (admins), its customers left in none, as `org delete` does; then
+    /// show `ticket`.
+    DeleteOrganization {
+        organization: i64,
+        ticket: i64,
+    },
     /// Read the desk's agents for the agents' list (admins).
     ListAgents,
     /// Save the agent form over the agent as `seen` (admins): a change of their record and
@@ -517,4 +538,13 @@ pub struct BulkOutcome {
     pub meanwhile: Vec<(i64, i64)>,
     /// Tickets that could not be changed, and why.
     pub failed: Vec<(i64, String)>,
+}
+
+/// One rule that fired after the agent's change: on which ticket, and what it did, in words
+/// (`priority high`, `tags +vip`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFired {
+    pub rule: String,
+    pub ticket: i64,
+    pub did: Vec<String>,
 }

@@ -18,6 +18,7 @@ pub mod queue;
 pub mod record_form;
 pub mod reports;
 pub mod state;
+pub mod status_message;
 pub mod text;
 pub mod ticket_form;
 pub mod undo;

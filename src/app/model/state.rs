@@ -112,12 +112,17 @@ impl Findings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatusMessage {
+    /// The whole message, with what the rules did at its end when they did something.
     pub text: String,
     pub is_error: bool,
     /// The keys the text names: it is shown only in their context, where they do what it says.
     pub named: Option<super::keymap::Named>,
+    /// The message in a few words (`replied · mailed`), for a line too narrow for `text`.
+    pub short: Option<String>,
+    /// What the rules did after the change the message speaks of (at the end of `text`).
+    pub rules: Option<super::status_message::RulesSaid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,20 +331,28 @@ impl State {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: None });
+        self.status = Some(StatusMessage { text: text.into(), ..StatusMessage::default() });
+    }
+
+    /// Give the status message its few words, for a narrow line.
+    pub fn shorten_status(&mut self, short: impl Into<String>) {
+        if let Some(status) = &mut self.status {
+            status.short = Some(short.into());
+        }
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: None });
+        self.status = Some(StatusMessage { text: text.into(), is_error: true, ..StatusMessage::default() });
     }
 
     /// A message naming keys (from [`super::keymap::Keymap::naming`]).
     pub fn set_status_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: false, named: Some(named) });
+        self.status = Some(StatusMessage { text: text.into(), named: Some(named), ..StatusMessage::default() });
     }
 
     pub fn set_error_naming(&mut self, text: impl Into<String>, named: super::keymap::Named) {
-        self.status = Some(StatusMessage { text: text.into(), is_error: true, named: Some(named) });
+        self.status =
+            Some(StatusMessage { text: text.into(), is_error: true, named: Some(named), ..StatusMessage::default() });
     }
 
     /// Whether the status message reads true here: one naming keys only in the context it names

@@ -5,9 +5,19 @@ use crate::app::model::state::State;
 
 /// The reply's mail went out, or waits in the outbox: say which; the open ticket shows it.
 pub fn on_delivered(state: &mut State, ticket: i64, result: Result<(), String>) -> Vec<Effect> {
+    // What the rules did after the reply stays said beside what became of its mail.
+    let rules = state.status.take().and_then(|s| s.rules).filter(|r| r.ticket == Some(ticket));
     match result {
         Ok(()) => state.set_status(format!("reply on #{ticket} mailed to the customer")),
         Err(error) => state.set_error(format!("reply saved on #{ticket} but not mailed (kept in the outbox): {error}")),
+    }
+    state.shorten_status(if state.status.as_ref().is_some_and(|s| s.is_error) {
+        "replied · not mailed (kept in the outbox)"
+    } else {
+        "replied · mailed"
+    });
+    if let (Some(status), Some(rules)) = (&mut state.status, rules) {
+        status.add_rules(rules);
     }
     reload_if_open(state, ticket)
 }

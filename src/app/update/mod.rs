@@ -172,14 +172,15 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 ticket.priority,
                 ticket.tags.iter().map(|t| format!(" #{t}")).collect::<String>()
             ));
+            state.shorten_status(format!("#{} saved", ticket.id));
             refresh_after_write(state, ticket.id)
         }
         Msg::MessageSent { ticket, kind, mailing } => {
             state.composer.take_if(|c| c.ticket_id == ticket);
-            let said = match (kind, mailing) {
-                (MessageKind::Note, _) => format!("note added to #{ticket}"),
-                (_, true) => format!("reply saved on #{ticket}; mailing it to the customer…"),
-                (_, false) => format!("reply sent on #{ticket}"),
+            let (said, short) = match (kind, mailing) {
+                (MessageKind::Note, _) => (format!("note added to #{ticket}"), "noted"),
+                (_, true) => (format!("reply saved on #{ticket}; mailing it to the customer…"), "replied · mailing…"),
+                (_, false) => (format!("reply sent on #{ticket}"), "replied"),
             };
             let mut effects = refresh_after_write(state, ticket);
             let (next, also) =
@@ -189,6 +190,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 effects.retain(|e| *e != Effect::LoadTicket(ticket));
             }
             state.set_status(format!("{said}{also}"));
+            state.shorten_status(short);
             effects.extend(next);
             effects
         }
@@ -256,6 +258,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::OrganizationSaved { organization, ticket } => organization_form::on_saved(state, &organization, ticket),
         Msg::OrganizationRefused { message, now } => organization_form::on_refused(state, message, now.map(|o| *o)),
+        Msg::OrganizationDeleteAsked { organization, customers } => {
+            organization_form::ask_delete(state, &organization, customers)
+        }
+        Msg::OrganizationDeleted { organization, customers, ticket } => {
+            organization_form::on_deleted(state, &organization, customers, ticket)
+        }
         Msg::AgentsListed(agents) => agents::on_listed(state, agents),
         Msg::AgentSaved { agent, open_tickets } => agents::on_saved(state, &agent, &open_tickets),
         Msg::AgentRefused { message, now } => agents::on_refused(state, message, now.map(|a| *a)),

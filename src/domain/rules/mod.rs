@@ -6,6 +6,9 @@ use super::mail::Automatic;
 use super::sla::ClockKind;
 use super::{Channel, Priority, Status, Tier};
 
+mod put_back;
+pub use put_back::PutBack;
+
 /// The actor prefix of every change a rule makes.
 pub const RULE_ACTOR_PREFIX: &str = "rule:";
 

@@ -124,3 +124,15 @@ fn the_desk_keeps_an_active_admin_and_agents_change_only_themselves() {
     let roles: Vec<&str> = agents.as_array().unwrap().iter().map(|a| a["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["agent", "admin"]);
 }
+
+#[test]
+fn agent_add_and_deactivate_print_the_agent_as_json() {
+    let desk = Desk::with_admin();
+    let added = desk.json(&["agent", "add", "carol", "--name", "Carol Diaz", "--json"]);
+    assert_eq!((added["login"].as_str(), added["name"].as_str()), (Some("carol"), Some("Carol Diaz")), "{added}");
+    assert_eq!((added["role"].as_str(), &added["active"]), (Some("agent"), &Value::from(true)), "{added}");
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Lamp", "--body", "x"]);
+    desk.ok(&["ticket", "set", "1", "--assign", "carol"]);
+    let off = desk.json(&["agent", "deactivate", "carol", "--json"]);
+    assert_eq!((&off["active"], &off["open_tickets"]), (&Value::from(false), &serde_json::json!([1])), "{off}");
+}

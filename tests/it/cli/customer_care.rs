@@ -247,6 +247,8 @@ fn a_survey_is_mailed_on_solve_and_its_answer_records_the_rating() {
     assert_eq!(files.len(), 1);
     let survey = std::fs::read_to_string(&files[0]).unwrap();
     assert!(survey.contains("Subject: How did we do? [#1]") && survey.contains("Hi Carla,"), "{survey}");
+    let parsed = mail_parser::MessageParser::default().parse(survey.as_bytes()).unwrap();
+    assert_eq!(parsed.header_raw("Auto-Submitted").map(str::trim), Some("auto-generated"), "{survey}");
     let id_line = survey.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).unwrap();
     let message_id = id_line.split_once(':').unwrap().1.trim();
 

@@ -183,6 +183,7 @@ fn a_survey_due_from_a_solve_without_mail_is_mailed_by_the_service() {
     let received = server.received();
     assert_eq!(received.len(), 1);
     assert!(received[0].contains("How did we do? [#1]"), "{}", received[0]);
+    assert!(received[0].contains("\r\nAuto-Submitted: auto-generated\r\n"), "{}", received[0]);
     let out = desk.ok(&["serve", "--once"]);
     assert!(out.contains("0 surveys mailed"), "each survey once: {out}");
 }

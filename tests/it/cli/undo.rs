@@ -85,3 +85,89 @@ fn a_ticket_merge_is_undone_from_the_ticket_it_went_into() {
     let bodies: Vec<&str> = source["messages"].as_array().unwrap().iter().filter_map(|m| m["body"].as_str()).collect();
     assert!(bodies.contains(&"Still broken."), "{bodies:?}");
 }
+
+/// Spam is solved on any status change; a reopened ticket gets a note; a closed one a note and a
+/// goodbye mail (to the Maildir `out`).
+const RULES: &str = r#"
+[mail]
+address = "support@desk.example"
+[mail.outbound]
+via = "maildir"
+maildir = "out"
+
+[[rules]]
+name = "close spam"
+when = "status_change"
+if = { subject_words = ["unsubscribe"] }
+then = { status = "solved", tags = ["spam"] }
+
+[[rules]]
+name = "reopened"
+when = "status_change"
+if = { status = ["open"] }
+then = { note = "Reopened: read the last answer first." }
+
+[[rules]]
+name = "closed"
+when = "status_change"
+if = { status = ["closed"] }
+then = { note = "Closed.", reply = "Bye" }
+"#;
+
+const BYE: &str = "name = \"Bye\"\nbody = \"Your ticket is closed.\"\n";
+
+fn desk_with_rules() -> Desk {
+    let desk = Desk::with_config(RULES);
+    std::fs::create_dir_all(desk.path("macros")).unwrap();
+    std::fs::write(desk.path("macros/bye.toml"), BYE).unwrap();
+    desk
+}
+
+/// The events of ticket `id` by `actor`, as `field new`.
+fn events_by(desk: &Desk, id: &str, actor: &str) -> Vec<String> {
+    let shown = desk.json(&["ticket", "show", id, "--json"]);
+    let events = shown["events"].as_array().unwrap().iter().filter(|e| e["actor"] == actor);
+    events.map(|e| format!("{} {}", e["field"].as_str().unwrap(), e["new"].as_str().unwrap_or("-"))).collect()
+}
+
+#[test]
+fn undoing_a_rules_change_fires_the_status_rules_but_never_that_rule_again() {
+    let desk = desk_with_rules();
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Please unsubscribe me", "--body", "x"]);
+    let said = desk.ok(&["ticket", "set", "1", "--status", "open"]);
+    assert!(said.contains("rule 'close spam' fired on #1: status solved, tags +spam"), "{said}");
+    // Not spam after all: the undo puts the rule's change back, and the rule does not do it again.
+    let said = desk.ok(&["ticket", "undo", "1"]);
+    assert!(
+        said.starts_with("undone on #1: tag #spam removed, status solved → open (the change by rule:close spam)\n"),
+        "{said}"
+    );
+    assert!(said.ends_with("rule 'reopened' fired on #1: note\n"), "{said}");
+    assert!(!said.contains("'close spam' fired"), "{said}");
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!((shown["status"].as_str(), shown["tags"].as_array().unwrap().len()), (Some("open"), 0), "{shown}");
+    assert_eq!(events_by(&desk, "1", "rule:close spam"), ["status solved", "tag spam"], "fired once, before the undo");
+}
+
+#[test]
+fn a_merge_fires_the_status_rules_on_the_ticket_it_closed_but_sends_no_reply() {
+    let desk = desk_with_rules();
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Refund", "--body", "It broke."]);
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Refund again", "--body", "Still."]);
+    let said = desk.ok(&["ticket", "merge", "2", "--into", "1"]);
+    assert_eq!(
+        said,
+        "merged #2 into #1 (Refund); #2 is closed\n\
+         rule 'closed' fired on #2: note (no reply: #2 was merged into #1)\n"
+    );
+    let merged = desk.json(&["ticket", "show", "2", "--json"]);
+    let notes: Vec<&str> = merged["messages"].as_array().unwrap().iter().filter_map(|m| m["body"].as_str()).collect();
+    assert!(notes.contains(&"Closed."), "{notes:?}");
+    assert_eq!(desk.json(&["outbox", "list", "--json"]).as_array().map(Vec::len), Some(0), "no reply queued");
+    // With --json, stdout is the merge's document and the rules' lines go to stderr.
+    desk.ok(&["ticket", "new", "--from", "carla@shop.example", "--subject", "Refund 3", "--body", "Again."]);
+    let run = desk.run(&["ticket", "merge", "3", "--into", "1", "--json"], "");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["merged"]["status"], "closed");
+    assert!(run.stderr.contains("rule 'closed' fired on #3: note (no reply: #3 was merged into #1)"), "{}", run.stderr);
+}

@@ -166,3 +166,49 @@ fn a_save_that_meets_another_agents_change_keeps_theirs_and_the_agents_own() {
     let org = store_of(&app).organization("1").unwrap();
     assert_eq!((org.name.as_str(), org.notes.as_str()), ("Shop & Co", "Pays late"), "both kept");
 }
+
+#[test]
+fn ctrl_d_in_the_form_deletes_the_organization_after_a_question_naming_it_and_its_customers() {
+    let (_dir, path) = desk();
+    let mut app = open_form(&path, "");
+    let question = |app: &App| app.state.overlay.as_ref().and_then(|o| o.title.clone());
+    press(&mut app, "ctrl-d");
+    assert_eq!(question(&app).as_deref(), Some("Delete organization 1 Shop Inc (1 customer)? y/N"));
+    press(&mut app, "n");
+    assert_eq!(status(&app), "nothing changed");
+    assert!(app.state.organization_form.is_some(), "no keeps the form open");
+    assert!(store_of(&app).organization("Shop Inc").is_ok());
+    press(&mut app, "ctrl-d");
+    press(&mut app, "y");
+    assert_eq!(status(&app), "deleted organization 1 Shop Inc; its customer is in no organization now");
+    assert!(app.state.organization_form.is_none());
+    let store = store_of(&app);
+    assert!(store.organization("Shop Inc").is_err(), "deleted");
+    let carla = &app.state.conversation.as_ref().expect("the ticket stays open").detail.customer;
+    assert_eq!(carla.organization, None, "the profile shows her in none");
+    assert_eq!(store.customer(carla.id).unwrap().organization, None);
+    let deleted = organization_audit(&store).into_iter().find(|(field, _, _)| field == "deleted");
+    assert_eq!(
+        deleted,
+        Some(("deleted".into(), Some("Shop Inc (shop.example)".into()), None)),
+        "audited as org delete"
+    );
+}
+
+#[test]
+fn ctrl_d_on_a_new_organization_or_by_an_agent_deletes_nothing() {
+    let (_dir, path) = desk();
+    // Hiro is in no organization: the form is a new one.
+    let mut app = open_form(&path, "j");
+    press(&mut app, "ctrl-d");
+    assert!(app.state.overlay.is_none());
+    assert!(status(&app).starts_with("nothing to delete"), "{}", status(&app));
+    let store = Store::open(&path).unwrap();
+    store.add_agent("bob", None, Role::Agent).unwrap();
+    let mut app = open(&path, "bob");
+    press(&mut app, "enter 3 o");
+    press(&mut app, "ctrl-d");
+    assert!(app.state.overlay.is_none());
+    assert_eq!(status(&app), "only an admin can delete organizations: ask one");
+    assert!(store.organization("Shop Inc").is_ok());
+}

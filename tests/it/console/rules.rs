@@ -66,7 +66,11 @@ fn a_reply_from_the_console_fires_the_agent_reply_rules_and_the_conversation_sho
     type_text(&mut app, "We are on it.");
     press(&mut app, "ctrl-s");
     let said = status(&app);
-    assert!(said.starts_with("reply sent on #1 · ") && said.ends_with(" · rule 'chase' fired on #1"), "{said}");
+    assert!(
+        said.starts_with("reply sent on #1 · ")
+            && said.ends_with(" · rule 'chase' fired on #1: tags +awaiting-customer"),
+        "{said}"
+    );
     let store = store_of(&app);
     assert_eq!(store.ticket(1).unwrap().tags, ["awaiting-customer"]);
     assert_eq!(by(&store, 1, "rule:chase"), ["tag awaiting-customer"]);
@@ -122,7 +126,7 @@ fn solving_from_the_picker_fires_the_rule_for_solved_and_its_reply_is_queued_as_
     press(&mut app, "s");
     type_text(&mut app, "solved");
     press(&mut app, "enter");
-    assert!(status(&app).ends_with(" · rule 'thank on solve' fired on #1"), "{}", status(&app));
+    assert!(status(&app).ends_with(" · rule 'thank on solve' fired on #1: reply 'Thanks'"), "{}", status(&app));
     let store = store_of(&app);
     let detail = store.ticket_detail(1).unwrap();
     assert_eq!(detail.ticket.status, Status::Solved);
@@ -191,7 +195,10 @@ fn a_new_ticket_from_the_form_fires_the_new_ticket_rules_in_its_write() {
     );
     assert_eq!(
         status(&app),
-        format!("created #{0} for Olu Okafor <olu@new.example> · rule 'refunds' fired on #{0}", ticket.id)
+        format!(
+            "created #{0} for Olu Okafor <olu@new.example> · rule 'refunds' fired on #{0}: tags +refund, priority high",
+            ticket.id
+        )
     );
     assert_eq!(by(&store_of(&app), ticket.id, "rule:refunds"), ["priority high", "tag refund"]);
 }
@@ -224,5 +231,93 @@ fn solving_stale_pending_tickets_from_the_console_fires_the_rules_on_each() {
     let store = store_of(&app);
     assert_eq!(store.ticket(t.id).unwrap().status, Status::Solved);
     assert_eq!(by(&store, t.id, "rule:thank on solve"), ["tag thanked"]);
-    assert!(status(&app).ends_with(" · rule 'thank on solve' fired on #1"), "{}", status(&app));
+    assert!(status(&app).ends_with(" · rule 'thank on solve' fired on #1: tags +thanked"), "{}", status(&app));
+}
+
+/// Open ticket `id` from the queue.
+fn open_ticket(app: &mut App, id: i64) {
+    let at = app.state.queue.rows.iter().position(|t| t.id == id).unwrap();
+    for _ in 0..at {
+        press(app, "j");
+    }
+    press(app, "enter");
+}
+
+/// Merge the open ticket into the one the merge picker offers first, answering yes.
+fn merge_open_ticket(app: &mut App) {
+    use frontdesk::app::model::action::Action as ConsoleAction;
+    use frontdesk::app::model::message::Msg;
+    crate::support::console::deliver(app, Msg::Action(ConsoleAction::MergeTicket));
+    press(app, "enter");
+    press(app, "y");
+}
+
+#[test]
+fn undoing_a_status_change_fires_the_rules_for_the_status_it_put_back_but_none_that_would_redo_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let reopened = rule(
+        "reopened is tagged",
+        Trigger::StatusChange,
+        when_status(Status::New),
+        vec![Action::Tags(vec!["reopened".into()])],
+    );
+    // Would move the ticket on from the status the agent just chose by undoing.
+    let wait =
+        rule("new ones wait", Trigger::StatusChange, when_status(Status::New), vec![Action::Status(Status::Pending)]);
+    let mut app = console(dir.path(), 1, vec![reopened, wait], false);
+    press(&mut app, "s");
+    type_text(&mut app, "solved");
+    press(&mut app, "enter");
+    assert_eq!(store_of(&app).ticket(1).unwrap().status, Status::Solved);
+    press(&mut app, "u");
+    assert_eq!(
+        status(&app),
+        "undone on #1: status solved → new · rule 'reopened is tagged' fired on #1: tags +reopened"
+    );
+    let store = store_of(&app);
+    let t = store.ticket(1).unwrap();
+    assert_eq!((t.status, t.tags.clone()), (Status::New, vec!["reopened".to_string()]));
+    assert!(by(&store, 1, "rule:new ones wait").is_empty(), "held back: the undo put the status back");
+}
+
+#[test]
+fn a_merge_from_the_console_fires_the_status_rules_on_the_ticket_it_closed_without_a_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let bye = Action::Reply { name: "Bye".into(), body: "Hi {{customer.first_name}}, your ticket is closed.".into() };
+    let closed = rule(
+        "closed is noted",
+        Trigger::StatusChange,
+        when_status(Status::Closed),
+        vec![Action::Note("Closed.".into()), bye],
+    );
+    let mut app = console(dir.path(), 2, vec![closed], true);
+    open_ticket(&mut app, 1);
+    merge_open_ticket(&mut app);
+    let store = store_of(&app);
+    assert_eq!(store.ticket(1).unwrap().status, Status::Closed, "merged into #2");
+    assert!(status(&app).ends_with(" · rule 'closed is noted' fired on #1: note"), "{}", status(&app));
+    let detail = store.ticket_detail(1).unwrap();
+    let by_rule: Vec<MessageKind> =
+        detail.messages.iter().filter(|m| m.author == "rule:closed is noted").map(|m| m.kind).collect();
+    assert_eq!(by_rule, [MessageKind::Note], "the conversation goes on in #2: no reply says it is closed");
+    assert!(store.outbox(false).unwrap().is_empty());
+    assert!(by(&store, 2, "rule:closed is noted").is_empty(), "the ticket merged into keeps its status");
+}
+
+#[test]
+fn undoing_a_merge_from_the_console_fires_the_status_rules_on_the_ticket_split_out_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let back =
+        rule("split out", Trigger::StatusChange, when_status(Status::New), vec![Action::Tags(vec!["split".into()])]);
+    let mut app = console(dir.path(), 2, vec![back], false);
+    open_ticket(&mut app, 1);
+    merge_open_ticket(&mut app);
+    assert_eq!(store_of(&app).ticket(1).unwrap().status, Status::Closed);
+    press(&mut app, "u");
+    let said = status(&app);
+    assert!(said.starts_with("undone on #2: ticket #1 split out again"), "{said}");
+    assert!(said.ends_with(" · rule 'split out' fired on #1: tags +split"), "{said}");
+    let store = store_of(&app);
+    assert_eq!((store.ticket(1).unwrap().status, store.ticket(1).unwrap().tags), (Status::New, vec!["split".into()]));
+    assert!(store.ticket(2).unwrap().tags.is_empty(), "the ticket merged into changed no status");
 }

@@ -82,3 +82,29 @@ fn a_mailbox_the_service_cannot_read_is_on_the_status_line_at_80_columns() {
     assert!(!text.contains('\x1b'), "the server's text is shown as text");
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn a_rule_after_a_mailed_reply_is_said_beside_mailed_at_80_columns() {
+    use frontdesk::app::model::message::{Msg, RuleFired};
+    use frontdesk::app::update::update;
+    use frontdesk::domain::MessageKind;
+    let mut state = common::state((80, 24), "Refund", "Please refund order 48213.");
+    let ticket = state.open_ticket().unwrap().id;
+    let vip = RuleFired { rule: "vip".into(), ticket, did: vec!["priority high".into(), "tags +vip".into()] };
+    let sent = Msg::MessageSent { ticket, kind: MessageKind::Reply, mailing: true };
+    update(&mut state, Msg::RulesRan { fired: vec![vip], failed: None, then: Box::new(sent) });
+    let said = state.status.as_ref().unwrap().text.clone();
+    assert!(said.ends_with(&format!(" · rule 'vip' fired on #{ticket}: priority high, tags +vip")), "{said}");
+    update(&mut state, Msg::Delivered { ticket, result: Ok(()) });
+    let said = state.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        said,
+        format!("reply on #{ticket} mailed to the customer · rule 'vip' fired on #{ticket}: priority high, tags +vip"),
+        "the mail's news does not wipe out the rule's"
+    );
+    let term = common::render(&state);
+    let buffer = term.backend().buffer();
+    let bottom: String = (0..80).map(|x| buffer[(x, 23)].symbol()).collect();
+    assert!(bottom.contains("replied · mailed · rule 'vip': priority high, tags +vip"), "{bottom}");
+    insta::assert_snapshot!(term.backend());
+}

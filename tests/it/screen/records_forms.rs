@@ -78,3 +78,16 @@ fn the_agents_list_and_an_agents_form_show_who_and_what_made_safe() {
         insta::assert_snapshot!(format!("agent_form_{}x{}", size.0, size.1), term.backend());
     }
 }
+
+#[test]
+fn deleting_an_organization_asks_naming_it_and_its_customers_at_80_columns() {
+    let mut state = common::state((80, 24), "Login loop", "Still waiting");
+    state.organization_form = Some(OrganizationForm::new(Some(&shop()), 7, "Carla"));
+    update(&mut state, Msg::OrganizationDeleteAsked { organization: Box::new(shop()), customers: 2 });
+    let term = render(&state);
+    let text = screen_text(&term);
+    assert!(text.contains("Delete organization 3 Núñez<U+202E> Imports (2 customers)? y/N"), "{text}");
+    assert!(text.contains("y  delete it; 2 customers stay, in no organization"), "{text}");
+    assert_safe(&text);
+    insta::assert_snapshot!(term.backend());
+}
