@@ -204,3 +204,46 @@ fn the_heat_map_counts_customer_messages_of_the_period_by_weekday_and_hour_in_it
     assert_eq!(heat.total(), 2);
     assert_eq!(heat.most(), 1);
 }
+
+#[test]
+fn without_ticket_numbers_every_figure_is_the_same_and_nothing_is_behind_it() {
+    let mut older = weekend_ticket();
+    older.created_at = at(1, 10, 0);
+    let mut open = weekend_ticket();
+    open.statuses.truncate(1);
+    let tickets = [record(1, weekend_ticket()), record(2, older), record(3, open)];
+    let p = policies(business());
+    let build = |keep: bool| {
+        let period = Period { since: at(7, 0, 0), until: at(14, 0, 0) };
+        let request = Request {
+            period,
+            compare: true,
+            by: Some(Dimension::Agent),
+            series: Some(SeriesStep::Day),
+            zone: Default::default(),
+        };
+        let mut b = Builder::new(request, Rules { policies: &p, default_hours: &Hours::Calendar, now: at(14, 0, 0) });
+        if !keep {
+            b = b.without_ticket_numbers();
+        }
+        for t in &tickets {
+            b.add_ticket(t);
+        }
+        b.add_nps(&NpsRecord { customer_id: 9, score: 10, at: at(8, 9, 0) });
+        b.add_csat(&CsatRecord {
+            ticket_id: 1,
+            score: 2,
+            good: false,
+            comment: "slow".into(),
+            at: at(8, 9, 0),
+            groups: tickets[0].groups.clone(),
+        });
+        b.finish("business hours".into())
+    };
+    let (with, without) = (build(true), build(false));
+    assert_eq!(serde_json::to_value(&with).unwrap(), serde_json::to_value(&without).unwrap());
+    let rows = || without.desk.figures.iter().chain(without.groups.iter().flat_map(|g| &g.figures));
+    assert!(rows().all(|r| r.behind.is_empty()));
+    assert!(with.desk.figures.iter().filter(|r| !r.behind.is_empty()).count() > 10, "numbers kept by default");
+    assert!(with.row(Figure::Solved).value > Some(0.0) && with.row(Figure::Nps).value.is_some());
+}
