@@ -97,6 +97,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let columns = group_columns(builder.request().by);
+        let now = builder.rules().now;
         let mut tickets = self.conn.prepare(&format!(
             "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {columns},
                     k.priority, k.tier, k.facts, EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)
@@ -112,7 +113,8 @@ impl Store {
             let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
             let fits = usable && !row.get::<_, bool>(13)? && text(10) == text(8) && text(11) == text(4);
             let blob = if fits { row.get_ref(12)?.as_blob_or_null().ok().flatten() } else { None };
-            let kept = blob.and_then(super::report_facts::decode);
+            // A kept summary of a ticket not solved holds from its last event on.
+            let kept = blob.and_then(super::report_facts::decode).and_then(|s| s.at(now));
             match kept {
                 Some(summary) => chunk.order.push(Some((id, groups, follows, summary))),
                 None => {
