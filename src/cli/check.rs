@@ -22,7 +22,7 @@ pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), 
     }
     if drift.missing > 0 {
         problems.push(format!(
-            "{} solved or closed tickets have no kept report figures (frontdesk check --repair works them out)",
+            "{} tickets have no kept report figures (frontdesk check --repair works them out)",
             drift.missing
         ));
     }

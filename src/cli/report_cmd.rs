@@ -56,6 +56,11 @@ pub fn run(store: &Store, config: &Config, args: &ReportArgs, out: &mut dyn Writ
     let heat_zone = desk_zone(&policies, &default_hours).unwrap_or(zone);
     let mut builder =
         Builder::new(request, Rules { policies: &policies, default_hours: &default_hours, now }).heat_in(heat_zone);
+    if args.tickets.is_none() && !args.explain {
+        // The numbers behind the figures are only printed by --tickets: at a million tickets they
+        // would be most of the memory a report takes.
+        builder = builder.without_ticket_numbers();
+    }
     store.read_report(&mut builder)?;
     let report = builder.finish(hours_text(&policies, &default_hours));
     if let Some(figure) = args.tickets {

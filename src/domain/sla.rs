@@ -179,6 +179,46 @@ pub fn clock_uses(policy: &Policy, timeline: &Timeline, now: Timestamp) -> Vec<C
         .collect()
 }
 
+/// Of the clocks of [`clock_uses`] still running, from when each is past due, for any `now` at or
+/// after `as_of` while the ticket has no event later than `as_of`: the state a clock reads at such
+/// a `now` is breached exactly when `now` is at or past the moment given here. A clock that cannot
+/// breach before the ticket's next event (paused in time) has none.
+pub fn breach_moments(policy: &Policy, timeline: &Timeline, as_of: Timestamp) -> Vec<(ClockKind, Timestamp)> {
+    spans(policy, timeline, true)
+        .into_iter()
+        .filter(|(_, _, _, stop)| stop.is_none())
+        .filter_map(|(kind, target, start, _)| {
+            breach_moment(target, start, policy, timeline, as_of).map(|at| (kind, at))
+        })
+        .collect()
+}
+
+/// As [`usage`] reads a running clock: paused at the end, its time used stays as it is at
+/// `as_of`; running, it grows by the working time since the start of its last segment.
+fn breach_moment(
+    target: i64,
+    start: Timestamp,
+    policy: &Policy,
+    timeline: &Timeline,
+    as_of: Timestamp,
+) -> Option<Timestamp> {
+    let u = usage(target, start, None, policy, timeline, as_of);
+    if u.state == ClockState::Breached {
+        return Some(as_of);
+    }
+    if u.paused {
+        return None;
+    }
+    // The last running segment reaches `as_of` (or, empty, starts there): it keeps growing.
+    let end = as_of.max(start);
+    let last =
+        running_segments(start, end, timeline).last().filter(|(_, to)| *to == end).map_or(end, |(from, _)| *from);
+    let before = target - u.remaining - policy.hours.working_seconds(last, end);
+    let at = policy.hours.add_working(last, target - before);
+    // A calendar with no open hour for years: the clock does not run out.
+    (before + policy.hours.working_seconds(last, at) >= target).then_some(at.max(as_of))
+}
+
 /// Working seconds in [start, end) with the pauses (pending, on hold, solved, closed) taken out:
 /// what a clock over that span has used, `target_seconds - remaining_seconds` of its [`Clock`].
 pub fn working_elapsed(hours: &Hours, start: Timestamp, end: Timestamp, timeline: &Timeline) -> i64 {

@@ -1,13 +1,14 @@
-//! Each solved or closed ticket's report figures, kept (`ticket_report_facts`) so that a report
-//! does not read its events and time its clocks again. Kept exact without a scan: every change that
-//! can alter a ticket's figures (its clock events, status, priority, creation, customer, the
-//! customer's tier) puts the ticket in `report_stale` by trigger, in the same transaction; a report
-//! first works those again from their events, with the same code as it counts an unkept ticket, and
-//! never uses a row that is stale, of another priority or tier, or of another SLA configuration
-//! (`report_facts_state` holds the fingerprint of the rules the rows were worked out with).
+//! Each ticket's report figures, kept (`ticket_report_facts`) so that a report does not read its
+//! events and time its clocks again; of a ticket not solved, up to its last event, with the moments
+//! its running clocks run out. Kept exact without a scan: every change that can alter a ticket's
+//! figures (its clock events, status, priority, creation, customer, the customer's tier) puts the
+//! ticket in `report_stale` by trigger, in the same transaction; a report first works those again
+//! from their events, with the same code as it counts an unkept ticket, and never uses a row that
+//! is stale, of another priority or tier, or of another SLA configuration (`report_facts_state`
+//! holds the fingerprint of the rules the rows were worked out with).
 
 use super::{Result, Store};
-use crate::domain::report::{is_settled, summary, Measure, Outcome, Rules, TicketFacts, TicketSummary};
+use crate::domain::report::{kept_summary, Measure, Outcome, Rules, Running, TicketFacts, TicketSummary};
 use crate::domain::sla::{ClockKind, Timeline};
 use crate::domain::{Status, Timestamp};
 use rusqlite::{params, params_from_iter};
@@ -18,15 +19,15 @@ const BATCH: usize = 500;
 
 /// Bumped whenever what a summary holds or how it is worked out changes: the kept rows of an
 /// older binary are then worked out again, never read as they are.
-const SUMMARY_FORMAT: &str = "report summary 1";
+const SUMMARY_FORMAT: &str = "report summary 2";
 
 /// What `frontdesk check` finds of the kept figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FactsDrift {
-    /// Rows that differ from what the tickets' events give now (or that cannot be read, or that
-    /// belong to a ticket that no longer exists or is not solved), not marked stale.
+    /// Rows that differ from what the tickets' events give (or that cannot be read, or that
+    /// belong to a ticket that no longer exists), not marked stale.
     pub wrong: usize,
-    /// Solved or closed tickets with neither a row nor a stale mark (correct but slow to report).
+    /// Tickets with neither a row nor a stale mark (correct but slow to report).
     pub missing: usize,
 }
 
@@ -57,12 +58,12 @@ impl Store {
         }
     }
 
-    /// Drop every kept row and mark every solved or closed ticket stale, under the new rules.
+    /// Drop every kept row and mark every ticket stale, under the new rules.
     fn forget_report_facts(&self, fingerprint: &str) -> Result<()> {
         self.write(|conn| {
             conn.execute_batch(
                 "DELETE FROM ticket_report_facts;
-                 INSERT OR IGNORE INTO report_stale (ticket_id) SELECT id FROM tickets WHERE status IN ('solved', 'closed');",
+                 INSERT OR IGNORE INTO report_stale (ticket_id) SELECT id FROM tickets;",
             )?;
             conn.execute("UPDATE report_facts_state SET fingerprint = ?1 WHERE id = 1", [fingerprint])?;
             Ok(())
@@ -75,7 +76,7 @@ impl Store {
         self.refresh_report_facts(rules)
     }
 
-    /// One batch of stale tickets, inside a write: kept again if settled, else dropped.
+    /// One batch of stale tickets, inside a write: each kept again, as of now or its last event.
     fn refresh_batch(&self, rules: &Rules, fingerprint: &str) -> Result<usize> {
         // Another process with other rules may have taken the desk over meanwhile: leave it be.
         let kept: String =
@@ -103,16 +104,14 @@ impl Store {
             "INSERT INTO ticket_report_facts (ticket_id, priority, tier, facts) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for r in &records {
-            if is_settled(r.timeline.status_now()) {
-                let bytes = encode(&summary(r, rules));
-                insert.execute(params![r.id, r.groups.priority.as_str(), r.groups.tier.as_str(), bytes])?;
-            }
+            let bytes = encode(&kept_summary(r, rules));
+            insert.execute(params![r.id, r.groups.priority.as_str(), r.groups.tier.as_str(), bytes])?;
         }
         self.conn.execute(&format!("DELETE FROM report_stale WHERE ticket_id IN ({marks})"), params_from_iter(&ids))?;
         Ok(ids.len())
     }
 
-    /// Kept rows that differ from their tickets' events now, and settled tickets with no row.
+    /// Kept rows that differ from their tickets' events, and tickets with no row.
     /// Nothing is kept under other rules than `rules` (the next report works them all out again).
     pub fn report_facts_drift(&self, rules: &Rules) -> Result<FactsDrift> {
         self.read(|| {
@@ -122,8 +121,7 @@ impl Store {
                 return Ok(FactsDrift::default());
             }
             let missing = self.conn.query_row(
-                "SELECT count(*) FROM tickets t WHERE t.status IN ('solved', 'closed')
-                   AND t.id NOT IN (SELECT ticket_id FROM ticket_report_facts)
+                "SELECT count(*) FROM tickets t WHERE t.id NOT IN (SELECT ticket_id FROM ticket_report_facts)
                    AND t.id NOT IN (SELECT ticket_id FROM report_stale)",
                 [],
                 |r| r.get::<_, i64>(0),
@@ -147,7 +145,8 @@ impl Store {
         })
     }
 
-    /// How many of `rows` differ from what their tickets' events give now.
+    /// How many of `rows` differ from what their tickets' events give (a ticket not solved as of
+    /// the moment its row was worked out for).
     fn wrong_rows(&self, rows: &[(i64, String, String, Vec<u8>)], rules: &Rules) -> Result<usize> {
         if rows.is_empty() {
             return Ok(0);
@@ -157,11 +156,14 @@ impl Store {
         self.fill_timelines(&mut records)?;
         let mut wrong = 0;
         for (id, priority, tier, bytes) in rows {
-            let fresh = records.iter().find(|r| r.id == *id).filter(|r| is_settled(r.timeline.status_now()));
-            let right = fresh.is_some_and(|r| {
+            let fresh = records.iter().find(|r| r.id == *id);
+            let kept = decode(bytes);
+            let as_of = kept.as_ref().and_then(|k| k.running.as_ref()).map_or(rules.now, |r| r.as_of);
+            let then = Rules { policies: rules.policies, default_hours: rules.default_hours, now: as_of };
+            let right = fresh.zip(kept).is_some_and(|(r, kept)| {
                 r.groups.priority.as_str() == priority
                     && r.groups.tier.as_str() == tier
-                    && decode(bytes).as_ref() == Some(&summary(r, rules))
+                    && kept == kept_summary(r, &then)
             });
             wrong += usize::from(!right);
         }
@@ -185,11 +187,11 @@ impl Store {
     }
 }
 
-/// A summary as a few dozen bytes: a format byte, then zigzag LEB128 integers (times in Unix
-/// milliseconds, durations in seconds), lists led by their length.
+/// A summary as a few dozen bytes: a format byte (1 settled, 2 with running clocks), then zigzag
+/// LEB128 integers (times in Unix milliseconds, durations in seconds), lists led by their length.
 pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
     let mut out = Vec::with_capacity(64);
-    out.push(1);
+    out.push(if s.running.is_some() { 2 } else { 1 });
     let f = &s.facts;
     let t = &s.timeline;
     let int = |out: &mut Vec<u8>, v: i64| {
@@ -247,6 +249,14 @@ pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
         time(&mut out, *at);
         int(&mut out, i64::from(*reply));
     }
+    if let Some(running) = &s.running {
+        time(&mut out, running.as_of);
+        int(&mut out, running.breaches.len() as i64);
+        for (kind, at) in &running.breaches {
+            int(&mut out, kind_code(*kind));
+            time(&mut out, *at);
+        }
+    }
     out
 }
 
@@ -261,7 +271,8 @@ fn kind_code(kind: ClockKind) -> i64 {
 /// The summary [`encode`] wrote; `None` for bytes it did not write (then worked out again).
 pub(crate) fn decode(bytes: &[u8]) -> Option<TicketSummary> {
     let mut r = Reader { bytes, at: 0 };
-    if r.byte()? != 1 {
+    let format = r.byte()?;
+    if format != 1 && format != 2 {
         return None;
     }
     let created_at = r.time()?;
@@ -280,6 +291,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<TicketSummary> {
         .map(|_| Some((r.time()?, *Status::ALL.get(usize::try_from(r.int()?).ok()?)?)))
         .collect::<Option<Vec<_>>>()?;
     let messages = (0..r.len()?).map(|_| Some((r.time()?, r.flag()?))).collect::<Option<Vec<_>>>()?;
+    let running = match format {
+        2 => {
+            let as_of = r.time()?;
+            let breaches = (0..r.len()?).map(|_| Some((r.kind()?, r.time()?))).collect::<Option<Vec<_>>>()?;
+            Some(Running { as_of, breaches })
+        }
+        _ => None,
+    };
     if r.at != bytes.len() {
         return None;
     }
@@ -294,7 +313,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<TicketSummary> {
         replies_before_solve,
         reopened_before_solve,
     };
-    Some(TicketSummary { facts, timeline: Timeline { created_at, statuses, messages } })
+    Some(TicketSummary { facts, timeline: Timeline { created_at, statuses, messages }, running })
 }
 
 struct Reader<'a> {
@@ -382,11 +401,18 @@ mod tests {
                 statuses: vec![(at(2), Status::Open), (at(6), Status::Solved), (at(7), Status::Open)],
                 messages: vec![(at(3), false)],
             },
+            running: None,
         };
-        let bytes = encode(&s);
-        assert_eq!(decode(&bytes), Some(s));
-        for cut in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+        let open = TicketSummary {
+            running: Some(Running { as_of: at(8), breaches: vec![(ClockKind::NextResponse, at(9))] }),
+            ..s.clone()
+        };
+        for s in [s, open] {
+            let bytes = encode(&s);
+            assert_eq!(decode(&bytes), Some(s));
+            for cut in 0..bytes.len() {
+                assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+            }
         }
         assert_eq!(decode(&[1]), None);
         assert_eq!(decode(&[2, 0]), None);

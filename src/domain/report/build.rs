@@ -80,13 +80,16 @@ pub struct Report {
 }
 
 /// This period's and the previous one's tallies.
-#[derive(Default)]
 struct Pair {
     current: Tally,
     previous: Tally,
 }
 
 impl Pair {
+    fn new(keep_ids: bool) -> Pair {
+        Pair { current: Tally::new(keep_ids), previous: Tally::new(keep_ids) }
+    }
+
     fn pick(&mut self, current: bool) -> &mut Tally {
         if current {
             &mut self.current
@@ -106,6 +109,8 @@ pub struct Builder<'a> {
     heat: HeatMap,
     /// The zone the heat map's hours are read in.
     heat_zone: Zone,
+    /// Whether each figure keeps the ticket numbers behind it ([`Row::behind`]).
+    keep_ids: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -117,9 +122,20 @@ enum When {
 impl<'a> Builder<'a> {
     pub fn new(request: Request, rules: Rules<'a>) -> Builder<'a> {
         let starts = request.series.map(|step| buckets(request.period, step, request.zone)).unwrap_or_default();
-        let series = vec![Tally::default(); starts.len()];
+        let series = vec![Tally::new(true); starts.len()];
         let (heat, heat_zone) = (HeatMap::new(request.zone), request.zone);
-        Builder { request, rules, desk: Pair::default(), groups: BTreeMap::new(), starts, series, heat, heat_zone }
+        let desk = Pair::new(true);
+        Builder { request, rules, desk, groups: BTreeMap::new(), starts, series, heat, heat_zone, keep_ids: true }
+    }
+
+    /// Count without keeping the ticket numbers behind each figure (every [`Row::behind`] empty):
+    /// the same figures, in memory that does not grow with every ticket counted.
+    pub fn without_ticket_numbers(mut self) -> Builder<'a> {
+        self.keep_ids = false;
+        self.desk = Pair::new(false);
+        self.series = vec![Tally::new(false); self.starts.len()];
+        self.groups.clear();
+        self
     }
 
     /// Read the heat map's hours in `zone` (the desk's business hours' zone) instead of the request's.
@@ -155,7 +171,8 @@ impl<'a> Builder<'a> {
         f(self.desk.pick(current));
         if let Some(by) = self.request.by {
             for key in by.keys(groups) {
-                f(self.groups.entry(key).or_default().pick(current));
+                let keep_ids = self.keep_ids;
+                f(self.groups.entry(key).or_insert_with(|| Pair::new(keep_ids)).pick(current));
             }
         }
         if when == When::Current {
@@ -192,22 +209,22 @@ impl<'a> Builder<'a> {
         for at in &facts.reopens {
             // Once per ticket and tally, however often it was reopened: tickets come one at a time.
             self.each(*at, g, |t| {
-                if t.reopened.last() != Some(&id) {
+                if t.reopened.last() != Some(id) {
                     t.reopened.push(id);
                 }
             });
         }
         if let Some(m) = facts.first_response {
-            self.each(m.at, g, |t| t.first_response.push((m.seconds, id)));
+            self.each(m.at, g, |t| t.first_response.push(m.seconds, id));
         }
         for m in &facts.next_responses {
-            self.each(m.at, g, |t| t.next_response.push((m.seconds, id)));
+            self.each(m.at, g, |t| t.next_response.push(m.seconds, id));
         }
         if let Some(m) = facts.resolution {
             let (one_touch, reopened) = (facts.replies_before_solve == 1, facts.reopened_before_solve);
             self.each(m.at, g, |t| {
                 t.solved.push(id);
-                t.resolution.push((m.seconds, id));
+                t.resolution.push(m.seconds, id);
                 if one_touch {
                     t.one_touch.push(id);
                 }
@@ -217,7 +234,7 @@ impl<'a> Builder<'a> {
             });
         }
         if let Some(m) = facts.customer_wait {
-            self.each(m.at, g, |t| t.customer_wait.push((m.seconds, id)));
+            self.each(m.at, g, |t| t.customer_wait.push(m.seconds, id));
         }
         for o in &facts.outcomes {
             let k = kind_index(o.kind);
@@ -247,18 +264,19 @@ impl<'a> Builder<'a> {
     ) {
         let ends = [Some(self.request.period.until), self.previous().map(|p| p.until)];
         let keys = self.request.by.map(|by| by.keys(groups)).unwrap_or_default();
+        let keep_ids = self.keep_ids;
         for (i, end) in ends.into_iter().enumerate() {
             let Some(age) = end.and_then(|end| backlog_age(timeline, end)) else { continue };
             self.desk.pick(i == 0).add_backlog(id, age);
             for key in &keys {
-                self.groups.entry(key.clone()).or_default().pick(i == 0).add_backlog(id, age);
+                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(keep_ids)).pick(i == 0).add_backlog(id, age);
             }
         }
         for kind in breaching {
             let k = kind_index(*kind);
             self.desk.current.breaching_now[k].push(id);
             for key in &keys {
-                self.groups.entry(key.clone()).or_default().current.breaching_now[k].push(id);
+                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(keep_ids)).current.breaching_now[k].push(id);
             }
         }
     }
@@ -285,7 +303,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    pub fn finish(self, hours: String) -> Report {
+    pub fn finish(mut self, hours: String) -> Report {
+        let pairs = std::iter::once(&mut self.desk).chain(self.groups.values_mut());
+        for tally in pairs.flat_map(|p| [&mut p.current, &mut p.previous]).chain(self.series.iter_mut()) {
+            tally.sort_samples();
+        }
         let compare = self.request.compare;
         let section =
             |key: String, pair: &Pair| Section { key, figures: rows(&pair.current, compare.then_some(&pair.previous)) };

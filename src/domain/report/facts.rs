@@ -1,7 +1,9 @@
 //! What the store gives a report of each ticket, and what the report makes of it: the same
 //! timeline and the same clocks the queue and `ticket show` use.
 
-use crate::domain::sla::{clock_uses, working_elapsed, ClockKind, ClockState, ClockUse, Hours, Policies, Timeline};
+use crate::domain::sla::{
+    breach_moments, clock_uses, working_elapsed, ClockKind, ClockState, ClockUse, Hours, Policies, Timeline,
+};
 use crate::domain::{Channel, Priority, Status, Tier, Timestamp};
 
 /// What a ticket is grouped by (`--by`), as it is now.
@@ -89,14 +91,40 @@ pub struct TicketFacts {
 
 /// What a report counts of one ticket, kept between reports: its facts, and of its timeline only
 /// what the backlog (its statuses) and the heat map (its customers' later messages) still read.
-/// Of a solved or closed ticket it cannot change before the ticket's next event (nor with `now`:
-/// only running clocks depend on it), so the store keeps it ([`is_settled`]).
+/// It cannot change before the ticket's next event; of `now`, only whether a running clock is
+/// past due depends on it, which [`Running`] holds as the moments they run out ([`kept_summary`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketSummary {
     pub facts: TicketFacts,
     /// The creation, every status change, and the customer messages after the opening one
     /// (`(at, false)`); our replies are left out.
     pub timeline: Timeline,
+    /// Of a kept ticket neither solved nor closed, its running clocks; `None` for a solved or
+    /// closed one, and for a summary worked out for one `now` only ([`summary`]).
+    pub running: Option<Running>,
+}
+
+/// What a kept summary of a ticket neither solved nor closed needs of `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Running {
+    /// The summary holds for every `now` from this moment on: no event of the ticket is later.
+    pub as_of: Timestamp,
+    /// Each running clock that is past due, or will be if nothing happens, and from when.
+    pub breaches: Vec<(ClockKind, Timestamp)>,
+}
+
+impl TicketSummary {
+    /// The summary as of `now` ([`TicketFacts::breaching_now`] then), or `None` when `now` is
+    /// before the moment a kept summary holds from (work the ticket out from its events).
+    pub fn at(mut self, now: Timestamp) -> Option<TicketSummary> {
+        if let Some(running) = &self.running {
+            if now < running.as_of {
+                return None;
+            }
+            self.facts.breaching_now = running.breaches.iter().filter(|(_, at)| *at <= now).map(|(k, _)| *k).collect();
+        }
+        Some(self)
+    }
 }
 
 /// Whether a ticket's summary no longer depends on `now`: it is solved or closed.
@@ -112,7 +140,27 @@ pub fn summary(record: &TicketRecord, rules: &Rules) -> TicketSummary {
     TicketSummary {
         facts: facts(record, rules),
         timeline: Timeline { created_at: created, statuses: t.statuses.clone(), messages },
+        running: None,
     }
+}
+
+/// The ticket's summary to keep: for a ticket neither solved nor closed, worked out as of
+/// `rules.now` or its last event if that is later, with the moments its running clocks run out,
+/// so that [`TicketSummary::at`] any later `now` gives [`summary`] at that `now`.
+pub fn kept_summary(record: &TicketRecord, rules: &Rules) -> TicketSummary {
+    let t = &record.timeline;
+    if is_settled(t.status_now()) {
+        return summary(record, rules);
+    }
+    let latest = t.statuses.iter().map(|(at, _)| *at).chain(t.messages.iter().map(|(at, _)| *at)).max();
+    let as_of = latest.map_or(rules.now, |at| at.max(rules.now)).max(t.created_at);
+    let at_rules = Rules { policies: rules.policies, default_hours: rules.default_hours, now: as_of };
+    let mut kept = summary(record, &at_rules);
+    kept.facts.breaching_now.clear();
+    let policy = rules.policies.for_ticket(record.groups.priority, record.groups.tier);
+    let breaches = policy.map(|p| breach_moments(p, t, as_of)).unwrap_or_default();
+    kept.running = Some(Running { as_of, breaches });
+    kept
 }
 
 /// The clocks' rules a report times tickets by.

@@ -15,8 +15,8 @@ mod tally;
 
 pub use build::{Builder, Report, Request, Row, Section, SeriesPoint};
 pub use facts::{
-    facts, is_settled, summary, CsatRecord, Measure, NpsRecord, Outcome, Rules, SurveyRecord, TicketFacts,
-    TicketGroups, TicketRecord, TicketSummary,
+    facts, is_settled, kept_summary, summary, CsatRecord, Measure, NpsRecord, Outcome, Rules, Running, SurveyRecord,
+    TicketFacts, TicketGroups, TicketRecord, TicketSummary,
 };
 pub use figure::{Behind, Figure, Unit};
 pub use heat::HeatMap;

@@ -16,31 +16,69 @@ pub struct BadRating {
     pub at: crate::domain::Timestamp,
 }
 
-/// Ticket numbers (or customers' for NPS) behind each count.
+/// How many were counted, the last one, and every ticket (or customer) number when the report
+/// keeps them (`--tickets`): a million tickets' numbers behind each figure are hundreds of MB.
 #[derive(Debug, Default, Clone)]
+pub struct Counted {
+    n: usize,
+    last: Option<i64>,
+    ids: Option<Vec<i64>>,
+}
+
+impl Counted {
+    pub fn new(keep_ids: bool) -> Counted {
+        Counted { n: 0, last: None, ids: keep_ids.then(Vec::new) }
+    }
+
+    pub fn push(&mut self, id: i64) {
+        self.n += 1;
+        self.last = Some(id);
+        if let Some(ids) = &mut self.ids {
+            ids.push(id);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn last(&self) -> Option<i64> {
+        self.last
+    }
+
+    /// The numbers counted, in order; none when they are not kept.
+    pub fn ids(&self) -> &[i64] {
+        self.ids.as_deref().unwrap_or_default()
+    }
+}
+
+/// What each count counts, and the ticket numbers (or customers' for NPS) behind it when kept.
+#[derive(Debug, Clone)]
 pub struct Tally {
-    pub new: Vec<i64>,
-    pub solved: Vec<i64>,
-    pub reopened: Vec<i64>,
-    pub follow_ups: Vec<i64>,
+    pub new: Counted,
+    pub solved: Counted,
+    pub reopened: Counted,
+    pub follow_ups: Counted,
     /// Backlog at the end, by age: under a day, 1–3 days, 3–7 days, older.
-    pub backlog: [Vec<i64>; 4],
+    pub backlog: [Counted; 4],
     pub first_response: Samples,
     pub next_response: Samples,
     pub resolution: Samples,
     pub customer_wait: Samples,
     /// By clock kind: first response, next response, resolution.
-    pub met: [Vec<i64>; 3],
-    pub breached: [Vec<i64>; 3],
-    pub breaching_now: [Vec<i64>; 3],
-    pub csat_good: Vec<i64>,
+    pub met: [Counted; 3],
+    pub breached: [Counted; 3],
+    pub breaching_now: [Counted; 3],
+    pub csat_good: Counted,
     pub csat_bad: Vec<BadRating>,
-    pub surveyed: Vec<i64>,
-    pub surveyed_rated: Vec<i64>,
-    /// (score, customer)
-    pub nps: Vec<(u8, i64)>,
-    pub one_touch: Vec<i64>,
-    pub reopened_solved: Vec<i64>,
+    pub surveyed: Counted,
+    pub surveyed_rated: Counted,
+    /// NPS answers by customer: promoters (9–10), passives (7–8), detractors (0–6).
+    pub nps: [Counted; 3],
+    /// Every NPS answer's customer, in order.
+    pub nps_customers: Counted,
+    pub one_touch: Counted,
+    pub reopened_solved: Counted,
 }
 
 pub fn kind_index(kind: ClockKind) -> usize {
@@ -58,6 +96,34 @@ pub struct Value {
 }
 
 impl Tally {
+    /// Nothing counted yet; ticket numbers kept only with `keep_ids`.
+    pub fn new(keep_ids: bool) -> Tally {
+        let c = || Counted::new(keep_ids);
+        let s = || Samples::new(keep_ids);
+        Tally {
+            new: c(),
+            solved: c(),
+            reopened: c(),
+            follow_ups: c(),
+            backlog: [c(), c(), c(), c()],
+            first_response: s(),
+            next_response: s(),
+            resolution: s(),
+            customer_wait: s(),
+            met: [c(), c(), c()],
+            breached: [c(), c(), c()],
+            breaching_now: [c(), c(), c()],
+            csat_good: c(),
+            csat_bad: Vec::new(),
+            surveyed: c(),
+            surveyed_rated: c(),
+            nps: [c(), c(), c()],
+            nps_customers: c(),
+            one_touch: c(),
+            reopened_solved: c(),
+        }
+    }
+
     pub fn add_backlog(&mut self, id: i64, age_seconds: i64) {
         let bucket = match age_seconds {
             a if a < 86_400 => 0,
@@ -89,10 +155,23 @@ impl Tally {
     }
 
     pub fn add_nps(&mut self, n: &NpsRecord) {
-        self.nps.push((n.score, n.customer_id));
+        let class = match n.score {
+            9.. => 0,
+            7..=8 => 1,
+            _ => 2,
+        };
+        self.nps[class].push(n.customer_id);
+        self.nps_customers.push(n.customer_id);
     }
 
     /// Every figure, in [`Figure::ALL`]'s order; each set of times is sorted once.
+    /// Sort the measured times in place, before [`Tally::values`] reads them.
+    pub fn sort_samples(&mut self) {
+        for s in [&mut self.first_response, &mut self.next_response, &mut self.resolution, &mut self.customer_wait] {
+            s.sort();
+        }
+    }
+
     pub fn values(&self) -> Vec<(Figure, Value)> {
         let spreads = self.spreads();
         Figure::ALL.iter().map(|f| (*f, self.value_with(*f, &spreads))).collect()
@@ -104,16 +183,23 @@ impl Tally {
 
     fn value_with(&self, figure: Figure, spreads: &[Spread; 4]) -> Value {
         use Figure::*;
-        let count = |ids: &[i64]| Value { value: Some(ids.len() as f64), behind: ids.to_vec() };
-        let backlog: Vec<i64> = self.backlog.iter().flatten().copied().collect();
-        let rated: Vec<i64> = self.csat_good.iter().copied().chain(self.csat_bad.iter().map(|b| b.ticket_id)).collect();
-        let nps = |keep: fn(u8) -> bool| -> Vec<i64> { distinct(self.nps.iter().filter(|n| keep(n.0)).map(|n| n.1)) };
+        let count = |c: &Counted| Value { value: Some(c.len() as f64), behind: c.ids().to_vec() };
+        // Each clock or answer counted, the tickets (customers) behind them once each.
+        let once = |c: &Counted| Value { value: Some(c.len() as f64), behind: distinct(c.ids().iter().copied()) };
+        let backlog = || Value {
+            value: Some(self.backlog.iter().map(Counted::len).sum::<usize>() as f64),
+            behind: self.backlog.iter().flat_map(Counted::ids).copied().collect(),
+        };
+        let rated = || self.csat_good.ids().iter().copied().chain(self.csat_bad.iter().map(|b| b.ticket_id));
+        let n_rated = self.csat_good.len() + self.csat_bad.len();
+        let share =
+            |part: &Counted, whole: usize| Value { value: percent(part.len(), whole), behind: part.ids().to_vec() };
         match figure {
             New => count(&self.new),
             Solved => count(&self.solved),
             Reopened => count(&self.reopened),
             FollowUps => count(&self.follow_ups),
-            Backlog => count(&backlog),
+            Backlog => backlog(),
             BacklogUnderDay => count(&self.backlog[0]),
             BacklogDays => count(&self.backlog[1]),
             BacklogWeek => count(&self.backlog[2]),
@@ -125,54 +211,49 @@ impl Tally {
             FirstResponseMet => self.met_percent(0),
             NextResponseMet => self.met_percent(1),
             ResolutionMet => self.met_percent(2),
-            FirstResponseBreached => {
-                count(&distinct(self.breached[0].iter().copied())).with_count(self.breached[0].len())
-            }
-            NextResponseBreached => {
-                count(&distinct(self.breached[1].iter().copied())).with_count(self.breached[1].len())
-            }
-            ResolutionBreached => count(&distinct(self.breached[2].iter().copied())).with_count(self.breached[2].len()),
+            FirstResponseBreached => once(&self.breached[0]),
+            NextResponseBreached => once(&self.breached[1]),
+            ResolutionBreached => once(&self.breached[2]),
             FirstResponseBreaching => count(&self.breaching_now[0]),
             NextResponseBreaching => count(&self.breaching_now[1]),
             ResolutionBreaching => count(&self.breaching_now[2]),
-            Csat => Value { value: percent(self.csat_good.len(), rated.len()), behind: rated },
-            Rated => count(&rated),
-            ResponseRate => {
-                Value { value: percent(self.surveyed_rated.len(), self.surveyed.len()), behind: self.surveyed.clone() }
-            }
-            BadRatings => count(&self.csat_bad.iter().map(|b| b.ticket_id).collect::<Vec<_>>()),
-            Nps => {
-                let (promoters, detractors) =
-                    (self.nps.iter().filter(|n| n.0 >= 9).count(), self.nps.iter().filter(|n| n.0 <= 6).count());
-                let value =
-                    percent(promoters, self.nps.len()).zip(percent(detractors, self.nps.len())).map(|(p, d)| p - d);
-                Value { value, behind: distinct(self.nps.iter().map(|n| n.1)) }
-            }
-            Promoters => count(&nps(|s| s >= 9)).with_count(self.nps.iter().filter(|n| n.0 >= 9).count()),
-            Passives => count(&nps(|s| (7..=8).contains(&s)))
-                .with_count(self.nps.iter().filter(|n| (7..=8).contains(&n.0)).count()),
-            Detractors => count(&nps(|s| s <= 6)).with_count(self.nps.iter().filter(|n| n.0 <= 6).count()),
-            OneTouch => {
-                Value { value: percent(self.one_touch.len(), self.solved.len()), behind: self.one_touch.clone() }
-            }
-            Reopen => Value {
-                value: percent(self.reopened_solved.len(), self.solved.len()),
-                behind: self.reopened_solved.clone(),
+            Csat => Value { value: percent(self.csat_good.len(), n_rated), behind: self.rated_ids(rated()) },
+            Rated => Value { value: Some(n_rated as f64), behind: self.rated_ids(rated()) },
+            ResponseRate => Value {
+                value: percent(self.surveyed_rated.len(), self.surveyed.len()),
+                behind: self.surveyed.ids().to_vec(),
             },
+            BadRatings => Value {
+                value: Some(self.csat_bad.len() as f64),
+                behind: self.rated_ids(self.csat_bad.iter().map(|b| b.ticket_id)),
+            },
+            Nps => {
+                let answers = self.nps_customers.len();
+                let (promoters, detractors) = (self.nps[0].len(), self.nps[2].len());
+                let value = percent(promoters, answers).zip(percent(detractors, answers)).map(|(p, d)| p - d);
+                Value { value, behind: distinct(self.nps_customers.ids().iter().copied()) }
+            }
+            Promoters => once(&self.nps[0]),
+            Passives => once(&self.nps[1]),
+            Detractors => once(&self.nps[2]),
+            OneTouch => share(&self.one_touch, self.solved.len()),
+            Reopen => share(&self.reopened_solved, self.solved.len()),
+        }
+    }
+
+    /// Rated tickets' numbers, when this tally keeps ticket numbers.
+    fn rated_ids(&self, ids: impl Iterator<Item = i64>) -> Vec<i64> {
+        if self.new.ids.is_some() {
+            ids.collect()
+        } else {
+            Vec::new()
         }
     }
 
     fn met_percent(&self, kind: usize) -> Value {
         let (met, breached) = (self.met[kind].len(), self.breached[kind].len());
-        let behind = distinct(self.breached[kind].iter().chain(&self.met[kind]).copied());
+        let behind = distinct(self.breached[kind].ids().iter().chain(self.met[kind].ids()).copied());
         Value { value: percent(met, met + breached), behind }
-    }
-}
-
-impl Value {
-    /// The count is of clocks or answers, which can be more than the tickets behind them.
-    fn with_count(self, n: usize) -> Value {
-        Value { value: Some(n as f64), ..self }
     }
 }
 

@@ -204,3 +204,129 @@ fn the_heat_map_counts_customer_messages_of_the_period_by_weekday_and_hour_in_it
     assert_eq!(heat.total(), 2);
     assert_eq!(heat.most(), 1);
 }
+
+/// A small deterministic generator (the tests must not depend on the run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// An open ticket of random statuses and messages at millisecond times, from `start` on.
+fn open_timeline(rng: &mut Lcg, start: Timestamp) -> Timeline {
+    let mut t = start;
+    let mut timeline = Timeline { created_at: t, statuses: vec![], messages: vec![(t, false)] };
+    for _ in 0..rng.below(7) {
+        t += chrono::Duration::milliseconds(rng.below(3 * 86_400_000) as i64);
+        match rng.below(4) {
+            0 => timeline.messages.push((t, true)),
+            1 => timeline.messages.push((t, false)),
+            _ => {
+                let s = [Status::Open, Status::Pending, Status::OnHold, Status::Solved][rng.below(4) as usize];
+                timeline.statuses.push((t, s));
+            }
+        }
+    }
+    // Open now, or waiting on someone (pending, on hold): not solved.
+    let end = [Status::Open, Status::Pending, Status::OnHold, Status::New][rng.below(4) as usize];
+    if end != Status::New || timeline.status_now() != Status::New {
+        timeline.statuses.push((t + chrono::Duration::milliseconds(rng.below(600_000) as i64), end));
+    }
+    timeline
+}
+
+/// Business hours in London (clock changes on 29 March and 25 October 2026), a holiday too.
+fn london() -> Hours {
+    Hours::Business(BusinessHours {
+        time_zone: chrono_tz::Europe::London,
+        weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+        open: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        close: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+        holidays: vec![chrono::NaiveDate::from_ymd_opt(2026, 3, 30).unwrap()],
+    })
+}
+
+#[test]
+fn a_kept_open_ticket_at_any_later_moment_is_the_ticket_worked_out_then() {
+    let mut rng = Lcg(16);
+    let starts = [at(4, 16, 59), Utc.with_ymd_and_hms(2026, 3, 26, 17, 30, 0).unwrap()];
+    for hours in [Hours::Calendar, business(), london()] {
+        let p = policies(hours);
+        let mut breached = 0;
+        for n in 0..300 {
+            let timeline = open_timeline(&mut rng, starts[n % 2] + chrono::Duration::milliseconds(n as i64 * 7_919));
+            assert!(!is_settled(timeline.status_now()));
+            let r = record(n as i64, timeline);
+            let kept_at = r.timeline.created_at + chrono::Duration::milliseconds(rng.below(4 * 86_400_000) as i64);
+            let rules = |now| Rules { policies: &p, default_hours: &Hours::Calendar, now };
+            let kept = kept_summary(&r, &rules(kept_at));
+            let running = kept.running.clone().expect("an open ticket keeps its running clocks");
+            assert!(running.as_of >= kept_at);
+            if running.as_of > r.timeline.created_at {
+                let before = running.as_of - chrono::Duration::milliseconds(1);
+                assert_eq!(kept.clone().at(before), None, "not before the moment it holds from");
+            }
+            // Every moment a clock runs out, a millisecond before it, and moments in between.
+            let mut moments = vec![running.as_of];
+            for (_, at) in &running.breaches {
+                moments.extend([*at - chrono::Duration::milliseconds(1), *at, *at + chrono::Duration::seconds(1)]);
+            }
+            for _ in 0..4 {
+                moments.push(running.as_of + chrono::Duration::milliseconds(rng.below(20 * 86_400_000) as i64));
+            }
+            for now in moments.into_iter().filter(|now| *now >= running.as_of) {
+                let live = summary(&r, &rules(now));
+                let then = kept.clone().at(now).expect("a later moment");
+                assert_eq!((then.facts, then.timeline), (live.facts.clone(), live.timeline), "ticket {n} at {now}");
+                breached += live.facts.breaching_now.len();
+            }
+        }
+        assert!(breached > 100, "clocks ran out: {breached}");
+    }
+}
+
+#[test]
+fn without_ticket_numbers_every_figure_is_the_same_and_nothing_is_behind_it() {
+    let mut older = weekend_ticket();
+    older.created_at = at(1, 10, 0);
+    let mut open = weekend_ticket();
+    open.statuses.truncate(1);
+    let tickets = [record(1, weekend_ticket()), record(2, older), record(3, open)];
+    let p = policies(business());
+    let build = |keep: bool| {
+        let period = Period { since: at(7, 0, 0), until: at(14, 0, 0) };
+        let request = Request {
+            period,
+            compare: true,
+            by: Some(Dimension::Agent),
+            series: Some(SeriesStep::Day),
+            zone: Default::default(),
+        };
+        let mut b = Builder::new(request, Rules { policies: &p, default_hours: &Hours::Calendar, now: at(14, 0, 0) });
+        if !keep {
+            b = b.without_ticket_numbers();
+        }
+        for t in &tickets {
+            b.add_ticket(t);
+        }
+        b.add_nps(&NpsRecord { customer_id: 9, score: 10, at: at(8, 9, 0) });
+        b.add_csat(&CsatRecord {
+            ticket_id: 1,
+            score: 2,
+            good: false,
+            comment: "slow".into(),
+            at: at(8, 9, 0),
+            groups: tickets[0].groups.clone(),
+        });
+        b.finish("business hours".into())
+    };
+    let (with, without) = (build(true), build(false));
+    assert_eq!(serde_json::to_value(&with).unwrap(), serde_json::to_value(&without).unwrap());
+    let rows = || without.desk.figures.iter().chain(without.groups.iter().flat_map(|g| &g.figures));
+    assert!(rows().all(|r| r.behind.is_empty()));
+    assert!(with.desk.figures.iter().filter(|r| !r.behind.is_empty()).count() > 10, "numbers kept by default");
+    assert!(with.row(Figure::Solved).value > Some(0.0) && with.row(Figure::Nps).value.is_some());
+}

@@ -1,12 +1,12 @@
-//! The kept report figures of solved and closed tickets (`ticket_report_facts`): after every kind
-//! of change they are what the tickets' events give, a report from them is the report from the
-//! events, `check` finds a spoiled row and `repair` mends it, and other SLA rules work them out
-//! again; on real database files.
+//! The kept report figures of every ticket (`ticket_report_facts`): after every kind of change
+//! they are what the tickets' events give, of open tickets at later moments too (their clocks run
+//! out meanwhile), a report from them is the report from the events, `check` finds a spoiled row
+//! and `repair` mends it, and other SLA rules work them out again; on real database files.
 
 use chrono::{Duration, Utc};
 use frontdesk::config::Config;
 use frontdesk::demo::{generate, DemoOptions};
-use frontdesk::domain::report::{Builder, Dimension, Period, Report, Request, Rules, SeriesStep};
+use frontdesk::domain::report::{Builder, Dimension, Figure, Period, Report, Request, Rules, SeriesStep};
 use frontdesk::domain::satisfaction::Csat;
 use frontdesk::domain::sla::{Hours, Policies};
 use frontdesk::domain::when::Zone;
@@ -63,17 +63,30 @@ fn report_from_events(
 }
 
 /// Kept figures and stale marks after a report, the drift `check` finds, and the report beside
-/// the one from the events (the same JSON, the same tickets behind every figure).
+/// the one from the events (the same JSON, the same tickets behind every figure); then again
+/// later, from the same kept rows, as the open tickets' clocks run out.
 fn assert_exact(store: &Store, dir: &Path, rules: &(Policies, Hours), after: &str) {
-    let now = Utc::now() + Duration::seconds(1);
-    let wanted = || request(now - Duration::days(30), now, Some(Dimension::Agent));
-    let kept = report(store, rules, wanted(), now);
-    assert_eq!(store.report_facts_kept().unwrap().1, 0, "after {after}: a report leaves nothing stale");
-    let engine = Rules { policies: &rules.0, default_hours: &rules.1, now };
-    assert_eq!(store.report_facts_drift(&engine).unwrap(), FactsDrift::default(), "after {after}");
-    let fresh = report_from_events(store, dir, rules, wanted(), now);
-    assert_eq!(serde_json::to_value(&kept).unwrap(), serde_json::to_value(&fresh).unwrap(), "after {after}");
-    assert_eq!(kept, fresh, "after {after}: the same tickets behind every figure");
+    let kept_at = Utc::now() + Duration::seconds(1);
+    for later in [Duration::zero(), Duration::hours(3), Duration::days(2), Duration::days(12)] {
+        let now = kept_at + later;
+        let wanted = || request(now - Duration::days(30), now, Some(Dimension::Agent));
+        let kept = report(store, rules, wanted(), now);
+        assert_eq!(store.report_facts_kept().unwrap().1, 0, "after {after}: a report leaves nothing stale");
+        let engine = Rules { policies: &rules.0, default_hours: &rules.1, now };
+        assert_eq!(store.report_facts_drift(&engine).unwrap(), FactsDrift::default(), "after {after}");
+        let fresh = report_from_events(store, dir, rules, wanted(), now);
+        let (ours, theirs) = (serde_json::to_value(&kept).unwrap(), serde_json::to_value(&fresh).unwrap());
+        assert_eq!(ours, theirs, "after {after}, {later} later");
+        assert_eq!(kept, fresh, "after {after}, {later} later: the same tickets behind every figure");
+    }
+}
+
+/// How many open tickets' clocks a report finds past due now.
+fn breaching(report: &Report) -> f64 {
+    [Figure::FirstResponseBreaching, Figure::NextResponseBreaching, Figure::ResolutionBreaching]
+        .iter()
+        .filter_map(|f| report.row(*f).value)
+        .sum()
 }
 
 fn new_ticket(store: &Store, email: &str, priority: Priority) -> i64 {
@@ -116,13 +129,13 @@ fn kept_figures_stay_those_of_the_events_through_every_kind_of_change() {
     status(&store, a, Status::Solved);
     status(&store, b, Status::Solved);
     assert_exact(&store, dir.path(), &rules, "replies and solves");
-    assert_eq!(kept_rows(&path), 2, "the two solved tickets are kept");
+    assert_eq!(kept_rows(&path), 3, "the solved tickets and the open one are kept");
 
     // The customer writes again: the solved ticket reopens, its kept figures go stale.
     store.add_message(a, MessageKind::Customer, "carla@shop.example", "Still broken", None).unwrap();
     assert_eq!(store.report_facts_kept().unwrap().1, 1, "the ticket written to is stale, in the same write");
     assert_exact(&store, dir.path(), &rules, "a customer's reply reopening a solved ticket");
-    assert_eq!(kept_rows(&path), 1, "an open ticket is not kept");
+    assert_eq!(kept_rows(&path), 3, "open tickets are kept too");
 
     store.add_message(a, MessageKind::Reply, "ana", "A new one is on its way", None).unwrap();
     status(&store, a, Status::Solved);
@@ -179,6 +192,69 @@ fn kept_figures_stay_those_of_the_events_through_every_kind_of_change() {
     assert_eq!(left, 0, "nothing is kept of a deleted ticket");
 }
 
+#[test]
+fn kept_figures_of_open_tickets_stay_those_of_their_events_through_every_kind_of_change() {
+    let (dir, path, store) = desk();
+    let rules = demo_rules();
+    let a = new_ticket(&store, "carla@shop.example", Priority::Urgent);
+    let b = new_ticket(&store, "hiro@example.com", Priority::High);
+    let c = new_ticket(&store, "olu@example.com", Priority::Normal);
+    let d = new_ticket(&store, "jose@example.com", Priority::Low);
+    assert_exact(&store, dir.path(), &rules, "four open tickets");
+    assert_eq!(kept_rows(&path), 4, "every open ticket is kept");
+    let later = Utc::now() + Duration::days(12);
+    let wanted = request(later - Duration::days(30), later, None);
+    assert!(breaching(&report(&store, &rules, wanted, later)) >= 4.0, "their clocks run out from the kept rows");
+
+    store.add_message(a, MessageKind::Reply, "ana", "We are on it", None).unwrap();
+    store.add_message(b, MessageKind::Note, "ana", "Asked the carrier", None).unwrap();
+    assert_exact(&store, dir.path(), &rules, "a reply and a note on open tickets");
+    store.add_message(a, MessageKind::Customer, "carla@shop.example", "Any news?", None).unwrap();
+    assert_exact(&store, dir.path(), &rules, "the customer waits for a next reply");
+    status(&store, b, Status::Pending);
+    status(&store, c, Status::OnHold);
+    assert_exact(&store, dir.path(), &rules, "waiting on the customer, and on a third party");
+    status(&store, c, Status::Open);
+    assert_exact(&store, dir.path(), &rules, "back to work");
+
+    set(&store, d, TicketChange { priority: Some(Priority::Urgent), ..TicketChange::default() });
+    assert_exact(&store, dir.path(), &rules, "an open ticket's priority changed");
+    let jose = store.ticket(d).unwrap().customer_id;
+    store.update_customer(jose, Some(Tier::Vip), None, "ana").unwrap();
+    assert_eq!(store.report_facts_kept().unwrap().1, 1, "the customer's open ticket is stale");
+    assert_exact(&store, dir.path(), &rules, "an open ticket's customer's tier changed");
+
+    store.snooze_ticket(a, Utc::now() + Duration::days(1), "ana").unwrap();
+    assert_exact(&store, dir.path(), &rules, "an open ticket snoozed");
+    store.undo_last(a, "ana", None).unwrap();
+    assert_exact(&store, dir.path(), &rules, "the snooze undone");
+
+    // Mail onto an open ticket (by its subject tag), and onto a pending one.
+    let importer = frontdesk::mail::Importer::new(&store, &Config::default());
+    for (n, (id, from)) in [(c, "olu@example.com"), (b, "hiro@example.com")].into_iter().enumerate() {
+        let raw = format!(
+            "From: <{from}>\r\nTo: support@desk.example\r\nSubject: Re: [#{id}] Refund\r\n\
+             Message-ID: <open-{n}@example.com>\r\nDate: {}\r\n\r\nStill waiting\r\n",
+            Utc::now().to_rfc2822()
+        );
+        importer.import(raw.as_bytes(), "test").unwrap();
+    }
+    assert_exact(&store, dir.path(), &rules, "mail onto an open and a pending ticket");
+
+    let e = new_ticket(&store, "olu@example.com", Priority::High);
+    store.add_message(e, MessageKind::Customer, "olu@example.com", "Same problem", None).unwrap();
+    assert_exact(&store, dir.path(), &rules, "a second open ticket of one customer");
+    store.merge_tickets(e, c, "ana").unwrap();
+    assert_exact(&store, dir.path(), &rules, "an open ticket merged into another");
+    store.delete_ticket(d, "ana").unwrap();
+    assert_exact(&store, dir.path(), &rules, "an open ticket deleted");
+    let left: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM ticket_report_facts WHERE ticket_id = ?1", [d], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "nothing is kept of a deleted ticket");
+}
+
 fn demo_desk(tickets: usize) -> (tempfile::TempDir, Store, Timestamp) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("demo.db")).unwrap();
@@ -197,19 +273,24 @@ fn a_report_from_kept_figures_is_the_report_from_the_events_on_a_generated_desk(
     report(&store, &rules, request(first, generated, None), generated);
     let (kept, stale) = store.report_facts_kept().unwrap();
     assert!(kept > 1_000 && stale == 0, "the solved and closed tickets are kept: {kept}, {stale} stale");
-    let now = generated + Duration::hours(1);
-    for (since, by) in [
-        (now - Duration::days(30), Some(Dimension::Agent)),
-        (now - Duration::days(90), Some(Dimension::Tag)),
-        (first, Some(Dimension::Tier)),
-        (first, None),
+    let mut breaching_seen = Vec::new();
+    for (now, since, by) in [
+        (generated + Duration::hours(1), generated - Duration::days(30), Some(Dimension::Agent)),
+        (generated + Duration::hours(1), generated - Duration::days(90), Some(Dimension::Tag)),
+        (generated + Duration::hours(1), first, Some(Dimension::Tier)),
+        (generated + Duration::hours(1), first, None),
+        // Open tickets' kept clocks run out meanwhile.
+        (generated + Duration::days(1), generated - Duration::days(30), None),
+        (generated + Duration::days(9), first, Some(Dimension::Priority)),
     ] {
         let ours = report(&store, &rules, request(since, now, by), now);
+        breaching_seen.push(breaching(&ours));
         let theirs = report_from_events(&store, dir.path(), &rules, request(since, now, by), now);
         assert!(ours.desk.figures.iter().any(|r| r.value.is_some_and(|v| v > 0.0)), "something is measured");
         assert_eq!(serde_json::to_value(&ours).unwrap(), serde_json::to_value(&theirs).unwrap(), "{by:?}");
         assert_eq!(ours, theirs, "{by:?}: the same tickets behind every figure");
     }
+    assert!(breaching_seen.last() > breaching_seen.first(), "more clocks past due later: {breaching_seen:?}");
 }
 
 #[test]
