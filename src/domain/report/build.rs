@@ -86,8 +86,8 @@ struct Pair {
 }
 
 impl Pair {
-    fn new(keep_ids: bool) -> Pair {
-        Pair { current: Tally::new(keep_ids), previous: Tally::new(keep_ids) }
+    fn new(with_ids: bool) -> Pair {
+        Pair { current: Tally::new(with_ids), previous: Tally::new(with_ids) }
     }
 
     fn pick(&mut self, current: bool) -> &mut Tally {
@@ -110,7 +110,7 @@ pub struct Builder<'a> {
     /// The zone the heat map's hours are read in.
     heat_zone: Zone,
     /// Whether each figure keeps the ticket numbers behind it ([`Row::behind`]).
-    keep_ids: bool,
+    with_ids: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -125,13 +125,13 @@ impl<'a> Builder<'a> {
         let series = vec![Tally::new(true); starts.len()];
         let (heat, heat_zone) = (HeatMap::new(request.zone), request.zone);
         let desk = Pair::new(true);
-        Builder { request, rules, desk, groups: BTreeMap::new(), starts, series, heat, heat_zone, keep_ids: true }
+        Builder { request, rules, desk, groups: BTreeMap::new(), starts, series, heat, heat_zone, with_ids: true }
     }
 
     /// Count without keeping the ticket numbers behind each figure (every [`Row::behind`] empty):
     /// the same figures, in memory that does not grow with every ticket counted.
     pub fn without_ticket_numbers(mut self) -> Builder<'a> {
-        self.keep_ids = false;
+        self.with_ids = false;
         self.desk = Pair::new(false);
         self.series = vec![Tally::new(false); self.starts.len()];
         self.groups.clear();
@@ -171,8 +171,8 @@ impl<'a> Builder<'a> {
         f(self.desk.pick(current));
         if let Some(by) = self.request.by {
             for key in by.keys(groups) {
-                let keep_ids = self.keep_ids;
-                f(self.groups.entry(key).or_insert_with(|| Pair::new(keep_ids)).pick(current));
+                let with_ids = self.with_ids;
+                f(self.groups.entry(key).or_insert_with(|| Pair::new(with_ids)).pick(current));
             }
         }
         if when == When::Current {
@@ -264,19 +264,19 @@ impl<'a> Builder<'a> {
     ) {
         let ends = [Some(self.request.period.until), self.previous().map(|p| p.until)];
         let keys = self.request.by.map(|by| by.keys(groups)).unwrap_or_default();
-        let keep_ids = self.keep_ids;
+        let with_ids = self.with_ids;
         for (i, end) in ends.into_iter().enumerate() {
             let Some(age) = end.and_then(|end| backlog_age(timeline, end)) else { continue };
             self.desk.pick(i == 0).add_backlog(id, age);
             for key in &keys {
-                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(keep_ids)).pick(i == 0).add_backlog(id, age);
+                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(with_ids)).pick(i == 0).add_backlog(id, age);
             }
         }
         for kind in breaching {
             let k = kind_index(*kind);
             self.desk.current.breaching_now[k].push(id);
             for key in &keys {
-                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(keep_ids)).current.breaching_now[k].push(id);
+                self.groups.entry(key.clone()).or_insert_with(|| Pair::new(with_ids)).current.breaching_now[k].push(id);
             }
         }
     }

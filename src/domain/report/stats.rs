@@ -9,9 +9,9 @@ pub struct Samples {
 }
 
 impl Samples {
-    /// No samples yet; the tickets' numbers kept beside them only with `keep_ids`.
-    pub fn new(keep_ids: bool) -> Samples {
-        Samples { seconds: Vec::new(), ids: keep_ids.then(Vec::new) }
+    /// No samples yet; the tickets' numbers kept beside them only with `with_ids`.
+    pub fn new(with_ids: bool) -> Samples {
+        Samples { seconds: Vec::new(), ids: with_ids.then(Vec::new) }
     }
 
     /// Sort the seconds in place when no ticket numbers are paired with them: [`spread`] then
@@ -101,8 +101,8 @@ pub fn spread(samples: &Samples) -> Spread {
 mod tests {
     use super::*;
 
-    fn samples(pairs: impl IntoIterator<Item = (i64, i64)>, keep_ids: bool) -> Samples {
-        let mut s = Samples::new(keep_ids);
+    fn samples(pairs: impl IntoIterator<Item = (i64, i64)>, with_ids: bool) -> Samples {
+        let mut s = Samples::new(with_ids);
         for (seconds, id) in pairs {
             s.push(seconds, id);
         }

@@ -26,8 +26,8 @@ pub struct Counted {
 }
 
 impl Counted {
-    pub fn new(keep_ids: bool) -> Counted {
-        Counted { n: 0, last: None, ids: keep_ids.then(Vec::new) }
+    pub fn new(with_ids: bool) -> Counted {
+        Counted { n: 0, last: None, ids: with_ids.then(Vec::new) }
     }
 
     pub fn push(&mut self, id: i64) {
@@ -96,10 +96,10 @@ pub struct Value {
 }
 
 impl Tally {
-    /// Nothing counted yet; ticket numbers kept only with `keep_ids`.
-    pub fn new(keep_ids: bool) -> Tally {
-        let c = || Counted::new(keep_ids);
-        let s = || Samples::new(keep_ids);
+    /// Nothing counted yet; ticket numbers kept only with `with_ids`.
+    pub fn new(with_ids: bool) -> Tally {
+        let c = || Counted::new(with_ids);
+        let s = || Samples::new(with_ids);
         Tally {
             new: c(),
             solved: c(),
