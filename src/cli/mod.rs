@@ -311,7 +311,9 @@ fn run_command(
             rules::test(&open_store(paths, demo)?, config, &mail, out)
         }
         // Like `serve`, the timed rules run as whoever cron runs them as.
-        Command::Rules(rules::RulesCommand::Run) => rules::run(&open_store(paths, demo)?, config, paths, out),
+        Command::Rules(rules::RulesCommand::Run { json }) => {
+            rules::run(&open_store(paths, demo)?, config, paths, json, out)
+        }
         Command::Migrate(args) => migrate::run(&args, &paths.db, config, out),
     }
 }
