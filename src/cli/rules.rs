@@ -6,6 +6,7 @@ use super::output::{write_json, TicketJson};
 use super::CliError;
 use crate::config::{Config, Paths};
 use crate::domain::rules::{Facts, Trigger, Verdict};
+use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
 use crate::domain::{Channel, Priority, Status, Tier};
 use crate::mail::rules::{Fired, MailFacts, Rules};
@@ -32,9 +33,9 @@ pub enum RulesCommand {
     },
 }
 
-/// `rules run --json`: one rule fired on one ticket.
+/// `rules run --json` and `serve --once --json`: one rule fired on one ticket.
 #[derive(Debug, Serialize)]
-struct FiredJson {
+pub struct FiredJson {
     rule: String,
     actions: Vec<String>,
     left_out: Option<String>,
@@ -124,19 +125,24 @@ pub fn test(store: &Store, config: &Config, mail: &std::path::Path, out: &mut dy
     Ok(())
 }
 
+/// The rules fired, each with its ticket as the rules left it.
+pub fn fired_json(store: &Store, policies: &Policies, fired: Vec<Fired>) -> Result<Vec<FiredJson>, CliError> {
+    let mut shown = Vec::with_capacity(fired.len());
+    for f in fired {
+        let ticket = super::ticket_json::ticket(store, policies, &store.ticket(f.ticket)?)?;
+        let Fired { rule, actions, left_out, changed_status, .. } = f;
+        shown.push(FiredJson { rule, actions, left_out, changed_status, ticket });
+    }
+    Ok(shown)
+}
+
 pub fn run(store: &Store, config: &Config, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     config.rule_set.checked().map_err(CliError::Refused)?;
     let rules = Rules::new(config, &paths.data_dir);
     let policies = config.sla_policies();
     let fired = crate::serve::rules::run_timed(store, &rules, &policies, chrono::Utc::now())?;
     if json {
-        let mut shown = Vec::with_capacity(fired.len());
-        for f in fired {
-            let ticket = super::ticket_json::ticket(store, &policies, &store.ticket(f.ticket)?)?;
-            let Fired { rule, actions, left_out, changed_status, .. } = f;
-            shown.push(FiredJson { rule, actions, left_out, changed_status, ticket });
-        }
-        return write_json(out, &shown);
+        return write_json(out, &fired_json(store, &policies, fired)?);
     }
     if fired.is_empty() {
         writeln!(out, "no timed rule is due")?;

@@ -219,6 +219,26 @@ fn serve_mails_the_acknowledgement_and_escalates_in_its_round() {
 }
 
 #[test]
+fn serve_once_json_lists_the_timed_rules_its_round_fired() {
+    let server = SmtpServer::start();
+    let desk = shop(server.port);
+    let run = desk
+        .run(&["import", "-"], &mail("Carla <carla@vip.example>", "care@desk.example", "Refund", "c4@vip.example", 55));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["failed"].as_u64()), (Some(1), Some(0)), "the acknowledgement");
+    let fired = round["rules_fired"].as_array().unwrap();
+    assert_eq!(fired.len(), 1, "{round}");
+    assert_eq!(fired[0]["rule"], "escalate at 80%");
+    assert_eq!(fired[0]["ticket"]["id"], 1);
+    assert_eq!(fired[0]["ticket"]["priority"], ticket(&desk, 1)["priority"]);
+    assert_eq!(fired[0]["ticket"]["priority"], "urgent");
+    assert_eq!(server.received().len(), 1);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["rules_fired"].as_array().map(Vec::len)), (Some(0), Some(0)));
+}
+
+#[test]
 fn a_rule_never_fires_on_its_own_change() {
     let desk = Desk::with_config(
         "[[rules]]\nname = \"keep it open\"\nwhen = \"status_change\"\n\
