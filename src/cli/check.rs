@@ -126,8 +126,24 @@ pub fn init_json(
 }
 
 /// Copy the database to `to`, consistently, while other agents keep working.
-pub fn backup(store: &Store, to: &Path, out: &mut dyn Write) -> Result<(), CliError> {
-    store.backup_to(to)?;
+/// `backup --json`: the copy made and what it holds.
+#[derive(serde::Serialize)]
+struct BackupJson {
+    path: String,
+    bytes: u64,
+    tickets: i64,
+    schema: i64,
+}
+
+pub fn backup(store: &Store, to: &Path, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let made = store.backup_to(to)?;
+    if json {
+        let path = std::path::absolute(to).unwrap_or_else(|_| to.to_path_buf()).display().to_string();
+        return super::output::write_json(
+            out,
+            &BackupJson { path, bytes: made.bytes, tickets: made.tickets, schema: made.schema },
+        );
+    }
     writeln!(out, "backed up {} to {}", store.path().display(), to.display())?;
     Ok(())
 }

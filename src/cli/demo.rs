@@ -1,13 +1,15 @@
 //! `frontdesk demo` and the demo database behind `--demo`.
 
 use super::identity::{acting_agent, os_login, require_admin};
+use super::output::write_json;
 use super::CliError;
 use crate::config::Paths;
-use crate::demo::{generate, DemoOptions, DEMO_SEED, DEMO_TICKETS, DESK_CONFIG, DESK_MACROS};
+use crate::demo::{generate, DemoOptions, DemoSummary, DEMO_SEED, DEMO_TICKETS, DESK_CONFIG, DESK_MACROS};
 use crate::domain::Role;
 use crate::store::Store;
 use chrono::Utc;
 use clap::Args;
+use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -19,13 +21,33 @@ pub struct DemoArgs {
     /// The random seed: the same seed gives the same desk.
     #[arg(long, default_value_t = DEMO_SEED)]
     seed: u64,
+    /// Print the database and what was generated in it, as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `demo --json`: the database filled and what this run generated in it.
+#[derive(Debug, Serialize)]
+struct DemoJson {
+    db: String,
+    tickets: usize,
+    customers: usize,
+    organizations: usize,
+    messages: usize,
+    agents: usize,
+    seed: u64,
 }
 
 /// `frontdesk demo`: fill the database (admins only) with generated tickets.
 pub fn run(store: &Store, args: &DemoArgs, as_login: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
     let agent = acting_agent(store, as_login)?;
     require_admin(&agent, "fill the desk with demo data")?;
-    fill(store, args.tickets, args.seed, &agent.login)?;
+    let made = fill(store, args.tickets, args.seed, &agent.login)?;
+    if args.json {
+        let DemoSummary { tickets, customers, organizations, messages, agents } = made;
+        let db = store.path().display().to_string();
+        return write_json(out, &DemoJson { db, tickets, customers, organizations, messages, agents, seed: args.seed });
+    }
     writeln!(out, "filled {} with {} demo tickets (seed {})", store.path().display(), args.tickets, args.seed)?;
     Ok(())
 }
@@ -40,7 +62,7 @@ pub fn fill_first_demo(store: &Store) -> Result<(), CliError> {
     Ok(())
 }
 
-fn fill(store: &Store, tickets: usize, seed: u64, login: &str) -> Result<(), CliError> {
+fn fill(store: &Store, tickets: usize, seed: u64, login: &str) -> Result<DemoSummary, CliError> {
     let options = DemoOptions { tickets, seed, now: Utc::now(), agents: vec![login.to_string()] };
     let show_progress = std::io::stderr().is_terminal();
     let mut progress = |done: usize| {
@@ -52,8 +74,7 @@ fn fill(store: &Store, tickets: usize, seed: u64, login: &str) -> Result<(), Cli
     if show_progress {
         eprintln!();
     }
-    result?;
-    Ok(())
+    Ok(result?)
 }
 
 /// The demo's own config, on first use: `config.toml` and its canned replies in `macros/`, where

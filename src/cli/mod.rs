@@ -88,7 +88,12 @@ pub enum Command {
         json: bool,
     },
     /// Copy the database to PATH, consistently, while others keep working.
-    Backup { path: PathBuf },
+    Backup {
+        path: PathBuf,
+        /// Print the copy's path, size, tickets and schema version, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Fill the database with realistic generated data.
     Demo(demo::DemoArgs),
     /// Create, list, show, answer and change tickets.
@@ -242,10 +247,10 @@ fn run_command(
             }
             check::check(&store, config, out)
         }
-        Command::Backup { path } => {
+        Command::Backup { path, json } => {
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
-            check::backup(&store, &path, out)
+            check::backup(&store, &path, json, out)
         }
         Command::Demo(args) => demo::run(&open_store(paths, false)?, &args, as_login, out),
         Command::Ticket(cmd) => {
@@ -311,7 +316,9 @@ fn run_command(
             rules::test(&open_store(paths, demo)?, config, &mail, out)
         }
         // Like `serve`, the timed rules run as whoever cron runs them as.
-        Command::Rules(rules::RulesCommand::Run) => rules::run(&open_store(paths, demo)?, config, paths, out),
+        Command::Rules(rules::RulesCommand::Run { json }) => {
+            rules::run(&open_store(paths, demo)?, config, paths, json, out)
+        }
         Command::Migrate(args) => migrate::run(&args, &paths.db, config, out),
     }
 }

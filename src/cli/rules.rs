@@ -2,14 +2,17 @@
 //! checked; which would fire for a mail as a new ticket, and why the others would not; the timed
 //! ones run now (as a round of `serve` does).
 
+use super::output::{write_json, TicketJson};
 use super::CliError;
 use crate::config::{Config, Paths};
 use crate::domain::rules::{Facts, Trigger, Verdict};
+use crate::domain::sla::Policies;
 use crate::domain::text::for_display_line;
 use crate::domain::{Channel, Priority, Status, Tier};
-use crate::mail::rules::{MailFacts, Rules};
+use crate::mail::rules::{Fired, MailFacts, Rules};
 use crate::store::Store;
 use clap::Subcommand;
+use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -23,7 +26,21 @@ pub enum RulesCommand {
         mail: PathBuf,
     },
     /// Run the timed rules (clock, breach, no_answer) now, as each round of `serve` does.
-    Run,
+    Run {
+        /// Print each rule fired, what it did and the ticket as the rules left it, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `rules run --json` and `serve --once --json`: one rule fired on one ticket.
+#[derive(Debug, Serialize)]
+pub struct FiredJson {
+    rule: String,
+    actions: Vec<String>,
+    left_out: Option<String>,
+    changed_status: bool,
+    ticket: TicketJson,
 }
 
 pub fn check(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
@@ -108,10 +125,25 @@ pub fn test(store: &Store, config: &Config, mail: &std::path::Path, out: &mut dy
     Ok(())
 }
 
-pub fn run(store: &Store, config: &Config, paths: &Paths, out: &mut dyn Write) -> Result<(), CliError> {
+/// The rules fired, each with its ticket as the rules left it.
+pub fn fired_json(store: &Store, policies: &Policies, fired: Vec<Fired>) -> Result<Vec<FiredJson>, CliError> {
+    let mut shown = Vec::with_capacity(fired.len());
+    for f in fired {
+        let ticket = super::ticket_json::ticket(store, policies, &store.ticket(f.ticket)?)?;
+        let Fired { rule, actions, left_out, changed_status, .. } = f;
+        shown.push(FiredJson { rule, actions, left_out, changed_status, ticket });
+    }
+    Ok(shown)
+}
+
+pub fn run(store: &Store, config: &Config, paths: &Paths, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     config.rule_set.checked().map_err(CliError::Refused)?;
     let rules = Rules::new(config, &paths.data_dir);
-    let fired = crate::serve::rules::run_timed(store, &rules, &config.sla_policies(), chrono::Utc::now())?;
+    let policies = config.sla_policies();
+    let fired = crate::serve::rules::run_timed(store, &rules, &policies, chrono::Utc::now())?;
+    if json {
+        return write_json(out, &fired_json(store, &policies, fired)?);
+    }
     if fired.is_empty() {
         writeln!(out, "no timed rule is due")?;
     }

@@ -1,10 +1,12 @@
 //! `frontdesk serve [--once]`: the desk service in the foreground (for systemd), or one round (for cron).
 
+use super::output::write_json;
 use super::CliError;
 use crate::config::{Config, Paths};
 use crate::serve::{self, DeskLock, Round, Signals};
 use crate::store::Store;
 use clap::Args;
+use serde::Serialize;
 use std::io::Write;
 
 #[derive(Debug, Args)]
@@ -12,6 +14,29 @@ pub struct ServeArgs {
     /// Do one round (deliver, survey, read mailboxes) and exit: for cron.
     #[arg(long)]
     pub once: bool,
+    /// With --once: print what the round did, as JSON.
+    #[arg(long, requires = "once")]
+    pub json: bool,
+}
+
+/// `serve --once --json`: what the round did.
+#[derive(Debug, Serialize)]
+struct RoundJson {
+    mailboxes: Vec<MailboxJson>,
+    read: usize,
+    mailed: usize,
+    failed: usize,
+    surveys: usize,
+    snoozes_ended: i64,
+    rules_fired: Vec<super::rules::FiredJson>,
+    more: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct MailboxJson {
+    name: String,
+    read: usize,
+    error: Option<String>,
 }
 
 pub fn run(
@@ -52,9 +77,24 @@ pub fn run(
     tracing::info!("the desk service stopped");
     let report = result?;
     stopped?;
-    match args.once {
-        true => writeln!(out, "{}", report.describe())?,
-        false => writeln!(out, "stopped")?,
+    match (args.once, args.json) {
+        (true, true) => {
+            let shown = RoundJson {
+                mailboxes: (report.mailboxes.iter())
+                    .map(|m| MailboxJson { name: m.name.clone(), read: m.read, error: m.error.clone() })
+                    .collect(),
+                read: report.read,
+                mailed: report.mailed,
+                failed: report.failed,
+                surveys: report.surveys,
+                snoozes_ended: report.snoozes_ended,
+                rules_fired: super::rules::fired_json(store, &config.sla_policies(), report.rules_fired)?,
+                more: report.more,
+            };
+            write_json(out, &shown)?;
+        }
+        (true, false) => writeln!(out, "{}", report.describe())?,
+        (false, _) => writeln!(out, "stopped")?,
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ mod watchers;
 
 pub use imap::ImapMailbox;
 pub use lock::{host_name, lock_path, DeskLock, LockError};
-pub use round::{Round, RoundReport};
+pub use round::{MailboxRead, Round, RoundReport};
 pub use signals::{Signals, Waker};
 pub use watchers::Watchers;
 

@@ -31,11 +31,21 @@ pub struct RoundReport {
     pub failed: usize,
     pub surveys: usize,
     pub read: usize,
+    /// Each inbound mailbox read this round, in the config's order.
+    pub mailboxes: Vec<MailboxRead>,
     pub snoozes_ended: i64,
     /// Timed rules that fired (each once per ticket).
-    pub rules_fired: usize,
+    pub rules_fired: Vec<crate::mail::rules::Fired>,
     /// The round stopped early (a signal, or a full batch): the next one starts at once.
     pub more: bool,
+}
+
+/// One mailbox's part of a round: the mails it read, or why it was not read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailboxRead {
+    pub name: String,
+    pub read: usize,
+    pub error: Option<String>,
 }
 
 impl RoundReport {
@@ -48,7 +58,7 @@ impl RoundReport {
             count(self.surveys as i64, "survey", "surveys"),
             count(self.read as i64, "mail", "mails"),
             count(self.snoozes_ended, "snooze", "snoozes"),
-            count(self.rules_fired as i64, "timed rule", "timed rules"),
+            count(self.rules_fired.len() as i64, "timed rule", "timed rules"),
         )
     }
 }
@@ -74,15 +84,20 @@ impl<'a> Round<'a> {
         store.service_heartbeat(self.pid)?;
         let mut report = RoundReport::default();
         for mailbox in &mut self.inbound {
+            let name = mailbox.name().to_string();
             match mailbox.poll_once(store) {
-                Ok(n) => report.read += n,
+                Ok(read) => {
+                    report.read += read;
+                    report.mailboxes.push(MailboxRead { name, read, error: None });
+                }
                 Err(error) => {
-                    tracing::warn!(mailbox = mailbox.name(), error = %for_display_line(&error), "mailbox not read")
+                    tracing::warn!(mailbox = %name, error = %for_display_line(&error), "mailbox not read");
+                    report.mailboxes.push(MailboxRead { name, read: 0, error: Some(error) });
                 }
             }
         }
         // Before the outbox, so a canned reply a rule sends goes out in the same round.
-        report.rules_fired = crate::serve::rules::run_timed(store, &self.rules, &self.policies, Utc::now())?.len();
+        report.rules_fired = crate::serve::rules::run_timed(store, &self.rules, &self.policies, Utc::now())?;
         if let Some(outbound) = &self.outbound {
             deliver_due(store, outbound, &mut report, &stop)?;
             if self.surveys && !stop() {

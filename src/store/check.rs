@@ -4,6 +4,27 @@
 use super::{Result, Store, StoreError};
 use std::path::Path;
 
+/// What a backup holds, read back from the copy itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub bytes: u64,
+    pub tickets: i64,
+    /// Its schema version (SQLite's `user_version`).
+    pub schema: i64,
+}
+
+impl Backup {
+    fn of(path: &Path) -> Result<Backup> {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| StoreError::Invalid(format!("cannot read the backup {}: {e}", path.display())))?
+            .len();
+        let copy = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let tickets = copy.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
+        let schema = copy.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(Backup { bytes, tickets, schema })
+    }
+}
+
 /// Each invariant: what is wrong, and a query counting the rows that break it.
 const INVARIANTS: &[(&str, &str)] = &[
     ("messages without a ticket", "SELECT count(*) FROM messages WHERE ticket_id NOT IN (SELECT id FROM tickets)"),
@@ -92,15 +113,17 @@ impl Store {
         Ok(problems)
     }
 
-    /// Write a consistent copy of the database to `to` (a new file), while others keep working.
-    pub fn backup_to(&self, to: &Path) -> Result<()> {
+    /// Write a consistent copy of the database to `to` (a new file), while others keep working;
+    /// what the copy holds is read back from it.
+    pub fn backup_to(&self, to: &Path) -> Result<Backup> {
         if to.exists() {
             return Err(StoreError::Invalid(format!("{} already exists; give a new file", to.display())));
         }
         let target = to.to_str().ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", to.display())))?;
         // VACUUM INTO reads in one transaction: a snapshot, and writers are not blocked under WAL.
         self.conn.execute("VACUUM INTO ?1", [target])?;
-        super::file::owner_only(to)
+        super::file::owner_only(to)?;
+        Backup::of(to)
     }
 }
 

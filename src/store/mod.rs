@@ -52,6 +52,7 @@ mod waiting;
 mod wal;
 
 pub use bulk_change::ChangeOutcomes;
+pub use check::Backup;
 pub use counts::CountDrift;
 pub use customer_import::{CustomerLine, LinePlan};
 pub use due::DUE_BATCH;

@@ -108,3 +108,21 @@ fn the_demo_desk_has_clocks_breaches_and_the_demo_canned_replies() {
     let body = messages.last().unwrap()["body"].as_str().unwrap();
     assert!(body.starts_with(&format!("Hi {first_name},")), "{body}");
 }
+
+#[test]
+fn demo_json_prints_what_it_generated_as_the_desk_then_lists_it() {
+    let desk = Desk::with_admin();
+    let made = desk.json(&["demo", "--tickets", "12", "--seed", "5", "--json"]);
+    assert_eq!(made["db"], desk.db.to_str().unwrap());
+    assert_eq!((made["tickets"].as_u64(), made["seed"].as_u64()), (Some(12), Some(5)));
+    let count = |args: &[&str]| desk.json(args).as_array().unwrap().len() as u64;
+    assert_eq!(made["tickets"], count(&["ticket", "list", "--view", "all", "--limit", "1000", "--json"]));
+    assert_eq!(made["customers"], count(&["customer", "list", "--json"]));
+    assert_eq!(made["organizations"], count(&["org", "list", "--json"]));
+    assert_eq!(made["agents"], count(&["agent", "list", "--json"]), "ana, the admin who ran it, is one of them");
+    let messages: usize = (1..=12)
+        .map(|id| desk.json(&["ticket", "show", &id.to_string(), "--json"])["messages"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(made["messages"], messages as u64);
+    assert!(made["customers"].as_u64().unwrap() >= 1);
+}

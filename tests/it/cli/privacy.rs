@@ -64,6 +64,34 @@ fn an_export_holds_the_profile_tickets_messages_attachments_ratings_surveys_and_
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
+#[test]
+fn export_json_names_the_files_written_and_counts_what_is_in_them() {
+    let desk = desk_with_zebedee();
+    let file = desk.path("zebedee.json");
+    let said = desk.json(&["customer", "export", "1", "--output", file.to_str().unwrap(), "--json"]);
+    let folder = desk.path("zebedee.json.attachments");
+    let same = |printed: &Value, path: &std::path::Path| {
+        let printed = std::path::PathBuf::from(printed.as_str().unwrap());
+        assert_eq!(printed.canonicalize().unwrap(), path.canonicalize().unwrap());
+    };
+    same(&said["file"], &file);
+    same(&said["attachments_folder"], &folder);
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(said["tickets"], export["tickets"].as_array().unwrap().len() as u64);
+    assert_eq!(said["attachments"], export["attachments"].as_array().unwrap().len() as u64);
+    assert_eq!(said["attachments"], std::fs::read_dir(&folder).unwrap().count() as u64);
+    assert_eq!((said["tickets"].as_u64(), said["attachments"].as_u64()), (Some(1), Some(1)));
+
+    // Hiro has no attachment: no folder, and null for it.
+    let hiro = desk.path("hiro.json");
+    let said = desk.json(&["customer", "export", "2", "--output", hiro.to_str().unwrap(), "--json"]);
+    assert!(said["attachments_folder"].is_null(), "{said}");
+    assert!(!desk.path("hiro.json.attachments").exists());
+    assert_eq!((said["tickets"].as_u64(), said["attachments"].as_u64()), (Some(1), Some(0)));
+    let again = desk.run(&["customer", "export", "2", "--output", hiro.to_str().unwrap(), "--json"], "");
+    assert_eq!((again.code, again.stdout.as_str()), (1, ""), "a refused export prints no JSON");
+}
+
 /// Every figure of the report, without the time it was made at.
 fn report(desk: &Desk) -> Value {
     let mut report = desk.json(&["report", "--json"]);

@@ -166,6 +166,38 @@ fn a_shops_five_rules_run_on_imported_mail_and_the_clock_rule_on_rules_run() {
 }
 
 #[test]
+fn rules_run_json_prints_each_rule_fired_and_the_ticket_as_it_left_it() {
+    let desk = shop(dead_port());
+    for (id, minutes) in [("j1@vip.example", 55), ("j2@vip.example", 5)] {
+        let run =
+            desk.run(&["import", "-"], &mail("Carla <carla@vip.example>", "care@desk.example", "Refund", id, minutes));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let fired = desk.json(&["rules", "run", "--json"]);
+    let fired = fired.as_array().unwrap();
+    assert_eq!(fired.len(), 1, "only #1 is at 80% of its first response: {fired:?}");
+    let f = &fired[0];
+    assert_eq!(f["rule"], "escalate at 80%");
+    let shown = ticket(&desk, 1);
+    let note = shown["messages"].as_array().unwrap().iter().find(|m| m["kind"] == "note").unwrap();
+    assert_eq!(note["author"], "rule:escalate at 80%");
+    let actions: Vec<&str> = f["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["priority urgent", "tags +escalated", "note"], "as the text says them");
+    assert!(f["left_out"].is_null());
+    assert_eq!(f["changed_status"], false);
+    let t = &f["ticket"];
+    assert_eq!(t["id"], 1);
+    for field in ["priority", "status", "tags", "assignee", "subject", "updated_at"] {
+        assert_eq!(t[field], shown[field], "{field}");
+    }
+    assert_eq!(t["priority"], "urgent");
+    let listed = desk.json(&["ticket", "list", "--json"]);
+    let listed = listed.as_array().unwrap().iter().find(|l| l["id"] == 1).unwrap().clone();
+    assert_eq!(t, &listed, "in the shape of ticket list --json");
+    assert_eq!(desk.json(&["rules", "run", "--json"]), serde_json::json!([]), "nothing is due now");
+}
+
+#[test]
 fn serve_mails_the_acknowledgement_and_escalates_in_its_round() {
     let server = SmtpServer::start();
     let desk = shop(server.port);
@@ -184,6 +216,26 @@ fn serve_mails_the_acknowledgement_and_escalates_in_its_round() {
     assert_eq!((t["priority"].as_str(), tags(&t)), (Some("urgent"), vec!["care", "escalated"]));
     let out = desk.ok(&["serve", "--once"]);
     assert!(out.contains("0 replies mailed") && out.contains("0 timed rules fired"), "{out}");
+}
+
+#[test]
+fn serve_once_json_lists_the_timed_rules_its_round_fired() {
+    let server = SmtpServer::start();
+    let desk = shop(server.port);
+    let run = desk
+        .run(&["import", "-"], &mail("Carla <carla@vip.example>", "care@desk.example", "Refund", "c4@vip.example", 55));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["failed"].as_u64()), (Some(1), Some(0)), "the acknowledgement");
+    let fired = round["rules_fired"].as_array().unwrap();
+    assert_eq!(fired.len(), 1, "{round}");
+    assert_eq!(fired[0]["rule"], "escalate at 80%");
+    assert_eq!(fired[0]["ticket"]["id"], 1);
+    assert_eq!(fired[0]["ticket"]["priority"], ticket(&desk, 1)["priority"]);
+    assert_eq!(fired[0]["ticket"]["priority"], "urgent");
+    assert_eq!(server.received().len(), 1);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["rules_fired"].as_array().map(Vec::len)), (Some(0), Some(0)));
 }
 
 #[test]

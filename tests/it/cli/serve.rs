@@ -96,6 +96,41 @@ fn serve_once_delivers_the_waiting_outbox_to_the_relay() {
 }
 
 #[test]
+fn serve_once_json_prints_the_round_per_mailbox_and_per_reply() {
+    let inbound = format!(
+        "[[mail.inbound]]\nname = \"support\"\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n\
+         username = \"support@desk.example\"\npassword_command = \"echo secret\"\n",
+        dead_port()
+    );
+    let desk = desk_with_a_failed_reply();
+    std::fs::write(desk.config.as_ref().unwrap(), format!("{}{inbound}", smtp_config(dead_port(), ""))).unwrap();
+    make_due(&desk);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["failed"].as_u64()), (Some(0), Some(1)), "{round}");
+    assert_eq!(outbox(&desk)[0]["attempts"], 2, "the failure counted is the outbox's");
+    let mailboxes = round["mailboxes"].as_array().unwrap();
+    assert_eq!(mailboxes.len(), 1, "{round}");
+    assert_eq!((mailboxes[0]["name"].as_str(), mailboxes[0]["read"].as_u64()), (Some("support"), Some(0)));
+    assert!(mailboxes[0]["error"].as_str().is_some_and(|e| !e.is_empty()), "{round}");
+    assert_eq!(round["read"], 0);
+    assert_eq!(round["rules_fired"], serde_json::json!([]));
+    assert_eq!((round["surveys"].as_u64(), round["snoozes_ended"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(round["more"], false);
+
+    let server = SmtpServer::start();
+    point_relay_at(&desk, server.port);
+    make_due(&desk);
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!((round["mailed"].as_u64(), round["failed"].as_u64()), (Some(1), Some(0)), "{round}");
+    assert_eq!(round["mailboxes"], serde_json::json!([]), "the config now names no mailbox");
+    assert_eq!(server.received().len(), 1);
+    assert!(outbox(&desk).is_empty());
+
+    let run = desk.run(&["serve", "--json"], "");
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""), "--json needs --once: {}", run.stderr);
+}
+
+#[test]
 fn mail_not_due_yet_is_left_for_its_next_try() {
     let desk = desk_with_a_failed_reply();
     let server = SmtpServer::start();

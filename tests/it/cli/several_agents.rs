@@ -123,6 +123,24 @@ fn backup_makes_a_private_consistent_copy_that_opens_as_a_desk() {
 }
 
 #[test]
+fn backup_json_prints_the_copy_as_it_was_written() {
+    let desk = desk();
+    let copy = desk.dir.path().join("copy.db");
+    let made = desk.by("bob").json(&["backup", copy.to_str().unwrap(), "--json"]);
+    assert_eq!(made["path"], copy.to_str().unwrap());
+    assert_eq!(made["bytes"], std::fs::metadata(&copy).unwrap().len());
+    let listed = desk.by("bob").on(&copy).json(&["ticket", "list", "--view", "all", "--json"]);
+    assert_eq!(made["tickets"], listed.as_array().unwrap().len() as u64);
+    assert!(made["tickets"].as_u64().unwrap() >= 1);
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let schema: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(made["schema"], schema);
+    assert!(schema > 0);
+    let again = desk.by("bob").run(&["backup", copy.to_str().unwrap(), "--json"]);
+    assert_eq!((again.code, again.stdout.as_str()), (1, ""), "a backup refused prints no JSON");
+}
+
+#[test]
 fn admin_actions_are_refused_to_agents_with_a_clear_sentence() {
     let desk = desk();
     for args in [&["agent", "add", "mei"][..], &["ticket", "delete", "1", "--yes"], &["demo", "--tickets", "1"]] {

@@ -117,6 +117,25 @@ fn attachments_are_listed_and_saved() {
 }
 
 #[test]
+fn attachment_save_json_prints_the_file_and_the_attachment_as_ticket_show_does() {
+    let desk = Desk::with_config("");
+    desk.ok(&["import", &fixture("django-helpdesk/pgp.eml")]);
+    let target = desk.path("sig.asc");
+    let saved = desk.json(&["attachment", "save", "1", target.to_str().unwrap(), "--json"]);
+    assert_eq!(saved["file"], target.to_str().unwrap());
+    assert_eq!(saved["bytes"], std::fs::metadata(&target).unwrap().len());
+    assert_eq!(saved["replaced"], false);
+    let shown = desk.json(&["ticket", "show", "1", "--json"]);
+    assert_eq!(saved["message"], shown["messages"][0]["id"]);
+    assert_eq!(saved["attachment"], shown["messages"][0]["attachments"][0]);
+    assert_eq!(saved["bytes"], saved["attachment"]["size"]);
+    let refused = desk.run(&["attachment", "save", "1", target.to_str().unwrap(), "--json"], "");
+    assert_eq!((refused.code, refused.stdout.as_str()), (1, ""), "{}", refused.stderr);
+    let again = desk.json(&["attachment", "save", "1", target.to_str().unwrap(), "--force", "--json"]);
+    assert_eq!(again["replaced"], true);
+}
+
+#[test]
 fn a_reply_lands_in_the_maildir_outbox_when_configured() {
     let desk = Desk::with_config("[mail]\naddress = \"support@desk.example\"\nname = \"Desk\"\n[mail.outbound]\nvia = \"maildir\"\nmaildir = \"out\"\n");
     desk.run(&["import", "-"], CUSTOMER_MAIL);

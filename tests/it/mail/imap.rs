@@ -195,6 +195,69 @@ fn dovecot_a_wrong_password_is_one_error_and_no_loop() {
 }
 
 #[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_mailbox_check_json_prints_each_mail_imported_as_the_desk_then_shows_it() {
+    let mut dovecot = Dovecot::start();
+    dovecot.deliver(&mail(0));
+    dovecot.deliver(&mail(0)); // the same Message-ID again: a duplicate
+    dovecot.deliver(&mail(1));
+    let desk = Desk::with_config(&dovecot.config_toml("support", ""));
+    let check = desk.json(&["mailbox", "check", "support", "--json"]);
+    assert_eq!((check["mailbox"].as_str(), check["started_over"].as_bool()), (Some("support"), Some(false)));
+    assert!(check["uidvalidity"].as_u64().is_some_and(|v| v > 0), "{check}");
+    let results = check["results"].as_array().unwrap();
+    let sources: Vec<&str> = results.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["imap:support/1", "imap:support/2", "imap:support/3"]);
+    let outcomes: Vec<&str> = results.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["created", "duplicate", "created"]);
+    assert_eq!(results[1]["ticket"], results[0]["ticket"], "the duplicate names the ticket it already is");
+    for r in [&results[0], &results[2]] {
+        let shown = desk.json(&["ticket", "show", &r["ticket"].to_string(), "--json"]);
+        assert_eq!(shown["messages"][0]["id"], r["message"], "{r}");
+        assert_eq!(shown["messages"].as_array().unwrap().len(), 1);
+    }
+    let summary = &check["summary"];
+    assert_eq!((summary["mails"].as_u64(), summary["created"].as_u64()), (Some(3), Some(2)), "{summary}");
+    assert_eq!(summary["duplicates"], 1);
+    assert_eq!(messages(&desk.db), (2, 2));
+    let again = desk.json(&["mailbox", "check", "support", "--json"]);
+    assert_eq!(again["results"], serde_json::json!([]), "nothing is read twice");
+    assert_eq!(
+        (again["summary"]["mails"].as_u64(), again["uidvalidity"].clone()),
+        (Some(0), check["uidvalidity"].clone())
+    );
+}
+
+#[test]
+#[ignore = "needs Dovecot: apt-get install dovecot-imapd"]
+fn dovecot_serve_once_json_counts_the_mails_each_mailbox_read() {
+    let mut dovecot = Dovecot::start();
+    dovecot.deliver(&mail(0));
+    dovecot.deliver(&mail(1));
+    let desk = Desk::with_config(&dovecot.config_toml("support", ""));
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!(round["mailboxes"], serde_json::json!([{ "name": "support", "read": 2, "error": null }]), "{round}");
+    assert_eq!(round["read"], 2);
+    assert_eq!(messages(&desk.db), (2, 2));
+    let round = desk.json(&["serve", "--once", "--json"]);
+    assert_eq!(round["mailboxes"][0]["read"], 0, "{round}");
+}
+
+#[test]
+fn a_mailbox_check_json_that_fails_prints_no_json() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = Desk::with_config(&format!(
+        "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"support\"\nhost = \"127.0.0.1\"\n\
+         security = \"none\"\nport = {port}\nusername = \"u\"\npassword_command = \"echo p\"\n"
+    ));
+    for name in ["support", "sales"] {
+        let run = desk.run(&["mailbox", "check", name, "--json"], "");
+        assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{name}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    }
+}
+
+#[test]
 fn checking_a_mailbox_the_config_does_not_name_is_one_sentence_naming_those_it_does() {
     let desk = Desk::with_config(
         "[mail]\naddress = \"support@desk.example\"\n[[mail.inbound]]\nname = \"sales\"\nhost = \"127.0.0.1\"\n\
