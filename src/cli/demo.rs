@@ -42,6 +42,14 @@ struct DemoJson {
 pub fn run(store: &Store, args: &DemoArgs, as_login: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
     let agent = acting_agent(store, as_login)?;
     require_admin(&agent, "fill the desk with demo data")?;
+    // The demo's organizations and customers would collide with those it made before.
+    let held = store.count_tickets(&crate::domain::TicketFilter::default())?;
+    if held > 0 {
+        return Err(CliError::Refused(format!(
+            "{} already holds {held} tickets; demo fills an empty desk (name a new one with --db)",
+            store.path().display()
+        )));
+    }
     let made = fill(store, args.tickets, args.seed, &agent.login)?;
     if args.json {
         let DemoSummary { tickets, customers, organizations, messages, agents } = made;

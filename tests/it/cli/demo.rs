@@ -126,3 +126,15 @@ fn demo_json_prints_what_it_generated_as_the_desk_then_lists_it() {
     assert_eq!(made["messages"], messages as u64);
     assert!(made["customers"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn demo_on_a_desk_that_holds_tickets_is_one_sentence_and_changes_nothing() {
+    let desk = Desk::with_admin();
+    desk.ok(&["demo", "--tickets", "5", "--seed", "3"]);
+    let before = desk.json(&["ticket", "list", "--view", "all", "--json"]);
+    let again = desk.run(&["demo", "--tickets", "5", "--json"], "");
+    assert_eq!((again.code, again.stdout.as_str()), (1, ""));
+    assert!(again.stderr.contains("already holds 5 tickets; demo fills an empty desk"), "{}", again.stderr);
+    assert_eq!(again.stderr.lines().count(), 1, "{}", again.stderr);
+    assert_eq!(desk.json(&["ticket", "list", "--view", "all", "--json"]), before);
+}
