@@ -136,6 +136,14 @@ struct BackupJson {
 }
 
 pub fn backup(store: &Store, to: &Path, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(CliError::Refused(format!(
+            "cannot back up to {}: the folder {} does not exist",
+            to.display(),
+            folder.display()
+        )));
+    }
     let made = store.backup_to(to)?;
     if json {
         let path = std::path::absolute(to).unwrap_or_else(|_| to.to_path_buf()).display().to_string();

@@ -149,3 +149,14 @@ fn admin_actions_are_refused_to_agents_with_a_clear_sentence() {
         assert!(run.stderr.contains("only an admin can"), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_backup_into_a_missing_folder_is_one_sentence_naming_it() {
+    let desk = desk();
+    let to = desk.dir.path().join("no such folder").join("copy.db");
+    let run = desk.by("bob").run(&["backup", to.to_str().unwrap(), "--json"]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(run.stderr.contains("the folder") && run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(!to.parent().unwrap().exists());
+}
