@@ -4,14 +4,23 @@ use super::{Result, Store, StoreError};
 use crate::domain::{AttachmentInfo, Delivery, TicketMail};
 use rusqlite::{Connection, OptionalExtension};
 
-pub(crate) fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> {
-    let mut mail = TicketMail::default();
+/// What the conversation shows of a ticket's mail: each message's thread rule, Cc and Bcc,
+/// attachments and delivery, and the ticket it follows.
+fn ticket_mail(conn: &Connection, ticket: i64) -> Result<TicketMail> {
+    let mut mail = mail_parts(conn, ticket)?;
     let mut stmt =
         conn.prepare_cached("SELECT id, thread_rule FROM messages WHERE ticket_id = ?1 AND thread_rule IS NOT NULL")?;
     for row in stmt.query_map([ticket], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (id, rule) = row?;
         mail.messages.entry(id).or_default().thread_rule = Some(rule);
     }
+    Ok(mail)
+}
+
+/// All of [`ticket_mail`] but the thread rules, which a conversation's read of its messages
+/// brings with each row.
+pub(crate) fn mail_parts(conn: &Connection, ticket: i64) -> Result<TicketMail> {
+    let mut mail = TicketMail::default();
     let mut stmt = conn.prepare_cached(
         "SELECT a.message_id, a.cc, a.bcc FROM message_addresses a JOIN messages m ON m.id = a.message_id
          WHERE m.ticket_id = ?1 AND (a.cc IS NOT NULL OR a.bcc IS NOT NULL)",

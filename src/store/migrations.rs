@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     REPORT_FACTS,
     PLAIN_PREDICATES,
     RULE_CHECKS,
+    EVENTS_IN_TICKET_ORDER,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -1100,4 +1101,15 @@ BEGIN
     INSERT OR IGNORE INTO due_queue (ticket_id)
         SELECT id FROM tickets WHERE customer_id = NEW.id AND status NOT IN ('solved', 'closed');
 END;
+"#;
+
+/// A conversation reads every event of its ticket. Rows are stored in the order they are written,
+/// so a busy ticket's events lie one to a page among the whole desk's, and in WAL mode a read that
+/// follows another connection's commit starts with an empty page cache: each event of the ticket
+/// was a page to read. This index holds every column of an event in ticket order, so a ticket's
+/// events are read from a few neighbouring pages and no table row is visited. It replaces the
+/// index on (ticket_id, id) alone, so a write updates as many indexes as before.
+const EVENTS_IN_TICKET_ORDER: &str = r#"
+DROP INDEX IF EXISTS events_by_ticket;
+CREATE INDEX events_by_ticket ON events(ticket_id, id, created_at, actor, field, old, new);
 "#;

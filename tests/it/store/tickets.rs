@@ -368,3 +368,35 @@ fn the_bundled_sqlite_is_built_without_memory_statistics() {
     let options: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
     assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
 }
+
+#[test]
+fn a_conversations_events_are_read_from_their_index_without_visiting_the_table() {
+    let d = desk();
+    let plan = d.store.conversation_plan().unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("COVERING INDEX events_by_ticket")),
+        "a busy ticket's events are a few neighbouring pages of the index, not one table page each: {plan:?}"
+    );
+    assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "nothing is sorted by SQLite: {plan:?}");
+}
+
+#[test]
+fn a_desk_of_schema_26_gets_its_events_in_ticket_order_and_keeps_them() {
+    let d = desk();
+    let t = open(&d.store, "carla@x.example");
+    let change = TicketChange { priority: Some(Priority::High), ..TicketChange::default() };
+    let t = d.store.update_ticket(t.id, t.version, &change, "ana").unwrap();
+    d.store.add_message(t.id, MessageKind::Note, "ana", "Called her back.", Some(t.version)).unwrap();
+    let before = events(&d.store, t.id);
+    drop(d.store);
+    let conn = Connection::open(&d.path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX events_by_ticket; CREATE INDEX events_by_ticket ON events(ticket_id, id); PRAGMA user_version = 26;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&d.path).unwrap();
+    assert_eq!(user_version(&d.path), 27);
+    assert_eq!(events(&store, t.id), before);
+    assert!(store.conversation_plan().unwrap().iter().any(|p| p.contains("COVERING INDEX events_by_ticket")));
+}
