@@ -35,6 +35,7 @@ mod raw_headers;
 mod reply_check;
 mod report;
 mod report_facts;
+mod report_tiers;
 mod rows;
 mod rules;
 pub mod search;

@@ -2,14 +2,16 @@
 //! the ratings and surveys of those periods; streamed into the report's builder a chunk of
 //! tickets at a time, so the desk's events are never all in memory at once.
 
+use super::report_tiers::CustomerTiers;
 use super::rows::{named, split_tags, time};
 use super::{to_millis, Result, Store};
 use crate::domain::report::{
     Builder, CsatRecord, Dimension, NpsRecord, SurveyRecord, TicketGroups, TicketRecord, TicketSummary,
 };
 use crate::domain::sla::Timeline;
-use crate::domain::{Status, Timestamp};
-use rusqlite::{params_from_iter, Row};
+use crate::domain::{Channel, Priority, Status, Timestamp};
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+use rusqlite::{params_from_iter, OptionalExtension, Row, Rows};
 
 /// Tickets whose events are read per query.
 const CHUNK: usize = 500;
@@ -20,8 +22,10 @@ const GROUP_COLUMNS: &str = "t.assignee, c.tier, o.name,
     t.channel, t.priority, (SELECT m.mailbox FROM ticket_mailboxes m WHERE m.ticket_id = t.id)";
 
 /// [`GROUP_COLUMNS`] with only what grouping `by` reads: the tags, the mailbox and the
-/// organization cost a lookup per ticket, and a report of the whole desk needs none of them.
-fn group_columns(by: Option<Dimension>) -> String {
+/// organization cost a lookup per ticket, and a report of the whole desk needs none of them (nor
+/// the assignee's name). With `tier_by_customer`, the tier's column holds the customer's id, for
+/// [`CustomerTiers`], and the customers' table is not joined.
+fn group_columns(by: Option<Dimension>, tier_by_customer: bool) -> String {
     let (organization, tags, mailbox) = match by {
         Some(Dimension::Organization) => ("o.name", "''", "NULL"),
         Some(Dimension::Tag) => (
@@ -34,7 +38,9 @@ fn group_columns(by: Option<Dimension>) -> String {
         }
         _ => ("NULL", "''", "NULL"),
     };
-    format!("t.assignee, c.tier, {organization}, {tags}, t.channel, t.priority, {mailbox}")
+    let assignee = if by == Some(Dimension::Agent) { "t.assignee" } else { "NULL" };
+    let tier = if tier_by_customer { "t.customer_id" } else { "c.tier" };
+    format!("{assignee}, {tier}, {organization}, {tags}, t.channel, t.priority, {mailbox}")
 }
 
 const FROM_TICKETS: &str = "tickets t JOIN customers c ON c.id = t.customer_id";
@@ -46,10 +52,56 @@ fn groups(row: &Row, at: usize) -> rusqlite::Result<TicketGroups> {
         tier: named(row, at + 1)?,
         organization: row.get(at + 2)?,
         tags: split_tags(row.get(at + 3)?),
-        channel: named(row, at + 4)?,
-        priority: named(row, at + 5)?,
+        channel: stored(row, at + 4, Channel::ALL, |c| c.as_str())?,
+        priority: stored(row, at + 5, Priority::ALL, |p| p.as_str())?,
         mailbox: row.get(at + 6)?,
     })
+}
+
+/// [`groups`] of a row of [`group_columns`]: with `tiers`, the tier's column is the customer's
+/// id, looked up there; `None` for a ticket without a customer (which the join leaves out).
+fn groups_of(row: &Row, at: usize, tiers: Option<&CustomerTiers>) -> rusqlite::Result<Option<TicketGroups>> {
+    let Some(tiers) = tiers else { return groups(row, at).map(Some) };
+    let Some(tier) = tiers.get(row.get(at + 1)?) else { return Ok(None) };
+    Ok(Some(TicketGroups {
+        assignee: row.get(at)?,
+        tier,
+        organization: row.get(at + 2)?,
+        tags: split_tags(row.get(at + 3)?),
+        channel: stored(row, at + 4, Channel::ALL, |c| c.as_str())?,
+        priority: stored(row, at + 5, Priority::ALL, |p| p.as_str())?,
+        mailbox: row.get(at + 6)?,
+    }))
+}
+
+/// An enum as stored (its lowercase name), found without the allocations of `str::parse`
+/// (which still reads any other spelling).
+fn stored<T: Copy + std::str::FromStr>(
+    row: &Row,
+    at: usize,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> rusqlite::Result<T> {
+    let text = row.get_ref(at)?.as_str()?;
+    all.iter().copied().find(|v| name(*v) == text).map_or_else(|| named(row, at), Ok)
+}
+
+/// How a report reads what it groups tickets by: [`group_columns`], and the customers' tiers when
+/// they are looked up in memory rather than joined.
+struct Grouping {
+    columns: String,
+    tiers: Option<CustomerTiers>,
+}
+
+impl Grouping {
+    /// The tables a query reads: `alone` when the tiers are in memory, else `before` the tickets
+    /// joined with their customers and organizations, and `on` the join's own condition.
+    fn joined(&self, alone: &str, before: &str, on: &str) -> String {
+        match self.tiers {
+            Some(_) => alone.to_string(),
+            None => format!("{before} {FROM_TICKETS} {on} {WITH_ORGANIZATION}"),
+        }
+    }
 }
 
 /// Tickets read for a report, counted a chunk at a time in id order (as the tickets of a
@@ -59,6 +111,60 @@ fn groups(row: &Row, at: usize) -> rusqlite::Result<TicketGroups> {
 struct Chunk {
     order: Vec<Option<(i64, TicketGroups, bool, TicketSummary)>>,
     records: Vec<TicketRecord>,
+}
+
+impl Chunk {
+    /// Add the ticket of `row` to the chunk: from its kept `summary`, or to be read from its events.
+    fn push(&mut self, row: &Row, id: i64, groups: TicketGroups, summary: Option<TicketSummary>) -> Result<()> {
+        let follows = row.get(2)?;
+        match summary {
+            Some(summary) => self.order.push(Some((id, groups, follows, summary))),
+            None => {
+                let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
+                self.records.push(TicketRecord { id, follows, groups, timeline });
+                self.order.push(None);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A ticket's kept row: the priority and tier it was worked out for, and its summary.
+struct KeptColumns<'r> {
+    priority: Option<&'r str>,
+    tier: Option<&'r str>,
+    facts: Option<&'r [u8]>,
+}
+
+impl<'r> KeptColumns<'r> {
+    /// The three columns from `at` on.
+    fn of(row: &'r Row, at: usize) -> Result<KeptColumns<'r>> {
+        let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
+        let facts = row.get_ref(at + 2)?.as_blob_or_null().ok().flatten();
+        Ok(KeptColumns { priority: text(at), tier: text(at + 1), facts })
+    }
+
+    /// Read the summary into `out` as of `now`, when it was worked out for the ticket's priority and tier as
+    /// they are now and holds at `now` (a kept summary of a ticket not solved holds from its last
+    /// event on); `false` to work the ticket out from its events.
+    fn read_into(&self, groups: &TicketGroups, now: Timestamp, out: &mut TicketSummary) -> bool {
+        self.priority == Some(groups.priority.as_str())
+            && self.tier == Some(groups.tier.as_str())
+            && self.facts.is_some_and(|bytes| super::report_facts::decode_into(bytes, out))
+            && out.hold_at(now)
+    }
+}
+
+/// Move `kept` (kept rows in ticket order) on to ticket `id`'s row, if it has one.
+fn seek<'a, 's>(kept: &'a mut Rows<'s>, id: i64) -> rusqlite::Result<Option<&'a Row<'s>>> {
+    while let Some(row) = kept.get() {
+        if row.get::<_, i64>(0)? >= id {
+            break;
+        }
+        kept.advance()?;
+    }
+    let kept: &'a Rows<'s> = kept;
+    Ok(kept.get().filter(|row| row.get::<_, i64>(0).is_ok_and(|at| at == id)))
 }
 
 impl Store {
@@ -81,15 +187,19 @@ impl Store {
         let since = to_millis(builder.reaches_back_to());
         let fingerprint = super::report_facts::fingerprint(builder.rules());
         self.read(|| {
-            self.report_tickets(since, &fingerprint, builder)?;
-            self.report_ratings(since, builder)?;
-            self.report_surveys(since, builder)
+            let by = builder.request().by;
+            // The organization's name needs the customers' table joined anyway.
+            let tiers = if by == Some(Dimension::Organization) { None } else { self.customer_tiers()? };
+            let grouping = Grouping { columns: group_columns(by, tiers.is_some()), tiers };
+            self.report_tickets(since, &fingerprint, &grouping, builder)?;
+            self.report_ratings(since, &grouping, builder)?;
+            self.report_surveys(since, &grouping, builder)
         })
     }
 
     /// Two small index reads (changed since, not solved) rather than a scan of every ticket,
     /// unless the period reaches back to the first ticket.
-    fn report_tickets(&self, since: i64, fingerprint: &str, builder: &mut Builder) -> Result<()> {
+    fn report_tickets(&self, since: i64, fingerprint: &str, grouping: &Grouping, builder: &mut Builder) -> Result<()> {
         // Kept figures count only when worked out under these rules, for the ticket's priority
         // and tier as they are now, and not marked stale since.
         let usable: bool = self.conn.query_row(
@@ -97,47 +207,71 @@ impl Store {
             [fingerprint],
             |r| r.get(0),
         )?;
-        let columns = group_columns(builder.request().by);
         // Reaching back to the desk's first ticket, every ticket is read: in one pass over the
-        // table rather than through a temporary b-tree of every id (which spills at a million).
-        let whole = self.first_ticket_at()?.is_none_or(|first| to_millis(first) >= since);
-        let picked = if whole {
-            // `+`: no index for the terms, so SQLite does not gather the ids to sort them again.
-            "(+t.updated_at >= ?1 OR +t.status NOT IN ('solved', 'closed'))"
-        } else {
-            "t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
-                      UNION SELECT id FROM tickets WHERE status NOT IN ('solved', 'closed'))"
-        };
-        let now = builder.rules().now;
-        let mut tickets = self.conn.prepare(&format!(
-            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {columns},
-                    k.priority, k.tier, k.facts, EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)
-             FROM {FROM_TICKETS} {WITH_ORGANIZATION} LEFT JOIN ticket_report_facts k ON k.ticket_id = t.id
-             WHERE {picked}
-             ORDER BY t.id"
-        ))?;
+        // table rather than through a temporary b-tree of every id (which spills at a million),
+        // and every kept row in one pass beside it rather than looked up ticket by ticket. Both
+        // ways pick the same tickets, so the lowest id's creation is enough to choose (the
+        // earliest creation is a scan of every ticket).
+        let lowest: Option<i64> =
+            self.conn.query_row("SELECT created_at FROM tickets ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?;
+        let whole = lowest.is_none_or(|first| first >= since);
+        let mut tickets = self.conn.prepare(&self.report_tickets_sql(grouping, whole)?)?;
+        let mut kept_rows = self
+            .conn
+            .prepare("SELECT ticket_id, priority, tier, facts FROM ticket_report_facts WHERE ?1 ORDER BY ticket_id")?;
+        let mut kept_rows = kept_rows.query([whole])?;
+        kept_rows.advance()?;
         let mut rows = tickets.query([since])?;
         let mut chunk = Chunk::default();
+        let now = builder.rules().now;
+        // One summary's room for every kept one read: a million of them are read in turn.
+        let mut summary = super::report_facts::empty_summary();
         while let Some(row) = rows.next()? {
-            let (id, follows, groups) = (row.get(0)?, row.get(2)?, groups(row, 3)?);
-            let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
-            let fits = usable && !row.get::<_, bool>(13)? && text(10) == text(8) && text(11) == text(4);
-            let blob = if fits { row.get_ref(12)?.as_blob_or_null().ok().flatten() } else { None };
-            // A kept summary of a ticket not solved holds from its last event on.
-            let kept = blob.and_then(super::report_facts::decode).and_then(|s| s.at(now));
-            match kept {
-                Some(summary) => chunk.order.push(Some((id, groups, follows, summary))),
-                None => {
-                    let timeline = Timeline { created_at: time(row, 1)?, statuses: Vec::new(), messages: Vec::new() };
-                    chunk.records.push(TicketRecord { id, follows, groups, timeline });
-                    chunk.order.push(None);
-                }
+            let Some(groups) = groups_of(row, 3, grouping.tiers.as_ref())? else { continue };
+            let id = row.get(0)?;
+            let kept = if whole {
+                seek(&mut kept_rows, id)?.map(|k| KeptColumns::of(k, 1)).transpose()?
+            } else {
+                Some(KeptColumns::of(row, 11)?)
+            };
+            let fits = usable && !row.get::<_, bool>(10)?;
+            let read = fits && kept.is_some_and(|k| k.read_into(&groups, now, &mut summary));
+            if read && chunk.order.is_empty() {
+                // Nothing before it waits for its events: counted now, in id order still.
+                builder.add_summary(id, &groups, row.get(2)?, &summary);
+                continue;
             }
+            chunk.push(row, id, groups, read.then(|| summary.clone()))?;
             if chunk.order.len() == CHUNK {
                 self.report_chunk(&mut chunk, builder)?;
             }
         }
         self.report_chunk(&mut chunk, builder)
+    }
+
+    /// The tickets a report reads: their id, creation, whether they follow up, [`group_columns`],
+    /// whether they are stale, and (not `whole`) their kept rows' priority, tier and summary.
+    fn report_tickets_sql(&self, grouping: &Grouping, whole: bool) -> Result<String> {
+        let (columns, from) = (&grouping.columns, grouping.joined("tickets t", "", ""));
+        // Nothing is stale after the refresh unless a writer came between it and this snapshot.
+        let any_stale: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM report_stale)", [], |r| r.get(0))?;
+        let stale = if any_stale { "EXISTS (SELECT 1 FROM report_stale s WHERE s.ticket_id = t.id)" } else { "0" };
+        let (kept, picked) = if whole {
+            // `+`: no index for the terms, so SQLite does not gather the ids to sort them again.
+            ("", "(+t.updated_at >= ?1 OR +t.status NOT IN ('solved', 'closed'))")
+        } else {
+            (
+                "LEFT JOIN ticket_report_facts k ON k.ticket_id = t.id",
+                "t.id IN (SELECT id FROM tickets WHERE updated_at >= ?1
+                          UNION SELECT id FROM tickets WHERE status NOT IN ('solved', 'closed'))",
+            )
+        };
+        let kept_columns = if whole { "" } else { ", k.priority, k.tier, k.facts" };
+        Ok(format!(
+            "SELECT t.id, t.created_at, EXISTS (SELECT 1 FROM ticket_follow_ups f WHERE f.ticket_id = t.id), {columns},
+                    {stale} {kept_columns}
+             FROM {from} {kept} WHERE {picked} ORDER BY t.id"
+        ))
     }
 
     /// Count each ticket of the chunk, in id order: from its kept summary, or from its timeline
@@ -214,7 +348,7 @@ impl Store {
         Ok(())
     }
 
-    fn report_ratings(&self, since: i64, builder: &mut Builder) -> Result<()> {
+    fn report_ratings(&self, since: i64, grouping: &Grouping, builder: &mut Builder) -> Result<()> {
         let mut nps = self.conn.prepare(
             "SELECT customer_id, score, created_at FROM ratings WHERE kind = 'nps' AND created_at >= ?1 ORDER BY id",
         )?;
@@ -222,39 +356,51 @@ impl Store {
         while let Some(row) = rows.next()? {
             builder.add_nps(&NpsRecord { customer_id: row.get(0)?, score: row.get(1)?, at: time(row, 2)? });
         }
+        let from = grouping.joined(
+            "ratings r JOIN tickets t ON t.id = r.ticket_id",
+            "ratings r JOIN",
+            "AND t.id = r.ticket_id",
+        );
         let mut csat = self.conn.prepare(&format!(
-            "SELECT r.ticket_id, r.score, r.good, r.comment, r.created_at, {GROUP_COLUMNS}
-             FROM ratings r JOIN {FROM_TICKETS} AND t.id = r.ticket_id {WITH_ORGANIZATION}
-             WHERE r.kind = 'csat' AND r.created_at >= ?1 ORDER BY r.id"
+            "SELECT r.ticket_id, r.score, r.good, r.comment, r.created_at, {}
+             FROM {from} WHERE r.kind = 'csat' AND r.created_at >= ?1 ORDER BY r.id",
+            grouping.columns
         ))?;
         let mut rows = csat.query([since])?;
         while let Some(row) = rows.next()? {
+            let Some(groups) = groups_of(row, 5, grouping.tiers.as_ref())? else { continue };
             builder.add_csat(&CsatRecord {
                 ticket_id: row.get(0)?,
                 score: row.get(1)?,
                 good: row.get(2)?,
                 comment: row.get(3)?,
                 at: time(row, 4)?,
-                groups: groups(row, 5)?,
+                groups,
             });
         }
         Ok(())
     }
 
-    fn report_surveys(&self, since: i64, builder: &mut Builder) -> Result<()> {
+    fn report_surveys(&self, since: i64, grouping: &Grouping, builder: &mut Builder) -> Result<()> {
+        let from = grouping.joined(
+            "surveys s JOIN tickets t ON t.id = s.ticket_id",
+            "surveys s JOIN",
+            "AND t.id = s.ticket_id",
+        );
         let mut surveys = self.conn.prepare(&format!(
             "SELECT s.ticket_id, s.sent_at,
-                    EXISTS (SELECT 1 FROM ratings x WHERE x.ticket_id = s.ticket_id AND x.kind = 'csat'), {GROUP_COLUMNS}
-             FROM surveys s JOIN {FROM_TICKETS} AND t.id = s.ticket_id {WITH_ORGANIZATION}
-             WHERE s.sent_at >= ?1 ORDER BY s.sent_at"
+                    EXISTS (SELECT 1 FROM ratings x WHERE x.ticket_id = s.ticket_id AND x.kind = 'csat'), {}
+             FROM {from} WHERE s.sent_at >= ?1 ORDER BY s.sent_at",
+            grouping.columns
         ))?;
         let mut rows = surveys.query([since])?;
         while let Some(row) = rows.next()? {
+            let Some(groups) = groups_of(row, 3, grouping.tiers.as_ref())? else { continue };
             builder.add_survey(&SurveyRecord {
                 ticket_id: row.get(0)?,
                 sent_at: time(row, 1)?,
                 rated: row.get(2)?,
-                groups: groups(row, 3)?,
+                groups,
             });
         }
         Ok(())

@@ -270,55 +270,82 @@ fn kind_code(kind: ClockKind) -> i64 {
 
 /// The summary [`encode`] wrote; `None` for bytes it did not write (then worked out again).
 pub(crate) fn decode(bytes: &[u8]) -> Option<TicketSummary> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut summary = empty_summary();
+    decode_into(bytes, &mut summary).then_some(summary)
+}
+
+/// A summary of nothing, for [`decode_into`] to fill.
+pub(crate) fn empty_summary() -> TicketSummary {
+    let facts = TicketFacts {
+        first_response: None,
+        next_responses: Vec::new(),
+        resolution: None,
+        customer_wait: None,
+        outcomes: Vec::new(),
+        breaching_now: Vec::new(),
+        reopens: Vec::new(),
+        replies_before_solve: 0,
+        reopened_before_solve: false,
+    };
+    let timeline = Timeline { created_at: Timestamp::default(), statuses: Vec::new(), messages: Vec::new() };
+    TicketSummary { facts, timeline, running: None }
+}
+
+/// [`decode`] into `out`, reusing its lists' room (a report reads a million of them); `false`
+/// for bytes [`encode`] did not write, and `out` is then of no use.
+pub(crate) fn decode_into(bytes: &[u8], out: &mut TicketSummary) -> bool {
+    decode_parts(&mut Reader { bytes, at: 0, day: None }, out).is_some()
+}
+
+fn decode_parts(r: &mut Reader<'_>, out: &mut TicketSummary) -> Option<()> {
     let format = r.byte()?;
     if format != 1 && format != 2 {
         return None;
     }
-    let created_at = r.time()?;
-    let first_response = r.measure()?;
-    let next_responses = (0..r.len()?).map(|_| r.measure()?).collect::<Option<Vec<_>>>()?;
-    let resolution = r.measure()?;
-    let customer_wait = r.measure()?;
-    let outcomes = (0..r.len()?)
-        .map(|_| Some(Outcome { kind: r.kind()?, at: r.time()?, breached: r.flag()? }))
-        .collect::<Option<Vec<_>>>()?;
-    let breaching_now = (0..r.len()?).map(|_| r.kind()).collect::<Option<Vec<_>>>()?;
-    let reopens = (0..r.len()?).map(|_| r.time()).collect::<Option<Vec<_>>>()?;
-    let replies_before_solve = usize::try_from(r.int()?).ok()?;
-    let reopened_before_solve = r.flag()?;
-    let statuses = (0..r.len()?)
-        .map(|_| Some((r.time()?, *Status::ALL.get(usize::try_from(r.int()?).ok()?)?)))
-        .collect::<Option<Vec<_>>>()?;
-    let messages = (0..r.len()?).map(|_| Some((r.time()?, r.flag()?))).collect::<Option<Vec<_>>>()?;
-    let running = match format {
+    let (f, t) = (&mut out.facts, &mut out.timeline);
+    t.created_at = r.time()?;
+    f.first_response = r.measure()?;
+    refill(&mut f.next_responses, r, |r| r.measure()?)?;
+    f.resolution = r.measure()?;
+    f.customer_wait = r.measure()?;
+    refill(&mut f.outcomes, r, |r| Some(Outcome { kind: r.kind()?, at: r.time()?, breached: r.flag()? }))?;
+    refill(&mut f.breaching_now, r, Reader::kind)?;
+    refill(&mut f.reopens, r, Reader::time)?;
+    f.replies_before_solve = usize::try_from(r.int()?).ok()?;
+    f.reopened_before_solve = r.flag()?;
+    refill(&mut t.statuses, r, |r| Some((r.time()?, *Status::ALL.get(usize::try_from(r.int()?).ok()?)?)))?;
+    refill(&mut t.messages, r, |r| Some((r.time()?, r.flag()?)))?;
+    out.running = match format {
         2 => {
             let as_of = r.time()?;
-            let breaches = (0..r.len()?).map(|_| Some((r.kind()?, r.time()?))).collect::<Option<Vec<_>>>()?;
+            let mut breaches = out.running.take().map(|r| r.breaches).unwrap_or_default();
+            refill(&mut breaches, r, |r| Some((r.kind()?, r.time()?)))?;
             Some(Running { as_of, breaches })
         }
         _ => None,
     };
-    if r.at != bytes.len() {
-        return None;
+    (r.at == r.bytes.len()).then_some(())
+}
+
+/// Empty `list`, then read its length and that many items into it.
+fn refill<'b, T>(
+    list: &mut Vec<T>,
+    r: &mut Reader<'b>,
+    mut item: impl FnMut(&mut Reader<'b>) -> Option<T>,
+) -> Option<()> {
+    list.clear();
+    for _ in 0..r.len()? {
+        list.push(item(r)?);
     }
-    let facts = TicketFacts {
-        first_response,
-        next_responses,
-        resolution,
-        customer_wait,
-        outcomes,
-        breaching_now,
-        reopens,
-        replies_before_solve,
-        reopened_before_solve,
-    };
-    Some(TicketSummary { facts, timeline: Timeline { created_at, statuses, messages }, running })
+    Some(())
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The last day a time fell on: a summary's times are mostly of a few days, and a day's
+    /// date is the costly part of reading a time.
+    day: Option<(i64, chrono::NaiveDate)>,
 }
 
 impl Reader<'_> {
@@ -354,7 +381,19 @@ impl Reader<'_> {
     }
 
     fn time(&mut self) -> Option<Timestamp> {
-        chrono::DateTime::from_timestamp_millis(self.int()?)
+        let millis = self.int()?;
+        let (days, of_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
+        let date = match self.day {
+            Some((d, date)) if d == days => date,
+            _ => {
+                let date = chrono::DateTime::from_timestamp(days.checked_mul(86_400)?, 0)?.date_naive();
+                self.day = Some((days, date));
+                date
+            }
+        };
+        let (seconds, millis) = (of_day / 1000, of_day % 1000);
+        let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(seconds as u32, (millis * 1_000_000) as u32)?;
+        Some(date.and_time(time).and_utc())
     }
 
     fn kind(&mut self) -> Option<ClockKind> {
@@ -416,5 +455,62 @@ mod tests {
         }
         assert_eq!(decode(&[1]), None);
         assert_eq!(decode(&[2, 0]), None);
+    }
+
+    #[test]
+    fn a_summary_read_into_the_room_of_another_is_as_if_read_alone() {
+        let at = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
+        let open = TicketSummary {
+            facts: TicketFacts {
+                first_response: None,
+                next_responses: vec![Measure { at: at(3, 1), seconds: 60 }],
+                resolution: None,
+                customer_wait: None,
+                outcomes: vec![Outcome { kind: ClockKind::FirstResponse, at: at(3, 1), breached: false }],
+                breaching_now: Vec::new(),
+                reopens: vec![at(4, 2)],
+                replies_before_solve: 0,
+                reopened_before_solve: false,
+            },
+            timeline: Timeline {
+                created_at: at(2, 23),
+                statuses: vec![(at(3, 0), Status::Open), (at(4, 2), Status::Pending)],
+                messages: vec![(at(5, 9), false)],
+            },
+            running: Some(Running { as_of: at(6, 0), breaches: vec![(ClockKind::Resolution, at(7, 0))] }),
+        };
+        let settled = TicketSummary {
+            running: None,
+            timeline: Timeline { messages: Vec::new(), ..open.timeline.clone() },
+            ..open.clone()
+        };
+        let mut room = empty_summary();
+        for s in [&open, &settled, &open] {
+            assert!(decode_into(&encode(s), &mut room));
+            assert_eq!(&room, s);
+        }
+        assert!(!decode_into(&[1], &mut room));
+    }
+
+    #[test]
+    fn times_read_back_to_the_millisecond_either_side_of_midnight_and_1970() {
+        for millis in
+            [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 1_796_221_701_649, -62_135_596_800_000]
+        {
+            let mut bytes = vec![1];
+            let z = ((millis << 1) ^ (millis >> 63)) as u64;
+            let mut z = z;
+            loop {
+                let byte = (z & 0x7f) as u8;
+                z >>= 7;
+                if z == 0 {
+                    bytes.push(byte);
+                    break;
+                }
+                bytes.push(byte | 0x80);
+            }
+            let mut r = Reader { bytes: &bytes[1..], at: 0, day: None };
+            assert_eq!(r.time(), chrono::DateTime::from_timestamp_millis(millis), "{millis}");
+        }
     }
 }

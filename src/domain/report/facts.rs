@@ -117,13 +117,19 @@ impl TicketSummary {
     /// The summary as of `now` ([`TicketFacts::breaching_now`] then), or `None` when `now` is
     /// before the moment a kept summary holds from (work the ticket out from its events).
     pub fn at(mut self, now: Timestamp) -> Option<TicketSummary> {
+        self.hold_at(now).then_some(self)
+    }
+
+    /// [`TicketSummary::at`] in place: `false` (and the summary unusable) when it does not hold.
+    pub fn hold_at(&mut self, now: Timestamp) -> bool {
         if let Some(running) = &self.running {
             if now < running.as_of {
-                return None;
+                return false;
             }
-            self.facts.breaching_now = running.breaches.iter().filter(|(_, at)| *at <= now).map(|(k, _)| *k).collect();
+            self.facts.breaching_now.clear();
+            self.facts.breaching_now.extend(running.breaches.iter().filter(|(_, at)| *at <= now).map(|(k, _)| *k));
         }
-        Some(self)
+        true
     }
 }
 

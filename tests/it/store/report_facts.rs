@@ -345,3 +345,28 @@ fn other_sla_rules_work_every_ticket_out_again_and_never_read_the_old_rows() {
     let engine = Rules { policies: &calendar.0, default_hours: &calendar.1, now };
     assert_eq!(store.refresh_report_facts(&engine).unwrap() as i64, kept, "every solved ticket worked out again");
 }
+
+#[test]
+fn customers_tiers_read_in_one_pass_or_joined_give_the_same_report() {
+    let (dir, store, generated) = demo_desk(600);
+    let rules = demo_rules();
+    let first = store.first_ticket_at().unwrap().unwrap();
+    let now = generated + Duration::hours(1);
+    for since in [first, generated - Duration::days(30)] {
+        let in_memory = report(&store, &rules, request(since, now, Some(Dimension::Tier)), now);
+        // By organization the customers' table is joined: the desk's figures are the same.
+        let joined = report(&store, &rules, request(since, now, Some(Dimension::Organization)), now);
+        assert_eq!(serde_json::to_value(&in_memory.desk).unwrap(), serde_json::to_value(&joined.desk).unwrap());
+        assert_eq!(in_memory.desk, joined.desk, "the same tickets behind every figure");
+    }
+    let wanted = || request(first, now, Some(Dimension::Tier));
+    let before = report(&store, &rules, wanted(), now);
+    // One customer's id far from the others': their tiers are joined ticket by ticket instead.
+    Connection::open(store.path())
+        .unwrap()
+        .execute("INSERT INTO customers (id, name, tier, created_at) VALUES (1000000000000, 'Far Away', 'vip', 0)", [])
+        .unwrap();
+    let after = report(&store, &rules, wanted(), now);
+    assert_eq!(after, before);
+    assert_eq!(after, report_from_events(&store, dir.path(), &rules, wanted(), now));
+}
