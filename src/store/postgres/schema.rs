@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // has no such cost, and its schema is the same without the step.
     (25, "SELECT 1"),
     (26, include_str!("rule_checks.sql")),
+    (27, include_str!("created_blocks.sql")),
 ];
 
 /// The schema version this frontdesk writes.
