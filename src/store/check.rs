@@ -60,6 +60,12 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE id IN (SELECT ticket_id FROM audit WHERE subject_kind = 'ticket' AND field = 'deleted')",
     ),
     (
+        // A search's before: and after: trust the spans to hold every ticket (`store::created_bounds`).
+        "tickets created outside their number's span of creation times",
+        "SELECT count(*) FROM tickets t LEFT JOIN ticket_created_blocks b ON b.block = t.id >> 10
+         WHERE b.block IS NULL OR t.created_at < b.earliest OR t.created_at > b.latest",
+    ),
+    (
         "customers numbered like a customer merged away",
         "SELECT count(*) FROM customers
          WHERE id IN (SELECT customer_id FROM audit WHERE subject_kind = 'customer' AND field = 'merged_into')",

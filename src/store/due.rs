@@ -50,16 +50,20 @@ const fn others(index: &'static str, pick: &'static str, order: &'static str, ke
 const SNOOZED: &str = "INDEXED BY tickets_by_snooze";
 const DUE: &str = "INDEXED BY tickets_by_due";
 const WAITS: &str = "INDEXED BY tickets_by_waiting";
+const WARNED: &str = "INDEXED BY tickets_by_warn";
 
 /// The parts of a list by due time, in order. The small partial indexes (snoozed, due, waiting)
-/// hold every part but the last, so a page reads few rows however large the desk.
+/// hold every part but the last, so a page reads few rows however large the desk. The breached
+/// and nearly due parts are each a range of the warning times up to now (a clock is breached
+/// only after its warning time), sorted: read in the order of their wait or due time, they
+/// stepped over every waiting ticket, or every running clock, of the desk to find the few.
 const PARTS: [Part; 8] = [
     waits(SNOOZED, "{WOKEN} AND {WAITING}"),
     others(SNOOZED, "{WOKEN} AND NOT {WAITING}", "t.snoozed_until, t.id", "t.snoozed_until"),
-    waits(WAITS, "NOT {WOKEN} AND {BREACHED} AND {WAITING}"),
+    waits(WARNED, "NOT {WOKEN} AND {URGENT} AND {BREACHED} AND {WAITING}"),
     others(DUE, "NOT {WOKEN} AND {BREACHED} AND NOT {WAITING}", "t.due_at, t.id", "t.due_at"),
-    waits(WAITS, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND {WAITING}"),
-    others(DUE, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND NOT {WAITING}", "t.due_at, t.id", "t.due_at"),
+    waits(WARNED, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND {WAITING}"),
+    others(WARNED, "NOT {WOKEN} AND {URGENT} AND NOT {BREACHED} AND NOT {WAITING}", "t.due_at, t.id", "t.due_at"),
     waits(WAITS, "NOT {WOKEN} AND NOT {URGENT} AND {WAITING}"),
     others("", "NOT {WOKEN} AND NOT {URGENT} AND NOT {WAITING}", "t.updated_at DESC, t.id DESC", "t.updated_at"),
 ];
@@ -84,6 +88,42 @@ fn pick_sql(pick: &str) -> String {
         .replace("{URGENT}", URGENT)
         .replace("{BREACHED}", BREACHED)
         .replace("{WAITING}", NEEDS_REPLY)
+}
+
+/// The SQL of one part of a list by due time and its parameters, from `cursor` on, at most `limit` rows.
+fn part_sql(
+    filter: &TicketFilter,
+    part: &Part,
+    cursor: Option<PageCursor>,
+    now: i64,
+    limit: usize,
+) -> (String, Vec<Box<dyn ToSql>>) {
+    let Part { index, pick, order, key, .. } = part;
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut sql = format!(
+        "SELECT {TICKET_COLUMNS}, {key} FROM tickets t {index} JOIN customers c ON c.id = t.customer_id WHERE {}",
+        filter.where_clause(&mut params)
+    );
+    let pick = pick_sql(pick);
+    params.extend((0..pick.matches('?').count()).map(|_| Box::new(now) as Box<dyn ToSql>));
+    sql.push_str(" AND ");
+    sql.push_str(&pick);
+    if let Some(cursor) = cursor {
+        match cursor.due {
+            Some((_, value)) => {
+                sql.push_str(&format!(" AND ({key}, t.id) > (?, ?)"));
+                params.push(Box::new(value));
+            }
+            None => {
+                sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
+                params.push(Box::new(to_millis(cursor.updated_at)));
+            }
+        }
+        params.push(Box::new(cursor.id));
+    }
+    sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    params.push(Box::new(limit as i64));
+    (sql, params)
 }
 
 pub(super) fn list(
@@ -113,31 +153,8 @@ pub(super) fn list(
         if part.finds_none(earliest_due, now) {
             continue;
         }
-        let Part { index, pick, order, key, .. } = part;
-        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut sql = format!(
-            "SELECT {TICKET_COLUMNS}, {key} FROM tickets t {index} JOIN customers c ON c.id = t.customer_id WHERE {}",
-            filter.where_clause(&mut params)
-        );
-        let pick = pick_sql(pick);
-        params.extend((0..pick.matches('?').count()).map(|_| Box::new(now) as Box<dyn ToSql>));
-        sql.push_str(" AND ");
-        sql.push_str(&pick);
-        if let Some(cursor) = after.filter(|_| number == start) {
-            match cursor.due {
-                Some((_, value)) => {
-                    sql.push_str(&format!(" AND ({key}, t.id) > (?, ?)"));
-                    params.push(Box::new(value));
-                }
-                None => {
-                    sql.push_str(" AND (t.updated_at, t.id) < (?, ?)");
-                    params.push(Box::new(to_millis(cursor.updated_at)));
-                }
-            }
-            params.push(Box::new(cursor.id));
-        }
-        sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
-        params.push(Box::new((limit - out.len()) as i64));
+        let cursor = after.filter(|_| number == start);
+        let (sql, params) = part_sql(filter, part, cursor, now, limit - out.len());
         let mut stmt = store.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
             Ok((rows::ticket(r)?, r.get::<_, i64>(TICKET_COLUMN_COUNT)?))
@@ -162,6 +179,21 @@ const WITH_CLOCKS: &str = "SELECT id FROM tickets INDEXED BY tickets_by_due WHER
     WHERE status NOT IN ('solved', 'closed')";
 
 impl Store {
+    /// How SQLite reads each part of the first page of `filter` in due order (`EXPLAIN QUERY
+    /// PLAN`, one line a step, a list a part): for the test that holds every part to a range.
+    #[doc(hidden)]
+    pub fn due_page_plans(&self, filter: &TicketFilter) -> Result<Vec<Vec<String>>> {
+        let now = now_millis();
+        let mut plans = Vec::new();
+        for part in &PARTS {
+            let (sql, params) = part_sql(filter, part, None, now, 200);
+            let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
+            plans.push(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        Ok(plans)
+    }
+
     /// How SQLite reads the tickets a change of policies works out again (`EXPLAIN QUERY PLAN`,
     /// one line a step): for the test that holds it to the small indexes.
     #[doc(hidden)]

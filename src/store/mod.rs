@@ -9,6 +9,7 @@ mod bulk_change;
 mod check;
 mod claims;
 mod counts;
+mod created_bounds;
 mod customer_import;
 mod customer_records;
 mod customers;

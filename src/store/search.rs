@@ -1,6 +1,7 @@
 //! Full-text search over the `ticket_search` FTS5 index, and building that index for tickets that
 //! predate it.
 
+use super::created_bounds;
 use super::rows::{self, TICKET_COLUMNS};
 use super::{to_millis, Result, Store};
 use crate::domain::search::{fts_expression, Assignee, SearchQuery};
@@ -164,8 +165,17 @@ impl Store {
             "ticket_search s JOIN tickets t ON t.id = s.rowid JOIN customers c ON c.id = t.customer_id".to_string()
         };
         filter_terms(query, me, &mut terms, &mut params);
-        super::search_sets::narrowing_terms(&self.conn, query, me, self.search_sets_up_to, &mut terms, &mut params)?;
         let order = if query.terms.is_empty() { "t.id" } else { "s.rowid" };
+        // The times as bounds on the number, which the text index (or the table) seeks to.
+        if let Some(before) = query.before {
+            terms.push(format!("{order} <= ?"));
+            params.push(Box::new(created_bounds::highest_created_before(&self.conn, to_millis(before))?));
+        }
+        if let Some(after) = query.after {
+            terms.push(format!("{order} >= ?"));
+            params.push(Box::new(created_bounds::lowest_created_from(&self.conn, to_millis(after))?));
+        }
+        super::search_sets::narrowing_terms(&self.conn, query, me, self.search_sets_up_to, &mut terms, &mut params)?;
         let where_clause = if terms.is_empty() { "1 = 1".to_string() } else { terms.join(" AND ") };
         let sql = format!("SELECT {TICKET_COLUMNS} FROM {from} WHERE {where_clause} ORDER BY {order} DESC LIMIT ?");
         params.push(Box::new(limit as i64 + 1));
@@ -187,9 +197,11 @@ fn filter_terms(query: &SearchQuery, me: &str, terms: &mut Vec<String>, params: 
             params.push(Box::new(from.to_string()));
         } else {
             let pattern = format!("%{}%", from.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            // Each ticket's own customer's addresses: a list of every matching address of the
+            // desk was read whole first (30–50 ms at a million tickets, for the first hit).
             terms.push(
-                "(c.name LIKE ? ESCAPE '\\' OR t.customer_id IN
-                  (SELECT customer_id FROM customer_emails WHERE email LIKE ? ESCAPE '\\'))"
+                "(c.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer_emails e
+                  WHERE e.customer_id = t.customer_id AND e.email LIKE ? ESCAPE '\\'))"
                     .into(),
             );
             params.push(Box::new(pattern.clone()));

@@ -10,10 +10,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // has no such cost, and its schema is the same without the step.
     (25, "SELECT 1"),
     (26, include_str!("rule_checks.sql")),
-    // SQLite's 27 clusters a ticket's events in an index because a SQLite connection in WAL mode
+    (27, include_str!("created_blocks.sql")),
+    // SQLite's 28 clusters a ticket's events in an index because a SQLite connection in WAL mode
     // reads every page again after another's commit; PostgreSQL's shared buffers outlive a
     // commit, so its schema is the same without the step.
-    (27, "SELECT 1"),
+    (28, "SELECT 1"),
 ];
 
 /// The schema version this frontdesk writes.

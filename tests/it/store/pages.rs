@@ -72,3 +72,26 @@ fn every_tabs_page_by_update_or_priority_is_read_from_an_index_in_its_order() {
         [Priority::High, Priority::High, Priority::High, Priority::Normal, Priority::Normal, Priority::Normal]
     );
 }
+
+#[test]
+fn every_tabs_breached_and_nearly_due_tickets_in_due_order_are_a_range_of_warning_times() {
+    let (_dir, store) = desk();
+    for (tab, filter) in tabs() {
+        let plans = store.due_page_plans(&filter).unwrap();
+        assert_eq!(plans.len(), 8, "{tab}: the parts of a list by due time");
+        // Woken snoozes, breached waiting, breached others, nearly due waiting, nearly due others.
+        for (part, index) in [
+            (0, "tickets_by_snooze"),
+            (2, "tickets_by_warn"),
+            (3, "tickets_by_due"),
+            (4, "tickets_by_warn"),
+            (5, "tickets_by_warn"),
+        ] {
+            let read = plans[part].iter().find(|step| step.contains(" t ")).unwrap();
+            assert!(read.starts_with("SEARCH") && read.contains(index), "{tab}, part {part}: {:#?}", plans[part]);
+            if index == "tickets_by_warn" {
+                assert!(read.contains("warn_at<?"), "{tab}, part {part} reads the warnings up to now: {read}");
+            }
+        }
+    }
+}

@@ -294,7 +294,8 @@ fn a_desk_from_before_search_gets_its_index_built() {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }
     conn.execute_batch(
-        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
+        "DROP VIEW ticket_search_docs; DROP TABLE ticket_search; DROP TABLE search_state; DROP TABLE search_queue;\n         DROP TABLE IF EXISTS ratings; DROP TABLE IF EXISTS surveys; DROP INDEX IF EXISTS tickets_by_snooze;\n         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; DROP INDEX tickets_by_warn;
+         ALTER TABLE tickets DROP COLUMN waiting_since;
          ALTER TABLE tickets DROP COLUMN due_at; ALTER TABLE tickets DROP COLUMN warn_at;\n         DROP TABLE due_queue; DROP TABLE due_state; DROP TABLE audit;\n         PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -375,4 +376,112 @@ fn a_long_open_connection_sees_what_another_one_indexed() {
     let found = d.store.search(&query, "ana", 500).unwrap();
     assert_eq!(found.tickets.len(), 299);
     assert_eq!(find(&mut d.store, "whistles"), vec![first.id]);
+}
+
+/// Every ticket's number and creation time, read from the file itself.
+fn numbers_and_times(path: &std::path::Path) -> Vec<(i64, i64)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT id, created_at FROM tickets ORDER BY id").unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// Midnight UTC of `day` (`2024-03-01`), in milliseconds.
+fn millis(day: &str) -> i64 {
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis()
+}
+
+/// A desk whose ticket numbers do not follow their creation times: three runs of 1,024 numbers
+/// (tickets numbered 2,000 and 5,000 put in by hand), creation times out of order, one ticket
+/// deleted, so each run's span is wider than its tickets.
+fn desk_out_of_order() -> TempDesk {
+    let d = desk();
+    let mut made = Vec::new();
+    for i in 0..12 {
+        made.push(create(&d.store, &format!("c{i}@shop.example"), "Carla", &format!("Order {i}"), "box").id);
+    }
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    let customer: i64 = conn.query_row("SELECT customer_id FROM tickets LIMIT 1", [], |r| r.get(0)).unwrap();
+    for (id, day) in [(2_000, "2021-05-01"), (2_001, "2024-07-01"), (5_000, "2020-01-15")] {
+        conn.execute(
+            "INSERT INTO tickets (id, subject, customer_id, status, priority, channel, created_at, updated_at)
+             VALUES (?1, 'Order by hand', ?2, 'new', 'normal', 'email', ?3, ?3)",
+            rusqlite::params![id, customer, millis(day)],
+        )
+        .unwrap();
+    }
+    let days = ["2023-03-01", "2020-02-01", "2025-01-10", "2022-06-30", "2024-12-31", "2021-01-01"];
+    for (id, day) in made.iter().zip(days.iter().cycle()) {
+        conn.execute("UPDATE tickets SET created_at = ?1 WHERE id = ?2", rusqlite::params![millis(day), id]).unwrap();
+    }
+    drop(conn);
+    d.store.delete_ticket(made[2], "ana").unwrap();
+    d.store.index_queued().unwrap();
+    assert!(d.store.check().unwrap().is_empty(), "{:?}", d.store.check().unwrap());
+    d
+}
+
+#[test]
+fn before_and_after_find_exactly_the_tickets_of_their_time_whatever_their_numbers() {
+    let mut d = desk_out_of_order();
+    let tickets = numbers_and_times(&d.path);
+    assert_eq!(tickets.len(), 14);
+    let newest_first = |keep: &dyn Fn(i64) -> bool| {
+        tickets.iter().rev().filter(|(_, at)| keep(*at)).map(|(id, _)| *id).collect::<Vec<_>>()
+    };
+    for day in ["2020-01-01", "2020-01-16", "2021-01-01", "2022-01-01", "2023-03-02", "2024-08-01", "2025-02-01"] {
+        let at = millis(day);
+        let before = newest_first(&|t| t < at);
+        let after = newest_first(&|t| t >= at);
+        assert_eq!(find(&mut d.store, &format!("order before:{day}")), before, "order before:{day}");
+        assert_eq!(find(&mut d.store, &format!("before:{day}")), before, "before:{day} without words");
+        assert_eq!(find(&mut d.store, &format!("order after:{day}")), after, "order after:{day}");
+        assert_eq!(find(&mut d.store, &format!("after:{day}")), after, "after:{day} without words");
+        let between = newest_first(&|t| t >= millis("2021-01-01") && t < at);
+        assert_eq!(find(&mut d.store, &format!("order after:2021-01-01 before:{day}")), between, "between");
+    }
+}
+
+#[test]
+fn before_reads_the_text_index_from_the_newest_ticket_of_its_time_on() {
+    let d = desk_out_of_order();
+    let zone = frontdesk::domain::when::Zone::Named(chrono_tz::UTC);
+    let query = SearchQuery::parse("order before:2025-06-01", zone).unwrap();
+    let plan = d.store.search_plan(&query, "ana").unwrap().join("\n");
+    // FTS5 takes a bound on the rowid as part of its index plan: `ticket_search` is read from it.
+    assert!(plan.contains("VIRTUAL TABLE INDEX") && !plan.contains("LIST SUBQUERY"), "{plan}");
+}
+
+#[test]
+fn a_desk_of_schema_26_gets_the_spans_of_its_creation_times() {
+    let d = desk_out_of_order();
+    let expected = numbers_and_times(&d.path);
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER created_block_ticket_added; DROP TRIGGER created_block_ticket_changed;
+         DROP TABLE ticket_created_blocks; DROP INDEX tickets_by_warn; PRAGMA user_version = 26;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&d.path).unwrap();
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check().unwrap());
+    let before: Vec<i64> =
+        expected.iter().rev().filter(|(_, at)| *at < millis("2023-01-01")).map(|(id, _)| *id).collect();
+    assert_eq!(find(&mut store, "order before:2023-01-01"), before);
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    let spans: i64 = conn.query_row("SELECT count(*) FROM ticket_created_blocks", [], |r| r.get(0)).unwrap();
+    assert_eq!(spans, 3, "numbers 1–12, 2,000–2,001 and 5,000: three runs of 1,024");
+}
+
+#[test]
+fn check_finds_a_ticket_created_outside_its_span() {
+    let d = desk_out_of_order();
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    // Ticket 5,000 is alone in its run: a span that ends before it leaves it out.
+    conn.execute("UPDATE ticket_created_blocks SET latest = earliest - 1 WHERE block = 5000 >> 10", []).unwrap();
+    assert_eq!(
+        d.store.check().unwrap(),
+        vec!["1 tickets created outside their number's span of creation times".to_string()]
+    );
 }

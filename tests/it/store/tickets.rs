@@ -381,7 +381,7 @@ fn a_conversations_events_are_read_from_their_index_without_visiting_the_table()
 }
 
 #[test]
-fn a_desk_of_schema_26_gets_its_events_in_ticket_order_and_keeps_them() {
+fn a_desk_of_schema_27_gets_its_events_in_ticket_order_and_keeps_them() {
     let d = desk();
     let t = open(&d.store, "carla@x.example");
     let change = TicketChange { priority: Some(Priority::High), ..TicketChange::default() };
@@ -391,12 +391,12 @@ fn a_desk_of_schema_26_gets_its_events_in_ticket_order_and_keeps_them() {
     drop(d.store);
     let conn = Connection::open(&d.path).unwrap();
     conn.execute_batch(
-        "DROP INDEX events_by_ticket; CREATE INDEX events_by_ticket ON events(ticket_id, id); PRAGMA user_version = 26;",
+        "DROP INDEX events_by_ticket; CREATE INDEX events_by_ticket ON events(ticket_id, id); PRAGMA user_version = 27;",
     )
     .unwrap();
     drop(conn);
     let store = Store::open(&d.path).unwrap();
-    assert_eq!(user_version(&d.path), 27);
+    assert_eq!(user_version(&d.path), 28);
     assert_eq!(events(&store, t.id), before);
     assert!(store.conversation_plan().unwrap().iter().any(|p| p.contains("COVERING INDEX events_by_ticket")));
 }

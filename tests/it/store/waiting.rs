@@ -62,7 +62,8 @@ fn forget_waits(path: &Path) {
         "DROP TRIGGER ticket_counts_on_insert; DROP TRIGGER ticket_counts_on_update;
          DROP TRIGGER ticket_counts_on_delete; DROP TRIGGER tag_counts_on_insert;
          DROP TRIGGER tag_counts_on_delete; DROP TRIGGER tag_counts_on_update;
-         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; ALTER TABLE tickets DROP COLUMN waiting_since;
+         DROP INDEX tickets_by_waiting; DROP INDEX tickets_by_due; DROP INDEX tickets_by_warn;
+         ALTER TABLE tickets DROP COLUMN waiting_since;
          CREATE INDEX tickets_by_due ON tickets(due_at, id) WHERE due_at IS NOT NULL;
          DROP TABLE audit;",
     )
