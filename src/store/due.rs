@@ -187,9 +187,7 @@ impl Store {
         let mut plans = Vec::new();
         for part in &PARTS {
             let (sql, params) = part_sql(filter, part, None, now, 200);
-            let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
-            plans.push(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+            plans.push(self.query_plan(&sql, params_from_iter(params.iter()))?);
         }
         Ok(plans)
     }
@@ -198,9 +196,7 @@ impl Store {
     /// one line a step): for the test that holds it to the small indexes.
     #[doc(hidden)]
     pub fn due_requeue_plan(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {WITH_CLOCKS}"))?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.query_plan(WITH_CLOCKS, [])
     }
 
     /// How many tickets `filter` shows whose running SLA clock is overdue (by the stored due times).

@@ -176,6 +176,14 @@ impl Store {
         }
     }
 
+    /// How SQLite reads `sql` with `params` (`EXPLAIN QUERY PLAN`, one line a step): for the tests
+    /// that hold a query to its index.
+    fn query_plan(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(params, |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Run several reads on one snapshot of the database: what they return agrees with itself
     /// even while others write. It is also cheaper: SQLite drops a connection's page cache at the
     /// start of each read after another connection's commit, and with agents writing all the time

@@ -102,9 +102,7 @@ impl Store {
     #[doc(hidden)]
     pub fn search_plan(&self, query: &SearchQuery, me: &str) -> Result<Vec<String>> {
         let (sql, params) = self.search_sql(query, me, 50)?;
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.query_plan(&sql, params_from_iter(params.iter()))
     }
 
     /// Tickets matching `query`, newest first, at most `limit`. `me` is the login `assignee:me`

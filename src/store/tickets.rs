@@ -131,9 +131,7 @@ impl Store {
     #[doc(hidden)]
     pub fn page_plan(&self, filter: &TicketFilter, after: Option<PageCursor>) -> Result<Vec<String>> {
         let (sql, params) = page_sql(filter, after, 200);
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.query_plan(&sql, params_from_iter(params.iter()))
     }
 
     /// Create a ticket with its first customer message, creating the customer when the address is new.
@@ -232,9 +230,7 @@ impl Store {
     pub fn conversation_plan(&self) -> Result<Vec<String>> {
         let mut plan = Vec::new();
         for sql in [conversation_messages(), conversation_events()] {
-            let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let rows = stmt.query_map([0], |r| r.get::<_, String>(3))?;
-            plan.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+            plan.extend(self.query_plan(&sql, [0])?);
         }
         Ok(plan)
     }

@@ -97,26 +97,34 @@ impl Samples {
 
 /// The middle value (the mean of the two middle ones for an even count); `None` when empty.
 pub fn median(sorted: &[i64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
-        _ => Some((sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0),
-    }
+    median_of(sorted.len(), |i| sorted[i])
 }
 
-/// The nearest-rank percentile: the smallest value with at least `p` % of the values at or below it.
 pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    let rank = (n * p as usize).div_ceil(100).clamp(1, n);
-    Some(sorted[rank - 1])
+    percentile_of(sorted.len(), p, |i| sorted[i])
 }
 
 pub fn mean(values: &[i64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().map(|v| *v as f64).sum::<f64>() / values.len() as f64)
+    mean_of(values.len(), values.iter().copied())
+}
+
+/// The median of `n` sorted values, the `i`th given by `at`.
+fn median_of(n: usize, at: impl Fn(usize) -> i64) -> Option<f64> {
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(at(n / 2) as f64),
+        _ => Some((at(n / 2 - 1) as f64 + at(n / 2) as f64) / 2.0),
+    }
+}
+
+/// The `p`th percentile (nearest rank) of `n` sorted values, the `i`th given by `at`.
+fn percentile_of(n: usize, p: u32, at: impl Fn(usize) -> i64) -> Option<i64> {
+    (n > 0).then(|| at((n * p as usize).div_ceil(100).clamp(1, n) - 1))
+}
+
+/// The mean of `n` values.
+fn mean_of(n: usize, values: impl Iterator<Item = i64>) -> Option<f64> {
+    (n > 0).then(|| values.map(|v| v as f64).sum::<f64>() / n as f64)
 }
 
 /// `part` of `whole` in per cent; `None` when the whole is empty.
@@ -149,7 +157,7 @@ pub fn spread(samples: &Samples) -> Spread {
         sorted.sort();
         std::borrow::Cow::Owned(sorted)
     };
-    let p90 = sorted_percentile(&sorted, 90);
+    let p90 = percentile_of(sorted.len(), 90, |i| sorted.get(i));
     let (all, tail) = match &samples.ids {
         Some(ids) => {
             let mut by_time: Vec<(i64, i64)> = samples.seconds.iter().zip(ids.iter().copied()).collect();
@@ -159,29 +167,8 @@ pub fn spread(samples: &Samples) -> Spread {
         }
         None => (Vec::new(), Vec::new()),
     };
-    Spread { median: sorted_median(&sorted), p90: p90.map(|v| v as f64), mean: sorted_mean(&sorted), all, tail }
-}
-
-/// [`median`] of sorted seconds, either width.
-fn sorted_median(sorted: &Seconds) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted.get(n / 2) as f64),
-        _ => Some((sorted.get(n / 2 - 1) as f64 + sorted.get(n / 2) as f64) / 2.0),
-    }
-}
-
-/// [`percentile`] of sorted seconds, either width.
-fn sorted_percentile(sorted: &Seconds, p: u32) -> Option<i64> {
-    let n = sorted.len();
-    (n > 0).then(|| sorted.get((n * p as usize).div_ceil(100).clamp(1, n) - 1))
-}
-
-/// [`mean`] of seconds, either width (summed in the same order, so the same as [`mean`]).
-fn sorted_mean(values: &Seconds) -> Option<f64> {
-    let n = values.len();
-    (n > 0).then(|| values.iter().map(|v| v as f64).sum::<f64>() / n as f64)
+    let median = median_of(sorted.len(), |i| sorted.get(i));
+    Spread { median, p90: p90.map(|v| v as f64), mean: mean_of(sorted.len(), sorted.iter()), all, tail }
 }
 
 #[cfg(test)]
