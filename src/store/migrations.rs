@@ -30,6 +30,8 @@ pub const MIGRATIONS: &[&str] = &[
     RULE_CHECKS,
     CREATED_BLOCKS_AND_WARNINGS,
     EVENTS_IN_TICKET_ORDER,
+    RATINGS_BY_TIME,
+    REPORT_FACTS_BY_TIME,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -1151,4 +1153,42 @@ END;
 const EVENTS_IN_TICKET_ORDER: &str = r#"
 DROP INDEX IF EXISTS events_by_ticket;
 CREATE INDEX events_by_ticket ON events(ticket_id, id, created_at, actor, field, old, new);
+"#;
+
+/// A report reads the CSAT and NPS ratings of its periods: without this index each read was a scan
+/// of every rating the desk ever had (335,000 on the million-ticket demo desk, twice a report).
+const RATINGS_BY_TIME: &str = r#"
+CREATE INDEX IF NOT EXISTS ratings_by_kind_time ON ratings(kind, created_at);
+"#;
+
+/// A report reads every ticket that can count in its periods: one changed since the period's start
+/// or not solved. Those were picked from the tickets' table and their kept rows looked up one by
+/// one, pages apart: at a million tickets, 135,000 lookups for a 30-day report. Each kept row now
+/// holds all a report reads of its ticket (whether it follows up another) and the last moment its
+/// figures count anything at (`last_at`: its latest status change, message or measure; the largest
+/// integer while its clocks run), and an index by that moment holds the rows, so a report reads
+/// one range of one index. The rows are worked out again (the fingerprint is emptied): a follow-up
+/// mark, added or dropped, and a new ticket now mark the ticket stale too.
+const REPORT_FACTS_BY_TIME: &str = r#"
+DROP TABLE IF EXISTS ticket_report_facts;
+CREATE TABLE ticket_report_facts (
+    ticket_id INTEGER PRIMARY KEY,
+    priority  TEXT NOT NULL,
+    tier      TEXT NOT NULL,
+    follows   INTEGER NOT NULL,
+    last_at   INTEGER NOT NULL,
+    facts     BLOB NOT NULL
+);
+CREATE INDEX report_facts_by_time ON ticket_report_facts(last_at, ticket_id, priority, tier, follows, facts);
+UPDATE report_facts_state SET fingerprint = '' WHERE id = 1;
+
+CREATE TRIGGER IF NOT EXISTS report_ticket_added AFTER INSERT ON tickets BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS report_follow_up_added AFTER INSERT ON ticket_follow_ups BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (NEW.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS report_follow_up_removed AFTER DELETE ON ticket_follow_ups BEGIN
+    INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (OLD.ticket_id);
+END;
 "#;

@@ -14,6 +14,9 @@ use crate::domain::{Status, Timestamp};
 use rusqlite::{params, params_from_iter};
 use sha2::{Digest, Sha256};
 
+/// The `last_at` of a ticket neither solved nor closed: it counts in a report of any period.
+pub(crate) const RUNNING: i64 = i64::MAX;
+
 /// Stale tickets worked again per transaction: a writer waits for one batch at most.
 const BATCH: usize = 500;
 
@@ -101,11 +104,14 @@ impl Store {
             params_from_iter(&ids),
         )?;
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO ticket_report_facts (ticket_id, priority, tier, facts) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO ticket_report_facts (ticket_id, priority, tier, follows, last_at, facts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for r in &records {
-            let bytes = encode(&kept_summary(r, rules));
-            insert.execute(params![r.id, r.groups.priority.as_str(), r.groups.tier.as_str(), bytes])?;
+            let summary = kept_summary(r, rules);
+            let last_at = summary.last_counted_at().map_or(RUNNING, super::to_millis);
+            let (priority, tier) = (r.groups.priority.as_str(), r.groups.tier.as_str());
+            insert.execute(params![r.id, priority, tier, r.follows, last_at, encode(&summary)])?;
         }
         self.conn.execute(&format!("DELETE FROM report_stale WHERE ticket_id IN ({marks})"), params_from_iter(&ids))?;
         Ok(ids.len())
@@ -128,13 +134,20 @@ impl Store {
             )? as usize;
             let mut drift = FactsDrift { wrong: 0, missing };
             let mut stmt = self.conn.prepare(
-                "SELECT f.ticket_id, f.priority, f.tier, f.facts FROM ticket_report_facts f
+                "SELECT f.ticket_id, f.priority, f.tier, f.follows, f.last_at, f.facts FROM ticket_report_facts f
                  WHERE f.ticket_id NOT IN (SELECT ticket_id FROM report_stale) ORDER BY f.ticket_id",
             )?;
             let mut rows = stmt.query([])?;
-            let mut chunk: Vec<(i64, String, String, Vec<u8>)> = Vec::with_capacity(BATCH);
+            let mut chunk: Vec<KeptRow> = Vec::with_capacity(BATCH);
             while let Some(row) = rows.next()? {
-                chunk.push((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?));
+                chunk.push(KeptRow {
+                    id: row.get(0)?,
+                    priority: row.get(1)?,
+                    tier: row.get(2)?,
+                    follows: row.get(3)?,
+                    last_at: row.get(4)?,
+                    facts: row.get(5)?,
+                });
                 if chunk.len() == BATCH {
                     drift.wrong += self.wrong_rows(&chunk, rules)?;
                     chunk.clear();
@@ -147,22 +160,25 @@ impl Store {
 
     /// How many of `rows` differ from what their tickets' events give (a ticket not solved as of
     /// the moment its row was worked out for).
-    fn wrong_rows(&self, rows: &[(i64, String, String, Vec<u8>)], rules: &Rules) -> Result<usize> {
+    fn wrong_rows(&self, rows: &[KeptRow], rules: &Rules) -> Result<usize> {
         if rows.is_empty() {
             return Ok(0);
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut records = self.report_records(&format!("t.id IN ({})", vec!["?"; ids.len()].join(", ")), &ids)?;
         self.fill_timelines(&mut records)?;
         let mut wrong = 0;
-        for (id, priority, tier, bytes) in rows {
-            let fresh = records.iter().find(|r| r.id == *id);
-            let kept = decode(bytes);
+        for row in rows {
+            let fresh = records.iter().find(|r| r.id == row.id);
+            let kept = decode(&row.facts);
             let as_of = kept.as_ref().and_then(|k| k.running.as_ref()).map_or(rules.now, |r| r.as_of);
             let then = Rules { policies: rules.policies, default_hours: rules.default_hours, now: as_of };
             let right = fresh.zip(kept).is_some_and(|(r, kept)| {
-                r.groups.priority.as_str() == priority
-                    && r.groups.tier.as_str() == tier
+                let last_at = kept.last_counted_at().map_or(RUNNING, super::to_millis);
+                r.groups.priority.as_str() == row.priority
+                    && r.groups.tier.as_str() == row.tier
+                    && r.follows == row.follows
+                    && last_at == row.last_at
                     && kept == kept_summary(r, &then)
             });
             wrong += usize::from(!right);
@@ -185,6 +201,16 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
     }
+}
+
+/// A kept row as `frontdesk check` reads it.
+struct KeptRow {
+    id: i64,
+    priority: String,
+    tier: String,
+    follows: bool,
+    last_at: i64,
+    facts: Vec<u8>,
 }
 
 /// A summary as a few dozen bytes: a format byte (1 settled, 2 with running clocks), then zigzag

@@ -131,6 +131,26 @@ impl TicketSummary {
         }
         true
     }
+
+    /// The last moment the summary counts anything at: its creation, a status change, a
+    /// customer's message, a measure or a clock's outcome. A report whose periods all begin after
+    /// it counts nothing of the ticket, not even in a backlog: a solved ticket is in none after
+    /// its last status change. `None` for a ticket neither solved nor closed: it counts at every
+    /// later moment.
+    pub fn last_counted_at(&self) -> Option<Timestamp> {
+        if self.running.is_some() || is_active(self.timeline.status_now()) {
+            return None;
+        }
+        let (f, t) = (&self.facts, &self.timeline);
+        let measures = [f.first_response, f.resolution, f.customer_wait].into_iter().flatten();
+        let moments = std::iter::once(t.created_at)
+            .chain(t.statuses.iter().map(|(at, _)| *at))
+            .chain(t.messages.iter().map(|(at, _)| *at))
+            .chain(measures.chain(f.next_responses.iter().copied()).map(|m| m.at))
+            .chain(f.outcomes.iter().map(|o| o.at))
+            .chain(f.reopens.iter().copied());
+        moments.max()
+    }
 }
 
 /// Whether a ticket's summary no longer depends on `now`: it is solved or closed.

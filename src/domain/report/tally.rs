@@ -46,6 +46,13 @@ impl Counted {
         self.last
     }
 
+    /// Put the numbers counted in ascending order (as counted ticket by ticket in id order).
+    pub fn sort(&mut self) {
+        if let Some(ids) = &mut self.ids {
+            ids.sort_unstable();
+        }
+    }
+
     /// The numbers counted, in order; none when they are not kept.
     pub fn ids(&self) -> &[i64] {
         self.ids.as_deref().unwrap_or_default()
@@ -164,14 +171,22 @@ impl Tally {
         self.nps_customers.push(n.customer_id);
     }
 
-    /// Every figure, in [`Figure::ALL`]'s order; each set of times is sorted once.
-    /// Sort the measured times in place, before [`Tally::values`] reads them.
+    /// Sort the measured times in place, before [`Tally::values`] reads them, and the ticket
+    /// numbers behind the tickets' counts: tickets may be counted in any order (ratings, surveys
+    /// and NPS answers keep theirs: they are counted in the order they were given).
     pub fn sort_samples(&mut self) {
         for s in [&mut self.first_response, &mut self.next_response, &mut self.resolution, &mut self.customer_wait] {
             s.sort();
         }
+        let counts = [&mut self.new, &mut self.solved, &mut self.reopened, &mut self.follow_ups];
+        let kinds = self.met.iter_mut().chain(&mut self.breached).chain(&mut self.breaching_now);
+        let shares = [&mut self.one_touch, &mut self.reopened_solved];
+        for c in counts.into_iter().chain(&mut self.backlog).chain(kinds).chain(shares) {
+            c.sort();
+        }
     }
 
+    /// Every figure, in [`Figure::ALL`]'s order; each set of times is sorted once.
     pub fn values(&self) -> Vec<(Figure, Value)> {
         let spreads = self.spreads();
         Figure::ALL.iter().map(|f| (*f, self.value_with(*f, &spreads))).collect()

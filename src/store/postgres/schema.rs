@@ -15,6 +15,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // reads every page again after another's commit; PostgreSQL's shared buffers outlive a
     // commit, so its schema is the same without the step.
     (28, "SELECT 1"),
+    (29, "CREATE INDEX IF NOT EXISTS ratings_by_kind_time ON ratings(kind, created_at)"),
+    (30, include_str!("report_facts_by_time.sql")),
 ];
 
 /// The schema version this frontdesk writes.

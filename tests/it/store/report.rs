@@ -163,3 +163,23 @@ fn a_reports_clock_events_are_read_from_their_covering_index_alone() {
     );
     assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "no sort of its own: {plan:?}");
 }
+
+#[test]
+fn a_reports_kept_rows_and_ratings_are_ranges_of_their_indexes_not_whole_tables() {
+    let (_dir, _path, store) = desk();
+    let plans = store.report_plans().unwrap();
+    let [kept, nps, csat] = plans.as_slice() else { panic!("three reads: {plans:?}") };
+    assert!(
+        kept.iter().any(|p| p.contains("COVERING INDEX report_facts_by_time (last_at>?)")),
+        "the kept rows since the period's start, from their index alone: {kept:?}"
+    );
+    for plan in [nps, csat] {
+        assert!(
+            plan.iter().any(|p| p.contains("INDEX ratings_by_kind_time (kind=? AND created_at>?)")),
+            "a range of the ratings' index: {plan:?}"
+        );
+    }
+    for plan in [kept, nps, csat] {
+        assert!(!plan.iter().any(|p| p.starts_with("SCAN")), "no scan: {plan:?}");
+    }
+}

@@ -55,7 +55,10 @@ fn report_from_events(
     store.backup_to(&copy).unwrap();
     Connection::open(&copy)
         .unwrap()
-        .execute_batch("DELETE FROM ticket_report_facts; DELETE FROM report_stale;")
+        .execute_batch(
+            "DELETE FROM ticket_report_facts; DELETE FROM report_stale;
+             UPDATE report_facts_state SET fingerprint = '' WHERE id = 1;",
+        )
         .unwrap();
     let copy = Store::open(&copy).unwrap();
     assert_eq!(copy.report_facts_kept().unwrap(), (0, 0));
@@ -67,17 +70,19 @@ fn report_from_events(
 /// later, from the same kept rows, as the open tickets' clocks run out.
 fn assert_exact(store: &Store, dir: &Path, rules: &(Policies, Hours), after: &str) {
     let kept_at = Utc::now() + Duration::seconds(1);
-    for later in [Duration::zero(), Duration::hours(3), Duration::days(2), Duration::days(12)] {
+    // By agent, the tickets' table is read beside the kept rows; by nothing, the kept rows alone.
+    let times = [Duration::zero(), Duration::hours(3), Duration::days(2), Duration::days(12)];
+    for (later, by) in times.into_iter().flat_map(|t| [(t, Some(Dimension::Agent)), (t, None)]) {
         let now = kept_at + later;
-        let wanted = || request(now - Duration::days(30), now, Some(Dimension::Agent));
+        let wanted = || request(now - Duration::days(30), now, by);
         let kept = report(store, rules, wanted(), now);
         assert_eq!(store.report_facts_kept().unwrap().1, 0, "after {after}: a report leaves nothing stale");
         let engine = Rules { policies: &rules.0, default_hours: &rules.1, now };
         assert_eq!(store.report_facts_drift(&engine).unwrap(), FactsDrift::default(), "after {after}");
         let fresh = report_from_events(store, dir, rules, wanted(), now);
         let (ours, theirs) = (serde_json::to_value(&kept).unwrap(), serde_json::to_value(&fresh).unwrap());
-        assert_eq!(ours, theirs, "after {after}, {later} later");
-        assert_eq!(kept, fresh, "after {after}, {later} later: the same tickets behind every figure");
+        assert_eq!(ours, theirs, "after {after}, {later} later, by {by:?}");
+        assert_eq!(kept, fresh, "after {after}, {later} later, by {by:?}: the same tickets behind every figure");
     }
 }
 
@@ -122,6 +127,7 @@ fn kept_figures_stay_those_of_the_events_through_every_kind_of_change() {
     let a = new_ticket(&store, "carla@shop.example", Priority::High);
     let b = new_ticket(&store, "hiro@example.com", Priority::Normal);
     let c = new_ticket(&store, "olu@example.com", Priority::Urgent);
+    assert_eq!(store.report_facts_kept().unwrap(), (0, 3), "a new ticket is stale, in the same write");
     assert_exact(&store, dir.path(), &rules, "three new tickets");
 
     store.add_message(a, MessageKind::Reply, "ana", "We are on it", None).unwrap();
@@ -141,6 +147,20 @@ fn kept_figures_stay_those_of_the_events_through_every_kind_of_change() {
     status(&store, a, Status::Solved);
     status(&store, a, Status::Closed);
     assert_exact(&store, dir.path(), &rules, "solved again, then closed");
+
+    // Mail to the closed ticket opens a new one that follows it up.
+    let raw = format!(
+        "From: Carla <carla@shop.example>\r\nTo: support@desk.example\r\nSubject: Re: [#{a}] Refund\r\n\
+         Message-ID: <after-close@example.com>\r\nDate: {}\r\n\r\nIt broke again\r\n",
+        Utc::now().to_rfc2822()
+    );
+    frontdesk::mail::Importer::new(&store, &Config::default()).import(raw.as_bytes(), "test").unwrap();
+    let follows: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM ticket_follow_ups WHERE follows = ?1", [a], |r| r.get(0))
+        .unwrap();
+    assert_eq!(follows, 1, "the mail opened a follow-up");
+    assert_exact(&store, dir.path(), &rules, "a follow-up of a closed ticket");
 
     // Mail threaded onto a solved ticket by its subject tag.
     let raw = format!(
