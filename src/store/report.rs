@@ -337,7 +337,7 @@ impl Store {
         let mut kept = self.conn.prepare(KEPT_ROWS_SINCE)?;
         let mut rows = kept.query([since])?;
         let now = builder.rules().now;
-        let mut summary = super::report_facts::empty_summary();
+        let (mut summary, mut last_day) = (super::report_facts::empty_summary(), None);
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if stale.contains(&id) {
@@ -345,7 +345,8 @@ impl Store {
             }
             let groups = kept_groups(row)?;
             let facts = row.get_ref(4)?.as_blob_or_null().ok().flatten();
-            if facts.is_some_and(|bytes| super::report_facts::decode_into(bytes, &mut summary)) && summary.hold_at(now)
+            if facts.is_some_and(|bytes| super::report_facts::decode_near(bytes, &mut summary, &mut last_day))
+                && summary.hold_at(now)
             {
                 builder.add_summary(id, &groups, row.get(3)?, &summary);
             } else {

@@ -320,7 +320,20 @@ pub(crate) fn empty_summary() -> TicketSummary {
 /// [`decode`] into `out`, reusing its lists' room (a report reads a million of them); `false`
 /// for bytes [`encode`] did not write, and `out` is then of no use.
 pub(crate) fn decode_into(bytes: &[u8], out: &mut TicketSummary) -> bool {
-    decode_parts(&mut Reader { bytes, at: 0, day: None }, out).is_some()
+    decode_near(bytes, out, &mut None)
+}
+
+/// The last day a time read fell on, and its date.
+pub(crate) type LastDay = Option<(i64, chrono::NaiveDate)>;
+
+/// [`decode_into`], for summaries read one after another: their times' dates are counted from
+/// the `last` day the one before fell on (a report reads kept rows in the order of their last
+/// moment, so one row's days are near the next's).
+pub(crate) fn decode_near(bytes: &[u8], out: &mut TicketSummary, last: &mut LastDay) -> bool {
+    let mut reader = Reader { bytes, at: 0, day: *last };
+    let read = decode_parts(&mut reader, out).is_some();
+    *last = reader.day;
+    read
 }
 
 fn decode_parts(r: &mut Reader<'_>, out: &mut TicketSummary) -> Option<()> {
@@ -411,6 +424,13 @@ impl Reader<'_> {
         let (days, of_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
         let date = match self.day {
             Some((d, date)) if d == days => date,
+            // Within a year of the last day: counted from it (without a calendar's sums).
+            Some((d, date)) if (days - d).abs() <= 366 => {
+                let by = chrono::Days::new((days - d).unsigned_abs());
+                let date = if days > d { date.checked_add_days(by) } else { date.checked_sub_days(by) }?;
+                self.day = Some((days, date));
+                date
+            }
             _ => {
                 let date = chrono::DateTime::from_timestamp(days.checked_mul(86_400)?, 0)?.date_naive();
                 self.day = Some((days, date));
@@ -537,6 +557,34 @@ mod tests {
             }
             let mut r = Reader { bytes: &bytes[1..], at: 0, day: None };
             assert_eq!(r.time(), chrono::DateTime::from_timestamp_millis(millis), "{millis}");
+        }
+    }
+
+    #[test]
+    fn times_read_one_after_another_are_their_dates_across_years_and_leap_days() {
+        // Steps forward and back of up to a year and more, across 2024's leap day, year ends,
+        // 2100 (not a leap year) and 1970.
+        let mut millis: i64 = -3 * 86_400_000 + 1;
+        let mut day = None;
+        let mut step: i64 = 1;
+        while millis < 4_200_000_000_000 {
+            let mut bytes = Vec::new();
+            let mut z = ((millis << 1) ^ (millis >> 63)) as u64;
+            loop {
+                let byte = (z & 0x7f) as u8;
+                z >>= 7;
+                if z == 0 {
+                    bytes.push(byte);
+                    break;
+                }
+                bytes.push(byte | 0x80);
+            }
+            let mut r = Reader { bytes: &bytes, at: 0, day };
+            assert_eq!(r.time(), chrono::DateTime::from_timestamp_millis(millis), "{millis} after {day:?}");
+            day = r.day;
+            // 1 ms to about 400 days, now and then a step back.
+            step = (step * 7 + 86_399_991) % 34_560_000_000;
+            millis += if step % 5 == 0 { -step / 3 } else { step };
         }
     }
 }

@@ -5,7 +5,7 @@ use super::facts::{
     backlog_age, summary, CsatRecord, NpsRecord, Rules, SurveyRecord, TicketGroups, TicketRecord, TicketSummary,
 };
 use super::figure::{Figure, Unit};
-use super::heat::HeatMap;
+use super::heat::{HeatMap, ZoneClock};
 use super::period::{bucket_of, buckets, Period, SeriesStep};
 use super::tally::{kind_index, BadRating, Tally};
 use super::Dimension;
@@ -108,7 +108,7 @@ pub struct Builder<'a> {
     series: Vec<Tally>,
     heat: HeatMap,
     /// The zone the heat map's hours are read in.
-    heat_zone: Zone,
+    heat_zone: ZoneClock,
     /// Whether each figure keeps the ticket numbers behind it ([`Row::behind`]).
     with_ids: bool,
 }
@@ -123,7 +123,7 @@ impl<'a> Builder<'a> {
     pub fn new(request: Request, rules: Rules<'a>) -> Builder<'a> {
         let starts = request.series.map(|step| buckets(request.period, step, request.zone)).unwrap_or_default();
         let series = vec![Tally::new(true); starts.len()];
-        let (heat, heat_zone) = (HeatMap::new(request.zone), request.zone);
+        let (heat, heat_zone) = (HeatMap::new(request.zone), ZoneClock::new(request.zone));
         let desk = Pair::new(true);
         Builder { request, rules, desk, groups: BTreeMap::new(), starts, series, heat, heat_zone, with_ids: true }
     }
@@ -141,7 +141,7 @@ impl<'a> Builder<'a> {
     /// Read the heat map's hours in `zone` (the desk's business hours' zone) instead of the request's.
     pub fn heat_in(mut self, zone: Zone) -> Builder<'a> {
         self.heat = HeatMap::new(zone);
-        self.heat_zone = zone;
+        self.heat_zone = ZoneClock::new(zone);
         self
     }
 
@@ -247,10 +247,11 @@ impl<'a> Builder<'a> {
     /// The ticket's opening (its customer's first message, logged as `created`) and its later
     /// customer messages, written in this period.
     fn add_heat(&mut self, timeline: &crate::domain::sla::Timeline) {
-        let (period, zone, created) = (self.request.period, self.heat_zone, timeline.created_at);
+        let (period, created) = (self.request.period, timeline.created_at);
         let later = timeline.messages.iter().filter(|(at, reply)| !reply && *at != created).map(|(at, _)| *at);
         for at in std::iter::once(created).chain(later).filter(|at| period.contains(*at)) {
-            self.heat.add(at, zone);
+            let (weekday, hour) = self.heat_zone.weekday_hour(at);
+            self.heat.add_at(weekday, hour);
         }
     }
 
