@@ -213,6 +213,20 @@ struct KeptRow {
     facts: Vec<u8>,
 }
 
+/// `v` as a zigzag LEB128 integer.
+fn put_int(out: &mut Vec<u8>, v: i64) {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    loop {
+        let byte = (z & 0x7f) as u8;
+        z >>= 7;
+        if z == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
 /// A summary as a few dozen bytes: a format byte (1 settled, 2 with running clocks), then zigzag
 /// LEB128 integers (times in Unix milliseconds, durations in seconds), lists led by their length.
 pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
@@ -220,18 +234,7 @@ pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
     out.push(if s.running.is_some() { 2 } else { 1 });
     let f = &s.facts;
     let t = &s.timeline;
-    let int = |out: &mut Vec<u8>, v: i64| {
-        let mut z = ((v << 1) ^ (v >> 63)) as u64;
-        loop {
-            let byte = (z & 0x7f) as u8;
-            z >>= 7;
-            if z == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
-        }
-    };
+    let int = put_int;
     let time = |out: &mut Vec<u8>, at: Timestamp| int(out, at.timestamp_millis());
     let measure = |out: &mut Vec<u8>, m: &Option<Measure>| match m {
         None => int(out, 0),
@@ -543,19 +546,9 @@ mod tests {
         for millis in
             [0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 1_796_221_701_649, -62_135_596_800_000]
         {
-            let mut bytes = vec![1];
-            let z = ((millis << 1) ^ (millis >> 63)) as u64;
-            let mut z = z;
-            loop {
-                let byte = (z & 0x7f) as u8;
-                z >>= 7;
-                if z == 0 {
-                    bytes.push(byte);
-                    break;
-                }
-                bytes.push(byte | 0x80);
-            }
-            let mut r = Reader { bytes: &bytes[1..], at: 0, day: None };
+            let mut bytes = Vec::new();
+            put_int(&mut bytes, millis);
+            let mut r = Reader { bytes: &bytes, at: 0, day: None };
             assert_eq!(r.time(), chrono::DateTime::from_timestamp_millis(millis), "{millis}");
         }
     }
@@ -569,16 +562,7 @@ mod tests {
         let mut step: i64 = 1;
         while millis < 4_200_000_000_000 {
             let mut bytes = Vec::new();
-            let mut z = ((millis << 1) ^ (millis >> 63)) as u64;
-            loop {
-                let byte = (z & 0x7f) as u8;
-                z >>= 7;
-                if z == 0 {
-                    bytes.push(byte);
-                    break;
-                }
-                bytes.push(byte | 0x80);
-            }
+            put_int(&mut bytes, millis);
             let mut r = Reader { bytes: &bytes, at: 0, day };
             assert_eq!(r.time(), chrono::DateTime::from_timestamp_millis(millis), "{millis} after {day:?}");
             day = r.day;
