@@ -188,14 +188,9 @@ fn kept_rows_group(by: Option<Dimension>) -> bool {
 /// of what [`kept_rows_group`] does not group by.
 fn kept_groups(row: &Row) -> rusqlite::Result<TicketGroups> {
     Ok(TicketGroups {
-        assignee: None,
         tier: stored(row, 2, Tier::ALL, |t| t.as_str())?,
-        organization: None,
-        tags: Vec::new(),
-        // Not grouped by: any channel will do.
-        channel: Channel::Email,
         priority: stored(row, 1, Priority::ALL, |p| p.as_str())?,
-        mailbox: None,
+        ..desk_groups()
     })
 }
 
@@ -238,7 +233,8 @@ fn count_kept(batches: std::sync::mpsc::Receiver<KeptBatch>, builder: &mut Build
     unheld
 }
 
-/// The groups of what a report grouped by nothing counts: none is read.
+/// The groups of what a report grouped by nothing counts: none is read, and these stand in for
+/// what is not grouped by.
 fn desk_groups() -> TicketGroups {
     TicketGroups {
         assignee: None,
@@ -363,10 +359,9 @@ impl Store {
     /// Count every ticket from its kept row when its figures count at `since` or later: one range
     /// of `report_facts_by_time`, and no other table, as a kept row holds all a report grouped
     /// by nothing, the tier or the priority reads of its ticket; read on this thread, counted
-    /// on another. Rows come in the order of their
-    /// last moment; the builder puts the ticket numbers behind each figure back in order. The
-    /// tickets a writer marked stale after the refresh, and any whose row does not hold `now`,
-    /// are then counted from their events.
+    /// on another. Rows come in the order of their last moment; the builder puts the ticket
+    /// numbers behind each figure back in order. The tickets a writer marked stale after the
+    /// refresh, and any whose row does not hold `now`, are then counted from their events.
     fn report_kept_tickets(&self, since: i64, builder: &mut Builder) -> Result<()> {
         let stale: std::collections::HashSet<i64> = {
             let mut stmt = self.conn.prepare("SELECT ticket_id FROM report_stale")?;

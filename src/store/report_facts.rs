@@ -234,55 +234,54 @@ pub(crate) fn encode(s: &TicketSummary) -> Vec<u8> {
     out.push(if s.running.is_some() { 2 } else { 1 });
     let f = &s.facts;
     let t = &s.timeline;
-    let int = put_int;
-    let time = |out: &mut Vec<u8>, at: Timestamp| int(out, at.timestamp_millis());
+    let time = |out: &mut Vec<u8>, at: Timestamp| put_int(out, at.timestamp_millis());
     let measure = |out: &mut Vec<u8>, m: &Option<Measure>| match m {
-        None => int(out, 0),
+        None => put_int(out, 0),
         Some(m) => {
-            int(out, 1);
+            put_int(out, 1);
             time(out, m.at);
-            int(out, m.seconds);
+            put_int(out, m.seconds);
         }
     };
     time(&mut out, t.created_at);
     measure(&mut out, &f.first_response);
-    int(&mut out, f.next_responses.len() as i64);
+    put_int(&mut out, f.next_responses.len() as i64);
     for m in &f.next_responses {
         measure(&mut out, &Some(*m));
     }
     measure(&mut out, &f.resolution);
     measure(&mut out, &f.customer_wait);
-    int(&mut out, f.outcomes.len() as i64);
+    put_int(&mut out, f.outcomes.len() as i64);
     for o in &f.outcomes {
-        int(&mut out, kind_code(o.kind));
+        put_int(&mut out, kind_code(o.kind));
         time(&mut out, o.at);
-        int(&mut out, i64::from(o.breached));
+        put_int(&mut out, i64::from(o.breached));
     }
-    int(&mut out, f.breaching_now.len() as i64);
+    put_int(&mut out, f.breaching_now.len() as i64);
     for k in &f.breaching_now {
-        int(&mut out, kind_code(*k));
+        put_int(&mut out, kind_code(*k));
     }
-    int(&mut out, f.reopens.len() as i64);
+    put_int(&mut out, f.reopens.len() as i64);
     for at in &f.reopens {
         time(&mut out, *at);
     }
-    int(&mut out, f.replies_before_solve as i64);
-    int(&mut out, i64::from(f.reopened_before_solve));
-    int(&mut out, t.statuses.len() as i64);
+    put_int(&mut out, f.replies_before_solve as i64);
+    put_int(&mut out, i64::from(f.reopened_before_solve));
+    put_int(&mut out, t.statuses.len() as i64);
     for (at, status) in &t.statuses {
         time(&mut out, *at);
-        int(&mut out, Status::ALL.iter().position(|s| s == status).unwrap_or(0) as i64);
+        put_int(&mut out, Status::ALL.iter().position(|s| s == status).unwrap_or(0) as i64);
     }
-    int(&mut out, t.messages.len() as i64);
+    put_int(&mut out, t.messages.len() as i64);
     for (at, reply) in &t.messages {
         time(&mut out, *at);
-        int(&mut out, i64::from(*reply));
+        put_int(&mut out, i64::from(*reply));
     }
     if let Some(running) = &s.running {
         time(&mut out, running.as_of);
-        int(&mut out, running.breaches.len() as i64);
+        put_int(&mut out, running.breaches.len() as i64);
         for (kind, at) in &running.breaches {
-            int(&mut out, kind_code(*kind));
+            put_int(&mut out, kind_code(*kind));
             time(&mut out, *at);
         }
     }

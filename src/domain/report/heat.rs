@@ -43,7 +43,7 @@ impl HeatMap {
 /// looked up once per UTC day (at its first and last second) and, when both are the same, the
 /// day's moments are read by arithmetic alone. A day whose offset changes (a daylight-saving
 /// change) is read moment by moment. A whole history's report reads millions of messages' hours,
-/// and the zone's rules cost about a tenth of it otherwise.
+/// and the zone's rules were about a twentieth of its time (`perf`, a million tickets).
 pub struct ZoneClock {
     zone: Zone,
     /// Each UTC day seen: its offset in seconds, or `None` when it changes during the day.
