@@ -34,12 +34,13 @@ pub fn render_reports(screen: &ReportsScreen, theme: &Theme, area: Rect, buf: &m
         return;
     };
     let rows = screen.rows().len() as u16;
-    // Wide: the charts get a fixed band and the table the rest; narrow: the table what it needs,
-    // leaving the charts the rest (or nothing, below their least height).
+    // The table what it needs, leaving the charts the rest: at least a fixed band when wide (the
+    // table then at least half, if it needs it), else whatever is left over 10 rows.
+    let wanted = rows + 3;
     let table_h = if rest.width >= 160 {
-        rest.height.saturating_sub(CHARTS_WIDE_HEIGHT).max((rows + 3).min(rest.height / 2))
+        wanted.min(rest.height.saturating_sub(CHARTS_WIDE_HEIGHT)).max(wanted.min(rest.height / 2))
     } else {
-        (rows + 3).min(rest.height.saturating_sub(10))
+        wanted.min(rest.height.saturating_sub(10))
     };
     let table_h = table_h.max(4.min(rest.height));
     let [table, charts] = Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(rest);

@@ -86,6 +86,11 @@ fn at_200_by_50_every_chart_sits_side_by_side() {
     let text = screen_text(&render(&state));
     let charts = text.lines().find(|l| l.contains("Per day: new")).unwrap_or_default();
     assert!(charts.contains("1st reply median") && charts.contains("When customers write"), "{text}");
+    // The table is as tall as its rows, and the charts take the height left.
+    let lines: Vec<&str> = text.lines().collect();
+    let last_row = lines.iter().position(|l| l.contains("unassigned")).unwrap_or_default();
+    assert!(lines[last_row + 1].starts_with('┗'), "the table ends after its last row:\n{text}");
+    assert!(lines[last_row + 2].contains("Per day: new"), "the charts come right after:\n{text}");
     insta::assert_snapshot!(render(&state).backend());
 }
 
