@@ -252,7 +252,7 @@ fn run_command(
             identity::acting_agent(&store, as_login)?;
             check::backup(&store, &path, json, out)
         }
-        Command::Demo(args) => demo::run(&open_store(paths, false)?, &args, as_login, out),
+        Command::Demo(args) => demo::run(&open_store(paths, false)?, config, &args, as_login, out),
         Command::Ticket(cmd) => {
             let store = open_store(paths, demo)?;
             let agent = identity::acting_agent(&store, as_login)?;

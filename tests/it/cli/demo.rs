@@ -138,3 +138,18 @@ fn demo_on_a_desk_that_holds_tickets_is_one_sentence_and_changes_nothing() {
     assert_eq!(again.stderr.lines().count(), 1, "{}", again.stderr);
     assert_eq!(desk.json(&["ticket", "list", "--view", "all", "--json"]), before);
 }
+
+#[test]
+fn demo_leaves_every_tickets_report_figures_kept_under_its_config() {
+    let config = "[sla]\nhours = \"calendar\"\n[[sla.policies]]\npriority = \"normal\"\nfirst_response = \"4h\"\nresolution = \"2d\"\n";
+    let desk = Desk::with_config(config);
+    desk.ok(&["demo", "--tickets", "30", "--seed", "4"]);
+    let store = frontdesk::store::Store::open(&desk.db).unwrap();
+    assert_eq!(store.report_facts_kept().unwrap(), (30, 0), "a row for every ticket, none stale");
+    let parsed = frontdesk::config::parse(config, desk.config.as_deref().unwrap()).unwrap();
+    let (policies, default_hours) = (parsed.sla_policies(), parsed.sla_hours());
+    let now = chrono::Utc::now();
+    let rules = frontdesk::domain::report::Rules { policies: &policies, default_hours: &default_hours, now };
+    assert_eq!(store.refresh_report_facts(&rules).unwrap(), 0, "kept under the config's rules: nothing to work out");
+    assert_eq!(store.report_facts_drift(&rules).unwrap(), Default::default(), "and each as the events give it");
+}
