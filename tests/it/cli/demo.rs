@@ -140,7 +140,7 @@ fn demo_on_a_desk_that_holds_tickets_is_one_sentence_and_changes_nothing() {
 }
 
 #[test]
-fn demo_leaves_every_tickets_report_figures_kept_under_its_config() {
+fn demo_leaves_the_due_times_and_every_tickets_report_figures_worked_out_under_its_config() {
     let config = "[sla]\nhours = \"calendar\"\n[[sla.policies]]\npriority = \"normal\"\nfirst_response = \"4h\"\nresolution = \"2d\"\n";
     let desk = Desk::with_config(config);
     desk.ok(&["demo", "--tickets", "30", "--seed", "4"]);
@@ -152,4 +152,5 @@ fn demo_leaves_every_tickets_report_figures_kept_under_its_config() {
     let rules = frontdesk::domain::report::Rules { policies: &policies, default_hours: &default_hours, now };
     assert_eq!(store.refresh_report_facts(&rules).unwrap(), 0, "kept under the config's rules: nothing to work out");
     assert_eq!(store.report_facts_drift(&rules).unwrap(), Default::default(), "and each as the events give it");
+    assert_eq!(store.refresh_due(&policies, 1, true).unwrap(), 0, "the due times follow the config's policies");
 }
