@@ -101,7 +101,7 @@ fn settle(store: &Store, config: &crate::config::Config) -> Result<(), CliError>
     if show_progress {
         eprint!("working out every ticket's due times and report figures…");
     }
-    while store.refresh_due(&policies, crate::store::DUE_BATCH, true)? > 0 {}
+    store.refresh_all_due(&policies)?;
     let rules = crate::domain::report::Rules { policies: &policies, default_hours: &default_hours, now: Utc::now() };
     store.refresh_report_facts(&rules)?;
     if show_progress {

@@ -132,7 +132,7 @@ pub fn run(
     let filter = filter(args, agent, settings)?;
     let policies = &settings.policies;
     if filter.sort == Sort::Due {
-        while store.refresh_due(policies, crate::store::DUE_BATCH, true)? > 0 {}
+        store.refresh_all_due(policies)?;
     }
     let tickets = store.list_tickets(&filter, None, args.limit)?;
     let now = Utc::now();

@@ -212,6 +212,13 @@ impl Store {
         Ok(stmt.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// [`Store::refresh_due`] until nothing is left, adopting `policies`: for a command that shows
+    /// due times (or leaves them worked out) before it ends.
+    pub fn refresh_all_due(&self, policies: &Policies) -> Result<()> {
+        while self.refresh_due(policies, DUE_BATCH, true)? > 0 {}
+        Ok(())
+    }
+
     /// Work out the due times of the tickets whose timeline changed since the last call, at most
     /// `batch` tickets in one short write transaction. Returns how many tickets are still to do; a
     /// reader that finds nothing to do does not write.
