@@ -62,7 +62,7 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
 fn a_draft_survives_a_dropped_connection() {
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path());
-    let Console { mut master, mut child, _home } = write_a_draft(&db);
+    let Console { mut master, mut child, _home, .. } = write_a_draft(&db);
     master.write_all(b" and more").unwrap(); // typed just before the line drops: not saved yet
     std::thread::sleep(Duration::from_millis(200));
     drop(master); // the terminal goes away: the console gets SIGHUP and its input fails

@@ -10,11 +10,19 @@ pub struct Console {
     pub master: std::fs::File,
     pub child: Child,
     pub _home: tempfile::TempDir,
+    /// What was read after the text the last wait looked for: the next wait starts here, so a
+    /// frame that came in the same read as the awaited text is not lost.
+    unread: Vec<u8>,
+    /// Every byte written, played into a terminal emulator: what the screen shows, for failures.
+    screen: vt100::Parser,
 }
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
 
 fn pty() -> (std::fs::File, OwnedFd) {
     let (mut master, mut slave) = (-1, -1);
-    let size = libc::winsize { ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0 };
+    let size = libc::winsize { ws_row: ROWS, ws_col: COLS, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: openpty writes two descriptors into the integers we pass and reads `size`.
     let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
@@ -58,9 +66,14 @@ pub fn start_with(db: &Path, login: &str, env: &[(&str, &std::ffi::OsStr)], firs
         });
     }
     let child = command.spawn().unwrap();
-    let mut console = Console { master, child, _home: home };
+    let mut console = Console { master, child, _home: home, unread: Vec::new(), screen: emulator() };
     console.wait_for(first);
     console
+}
+
+fn emulator() -> vt100::Parser {
+    let nonzero = |n| std::num::NonZeroU16::new(n).unwrap();
+    vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)
 }
 
 impl Console {
@@ -71,41 +84,81 @@ impl Console {
 
     pub fn wait_for_within(&mut self, text: &[u8], limit: Duration) {
         let started = Instant::now();
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 65536];
-        while started.elapsed() < limit {
-            let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd.
-            if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
-                continue;
-            }
-            match self.master.read(&mut buf) {
-                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
-                _ => break,
-            }
-            if seen.windows(text.len()).any(|w| w == text) {
+        let mut seen = std::mem::take(&mut self.unread);
+        loop {
+            if let Some(at) = seen.windows(text.len()).position(|w| w == text) {
+                self.unread = seen.split_off(at + text.len());
                 return;
             }
+            if started.elapsed() >= limit || !self.read_some(&mut seen) {
+                break;
+            }
         }
-        panic!("the console did not show {:?} within {limit:?}", String::from_utf8_lossy(text));
+        panic!(
+            "the console did not show {:?} within {limit:?}; the screen:\n{}",
+            String::from_utf8_lossy(text),
+            self.screen.screen().contents()
+        );
     }
 
-    /// Everything the console writes during `span`.
-    pub fn written_during(&mut self, span: Duration) -> Vec<u8> {
+    /// Read the terminal until one line of the screen, as a terminal shows it, holds each of
+    /// `parts` in that order (or fail after `limit`). Unlike `wait_for` this does not care how
+    /// or when the bytes drew it: a queue row is drawn in styled pieces, the same words may be
+    /// written elsewhere first (a notice on the status line), and text already drawn is not
+    /// drawn again (a preview that becomes the open conversation).
+    pub fn wait_for_line(&mut self, parts: &[&str], limit: Duration) {
         let started = Instant::now();
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 65536];
-        while started.elapsed() < span {
-            let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd.
-            if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
-                continue;
+        let mut seen = std::mem::take(&mut self.unread);
+        let holds = |line: &str| {
+            let mut rest = line;
+            parts.iter().all(|part| match rest.find(part) {
+                Some(at) => {
+                    rest = &rest[at + part.len()..];
+                    true
+                }
+                None => false,
+            })
+        };
+        loop {
+            if self.screen.screen().contents().lines().any(holds) {
+                // Where in the bytes the line was finished is not known: the next wait reads
+                // them all again.
+                self.unread = seen;
+                return;
             }
-            match self.master.read(&mut buf) {
-                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
-                _ => break,
+            if started.elapsed() >= limit || !self.read_some(&mut seen) {
+                break;
             }
         }
+        panic!(
+            "the console showed no line with {parts:?} within {limit:?}; the screen:\n{}",
+            self.screen.screen().contents()
+        );
+    }
+
+    /// Wait up to 50 ms for output and add it to `seen`; false once the terminal is closed.
+    fn read_some(&mut self, seen: &mut Vec<u8>) -> bool {
+        let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
+            return true;
+        }
+        let mut buf = [0u8; 65536];
+        match self.master.read(&mut buf) {
+            Ok(n) if n > 0 => {
+                self.screen.process(&buf[..n]);
+                seen.extend_from_slice(&buf[..n]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Everything the console writes during `span` (with what the last wait left unread).
+    pub fn written_during(&mut self, span: Duration) -> Vec<u8> {
+        let started = Instant::now();
+        let mut seen = std::mem::take(&mut self.unread);
+        while started.elapsed() < span && self.read_some(&mut seen) {}
         seen
     }
 
