@@ -53,6 +53,9 @@ pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(),
     let domains = store.organization_domain_drift()?.len();
     store.rebuild_organization_domains()?;
     writeln!(out, "rebuilt the organizations' domain index ({domains} domain(s) differed)")?;
+    let words = store.search_terms_missing()?;
+    store.rebuild_search_terms()?;
+    writeln!(out, "read the search index's words again ({words} were missing from its list)")?;
     let (policies, hours) = (config.sla_policies(), config.sla_hours());
     let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
     let drift = store.report_facts_drift(&rules)?;
@@ -71,6 +74,7 @@ struct RepairedJson {
     counts_differed: usize,
     filter_entries_out_of_step: i64,
     organization_domains_differed: usize,
+    search_words_missing: i64,
 }
 
 /// `check --json`: the problems found (after the repair, with `--repair`); exit 1 when any.
@@ -91,10 +95,13 @@ pub fn check_json(store: &Store, repair: bool, out: &mut dyn Write) -> Result<()
             store.rebuild_filter_index()?;
             let organization_domains_differed = store.organization_domain_drift()?.len();
             store.rebuild_organization_domains()?;
+            let search_words_missing = store.search_terms_missing()?;
+            store.rebuild_search_terms()?;
             Some(RepairedJson {
                 counts_differed,
                 filter_entries_out_of_step: wrong + orphans,
                 organization_domains_differed,
+                search_words_missing,
             })
         }
     };

@@ -107,6 +107,12 @@ impl Store {
                 "{orphans} filter index entries for tickets that do not exist (frontdesk check --repair rebuilds it)"
             ));
         }
+        let missing = self.search_terms_missing()?;
+        if missing > 0 {
+            problems.push(format!(
+                "{missing} words of the search index missing from its list of words (frontdesk check --repair reads them again)"
+            ));
+        }
         for drift in self.organization_domain_drift()? {
             problems.push(format!("{drift} (frontdesk check --repair rebuilds the domains' index)"));
         }

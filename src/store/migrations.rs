@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[&str] = &[
     EVENTS_IN_TICKET_ORDER,
     RATINGS_BY_TIME,
     REPORT_FACTS_BY_TIME,
+    SEARCH_TERMS,
 ];
 
 /// The desk: organizations, customers and their addresses and tags, agents, tickets and their tags,
@@ -1191,4 +1192,17 @@ END;
 CREATE TRIGGER IF NOT EXISTS report_follow_up_removed AFTER DELETE ON ticket_follow_ups BEGIN
     INSERT OR IGNORE INTO report_stale (ticket_id) VALUES (OLD.ticket_id);
 END;
+"#;
+
+/// The words the search index holds, for prefixes longer than its own (`store::search_terms`):
+/// kept as tickets are indexed; a desk that has tickets already reads them from its index in the
+/// background (`ticket_search_terms_build` holds the last word read), and searches its prefixes
+/// the old way until then.
+const SEARCH_TERMS: &str = r#"
+CREATE TABLE IF NOT EXISTS ticket_search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ticket_search_terms_build (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    after TEXT NOT NULL
+);
+INSERT OR IGNORE INTO ticket_search_terms_build (id, after) SELECT 1, '' WHERE EXISTS (SELECT 1 FROM tickets);
 "#;

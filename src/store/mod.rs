@@ -41,6 +41,7 @@ mod rows;
 mod rules;
 pub mod search;
 mod search_sets;
+pub mod search_terms;
 mod service;
 mod sla;
 mod snoozes;

@@ -3,6 +3,7 @@
 //! ratings' scores so reports still count them.
 
 use super::audit::{record, AuditRow};
+use super::search_terms;
 use super::{now_millis, Result, Store};
 use crate::domain::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -53,16 +54,20 @@ impl Store {
 
     /// Remove customer `id`'s personal data, recorded in the audit log as done by `actor`. Deleted
     /// content is overwritten in the file (`secure_delete`), the search and filter indexes are
-    /// rebuilt without it, and the write-ahead log is emptied into the file when no one reads it.
+    /// rebuilt without it (and the search index's list of words), and the write-ahead log is emptied into the file when no one reads it.
     pub fn erase_customer(&self, id: i64, actor: &str) -> Result<Erasure> {
         self.customer(id)?;
         let before: i64 = self.conn.pragma_query_value(None, "secure_delete", |r| r.get(0))?;
         self.conn.pragma_update(None, "secure_delete", 1)?;
+        // The customer's words, as the index holds them: those no other ticket holds leave the
+        // list of the index's words too.
+        let words = search_terms::words_of(&self.conn, &format!("SELECT id FROM tickets WHERE customer_id = {id}"))?;
         let erased = self.write(|conn| erase(conn, id, actor)).and_then(|mut erased| {
             self.index_queued()?;
             for index in ["ticket_search", "ticket_filter"] {
                 self.merge_all_segments(index)?;
             }
+            self.write(|conn| Ok(search_terms::drop_words_gone(conn, &words)?))?;
             erased.log_emptied = self.empty_log();
             Ok(erased)
         });

@@ -3,8 +3,9 @@
 
 use super::created_bounds;
 use super::rows::{self, TICKET_COLUMNS};
+use super::search_terms;
 use super::{to_millis, Result, Store};
-use crate::domain::search::{fts_expression, Assignee, SearchQuery};
+use crate::domain::search::{Assignee, SearchQuery};
 use crate::domain::search::{IndexProgress, SearchResults};
 use crate::domain::Ticket;
 use rusqlite::{params, params_from_iter, ToSql};
@@ -48,6 +49,9 @@ impl Store {
                 params![lowest, below],
             )?;
             conn.execute("UPDATE search_state SET pending_below = ?1", [lowest])?;
+            // The batch's words are not listed one by one: the list is read from the index again
+            // once the build is done.
+            search_terms::read_again(conn)?;
             Ok(false)
         })
     }
@@ -71,6 +75,7 @@ impl Store {
                          SELECT id, subject, body, customer FROM ticket_search_docs WHERE id IN ({list});
                      DELETE FROM search_queue WHERE ticket_id IN ({list});"
                 ))?;
+                search_terms::add_words_of(conn, &list)?;
                 Ok(ids.len())
             })?;
             if n == 0 {
@@ -80,7 +85,7 @@ impl Store {
         }
     }
 
-    /// Build the whole index, reporting progress after each step.
+    /// Build the whole index, reporting progress after each step, then the list of its words.
     pub fn build_search_index(&self, progress: &mut dyn FnMut(IndexProgress)) -> Result<()> {
         while let Some(p) = self.search_index_pending()? {
             progress(p);
@@ -88,7 +93,7 @@ impl Store {
                 break;
             }
         }
-        Ok(())
+        self.build_search_terms()
     }
 
     /// Narrow searches by filter sets of at most `up_to` ids (for tests of both ways).
@@ -159,7 +164,7 @@ impl Store {
             "tickets t JOIN customers c ON c.id = t.customer_id".to_string()
         } else {
             terms.push("ticket_search MATCH ?".to_string());
-            params.push(Box::new(fts_expression(&query.terms)));
+            params.push(Box::new(self.search_expression(&query.terms)?));
             "ticket_search s JOIN tickets t ON t.id = s.rowid JOIN customers c ON c.id = t.customer_id".to_string()
         };
         filter_terms(query, me, &mut terms, &mut params);

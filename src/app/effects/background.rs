@@ -109,7 +109,7 @@ fn finish_due_times(store: &Store, policies: &Policies, tx: &Sender<Msg>, shown_
 /// Index the tickets the search index does not have yet, on a thread with its own connection.
 /// Returns whether a build started (none is needed when the index is complete).
 pub fn start_index_build(store: &Store, answers: &Sender<Msg>) -> bool {
-    if !matches!(store.search_index_pending(), Ok(Some(_))) {
+    if !matches!(store.search_index_pending(), Ok(Some(_))) && !matches!(store.search_terms_pending(), Ok(true)) {
         return false;
     }
     let (path, tx): (PathBuf, _) = (store.path().to_path_buf(), answers.clone());
@@ -145,6 +145,18 @@ fn build_index(store: &Store, tx: &Sender<Msg>) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let _ = tx.send(Msg::IndexBuild(None));
+    // Then the list of its words, which only makes long prefixes quick: nothing to show for it.
+    loop {
+        match store.build_search_terms_step(crate::store::search_terms::TERMS_BATCH) {
+            Ok(true) => break,
+            Ok(false) | Err(StoreError::Busy) => {}
+            Err(error) => {
+                tracing::warn!(%error, "the search index's words");
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 #[cfg(test)]

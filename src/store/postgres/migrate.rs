@@ -67,8 +67,9 @@ impl Table {
 const STATE_TABLES: &[&str] =
     &["search_state", "due_state", "filter_index_state", "filter_index_hold", "report_facts_state"];
 
-/// SQLite's full-text tables (each backend builds its own) and their shadow tables.
-const FTS_SHADOWS: &[&str] = &["_data", "_idx", "_content", "_docsize", "_config"];
+/// SQLite's full-text tables (each backend builds its own), their shadow tables and the list of
+/// their words (`store::search_terms`).
+const FTS_SHADOWS: &[&str] = &["_data", "_idx", "_content", "_docsize", "_config", "_terms", "_terms_build"];
 
 /// The tables of the SQLite desk to copy: every table but SQLite's own and the FTS5 tables.
 fn sqlite_tables(conn: &rusqlite::Connection) -> Result<Vec<Table>> {
@@ -479,6 +480,7 @@ impl Store {
                  WHERE id >= (SELECT pending_below FROM search_state)",
                 [],
             )? as u64;
+            crate::store::search_terms::list_all_words(conn)?;
             meter.table("the filter index");
             conn.execute(
                 "INSERT INTO ticket_filter (rowid, text) SELECT id, text FROM ticket_filter_docs

@@ -20,6 +20,7 @@ mod report;
 mod report_facts;
 mod rules;
 mod search;
+mod search_terms;
 mod tickets;
 mod undo;
 mod waiting;

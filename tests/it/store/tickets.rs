@@ -396,7 +396,7 @@ fn a_desk_of_schema_27_gets_its_events_in_ticket_order_and_keeps_them() {
     .unwrap();
     drop(conn);
     let store = Store::open(&d.path).unwrap();
-    assert_eq!(user_version(&d.path), 30);
+    assert_eq!(user_version(&d.path), 31);
     assert_eq!(events(&store, t.id), before);
     assert!(store.conversation_plan().unwrap().iter().any(|p| p.contains("COVERING INDEX events_by_ticket")));
 }
