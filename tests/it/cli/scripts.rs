@@ -247,4 +247,5 @@ fn init_and_check_print_what_they_did() {
     let repaired = desk.json(&["check", "--repair", "--json"]);
     assert_eq!((&repaired["ok"], &repaired["problems"]), (&Value::from(true), &serde_json::json!([])), "{repaired}");
     assert!(repaired["repaired"]["counts_differed"].as_u64().unwrap() > 0, "{repaired}");
+    assert_eq!(repaired["repaired"]["search_words_missing"], 0, "{repaired}");
 }
