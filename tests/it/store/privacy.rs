@@ -77,6 +77,15 @@ fn an_erasure_keeps_the_tickets_shape_and_another_customers_text() {
     assert_eq!((other.ticket.subject.as_str(), other.messages[0].body.as_str()), ("Login fails", "It broke."));
     assert!(!file_holds(&path, "carla@shop.example") && file_holds(&path, "hiro@shop.example"));
     assert!(store.erase_customer(7, "ana").is_err(), "an unknown customer");
+    // The erasure bumped the ticket's version without an event of its own: check knows why.
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    // And still finds a version no history explains.
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE tickets SET version = version + 1 WHERE id = ?1", [carla])
+        .unwrap();
+    assert_eq!(store.check().unwrap(), ["1 tickets whose version is ahead of their history"]);
 }
 
 #[test]
