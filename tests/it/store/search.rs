@@ -22,7 +22,8 @@ fn desk() -> TempDesk {
     TempDesk { _dir: dir, path, store }
 }
 
-fn create(store: &Store, email: &str, name: &str, subject: &str, body: &str) -> Ticket {
+/// A ticket of normal priority by email from `email` (also the search-terms tests').
+pub(super) fn create(store: &Store, email: &str, name: &str, subject: &str, body: &str) -> Ticket {
     let new = NewTicket {
         customer_email: email.into(),
         customer_name: Some(name.into()),

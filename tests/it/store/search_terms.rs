@@ -2,9 +2,10 @@
 //! FTS5's own prefix search, kept as tickets are written, read from the index of a desk that
 //! predates it, checked and repaired, and without an erased customer's words.
 
+use super::search::create;
 use chrono::Utc;
 use frontdesk::domain::search::{SearchQuery, Term};
-use frontdesk::domain::{Channel, MessageKind, NewTicket, Priority, Ticket};
+use frontdesk::domain::MessageKind;
 use frontdesk::store::Store;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
@@ -23,19 +24,6 @@ fn demo_desk(tickets: usize) -> TempDesk {
     let opts = frontdesk::demo::DemoOptions { tickets, seed: 11, now: Utc::now(), agents: vec![] };
     frontdesk::demo::generate(&store, &opts, &mut |_| {}).unwrap();
     TempDesk { _dir: dir, path, store }
-}
-
-fn create(store: &Store, email: &str, name: &str, subject: &str, body: &str) -> Ticket {
-    let new = NewTicket {
-        customer_email: email.into(),
-        customer_name: Some(name.into()),
-        subject: subject.into(),
-        body: body.into(),
-        priority: Priority::Normal,
-        channel: Channel::Email,
-        tags: vec![],
-    };
-    store.create_ticket(&new, "ana").unwrap()
 }
 
 /// The ticket numbers `text` finds, newest first.
@@ -59,30 +47,21 @@ fn fts5_finds(path: &Path, prefix: &str) -> Vec<i64> {
     found
 }
 
-/// Every word of the index, from FTS5's own vocabulary.
-fn index_words(path: &Path) -> Vec<String> {
+/// One column of the rows `sql` reads from the file, on a connection of its own.
+fn words<C: FromIterator<String>>(path: &Path, sql: &str) -> C {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, ticket_search, row)").unwrap();
-    let words = conn
-        .prepare("SELECT term FROM temp.v")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let words = conn.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
     words
 }
 
+/// Every word of the index, from FTS5's own vocabulary.
+fn index_words(path: &Path) -> Vec<String> {
+    words(path, "SELECT term FROM temp.v")
+}
+
 fn listed_words(path: &Path) -> BTreeSet<String> {
-    let conn = Connection::open(path).unwrap();
-    let words = conn
-        .prepare("SELECT term FROM ticket_search_terms")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    words
+    words(path, "SELECT term FROM ticket_search_terms")
 }
 
 fn prefix(text: &str) -> Vec<Term> {
