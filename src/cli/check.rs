@@ -7,9 +7,9 @@ use crate::store::Store;
 use std::io::Write;
 use std::path::Path;
 
-/// Run SQLite's integrity check and our invariants, and check the kept report figures against
-/// the tickets' events under the config's SLA rules; any problem makes the command fail.
-pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
+/// SQLite's integrity check and our invariants, and the kept report figures checked against the
+/// tickets' events under the config's SLA rules: one sentence a problem.
+fn problems(store: &Store, config: &Config) -> Result<Vec<String>, CliError> {
     let mut problems = store.check()?;
     let (policies, hours) = (config.sla_policies(), config.sla_hours());
     let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
@@ -26,6 +26,12 @@ pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), 
             drift.missing
         ));
     }
+    Ok(problems)
+}
+
+/// Run the checks of [`problems`]; any problem makes the command fail.
+pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
+    let problems = problems(store, config)?;
     if problems.is_empty() {
         writeln!(
             out,
@@ -41,71 +47,75 @@ pub fn check(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), 
     Err(CliError::Refused(format!("{} has {} problem(s); see above", store.path().display(), problems.len())))
 }
 
-/// Rebuild the kept counts from the tickets and their tags, the filter index from the tickets, and
-/// the kept report figures from the tickets' events under the config's SLA rules.
-pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
-    let drift = store.count_drift()?.len();
-    store.rebuild_counts()?;
-    writeln!(out, "rebuilt the kept counts ({drift} cell(s) differed)")?;
-    let (wrong, orphans) = store.filter_index_drift()?;
-    store.rebuild_filter_index()?;
-    writeln!(out, "rebuilt the filter index ({} entry(ies) were out of step)", wrong + orphans)?;
-    let domains = store.organization_domain_drift()?.len();
-    store.rebuild_organization_domains()?;
-    writeln!(out, "rebuilt the organizations' domain index ({domains} domain(s) differed)")?;
-    let words = store.search_terms_missing()?;
-    store.rebuild_search_terms()?;
-    writeln!(out, "read the search index's words again ({words} were missing from its list)")?;
-    let (policies, hours) = (config.sla_policies(), config.sla_hours());
-    let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
-    let drift = store.report_facts_drift(&rules)?;
-    let worked = store.rebuild_report_facts(&rules)?;
-    writeln!(
-        out,
-        "worked out the report figures of {worked} ticket(s) again ({} were wrong, {} missing)",
-        drift.wrong, drift.missing
-    )?;
-    Ok(())
-}
-
-/// What `check --repair` rebuilt.
+/// What `check --repair` rebuilt, and how much of it was wrong.
 #[derive(serde::Serialize)]
-struct RepairedJson {
+struct Repaired {
     counts_differed: usize,
     filter_entries_out_of_step: i64,
     organization_domains_differed: usize,
     search_words_missing: i64,
+    report_figures_worked_out: usize,
+    report_figures_wrong: usize,
+    report_figures_missing: usize,
+}
+
+/// Rebuild the kept counts from the tickets and their tags, the filter index from the tickets, the
+/// domains' index from the organizations, the search index's list of words from the index, and
+/// the kept report figures from the tickets' events under the config's SLA rules.
+fn rebuild(store: &Store, config: &Config) -> Result<Repaired, CliError> {
+    let counts_differed = store.count_drift()?.len();
+    store.rebuild_counts()?;
+    let (wrong, orphans) = store.filter_index_drift()?;
+    store.rebuild_filter_index()?;
+    let organization_domains_differed = store.organization_domain_drift()?.len();
+    store.rebuild_organization_domains()?;
+    let search_words_missing = store.search_terms_missing()?;
+    store.rebuild_search_terms()?;
+    let (policies, hours) = (config.sla_policies(), config.sla_hours());
+    let rules = Rules { policies: &policies, default_hours: &hours, now: chrono::Utc::now() };
+    let drift = store.report_facts_drift(&rules)?;
+    let report_figures_worked_out = store.rebuild_report_facts(&rules)?;
+    Ok(Repaired {
+        counts_differed,
+        filter_entries_out_of_step: wrong + orphans,
+        organization_domains_differed,
+        search_words_missing,
+        report_figures_worked_out,
+        report_figures_wrong: drift.wrong,
+        report_figures_missing: drift.missing,
+    })
+}
+
+/// `check --repair`: [`rebuild`], one line each.
+pub fn repair(store: &Store, config: &Config, out: &mut dyn Write) -> Result<(), CliError> {
+    let done = rebuild(store, config)?;
+    writeln!(out, "rebuilt the kept counts ({} cell(s) differed)", done.counts_differed)?;
+    writeln!(out, "rebuilt the filter index ({} entry(ies) were out of step)", done.filter_entries_out_of_step)?;
+    writeln!(
+        out,
+        "rebuilt the organizations' domain index ({} domain(s) differed)",
+        done.organization_domains_differed
+    )?;
+    writeln!(out, "read the search index's words again ({} were missing from its list)", done.search_words_missing)?;
+    writeln!(
+        out,
+        "worked out the report figures of {} ticket(s) again ({} were wrong, {} missing)",
+        done.report_figures_worked_out, done.report_figures_wrong, done.report_figures_missing
+    )?;
+    Ok(())
 }
 
 /// `check --json`: the problems found (after the repair, with `--repair`); exit 1 when any.
-pub fn check_json(store: &Store, repair: bool, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn check_json(store: &Store, config: &Config, repair: bool, out: &mut dyn Write) -> Result<(), CliError> {
     #[derive(serde::Serialize)]
     struct CheckJson {
         database: String,
         ok: bool,
         problems: Vec<String>,
-        repaired: Option<RepairedJson>,
+        repaired: Option<Repaired>,
     }
-    let repaired = match repair {
-        false => None,
-        true => {
-            let counts_differed = store.count_drift()?.len();
-            store.rebuild_counts()?;
-            let (wrong, orphans) = store.filter_index_drift()?;
-            store.rebuild_filter_index()?;
-            let organization_domains_differed = store.organization_domain_drift()?.len();
-            store.rebuild_organization_domains()?;
-            let search_words_missing = store.search_terms_missing()?;
-            store.rebuild_search_terms()?;
-            Some(RepairedJson {
-                counts_differed,
-                filter_entries_out_of_step: wrong + orphans,
-                organization_domains_differed,
-                search_words_missing,
-            })
-        }
-    };
-    let problems: Vec<String> = store.check()?.iter().map(|p| p.to_string()).collect();
+    let repaired = if repair { Some(rebuild(store, config)?) } else { None };
+    let problems = problems(store, config)?;
     let database = store.path().display().to_string();
     let n = problems.len();
     super::output::write_json(out, &CheckJson { database: database.clone(), ok: n == 0, problems, repaired })?;

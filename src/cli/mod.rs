@@ -240,7 +240,7 @@ fn run_command(
             let store = open_store(paths, demo)?;
             identity::acting_agent(&store, as_login)?;
             if json {
-                return check::check_json(&store, repair, out);
+                return check::check_json(&store, config, repair, out);
             }
             if repair {
                 check::repair(&store, config, out)?;

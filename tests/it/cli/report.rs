@@ -429,4 +429,26 @@ fn check_finds_kept_report_figures_that_differ_from_the_events_and_repair_works_
     assert!(repaired.contains("(1 were wrong, 0 missing)"), "{repaired}");
     assert!(repaired.contains(": ok"), "{repaired}");
     assert_eq!(figures(&desk), right, "the repaired figures are the events' again");
+
+    // `--json` checks and repairs the same: it used to leave the report figures out of both.
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    conn.execute(
+        "UPDATE ticket_report_facts SET facts = (SELECT facts FROM ticket_report_facts ORDER BY ticket_id LIMIT 1)
+         WHERE ticket_id = (SELECT max(ticket_id) FROM ticket_report_facts)",
+        [],
+    )
+    .unwrap();
+    let run = desk.run(&["check", "--json"], "");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let said = found["problems"].as_array().unwrap();
+    assert!(said.iter().any(|p| p.as_str().unwrap().starts_with("1 tickets' kept report figures differ")), "{found}");
+    let repaired = desk.json(&["check", "--repair", "--json"]);
+    assert_eq!(
+        (&repaired["ok"], &repaired["repaired"]["report_figures_wrong"]),
+        (&true.into(), &1.into()),
+        "{repaired}"
+    );
+    assert!(repaired["repaired"]["report_figures_worked_out"].as_u64().unwrap() >= 1, "{repaired}");
+    assert_eq!(figures(&desk), right);
 }
