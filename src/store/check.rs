@@ -49,7 +49,8 @@ const INVARIANTS: &[(&str, &str)] = &[
     (
         // Every change bumps the version once and logs at least one event, but the erasure of
         // the ticket's customer: it bumps the version (so an open console sees the text go) and
-        // is in the audit log, not the ticket's history (`store::privacy`).
+        // is in the audit log, not the ticket's history (`store::privacy`). The audit log is
+        // read only for a ticket whose events alone do not explain its version.
         "tickets whose version is ahead of their history",
         "SELECT count(*) FROM tickets t
          WHERE t.version < 1

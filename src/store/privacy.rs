@@ -54,7 +54,8 @@ impl Store {
 
     /// Remove customer `id`'s personal data, recorded in the audit log as done by `actor`. Deleted
     /// content is overwritten in the file (`secure_delete`), the search and filter indexes are
-    /// rebuilt without it (and the search index's list of words), and the write-ahead log is emptied into the file when no one reads it.
+    /// rebuilt without it (and the search index's list of words), and the write-ahead log is
+    /// emptied into the file when no one reads it.
     pub fn erase_customer(&self, id: i64, actor: &str) -> Result<Erasure> {
         self.customer(id)?;
         let before: i64 = self.conn.pragma_query_value(None, "secure_delete", |r| r.get(0))?;

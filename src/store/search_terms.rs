@@ -15,7 +15,7 @@
 //! removes an erased customer's words that no ticket holds any more.
 
 use super::{Result, Store};
-use crate::domain::search::Term;
+use crate::domain::search::{fts_expression, Term};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// How many words one step of reading the index's list takes (one short write each).
@@ -170,8 +170,6 @@ impl Store {
 
     /// The FTS5 expression a search matches with: [`fts_expression`]'s, but a prefix longer than
     /// the index's own prefixes written as the words it stands for when the list knows them.
-    ///
-    /// [`fts_expression`]: crate::domain::search::fts_expression
     pub fn search_expression(&self, terms: &[Term]) -> Result<String> {
         let complete = !self.search_terms_pending()?;
         let mut parts = Vec::with_capacity(terms.len());
@@ -181,10 +179,12 @@ impl Store {
                 _ => None,
             };
             parts.push(match words {
+                // Each word quoted as a search's own words are.
                 Some(words) => {
-                    format!("({})", words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "))
+                    let words: Vec<String> = words.into_iter().map(|w| fts_expression(&[Term::Word(w)])).collect();
+                    format!("({})", words.join(" OR "))
                 }
-                None => crate::domain::search::fts_expression(std::slice::from_ref(term)),
+                None => fts_expression(std::slice::from_ref(term)),
             });
         }
         Ok(parts.join(" "))
