@@ -187,7 +187,8 @@ impl Store {
                 None => fts_expression(std::slice::from_ref(term)),
             });
         }
-        Ok(parts.join(" "))
+        // FTS5 reads two phrases side by side as both, but not a bracket and what follows it.
+        Ok(parts.join(" AND "))
     }
 
     /// The words of the index starting with `prefix`, when the list can say: a prefix of ASCII

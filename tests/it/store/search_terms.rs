@@ -101,10 +101,32 @@ fn a_long_prefix_finds_what_fts5_finds_searched_as_the_words_it_stands_for() {
     // The index's own prefix lengths, and a prefix with more than ASCII, are FTS5's.
     assert_eq!(d.store.search_expression(&prefix("ord")).unwrap(), "\"ord\"*");
     assert_eq!(d.store.search_expression(&prefix("résum")).unwrap(), "\"résum\"*");
-    // Words beside a prefix keep their meaning: every term must be found.
-    let mixed = SearchQuery::parse("order deliv*", frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
-    let expression = d.store.search_expression(&mixed.terms).unwrap();
-    assert!(expression.starts_with("\"order\" (\""), "{expression}");
+    // Words, phrases and filters beside a prefix, on either side, keep their meaning: every term
+    // must be found, as FTS5's own expression says.
+    let conn = Connection::open(&d.path).unwrap();
+    for (query, fts5) in [
+        ("order deliv*", "\"order\" \"deliv\"*"),
+        ("deliv* order", "\"deliv\"* \"order\""),
+        ("deliv* OR refun*", "\"deliv\"* \"OR\" \"refun\"*"),
+        ("deliv* \"my order\" status:open", "\"deliv\"* \"my order\""),
+        ("refun* deliv* pack*", "\"refun\"* \"deliv\"* \"pack\"*"),
+    ] {
+        let parsed = SearchQuery::parse(query, frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
+        let expression = d.store.search_expression(&parsed.terms).unwrap();
+        assert!(expression.contains("(\"deliv") && expression.contains(" AND "), "{query}: {expression}");
+        let mut expected: Vec<i64> = conn
+            .prepare("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 ORDER BY rowid DESC")
+            .unwrap()
+            .query_map([fts5], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        if query.contains("status:open") {
+            let open: BTreeSet<i64> = find(&mut d.store, "status:open").into_iter().collect();
+            expected.retain(|id| open.contains(id));
+        }
+        assert_eq!(find(&mut d.store, query), expected, "{query}");
+    }
 }
 
 #[test]
