@@ -91,6 +91,11 @@ fn every_tabs_breached_and_nearly_due_tickets_in_due_order_are_a_range_of_warnin
             assert!(read.starts_with("SEARCH") && read.contains(index), "{tab}, part {part}: {:#?}", plans[part]);
             if index == "tickets_by_warn" {
                 assert!(read.contains("warn_at<?"), "{tab}, part {part} reads the warnings up to now: {read}");
+                // Sorted from the index alone: only the page's tickets are read whole.
+                assert!(read.contains("COVERING INDEX"), "{tab}, part {part} sorts whole rows: {read}");
+                let whole = plans[part].iter().position(|step| step.contains("SEARCH t USING INTEGER PRIMARY KEY"));
+                let sort = plans[part].iter().position(|step| step.contains("TEMP B-TREE FOR ORDER BY"));
+                assert!(sort < whole, "{tab}, part {part} reads rows whole before sorting: {:#?}", plans[part]);
             }
         }
     }
