@@ -1,5 +1,6 @@
 //! The console's figures on the 100,000-ticket demo desk: key press to frame, bytes per frame,
-//! the fuzzy filter per keystroke, full-text search, opening a conversation.
+//! the fuzzy filter per keystroke, full-text search, opening a conversation; the console runs
+//! under the demo config's SLA policies.
 //!
 //! `cargo bench --bench console` prints a table of the figures (percentiles from its own samples),
 //! then criterion's measurements of the same operations. `FRONTDESK_BENCH_QUICK=1` prints only the

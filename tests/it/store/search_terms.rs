@@ -35,8 +35,12 @@ fn find(store: &mut Store, text: &str) -> Vec<i64> {
 /// What FTS5 itself finds for the prefix, newest first, read from the file by a connection of
 /// its own.
 fn fts5_finds(path: &Path, prefix: &str) -> Vec<i64> {
+    fts5_matches(path, &format!("\"{prefix}\"*"))
+}
+
+/// The tickets FTS5's own `expression` matches, newest first, on a connection of its own.
+fn fts5_matches(path: &Path, expression: &str) -> Vec<i64> {
     let conn = Connection::open(path).unwrap();
-    let expression = format!("\"{prefix}\"*");
     let found = conn
         .prepare("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 ORDER BY rowid DESC")
         .unwrap()
@@ -103,7 +107,6 @@ fn a_long_prefix_finds_what_fts5_finds_searched_as_the_words_it_stands_for() {
     assert_eq!(d.store.search_expression(&prefix("résum")).unwrap(), "\"résum\"*");
     // Words, phrases and filters beside a prefix, on either side, keep their meaning: every term
     // must be found, as FTS5's own expression says.
-    let conn = Connection::open(&d.path).unwrap();
     for (query, fts5) in [
         ("order deliv*", "\"order\" \"deliv\"*"),
         ("deliv* order", "\"deliv\"* \"order\""),
@@ -114,13 +117,7 @@ fn a_long_prefix_finds_what_fts5_finds_searched_as_the_words_it_stands_for() {
         let parsed = SearchQuery::parse(query, frontdesk::domain::when::Zone::Named(chrono_tz::UTC)).unwrap();
         let expression = d.store.search_expression(&parsed.terms).unwrap();
         assert!(expression.contains("(\"deliv") && expression.contains(" AND "), "{query}: {expression}");
-        let mut expected: Vec<i64> = conn
-            .prepare("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 ORDER BY rowid DESC")
-            .unwrap()
-            .query_map([fts5], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let mut expected = fts5_matches(&d.path, fts5);
         if query.contains("status:open") {
             let open: BTreeSet<i64> = find(&mut d.store, "status:open").into_iter().collect();
             expected.retain(|id| open.contains(id));
